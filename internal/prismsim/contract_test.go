@@ -1,0 +1,290 @@
+package prismsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// swaggerDoc is the part of the Swagger 2.0 document the response check needs.
+type swaggerDoc struct {
+	Paths       map[string]map[string]json.RawMessage `json:"paths"`
+	Definitions map[string]map[string]any             `json:"definitions"`
+}
+
+func loadSwagger(t *testing.T) *swaggerDoc {
+	t.Helper()
+	path := os.Getenv("PRISM_V3_SPEC")
+	if path == "" {
+		path = filepath.Join("..", "..", "..", "shared", "api", "prism-v3-swagger.json")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("v3 spec not available (%v): set PRISM_V3_SPEC to check responses against it", err)
+	}
+	var doc swaggerDoc
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return &doc
+}
+
+// responseSchema returns the schema of a path/method/status, falling back to "default".
+func (d *swaggerDoc) responseSchema(method, template string, status int) (map[string]any, bool) {
+	rel := strings.TrimPrefix(template, v3Prefix)
+	op, ok := d.Paths[rel][strings.ToLower(method)]
+	if !ok {
+		return nil, false
+	}
+	var o struct {
+		Responses map[string]struct {
+			Schema map[string]any `json:"schema"`
+		} `json:"responses"`
+	}
+	if json.Unmarshal(op, &o) != nil {
+		return nil, false
+	}
+	r, ok := o.Responses[strconv.Itoa(status)]
+	if !ok {
+		r, ok = o.Responses["default"]
+	}
+	return r.Schema, ok
+}
+
+// check validates v against schema: types (integers must be integers), required fields,
+// enums (x-ntnx-enum), UUID patterns and date-time formats.
+func (d *swaggerDoc) check(schema map[string]any, v any, where string, errs *[]string) {
+	if schema == nil {
+		return
+	}
+	if ref, ok := schema["$ref"].(string); ok {
+		d.check(d.Definitions[strings.TrimPrefix(ref, "#/definitions/")], v, where, errs)
+		return
+	}
+	fail := func(format string, args ...any) { *errs = append(*errs, where+": "+fmt.Sprintf(format, args...)) }
+	typ, _ := schema["type"].(string)
+	if typ == "" && schema["properties"] != nil {
+		typ = "object"
+	}
+	switch typ {
+	case "object":
+		m, ok := v.(map[string]any)
+		if !ok {
+			fail("want object, got %T", v)
+			return
+		}
+		if req, ok := schema["required"].([]any); ok {
+			for _, r := range req {
+				name, _ := r.(string)
+				if _, present := m[name]; !present {
+					fail("required field %q missing", name)
+				}
+			}
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for k, val := range m {
+			if ps, ok := props[k].(map[string]any); ok {
+				d.check(ps, val, where+"."+k, errs)
+			} else if ap, ok := schema["additionalProperties"].(map[string]any); ok {
+				d.check(ap, val, where+"."+k, errs)
+			}
+		}
+	case "array":
+		l, ok := v.([]any)
+		if !ok {
+			fail("want array, got %T", v)
+			return
+		}
+		items, _ := schema["items"].(map[string]any)
+		for i, it := range l {
+			d.check(items, it, fmt.Sprintf("%s[%d]", where, i), errs)
+		}
+	case "integer":
+		n, ok := v.(json.Number)
+		if !ok {
+			fail("want integer, got %T", v)
+		} else if _, err := strconv.ParseInt(n.String(), 10, 64); err != nil {
+			fail("want integer, got %s", n)
+		} else if minimum, ok := schema["minimum"].(float64); ok {
+			if i, _ := n.Int64(); float64(i) < minimum {
+				fail("%d is below minimum %g", i, minimum)
+			}
+		}
+	case "number":
+		if _, ok := v.(json.Number); !ok {
+			fail("want number, got %T", v)
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			fail("want boolean, got %T", v)
+		}
+	case "string":
+		s, ok := v.(string)
+		if !ok {
+			fail("want string, got %T", v)
+			return
+		}
+		for _, key := range []string{"enum", "x-ntnx-enum"} {
+			if enum, ok := schema[key].([]any); ok {
+				found := false
+				for _, e := range enum {
+					found = found || e == s
+				}
+				if !found {
+					fail("%q is not one of %v", s, enum)
+				}
+			}
+		}
+		if pat, ok := schema["pattern"].(string); ok && schema["format"] == "UUID" {
+			if re, err := regexp.Compile(pat); err == nil && !re.MatchString(s) {
+				fail("%q does not match the UUID pattern", s)
+			}
+		}
+		if schema["format"] == "date-time" {
+			if _, err := time.Parse(time.RFC3339, s); err != nil {
+				fail("%q is not RFC 3339", s)
+			}
+		}
+		if maxLen, ok := schema["maxLength"].(float64); ok && float64(len(s)) > maxLen {
+			fail("longer than %g", maxLen)
+		}
+	}
+}
+
+// TestResponsesMatchSpec drives every endpoint, including errors, and checks each JSON
+// answer against the spec's schema for its path and status.
+func TestResponsesMatchSpec(t *testing.T) {
+	doc := loadSwagger(t)
+	w := startWorld(t, nil)
+	var mu sync.Mutex
+	var exchanges []Exchange
+	w.OnExchange(func(x Exchange) {
+		mu.Lock()
+		exchanges = append(exchanges, x)
+		mu.Unlock()
+	})
+	c := newClient(t, w.PC("canada"))
+
+	c.v3("GET", "/versions", nil)
+	c.v3("PUT", "/categories/replicated-vm", map[string]any{"name": "replicated-vm", "description": "dr"})
+	c.v3("PUT", "/categories/replicated-vm", map[string]any{"name": "replicated-vm", "description": "dr2"})
+	c.v3("PUT", "/categories/replicated-vm/from-canada", map[string]any{"value": "from-canada"})
+	c.v3("GET", "/categories/replicated-vm", nil)
+	c.v3("GET", "/categories/replicated-vm/from-canada", nil)
+	c.v3("GET", "/categories/nope", nil)
+	c.v3("POST", "/categories/list", map[string]any{"kind": "category"})
+	c.v3("POST", "/categories/list", map[string]any{"filter": "name==none"})
+	c.v3("POST", "/categories/replicated-vm/list", map[string]any{})
+	c.v3("DELETE", "/categories/Environment", nil)
+	c.v3("DELETE", "/categories/replicated-vm", nil)
+	c.v3("PUT", "/categories/x", map[string]any{})
+
+	vms := c.v3("POST", "/vms/list", map[string]any{"kind": "vm", "length": 2})
+	c.v3("POST", "/vms/list", map[string]any{"filter": "vm_name==nobody"})
+	c.v3("POST", "/vms/list", map[string]any{"filter": "bad attr"})
+	vm := obj(t, get(vms.json(t), "entities", 0))
+	id := getString(vm, "metadata", "uuid")
+	c.v3("GET", "/vms/"+id, nil)
+	c.v3("GET", "/vms/"+newUUID(), nil)
+	md := obj(t, vm["metadata"])
+	md["categories"] = map[string]any{"replicated-vm": "from-canada"}
+	upd := c.v3("PUT", "/vms/"+id, map[string]any{"metadata": md, "spec": vm["spec"]}).json(t)
+	c.v3("PUT", "/vms/"+id, map[string]any{"metadata": md, "spec": vm["spec"]})
+	taskID := getString(upd, "status", "execution_context", "task_uuid")
+	c.v3("GET", "/tasks/"+taskID, nil)
+	c.v3("POST", "/tasks/poll", map[string]any{"task_uuid_list": []string{taskID}, "poll_timeout_seconds": 5})
+	c.v3("POST", "/tasks/list", map[string]any{"kind": "task"})
+	c.v3("GET", "/tasks/"+newUUID(), nil)
+	c.v3("POST", "/category/query", map[string]any{"category_filter": map[string]any{"params": map[string]any{"replicated-vm": []string{"from-canada"}}}})
+	c.v3("DELETE", "/categories/replicated-vm/from-canada", nil)
+	newID := newUUID()
+	created := c.v3("POST", "/vms", map[string]any{"metadata": map[string]any{"kind": "vm", "uuid": newID},
+		"spec": map[string]any{"name": "new", "cluster_reference": get(vm, "spec", "cluster_reference"), "resources": map[string]any{}}}).json(t)
+	c.waitTask(getString(created, "status", "execution_context", "task_uuid"))
+	c.v3("DELETE", "/vms/"+newID, nil)
+
+	clusters := c.v3("POST", "/clusters/list", map[string]any{}).json(t)
+	for _, e := range arr(t, clusters["entities"]) {
+		c.v3("GET", "/clusters/"+getString(e, "metadata", "uuid"), nil)
+	}
+	subnets := c.v3("POST", "/subnets/list", map[string]any{}).json(t)
+	c.v3("GET", "/subnets/"+getString(subnets, "entities", 0, "metadata", "uuid"), nil)
+	c.v3("GET", "/subnets/"+newUUID(), nil)
+	addFault(t, c, map[string]any{"kind": "status", "status": 503, "path_prefix": "/api/nutanix/v3/subnets"})
+	c.v3("POST", "/subnets/list", map[string]any{})
+
+	mu.Lock()
+	defer mu.Unlock()
+	w.OnExchange(nil)
+	checked := 0
+	statuses := map[int]bool{}
+	for _, x := range exchanges {
+		if !strings.HasPrefix(x.ContentType, "application/json") || len(x.ResponseBody) == 0 {
+			continue
+		}
+		template := strings.TrimPrefix(x.Route, x.Method+" ")
+		schema, ok := doc.responseSchema(x.Method, template, x.Status)
+		if !ok {
+			t.Errorf("%s %d: no schema in the spec", x.Route, x.Status)
+			continue
+		}
+		var body any
+		dec := json.NewDecoder(bytes.NewReader(x.ResponseBody))
+		dec.UseNumber()
+		if err := dec.Decode(&body); err != nil {
+			t.Errorf("%s: invalid JSON: %v", x.Route, err)
+			continue
+		}
+		var errs []string
+		doc.check(schema, body, "body", &errs)
+		for _, e := range errs {
+			t.Errorf("%s -> %d: %s", x.Route, x.Status, e)
+		}
+		checked++
+		statuses[x.Status] = true
+	}
+	for _, s := range []int{200, 201, 202, 404, 409, 422, 503} {
+		if !statuses[s] {
+			t.Errorf("no %d answer was checked", s)
+		}
+	}
+	if checked < 30 {
+		t.Fatalf("only %d answers checked", checked)
+	}
+}
+
+func TestSpecCheckerCatchesErrors(t *testing.T) {
+	doc := loadSwagger(t)
+	schema, ok := doc.responseSchema("GET", v3Prefix+"/tasks/{uuid}", 200)
+	if !ok {
+		t.Fatal("no schema for GET /tasks/{uuid}")
+	}
+	for body, want := range map[string]string{
+		`{"percentage_complete": 50.5}`:              "want integer",
+		`{"status": "DONE"}`:                         "not one of",
+		`{"uuid": "nope"}`:                           "UUID pattern",
+		`{"creation_time": "yesterday"}`:             "RFC 3339",
+		`{"entity_reference_list": {}}`:              "want array",
+		`{"cluster_reference": {"kind": "cluster"}}`: "required field \"uuid\"",
+	} {
+		var v any
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		var errs []string
+		doc.check(schema, v, "body", &errs)
+		if len(errs) != 1 || !strings.Contains(errs[0], want) {
+			t.Errorf("%s: errors %v, want one mentioning %q", body, errs, want)
+		}
+	}
+}

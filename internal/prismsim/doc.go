@@ -1,0 +1,49 @@
+// Package prismsim emulates Prism Central's v3 REST API with state, so that the provider,
+// its tests and users' CI can run disaster-recovery topologies without a Prism Central.
+//
+// A World holds several PCs. Each PC has its own HTTPS listener on 127.0.0.1, its own
+// self-signed certificate (SANs 127.0.0.1 and localhost) and credentials, and its own
+// inventory: clusters, VLAN subnets, VMs, categories and tasks. The PCs share one simulated
+// Clock (World.Clock) and one set of Settings.
+//
+// # Layout
+//
+//   - config.go, presets.go: WorldConfig, LoadConfig (JSON or YAML), named presets.
+//   - world.go, pc.go, certs.go, clock.go: life cycle, listeners, certificates, simulated time.
+//   - server.go: routing (path templates), basic authentication, the recorder (OnExchange),
+//     request counters and fault application, around every v3 handler.
+//   - envelope.go: the intentful envelope {api_version, metadata, spec, status} and the
+//     generic get, list, create, update and delete of an entity kind.
+//   - list.go: list bodies, FIQL filters, sorting and paging. errors.go: the v3 error shape.
+//   - tasks.go: the task engine (PC.startTask) and /tasks. faults.go, admin.go: /_prismsim.
+//   - categories.go, clusters.go, subnets.go, vms.go: one file per kind.
+//
+// # Adding a kind
+//
+// A new intentful kind is a new file: a kindSpec (how to check an intent, render its status,
+// expose list attributes) passed to registerKind with the operations it supports, in the
+// file's init function. Routes that are not plain entity operations are added with
+// registerAPI; admin endpoints with registerAdmin. Asynchronous work goes through
+// PC.startTask, whose run function applies the change when the task succeeds.
+//
+// # Semantics worth knowing
+//
+//   - Specs are stored as sent: fields the emulator does not interpret survive an update.
+//   - An accepted create or update is visible at once in GET (spec, metadata, a new
+//     spec_version, status.state PENDING); it is committed, and seen by status, category
+//     usage and later simulations, when its task succeeds. A failed task rolls the intent
+//     back.
+//   - A PUT with a stale metadata.spec_version is refused with 409 and reason
+//     CONCURRENT_REQUESTS_NOT_ALLOWED, the reason Prism Central gives for edit conflicts;
+//     it tells a client to read the entity again and retry. SPEC_UPDATE_ERROR is left for
+//     specs that cannot be applied at all.
+//   - Tasks move QUEUED, RUNNING (after half of Settings.TaskLatency, real time),
+//     SUCCEEDED or FAILED (after the full latency). Their timestamps are simulated time.
+//
+// # Locking
+//
+// Each PC's inventory is guarded by its own mutex; settings, faults and the life cycle by
+// the world's. A goroutine may take the world's mutex while holding a PC's, never the other
+// way round, and never holds two PCs' mutexes at once. Clock callbacks run without any of
+// them held.
+package prismsim

@@ -1,0 +1,535 @@
+package prismsim
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+// kindSpec describes an intentful entity kind ({api_version, metadata, spec, status}). The
+// generic handlers of this file serve get, list, create, update and delete for every kind;
+// a kind's file supplies only what is particular to it. Hooks run with the PC's mutex held.
+type kindSpec struct {
+	name   string // "vm": metadata.kind, error bodies, references
+	plural string // "vms": the path segment
+	opName string // "Vm": task operation types VmCreate, VmUpdate, VmDelete
+
+	// prepare checks an intent before it is accepted and may normalise its spec (for
+	// example give new NICs a UUID). It must set in.name. old is nil on create.
+	prepare func(pc *PC, old *entity, in *snapshot) *apiError
+	// status renders the status of e from its committed snapshot (its intent while
+	// a create is pending); the generic code sets status.state.
+	status func(pc *PC, e *entity) map[string]any
+	// attrs returns the attributes that list filters and sort_attribute see; known lists
+	// their names.
+	attrs func(pc *PC, e *entity) map[string][]string
+	known []string
+	// beforeDelete may refuse a delete.
+	beforeDelete func(pc *PC, e *entity) *apiError
+	// usesCategory reports whether e's spec refers to a category value (as a policy's
+	// category filter does), for /category/query USED_IN and deletion checks.
+	usesCategory func(e *entity, key, value string) bool
+}
+
+// kinds holds every registered kind by name.
+var kinds = map[string]*kindSpec{}
+
+// Entity operations a kind can register.
+const (
+	opGet    = "get"
+	opList   = "list"
+	opCreate = "create"
+	opUpdate = "update"
+	opDelete = "delete"
+)
+
+// registerKind registers a kind and the generic routes of the given operations.
+func registerKind(k *kindSpec, ops ...string) {
+	if _, dup := kinds[k.name]; dup {
+		panic("prismsim: kind registered twice: " + k.name)
+	}
+	kinds[k.name] = k
+	base := "/" + k.plural
+	for _, op := range ops {
+		switch op {
+		case opGet:
+			registerAPI(http.MethodGet, base+"/{uuid}", k.name, handleGetEntity(k))
+		case opList:
+			registerAPI(http.MethodPost, base+"/list", k.name, handleListEntities(k))
+		case opCreate:
+			registerAPI(http.MethodPost, base, k.name, handleCreateEntity(k))
+		case opUpdate:
+			registerAPI(http.MethodPut, base+"/{uuid}", k.name, handleUpdateEntity(k))
+		case opDelete:
+			registerAPI(http.MethodDelete, base+"/{uuid}", k.name, handleDeleteEntity(k))
+		default:
+			panic("prismsim: unknown operation " + op)
+		}
+	}
+}
+
+// snapshot is one version of an entity's intent.
+type snapshot struct {
+	version    int64
+	name       string
+	spec       json.RawMessage
+	categories map[string][]string        // categories_mapping form
+	meta       map[string]json.RawMessage // metadata fields kept as sent (owner_reference...)
+	updated    time.Time
+}
+
+// entity is an intentful entity. Its intent (what GET shows in spec and metadata) changes
+// when a create or update is accepted; committed follows when the task succeeds, and is what
+// status, category usage and later simulations act on.
+type entity struct {
+	kind      *kindSpec
+	uuid      string
+	seq       int64
+	created   time.Time
+	version   int64 // spec_version of the latest accepted intent
+	intent    *snapshot
+	committed *snapshot // nil until the create task succeeds
+	pending   int       // tasks not ended yet
+	deleting  bool
+	data      any // kind-private facts that are not part of the spec
+}
+
+func (e *entity) ref() reference {
+	return reference{Kind: e.kind.name, UUID: e.uuid, Name: e.intent.name}
+}
+
+// current is the committed snapshot, or the intent while the create is pending.
+func (e *entity) current() *snapshot {
+	if e.committed != nil {
+		return e.committed
+	}
+	return e.intent
+}
+
+// entityLocked returns a live entity of kind k.
+func (pc *PC) entityLocked(k *kindSpec, id string) *entity {
+	return pc.entities[k.name][id]
+}
+
+// findEntityLocked returns an entity of any kind by UUID.
+func (pc *PC) findEntityLocked(id string) *entity {
+	for _, byID := range pc.entities {
+		if e, ok := byID[id]; ok {
+			return e
+		}
+	}
+	return nil
+}
+
+// entitiesLocked returns the entities of a kind in creation order.
+func (pc *PC) entitiesLocked(k *kindSpec) []*entity {
+	out := make([]*entity, 0, len(pc.entities[k.name]))
+	for _, e := range pc.entities[k.name] {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+func (pc *PC) addEntityLocked(e *entity) {
+	pc.entitySeq++
+	e.seq = pc.entitySeq
+	if pc.entities[e.kind.name] == nil {
+		pc.entities[e.kind.name] = map[string]*entity{}
+	}
+	pc.entities[e.kind.name][e.uuid] = e
+}
+
+func (pc *PC) removeEntityLocked(e *entity) {
+	delete(pc.entities[e.kind.name], e.uuid)
+}
+
+// seedEntityLocked adds a settled entity (spec_version 0) without a task, as NewWorld does
+// for the configured inventory.
+func (pc *PC) seedEntityLocked(k *kindSpec, id string, spec any, categories map[string][]string, data any) error {
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		return fmt.Errorf("encoding %s spec: %w", k.name, err)
+	}
+	if id == "" {
+		id = newUUID()
+	}
+	now := pc.w.clock.Now()
+	snap := &snapshot{spec: raw, categories: cloneMapping(categories), updated: now}
+	e := &entity{kind: k, uuid: normUUID(id), created: now, data: data}
+	if k.prepare != nil {
+		if apiErr := k.prepare(pc, nil, snap); apiErr != nil {
+			return fmt.Errorf("%s %s: %s", k.name, id, apiErr.Message)
+		}
+	}
+	e.intent, e.committed = snap, snap
+	pc.addEntityLocked(e)
+	return nil
+}
+
+// envelope is the shape of an intentful entity in answers.
+type envelope struct {
+	APIVersion string          `json:"api_version"`
+	Metadata   map[string]any  `json:"metadata"`
+	Spec       json.RawMessage `json:"spec"`
+	Status     map[string]any  `json:"status"`
+}
+
+// renderLocked renders e as GET answers it.
+func (pc *PC) renderLocked(e *entity) envelope {
+	in := e.intent
+	meta := map[string]any{}
+	for k, v := range in.meta {
+		meta[k] = v
+	}
+	sum := sha256.Sum256(in.spec)
+	meta["kind"] = e.kind.name
+	meta["uuid"] = e.uuid
+	meta["spec_version"] = e.version
+	meta["spec_hash"] = hex.EncodeToString(sum[:])
+	meta["creation_time"] = formatTime(e.created)
+	meta["last_update_time"] = formatTime(in.updated)
+	single := map[string]string{}
+	for key, values := range in.categories {
+		if len(values) > 0 {
+			single[key] = values[0]
+		}
+	}
+	meta["categories"] = single
+	meta["categories_mapping"] = cloneMapping(in.categories)
+
+	status := e.kind.status(pc, e)
+	switch {
+	case e.deleting:
+		status["state"] = "DELETE_PENDING"
+	case e.pending > 0 || e.committed == nil:
+		status["state"] = "PENDING"
+	default:
+		status["state"] = "COMPLETE"
+	}
+	return envelope{APIVersion: apiVersion, Metadata: meta, Spec: in.spec, Status: status}
+}
+
+// renderAcceptedLocked renders the 202 answer of a mutation: the entity with its task in
+// status.execution_context.
+func (pc *PC) renderAcceptedLocked(e *entity, t *task) envelope {
+	env := pc.renderLocked(e)
+	env.Status["execution_context"] = map[string]any{"task_uuid": t.uuid}
+	return env
+}
+
+func handleGetEntity(k *kindSpec) apiHandler {
+	return func(rq *request) (int, any, error) {
+		id, apiErr := uuidParam(rq)
+		if apiErr != nil {
+			return 0, nil, apiErr
+		}
+		pc := rq.pc
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		e := pc.entityLocked(k, id)
+		if e == nil {
+			return 0, nil, notFound(k.name, id)
+		}
+		return http.StatusOK, pc.renderLocked(e), nil
+	}
+}
+
+func handleListEntities(k *kindSpec) apiHandler {
+	return func(rq *request) (int, any, error) {
+		lr, apiErr := decodeListRequest(rq, k.name)
+		if apiErr != nil {
+			return 0, nil, apiErr
+		}
+		pc := rq.pc
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		var items []listItem
+		for _, e := range pc.entitiesLocked(k) {
+			e := e
+			attrs := k.attrs(pc, e)
+			attrs["uuid"] = []string{e.uuid}
+			items = append(items, listItem{seq: e.seq, attrs: attrs, render: func() any { return pc.renderLocked(e) }})
+		}
+		meta, page, apiErr := runList(lr, k.name, append([]string{"uuid"}, k.known...), items)
+		if apiErr != nil {
+			return 0, nil, apiErr
+		}
+		return http.StatusOK, map[string]any{"api_version": apiVersion, "metadata": meta, "entities": page}, nil
+	}
+}
+
+// intentInput is the body of a create or update ({api_version, metadata, spec}).
+type intentInput struct {
+	Metadata json.RawMessage `json:"metadata"`
+	Spec     json.RawMessage `json:"spec"`
+}
+
+type metadataInput struct {
+	Kind                 string              `json:"kind"`
+	UUID                 string              `json:"uuid"`
+	SpecVersion          *int64              `json:"spec_version"`
+	Categories           map[string]string   `json:"categories"`
+	CategoriesMapping    map[string][]string `json:"categories_mapping"`
+	UseCategoriesMapping bool                `json:"use_categories_mapping"`
+}
+
+// managedMetadata are the metadata fields the emulator computes; the others are kept as sent.
+var managedMetadata = map[string]bool{
+	"kind": true, "uuid": true, "spec_version": true, "spec_hash": true, "creation_time": true,
+	"last_update_time": true, "categories": true, "categories_mapping": true,
+	"use_categories_mapping": true, "name": true, "entity_version": true,
+}
+
+// decodeIntent decodes and checks the body of a create or update of kind k.
+func decodeIntent(rq *request, k *kindSpec) (metadataInput, *snapshot, *apiError) {
+	var in intentInput
+	var meta metadataInput
+	if err := rq.decode(&in); err != nil {
+		return meta, nil, err
+	}
+	if len(in.Metadata) == 0 || bytes.Equal(in.Metadata, []byte("null")) {
+		return meta, nil, validationError("metadata is required")
+	}
+	if len(in.Spec) == 0 || bytes.Equal(in.Spec, []byte("null")) {
+		return meta, nil, validationError("spec is required")
+	}
+	if in.Spec[0] != '{' {
+		return meta, nil, validationError("spec must be an object")
+	}
+	if err := decodeStrictTypes(in.Metadata, &meta); err != nil {
+		return meta, nil, validationError("metadata: %v", err)
+	}
+	if meta.Kind == "" {
+		return meta, nil, validationError("metadata.kind is required")
+	}
+	if meta.Kind != k.name {
+		return meta, nil, validationError("metadata.kind must be %q, got %q", k.name, meta.Kind)
+	}
+	var rawMeta map[string]json.RawMessage
+	if err := json.Unmarshal(in.Metadata, &rawMeta); err != nil {
+		return meta, nil, validationError("metadata must be an object")
+	}
+	extra := map[string]json.RawMessage{}
+	for key, v := range rawMeta {
+		if !managedMetadata[key] {
+			extra[key] = v
+		}
+	}
+	cats := map[string][]string{}
+	if meta.UseCategoriesMapping {
+		for key, values := range meta.CategoriesMapping {
+			cats[key] = dedupe(values)
+		}
+	} else {
+		for key, value := range meta.Categories {
+			cats[key] = []string{value}
+		}
+	}
+	var spec bytes.Buffer
+	if err := json.Compact(&spec, in.Spec); err != nil {
+		return meta, nil, errorf(http.StatusBadRequest, reasonInvalidRequest, "spec is not valid JSON: %v", err)
+	}
+	snap := &snapshot{spec: spec.Bytes(), categories: cats, meta: extra, updated: rq.pc.w.clock.Now()}
+	return meta, snap, nil
+}
+
+func handleCreateEntity(k *kindSpec) apiHandler {
+	return func(rq *request) (int, any, error) {
+		meta, snap, apiErr := decodeIntent(rq, k)
+		if apiErr != nil {
+			return 0, nil, apiErr
+		}
+		id := newUUID()
+		if meta.UUID != "" {
+			if !isUUID(meta.UUID) {
+				return 0, nil, errorf(http.StatusUnprocessableEntity, reasonInvalidUUID, "metadata.uuid %q is not a UUID", meta.UUID)
+			}
+			id = normUUID(meta.UUID)
+		}
+		pc := rq.pc
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		if existing := pc.findEntityLocked(id); existing != nil {
+			return 0, nil, &apiError{
+				Status:  http.StatusConflict,
+				Reason:  reasonAlreadyExists,
+				Message: fmt.Sprintf("%s with uuid %s already exists", existing.kind.name, id),
+				Details: map[string]string{"uuid": id},
+			}
+		}
+		if apiErr := pc.checkCategoriesLocked(snap.categories); apiErr != nil {
+			return 0, nil, apiErr
+		}
+		if k.prepare != nil {
+			if apiErr := k.prepare(pc, nil, snap); apiErr != nil {
+				return 0, nil, apiErr
+			}
+		}
+		e := &entity{kind: k, uuid: id, created: snap.updated, intent: snap, pending: 1}
+		pc.addEntityLocked(e)
+		t := pc.startTask(rq.ctx(), k.opName+"Create", []reference{e.ref()}, taskWork{
+			run: func() error {
+				e.pending--
+				if e.committed == nil || snap.version > e.committed.version {
+					e.committed = snap
+				}
+				return nil
+			},
+			abandon: func() {
+				e.pending--
+				pc.removeEntityLocked(e)
+			},
+		})
+		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+	}
+}
+
+func handleUpdateEntity(k *kindSpec) apiHandler {
+	return func(rq *request) (int, any, error) {
+		id, apiErr := uuidParam(rq)
+		if apiErr != nil {
+			return 0, nil, apiErr
+		}
+		meta, snap, apiErr := decodeIntent(rq, k)
+		if apiErr != nil {
+			return 0, nil, apiErr
+		}
+		if meta.UUID != "" && normUUID(meta.UUID) != id {
+			return 0, nil, invalidArgument("metadata.uuid %s does not match the uuid %s in the path", meta.UUID, id)
+		}
+		if meta.SpecVersion == nil {
+			return 0, nil, validationError("metadata.spec_version is required on update: read the %s first and send back its metadata", k.name)
+		}
+		pc := rq.pc
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		e := pc.entityLocked(k, id)
+		if e == nil {
+			return 0, nil, notFound(k.name, id)
+		}
+		if e.deleting {
+			return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "%s %s is being deleted", k.name, id)
+		}
+		if *meta.SpecVersion != e.version {
+			return 0, nil, &apiError{
+				Status: http.StatusConflict,
+				Reason: reasonConcurrent,
+				Message: fmt.Sprintf("Edit conflict: %s %s is at spec_version %d, the request was based on %d: read it again and retry",
+					k.name, id, e.version, *meta.SpecVersion),
+				Details: map[string]string{"current_spec_version": fmt.Sprint(e.version)},
+			}
+		}
+		if apiErr := pc.checkCategoriesLocked(snap.categories); apiErr != nil {
+			return 0, nil, apiErr
+		}
+		if k.prepare != nil {
+			if apiErr := k.prepare(pc, e, snap); apiErr != nil {
+				return 0, nil, apiErr
+			}
+		}
+		e.version++
+		snap.version = e.version
+		e.intent = snap
+		e.pending++
+		t := pc.startTask(rq.ctx(), k.opName+"Update", []reference{e.ref()}, taskWork{
+			run: func() error {
+				e.pending--
+				if e.committed == nil || snap.version > e.committed.version {
+					e.committed = snap
+				}
+				return nil
+			},
+			abandon: func() {
+				e.pending--
+				if e.intent == snap && e.committed != nil {
+					e.intent = e.committed
+				}
+			},
+		})
+		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+	}
+}
+
+func handleDeleteEntity(k *kindSpec) apiHandler {
+	return func(rq *request) (int, any, error) {
+		id, apiErr := uuidParam(rq)
+		if apiErr != nil {
+			return 0, nil, apiErr
+		}
+		pc := rq.pc
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		e := pc.entityLocked(k, id)
+		if e == nil {
+			return 0, nil, notFound(k.name, id)
+		}
+		if e.deleting {
+			return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "%s %s is already being deleted", k.name, id)
+		}
+		if k.beforeDelete != nil {
+			if apiErr := k.beforeDelete(pc, e); apiErr != nil {
+				return 0, nil, apiErr
+			}
+		}
+		e.deleting = true
+		e.pending++
+		t := pc.startTask(rq.ctx(), k.opName+"Delete", []reference{e.ref()}, taskWork{
+			run: func() error {
+				e.pending--
+				pc.removeEntityLocked(e)
+				return nil
+			},
+			abandon: func() {
+				e.pending--
+				e.deleting = false
+			},
+		})
+		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+	}
+}
+
+// checkCategoriesLocked refuses category assignments whose key or value does not exist.
+func (pc *PC) checkCategoriesLocked(cats map[string][]string) *apiError {
+	var missing []string
+	keys := sortedKeys(cats)
+	for _, key := range keys {
+		ck := pc.categories[key]
+		for _, v := range cats[key] {
+			if ck == nil || ck.values[v] == nil {
+				missing = append(missing, key+":"+v)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return &apiError{
+		Status: http.StatusUnprocessableEntity,
+		Reason: reasonCategoryMismatch,
+		Message: fmt.Sprintf("category %s does not exist on this Prism Central: create the key and value first",
+			strings.Join(missing, ", ")),
+		Details: map[string]string{"categories": strings.Join(missing, ",")},
+	}
+}
+
+// decodeStrictTypes decodes JSON into v, reporting type mismatches with the field's name.
+func decodeStrictTypes(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return fmt.Errorf("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,230 @@
+package prismsim
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Fault kinds.
+const (
+	// FaultLatency delays matching requests by Latency, then serves them normally.
+	FaultLatency = "latency"
+	// FaultStatus answers matching requests with Status and a v3 JSON error, unprocessed.
+	FaultStatus = "status"
+	// FaultHTML500 answers matching requests with a 500 and an HTML page, unprocessed.
+	FaultHTML500 = "html500"
+	// FaultRetryAfter answers matching requests with Status (default 429) and a Retry-After
+	// header of RetryAfterSeconds (default 1), unprocessed.
+	FaultRetryAfter = "retry_after"
+	// FaultDropAfterCommit processes and commits matching requests, then closes the
+	// connection without answering.
+	FaultDropAfterCommit = "drop_after_commit"
+	// FaultTaskFailure makes the next Count tasks created by matching requests end FAILED.
+	FaultTaskFailure = "task_failure"
+)
+
+// FaultKinds lists the fault kinds.
+var FaultKinds = []string{FaultLatency, FaultStatus, FaultHTML500, FaultRetryAfter, FaultDropAfterCommit, FaultTaskFailure}
+
+// Fault is an injected misbehavior of a PC's v3 API. A request matches when it reaches PC
+// (any PC when empty), its path starts with PathPrefix and its method is Method (any when
+// empty). Each matching request consumes one of Count (task_failure: each task created);
+// the fault disappears when Count reaches zero.
+type Fault struct {
+	ID                int      `json:"id"`
+	PC                string   `json:"pc,omitempty"`
+	PathPrefix        string   `json:"path_prefix"`
+	Method            string   `json:"method,omitempty"`
+	Kind              string   `json:"kind"`
+	Count             int      `json:"count"`
+	Status            int      `json:"status,omitempty"`
+	Latency           Duration `json:"latency,omitempty"`
+	RetryAfterSeconds int      `json:"retry_after_seconds,omitempty"`
+}
+
+// normalize checks f and fills its defaults.
+func (f *Fault) normalize(w *World) error {
+	if f.PC != "" && w.PC(f.PC) == nil {
+		return fmt.Errorf("unknown pc %q (known: %s)", f.PC, strings.Join(w.PCNames(), ", "))
+	}
+	if f.PathPrefix != "" && !strings.HasPrefix(f.PathPrefix, "/") {
+		return fmt.Errorf("path_prefix %q must start with /", f.PathPrefix)
+	}
+	f.Method = strings.ToUpper(f.Method)
+	if f.Count < 0 {
+		return fmt.Errorf("count %d is negative", f.Count)
+	}
+	if f.Count == 0 {
+		f.Count = 1
+	}
+	switch f.Kind {
+	case FaultLatency:
+		if f.Latency <= 0 {
+			return fmt.Errorf("kind latency needs a positive latency, e.g. \"2s\"")
+		}
+	case FaultStatus:
+		if f.Status < 400 || f.Status > 599 {
+			return fmt.Errorf("kind status needs a status between 400 and 599, got %d", f.Status)
+		}
+	case FaultRetryAfter:
+		if f.Status == 0 {
+			f.Status = http.StatusTooManyRequests
+		}
+		if f.Status < 400 || f.Status > 599 {
+			return fmt.Errorf("kind retry_after needs a status between 400 and 599, got %d", f.Status)
+		}
+		if f.RetryAfterSeconds < 0 {
+			return fmt.Errorf("retry_after_seconds %d is negative", f.RetryAfterSeconds)
+		}
+		if f.RetryAfterSeconds == 0 {
+			f.RetryAfterSeconds = 1
+		}
+	case FaultHTML500, FaultDropAfterCommit, FaultTaskFailure:
+	default:
+		return fmt.Errorf("unknown fault kind %q (known: %s)", f.Kind, strings.Join(FaultKinds, ", "))
+	}
+	return nil
+}
+
+func (f *Fault) matches(pc, method, path string) bool {
+	return (f.PC == "" || f.PC == pc) &&
+		strings.HasPrefix(path, f.PathPrefix) &&
+		(f.Method == "" || f.Method == method)
+}
+
+// AddFault installs a fault and returns it with its ID and defaults filled in.
+func (w *World) AddFault(f Fault) (Fault, error) {
+	if err := f.normalize(w); err != nil {
+		return Fault{}, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.faultSeq++
+	f.ID = w.faultSeq
+	stored := f
+	w.faults = append(w.faults, &stored)
+	return f, nil
+}
+
+// Faults returns the installed faults with their remaining counts.
+func (w *World) Faults() []Fault {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]Fault, 0, len(w.faults))
+	for _, f := range w.faults {
+		out = append(out, *f)
+	}
+	return out
+}
+
+// ClearFaults removes every fault, or only those of one PC when pc is not empty. It returns
+// how many it removed.
+func (w *World) ClearFaults(pc string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	kept := w.faults[:0]
+	removed := 0
+	for _, f := range w.faults {
+		if pc != "" && f.PC != pc {
+			kept = append(kept, f)
+			continue
+		}
+		removed++
+	}
+	for i := len(kept); i < len(w.faults); i++ {
+		w.faults[i] = nil
+	}
+	w.faults = kept
+	return removed
+}
+
+// faultEffects is what the faults matching one request do to it.
+type faultEffects struct {
+	latency time.Duration
+	respond func(kind string) response // answers instead of the handler
+	drop    bool
+}
+
+// takeFaults consumes the faults that apply to a request: every matching latency fault,
+// the first matching answering fault (status, html500, retry_after) and the first matching
+// drop_after_commit fault. Faults of kind task_failure are consumed when tasks are created.
+func (w *World) takeFaults(pc, method, path string) faultEffects {
+	var fx faultEffects
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range w.faults {
+		if f.Count == 0 || !f.matches(pc, method, path) {
+			continue
+		}
+		switch f.Kind {
+		case FaultLatency:
+			fx.latency += f.Latency.Std()
+		case FaultStatus, FaultHTML500, FaultRetryAfter:
+			if fx.respond != nil {
+				continue
+			}
+			fx.respond = faultResponder(*f)
+		case FaultDropAfterCommit:
+			if fx.drop {
+				continue
+			}
+			fx.drop = true
+		default:
+			continue
+		}
+		f.Count--
+	}
+	w.pruneFaultsLocked()
+	return fx
+}
+
+// takeTaskFailure consumes one matching task_failure fault, if any.
+func (w *World) takeTaskFailure(info reqInfo) (Fault, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range w.faults {
+		if f.Kind == FaultTaskFailure && f.Count > 0 && f.matches(info.pc, info.method, info.path) {
+			f.Count--
+			taken := *f
+			w.pruneFaultsLocked()
+			return taken, true
+		}
+	}
+	return Fault{}, false
+}
+
+func (w *World) pruneFaultsLocked() {
+	kept := w.faults[:0]
+	for _, f := range w.faults {
+		if f.Count > 0 {
+			kept = append(kept, f)
+		}
+	}
+	for i := len(kept); i < len(w.faults); i++ {
+		w.faults[i] = nil
+	}
+	w.faults = kept
+}
+
+func faultResponder(f Fault) func(kind string) response {
+	return func(kind string) response {
+		switch f.Kind {
+		case FaultHTML500:
+			body := "<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head><body>" +
+				"<h1>Internal Server Error</h1><p>The server encountered an internal error and was unable " +
+				"to complete your request.</p></body></html>\n"
+			return response{status: http.StatusInternalServerError, contentType: "text/html; charset=utf-8", body: []byte(body)}
+		case FaultRetryAfter:
+			resp := errorResponseOf(kind, errorf(f.Status, reasonForStatus(f.Status),
+				"too many requests: retry after %d seconds", f.RetryAfterSeconds))
+			resp.header = http.Header{"Retry-After": []string{strconv.Itoa(f.RetryAfterSeconds)}}
+			return resp
+		default:
+			return errorResponseOf(kind, errorf(f.Status, reasonForStatus(f.Status),
+				"%s: the service could not handle the request", http.StatusText(f.Status)))
+		}
+	}
+}

@@ -1,0 +1,386 @@
+package prismsim
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	v3Prefix     = "/api/nutanix/v3"
+	adminPrefix  = "/_prismsim"
+	maxBodyBytes = 16 << 20
+)
+
+// apiHandler serves one route. It returns the status and a body encoded as JSON (a
+// rawResponse is sent as is, nil sends no body), or an error: an *apiError is answered in the
+// v3 error shape, anything else as a 500 INTERNAL_ERROR.
+type apiHandler func(rq *request) (int, any, error)
+
+// rawResponse is a body sent verbatim.
+type rawResponse struct {
+	ContentType string
+	Body        []byte
+}
+
+// request is what a handler sees of an HTTP request.
+type request struct {
+	pc     *PC
+	r      *http.Request
+	body   []byte
+	route  *route
+	params map[string]string
+}
+
+func (rq *request) ctx() context.Context { return rq.r.Context() }
+
+// param returns a path parameter of the route template.
+func (rq *request) param(name string) string { return rq.params[name] }
+
+// decode decodes the JSON body into v; an empty body decodes as {}.
+func (rq *request) decode(v any) *apiError {
+	body := bytes.TrimSpace(rq.body)
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return validationError("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		return errorf(http.StatusBadRequest, reasonInvalidRequest, "request body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return errorf(http.StatusBadRequest, reasonInvalidRequest, "request body has data after the JSON value")
+	}
+	return nil
+}
+
+// route is a method and a path template such as "/api/nutanix/v3/categories/{name}".
+type route struct {
+	method   string
+	template string
+	segs     []string
+	kind     string // the kind named in error bodies of this route
+	h        apiHandler
+}
+
+// key is the route's name in request counters: "PUT /api/nutanix/v3/categories/{name}".
+func (rt *route) key() string { return rt.method + " " + rt.template }
+
+// router matches requests against route templates. A literal segment is preferred to a
+// parameter at the first position where two matching templates differ.
+type router struct {
+	routes []*route
+}
+
+// apiRoutes and adminRoutes are filled by the init functions of the files that define them,
+// so that a new entity kind is a new file.
+var (
+	apiRoutes   router
+	adminRoutes router
+)
+
+func (rr *router) add(method, template, kind string, h apiHandler) {
+	for _, existing := range rr.routes {
+		if existing.method == method && existing.template == template {
+			panic("prismsim: route registered twice: " + method + " " + template)
+		}
+	}
+	rr.routes = append(rr.routes, &route{
+		method:   method,
+		template: template,
+		segs:     splitPath(template),
+		kind:     kind,
+		h:        h,
+	})
+}
+
+// registerAPI adds a v3 route; template is relative to /api/nutanix/v3.
+func registerAPI(method, template, kind string, h apiHandler) {
+	apiRoutes.add(method, v3Prefix+template, kind, h)
+}
+
+func registerAdmin(method, template string, h apiHandler) {
+	adminRoutes.add(method, adminPrefix+template, "", h)
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// match finds the route for method and escaped path. It returns the route and its
+// parameters, or nil and whether another method would have matched the path.
+func (rr *router) match(method, escapedPath string) (*route, map[string]string, bool) {
+	raw := splitPath(escapedPath)
+	segs := make([]string, len(raw))
+	for i, s := range raw {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, nil, false
+		}
+		segs[i] = u
+	}
+	var best *route
+	pathMatched := false
+	for _, rt := range rr.routes {
+		if !rt.matches(segs) {
+			continue
+		}
+		pathMatched = true
+		if rt.method != method {
+			continue
+		}
+		if best == nil || rt.moreSpecific(best) {
+			best = rt
+		}
+	}
+	if best == nil {
+		return nil, nil, pathMatched
+	}
+	params := map[string]string{}
+	for i, s := range best.segs {
+		if isParam(s) {
+			params[s[1:len(s)-1]] = segs[i]
+		}
+	}
+	return best, params, false
+}
+
+func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
+
+func (rt *route) matches(segs []string) bool {
+	if len(segs) != len(rt.segs) {
+		return false
+	}
+	for i, s := range rt.segs {
+		if isParam(s) {
+			if segs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if s != segs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (rt *route) moreSpecific(other *route) bool {
+	for i := range rt.segs {
+		a, b := isParam(rt.segs[i]), isParam(other.segs[i])
+		if a != b {
+			return !a
+		}
+	}
+	return false
+}
+
+// ServeHTTP authenticates, then serves the admin API or the v3 API.
+func (pc *PC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	isAPI := strings.HasPrefix(path, v3Prefix+"/") || path == v3Prefix
+	if !pc.authorized(r) {
+		body := []byte("<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head>" +
+			"<body><h1>HTTP Status 401 - Unauthorized</h1><p>Authentication required.</p></body></html>\n")
+		w.Header().Set("WWW-Authenticate", `Basic realm="Intent Gateway Login Required"`)
+		w.Header().Set("Content-Type", "text/html;charset=utf-8")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write(body)
+		if isAPI {
+			reqBody, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+			pc.w.record(Exchange{
+				PC: pc.Name(), Method: r.Method, Path: path, RequestBody: reqBody,
+				Status: http.StatusUnauthorized, ResponseBody: body, ContentType: "text/html;charset=utf-8",
+			})
+		}
+		return
+	}
+	switch {
+	case strings.HasPrefix(path, adminPrefix+"/"):
+		pc.serveAdmin(w, r)
+	case isAPI:
+		pc.serveAPI(w, r)
+	default:
+		writeJSON(w, http.StatusNotFound, errorf(http.StatusNotFound, reasonNotSupported,
+			"%s is not a Prism Central v3 API path (expected %s/...)", path, v3Prefix).body(""))
+	}
+}
+
+func (pc *PC) authorized(r *http.Request) bool {
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		return false
+	}
+	userOK := subtle.ConstantTimeCompare([]byte(user), []byte(pc.cfg.Username)) == 1
+	passOK := subtle.ConstantTimeCompare([]byte(pass), []byte(pc.cfg.Password)) == 1
+	return userOK && passOK
+}
+
+// reqInfo identifies a request for fault matching; tasks created while serving it look it up.
+type reqInfo struct {
+	pc     string
+	method string
+	path   string
+}
+
+type reqInfoKey struct{}
+
+func requestInfo(ctx context.Context) (reqInfo, bool) {
+	info, ok := ctx.Value(reqInfoKey{}).(reqInfo)
+	return info, ok
+}
+
+// response is a fully rendered answer, kept in memory until faults have had their say.
+type response struct {
+	status      int
+	contentType string
+	header      http.Header
+	body        []byte
+}
+
+func (pc *PC) serveAPI(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	path := r.URL.Path
+	rt, params, otherMethod := apiRoutes.match(r.Method, r.URL.EscapedPath())
+	routeKey := r.Method + " " + path
+	kind := ""
+	if rt != nil {
+		routeKey = rt.key()
+		kind = rt.kind
+	}
+	pc.countRequest(routeKey)
+
+	var resp response
+	fx := pc.w.takeFaults(pc.Name(), r.Method, path)
+	if fx.latency > 0 {
+		timer := time.NewTimer(fx.latency)
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+		case <-pc.w.ctx.Done():
+		}
+		timer.Stop()
+	}
+	switch {
+	case fx.respond != nil:
+		resp = fx.respond(kind)
+	case err != nil:
+		resp = errorResponseOf(kind, errorf(http.StatusBadRequest, reasonInvalidRequest, "reading request body: %v", err))
+	case len(body) > maxBodyBytes:
+		resp = errorResponseOf(kind, errorf(http.StatusRequestEntityTooLarge, reasonInvalidRequest,
+			"request body is larger than %d bytes", maxBodyBytes))
+	case rt == nil && otherMethod:
+		resp = errorResponseOf(kind, errorf(http.StatusMethodNotAllowed, reasonNotSupported,
+			"method %s is not supported on %s", r.Method, path))
+	case rt == nil:
+		resp = errorResponseOf(kind, errorf(http.StatusNotFound, reasonNotSupported,
+			"%s %s is not supported by this Prism Central", r.Method, path))
+	default:
+		ctx := context.WithValue(r.Context(), reqInfoKey{}, reqInfo{pc: pc.Name(), method: r.Method, path: path})
+		rq := &request{pc: pc, r: r.WithContext(ctx), body: body, route: rt, params: params}
+		resp = runHandler(rt, rq)
+	}
+
+	pc.w.record(Exchange{
+		PC: pc.Name(), Method: r.Method, Path: path, Route: routeKey, RequestBody: body,
+		Status: resp.status, ResponseBody: resp.body, ContentType: resp.contentType, Dropped: fx.drop,
+	})
+	if fx.drop {
+		dropConnection(w)
+		return
+	}
+	resp.write(w)
+}
+
+// runHandler calls the route's handler and renders what it returns.
+func runHandler(rt *route, rq *request) response {
+	status, body, err := rt.h(rq)
+	if err != nil {
+		var apiErr *apiError
+		if !errors.As(err, &apiErr) {
+			apiErr = errorf(http.StatusInternalServerError, reasonInternal, "%v", err)
+		}
+		return errorResponseOf(rt.kind, apiErr)
+	}
+	return renderBody(status, body)
+}
+
+func renderBody(status int, body any) response {
+	switch b := body.(type) {
+	case nil:
+		return response{status: status}
+	case rawResponse:
+		return response{status: status, contentType: b.ContentType, body: b.Body}
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			return errorResponseOf("", errorf(http.StatusInternalServerError, reasonInternal, "encoding response: %v", err))
+		}
+		return response{status: status, contentType: "application/json", body: data}
+	}
+}
+
+func errorResponseOf(kind string, e *apiError) response {
+	data, _ := json.Marshal(e.body(kind))
+	return response{status: e.Status, contentType: "application/json", body: data}
+}
+
+func (resp response) write(w http.ResponseWriter) {
+	for k, vs := range resp.header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	if resp.contentType != "" {
+		w.Header().Set("Content-Type", resp.contentType)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(resp.body)
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// Not hijackable (should not happen on HTTP/1.1): abort the handler instead, which
+		// also closes the connection without a response.
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		data = []byte(fmt.Sprintf(`{"error":%q}`, err.Error()))
+	}
+	response{status: status, contentType: "application/json", body: data}.write(w)
+}
+
+// versions answers GET /versions as the spec's versions definition describes.
+func handleVersions(*request) (int, any, error) {
+	return http.StatusOK, map[string]string{"major_version": "3", "minor_version": "1"}, nil
+}
+
+func init() {
+	registerAPI(http.MethodGet, "/versions", "versions", handleVersions)
+}

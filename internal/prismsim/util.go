@@ -1,0 +1,104 @@
+package prismsim
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+var uuidPattern = regexp.MustCompile(`^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`)
+
+// isUUID reports whether s has the spec's UUID format.
+func isUUID(s string) bool { return uuidPattern.MatchString(s) }
+
+func normUUID(s string) string { return strings.ToLower(s) }
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("prismsim: reading random bytes: %v", err))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// newMAC returns a random MAC address in the range AHV uses (50:6b:8d).
+func newMAC() string {
+	var b [3]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("prismsim: reading random bytes: %v", err))
+	}
+	return fmt.Sprintf("50:6b:8d:%02x:%02x:%02x", b[0], b[1], b[2])
+}
+
+// uuidParam returns the {uuid} path parameter, which must be a UUID, lower-cased.
+func uuidParam(rq *request) (string, *apiError) {
+	v := rq.param("uuid")
+	if !isUUID(v) {
+		return "", errorf(http.StatusBadRequest, reasonInvalidUUID, "%q is not a UUID", v)
+	}
+	return normUUID(v), nil
+}
+
+// formatTime formats a time as the API does (RFC 3339, UTC).
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func cloneMapping(m map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = append([]string{}, v...)
+	}
+	return out
+}
+
+func dedupe(values []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, v := range values {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// decodeObject decodes a JSON object keeping numbers exact; it returns an empty map when
+// data is not an object.
+func decodeObject(data []byte) map[string]any {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if dec.Decode(&m) != nil || m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// setField returns the JSON object data with one top-level field set.
+func setField(data json.RawMessage, key string, value any) json.RawMessage {
+	m := decodeObject(data)
+	m[key] = value
+	out, err := json.Marshal(m)
+	if err != nil {
+		return data
+	}
+	return out
+}

@@ -1,0 +1,316 @@
+package prismsim
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// World is a set of Prism Centrals sharing one simulated clock and one set of settings.
+//
+// Locking: each PC guards its inventory with its own mutex; the world's mutex guards
+// settings, faults and the life cycle. A goroutine may take the world's mutex while holding a
+// PC's, never the other way round, and never holds two PCs' mutexes at once.
+type World struct {
+	clock  *Clock
+	pcs    []*PC
+	byName map[string]*PC
+
+	mu       sync.Mutex
+	settings Settings
+	faults   []*Fault
+	faultSeq int
+	started  bool
+	closing  bool
+
+	exchange atomic.Pointer[func(Exchange)]
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Exchange is one request to a PC's v3 API and the answer it got, as the recorder set with
+// OnExchange sees it. Admin API calls are not recorded.
+type Exchange struct {
+	PC           string
+	Method       string
+	Path         string // URL path without query, e.g. "/api/nutanix/v3/categories/foo"
+	Route        string // the matched route template, e.g. "PUT /api/nutanix/v3/categories/{name}"
+	RequestBody  []byte
+	Status       int
+	ResponseBody []byte
+	ContentType  string
+	// Dropped is true when a drop_after_commit fault closed the connection instead of
+	// sending this response.
+	Dropped bool
+}
+
+// Env is what env.json holds: how to reach each PC.
+type Env struct {
+	PCs map[string]PCEnv `json:"pcs"`
+}
+
+// PCEnv is how to reach one PC.
+type PCEnv struct {
+	Endpoint     string `json:"endpoint"`
+	Port         int    `json:"port"`
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+	CAFile       string `json:"ca_file"`
+	AdvertisedIP string `json:"advertised_ip"`
+}
+
+// NewWorld validates cfg, builds every PC's inventory and generates their certificates and
+// missing passwords. Nothing listens until Start.
+func NewWorld(cfg WorldConfig) (*World, error) {
+	cfg.Settings = cfg.Settings.withDefaults()
+	for i := range cfg.PCs {
+		if cfg.PCs[i].Username == "" {
+			cfg.PCs[i].Username = DefaultUsername
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &World{
+		clock:    newClock(time.Now(), cfg.Settings.ClockRate),
+		byName:   map[string]*PC{},
+		settings: cfg.Settings,
+		ctx:      ctx,
+		cancel:   cancel,
+	}
+	for _, pcCfg := range cfg.PCs {
+		if pcCfg.Password == "" {
+			pw, err := randomPassword(defaultPasswordLength)
+			if err != nil {
+				cancel()
+				return nil, err
+			}
+			pcCfg.Password = pw
+		}
+		pc, err := newPC(w, pcCfg)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		w.pcs = append(w.pcs, pc)
+		w.byName[pc.Name()] = pc
+	}
+	return w, nil
+}
+
+// Start opens one HTTPS listener per PC on 127.0.0.1 and serves until Close.
+func (w *World) Start() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closing {
+		return errors.New("world is closed")
+	}
+	if w.started {
+		return errors.New("world already started")
+	}
+	var listeners []net.Listener
+	for _, pc := range w.pcs {
+		ln, err := (&net.ListenConfig{}).Listen(w.ctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(pc.cfg.Port)))
+		if err != nil {
+			for _, l := range listeners {
+				_ = l.Close()
+			}
+			return fmt.Errorf("starting pc %s: %w", pc.Name(), err)
+		}
+		listeners = append(listeners, ln)
+	}
+	for i, pc := range w.pcs {
+		ln := listeners[i]
+		addr, _ := ln.Addr().(*net.TCPAddr)
+		pc.port.Store(int64(addr.Port))
+		pc.srv = &http.Server{
+			Handler:           pc,
+			ReadHeaderTimeout: 30 * time.Second,
+			ErrorLog:          log.New(io.Discard, "", 0),
+			// HTTP/1.1 only, so that drop_after_commit can hijack the connection.
+			TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+		}
+		tlsLn := tls.NewListener(ln, &tls.Config{
+			Certificates: []tls.Certificate{pc.tlsCert},
+			MinVersion:   tls.VersionTLS12,
+			NextProtos:   []string{"http/1.1"},
+		})
+		srv := pc.srv
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			_ = srv.Serve(tlsLn)
+		}()
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		w.clock.run(w.ctx)
+	}()
+	w.started = true
+	return nil
+}
+
+// Close stops the listeners, the clock and running tasks, and waits for their goroutines.
+func (w *World) Close() error {
+	w.mu.Lock()
+	if w.closing {
+		w.mu.Unlock()
+		return nil
+	}
+	w.closing = true
+	w.mu.Unlock()
+	w.cancel()
+	var errs []error
+	for _, pc := range w.pcs {
+		if pc.srv != nil {
+			if err := pc.srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs = append(errs, fmt.Errorf("closing pc %s: %w", pc.Name(), err))
+			}
+		}
+	}
+	w.wg.Wait()
+	return errors.Join(errs...)
+}
+
+// goBackground runs f in a goroutine Close waits for; it reports false (and does not run f)
+// once the world is closing.
+func (w *World) goBackground(f func(ctx context.Context)) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closing {
+		return false
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		f(w.ctx)
+	}()
+	return true
+}
+
+// PC returns the named PC, or nil.
+func (w *World) PC(name string) *PC { return w.byName[name] }
+
+// PCs returns the PCs in configuration order.
+func (w *World) PCs() []*PC { return append([]*PC(nil), w.pcs...) }
+
+// PCNames returns the PC names in configuration order.
+func (w *World) PCNames() []string {
+	names := make([]string, 0, len(w.pcs))
+	for _, pc := range w.pcs {
+		names = append(names, pc.Name())
+	}
+	return names
+}
+
+// Clock returns the world's simulated clock.
+func (w *World) Clock() *Clock { return w.clock }
+
+// Settings returns the current settings.
+func (w *World) Settings() Settings {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.settings
+}
+
+// UpdateSettings replaces the settings; zero fields take their defaults. A new clock rate
+// applies from now on without a jump in simulated time; tasks already started keep the
+// latency they started with. Settings with negative values are ignored.
+func (w *World) UpdateSettings(s Settings) {
+	s = s.withDefaults()
+	if s.validate() != nil {
+		return
+	}
+	w.mu.Lock()
+	w.settings = s
+	w.mu.Unlock()
+	w.clock.SetRate(s.ClockRate)
+}
+
+// OnExchange sets the function called after each v3 API exchange (nil removes it). It is
+// called on the request's goroutine, possibly concurrently.
+func (w *World) OnExchange(f func(Exchange)) {
+	if f == nil {
+		w.exchange.Store(nil)
+		return
+	}
+	w.exchange.Store(&f)
+}
+
+func (w *World) record(x Exchange) {
+	if f := w.exchange.Load(); f != nil {
+		(*f)(x)
+	}
+}
+
+// Env describes how to reach each PC, with CA files named <dir>/<pc>-ca.pem.
+func (w *World) Env(stateDir string) Env {
+	env := Env{PCs: map[string]PCEnv{}}
+	for _, pc := range w.pcs {
+		env.PCs[pc.Name()] = PCEnv{
+			Endpoint:     pc.Endpoint(),
+			Port:         pc.Port(),
+			Username:     pc.Username(),
+			Password:     pc.Password(),
+			CAFile:       filepath.Join(stateDir, pc.Name()+"-ca.pem"),
+			AdvertisedIP: pc.AdvertisedIP(),
+		}
+	}
+	return env
+}
+
+// WriteState writes <dir>/<pc>-ca.pem for every PC and <dir>/env.json (mode 0600: it holds
+// passwords), creating dir if needed, and returns what env.json holds.
+func (w *World) WriteState(dir string) (Env, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return Env{}, fmt.Errorf("resolving state dir: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return Env{}, fmt.Errorf("creating state dir: %w", err)
+	}
+	env := w.Env(abs)
+	for _, pc := range w.pcs {
+		if err := os.WriteFile(env.PCs[pc.Name()].CAFile, pc.CACertPEM(), 0o644); err != nil {
+			return Env{}, fmt.Errorf("writing CA of pc %s: %w", pc.Name(), err)
+		}
+	}
+	data, err := json.MarshalIndent(env, "", "  ")
+	if err != nil {
+		return Env{}, fmt.Errorf("encoding env.json: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(abs, "env.json"), append(data, '\n'), 0o600); err != nil {
+		return Env{}, fmt.Errorf("writing env.json: %w", err)
+	}
+	return env, nil
+}
+
+const passwordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+func randomPassword(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generating password: %w", err)
+	}
+	for i := range b {
+		b[i] = passwordAlphabet[int(b[i])%len(passwordAlphabet)]
+	}
+	return string(b), nil
+}
