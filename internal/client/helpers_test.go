@@ -1,0 +1,193 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const (
+	testUser     = "admin"
+	testPassword = "s3cret-Pa55word-xyz"
+)
+
+// logEntry is one message received by recLogger.
+type logEntry struct {
+	level  string
+	msg    string
+	fields map[string]any
+}
+
+// recLogger records log messages for assertions.
+type recLogger struct {
+	mu      sync.Mutex
+	entries []logEntry
+}
+
+func (l *recLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.add("DEBUG", msg, fields)
+}
+
+func (l *recLogger) Warn(_ context.Context, msg string, fields map[string]any) {
+	l.add("WARN", msg, fields)
+}
+
+func (l *recLogger) add(level, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, logEntry{level: level, msg: msg, fields: fields})
+}
+
+// retries returns the retry messages logged.
+func (l *recLogger) retries() []logEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []logEntry
+	for _, e := range l.entries {
+		if e.level == "WARN" && strings.Contains(e.msg, "retrying") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// text renders everything logged, for secret checks.
+func (l *recLogger) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var b strings.Builder
+	for _, e := range l.entries {
+		fmt.Fprintf(&b, "%s %s %v\n", e.level, e.msg, e.fields)
+	}
+	return b.String()
+}
+
+// newServer starts a TLS test server on 127.0.0.1 that checks basic auth
+// (answering 401 with an HTML body like a real PC) before calling h.
+func newServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != testUser || p != testPassword {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = fmt.Fprint(w, "<html><head><title>401 Unauthorized</title></head><body>Unauthorized</body></html>")
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// caPEM returns the PEM of the test server's certificate.
+func caPEM(srv *httptest.Server) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+}
+
+// newClient returns a client for srv that trusts its certificate, with
+// short retry waits. mods adjust the configuration.
+func newClient(t *testing.T, srv *httptest.Server, mods ...func(*Config)) (*Client, *recLogger) {
+	t.Helper()
+	log := &recLogger{}
+	cfg := Config{
+		Endpoint:     srv.URL,
+		Username:     testUser,
+		Password:     testPassword,
+		CACertPEM:    caPEM(srv),
+		MaxRetries:   3,
+		RetryWaitMin: time.Millisecond,
+		RetryWaitMax: 5 * time.Millisecond,
+		Logger:       log,
+	}
+	for _, m := range mods {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	c.taskWaitMin = time.Millisecond
+	c.taskWaitMax = 10 * time.Millisecond
+	return c, log
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// v3Error writes a v3 error document.
+func v3Error(w http.ResponseWriter, status int, reason, message string) {
+	writeJSON(w, status, map[string]any{
+		"api_version": "3.1",
+		"kind":        "category",
+		"code":        status,
+		"state":       "ERROR",
+		"message_list": []map[string]any{{
+			"reason":  reason,
+			"message": message,
+			"details": map[string]any{"entity": "x"},
+		}},
+	})
+}
+
+// dropConnection closes the client connection without an answer.
+func dropConnection(t *testing.T, w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Errorf("response writer cannot be hijacked")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	_ = conn.Close()
+}
+
+// counter counts requests per "METHOD path".
+type counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *counter) add(r *http.Request) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	k := r.Method + " " + r.URL.Path
+	c.n[k]++
+	return c.n[k]
+}
+
+func (c *counter) get(k string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[k]
+}
+
+// keyBody is the answer for a category key.
+func keyBody(name string) map[string]any {
+	return map[string]any{"api_version": "3.1", "name": name, "description": "d", "system_defined": false}
+}
+
+// mustContain fails unless s contains every part.
+func mustContain(t *testing.T, s string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			t.Errorf("message %q does not contain %q", s, p)
+		}
+	}
+}

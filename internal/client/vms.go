@@ -1,0 +1,206 @@
+package client
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"slices"
+)
+
+// VM is a virtual machine as the provider sees it.
+type VM struct {
+	UUID        string
+	Name        string
+	ClusterUUID string
+	ClusterName string
+	PowerState  string
+	IPAddresses []string
+	SubnetUUIDs []string
+	// Categories holds metadata.categories, plus the keys of
+	// categories_mapping that have exactly one value. Never nil.
+	Categories  map[string]string
+	SpecVersion int
+}
+
+type vmResourcesJSON struct {
+	PowerState string `json:"power_state"`
+	NicList    []struct {
+		SubnetReference *referenceJSON `json:"subnet_reference"`
+		IPEndpointList  []struct {
+			IP string `json:"ip"`
+		} `json:"ip_endpoint_list"`
+	} `json:"nic_list"`
+}
+
+type vmJSON struct {
+	Metadata entityMetadata `json:"metadata"`
+	Spec     struct {
+		Name             string          `json:"name"`
+		ClusterReference *referenceJSON  `json:"cluster_reference"`
+		Resources        vmResourcesJSON `json:"resources"`
+	} `json:"spec"`
+	Status struct {
+		Name             string          `json:"name"`
+		ClusterReference *referenceJSON  `json:"cluster_reference"`
+		Resources        vmResourcesJSON `json:"resources"`
+	} `json:"status"`
+}
+
+func (v *vmJSON) looksLikeV3() bool { return v.Metadata.UUID != "" || v.Metadata.Kind != "" }
+
+func (v *vmJSON) toVM() VM {
+	out := VM{
+		UUID:       v.Metadata.UUID,
+		Name:       firstNonEmpty(v.Status.Name, v.Spec.Name, v.Metadata.Name),
+		PowerState: firstNonEmpty(v.Status.Resources.PowerState, v.Spec.Resources.PowerState),
+		Categories: vmCategories(v.Metadata),
+	}
+	if v.Metadata.SpecVersion != nil {
+		out.SpecVersion = int(*v.Metadata.SpecVersion)
+	}
+	cluster := v.Status.ClusterReference
+	if cluster == nil {
+		cluster = v.Spec.ClusterReference
+	}
+	ref := cluster.toReference()
+	out.ClusterUUID, out.ClusterName = ref.UUID, ref.Name
+	nics := v.Status.Resources.NicList
+	if len(nics) == 0 {
+		nics = v.Spec.Resources.NicList
+	}
+	for _, nic := range nics {
+		if nic.SubnetReference != nil && nic.SubnetReference.UUID != "" && !slices.Contains(out.SubnetUUIDs, nic.SubnetReference.UUID) {
+			out.SubnetUUIDs = append(out.SubnetUUIDs, nic.SubnetReference.UUID)
+		}
+		for _, ip := range nic.IPEndpointList {
+			if ip.IP != "" {
+				out.IPAddresses = append(out.IPAddresses, ip.IP)
+			}
+		}
+	}
+	return out
+}
+
+// vmCategories returns the categories of a VM as key -> value.
+func vmCategories(m entityMetadata) map[string]string {
+	out := make(map[string]string, len(m.Categories))
+	maps.Copy(out, m.Categories)
+	for k, vs := range m.CategoriesMapping {
+		if _, ok := out[k]; !ok && len(vs) == 1 {
+			out[k] = vs[0]
+		}
+	}
+	return out
+}
+
+func vmPath(uuid string) string { return "/vms/" + escape(uuid) }
+
+// GetVM reads a VM.
+func (c *Client) GetVM(ctx context.Context, uuid string) (*VM, error) {
+	var v vmJSON
+	if err := c.do(ctx, "reading VM "+uuid, http.MethodGet, vmPath(uuid), nil, &v); err != nil {
+		return nil, err
+	}
+	out := v.toVM()
+	return &out, nil
+}
+
+// ListVMs lists the VMs matching a FIQL filter ("" for all), every page.
+func (c *Client) ListVMs(ctx context.Context, filter string) ([]VM, error) {
+	return listTyped(ctx, c, "listing VMs", "vm", "/vms/list", filter, (*vmJSON).toVM)
+}
+
+// UpdateVMCategories changes the categories of a VM. It reads the VM,
+// applies mutate to a copy of its categories, and when they changed PUTs
+// the whole VM back with every field it does not model preserved and
+// categories_mapping kept consistent, then waits for the task and returns
+// the VM as read afterwards. The read-modify-write starts over on a
+// spec_version conflict (up to 5 times), so mutate may be called more than
+// once and must only depend on the map it is given.
+func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate func(map[string]string)) (*VM, error) {
+	op := "updating the categories of VM " + uuid
+	res, err := c.updateEntity(ctx, op, vmPath(uuid), func(d *document) error {
+		current := vmCategories(d.Metadata)
+		want := maps.Clone(current)
+		mutate(want)
+		if maps.Equal(current, want) {
+			return errNoChange
+		}
+		setVMCategories(d, current, want)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc := res.Doc
+	task := res.TaskUUID
+	if !res.Changed {
+		// Nothing to change, but an earlier update (perhaps ours, whose
+		// answer was lost) may still be in flight.
+		if !doc.Status.pending() {
+			return vmFromDocument(doc)
+		}
+		task = doc.Status.taskUUIDs().first()
+	}
+	if task == "" {
+		settled, err := c.waitSettled(ctx, op, vmPath(uuid))
+		if err != nil {
+			return nil, err
+		}
+		return vmFromDocument(settled)
+	}
+	if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
+		return nil, err
+	}
+	return c.GetVM(ctx, uuid)
+}
+
+func vmFromDocument(d *document) (*VM, error) {
+	var v vmJSON
+	if err := d.decode(&v); err != nil {
+		return nil, err
+	}
+	out := v.toVM()
+	return &out, nil
+}
+
+// setVMCategories writes want into metadata.categories of the document and
+// applies the same change to categories_mapping when the VM has one, so
+// that both say the same whichever the server reads. It never turns
+// use_categories_mapping on.
+func setVMCategories(d *document, current, want map[string]string) {
+	meta := d.metadata()
+	meta["categories"] = want
+	_, hasMapping := meta["categories_mapping"]
+	usesMapping := d.Metadata.UseCategoriesMapping != nil && *d.Metadata.UseCategoriesMapping
+	if !hasMapping && !usesMapping {
+		return
+	}
+	mapping := make(map[string][]string, len(d.Metadata.CategoriesMapping))
+	for k, vs := range d.Metadata.CategoriesMapping {
+		mapping[k] = slices.Clone(vs)
+	}
+	for k, old := range current {
+		if v, ok := want[k]; !ok || v != old {
+			mapping[k] = slices.DeleteFunc(mapping[k], func(s string) bool { return s == old })
+			if len(mapping[k]) == 0 {
+				delete(mapping, k)
+			}
+		}
+	}
+	for k, v := range want {
+		if old, ok := current[k]; (!ok || old != v) && !slices.Contains(mapping[k], v) {
+			mapping[k] = append(mapping[k], v)
+		}
+	}
+	meta["categories_mapping"] = mapping
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
