@@ -1,0 +1,7 @@
+data "nutanixdr_cluster" "ca" {
+  name = "CA01"
+}
+
+output "ca01_id" {
+  value = data.nutanixdr_cluster.ca.id
+}

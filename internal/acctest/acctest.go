@@ -1,0 +1,300 @@
+// Package acctest holds what the acceptance tests of the provider share: the OpenTofu
+// environment, an emulated pair of Prism Centrals, provider blocks pointing at them, provider
+// factories, and an API client for out-of-band changes and destroy checks.
+package acctest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/provider"
+)
+
+// Names of the default world's Prism Centrals (preset leap-two-sites).
+const (
+	PCCanada = "canada"
+	PCFrance = "france"
+)
+
+// preset is the world every acceptance test starts.
+const preset = "leap-two-sites"
+
+// taskLatency keeps emulated tasks short so that tests run fast while still going through
+// QUEUED and RUNNING.
+const taskLatency = 20 * time.Millisecond
+
+// SecondSite is the provider name that reaches the second Prism Central of a two-site test
+// (resources there say `provider = nutanixdr2`). In-process, OpenTofu connects every alias of a
+// provider to the one server the test runs, and the provider's configuration is per server: two
+// aliases pointing at two Prism Centrals would both end up talking to the one configured last.
+// A second provider name gets a server, and so a configuration, of its own.
+const SecondSite = "nutanixdr2"
+
+// ProtoV6ProviderFactories serves the provider in-process to OpenTofu under the name
+// nutanixdr, and an independent instance under the name SecondSite.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"nutanixdr": providerserver.NewProtocol6WithError(provider.New("test")()),
+	SecondSite:  providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+var (
+	setupOnce sync.Once
+	setupErr  error
+)
+
+// Setup prepares the environment of the acceptance tests; call it from TestMain before
+// m.Run. It points TF_ACC_TERRAFORM_PATH at the repository's bin/tofu (unless already set),
+// makes OpenTofu look the provider up under registry.opentofu.org/nutanixdr, and gives it a
+// CLI configuration file of its own: the machine's TF_CLI_CONFIG_FILE may name a file that does
+// not exist, which breaks `tofu version`. It uses os.Setenv because t.Setenv forbids
+// t.Parallel.
+func Setup() error {
+	setupOnce.Do(func() { setupErr = setup() })
+	return setupErr
+}
+
+func setup() error {
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		root, err := RepoRoot()
+		if err != nil {
+			return err
+		}
+		if err := os.Setenv("TF_ACC_TERRAFORM_PATH", filepath.Join(root, "bin", "tofu")); err != nil {
+			return fmt.Errorf("setting TF_ACC_TERRAFORM_PATH: %w", err)
+		}
+	}
+	for k, v := range map[string]string{
+		"TF_ACC_PROVIDER_NAMESPACE": "nutanixdr",
+		"TF_ACC_PROVIDER_HOST":      "registry.opentofu.org",
+	} {
+		if err := os.Setenv(k, v); err != nil {
+			return fmt.Errorf("setting %s: %w", k, err)
+		}
+	}
+	// One empty file shared by every test binary: writing it again changes nothing, and no
+	// temporary directory is left behind per run.
+	cfg := filepath.Join(os.TempDir(), "nutanixdr-acctest-empty.tfrc")
+	if err := os.WriteFile(cfg, nil, 0o600); err != nil {
+		return fmt.Errorf("writing the OpenTofu CLI configuration: %w", err)
+	}
+	if err := os.Setenv("TF_CLI_CONFIG_FILE", cfg); err != nil {
+		return fmt.Errorf("setting TF_CLI_CONFIG_FILE: %w", err)
+	}
+	return nil
+}
+
+// RepoRoot returns the directory of go.mod, found by walking up from the working directory.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("finding the repository root: %w", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("finding the repository root: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// PreCheck fails the test early, with what to run, when the acceptance tests cannot work.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		return
+	}
+	if err := Setup(); err != nil {
+		t.Fatalf("acceptance test setup: %v", err)
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("OpenTofu not found at %s (TF_ACC_TERRAFORM_PATH): run `make tofu` first (%v)", bin, err)
+	}
+}
+
+// NewWorld starts the leap-two-sites world in-process, with short task latency, and closes it
+// when the test ends.
+func NewWorld(t *testing.T) *prismsim.World {
+	t.Helper()
+	return NewWorldWith(t, nil)
+}
+
+// NewWorldWith is NewWorld with a chance to change the preset's configuration (add clusters,
+// subnets, VMs) before the world starts; edit may be nil.
+func NewWorldWith(t *testing.T, edit func(*prismsim.WorldConfig)) *prismsim.World {
+	t.Helper()
+	cfg, err := prismsim.Preset(preset)
+	if err != nil {
+		t.Fatalf("loading preset %s: %v", preset, err)
+	}
+	cfg.Settings.TaskLatency = prismsim.Duration(taskLatency)
+	if edit != nil {
+		edit(&cfg)
+	}
+	w, err := prismsim.NewWorld(cfg)
+	if err != nil {
+		t.Fatalf("building world %s: %v", preset, err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatalf("starting world %s: %v", preset, err)
+	}
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Errorf("closing world: %v", err)
+		}
+	})
+	return w
+}
+
+// pc returns the named Prism Central of w or fails the test.
+func pc(t *testing.T, w *prismsim.World, name string) *prismsim.PC {
+	t.Helper()
+	p := w.PC(name)
+	if p == nil {
+		t.Fatalf("no Prism Central %q in the world (have %v)", name, w.PCNames())
+	}
+	return p
+}
+
+// ProviderConfig returns a provider block for the named Prism Central of w, with its
+// certificate as ca_certificate so that TLS is verified. The alias may be empty. All aliases
+// share one in-process provider configuration (see SecondSite): for two Prism Centrals in one
+// test use TwoSitesConfig.
+func ProviderConfig(w *prismsim.World, pcName, alias string) string {
+	return providerBlock(w, "nutanixdr", pcName, alias)
+}
+
+// TwoSitesConfig returns the provider configuration of a two-site test: the provider nutanixdr
+// for the Prism Central primary, and the provider SecondSite for secondary.
+func TwoSitesConfig(w *prismsim.World, primary, secondary string) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    nutanixdr = {
+      source = "registry.opentofu.org/nutanixdr/nutanixdr"
+    }
+    %[1]s = {
+      source = "registry.opentofu.org/nutanixdr/%[1]s"
+    }
+  }
+}
+`, SecondSite) + providerBlock(w, "nutanixdr", primary, "") + providerBlock(w, SecondSite, secondary, "")
+}
+
+// providerBlock returns a provider block of the given provider name for the named Prism
+// Central of w.
+func providerBlock(w *prismsim.World, name, pcName, alias string) string {
+	p := w.PC(pcName)
+	if p == nil {
+		panic(fmt.Sprintf("acctest: no Prism Central %q in the world", pcName))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "provider %q {\n", name)
+	if alias != "" {
+		fmt.Fprintf(&b, "  alias          = %s\n", HCLString(alias))
+	}
+	fmt.Fprintf(&b, "  endpoint       = %s\n", HCLString(p.Endpoint()))
+	fmt.Fprintf(&b, "  port           = %d\n", p.Port())
+	fmt.Fprintf(&b, "  username       = %s\n", HCLString(p.Username()))
+	fmt.Fprintf(&b, "  password       = %s\n", HCLString(p.Password()))
+	b.WriteString("  ca_certificate = <<-EOT\n")
+	for _, line := range strings.Split(strings.TrimRight(string(p.CACertPEM()), "\n"), "\n") {
+		b.WriteString("    " + line + "\n")
+	}
+	b.WriteString("  EOT\n}\n")
+	return b.String()
+}
+
+// Client returns an API client for the named Prism Central of w, for out-of-band changes and
+// destroy checks.
+func Client(t *testing.T, w *prismsim.World, pcName string) *client.Client {
+	t.Helper()
+	p := pc(t, w, pcName)
+	c, err := client.New(client.Config{
+		Endpoint:  p.Endpoint(),
+		Port:      p.Port(),
+		Username:  p.Username(),
+		Password:  p.Password(),
+		CACertPEM: string(p.CACertPEM()),
+		UserAgent: "nutanixdr-acctest",
+	})
+	if err != nil {
+		t.Fatalf("building a client for %s: %v", pcName, err)
+	}
+	return c
+}
+
+// HCLString returns s as an HCL string literal: quotes, backslashes and control characters
+// escaped, and template sequences ("${", "%{") doubled so that they stay literal.
+func HCLString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case (c == '$' || c == '%') && i+1 < len(s) && s[i+1] == '{':
+			b.WriteByte(c)
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// ErrorRegexp returns a regular expression for ExpectError that matches an error holding each
+// fragment, in order, whatever line breaks OpenTofu wrapped the message with: the words of a
+// fragment are matched literally, separated by any white space.
+func ErrorRegexp(fragments ...string) *regexp.Regexp {
+	parts := make([]string, 0, len(fragments))
+	for _, f := range fragments {
+		words := strings.Fields(f)
+		for i, w := range words {
+			words[i] = regexp.QuoteMeta(w)
+		}
+		parts = append(parts, strings.Join(words, `\s+`))
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*"))
+}
+
+// CheckAPI returns a state check that ignores the state and runs check against the API, for
+// steps whose state the legacy Check functions cannot read (for_each instances).
+func CheckAPI(check func(ctx context.Context) error) statecheck.StateCheck {
+	return apiCheck(check)
+}
+
+// apiCheck is the state check CheckAPI returns.
+type apiCheck func(ctx context.Context) error
+
+// CheckState runs the check.
+func (c apiCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c(ctx)
+}
