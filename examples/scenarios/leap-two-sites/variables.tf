@@ -1,0 +1,41 @@
+variable "pcs" {
+  description = <<-EOT
+    How to reach each Prism Central, by site name. prismsim's env.json is a valid var file for it
+    (-var-file=STATE_DIR/env.json); for real Prism Centrals write the same shape in a .tfvars file.
+    Set ca_file to the PEM of the certificate Prism Central presents, or insecure = true to skip
+    verification (not for production).
+  EOT
+  type = map(object({
+    endpoint      = string
+    port          = optional(number, 9440)
+    username      = string
+    password      = string
+    ca_file       = optional(string)
+    insecure      = optional(bool, false)
+    advertised_ip = optional(string)
+  }))
+  sensitive = true
+
+  validation {
+    condition     = contains(keys(var.pcs), "canada") && contains(keys(var.pcs), "france")
+    error_message = "The pcs variable needs an entry for each site: canada and france."
+  }
+}
+
+variable "protected_vms" {
+  description = "Names of the VMs in Canada that replicate to France."
+  type        = set(string)
+  default     = ["app-01", "db-01"]
+}
+
+variable "category_name" {
+  description = "Category key that selects the replicated VMs."
+  type        = string
+  default     = "replicated-vm"
+}
+
+variable "category_value" {
+  description = "Value of the category key carried by the VMs that replicate from Canada."
+  type        = string
+  default     = "from-canada"
+}

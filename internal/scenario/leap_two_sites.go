@@ -1,0 +1,110 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// The leap-two-sites topology: two on-premises Prism Centrals, Canada and France.
+const (
+	leapPrimary       = "canada"
+	leapRecovery      = "france"
+	leapCategoryKey   = "replicated-vm"
+	leapCategoryValue = "from-canada"
+)
+
+// leapProtectedVMs and leapUnprotectedVMs are the VMs of Canada that the configuration tags
+// (its protected_vms default) and those it must leave alone.
+var (
+	leapProtectedVMs   = []string{"app-01", "db-01"}
+	leapUnprotectedVMs = []string{"dns-01"}
+)
+
+func leapTwoSites() *Scenario {
+	return &Scenario{
+		Name: "leap-two-sites",
+		Summary: "two on-premises Prism Centrals, Canada and France; the category " +
+			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada",
+		Preset: "leap-two-sites",
+		Steps: []Step{
+			Apply{Description: "tofu apply: the category on both sites, assigned to app-01 and db-01"},
+			ShowOutputs{},
+			ShowVMs{},
+			Check{
+				Description: "the category exists on both sites; app-01 and db-01 carry " +
+					leapCategoryKey + ": " + leapCategoryValue + ", dns-01 does not",
+				Fn: checkLeapCategories,
+			},
+			PlanEmpty{},
+		},
+		AfterDestroy: []Step{
+			Check{
+				Description: "the category is gone from both sites and from every VM",
+				Fn:          checkLeapCleaned,
+			},
+		},
+	}
+}
+
+// checkLeapCategories verifies the applied configuration through the emulator's v3 API.
+func checkLeapCategories(ctx context.Context, r *Run) error {
+	var errs []error
+	for _, pc := range []string{leapPrimary, leapRecovery} {
+		ok, err := r.CategoryValueExists(ctx, pc, leapCategoryKey, leapCategoryValue)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case !ok:
+			errs = append(errs, fmt.Errorf("%s has no category value %s:%s", pc, leapCategoryKey, leapCategoryValue))
+		}
+	}
+	for _, name := range leapProtectedVMs {
+		vm, err := r.VMByName(ctx, leapPrimary, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if got, ok := vm.Categories[leapCategoryKey]; !ok || got != leapCategoryValue {
+			errs = append(errs, fmt.Errorf("VM %s carries %s, want %s: %s among them",
+				name, formatCategories(vm.Categories), leapCategoryKey, leapCategoryValue))
+		}
+	}
+	for _, name := range leapUnprotectedVMs {
+		vm, err := r.VMByName(ctx, leapPrimary, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if got, ok := vm.Categories[leapCategoryKey]; ok {
+			errs = append(errs, fmt.Errorf("VM %s carries %s: %s, but the configuration does not protect it",
+				name, leapCategoryKey, got))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkLeapCleaned verifies that destroy removed the category and its assignments.
+func checkLeapCleaned(ctx context.Context, r *Run) error {
+	var errs []error
+	for _, pc := range []string{leapPrimary, leapRecovery} {
+		ok, err := r.CategoryKeyExists(ctx, pc, leapCategoryKey)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case ok:
+			errs = append(errs, fmt.Errorf("%s still has the category %s", pc, leapCategoryKey))
+		}
+		vms, err := r.VMs(ctx, pc)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, vm := range vms {
+			if v, ok := vm.Categories[leapCategoryKey]; ok {
+				errs = append(errs, fmt.Errorf("VM %s on %s still carries %s: %s", vm.Name, pc, leapCategoryKey, v))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
