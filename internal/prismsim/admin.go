@@ -31,7 +31,8 @@ func (pc *PC) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, adminError{Error: msg})
 		return
 	}
-	status, out, err := rt.h(&request{pc: pc, r: r, body: body, route: rt, params: params})
+	rq := &request{pc: pc, r: r, body: body, route: rt, params: params}
+	status, out, err := rt.h(rq)
 	if err != nil {
 		status = http.StatusBadRequest
 		var apiErr *apiError
@@ -43,6 +44,10 @@ func (pc *PC) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, status, out)
+	if rq.after != nil {
+		_ = http.NewResponseController(w).Flush()
+		rq.after()
+	}
 }
 
 type adminError struct {
@@ -209,6 +214,8 @@ type PCState struct {
 	AdvertisedIP string                `json:"advertised_ip"`
 	Region       string                `json:"region,omitempty"`
 	UUID         string                `json:"uuid"`
+	Down         bool                  `json:"down"`
+	DREnabled    bool                  `json:"dr_enabled"`
 	Entities     map[string][]envelope `json:"entities"`
 	Categories   []categoryState       `json:"categories"`
 	Tasks        []taskJSON            `json:"tasks"`
@@ -231,7 +238,8 @@ func (w *World) State() WorldState {
 
 func (pc *PC) state() PCState {
 	st := PCState{Name: pc.Name(), URL: pc.URL(), AdvertisedIP: pc.AdvertisedIP(), Region: pc.Region(),
-		UUID: pc.uuid, Entities: map[string][]envelope{}, Requests: pc.RequestCounts()}
+		UUID: pc.uuid, Down: pc.Down(), DREnabled: pc.DREnabled(), Entities: map[string][]envelope{},
+		Requests: pc.RequestCounts()}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	for _, name := range sortedKeys(kinds) {
@@ -258,8 +266,7 @@ func (pc *PC) state() PCState {
 	return st
 }
 
-// Site outages (POST /sites/{pc}/down and /sites/{pc}/up) join these routes with the
-// replication fabric; a down PC will refuse its v3 API while its admin API stays up.
+// Site outages (/sites) are in sites.go.
 func init() {
 	registerAdmin(http.MethodGet, "/clock", adminGetClock)
 	registerAdmin(http.MethodPost, "/clock/advance", adminAdvanceClock)

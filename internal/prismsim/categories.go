@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -46,12 +47,51 @@ type categoryValue struct {
 	seq            int64
 }
 
+// categoryNamePattern is the spec's pattern for the {name} and {value} path parameters of
+// PUT /categories/{name}[/{value}]: words of letters, digits, '_', '.' and '-', separated
+// by single spaces.
+var categoryNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+( [a-zA-Z0-9_.-]+)*$`)
+
+// checkCategoryName checks a key or value name as PUT takes it: 1-64 characters matching
+// categoryNamePattern.
 func checkCategoryName(field, s string) error {
+	if err := checkCategoryLength(field, s); err != nil {
+		return err
+	}
+	if !categoryNamePattern.MatchString(s) {
+		return fmt.Errorf("%s %q must be words of letters, digits, '_', '.' or '-' separated by single spaces (pattern %s)",
+			field, s, categoryNamePattern)
+	}
+	return nil
+}
+
+// checkCategoryLength checks the maxLength every {name} and {value} path parameter has.
+func checkCategoryLength(field, s string) error {
 	if s == "" {
 		return fmt.Errorf("%s must not be empty", field)
 	}
 	if len(s) > maxCategoryName {
 		return fmt.Errorf("%s %q is longer than %d characters", field, s, maxCategoryName)
+	}
+	return nil
+}
+
+// categoryPathParams checks the {name} and {value} path parameters of a request; strict
+// applies the pattern PUT requires, else only the length every operation requires.
+func categoryPathParams(rq *request, strict bool) *apiError {
+	check := checkCategoryLength
+	if strict {
+		check = checkCategoryName
+	}
+	for _, p := range []string{"name", "value"} {
+		v, ok := rq.params[p]
+		if !ok {
+			continue
+		}
+		if err := check("path parameter "+p, v); err != nil {
+			return &apiError{Status: http.StatusUnprocessableEntity, Reason: reasonValidation, Message: err.Error(),
+				Details: map[string]string{"parameter": p}}
+		}
 	}
 	return nil
 }
@@ -135,6 +175,9 @@ func readOnly(what string) *apiError {
 
 func handlePutCategoryKey(rq *request) (int, any, error) {
 	name := rq.param("name")
+	if apiErr := categoryPathParams(rq, true); apiErr != nil {
+		return 0, nil, apiErr
+	}
 	var in categoryKeyInput
 	if err := rq.decode(&in); err != nil {
 		return 0, nil, err
@@ -182,6 +225,9 @@ func handlePutCategoryKey(rq *request) (int, any, error) {
 
 func handleGetCategoryKey(rq *request) (int, any, error) {
 	name := rq.param("name")
+	if apiErr := categoryPathParams(rq, false); apiErr != nil {
+		return 0, nil, apiErr
+	}
 	pc := rq.pc
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
@@ -194,6 +240,9 @@ func handleGetCategoryKey(rq *request) (int, any, error) {
 
 func handleDeleteCategoryKey(rq *request) (int, any, error) {
 	name := rq.param("name")
+	if apiErr := categoryPathParams(rq, false); apiErr != nil {
+		return 0, nil, apiErr
+	}
 	pc := rq.pc
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
@@ -226,6 +275,9 @@ type categoryValueInput struct {
 
 func handlePutCategoryValue(rq *request) (int, any, error) {
 	name, value := rq.param("name"), rq.param("value")
+	if apiErr := categoryPathParams(rq, true); apiErr != nil {
+		return 0, nil, apiErr
+	}
 	var in categoryValueInput
 	if err := rq.decode(&in); err != nil {
 		return 0, nil, err
@@ -272,6 +324,9 @@ func handlePutCategoryValue(rq *request) (int, any, error) {
 
 func handleGetCategoryValue(rq *request) (int, any, error) {
 	name, value := rq.param("name"), rq.param("value")
+	if apiErr := categoryPathParams(rq, false); apiErr != nil {
+		return 0, nil, apiErr
+	}
 	pc := rq.pc
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
@@ -288,6 +343,9 @@ func handleGetCategoryValue(rq *request) (int, any, error) {
 
 func handleDeleteCategoryValue(rq *request) (int, any, error) {
 	name, value := rq.param("name"), rq.param("value")
+	if apiErr := categoryPathParams(rq, false); apiErr != nil {
+		return 0, nil, apiErr
+	}
 	pc := rq.pc
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
@@ -377,6 +435,9 @@ func handleListCategoryKeys(rq *request) (int, any, error) {
 
 func handleListCategoryValues(rq *request) (int, any, error) {
 	name := rq.param("name")
+	if apiErr := categoryPathParams(rq, false); apiErr != nil {
+		return 0, nil, apiErr
+	}
 	lr, apiErr := decodeListRequest(rq, "category")
 	if apiErr != nil {
 		return 0, nil, apiErr

@@ -221,3 +221,36 @@ func TestCategoryKeyList(t *testing.T) {
 	expect(t, c.v3("POST", "/categories/nokey/list", map[string]any{}), 404)
 	expect(t, c.v3("POST", "/categories/list", map[string]any{"kind": "vm"}), 422)
 }
+
+func TestCategoryPathParameterPattern(t *testing.T) {
+	w := startWorld(t, nil)
+	c := newClient(t, w.PC("canada"))
+	long := strings.Repeat("k", 65)
+	for path, param := range map[string]string{
+		"/categories/bad!name":                "name",
+		"/categories/two%20%20spaces":         "name",
+		"/categories/trailing%20":             "name",
+		"/categories/" + long:                 "name",
+		"/categories/Environment/bad%2Fvalue": "value",
+		"/categories/Environment/" + long:     "value",
+		"/categories/bad:key/ok":              "name",
+	} {
+		body := map[string]any{"name": strings.TrimPrefix(path, "/categories/")}
+		if strings.Count(path, "/") == 3 {
+			body = map[string]any{}
+		}
+		r := expect(t, c.v3("PUT", path, body), 422)
+		m := r.json(t)
+		if r.reason(t) != "VALIDATION_ERROR" || getString(m, "message_list", 0, "details", "parameter") != param ||
+			!strings.Contains(r.message(t), "path parameter "+param) {
+			t.Errorf("PUT %s: %s, want a VALIDATION_ERROR naming %s", path, r.body, param)
+		}
+	}
+	// Every operation has the length limit; only PUT has the pattern.
+	expect(t, c.v3("GET", "/categories/"+long, nil), 422)
+	expect(t, c.v3("DELETE", "/categories/Environment/"+long, nil), 422)
+	expect(t, c.v3("GET", "/categories/bad!name", nil), 404)
+	// Single spaces between words are fine.
+	expect(t, c.v3("PUT", "/categories/two%20words", map[string]any{"name": "two words"}), 201)
+	expect(t, c.v3("PUT", "/categories/two%20words/v.1_a-b%20c", map[string]any{"value": "v.1_a-b c"}), 201)
+}

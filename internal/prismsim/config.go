@@ -325,17 +325,29 @@ func (pc PCConfig) validateInventory(uuids map[string]string) error {
 		}
 		return nil
 	}
-	subnets := map[string]*net.IPNet{}
+	// onlyCluster is the cluster subnets and VMs without one belong to.
+	onlyCluster := ""
+	if len(pc.Clusters) == 1 {
+		onlyCluster = pc.Clusters[0].Name
+	}
+	// Subnet names are unique per cluster, not per PC: two clusters of a PC may each
+	// have a "vlan50-prod". VMs name their subnet within their cluster.
+	type subnetKey struct{ cluster, name string }
+	subnets := map[subnetKey]*net.IPNet{}
 	for _, s := range pc.Subnets {
 		what := fmt.Sprintf("subnet %q", s.Name)
 		if s.Name == "" || len(s.Name) > 256 {
 			return fmt.Errorf("subnet name %q must be 1-256 characters", s.Name)
 		}
-		if _, ok := subnets[s.Name]; ok {
-			return fmt.Errorf("%s: defined twice", what)
-		}
 		if err := clusterOf(s.Cluster, what); err != nil {
 			return err
+		}
+		key := subnetKey{cluster: s.Cluster, name: s.Name}
+		if key.cluster == "" {
+			key.cluster = onlyCluster
+		}
+		if _, ok := subnets[key]; ok {
+			return fmt.Errorf("%s: defined twice on cluster %q", what, key.cluster)
 		}
 		if s.VLANID < 0 || s.VLANID > 4094 {
 			return fmt.Errorf("%s: vlan_id %d must be 0-4094", what, s.VLANID)
@@ -359,7 +371,7 @@ func (pc PCConfig) validateInventory(uuids map[string]string) error {
 		if err := claim(s.UUID, what); err != nil {
 			return err
 		}
-		subnets[s.Name] = network
+		subnets[key] = network
 	}
 	cats := map[string]map[string]bool{}
 	for _, sys := range systemCategories {
@@ -383,17 +395,13 @@ func (pc PCConfig) validateInventory(uuids map[string]string) error {
 			cats[c.Name][v] = true
 		}
 	}
-	vms := map[string]bool{}
+	// VM names need not be unique: Prism Central allows two VMs with the same name.
 	ips := map[string]string{}
 	for _, vm := range pc.VMs {
 		what := fmt.Sprintf("vm %q", vm.Name)
 		if vm.Name == "" || len(vm.Name) > 256 {
 			return fmt.Errorf("vm name %q must be 1-256 characters", vm.Name)
 		}
-		if vms[vm.Name] {
-			return fmt.Errorf("%s: defined twice", what)
-		}
-		vms[vm.Name] = true
 		if err := clusterOf(vm.Cluster, what); err != nil {
 			return err
 		}
@@ -409,19 +417,20 @@ func (pc PCConfig) validateInventory(uuids map[string]string) error {
 			return fmt.Errorf("%s: ip %s needs a subnet", what, vm.IP)
 		}
 		if vm.Subnet != "" {
-			network, ok := subnets[vm.Subnet]
-			if !ok {
-				return fmt.Errorf("%s: unknown subnet %q", what, vm.Subnet)
+			cluster := vm.Cluster
+			if cluster == "" {
+				cluster = onlyCluster
 			}
-			if sc := subnetConfig(pc, vm.Subnet); sc.Cluster != "" && vm.Cluster != "" && sc.Cluster != vm.Cluster {
-				return fmt.Errorf("%s: subnet %q belongs to cluster %q, not %q", what, vm.Subnet, sc.Cluster, vm.Cluster)
+			network, ok := subnets[subnetKey{cluster: cluster, name: vm.Subnet}]
+			if !ok {
+				return fmt.Errorf("%s: no subnet %q on cluster %q", what, vm.Subnet, cluster)
 			}
 			if vm.IP != "" {
 				ip := net.ParseIP(vm.IP)
 				if ip == nil || !network.Contains(ip) {
 					return fmt.Errorf("%s: ip %q is not inside subnet %q (%s)", what, vm.IP, vm.Subnet, network)
 				}
-				key := vm.Subnet + "/" + ip.String()
+				key := cluster + "/" + vm.Subnet + "/" + ip.String()
 				if other, ok := ips[key]; ok {
 					return fmt.Errorf("%s: ip %s is already used by vm %q", what, vm.IP, other)
 				}
@@ -438,15 +447,6 @@ func (pc PCConfig) validateInventory(uuids map[string]string) error {
 		}
 	}
 	return nil
-}
-
-func subnetConfig(pc PCConfig, name string) SubnetConfig {
-	for _, s := range pc.Subnets {
-		if s.Name == name {
-			return s
-		}
-	}
-	return SubnetConfig{}
 }
 
 // parseRange parses "first-last" or "first last".

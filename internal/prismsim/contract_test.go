@@ -220,13 +220,73 @@ func TestResponsesMatchSpec(t *testing.T) {
 	c.v3("GET", "/subnets/"+newUUID(), nil)
 	addFault(t, c, map[string]any{"kind": "status", "status": 503, "path_prefix": "/api/nutanix/v3/subnets"})
 	c.v3("POST", "/subnets/list", map[string]any{})
+	c.v3("PUT", "/categories/bad!name", map[string]any{"name": "bad!name"})
+	c.v3("PUT", "/categories/replicated-vm/"+strings.Repeat("v", 65), map[string]any{})
+
+	// Disaster recovery, availability zones, remote connections, cloud trusts, sites.
+	france := w.PC("france")
+	fr := newClient(t, france)
+	c.v3("GET", "/services/disaster_recovery/status", nil)
+	c.v3("GET", "/services/nope/status", nil)
+	c.v3("POST", "/services/disaster_recovery", map[string]any{"state": "DISABLE"})
+	c.v3("POST", "/cloud_trusts", trustBody(france.AdvertisedIP(), france.Username(), france.Password()))
+	c.enableDR()
+	c.v3("GET", "/services/disaster_recovery/status?include_capabilities=true", nil)
+	c.pair(france.AdvertisedIP(), france.Username(), france.Password()) // fails: DR disabled on france
+	fr.enableDR()
+	_, failedTask := c.pair("10.9.9.9", "admin", "x")
+	c.v3("GET", "/tasks/"+getString(failedTask, "uuid"), nil)
+	accepted, okTask := c.pair(france.AdvertisedIP(), france.Username(), france.Password())
+	c.v3("GET", "/tasks/"+getString(okTask, "uuid"), nil)
+	c.pair(france.AdvertisedIP(), france.Username(), france.Password()) // fails: paired already
+	bad := trustBody(france.AdvertisedIP(), france.Username(), france.Password())
+	obj(t, get(bad, "spec", "resources"))["cloud_type"] = "MOON"
+	c.v3("POST", "/cloud_trusts", bad)
+	trustID := getString(accepted, "metadata", "uuid")
+	c.v3("GET", "/cloud_trusts/"+trustID, nil)
+	c.v3("GET", "/cloud_trusts/"+newUUID(), nil)
+	c.v3("POST", "/cloud_trusts/list", map[string]any{"kind": "cloud_trust"})
+	fr.v3("POST", "/cloud_trusts/list", map[string]any{})
+	c.v3("POST", "/availability_zones", map[string]any{})
+	c.v3("GET", "/availability_zones/"+newUUID(), nil)
+	c.v3("GET", "/remote_connections/"+newUUID(), nil)
+	visitPairing := func() {
+		for _, cl := range []*apiClient{c, fr} {
+			azs := cl.v3("POST", "/availability_zones/list", map[string]any{"kind": "availability_zone"}).json(t)
+			for _, az := range arr(t, azs["entities"]) {
+				id := getString(az, "metadata", "uuid")
+				cl.v3("GET", "/availability_zones/"+id, nil)
+				cl.v3("PUT", "/availability_zones/"+id, map[string]any{"metadata": get(az, "metadata"), "spec": get(az, "spec")})
+				cl.v3("DELETE", "/availability_zones/"+id, nil)
+			}
+			rcs := cl.v3("POST", "/remote_connections/list", map[string]any{"kind": "remote_connection"}).json(t)
+			for _, rc := range arr(t, rcs["entities"]) {
+				cl.v3("GET", "/remote_connections/"+getString(rc, "metadata", "uuid"), nil)
+			}
+		}
+	}
+	visitPairing()
+	if err := w.SiteDown("france"); err != nil {
+		t.Fatal(err)
+	}
+	fr = c // france cannot be asked while it is down
+	visitPairing()
+	c.pair(france.AdvertisedIP(), france.Username(), france.Password()) // fails: france is down
+	if err := w.SiteUp("france"); err != nil {
+		t.Fatal(err)
+	}
+	del := c.v3("DELETE", "/cloud_trusts/"+trustID, nil).json(t)
+	c.waitTask(getString(del, "status", "execution_context", "task_uuid"))
+	c.v3("DELETE", "/cloud_trusts/"+trustID, nil)
 
 	mu.Lock()
 	defer mu.Unlock()
 	w.OnExchange(nil)
 	checked := 0
 	statuses := map[int]bool{}
+	served := map[string]bool{}
 	for _, x := range exchanges {
+		served[x.Route] = true
 		if !strings.HasPrefix(x.ContentType, "application/json") || len(x.ResponseBody) == 0 {
 			continue
 		}
@@ -258,6 +318,42 @@ func TestResponsesMatchSpec(t *testing.T) {
 	}
 	if checked < 30 {
 		t.Fatalf("only %d answers checked", checked)
+	}
+	for _, rt := range Routes() {
+		if !served[rt] {
+			t.Errorf("route %s was not exercised", rt)
+		}
+	}
+}
+
+// TestRoutesInSpec checks that the emulator serves no path or method the spec lacks.
+func TestRoutesInSpec(t *testing.T) {
+	doc := loadSwagger(t)
+	routes := Routes()
+	for _, rt := range routes {
+		method, template, _ := strings.Cut(rt, " ")
+		if !strings.HasPrefix(template, v3Prefix+"/") {
+			t.Errorf("%s: not under %s", rt, v3Prefix)
+			continue
+		}
+		if _, ok := doc.Paths[strings.TrimPrefix(template, v3Prefix)][strings.ToLower(method)]; !ok {
+			t.Errorf("%s is not in the spec", rt)
+		}
+	}
+	for _, want := range []string{
+		"POST /api/nutanix/v3/services/disaster_recovery",
+		"GET /api/nutanix/v3/services/{service_name}/status",
+		"POST /api/nutanix/v3/availability_zones/list",
+		"GET /api/nutanix/v3/availability_zones/{uuid}",
+		"POST /api/nutanix/v3/cloud_trusts",
+		"GET /api/nutanix/v3/cloud_trusts/{uuid}",
+		"DELETE /api/nutanix/v3/cloud_trusts/{uuid}",
+		"POST /api/nutanix/v3/cloud_trusts/list",
+		"PUT /api/nutanix/v3/categories/{name}",
+	} {
+		if !contains(routes, want) {
+			t.Errorf("Routes() misses %s", want)
+		}
 	}
 }
 

@@ -17,6 +17,11 @@
 //   - list.go: list bodies, FIQL filters, sorting and paging. errors.go: the v3 error shape.
 //   - tasks.go: the task engine (PC.startTask) and /tasks. faults.go, admin.go: /_prismsim.
 //   - categories.go, clusters.go, subnets.go, vms.go: one file per kind.
+//   - dr.go: enabling disaster recovery (the Local availability zone), the service status,
+//     and PC.requireDR, which kinds that need disaster recovery call.
+//   - availability_zones.go, remote_connections.go, cloud_trusts.go: pairing PCs of the
+//     world and unpairing them, both sides at once.
+//   - sites.go: World.SiteDown and World.SiteUp, and their admin routes.
 //
 // # Adding a kind
 //
@@ -39,11 +44,17 @@
 //     specs that cannot be applied at all.
 //   - Tasks move QUEUED, RUNNING (after half of Settings.TaskLatency, real time),
 //     SUCCEEDED or FAILED (after the full latency). Their timestamps are simulated time.
+//     The tasks of a site that is down do not move until it is up again.
+//   - A site that is down keeps its state; its port refuses connections, and its peers'
+//     availability zones and remote connections of it carry a REMOTE_CLUSTER_NOT_CONNECTED
+//     message in status.message_list.
 //
 // # Locking
 //
 // Each PC's inventory is guarded by its own mutex; settings, faults and the life cycle by
 // the world's. A goroutine may take the world's mutex while holding a PC's, never the other
 // way round, and never holds two PCs' mutexes at once. Clock callbacks run without any of
-// them held.
+// them held. A PC's listener and site state are guarded by its lifeMu, taken before its
+// inventory mutex. Work on two PCs (pairing, unpairing) runs in a task's unlocked step,
+// which takes the remote PC's mutex, then releases it before the task takes its own PC's.
 package prismsim

@@ -154,9 +154,21 @@ func (pc *PC) removeEntityLocked(e *entity) {
 // seedEntityLocked adds a settled entity (spec_version 0) without a task, as NewWorld does
 // for the configured inventory.
 func (pc *PC) seedEntityLocked(k *kindSpec, id string, spec any, categories map[string][]string, data any) error {
+	_, err := pc.newEntityLocked(k, id, spec, categories, data)
+	return err
+}
+
+// newSettledEntityLocked adds a settled entity without categories, as the emulator does for
+// entities a task creates besides the one it was asked for (availability zones, remote
+// connections, the remote side of a pairing). An empty id gets a new UUID.
+func (pc *PC) newSettledEntityLocked(k *kindSpec, id string, spec any, data any) (*entity, error) {
+	return pc.newEntityLocked(k, id, spec, nil, data)
+}
+
+func (pc *PC) newEntityLocked(k *kindSpec, id string, spec any, categories map[string][]string, data any) (*entity, error) {
 	raw, err := json.Marshal(spec)
 	if err != nil {
-		return fmt.Errorf("encoding %s spec: %w", k.name, err)
+		return nil, fmt.Errorf("encoding %s spec: %w", k.name, err)
 	}
 	if id == "" {
 		id = newUUID()
@@ -166,12 +178,12 @@ func (pc *PC) seedEntityLocked(k *kindSpec, id string, spec any, categories map[
 	e := &entity{kind: k, uuid: normUUID(id), created: now, data: data}
 	if k.prepare != nil {
 		if apiErr := k.prepare(pc, nil, snap); apiErr != nil {
-			return fmt.Errorf("%s %s: %s", k.name, id, apiErr.Message)
+			return nil, fmt.Errorf("%s %s: %s", k.name, id, apiErr.Message)
 		}
 	}
 	e.intent, e.committed = snap, snap
 	pc.addEntityLocked(e)
-	return nil
+	return e, nil
 }
 
 // envelope is the shape of an intentful entity in answers.

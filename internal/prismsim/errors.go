@@ -26,6 +26,10 @@ const (
 	reasonTooManyRequests    = "TOO_MANY_REQUESTS"
 	reasonAccessDenied       = "ACCESS_DENIED"
 	reasonAuthRequired       = "AUTHENTICATION_REQUIRED"
+	reasonActionNotSupported = "ACTION_NOT_SUPPORTED"
+	reasonRemoteNotConnected = "REMOTE_CLUSTER_NOT_CONNECTED"
+	reasonPairingFailed      = "PAIRING_FAILED"
+	reasonCloudTrustExists   = "CLOUD_TRUST_EXISTS"
 )
 
 // apiError is an error answered with the v3 error shape

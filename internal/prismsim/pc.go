@@ -2,11 +2,14 @@ package prismsim
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // PC is one emulated Prism Central: an HTTPS listener with its own certificate and
@@ -17,7 +20,17 @@ type PC struct {
 	certPEM []byte
 	tlsCert tls.Certificate
 	port    atomic.Int64
+
+	// lifeMu guards srv and upEvent, and serializes site outages (SiteDown, SiteUp) with
+	// Close. It is taken before mu when both are needed.
+	lifeMu  sync.Mutex
 	srv     *http.Server
+	ln      net.Listener  // srv's listener, closed by us too: Serve may not have started yet
+	upEvent chan struct{} // closed when a down site comes back
+	down    atomic.Bool   // the site is down: no listener, tasks paused
+
+	// drEnabled is written with mu held and read without it (requireDR, peers).
+	drEnabled atomic.Bool
 
 	mu         sync.Mutex
 	uuid       string // the PC's own entry in /clusters/list
@@ -28,6 +41,13 @@ type PC struct {
 	taskList   []*task
 	taskSeq    int64
 	taskEvent  chan struct{} // closed and replaced whenever a task ends
+	drTask     *task         // the latest request to enable disaster recovery
+	drSince    time.Time     // when disaster recovery was enabled
+	// pairing holds the peers a pairing task of this PC is in progress with.
+	pairing map[string]bool
+	// pendingUnpair holds the peers that removed their trust with this PC while it was
+	// down; the matching entries are removed when the site comes back.
+	pendingUnpair map[string]bool
 
 	statsMu       sync.Mutex
 	requestsTotal int
@@ -50,6 +70,9 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 		tasks:      map[string]*task{},
 		taskEvent:  make(chan struct{}),
 		requests:   map[string]int{},
+
+		pairing:       map[string]bool{},
+		pendingUnpair: map[string]bool{},
 	}
 	pc.port.Store(int64(cfg.Port))
 	pc.mu.Lock()
@@ -63,6 +86,11 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 	}
 	if err := pc.seedVMsLocked(cfg.VMs); err != nil {
 		return nil, fmt.Errorf("pc %s: %w", cfg.Name, err)
+	}
+	if cfg.DREnabled {
+		if _, err := pc.enableDRLocked(); err != nil {
+			return nil, fmt.Errorf("pc %s: %w", cfg.Name, err)
+		}
 	}
 	return pc, nil
 }
@@ -96,6 +124,36 @@ func (p *PC) Region() string { return p.cfg.Region }
 
 // UUID returns the PC's own cluster UUID (its entry in /clusters/list).
 func (p *PC) UUID() string { return p.uuid }
+
+// stopServingLocked closes the PC's server and listener, if any. The caller holds lifeMu.
+func (p *PC) stopServingLocked() error {
+	srv, ln := p.srv, p.ln
+	p.srv, p.ln = nil, nil
+	var errs []error
+	if srv != nil {
+		if err := srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if ln != nil {
+		// Close does not close a listener Serve has not taken yet.
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("closing pc %s: %w", p.Name(), err)
+	}
+	return nil
+}
+
+// DREnabled reports whether disaster recovery is enabled (the PC has its Local availability
+// zone).
+func (p *PC) DREnabled() bool { return p.drEnabled.Load() }
+
+// Down reports whether the site is down (World.SiteDown): its listener refuses connections
+// and its tasks are paused.
+func (p *PC) Down() bool { return p.down.Load() }
 
 // RequestCounts is how many v3 requests a PC received, by route template.
 type RequestCounts struct {

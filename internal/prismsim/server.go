@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,9 @@ type request struct {
 	body   []byte
 	route  *route
 	params map[string]string
+	// after, set by an admin handler, runs once the answer has been sent (taking down
+	// the site whose listener got the request, for example).
+	after func()
 }
 
 func (rq *request) ctx() context.Context { return rq.r.Context() }
@@ -225,9 +229,11 @@ func (pc *PC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (pc *PC) authorized(r *http.Request) bool {
 	user, pass, ok := r.BasicAuth()
-	if !ok {
-		return false
-	}
+	return ok && pc.credentialsMatch(user, pass)
+}
+
+// credentialsMatch compares credentials with the PC's in constant time.
+func (pc *PC) credentialsMatch(user, pass string) bool {
 	userOK := subtle.ConstantTimeCompare([]byte(user), []byte(pc.cfg.Username)) == 1
 	passOK := subtle.ConstantTimeCompare([]byte(pass), []byte(pc.cfg.Password)) == 1
 	return userOK && passOK
@@ -299,7 +305,7 @@ func (pc *PC) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 
 	pc.w.record(Exchange{
-		PC: pc.Name(), Method: r.Method, Path: path, Route: routeKey, RequestBody: body,
+		PC: pc.Name(), Method: r.Method, Path: path, Route: routeKey, RequestBody: redactSecrets(body),
 		Status: resp.status, ResponseBody: resp.body, ContentType: resp.contentType, Dropped: fx.drop,
 	})
 	if fx.drop {
@@ -374,6 +380,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		data = []byte(fmt.Sprintf(`{"error":%q}`, err.Error()))
 	}
 	response{status: status, contentType: "application/json", body: data}.write(w)
+}
+
+// Routes lists every v3 route the emulator serves, as "METHOD /api/nutanix/v3/template"
+// with the spec's path templates, sorted.
+func Routes() []string {
+	out := make([]string, 0, len(apiRoutes.routes))
+	for _, rt := range apiRoutes.routes {
+		out = append(out, rt.key())
+	}
+	sort.Strings(out)
+	return out
 }
 
 // versions answers GET /versions as the spec's versions definition describes.

@@ -189,10 +189,11 @@ func (pc *PC) seedSubnetsLocked(subnets []SubnetConfig) error {
 	return nil
 }
 
-// subnetByNameLocked returns the subnet with that name, or nil.
-func (pc *PC) subnetByNameLocked(name string) *entity {
+// subnetOnClusterLocked returns the subnet with that name on the cluster, or nil. Subnet
+// names are unique per cluster, not per PC.
+func (pc *PC) subnetOnClusterLocked(clusterUUID, name string) *entity {
 	for _, e := range pc.entitiesLocked(subnetKind) {
-		if e.current().name == name {
+		if e.current().name == name && subnetCluster(e) == clusterUUID {
 			return e
 		}
 	}

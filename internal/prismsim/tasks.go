@@ -47,8 +47,12 @@ type reference struct {
 	Name string `json:"name,omitempty"`
 }
 
-// taskWork is what a task does when it ends. Both functions run with the PC's mutex held.
+// taskWork is what a task does when it ends. The functions run and abandon are called
+// with the PC's mutex held.
 type taskWork struct {
+	// unlocked, optional, runs first, without any mutex held, so that it may work on
+	// another PC (pairing creates the remote side there); an error fails the task.
+	unlocked func() error
 	// run applies the change; an error fails the task (an *apiError gives its reason as
 	// error_code). run must leave the state unchanged when it fails.
 	run func() error
@@ -87,23 +91,30 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 		}
 	}
 	latency := pc.w.Settings().TaskLatency.Std()
-	pc.w.goBackground(func(wctx context.Context) {
-		if !sleepCtx(wctx, latency/2) {
+	started := pc.w.goBackground(func(wctx context.Context) {
+		// A task does not move while its site is down: it resumes when the site is up.
+		if !sleepCtx(wctx, latency/2) || !pc.waitUp(wctx) {
 			return
 		}
 		pc.mu.Lock()
 		pc.setTaskLocked(t, TaskRunning, 50, "Running")
 		pc.mu.Unlock()
-		if !sleepCtx(wctx, latency-latency/2) {
+		if !sleepCtx(wctx, latency-latency/2) || !pc.waitUp(wctx) {
 			return
 		}
-		pc.mu.Lock()
-		defer pc.mu.Unlock()
 		var err error
 		if injected != nil {
 			err = errorf(http.StatusInternalServerError, reasonInternal,
 				"%s failed: injected task failure (fault %d)", opType, injected.ID)
-		} else if work.run != nil {
+		} else if work.unlocked != nil {
+			err = work.unlocked()
+			if err == nil && !pc.waitUp(wctx) {
+				return
+			}
+		}
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		if err == nil && work.run != nil {
 			err = work.run()
 		}
 		if err != nil {
@@ -120,6 +131,9 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 			pc.setTaskLocked(t, TaskSucceeded, 100, "Completed")
 		}
 	})
+	if !started {
+		t.progress = "Not started: Prism Central is shutting down"
+	}
 	return t
 }
 

@@ -102,3 +102,45 @@ func setField(data json.RawMessage, key string, value any) json.RawMessage {
 	}
 	return out
 }
+
+// secretFields are the JSON fields whose values never leave the emulator: recorded
+// request bodies show them as "****".
+var secretFields = map[string]bool{"password": true}
+
+// redactSecrets returns body with the values of secret fields replaced, at any depth. A
+// body without such a field is returned as it is; one that mentions a secret field but is
+// not JSON is withheld.
+func redactSecrets(body []byte) []byte {
+	if !bytes.Contains(body, []byte(`"password"`)) {
+		return body
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return []byte("(withheld: not JSON, and it mentions a password)")
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, val := range x {
+				if _, isString := val.(string); isString && secretFields[k] {
+					x[k] = "****"
+					continue
+				}
+				walk(val)
+			}
+		case []any:
+			for _, val := range x {
+				walk(val)
+			}
+		}
+	}
+	walk(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
+}

@@ -323,9 +323,9 @@ func (pc *PC) seedVMsLocked(vms []VMConfig) error {
 		}
 		nics := []any{}
 		if vm.Subnet != "" {
-			subnet := pc.subnetByNameLocked(vm.Subnet)
+			subnet := pc.subnetOnClusterLocked(cluster.uuid, vm.Subnet)
 			if subnet == nil {
-				return fmt.Errorf("vm %s: unknown subnet %q", vm.Name, vm.Subnet)
+				return fmt.Errorf("vm %s: no subnet %q on cluster %s", vm.Name, vm.Subnet, cluster.current().name)
 			}
 			eps := []any{}
 			if vm.IP != "" {

@@ -136,27 +136,9 @@ func (w *World) Start() error {
 		listeners = append(listeners, ln)
 	}
 	for i, pc := range w.pcs {
-		ln := listeners[i]
-		addr, _ := ln.Addr().(*net.TCPAddr)
-		pc.port.Store(int64(addr.Port))
-		pc.srv = &http.Server{
-			Handler:           pc,
-			ReadHeaderTimeout: 30 * time.Second,
-			ErrorLog:          log.New(io.Discard, "", 0),
-			// HTTP/1.1 only, so that drop_after_commit can hijack the connection.
-			TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
-		}
-		tlsLn := tls.NewListener(ln, &tls.Config{
-			Certificates: []tls.Certificate{pc.tlsCert},
-			MinVersion:   tls.VersionTLS12,
-			NextProtos:   []string{"http/1.1"},
-		})
-		srv := pc.srv
-		w.wg.Add(1)
-		go func() {
-			defer w.wg.Done()
-			_ = srv.Serve(tlsLn)
-		}()
+		// No site can go down before Start returns (SiteDown needs started, under w.mu),
+		// so srv and ln are set here without lifeMu.
+		pc.srv, pc.ln = pc.serveLocked(listeners[i]), listeners[i]
 	}
 	w.wg.Add(1)
 	go func() {
@@ -167,7 +149,35 @@ func (w *World) Start() error {
 	return nil
 }
 
+// serveLocked serves HTTPS on ln in a goroutine Close waits for, records the port and
+// returns the server. The caller holds w.mu and has checked that the world is not closing.
+func (pc *PC) serveLocked(ln net.Listener) *http.Server {
+	w := pc.w
+	if addr, ok := ln.Addr().(*net.TCPAddr); ok {
+		pc.port.Store(int64(addr.Port))
+	}
+	srv := &http.Server{
+		Handler:           pc,
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          log.New(io.Discard, "", 0),
+		// HTTP/1.1 only, so that drop_after_commit can hijack the connection.
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+	}
+	tlsLn := tls.NewListener(ln, &tls.Config{
+		Certificates: []tls.Certificate{pc.tlsCert},
+		MinVersion:   tls.VersionTLS12,
+		NextProtos:   []string{"http/1.1"},
+	})
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		_ = srv.Serve(tlsLn)
+	}()
+	return srv
+}
+
 // Close stops the listeners, the clock and running tasks, and waits for their goroutines.
+// Sites that are down have no listener left to stop.
 func (w *World) Close() error {
 	w.mu.Lock()
 	if w.closing {
@@ -179,11 +189,11 @@ func (w *World) Close() error {
 	w.cancel()
 	var errs []error
 	for _, pc := range w.pcs {
-		if pc.srv != nil {
-			if err := pc.srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errs = append(errs, fmt.Errorf("closing pc %s: %w", pc.Name(), err))
-			}
+		pc.lifeMu.Lock()
+		if err := pc.stopServingLocked(); err != nil {
+			errs = append(errs, err)
 		}
+		pc.lifeMu.Unlock()
 	}
 	w.wg.Wait()
 	return errors.Join(errs...)

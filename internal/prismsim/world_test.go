@@ -359,3 +359,40 @@ func TestOnExchange(t *testing.T) {
 		t.Fatalf("exchange %+v", x)
 	}
 }
+
+func TestDuplicateVMAndSubnetNames(t *testing.T) {
+	w := startWorld(t, func(cfg *WorldConfig) {
+		ca := &cfg.PCs[0]
+		ca.Clusters = append(ca.Clusters, ClusterConfig{Name: "CA02"})
+		ca.Subnets = append(ca.Subnets,
+			SubnetConfig{Name: "vlan50-prod", Cluster: "CA02", VLANID: 150, CIDR: "10.50.0.0/24", Gateway: "10.50.0.1"})
+		ca.VMs = append(ca.VMs,
+			VMConfig{Name: "app-01", Cluster: "CA01", Subnet: "vlan50-prod", IP: "192.168.50.20"},
+			VMConfig{Name: "app-01", Cluster: "CA02", Subnet: "vlan50-prod", IP: "10.50.0.10"})
+	})
+	c := newClient(t, w.PC("canada"))
+	vms := expect(t, c.v3("POST", "/vms/list", map[string]any{"filter": "vm_name==app-01"}), 200).json(t)
+	if n := getInt(t, vms, "metadata", "total_matches"); n != 3 {
+		t.Fatalf("%d VMs named app-01, want 3", n)
+	}
+	subnets := expect(t, c.v3("POST", "/subnets/list", map[string]any{"filter": "name==vlan50-prod"}), 200).json(t)
+	byCluster := map[string]string{}
+	for _, s := range arr(t, subnets["entities"]) {
+		byCluster[getString(s, "status", "cluster_reference", "name")] = getString(s, "metadata", "uuid")
+	}
+	if len(byCluster) != 2 {
+		t.Fatalf("vlan50-prod per cluster: %v", byCluster)
+	}
+	for _, vm := range arr(t, vms["entities"]) {
+		cluster := getString(vm, "status", "cluster_reference", "name")
+		if got := getString(vm, "status", "resources", "nic_list", 0, "subnet_reference", "uuid"); got != byCluster[cluster] {
+			t.Fatalf("a VM on %s is on subnet %s, want %s", cluster, got, byCluster[cluster])
+		}
+	}
+
+	cfg, _ := Preset("leap-two-sites")
+	cfg.PCs[0].Subnets = append(cfg.PCs[0].Subnets, cfg.PCs[0].Subnets[0])
+	if _, err := NewWorld(cfg); err == nil || !strings.Contains(err.Error(), "defined twice on cluster") {
+		t.Fatalf("the same subnet name twice on one cluster: %v", err)
+	}
+}

@@ -33,11 +33,12 @@
 //	    username: admin              # default admin
 //	    password: ""                 # default: 20 random characters
 //	    port: 0                      # default: a free port
+//	    dr_enabled: false            # true: start with disaster recovery enabled (Local AZ)
 //	    clusters:
 //	      - name: CA01
 //	        uuid: ""                 # optional, generated when empty
 //	        external_ip: ""          # optional
-//	    subnets:
+//	    subnets:                     # names are unique per cluster, not per PC
 //	      - name: vlan50-prod
 //	        cluster: CA01            # optional when the PC has one cluster
 //	        vlan_id: 50
@@ -48,7 +49,7 @@
 //	      - name: replicated-vm      # Quarantine are always there (system-defined)
 //	        description: DR scope
 //	        values: [from-canada]
-//	    vms:
+//	    vms:                         # names need not be unique
 //	      - name: app-01
 //	        cluster: CA01            # optional when the PC has one cluster
 //	        subnet: vlan50-prod      # optional: no NIC without it

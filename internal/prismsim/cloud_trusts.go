@@ -1,0 +1,534 @@
+package prismsim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Cloud trusts: pairing with another Prism Central of the same world.
+//
+// POST /cloud_trusts {metadata: {kind: cloud_trust, uuid?}, spec: {name?, description?,
+// resources: {url, username, password, cloud_type}}} answers 202 with the trust (PENDING)
+// and its task. The password is checked against the remote PC and then forgotten: GET and
+// list never show it, and recorded request bodies show it as "****".
+//
+// url is an IP or host, optionally with https:// and a port. It names a PC of the world by
+// its advertised IP (no port, :9440 or its listen port) or as 127.0.0.1 / localhost with
+// its listen port.
+//
+// Refused at once (no trust, no task):
+//   - 422 VALIDATION_ERROR: a missing or malformed field (url, username, password,
+//     cloud_type outside the spec's enum, name longer than 64 characters...).
+//   - 422 INVALID_ARGUMENT: cloud_type other than ONPREM_CLOUD (only PC-to-PC is emulated).
+//   - 422 PAIRING_FAILED: disaster recovery is not enabled on this PC.
+//   - 409 ENTITY_ALREADY_EXISTS: metadata.uuid names an existing entity.
+//
+// Otherwise the task decides, and a failed task leaves nothing on either side
+// (error_code, error_detail):
+//   - REMOTE_CLUSTER_NOT_CONNECTED: nothing of the world answers at url, or its site is down.
+//   - PAIRING_FAILED: url is this PC itself; the remote credentials are wrong; disaster
+//     recovery is not enabled on the remote PC.
+//   - CLOUD_TRUST_EXISTS: this PC, or the remote one, already has a trust with the other
+//     (or a pairing between them is in progress).
+//
+// A successful task creates on this PC the availability zone PC_<remote advertised IP>
+// and a remote connection, and commits the trust; on the remote PC it creates the same
+// three entities naming this PC (PC_<this advertised IP>), so that either side can unpair.
+// The task's entity_reference_list names the cloud_trust and this side's availability_zone.
+//
+// DELETE /cloud_trusts/{uuid} answers 202 with a task that removes the trust, the AZ and
+// the remote connection on both sides. When the remote PC is down, its side is removed
+// when its site comes back up.
+
+const cloudTypeOnPrem = "ONPREM_CLOUD"
+
+// cloudTypes is the spec's cloud_type enum.
+var cloudTypes = []string{cloudTypeOnPrem, "NUTANIX_HOSTED_CLOUD", "AWS", "AZURE"}
+
+// Limits from the spec's cloud_trust definitions.
+const (
+	maxTrustName        = 64
+	maxTrustDescription = 1000
+	maxTrustURL         = 2083
+)
+
+// ctData is what a cloud trust is, beyond its spec: the peer and the entities of this side
+// that came with the pairing.
+type ctData struct {
+	peer string // name in the world of the paired PC; "" while unresolved
+	az   string // this side's availability zone of the peer
+	rc   string // this side's remote connection to the peer
+}
+
+func ctInfo(e *entity) ctData {
+	d, _ := e.data.(ctData)
+	return d
+}
+
+var ctKind = &kindSpec{
+	name:    "cloud_trust",
+	plural:  "cloud_trusts",
+	opName:  "CloudTrust",
+	prepare: prepareByName,
+	status:  ctStatus,
+	attrs: func(_ *PC, e *entity) map[string][]string {
+		res, _ := decodeObject(e.current().spec)["resources"].(map[string]any)
+		attrs := map[string][]string{"name": {e.current().name}}
+		for _, f := range []string{"url", "cloud_type"} {
+			if s, ok := res[f].(string); ok {
+				attrs[f] = []string{s}
+			}
+		}
+		return attrs
+	},
+	known: []string{"name", "url", "cloud_type"},
+}
+
+func init() {
+	registerKind(ctKind, opGet, opList)
+	registerAPI(http.MethodPost, "/cloud_trusts", ctKind.name, handleCreateCloudTrust)
+	registerAPI(http.MethodDelete, "/cloud_trusts/{uuid}", ctKind.name, handleDeleteCloudTrust)
+}
+
+// ctStatus renders the spec's cloud_trust_def_status (resources is a cloud_trust_response).
+func ctStatus(pc *PC, e *entity) map[string]any {
+	cur := e.current()
+	spec := decodeObject(cur.spec)
+	res, _ := spec["resources"].(map[string]any)
+	if res == nil {
+		res = map[string]any{}
+	}
+	delete(res, "password")
+	d := ctInfo(e)
+	rcName := ""
+	if peer := pc.w.PC(d.peer); peer != nil {
+		rcName = "PC_" + peer.AdvertisedIP()
+	}
+	res["remote_connection_reference"] = reference{Kind: rcKind.name, UUID: d.rc, Name: rcName}
+	status := map[string]any{"name": cur.name, "resources": res}
+	if desc, ok := spec["description"]; ok {
+		status["description"] = desc
+	}
+	return status
+}
+
+// trustInput is a checked pairing request.
+type trustInput struct {
+	name      string
+	url       string
+	username  string
+	password  string
+	cloudType string
+	host      string
+	port      int // 0 when url has none
+}
+
+type ctSpecInput struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	Resources   *struct {
+		URL       *string `json:"url"`
+		Username  *string `json:"username"`
+		Password  *string `json:"password"`
+		CloudType *string `json:"cloud_type"`
+	} `json:"resources"`
+}
+
+// checkTrustSpec checks the spec of a pairing request. Messages never show the password.
+func checkTrustSpec(spec ctSpecInput) (trustInput, *apiError) {
+	var in trustInput
+	r := spec.Resources
+	if r == nil {
+		return in, validationError("spec.resources is required: {url, username, password, cloud_type}")
+	}
+	if spec.Name != nil {
+		if len(*spec.Name) > maxTrustName {
+			return in, validationError("spec.name is longer than %d characters", maxTrustName)
+		}
+		in.name = *spec.Name
+	}
+	if spec.Description != nil && len(*spec.Description) > maxTrustDescription {
+		return in, validationError("spec.description is longer than %d characters", maxTrustDescription)
+	}
+	if r.URL == nil || strings.TrimSpace(*r.URL) == "" {
+		return in, validationError("spec.resources.url is required: the address of the remote Prism Central")
+	}
+	if len(*r.URL) > maxTrustURL {
+		return in, validationError("spec.resources.url is longer than %d characters", maxTrustURL)
+	}
+	in.url = strings.TrimSpace(*r.URL)
+	if r.Username == nil || *r.Username == "" {
+		return in, validationError("spec.resources.username is required: a user of the remote Prism Central")
+	}
+	in.username = *r.Username
+	if r.Password == nil || *r.Password == "" {
+		return in, validationError("spec.resources.password is required: the password of %s on the remote Prism Central", in.username)
+	}
+	in.password = *r.Password
+	in.cloudType = cloudTypeOnPrem
+	if r.CloudType != nil {
+		in.cloudType = *r.CloudType
+	}
+	if !contains(cloudTypes, in.cloudType) {
+		return in, validationError("spec.resources.cloud_type must be one of %s, got %q", strings.Join(cloudTypes, ", "), in.cloudType)
+	}
+	if in.cloudType != cloudTypeOnPrem {
+		return in, invalidArgument("spec.resources.cloud_type %s is not supported here: only %s (pairing with another Prism Central) is",
+			in.cloudType, cloudTypeOnPrem)
+	}
+	host, port, err := parseRemoteAddress(in.url)
+	if err != nil {
+		return in, validationError("spec.resources.url %q: %v (use an IP or host name, optionally with https:// and :port)", in.url, err)
+	}
+	in.host, in.port = host, port
+	return in, nil
+}
+
+// parseRemoteAddress splits "[https://]host[:port][/...]" into a lower-cased host and a port
+// (0 when there is none).
+func parseRemoteAddress(raw string) (string, int, error) {
+	s := strings.TrimSpace(raw)
+	lower := strings.ToLower(s)
+	for _, scheme := range []string{"https://", "http://"} {
+		if strings.HasPrefix(lower, scheme) {
+			s = s[len(scheme):]
+			break
+		}
+	}
+	if strings.Contains(s, "://") {
+		return "", 0, errors.New("unsupported scheme")
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	host, port := s, 0
+	if strings.HasPrefix(s, "[") || strings.Count(s, ":") == 1 {
+		h, p, err := net.SplitHostPort(s)
+		if err != nil {
+			return "", 0, fmt.Errorf("invalid host:port: %w", err)
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return "", 0, fmt.Errorf("port %q is not a number from 1 to 65535", p)
+		}
+		host, port = h, n
+	}
+	if host == "" {
+		return "", 0, errors.New("no host")
+	}
+	if strings.ContainsAny(host, " @\t") {
+		return "", 0, errors.New("invalid host")
+	}
+	return strings.ToLower(host), port, nil
+}
+
+// pcAt returns the PC of the world that answers at host:port (port 0 means 9440): a PC's
+// advertised IP with no port, 9440 or its listen port, or a loopback name with its listen
+// port. It returns nil when none does.
+func (w *World) pcAt(host string, port int) *PC {
+	loopback := host == "127.0.0.1" || host == "localhost" || host == "::1"
+	for _, pc := range w.pcs {
+		switch {
+		case host == pc.AdvertisedIP() && (port == 0 || port == defaultPCPort || port == pc.Port()):
+			return pc
+		case loopback && (port == pc.Port() || (port == 0 && pc.Port() == defaultPCPort)):
+			return pc
+		}
+	}
+	return nil
+}
+
+// trustWithLocked returns this PC's cloud trust with the named peer, or nil.
+func (pc *PC) trustWithLocked(peer string) *entity {
+	if peer == "" {
+		return nil
+	}
+	for _, e := range pc.entitiesLocked(ctKind) {
+		if ctInfo(e).peer == peer {
+			return e
+		}
+	}
+	return nil
+}
+
+// withoutPassword returns a cloud trust spec with resources.password removed.
+func withoutPassword(spec json.RawMessage) json.RawMessage {
+	m := decodeObject(spec)
+	res, ok := m["resources"].(map[string]any)
+	if !ok {
+		return spec
+	}
+	delete(res, "password")
+	out, err := json.Marshal(m)
+	if err != nil {
+		return spec
+	}
+	return out
+}
+
+func unreachable(url string) *apiError {
+	return errorf(http.StatusServiceUnavailable, reasonRemoteNotConnected,
+		"remote Prism Central %s is unreachable: nothing answers at that address; check the address and that the remote Prism Central is up", url)
+}
+
+func handleCreateCloudTrust(rq *request) (int, any, error) {
+	meta, snap, apiErr := decodeIntent(rq, ctKind)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	var spec ctSpecInput
+	if err := decodeStrictTypes(snap.spec, &spec); err != nil {
+		return 0, nil, validationError("spec: %v", err)
+	}
+	in, apiErr := checkTrustSpec(spec)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	id := newUUID()
+	if meta.UUID != "" {
+		if !isUUID(meta.UUID) {
+			return 0, nil, errorf(http.StatusUnprocessableEntity, reasonInvalidUUID, "metadata.uuid %q is not a UUID", meta.UUID)
+		}
+		id = normUUID(meta.UUID)
+	}
+	snap.spec = withoutPassword(snap.spec)
+
+	pc := rq.pc
+	w := pc.w
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if existing := pc.findEntityLocked(id); existing != nil {
+		return 0, nil, &apiError{
+			Status:  http.StatusConflict,
+			Reason:  reasonAlreadyExists,
+			Message: fmt.Sprintf("%s with uuid %s already exists", existing.kind.name, id),
+			Details: map[string]string{"uuid": id},
+		}
+	}
+	if apiErr := pc.requireDR(reasonPairingFailed, "pairing with another Prism Central"); apiErr != nil {
+		return 0, nil, apiErr
+	}
+	remote := w.pcAt(in.host, in.port)
+	// refusal is the task's failure when it is known now; the remote side is asked only
+	// when there is none.
+	var refusal *apiError
+	switch remote {
+	case nil:
+		refusal = unreachable(in.url)
+	case pc:
+		refusal = errorf(http.StatusUnprocessableEntity, reasonPairingFailed,
+			"cannot pair a Prism Central with itself: %s is this Prism Central (%s)", in.url, pc.AdvertisedIP())
+	default:
+		if ct := pc.trustWithLocked(remote.Name()); ct != nil {
+			refusal = errorf(http.StatusConflict, reasonCloudTrustExists,
+				"this Prism Central is already paired with %s (cloud trust %s, availability zone PC_%s): unpair first to pair again",
+				remote.AdvertisedIP(), ct.uuid, remote.AdvertisedIP())
+		} else if pc.pairing[remote.Name()] {
+			refusal = errorf(http.StatusConflict, reasonCloudTrustExists,
+				"a pairing with %s is already in progress on this Prism Central", remote.AdvertisedIP())
+		}
+	}
+	name := in.name
+	if name == "" {
+		name = "PC_" + in.host
+		if remote != nil {
+			name = "PC_" + remote.AdvertisedIP()
+		}
+	}
+	snap.name = name
+	d := ctData{az: newUUID(), rc: newUUID()}
+	if refusal == nil {
+		d.peer = remote.Name()
+		pc.pairing[remote.Name()] = true
+	}
+	remoteSide := pairIDs{ct: newUUID(), az: newUUID(), rc: newUUID()}
+	e := &entity{kind: ctKind, uuid: id, created: snap.updated, intent: snap, pending: 1, data: d}
+	pc.addEntityLocked(e)
+	username, password := in.username, in.password
+	var t *task
+	t = pc.startTask(rq.ctx(), ctKind.opName+"Create", []reference{e.ref()}, taskWork{
+		unlocked: func() error {
+			if refusal != nil {
+				return refusal
+			}
+			return remote.acceptPairing(pc, username, password, remoteSide, d.rc)
+		},
+		run: func() error {
+			delete(pc.pairing, remote.Name())
+			az, err := pc.addPairingLocked(remote, pairIDs{az: d.az, rc: d.rc}, remoteSide.rc, true)
+			if err != nil {
+				// Not expected: the remote side exists already, take it back.
+				w.goBackground(func(context.Context) { remote.dropPairing(pc.Name()) })
+				return err
+			}
+			e.pending--
+			e.committed = snap
+			t.refs = append(t.refs, az.ref())
+			return nil
+		},
+		abandon: func() {
+			if refusal == nil {
+				delete(pc.pairing, remote.Name())
+			}
+			e.pending--
+			pc.removeEntityLocked(e)
+		},
+	})
+	return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+}
+
+// pairIDs are the UUIDs of one side's entities of a pairing.
+type pairIDs struct {
+	ct string
+	az string
+	rc string
+}
+
+// acceptPairing is the remote side of a pairing requested by from: it checks that the site
+// answers, the credentials, disaster recovery and that the PCs are not paired yet, then
+// creates its cloud trust, availability zone and remote connection naming from. The
+// argument fromRC is from's remote connection. It takes only pc's mutex.
+func (pc *PC) acceptPairing(from *PC, username, password string, ids pairIDs, fromRC string) error {
+	if pc.Down() {
+		return unreachable(pc.AdvertisedIP())
+	}
+	if !pc.credentialsMatch(username, password) {
+		return errorf(http.StatusUnauthorized, reasonPairingFailed,
+			"authentication failed on remote Prism Central %s for user %q: check the remote username and password",
+			pc.AdvertisedIP(), username)
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if !pc.DREnabled() {
+		return errorf(http.StatusUnprocessableEntity, reasonPairingFailed,
+			"disaster recovery is not enabled on the remote Prism Central %s: enable it there first", pc.AdvertisedIP())
+	}
+	if ct := pc.trustWithLocked(from.Name()); ct != nil || pc.pairing[from.Name()] {
+		return errorf(http.StatusConflict, reasonCloudTrustExists,
+			"the remote Prism Central %s already has a cloud trust (or a pairing in progress) with this one (%s)",
+			pc.AdvertisedIP(), from.AdvertisedIP())
+	}
+	if _, err := pc.addPairingLocked(from, ids, fromRC, false); err != nil {
+		return err
+	}
+	spec := map[string]any{
+		"name": "PC_" + from.AdvertisedIP(),
+		"resources": map[string]any{
+			"url":        from.AdvertisedIP(),
+			"cloud_type": cloudTypeOnPrem,
+		},
+	}
+	if _, err := pc.newSettledEntityLocked(ctKind, ids.ct, spec, ctData{peer: from.Name(), az: ids.az, rc: ids.rc}); err != nil {
+		pc.removePairingLocked(from.Name())
+		return err
+	}
+	return nil
+}
+
+// addPairingLocked creates this side's remote connection and availability zone of peer,
+// and returns the availability zone. The argument peerRC is the peer's remote connection.
+func (pc *PC) addPairingLocked(peer *PC, ids pairIDs, peerRC string, initiator bool) (*entity, error) {
+	rc, err := pc.newSettledEntityLocked(rcKind, ids.rc, remoteConnectionSpec(pc, peer, peerRC, initiator), rcData{peer: peer.Name()})
+	if err != nil {
+		return nil, err
+	}
+	resources := map[string]any{
+		"management_plane_type": azTypePC,
+		"management_url":        peer.AdvertisedIP(),
+		"credentials": map[string]any{"pc": map[string]any{
+			"remote_connection_reference": reference{Kind: rcKind.name, UUID: rc.uuid, Name: rc.current().name},
+		}},
+	}
+	if peer.Region() != "" {
+		resources["region"] = peer.Region()
+	}
+	spec := map[string]any{"name": "PC_" + peer.AdvertisedIP(), "resources": resources}
+	az, err := pc.newSettledEntityLocked(azKind, ids.az, spec, azData{peer: peer.Name(), rc: rc.uuid})
+	if err != nil {
+		pc.removeEntityLocked(rc)
+		return nil, err
+	}
+	return az, nil
+}
+
+// removePairingLocked removes this PC's cloud trusts, availability zones and remote
+// connections of peer.
+func (pc *PC) removePairingLocked(peer string) {
+	for _, e := range pc.entitiesLocked(ctKind) {
+		if ctInfo(e).peer == peer {
+			pc.removeEntityLocked(e)
+		}
+	}
+	for _, e := range pc.entitiesLocked(azKind) {
+		if azInfo(e).peer == peer {
+			pc.removeEntityLocked(e)
+		}
+	}
+	for _, e := range pc.entitiesLocked(rcKind) {
+		if rcInfo(e).peer == peer {
+			pc.removeEntityLocked(e)
+		}
+	}
+}
+
+// dropPairing removes this PC's side of its pairing with peer, which unpaired. When the
+// site is down, the removal waits until it is up again (SiteUp).
+func (pc *PC) dropPairing(peer string) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.Down() {
+		pc.pendingUnpair[peer] = true
+		return
+	}
+	pc.removePairingLocked(peer)
+}
+
+func handleDeleteCloudTrust(rq *request) (int, any, error) {
+	id, apiErr := uuidParam(rq)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	pc := rq.pc
+	w := pc.w
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e := pc.entityLocked(ctKind, id)
+	if e == nil {
+		return 0, nil, notFound(ctKind.name, id)
+	}
+	if e.deleting {
+		return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "cloud trust %s is already being deleted", id)
+	}
+	if e.committed == nil {
+		return 0, nil, errorf(http.StatusConflict, reasonConcurrent,
+			"cloud trust %s is still being created: wait for its task, then delete it", id)
+	}
+	d := ctInfo(e)
+	e.deleting = true
+	e.pending++
+	t := pc.startTask(rq.ctx(), ctKind.opName+"Delete", []reference{e.ref()}, taskWork{
+		unlocked: func() error {
+			if peer := w.PC(d.peer); peer != nil {
+				peer.dropPairing(pc.Name())
+			}
+			return nil
+		},
+		run: func() error {
+			e.pending--
+			pc.removePairingLocked(d.peer)
+			pc.removeEntityLocked(e)
+			return nil
+		},
+		abandon: func() {
+			e.pending--
+			e.deleting = false
+		},
+	})
+	return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+}

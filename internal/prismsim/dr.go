@@ -1,0 +1,177 @@
+package prismsim
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// Disaster recovery ("Leap"). POST /services/disaster_recovery {"state": "ENABLE"} answers
+// 202 {"task_uuid"}; the task creates the Local availability zone. Enabling again succeeds
+// (the task changes nothing). The spec has no way to disable it. GET
+// /services/disaster_recovery/status reports DISABLED, ENABLING or ENABLED.
+
+const (
+	serviceDR = "disaster_recovery"
+	// The reason requireDR gives to kinds other than pairing. Which
+	// reason a real Prism Central gives is UNCONFIRMED; INVALID_REQUEST says the request
+	// cannot succeed as the PC is configured, and is not retried by clients.
+	reasonDRDisabled = reasonInvalidRequest
+)
+
+// requireDR refuses an action with 422 when disaster recovery is not enabled on the PC. The
+// reason is the caller's (PAIRING_FAILED for pairing), or reasonDRDisabled when empty. It
+// may be called with or without the PC's mutex held.
+func (pc *PC) requireDR(reason, action string) *apiError {
+	if pc.drEnabled.Load() {
+		return nil
+	}
+	if reason == "" {
+		reason = reasonDRDisabled
+	}
+	return &apiError{
+		Status: http.StatusUnprocessableEntity,
+		Reason: reason,
+		Message: fmt.Sprintf("disaster recovery is not enabled on this Prism Central (%s): enable it first "+
+			"(POST /services/disaster_recovery {\"state\": \"ENABLE\"}) before %s", pc.AdvertisedIP(), action),
+		Details: map[string]string{"service": serviceDR},
+	}
+}
+
+// localAZLocked returns the PC's Local availability zone, or nil.
+func (pc *PC) localAZLocked() *entity {
+	for _, e := range pc.entitiesLocked(azKind) {
+		if azInfo(e).local {
+			return e
+		}
+	}
+	return nil
+}
+
+// enableDRLocked enables disaster recovery: it creates the Local availability zone unless
+// it exists, and returns it.
+func (pc *PC) enableDRLocked() (*entity, error) {
+	if az := pc.localAZLocked(); az != nil {
+		return az, nil
+	}
+	resources := map[string]any{
+		"management_plane_type": azTypeLocal,
+		"management_url":        pc.AdvertisedIP(),
+	}
+	if pc.Region() != "" {
+		resources["region"] = pc.Region()
+	}
+	spec := map[string]any{"name": localAZName, "resources": resources}
+	az, err := pc.newSettledEntityLocked(azKind, "", spec, azData{local: true})
+	if err != nil {
+		return nil, err
+	}
+	pc.drSince = pc.w.clock.Now()
+	pc.drEnabled.Store(true)
+	return az, nil
+}
+
+// handleEnableDR answers POST /services/disaster_recovery.
+func handleEnableDR(rq *request) (int, any, error) {
+	var in struct {
+		State *string `json:"state"`
+	}
+	if err := rq.decode(&in); err != nil {
+		return 0, nil, err
+	}
+	if in.State == nil {
+		return 0, nil, validationError("state is required: send {\"state\": \"ENABLE\"}")
+	}
+	if *in.State != "ENABLE" {
+		return 0, nil, validationError("state must be ENABLE, got %q (disaster recovery cannot be disabled through the API)", *in.State)
+	}
+	pc := rq.pc
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	var t *task
+	t = pc.startTask(rq.ctx(), "EnableDisasterRecovery", nil, taskWork{
+		run: func() error {
+			az, err := pc.enableDRLocked()
+			if err != nil {
+				return err
+			}
+			t.refs = []reference{az.ref()}
+			return nil
+		},
+	})
+	pc.drTask = t
+	return http.StatusAccepted, map[string]string{"task_uuid": t.uuid}, nil
+}
+
+// serviceStatusJSON is the spec's service_enablement_status.
+type serviceStatusJSON struct {
+	TaskUUID            string                       `json:"task_uuid,omitempty"`
+	EnablementStatus    string                       `json:"service_enablement_status"`
+	RunningStatus       string                       `json:"service_running_status,omitempty"`
+	EnablementTimestamp string                       `json:"service_enablement_timestamp,omitempty"`
+	Capabilities        map[string]serviceCapability `json:"service_capabilities,omitempty"`
+}
+
+type serviceCapability struct {
+	State                 bool                `json:"state"`
+	ValidationMessageList []validationMessage `json:"validation_message_list,omitempty"`
+}
+
+type validationMessage struct {
+	ErrorDetail string `json:"error_detail"`
+}
+
+// handleServiceStatus answers GET /services/{service_name}/status for disaster_recovery;
+// other services are not emulated (404).
+func handleServiceStatus(rq *request) (int, any, error) {
+	name := rq.param("service_name")
+	if len(name) > 64 {
+		return 0, nil, validationError("path parameter service_name is longer than 64 characters")
+	}
+	if name != serviceDR {
+		return 0, nil, errorf(http.StatusNotFound, reasonNotFound,
+			"service %q is not known to this Prism Central (known: %s)", name, serviceDR)
+	}
+	withCaps := false
+	if v := rq.r.URL.Query().Get("include_capabilities"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return 0, nil, validationError("query parameter include_capabilities must be true or false, got %q", v)
+		}
+		withCaps = b
+	}
+	pc := rq.pc
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	out := serviceStatusJSON{EnablementStatus: "DISABLED"}
+	if pc.drTask != nil {
+		out.TaskUUID = pc.drTask.uuid
+	}
+	switch {
+	case pc.drEnabled.Load():
+		out.EnablementStatus = "ENABLED"
+		out.RunningStatus = "HEALTHY"
+		out.EnablementTimestamp = formatTime(pc.drSince)
+	case pc.drTask != nil && !pc.drTask.done():
+		out.EnablementStatus = "ENABLING"
+		out.RunningStatus = "STARTING"
+	}
+	if withCaps {
+		enabled := pc.drEnabled.Load()
+		enable := serviceCapability{State: !enabled}
+		if enabled {
+			enable.ValidationMessageList = []validationMessage{{ErrorDetail: "disaster recovery is already enabled"}}
+		}
+		out.Capabilities = map[string]serviceCapability{
+			"can_enable": enable,
+			"can_disable": {State: false, ValidationMessageList: []validationMessage{
+				{ErrorDetail: "disaster recovery cannot be disabled through the API"}}},
+		}
+	}
+	return http.StatusOK, out, nil
+}
+
+func init() {
+	registerAPI(http.MethodPost, "/services/disaster_recovery", "disaster_recovery", handleEnableDR)
+	registerAPI(http.MethodGet, "/services/{service_name}/status", "service", handleServiceStatus)
+}

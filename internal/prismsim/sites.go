@@ -1,0 +1,177 @@
+package prismsim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Site outages. A site that is down has no listener: connections to its port are refused.
+// Its state is kept, its tasks do not move, and its peers report it unreachable (the
+// availability zone and remote connection they have of it carry a REMOTE_CLUSTER_NOT_CONNECTED
+// message). SiteUp listens again on the same port.
+
+// ErrWorldClosed is returned by life-cycle calls on a world that is closing or closed.
+var ErrWorldClosed = errors.New("world is closed")
+
+// SiteDown takes a PC's site down: its listener and open connections are closed, its tasks
+// pause and its peers see it unreachable. Taking down a site that is down does nothing.
+func (w *World) SiteDown(name string) error {
+	pc, err := w.siteFor(name)
+	if err != nil {
+		return err
+	}
+	pc.lifeMu.Lock()
+	defer pc.lifeMu.Unlock()
+	if pc.down.Load() {
+		return nil
+	}
+	pc.upEvent = make(chan struct{})
+	err = pc.stopServingLocked()
+	// Set last: once Down reports true, the port refuses connections.
+	pc.down.Store(true)
+	return err
+}
+
+// SiteUp brings a site back: it listens again on the same port, applies the unpairings its
+// peers made while it was down, and its paused tasks go on. Bringing up a site that is up
+// does nothing.
+func (w *World) SiteUp(name string) error {
+	pc, err := w.siteFor(name)
+	if err != nil {
+		return err
+	}
+	pc.lifeMu.Lock()
+	defer pc.lifeMu.Unlock()
+	if !pc.down.Load() {
+		return nil
+	}
+	// The port is taken again first: a client connecting now waits in the backlog until
+	// Serve runs, and sees the state as it is after the cleanup below.
+	ln, err := (&net.ListenConfig{}).Listen(w.ctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(pc.Port())))
+	if err != nil {
+		return fmt.Errorf("pc %s: listening again on port %d: %w", name, pc.Port(), err)
+	}
+	pc.mu.Lock()
+	for _, peer := range sortedKeys(pc.pendingUnpair) {
+		pc.removePairingLocked(peer)
+	}
+	pc.pendingUnpair = map[string]bool{}
+	// down changes with mu held too, so that a peer unpairing (dropPairing) either sees
+	// the site down and leaves a mark handled above, or sees it up and cleans up itself.
+	pc.down.Store(false)
+	pc.mu.Unlock()
+
+	w.mu.Lock()
+	if w.closing {
+		w.mu.Unlock()
+		_ = ln.Close()
+		return ErrWorldClosed
+	}
+	pc.srv, pc.ln = pc.serveLocked(ln), ln
+	w.mu.Unlock()
+	close(pc.upEvent)
+	pc.upEvent = nil
+	return nil
+}
+
+// siteFor returns the named PC of a started world that is not closing.
+func (w *World) siteFor(name string) (*PC, error) {
+	pc := w.PC(name)
+	if pc == nil {
+		return nil, fmt.Errorf("unknown pc %q (known: %s)", name, strings.Join(w.PCNames(), ", "))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closing {
+		return nil, ErrWorldClosed
+	}
+	if !w.started {
+		return nil, errors.New("world is not started")
+	}
+	return pc, nil
+}
+
+// waitUp returns at once when the site is up, else waits until it is; it reports false
+// when ctx ends first.
+func (pc *PC) waitUp(ctx context.Context) bool {
+	for {
+		pc.lifeMu.Lock()
+		down, ch := pc.down.Load(), pc.upEvent
+		pc.lifeMu.Unlock()
+		if !down || ch == nil {
+			return ctx.Err() == nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+// SiteState is how the admin API shows a site.
+type SiteState struct {
+	PC           string `json:"pc"`
+	URL          string `json:"url"`
+	AdvertisedIP string `json:"advertised_ip"`
+	Down         bool   `json:"down"`
+	DREnabled    bool   `json:"dr_enabled"`
+}
+
+func siteState(pc *PC) SiteState {
+	return SiteState{PC: pc.Name(), URL: pc.URL(), AdvertisedIP: pc.AdvertisedIP(), Down: pc.Down(), DREnabled: pc.DREnabled()}
+}
+
+func adminListSites(rq *request) (int, any, error) {
+	out := []SiteState{}
+	for _, pc := range rq.pc.w.PCs() {
+		out = append(out, siteState(pc))
+	}
+	return http.StatusOK, map[string]any{"sites": out}, nil
+}
+
+// adminSiteDown answers POST /_prismsim/sites/{pc}/down. When the site is the one whose
+// listener got the request, it goes down once the answer is sent.
+func adminSiteDown(rq *request) (int, any, error) {
+	w := rq.pc.w
+	target := w.PC(rq.param("pc"))
+	if target == nil {
+		return 0, nil, errorf(http.StatusNotFound, reasonNotFound, "unknown pc %q (known: %s)",
+			rq.param("pc"), strings.Join(w.PCNames(), ", "))
+	}
+	if target == rq.pc {
+		rq.after = func() { _ = w.SiteDown(target.Name()) }
+		st := siteState(target)
+		st.Down = true
+		return http.StatusOK, st, nil
+	}
+	if err := w.SiteDown(target.Name()); err != nil {
+		return 0, nil, errorf(http.StatusConflict, reasonInvalidRequest, "%v", err)
+	}
+	return http.StatusOK, siteState(target), nil
+}
+
+// adminSiteUp answers POST /_prismsim/sites/{pc}/up.
+func adminSiteUp(rq *request) (int, any, error) {
+	w := rq.pc.w
+	target := w.PC(rq.param("pc"))
+	if target == nil {
+		return 0, nil, errorf(http.StatusNotFound, reasonNotFound, "unknown pc %q (known: %s)",
+			rq.param("pc"), strings.Join(w.PCNames(), ", "))
+	}
+	if err := w.SiteUp(target.Name()); err != nil {
+		return 0, nil, errorf(http.StatusConflict, reasonInvalidRequest, "%v", err)
+	}
+	return http.StatusOK, siteState(target), nil
+}
+
+func init() {
+	registerAdmin(http.MethodGet, "/sites", adminListSites)
+	registerAdmin(http.MethodPost, "/sites/{pc}/down", adminSiteDown)
+	registerAdmin(http.MethodPost, "/sites/{pc}/up", adminSiteUp)
+}
