@@ -121,3 +121,42 @@ func BenchmarkGetCategoryKey(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPairing measures pairing and unpairing two Prism Centrals
+// (CreateCloudTrust, then DeleteCloudTrust: two tasks, each waited for),
+// reporting the time per pair beyond the two task latencies.
+func BenchmarkPairing(b *testing.B) {
+	for _, latency := range []time.Duration{100 * time.Millisecond, time.Second} {
+		b.Run(fmt.Sprintf("latency=%s", latency), func(b *testing.B) {
+			w, c := benchWorld(b, latency)
+			ctx := context.Background()
+			france := w.PC("france")
+			fr, err := New(Config{Endpoint: france.URL(), Username: france.Username(), Password: france.Password(), CACertPEM: string(france.CACertPEM())})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, pc := range []*Client{c, fr} {
+				if err := pc.EnableDisasterRecovery(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			in := CloudTrustInput{RemoteAddress: france.AdvertisedIP(), Username: france.Username(), Password: france.Password()}
+			n := 0
+			start := time.Now()
+			for b.Loop() {
+				ct, err := c.CreateCloudTrust(ctx, in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if ct.AvailabilityZoneUUID == "" {
+					b.Fatalf("cloud trust = %+v", ct)
+				}
+				if err := c.DeleteCloudTrust(ctx, ct.UUID); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			reportOverhead(b, n, time.Since(start), 2*latency)
+		})
+	}
+}

@@ -38,15 +38,15 @@ const (
 	// APIPath is the base path of the v3 API on a Prism Central.
 	APIPath = "/api/nutanix/v3"
 
-	// apiVersion is sent in request envelopes that carry one.
+	// API version sent in request envelopes that carry one (apiVersion).
 	apiVersion = "3.1.0"
 
-	// maxResponseBytes bounds how much of a response body is read.
+	// Bound of how much of a response body is read (maxResponseBytes).
 	maxResponseBytes = 64 << 20
-	// defaultPageSize is the page length used by list calls.
+	// Page length used by list calls (defaultPageSize).
 	defaultPageSize = 100
-	// defaultRMWAttempts is how many times a read-modify-write is tried
-	// when the server reports a concurrent change.
+	// How many times a read-modify-write is tried when the server
+	// reports a concurrent change (defaultRMWAttempts).
 	defaultRMWAttempts = 5
 )
 
@@ -198,7 +198,7 @@ func normalizeEndpoint(endpoint string, port int) (string, error) {
 	if port < 1 || port > 65535 {
 		return "", fmt.Errorf("port %d is out of range 1-65535", port)
 	}
-	host := endpoint
+	var host string
 	portStr := strconv.Itoa(port)
 	if strings.Contains(endpoint, "://") {
 		u, err := url.Parse(endpoint)
@@ -234,7 +234,7 @@ type call struct {
 	op     string // what the caller is doing, for messages: "reading VM x"
 	method string
 	path   string // below APIPath, already escaped: "/vms/<uuid>"
-	in     any    // request body, marshalled to JSON when not nil
+	in     any    // request body, marshaled to JSON when not nil
 	out    any    // decoded from a 2xx body when not nil
 	// idempotent says the request may be sent again after a failure that
 	// may have reached the server (a dropped connection, 502, 504, an

@@ -222,7 +222,9 @@ type updateResult struct {
 // createEntity creates an intentful entity with POST /<kind>s. It chooses
 // metadata.uuid itself before the first attempt, so that a retry after a
 // lost answer cannot create a second entity: an ENTITY_ALREADY_EXISTS on a
-// retried attempt means the first attempt landed. It returns the entity's
+// retried attempt means the first attempt landed, and so does any other 4xx
+// refusal of a retry after an attempt that may have been processed when
+// the entity with that uuid can be read. It returns the entity's
 // uuid and the task of the create. The task is "" when the create landed
 // on an earlier attempt and the entity names no task: wait with
 // waitSettled then.
@@ -241,10 +243,23 @@ func (c *Client) createEntity(ctx context.Context, op, kind string, spec any, me
 	res, err := c.send(ctx, call{op: op, method: http.MethodPost, path: path, in: in, out: &resp, idempotent: true})
 	if err != nil {
 		var apiErr *APIError
-		if res.attempts > 1 && errors.As(err, &apiErr) && apiErr.HasReason(ReasonEntityAlreadyExists) {
-			// The first attempt created the entity; its answer was lost.
-			c.log.Debug(ctx, "create landed on an earlier attempt", map[string]any{"operation": op, "kind": kind, "uuid": id})
-			return id, c.pendingTask(ctx, op, path+"/"+escape(id)), nil
+		if res.attempts > 1 && errors.As(err, &apiErr) {
+			entityPath := path + "/" + escape(id)
+			landed := apiErr.HasReason(ReasonEntityAlreadyExists)
+			task := ""
+			if !landed && res.maybeCommitted && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 {
+				// The retry was refused for another reason (a kind that
+				// checks a conflict of its own first): if the entity with
+				// the uuid chosen here exists, the first attempt made it.
+				landed, task = c.probe(ctx, op, entityPath)
+			} else if landed {
+				_, task = c.probe(ctx, op, entityPath)
+			}
+			if landed {
+				// The first attempt created the entity; its answer was lost.
+				c.log.Debug(ctx, "create landed on an earlier attempt", map[string]any{"operation": op, "kind": kind, "uuid": id, "reasons": apiErr.Reasons})
+				return id, task, nil
+			}
 		}
 		return "", "", err
 	}
@@ -254,18 +269,18 @@ func (c *Client) createEntity(ctx context.Context, op, kind string, spec any, me
 	return id, resp.task(), nil
 }
 
-// pendingTask reads an entity and returns the task its status names while
-// it is not settled, or "".
-func (c *Client) pendingTask(ctx context.Context, op, path string) string {
+// probe reads an entity: exists is true when it could be read, and task is
+// the task its status names while it is not settled, or "".
+func (c *Client) probe(ctx context.Context, op, path string) (exists bool, task string) {
 	var raw json.RawMessage
 	if err := c.do(ctx, op, http.MethodGet, path, nil, &raw); err != nil {
-		return ""
+		return false, ""
 	}
 	doc, err := newDocument(raw)
 	if err != nil || !doc.Status.pending() {
-		return ""
+		return err == nil, ""
 	}
-	return doc.Status.taskUUIDs().first()
+	return true, doc.Status.taskUUIDs().first()
 }
 
 // updateEntity is a read-modify-write of the intentful entity at path: it

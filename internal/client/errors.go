@@ -39,6 +39,9 @@ const (
 	ReasonSpecUpdateError      = "SPEC_UPDATE_ERROR"
 	ReasonEntityReadError      = "ENTITY_READ_ERROR"
 	ReasonEntityDeletionFailed = "ENTITY_DELETION_FAILED"
+	ReasonRemoteNotConnected   = "REMOTE_CLUSTER_NOT_CONNECTED"
+	ReasonPairingFailed        = "PAIRING_FAILED"
+	ReasonCloudTrustExists     = "CLOUD_TRUST_EXISTS"
 )
 
 const (

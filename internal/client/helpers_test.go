@@ -92,7 +92,7 @@ func caPEM(srv *httptest.Server) string {
 }
 
 // newClient returns a client for srv that trusts its certificate, with
-// short retry waits. mods adjust the configuration.
+// short retry waits. Each of mods adjusts the configuration.
 func newClient(t *testing.T, srv *httptest.Server, mods ...func(*Config)) (*Client, *recLogger) {
 	t.Helper()
 	log := &recLogger{}

@@ -26,7 +26,7 @@ type listPage struct {
 func (p *listPage) looksLikeV3() bool { return p.Metadata != nil || p.Entities != nil }
 
 // listAll pages through POST path with length/offset until total_matches
-// entities were seen, calling each for every entity. filter is FIQL; ""
+// entities were seen, calling each for every entity. The filter is FIQL; ""
 // lists everything.
 func (c *Client) listAll(ctx context.Context, op, kind, path, filter string, each func(json.RawMessage) error) error {
 	offset := 0

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// pagedSubnets serves POST /subnets/list over n subnets, honouring length
+// pagedSubnets serves POST /subnets/list over n subnets, honoring length
 // and offset; withTotal controls whether total_matches is sent.
 func pagedSubnets(t *testing.T, n int, withTotal bool) (http.HandlerFunc, *[]listRequest) {
 	var mu sync.Mutex

@@ -118,8 +118,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		return retry("connection error: "+err.Error(), !isDialError(err))
 	}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests, code == http.StatusServiceUnavailable:
+	switch code := resp.StatusCode; code {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		cause := fmt.Sprintf("%d %s", code, http.StatusText(code))
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			st.retryAfter = d
@@ -131,9 +131,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		// The server refused the request before processing it.
 		return retry(cause, false)
-	case code == http.StatusBadGateway, code == http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return retry(fmt.Sprintf("%d %s", code, http.StatusText(code)), true)
-	case code == http.StatusInternalServerError:
+	case http.StatusInternalServerError:
 		if isHTMLResponse(resp) {
 			return retry("500 Internal Server Error with an HTML page", true)
 		}

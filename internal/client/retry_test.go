@@ -11,7 +11,7 @@ import (
 )
 
 // failing answers the first n requests with fail, then with a category key.
-func failing(t *testing.T, n int, fail func(w http.ResponseWriter)) (http.HandlerFunc, *counter) {
+func failing(n int, fail func(w http.ResponseWriter)) (http.HandlerFunc, *counter) {
 	var cnt counter
 	return func(w http.ResponseWriter, r *http.Request) {
 		if cnt.add(r) <= n {
@@ -52,7 +52,7 @@ func TestRetriesTransientFailures(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			h, cnt := failing(t, 2, tt.fail)
+			h, cnt := failing(2, tt.fail)
 			srv := newServer(t, h)
 			c, log := newClient(t, srv)
 			k, err := c.GetCategoryKey(context.Background(), "Environment")
@@ -81,7 +81,7 @@ func TestRetriesTransientFailures(t *testing.T) {
 }
 
 func TestRetryAfterIsHonoured(t *testing.T) {
-	h, cnt := failing(t, 1, func(w http.ResponseWriter) {
+	h, cnt := failing(1, func(w http.ResponseWriter) {
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(429)
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -19,13 +20,13 @@ const (
 )
 
 const (
-	// maxPollSeconds is the longest long poll the API accepts.
+	// The longest long poll the API accepts.
 	maxPollSeconds = 30
-	// pollMargin keeps a long poll clear of the request timeout and of
+	// Margin that keeps a long poll clear of the request timeout and of
 	// the context deadline.
 	pollMargin = 2 * time.Second
-	// earlyPollReturn is how quick an unfinished poll answer must be to be
-	// treated as one that did not wait, and followed by a backoff.
+	// How quick an unfinished poll answer must be to be treated as one
+	// that did not wait, and followed by a backoff.
 	earlyPollReturn = 100 * time.Millisecond
 )
 
@@ -139,9 +140,9 @@ func (c *Client) getTask(ctx context.Context, op, uuid string) (*Task, error) {
 // (poll_timeout_seconds up to 30, never past ctx's deadline or the request
 // timeout) and falls back to GET /tasks/{uuid} with a backoff from 50ms to
 // 2s when the server does not offer the poll. It returns a *TaskError when
-// the task ends FAILED or ABORTED. progress may be nil; it is called each
-// time the task's status, percentage or message changes. operation names
-// what the task does, for messages.
+// the task ends FAILED or ABORTED. The progress function may be nil; it is
+// called each time the task's status, percentage or message changes. The
+// operation names what the task does, for messages.
 func (c *Client) WaitForTask(ctx context.Context, uuid, operation string, progress func(Task)) (*Task, error) {
 	op := fmt.Sprintf("waiting for task %s", uuid)
 	if operation != "" {
@@ -168,8 +169,8 @@ type taskWatch struct {
 	last      *Task
 }
 
-// observe records a read of the task. done is true when the task ended;
-// err is then its *TaskError, if it failed.
+// observe records a read of the task. It reports done when the task ended,
+// with its *TaskError if it failed.
 func (w *taskWatch) observe(t Task) (task *Task, done bool, err error) {
 	if w.progress != nil && (w.last == nil || w.last.Status != t.Status || w.last.PercentageComplete != t.PercentageComplete || w.last.ProgressMessage != t.ProgressMessage) {
 		w.progress(t)
@@ -180,8 +181,10 @@ func (w *taskWatch) observe(t Task) (task *Task, done bool, err error) {
 		return &t, true, nil
 	case TaskFailed, TaskAborted:
 		te := &TaskError{Operation: w.operation, TaskUUID: w.uuid, Status: t.Status, ErrorCode: t.ErrorCode, ErrorDetail: t.ErrorDetail}
-		if t.ProgressMessage != "" {
-			te.Messages = []string{t.ProgressMessage}
+		// A progress message that only repeats the status ("Failed") adds
+		// nothing to the error.
+		if msg := strings.TrimSpace(t.ProgressMessage); msg != "" && !strings.EqualFold(msg, t.Status) {
+			te.Messages = []string{msg}
 		}
 		return nil, true, te
 	}

@@ -74,7 +74,7 @@ func wantRoutes(t *testing.T, spec *apispec.Spec, want []string, exchanges []pri
 }
 
 func steps() []step {
-	return []step{
+	return append([]step{
 		{"clusters are listed with the PC itself", []string{"POST /clusters/list"}, listClusters},
 		{"a cluster is read", []string{"GET /clusters/{uuid}"}, getCluster},
 		{"subnets are listed and read", []string{"POST /subnets/list", "GET /subnets/{uuid}"}, listAndGetSubnets},
@@ -97,7 +97,7 @@ func steps() []step {
 		{"the second PC answers too", []string{"POST /categories/list", "POST /vms/list", "POST /clusters/list"}, secondPC},
 		{"the API version is served", []string{"GET /versions"}, versions},
 		{"categories are cleaned up", []string{"DELETE /categories/{name}/{value}", "DELETE /categories/{name}"}, cleanupCategories},
-	}
+	}, drSteps()...)
 }
 
 func listClusters(ctx context.Context, t *testing.T, e *env) {

@@ -29,6 +29,7 @@ type env struct {
 	world     *prismsim.World
 	rec       *Recorder
 	canadaPC  *prismsim.PC
+	francePC  *prismsim.PC
 	canada    *client.Client
 	france    *client.Client
 	raw       *rawClient
@@ -39,6 +40,8 @@ type env struct {
 	clusters map[string]string
 	subnets  map[string]string
 	vms      map[string]string
+	// dr holds what the disaster recovery steps found: zone and trust uuids.
+	dr map[string]string
 }
 
 func newEnv(t *testing.T) *env {
@@ -51,7 +54,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatalf("NewWorld: %v", err)
 	}
-	e := &env{world: w, rec: &Recorder{}, clusters: map[string]string{}, subnets: map[string]string{}, vms: map[string]string{}}
+	e := &env{world: w, rec: &Recorder{}, clusters: map[string]string{}, subnets: map[string]string{}, vms: map[string]string{}, dr: map[string]string{}}
 	e.rec.Attach(w)
 	if err := w.Start(); err != nil {
 		t.Fatalf("Start: %v", err)
@@ -62,7 +65,8 @@ func newEnv(t *testing.T) *env {
 		}
 	})
 	e.canadaPC = w.PC("canada")
-	francePC := w.PC("france")
+	e.francePC = w.PC("france")
+	francePC := e.francePC
 	if e.canadaPC == nil || francePC == nil {
 		t.Fatalf("preset leap-two-sites lacks canada or france: %v", w.PCNames())
 	}
