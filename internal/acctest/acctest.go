@@ -5,6 +5,7 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -297,4 +299,114 @@ type apiCheck func(ctx context.Context) error
 // CheckState runs the check.
 func (c apiCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = c(ctx)
+}
+
+// WithDR returns an edit for NewWorldWith that starts the named Prism Centrals with disaster
+// recovery enabled (a Local availability zone), for tests of what needs it rather than of the
+// enablement itself.
+func WithDR(pcNames ...string) func(*prismsim.WorldConfig) {
+	return func(cfg *prismsim.WorldConfig) {
+		for i := range cfg.PCs {
+			for _, name := range pcNames {
+				if cfg.PCs[i].Name == name {
+					cfg.PCs[i].DREnabled = true
+				}
+			}
+		}
+	}
+}
+
+// CheckSecretNotStored returns a state check that fails when secret appears in the state:
+// neither in what OpenTofu shows (`tofu show -json`) nor in the state file it wrote. The state
+// file is the terraform.tfstate, under the directories the test framework works in, that holds
+// the value of attribute markerAttr of resource addr (a UUID that no other test has); the check
+// fails if it finds no such file, so that it cannot pass by looking nowhere.
+func CheckSecretNotStored(addr, markerAttr, secret string) statecheck.StateCheck {
+	return secretCheck{addr: addr, attr: markerAttr, secret: secret}
+}
+
+// secretCheck is the state check CheckSecretNotStored returns.
+type secretCheck struct {
+	addr, attr, secret string
+}
+
+// CheckState runs the check.
+func (c secretCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.check(req.State)
+}
+
+func (c secretCheck) check(state *tfjson.State) error {
+	if c.secret == "" {
+		return errors.New("CheckSecretNotStored needs a non-empty secret")
+	}
+	shown, err := json.Marshal(state)
+	if err != nil {
+		return fmt.Errorf("encoding the state: %w", err)
+	}
+	if strings.Contains(string(shown), c.secret) {
+		return errors.New("the state OpenTofu shows holds the secret")
+	}
+	marker, err := stateString(state, c.addr, c.attr)
+	if err != nil {
+		return err
+	}
+	files, err := StateFilesHolding(marker)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no state file holds %s.%s = %q: cannot check the file", c.addr, c.attr, marker)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("reading state file: %w", err)
+		}
+		if strings.Contains(string(data), c.secret) {
+			return fmt.Errorf("the state file %s holds the secret", f)
+		}
+	}
+	return nil
+}
+
+// stateString returns the string attribute attr of the root module resource addr of state.
+func stateString(state *tfjson.State, addr, attr string) (string, error) {
+	if state == nil || state.Values == nil || state.Values.RootModule == nil {
+		return "", errors.New("the state is empty")
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address != addr {
+			continue
+		}
+		v, ok := r.AttributeValues[attr].(string)
+		if !ok || v == "" {
+			return "", fmt.Errorf("%s has no string attribute %s in the state", addr, attr)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("%s is not in the state", addr)
+}
+
+// StateFilesHolding returns the state files of the test framework's working directories
+// (under TF_ACC_TEMP_DIR, or the system temporary directory) that contain marker.
+func StateFilesHolding(marker string) ([]string, error) {
+	base := os.Getenv("TF_ACC_TEMP_DIR")
+	if base == "" {
+		base = os.TempDir()
+	}
+	files, err := filepath.Glob(filepath.Join(base, "plugintest*", "work*", "terraform.tfstate"))
+	if err != nil {
+		return nil, fmt.Errorf("listing state files: %w", err)
+	}
+	var out []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue // A working directory removed by a test that just ended.
+		}
+		if strings.Contains(string(data), marker) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }

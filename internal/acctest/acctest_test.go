@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
 func TestHCLString(t *testing.T) {
@@ -95,5 +98,61 @@ func TestSetup(t *testing.T) {
 	data, err := os.ReadFile(os.Getenv("TF_CLI_CONFIG_FILE"))
 	if err != nil || len(data) != 0 {
 		t.Errorf("TF_CLI_CONFIG_FILE must be an empty file: %v %q", err, data)
+	}
+}
+
+func TestCheckSecretNotStored(t *testing.T) {
+	base := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", base)
+	const addr, marker, secret = "nutanixdr_availability_zone.test", "0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b", "s3cret-remote-pw"
+	state := func(attrs map[string]any) *tfjson.State {
+		return &tfjson.State{Values: &tfjson.StateValues{RootModule: &tfjson.StateModule{
+			Resources: []*tfjson.StateResource{{Address: addr, AttributeValues: attrs}},
+		}}}
+	}
+	clean := state(map[string]any{"cloud_trust_id": marker, "password": nil})
+	run := func(s *tfjson.State) error {
+		var resp statecheck.CheckStateResponse
+		CheckSecretNotStored(addr, "cloud_trust_id", secret).CheckState(t.Context(), statecheck.CheckStateRequest{State: s}, &resp)
+		return resp.Error
+	}
+	if err := run(clean); err == nil || !strings.Contains(err.Error(), "no state file holds") {
+		t.Errorf("without a state file the check must fail, got %v", err)
+	}
+
+	dir := filepath.Join(base, "plugintest123", "work456")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "terraform.tfstate")
+	write := func(content string) {
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"cloud_trust_id":"` + marker + `","password":null}`)
+	if err := run(clean); err != nil {
+		t.Errorf("a clean state must pass: %v", err)
+	}
+	write(`{"cloud_trust_id":"` + marker + `","password":"` + secret + `"}`)
+	if err := run(clean); err == nil || !strings.Contains(err.Error(), "holds the secret") {
+		t.Errorf("a state file with the secret must fail, got %v", err)
+	}
+	write(`{"cloud_trust_id":"` + marker + `"}`)
+	if err := run(state(map[string]any{"cloud_trust_id": marker, "password": secret})); err == nil {
+		t.Error("a shown state with the secret must fail")
+	}
+	if err := run(state(map[string]any{})); err == nil {
+		t.Error("a state without the marker attribute must fail")
+	}
+}
+
+func TestWithDR(t *testing.T) {
+	w := NewWorldWith(t, WithDR(PCFrance))
+	if _, err := Client(t, w, PCFrance).LocalAvailabilityZone(t.Context()); err != nil {
+		t.Errorf("france must start with disaster recovery enabled: %v", err)
+	}
+	if _, err := Client(t, w, PCCanada).LocalAvailabilityZone(t.Context()); err == nil {
+		t.Error("canada must start with disaster recovery disabled")
 	}
 }

@@ -74,3 +74,20 @@ func redactFields(fields map[string]any) map[string]any {
 	}
 	return out
 }
+
+// withMaskedSecrets returns ctx with the given secrets (empty ones are ignored) masked in every
+// log line written through it, the client's included: for secrets an operation handles that the
+// provider block does not hold, such as the password of a remote Prism Central.
+func withMaskedSecrets(ctx context.Context, secrets ...string) context.Context {
+	var mask []string
+	for _, s := range secrets {
+		if s != "" {
+			mask = append(mask, s)
+		}
+	}
+	if len(mask) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskMessageStrings(ctx, mask...)
+	return tflog.MaskAllFieldValuesStrings(ctx, mask...)
+}

@@ -31,3 +31,20 @@ func TestClientLoggerHidesSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestWithMaskedSecretsReachesTheClientLogger(t *testing.T) {
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	ctx = withMaskedSecrets(ctx, "remote-pass-9f3k", "")
+	l := newClientLogger("provider-pass")
+	l.Debug(ctx, "POST /cloud_trusts with remote-pass-9f3k", map[string]any{
+		"body": `{"spec":{"resources":{"url":"192.168.0.10","username":"admin","password":"remote-pass-9f3k"}}}`,
+	})
+	logged := out.String()
+	if strings.Contains(logged, "remote-pass-9f3k") {
+		t.Errorf("the log holds the remote password:\n%s", logged)
+	}
+	if !strings.Contains(logged, "cloud_trusts") || !strings.Contains(logged, "192.168.0.10") {
+		t.Errorf("the log lost what is not secret:\n%s", logged)
+	}
+}

@@ -87,8 +87,9 @@ func (p *nutanixdrProvider) Metadata(_ context.Context, _ provider.MetadataReque
 func (p *nutanixdrProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The `nutanixdr` provider manages Nutanix disaster recovery (Leap) through the " +
-			"Prism Central v3 API: categories, VM category assignments, and lookups of clusters, subnets " +
-			"and VMs. Declare one provider block (an alias) per Prism Central.",
+			"Prism Central v3 API: disaster recovery enablement, pairing of Prism Centrals (availability zones), " +
+			"categories, VM category assignments, and lookups of clusters, subnets, VMs and availability zones. " +
+			"Declare one provider block (an alias) per Prism Central.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Address of Prism Central: a host name or IP address, or a full `https://` URL. " +
@@ -198,6 +199,8 @@ func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resou
 		newCategoryResource,
 		newCategoryValueResource,
 		newVMCategoriesResource,
+		newDisasterRecoveryResource,
+		newAvailabilityZoneResource,
 	}
 }
 
@@ -207,6 +210,7 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newClusterDataSource,
 		newSubnetDataSource,
 		newVMDataSource,
+		newAvailabilityZoneDataSource,
 	}
 }
 

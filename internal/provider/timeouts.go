@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,4 +19,16 @@ func timeoutsAttribute(ctx context.Context, opts timeouts.Opts) schema.Attribute
 	}
 	nested.MarkdownDescription = "Time limits of the operations, as Go duration strings (`\"30s\"`, `\"10m\"`)."
 	return nested
+}
+
+// durationText formats a default time limit as users write it: "10m" rather than "10m0s".
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
+	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -145,4 +148,81 @@ func checkPEMCertificates(s string) error {
 // nonEmptyName validates the name a data source looks up.
 func nonEmptyName() validator.String {
 	return stringvalidator.LengthAtLeast(1)
+}
+
+// remoteAddressValidator checks the address of a remote Prism Central: an IP address or a host
+// name, optionally followed by :port. Prism Central takes no scheme and no path there.
+type remoteAddressValidator struct{}
+
+var _ validator.String = remoteAddressValidator{}
+
+// remoteAddress returns a validator of the address of a remote Prism Central.
+func remoteAddress() validator.String { return remoteAddressValidator{} }
+
+// Description says what the validator checks.
+func (remoteAddressValidator) Description(_ context.Context) string {
+	return "value must be an IP address or host name, optionally with :port, such as 192.168.0.10 or pc.example.com:9440"
+}
+
+// MarkdownDescription says what the validator checks.
+func (v remoteAddressValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString runs the check.
+func (remoteAddressValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := checkRemoteAddress(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid remote address",
+			fmt.Sprintf("%s %q is not the address of a Prism Central: %s. Give an IP address or host name, "+
+				"optionally with :port, such as \"192.168.0.10\" or \"pc-france.example.com:9440\".",
+				req.Path, req.ConfigValue.ValueString(), err))
+	}
+}
+
+// hostLabel matches one label of a host name (RFC 1123).
+var hostLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// checkRemoteAddress returns why s is not an IP address or host name with an optional port,
+// or nil.
+func checkRemoteAddress(s string) error {
+	switch {
+	case s == "":
+		return errors.New("it is empty")
+	case strings.TrimSpace(s) != s || strings.ContainsAny(s, " \t\r\n"):
+		return errors.New("it contains white space")
+	case strings.Contains(s, "://"):
+		return errors.New("it has a scheme: leave out \"https://\"")
+	case strings.ContainsAny(s, "/?#@"):
+		return errors.New("it has a path, query or user part: give the host (and port) only")
+	}
+	host := s
+	if ip := net.ParseIP(s); ip != nil {
+		return nil // A bare IPv4 or IPv6 address.
+	}
+	if strings.Contains(s, ":") {
+		h, port, err := net.SplitHostPort(s)
+		if err != nil {
+			return errors.New("it is neither host nor host:port (write an IPv6 address with a port as [addr]:port)")
+		}
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("the port %q is not a number between 1 and 65535", port)
+		}
+		host = h
+		if net.ParseIP(host) != nil {
+			return nil
+		}
+	}
+	if len(host) > 253 {
+		return errors.New("the host name is longer than 253 characters")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+		if !hostLabel.MatchString(label) {
+			return fmt.Errorf("%q is not a valid host name", host)
+		}
+	}
+	return nil
 }

@@ -128,3 +128,64 @@ func TestUUIDString(t *testing.T) {
 		t.Errorf("a name must fail, got %v", errs)
 	}
 }
+
+func TestCheckRemoteAddress(t *testing.T) {
+	for _, ok := range []string{
+		"192.168.0.10", "192.168.0.10:9440", "pc-france.example.com", "pc-france.example.com:9440",
+		"localhost", "fd00::1", "[fd00::1]:9440", "PC01",
+	} {
+		if err := checkRemoteAddress(ok); err != nil {
+			t.Errorf("%q: unexpected error %v", ok, err)
+		}
+	}
+	for bad, want := range map[string]string{
+		"":                        "empty",
+		"https://192.168.0.10":    "leave out",
+		"192.168.0.10/api":        "path",
+		"admin@192.168.0.10":      "user part",
+		"192.168.0.10:99999":      "between 1 and 65535",
+		"192.168.0.10:abc":        "between 1 and 65535",
+		"pc france":               "white space",
+		" 192.168.0.10":           "white space",
+		"pc_france.example.com":   "not a valid host name",
+		"-pc.example.com":         "not a valid host name",
+		"fd00::1:9440:x":          "neither host nor host:port",
+		"192.168.0.10:9440:1":     "neither host nor host:port",
+		strings.Repeat("a.", 130): "longer than 253",
+	} {
+		err := checkRemoteAddress(bad)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want one containing %q", bad, err, want)
+		}
+	}
+}
+
+func TestRemoteAddressValidator(t *testing.T) {
+	req := validator.StringRequest{Path: path.Root("remote_address"), ConfigValue: types.StringValue("https://192.168.0.10")}
+	var resp validator.StringResponse
+	remoteAddress().ValidateString(context.Background(), req, &resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("expected an error")
+	}
+	d := resp.Diagnostics.Errors()[0]
+	if d.Summary() != "Invalid remote address" || !strings.Contains(d.Detail(), `remote_address "https://192.168.0.10" is not the address of a Prism Central`) {
+		t.Errorf("%q: %q", d.Summary(), d.Detail())
+	}
+	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+		var resp validator.StringResponse
+		remoteAddress().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("x"), ConfigValue: v}, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Errorf("%v must be skipped", v)
+		}
+	}
+}
+
+func TestDurationText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 20 * time.Minute: "20m", time.Hour: "1h", 90 * time.Second: "1m30s", 45 * time.Second: "45s",
+	} {
+		if got := durationText(d); got != want {
+			t.Errorf("durationText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
