@@ -70,7 +70,7 @@ type schema struct {
 	maxItems         *int
 }
 
-// compiler turns raw schemas into compiled ones and collects what it could not honour.
+// compiler turns raw schemas into compiled ones and collects what it could not honor.
 type compiler struct {
 	refs  []*schema
 	notes []string

@@ -324,7 +324,7 @@ func (s *Spec) BasePath() string { return s.basePath }
 // Operations returns how many (method, path template) pairs the spec describes.
 func (s *Spec) Operations() int { return s.ops }
 
-// Notes lists what the compiler could not honour: patterns RE2 cannot compile, references that
+// Notes lists what the compiler could not honor: patterns RE2 cannot compile, references that
 // do not resolve, templates shadowed by another of the same shape and method.
 func (s *Spec) Notes() []string { return append([]string(nil), s.notes...) }
 
