@@ -243,3 +243,35 @@ func (r *Run) CategoryKeyExists(ctx context.Context, pcName, key string) (bool, 
 		return false, err
 	}
 }
+
+// AvailabilityZone is what the scenarios look at of an availability zone.
+type AvailabilityZone struct {
+	UUID, Name, Type string
+}
+
+// AvailabilityZones lists the availability zones a PC of the world sees.
+func (r *Run) AvailabilityZones(ctx context.Context, pcName string) ([]AvailabilityZone, error) {
+	var out struct {
+		Entities []struct {
+			Metadata struct {
+				UUID string `json:"uuid"`
+			} `json:"metadata"`
+			Status struct {
+				Name      string `json:"name"`
+				Resources struct {
+					ManagementPlaneType string `json:"management_plane_type"`
+				} `json:"resources"`
+			} `json:"status"`
+		} `json:"entities"`
+	}
+	in := map[string]any{"kind": "availability_zone", "length": 500}
+	if err := r.Call(ctx, pcName, http.MethodPost, "/api/nutanix/v3/availability_zones/list", in, &out); err != nil {
+		return nil, err
+	}
+	azs := make([]AvailabilityZone, 0, len(out.Entities))
+	for _, e := range out.Entities {
+		azs = append(azs, AvailabilityZone{UUID: e.Metadata.UUID, Name: e.Status.Name, Type: e.Status.Resources.ManagementPlaneType})
+	}
+	sort.Slice(azs, func(i, j int) bool { return azs[i].Name < azs[j].Name })
+	return azs, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 )
 
 // The leap-two-sites topology: two on-premises Prism Centrals, Canada and France.
@@ -25,12 +26,16 @@ func leapTwoSites() *Scenario {
 	return &Scenario{
 		Name: "leap-two-sites",
 		Summary: "two on-premises Prism Centrals, Canada and France; the category " +
-			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada",
+			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired",
 		Preset: "leap-two-sites",
 		Steps: []Step{
-			Apply{Description: "tofu apply: the category on both sites, assigned to app-01 and db-01"},
+			Apply{Description: "tofu apply: DR enabled on both sites, the sites paired, the category on both sites, assigned to app-01 and db-01"},
 			ShowOutputs{},
 			ShowVMs{},
+			Check{
+				Description: "each site sees its Local AZ and the other as PC_<address>",
+				Fn:          checkLeapPairing,
+			},
 			Check{
 				Description: "the category exists on both sites; app-01 and db-01 carry " +
 					leapCategoryKey + ": " + leapCategoryValue + ", dns-01 does not",
@@ -42,6 +47,10 @@ func leapTwoSites() *Scenario {
 			Check{
 				Description: "the category is gone from both sites and from every VM",
 				Fn:          checkLeapCleaned,
+			},
+			Check{
+				Description: "the sites are unpaired; each keeps only its Local AZ (DR has no disable)",
+				Fn:          checkLeapUnpaired,
 			},
 		},
 	}
@@ -79,6 +88,44 @@ func checkLeapCategories(ctx context.Context, r *Run) error {
 		if got, ok := vm.Categories[leapCategoryKey]; ok {
 			errs = append(errs, fmt.Errorf("VM %s carries %s: %s, but the configuration does not protect it",
 				name, leapCategoryKey, got))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkLeapPairing verifies that each site sees its Local AZ and the other site as PC_<ip>.
+func checkLeapPairing(ctx context.Context, r *Run) error {
+	var errs []error
+	for _, pair := range [][2]string{{leapPrimary, leapRecovery}, {leapRecovery, leapPrimary}} {
+		here, there := pair[0], pair[1]
+		azs, err := r.AvailabilityZones(ctx, here)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		want := map[string]string{"Local AZ": "Local", "PC_" + r.World.PC(there).AdvertisedIP(): "PC"}
+		got := map[string]string{}
+		for _, az := range azs {
+			got[az.Name] = az.Type
+		}
+		if !maps.Equal(got, want) {
+			errs = append(errs, fmt.Errorf("%s sees availability zones %v, want %v", here, got, want))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkLeapUnpaired verifies that destroy unpaired the sites on both sides.
+func checkLeapUnpaired(ctx context.Context, r *Run) error {
+	var errs []error
+	for _, pc := range []string{leapPrimary, leapRecovery} {
+		azs, err := r.AvailabilityZones(ctx, pc)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(azs) != 1 || azs[0].Type != "Local" {
+			errs = append(errs, fmt.Errorf("%s still sees availability zones %v after destroy, want only its Local AZ", pc, azs))
 		}
 	}
 	return errors.Join(errs...)

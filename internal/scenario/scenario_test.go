@@ -341,3 +341,70 @@ func TestWriteTree(t *testing.T) {
 		t.Errorf("writeTree:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestWorldSteps drives a world with the steps that need no OpenTofu: clock, sites, checks.
+func TestWorldSteps(t *testing.T) {
+	cfg, err := prismsim.Preset("leap-two-sites")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := prismsim.NewWorld(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	out := &testWriter{t: t}
+	defer out.Flush()
+	r := &Run{Scenario: &Scenario{Name: "steps"}, World: w, api: newAPI(w), out: out, vars: map[string]string{}}
+	ctx := context.Background()
+
+	before := w.Clock().Now()
+	if err := (AdvanceClock{By: 15 * time.Minute}).Do(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Clock().Now().Sub(before); got < 15*time.Minute {
+		t.Errorf("the clock moved by %s, want at least 15m", got)
+	}
+	if err := (AdvanceClock{}).Do(ctx, r); err == nil {
+		t.Error("advancing the clock by 0 succeeded")
+	}
+
+	if err := (SiteDown{PC: "canada"}).Do(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.VMs(ctx, "canada"); err == nil {
+		t.Error("canada still answers after SiteDown")
+	}
+	if _, err := r.VMs(ctx, "france"); err != nil {
+		t.Errorf("france no longer answers after canada went down: %v", err)
+	}
+	if err := (SiteUp{PC: "canada"}).Do(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	vms, err := r.VMs(ctx, "canada")
+	if err != nil {
+		t.Fatalf("canada does not answer after SiteUp: %v", err)
+	}
+	var names []string
+	for _, vm := range vms {
+		names = append(names, vm.Name)
+	}
+	if want := []string{"app-01", "db-01", "dns-01"}; !slices.Equal(names, want) {
+		t.Errorf("canada's VMs are %v, want %v", names, want)
+	}
+
+	// The leap-two-sites check fails on the untouched world: nothing carries the category yet.
+	if err := checkLeapCategories(ctx, r); err == nil || !strings.Contains(err.Error(), "app-01") {
+		t.Errorf("checkLeapCategories on an untouched world: %v, want an error naming app-01", err)
+	}
+	if err := checkLeapCleaned(ctx, r); err != nil {
+		t.Errorf("checkLeapCleaned on an untouched world: %v", err)
+	}
+}

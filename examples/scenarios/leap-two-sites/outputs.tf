@@ -22,3 +22,21 @@ output "protected_vms" {
     }
   }
 }
+
+output "availability_zones" {
+  description = "The availability zones each site sees: its Local AZ and the paired one."
+  value = {
+    canada = {
+      local  = data.nutanixdr_availability_zone.canada_local.id
+      paired = { name = nutanixdr_availability_zone.france.name, id = nutanixdr_availability_zone.france.id }
+    }
+    france = {
+      local = data.nutanixdr_availability_zone.france_local.id
+      paired = {
+        name      = data.nutanixdr_availability_zone.canada_from_france.name
+        id        = data.nutanixdr_availability_zone.canada_from_france.id
+        reachable = data.nutanixdr_availability_zone.canada_from_france.reachable
+      }
+    }
+  }
+}
