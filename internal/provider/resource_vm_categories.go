@@ -129,11 +129,46 @@ func (r *vmCategoriesResource) Create(ctx context.Context, req resource.CreateRe
 	})
 	if err != nil {
 		addVMCategoriesError(&resp.Diagnostics, opCreate, vmID, err)
+		r.keepLandedCreate(ctx, &plan, want, resp)
 		return
 	}
 	plan.ID = types.StringValue(vmID)
 	plan.Categories, diags = flattenVMCategories(managedKeys(want), vm.Categories)
 	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// landedCheckTimeout bounds the read that looks for an update that landed before a failure.
+const landedCheckTimeout = 30 * time.Second
+
+// keepLandedCreate runs after a failed Create: the update may have landed before the failure
+// (an interrupted wait, a lost answer). If any of the wanted categories are on the VM, it saves
+// them to the state, which the framework marks tainted, so that destroy can remove them instead
+// of leaving them on the VM unmanaged. It reads with a context of its own: the request's may be
+// the one that was cancelled.
+func (r *vmCategoriesResource) keepLandedCreate(ctx context.Context, plan *vmCategoriesModel, want map[string]string, resp *resource.CreateResponse) {
+	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), landedCheckTimeout)
+	defer cancel()
+	vm, err := r.data.client.GetVM(readCtx, plan.VMID.ValueString())
+	if err != nil {
+		return
+	}
+	landed := false
+	for k, v := range want {
+		if vm.Categories[k] == v {
+			landed = true
+			break
+		}
+	}
+	if !landed {
+		return
+	}
+	plan.ID = types.StringValue(plan.VMID.ValueString())
+	cats, diags := flattenVMCategories(managedKeys(want), vm.Categories)
+	if diags.HasError() {
+		return
+	}
+	plan.Categories = cats
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
