@@ -145,7 +145,7 @@ const landedCheckTimeout = 30 * time.Second
 // (an interrupted wait, a lost answer). If any of the wanted categories are on the VM, it saves
 // them to the state, which the framework marks tainted, so that destroy can remove them instead
 // of leaving them on the VM unmanaged. It reads with a context of its own: the request's may be
-// the one that was cancelled.
+// the one that was canceled.
 func (r *vmCategoriesResource) keepLandedCreate(ctx context.Context, plan *vmCategoriesModel, want map[string]string, resp *resource.CreateResponse) {
 	readCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), landedCheckTimeout)
 	defer cancel()
