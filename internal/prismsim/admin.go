@@ -220,6 +220,10 @@ type PCState struct {
 	Categories   []categoryState       `json:"categories"`
 	Tasks        []taskJSON            `json:"tasks"`
 	Requests     RequestCounts         `json:"requests"`
+	// ProtectionRules summarizes the PC's protection rules (owned and synced copies).
+	ProtectionRules []ProtectionRuleState `json:"protection_rules"`
+	// RecoveryPoints counts the recovery points that live on the PC.
+	RecoveryPoints RecoveryPointStats `json:"recovery_points"`
 }
 
 type categoryState struct {
@@ -240,8 +244,11 @@ func (pc *PC) state() PCState {
 	st := PCState{Name: pc.Name(), URL: pc.URL(), AdvertisedIP: pc.AdvertisedIP(), Region: pc.Region(),
 		UUID: pc.uuid, Down: pc.Down(), DREnabled: pc.DREnabled(), Entities: map[string][]envelope{},
 		Requests: pc.RequestCounts()}
+	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	st.ProtectionRules = pc.ruleStatesLocked()
+	st.RecoveryPoints = pc.recoveryPointStatsLocked(live)
 	for _, name := range sortedKeys(kinds) {
 		k := kinds[name]
 		list := []envelope{}

@@ -96,7 +96,21 @@ func (c *Clock) Advance(d time.Duration) time.Time {
 // clock's own goroutine or inside Advance, and must not block for long.
 func (c *Clock) AfterFunc(d time.Duration, f func(due time.Time)) *Timer {
 	c.mu.Lock()
-	t := &Timer{c: c, due: c.nowLocked().Add(d), f: f}
+	return c.scheduleLocked(c.nowLocked().Add(d), f)
+}
+
+// AtFunc schedules f to run once simulated time reaches at (at once, on the clock's
+// goroutine or in the current Advance, when at has passed). Callbacks that schedule the
+// next event of a series use it with their due time, so that the series keeps its pace
+// inside a long Advance.
+func (c *Clock) AtFunc(at time.Time, f func(due time.Time)) *Timer {
+	c.mu.Lock()
+	return c.scheduleLocked(at, f)
+}
+
+// scheduleLocked adds a timer; it is called with c.mu held and releases it.
+func (c *Clock) scheduleLocked(due time.Time, f func(due time.Time)) *Timer {
+	t := &Timer{c: c, due: due, f: f}
 	c.seq++
 	t.seq = c.seq
 	heap.Push(&c.timers, t)

@@ -275,10 +275,78 @@ func TestResponsesMatchSpec(t *testing.T) {
 	if err := w.SiteUp("france"); err != nil {
 		t.Fatal(err)
 	}
+	// Protection rules (canada owns, france has the read-only copy) and recovery points.
+	fr = newClient(t, france)
+	caAZ := c.azs()
+	caLocal := getString(caAZ[localAZName], "metadata", "uuid")
+	caFR := getString(caAZ["PC_"+france.AdvertisedIP()], "metadata", "uuid")
+	ruleBody := func(id string, schedules ...any) map[string]any {
+		return map[string]any{
+			"metadata": map[string]any{"kind": "protection_rule", "uuid": id},
+			"spec": map[string]any{"name": "rule-" + id[:8], "description": "dr", "resources": map[string]any{
+				"ordered_availability_zone_list": []any{
+					map[string]any{"availability_zone_url": caLocal},
+					map[string]any{"availability_zone_url": caFR},
+				},
+				"availability_zone_connectivity_list": []any{map[string]any{
+					"source_availability_zone_index": 0, "destination_availability_zone_index": 1,
+					"snapshot_schedule_list": schedules,
+				}},
+				"category_filter": map[string]any{"type": "CATEGORIES_MATCH_ALL", "kind_list": []string{"vm"},
+					"params": map[string]any{"replicated-vm": []string{"from-canada"}}},
+			}},
+		}
+	}
+	asyncSched := map[string]any{"recovery_point_objective_secs": 3600, "snapshot_type": "APPLICATION_CONSISTENT",
+		"local_snapshot_retention_policy":  map[string]any{"num_snapshots": 2},
+		"remote_snapshot_retention_policy": map[string]any{"rollup_retention_policy": map[string]any{"multiple": 2, "snapshot_interval_type": "DAILY"}}}
+	ruleID := newUUID()
+	badRule := ruleBody(newUUID(), asyncSched)
+	obj(t, get(badRule, "spec", "resources", "ordered_availability_zone_list", 1))["availability_zone_url"] = newUUID()
+	c.v3("POST", "/protection_rules", badRule)
+	acceptedRule := c.v3("POST", "/protection_rules", ruleBody(ruleID, asyncSched)).json(t)
+	c.v3("GET", "/protection_rules/"+ruleID, nil)
+	c.waitTask(getString(acceptedRule, "status", "execution_context", "task_uuid"))
+	c.v3("POST", "/protection_rules", ruleBody(ruleID, asyncSched))
+	gotRule := c.v3("GET", "/protection_rules/"+ruleID, nil).json(t)
+	updRule := c.v3("PUT", "/protection_rules/"+ruleID, map[string]any{"metadata": gotRule["metadata"], "spec": gotRule["spec"]}).json(t)
+	c.v3("PUT", "/protection_rules/"+ruleID, map[string]any{"metadata": gotRule["metadata"], "spec": gotRule["spec"]})
+	c.waitTask(getString(updRule, "status", "execution_context", "task_uuid"))
+	c.v3("POST", "/protection_rules/list", map[string]any{"kind": "protection_rule"})
+	c.v3("GET", "/protection_rules/"+newUUID(), nil)
+	c.v3("GET", "/protection_rules/"+ruleID+"/query_entities", nil)
+	c.v3("GET", "/protection_rules/"+newUUID()+"/query_entities", nil)
+	fr.v3("POST", "/protection_rules/list", map[string]any{})
+	copyRule := fr.v3("GET", "/protection_rules/"+ruleID, nil).json(t)
+	fr.v3("PUT", "/protection_rules/"+ruleID, map[string]any{"metadata": copyRule["metadata"], "spec": copyRule["spec"]})
+	fr.v3("DELETE", "/protection_rules/"+ruleID, nil)
+	syncRule := c.v3("POST", "/protection_rules", ruleBody(newUUID(),
+		map[string]any{"recovery_point_objective_secs": 0, "auto_suspend_timeout_secs": 30})).json(t)
+	c.waitTask(getString(syncRule, "status", "execution_context", "task_uuid"))
+	w.Clock().Advance(2 * time.Hour)
+	for _, cl := range []*apiClient{c, fr} {
+		points := cl.v3("POST", "/vm_recovery_points/list", map[string]any{"kind": "vm_recovery_point", "length": 50}).json(t)
+		for _, p := range arr(t, points["entities"]) {
+			cl.v3("GET", "/vm_recovery_points/"+getString(p, "metadata", "uuid"), nil)
+		}
+	}
+	if err := w.SiteDown("france"); err != nil {
+		t.Fatal(err)
+	}
+	c.v3("GET", "/protection_rules/"+getString(syncRule, "metadata", "uuid"), nil)
+	if err := w.SiteUp("france"); err != nil {
+		t.Fatal(err)
+	}
+	c.v3("POST", "/vm_recovery_points/list", map[string]any{"filter": "no_such_attr==1"})
+	c.v3("GET", "/vm_recovery_points/"+newUUID(), nil)
+	delRule := c.v3("DELETE", "/protection_rules/"+ruleID, nil).json(t)
+	c.waitTask(getString(delRule, "status", "execution_context", "task_uuid"))
+
 	del := c.v3("DELETE", "/cloud_trusts/"+trustID, nil).json(t)
 	c.waitTask(getString(del, "status", "execution_context", "task_uuid"))
 	c.v3("DELETE", "/cloud_trusts/"+trustID, nil)
 
+	exerciseNetworkRoutes(t, c, "CA01") // subnets, VPCs and route tables: vpcs_test.go.
 	mu.Lock()
 	defer mu.Unlock()
 	w.OnExchange(nil)
@@ -350,6 +418,14 @@ func TestRoutesInSpec(t *testing.T) {
 		"DELETE /api/nutanix/v3/cloud_trusts/{uuid}",
 		"POST /api/nutanix/v3/cloud_trusts/list",
 		"PUT /api/nutanix/v3/categories/{name}",
+		"POST /api/nutanix/v3/protection_rules",
+		"GET /api/nutanix/v3/protection_rules/{uuid}",
+		"PUT /api/nutanix/v3/protection_rules/{uuid}",
+		"DELETE /api/nutanix/v3/protection_rules/{uuid}",
+		"POST /api/nutanix/v3/protection_rules/list",
+		"GET /api/nutanix/v3/protection_rules/{uuid}/query_entities",
+		"POST /api/nutanix/v3/vm_recovery_points/list",
+		"GET /api/nutanix/v3/vm_recovery_points/{uuid}",
 	} {
 		if !contains(routes, want) {
 			t.Errorf("Routes() misses %s", want)

@@ -22,6 +22,10 @@
 //   - availability_zones.go, remote_connections.go, cloud_trusts.go: pairing PCs of the
 //     world and unpairing them, both sides at once.
 //   - sites.go: World.SiteDown and World.SiteUp, and their admin routes.
+//   - protection_rules.go: the protection_rule kind, its checks and its copies on paired PCs.
+//   - replication.go: schedules on the simulated clock, transfers, suspension while a site
+//     is down, synchronous replicas. recovery_points.go: each PC's recovery points, their
+//     retention and /vm_recovery_points.
 //
 // # Adding a kind
 //
@@ -29,7 +33,9 @@
 // expose list attributes) passed to registerKind with the operations it supports, in the
 // file's init function. Routes that are not plain entity operations are added with
 // registerAPI; admin endpoints with registerAdmin. Asynchronous work goes through
-// PC.startTask, whose run function applies the change when the task succeeds.
+// PC.startTask, whose run function applies the change when the task succeeds. A kind whose
+// changes reach other PCs or start simulations sets kindSpec.beforeCommit (runs in the task
+// without any mutex held) and kindSpec.afterCommit (runs when the change is committed).
 //
 // # Semantics worth knowing
 //
@@ -38,6 +44,8 @@
 //     spec_version, status.state PENDING); it is committed, and seen by status, category
 //     usage and later simulations, when its task succeeds. A failed task rolls the intent
 //     back.
+//   - While an entity is not settled (status.state PENDING or DELETE_PENDING), GET and list
+//     show the task that will settle it in status.execution_context.task_uuid (a string).
 //   - A PUT with a stale metadata.spec_version is refused with 409 and reason
 //     CONCURRENT_REQUESTS_NOT_ALLOWED, the reason Prism Central gives for edit conflicts;
 //     it tells a client to read the entity again and retry. SPEC_UPDATE_ERROR is left for
@@ -53,8 +61,9 @@
 //
 // Each PC's inventory is guarded by its own mutex; settings, faults and the life cycle by
 // the world's. A goroutine may take the world's mutex while holding a PC's, never the other
-// way round, and never holds two PCs' mutexes at once. Clock callbacks run without any of
-// them held. A PC's listener and site state are guarded by its lifeMu, taken before its
+// way round, and never holds two PCs' mutexes at once. The replicator's mutex
+// (replication.go) is like the world's: taken after a PC's, never before. Clock callbacks
+// run without any of them held. A PC's listener and site state are guarded by its lifeMu, taken before its
 // inventory mutex. Work on two PCs (pairing, unpairing) runs in a task's unlocked step,
 // which takes the remote PC's mutex, then releases it before the task takes its own PC's.
 package prismsim

@@ -36,6 +36,13 @@ type kindSpec struct {
 	// usesCategory reports whether e's spec refers to a category value (as a policy's
 	// category filter does), for /category/query USED_IN and deletion checks.
 	usesCategory func(e *entity, key, value string) bool
+	// beforeCommit, optional, runs in the task of a create or update (snap is the new
+	// intent) or of a delete (snap is nil), without any mutex held, before the change is
+	// committed: it may check or change other PCs. An error fails the task.
+	beforeCommit func(pc *PC, e *entity, snap *snapshot) error
+	// afterCommit, optional, runs with the PC's mutex held once a create or update task has
+	// committed its intent, or a delete task has removed e (then gone is true).
+	afterCommit func(pc *PC, e *entity, gone bool)
 }
 
 // kinds holds every registered kind by name.
@@ -97,6 +104,7 @@ type entity struct {
 	intent    *snapshot
 	committed *snapshot // nil until the create task succeeds
 	pending   int       // tasks not ended yet
+	task      string    // the latest task that changes the entity
 	deleting  bool
 	data      any // kind-private facts that are not part of the spec
 }
@@ -226,12 +234,18 @@ func (pc *PC) renderLocked(e *entity) envelope {
 	default:
 		status["state"] = "COMPLETE"
 	}
+	// An entity that is not settled names the task that will settle it, as mutation
+	// answers do.
+	if status["state"] != "COMPLETE" && e.task != "" {
+		status["execution_context"] = map[string]any{"task_uuid": e.task}
+	}
 	return envelope{APIVersion: apiVersion, Metadata: meta, Spec: in.spec, Status: status}
 }
 
 // renderAcceptedLocked renders the 202 answer of a mutation: the entity with its task in
 // status.execution_context.
 func (pc *PC) renderAcceptedLocked(e *entity, t *task) envelope {
+	e.task = t.uuid
 	env := pc.renderLocked(e)
 	env.Status["execution_context"] = map[string]any{"task_uuid": t.uuid}
 	return env
@@ -388,10 +402,14 @@ func handleCreateEntity(k *kindSpec) apiHandler {
 		e := &entity{kind: k, uuid: id, created: snap.updated, intent: snap, pending: 1}
 		pc.addEntityLocked(e)
 		t := pc.startTask(rq.ctx(), k.opName+"Create", []reference{e.ref()}, taskWork{
+			unlocked: k.beforeCommitOf(pc, e, snap),
 			run: func() error {
 				e.pending--
 				if e.committed == nil || snap.version > e.committed.version {
 					e.committed = snap
+				}
+				if k.afterCommit != nil {
+					k.afterCommit(pc, e, false)
 				}
 				return nil
 			},
@@ -452,10 +470,14 @@ func handleUpdateEntity(k *kindSpec) apiHandler {
 		e.intent = snap
 		e.pending++
 		t := pc.startTask(rq.ctx(), k.opName+"Update", []reference{e.ref()}, taskWork{
+			unlocked: k.beforeCommitOf(pc, e, snap),
 			run: func() error {
 				e.pending--
 				if e.committed == nil || snap.version > e.committed.version {
 					e.committed = snap
+					if k.afterCommit != nil {
+						k.afterCommit(pc, e, false)
+					}
 				}
 				return nil
 			},
@@ -494,9 +516,13 @@ func handleDeleteEntity(k *kindSpec) apiHandler {
 		e.deleting = true
 		e.pending++
 		t := pc.startTask(rq.ctx(), k.opName+"Delete", []reference{e.ref()}, taskWork{
+			unlocked: k.beforeCommitOf(pc, e, nil),
 			run: func() error {
 				e.pending--
 				pc.removeEntityLocked(e)
+				if k.afterCommit != nil {
+					k.afterCommit(pc, e, true)
+				}
 				return nil
 			},
 			abandon: func() {
@@ -506,6 +532,14 @@ func handleDeleteEntity(k *kindSpec) apiHandler {
 		})
 		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
 	}
+}
+
+// beforeCommitOf returns the unlocked step of a task of kind k on e, or nil.
+func (k *kindSpec) beforeCommitOf(pc *PC, e *entity, snap *snapshot) func() error {
+	if k.beforeCommit == nil {
+		return nil
+	}
+	return func() error { return k.beforeCommit(pc, e, snap) }
 }
 
 // checkCategoriesLocked refuses category assignments whose key or value does not exist.

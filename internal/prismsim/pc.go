@@ -48,6 +48,10 @@ type PC struct {
 	// pendingUnpair holds the peers that removed their trust with this PC while it was
 	// down; the matching entries are removed when the site comes back.
 	pendingUnpair map[string]bool
+	// rps holds the recovery points that live on this PC; vmClusters caches each VM's
+	// cluster for them.
+	rps        rpStore
+	vmClusters map[string]string
 
 	statsMu       sync.Mutex
 	requestsTotal int
@@ -73,6 +77,8 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 
 		pairing:       map[string]bool{},
 		pendingUnpair: map[string]bool{},
+		rps:           newRPStore(),
+		vmClusters:    map[string]string{},
 	}
 	pc.port.Store(int64(cfg.Port))
 	pc.mu.Lock()

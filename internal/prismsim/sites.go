@@ -34,6 +34,7 @@ func (w *World) SiteDown(name string) error {
 	err = pc.stopServingLocked()
 	// Set last: once Down reports true, the port refuses connections.
 	pc.down.Store(true)
+	w.repl.siteDown(name, w.clock.Now())
 	return err
 }
 
@@ -65,6 +66,8 @@ func (w *World) SiteUp(name string) error {
 	// the site down and leaves a mark handled above, or sees it up and cleans up itself.
 	pc.down.Store(false)
 	pc.mu.Unlock()
+	// Replication waiting for the site is sent now.
+	w.repl.siteUp(name, w.clock.Now())
 
 	w.mu.Lock()
 	if w.closing {

@@ -8,27 +8,40 @@ import (
 
 // subnetSpecView is what the emulator interprets of a subnet spec; the rest is kept as sent.
 type subnetSpecView struct {
-	Name             string   `json:"name"`
-	ClusterReference *refView `json:"cluster_reference"`
-	Resources        *struct {
-		SubnetType   string   `json:"subnet_type"`
-		VLANID       *int64   `json:"vlan_id"`
-		IsExternal   bool     `json:"is_external"`
-		VPCReference *refView `json:"vpc_reference"`
-		IPConfig     *struct {
-			SubnetIP         string `json:"subnet_ip"`
-			PrefixLength     *int64 `json:"prefix_length"`
-			DefaultGatewayIP string `json:"default_gateway_ip"`
-		} `json:"ip_config"`
-	} `json:"resources"`
+	Name             string               `json:"name"`
+	Description      *string              `json:"description"`
+	ClusterReference *refView             `json:"cluster_reference"`
+	Resources        *subnetResourcesView `json:"resources"`
+}
+
+// subnetResourcesView is the part of the spec's subnet_resources the emulator interprets.
+type subnetResourcesView struct {
+	SubnetType   string        `json:"subnet_type"`
+	VLANID       *int64        `json:"vlan_id"`
+	IsExternal   bool          `json:"is_external"`
+	EnableNAT    *bool         `json:"enable_nat"`
+	VPCReference *refView      `json:"vpc_reference"`
+	IPConfig     *ipConfigView `json:"ip_config"`
+}
+
+// ipConfigView is the spec's ip_config.
+type ipConfigView struct {
+	SubnetIP         string `json:"subnet_ip"`
+	PrefixLength     *int64 `json:"prefix_length"`
+	DefaultGatewayIP string `json:"default_gateway_ip"`
+	PoolList         []struct {
+		Range string `json:"range"`
+	} `json:"pool_list"`
+	DHCPOptions *struct {
+		DomainNameServerList []string `json:"domain_name_server_list"`
+		DomainSearchList     []string `json:"domain_search_list"`
+	} `json:"dhcp_options"`
 }
 
 var subnetKind = &kindSpec{
-	name:    "subnet",
-	plural:  "subnets",
-	opName:  "Subnet",
-	prepare: prepareSubnet,
-	status:  subnetStatus,
+	name:   "subnet",
+	plural: "subnets",
+	opName: "Subnet",
 	attrs: func(pc *PC, e *entity) map[string][]string {
 		var spec subnetSpecView
 		_ = json.Unmarshal(e.current().spec, &spec)
@@ -40,7 +53,7 @@ var subnetKind = &kindSpec{
 				attrs["vlan_id"] = []string{fmt.Sprint(*r.VLANID)}
 			}
 			if r.VPCReference != nil {
-				attrs["vpc_uuid"] = []string{r.VPCReference.UUID}
+				attrs["vpc_uuid"] = []string{normUUID(r.VPCReference.UUID)}
 			}
 		}
 		if spec.ClusterReference != nil {
@@ -55,76 +68,60 @@ var subnetKind = &kindSpec{
 }
 
 func init() {
-	registerKind(subnetKind, opGet, opList)
+	// Set here rather than in the literal: the hooks look subnets up through subnetKind.
+	subnetKind.prepare = prepareSubnet
+	subnetKind.status = subnetStatus
+	subnetKind.beforeDelete = beforeDeleteSubnet
+	registerKind(subnetKind, opGet, opList, opCreate, opUpdate, opDelete)
 }
 
-// prepareSubnet checks a subnet intent: a VLAN subnet needs a VLAN id and an AOS cluster,
-// and its ip_config must be a consistent IPv4 network.
-func prepareSubnet(pc *PC, _ *entity, in *snapshot) *apiError {
-	var spec subnetSpecView
-	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
-	}
-	if spec.Name == "" || len(spec.Name) > 256 {
-		return validationError("spec.name must be 1-256 characters")
-	}
-	r := spec.Resources
-	if r == nil {
-		return validationError("spec.resources is required")
-	}
-	switch r.SubnetType {
-	case "VLAN":
-		if r.VLANID == nil || *r.VLANID < 0 || *r.VLANID > 4094 {
-			return validationError("spec.resources.vlan_id must be 0-4094 for a VLAN subnet")
-		}
-		if _, apiErr := pc.aosClusterLocked("spec.cluster_reference", spec.ClusterReference); apiErr != nil {
-			return apiErr
-		}
-	case "OVERLAY":
-		if r.VPCReference == nil || r.VPCReference.UUID == "" {
-			return validationError("spec.resources.vpc_reference is required for an OVERLAY subnet")
-		}
-	default:
-		return validationError("spec.resources.subnet_type must be VLAN or OVERLAY, got %q", r.SubnetType)
-	}
-	if ipc := r.IPConfig; ipc != nil {
-		ip := net.ParseIP(ipc.SubnetIP).To4()
-		if ip == nil {
-			return validationError("spec.resources.ip_config.subnet_ip %q is not an IPv4 address", ipc.SubnetIP)
-		}
-		if ipc.PrefixLength == nil || *ipc.PrefixLength < 1 || *ipc.PrefixLength > 32 {
-			return validationError("spec.resources.ip_config.prefix_length must be 1-32")
-		}
-		network := &net.IPNet{IP: ip, Mask: net.CIDRMask(int(*ipc.PrefixLength), 32)}
-		if !ip.Equal(ip.Mask(network.Mask)) {
-			return validationError("spec.resources.ip_config.subnet_ip %s has host bits set for /%d", ipc.SubnetIP, *ipc.PrefixLength)
-		}
-		if ipc.DefaultGatewayIP != "" {
-			if gw := net.ParseIP(ipc.DefaultGatewayIP); gw == nil || !network.Contains(gw) {
-				return validationError("spec.resources.ip_config.default_gateway_ip %q is not inside %s/%d",
-					ipc.DefaultGatewayIP, ipc.SubnetIP, *ipc.PrefixLength)
-			}
-		}
-	}
-	in.name = spec.Name
-	return nil
-}
-
-// subnetStatus renders the spec's subnet_def_status: the spec's resources as they are now.
+// subnetStatus renders the spec's subnet_def_status: the spec's resources as they are now,
+// with the defaults Prism Central fills in (is_external false, enable_nat true on an
+// external subnet), the VPC's name, and the IP usage of a subnet with an ip_config.
 func subnetStatus(pc *PC, e *entity) map[string]any {
-	spec := decodeObject(e.current().spec)
-	status := map[string]any{"name": e.current().name, "resources": map[string]any{}}
-	if res, ok := spec["resources"].(map[string]any); ok {
-		status["resources"] = res
+	cur := e.current()
+	spec := decodeObject(cur.spec)
+	res, ok := spec["resources"].(map[string]any)
+	if !ok {
+		res = map[string]any{}
 	}
-	var view subnetSpecView
-	_ = json.Unmarshal(e.current().spec, &view)
+	status := map[string]any{"name": cur.name, "resources": res}
+	if d, ok := spec["description"].(string); ok {
+		status["description"] = d
+	}
+	view := decodeSubnetSpec(cur.spec)
+	if _, ok := res["is_external"]; !ok {
+		res["is_external"] = false
+	}
+	if view.Resources.IsExternal && view.Resources.EnableNAT == nil {
+		res["enable_nat"] = true
+	}
+	if ref := view.Resources.VPCReference; ref != nil {
+		out := map[string]any{"kind": "vpc", "uuid": normUUID(ref.UUID)}
+		if v := pc.entityLocked(vpcKind, normUUID(ref.UUID)); v != nil {
+			out["name"] = v.current().name
+		}
+		res["vpc_reference"] = out
+	}
 	if view.ClusterReference != nil {
 		if c := pc.entityLocked(clusterKind, normUUID(view.ClusterReference.UUID)); c != nil {
 			status["cluster_reference"] = clusterRef(c)
 		}
 	}
+	if network := subnetNetwork(e); network != nil {
+		res["ip_usage_stats"] = pc.subnetUsageLocked(e, view.Resources.IPConfig)
+	}
 	return status
+}
+
+// decodeSubnetSpec decodes a subnet spec; Resources is never nil.
+func decodeSubnetSpec(raw []byte) subnetSpecView {
+	var spec subnetSpecView
+	_ = json.Unmarshal(raw, &spec)
+	if spec.Resources == nil {
+		spec.Resources = &subnetResourcesView{}
+	}
+	return spec
 }
 
 // subnetNetwork returns the IPv4 network of a subnet's ip_config, or nil.

@@ -128,6 +128,9 @@ func prepareVM(pc *PC, old *entity, in *snapshot) *apiError {
 		if subnet == nil {
 			return invalidArgument("%s: subnet %s does not exist on this Prism Central", field, nic.SubnetReference.UUID)
 		}
+		if apiErr := checkNICSubnetLocked(field, subnet, nic); apiErr != nil {
+			return apiErr
+		}
 		if sc := subnetCluster(subnet); sc != "" && clusterUUID != "" && sc != clusterUUID {
 			return invalidArgument("%s: subnet %s belongs to another cluster than the VM", field, subnet.current().name)
 		}
@@ -225,6 +228,9 @@ func vmStatus(pc *PC, e *entity) map[string]any {
 	res["power_state"] = power
 	res["hypervisor_type"] = "AHV"
 	res["protection_type"] = "UNPROTECTED"
+	if pc.ruleProtectingLocked(e) != nil {
+		res["protection_type"] = "RULE_PROTECTED"
+	}
 	nics := []any{}
 	for _, nic := range spec.Resources.NicList {
 		connected := true

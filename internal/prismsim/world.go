@@ -38,6 +38,9 @@ type World struct {
 
 	exchange atomic.Pointer[func(Exchange)]
 
+	// repl schedules replication (replication.go).
+	repl *replicator
+
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -94,6 +97,7 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 		ctx:      ctx,
 		cancel:   cancel,
 	}
+	w.repl = newReplicator(w)
 	for _, pcCfg := range cfg.PCs {
 		if pcCfg.Password == "" {
 			pw, err := randomPassword(defaultPasswordLength)

@@ -1,0 +1,744 @@
+package prismsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Protection rules (protection policies). POST /protection_rules, GET/PUT/DELETE
+// /protection_rules/{uuid} and POST /protection_rules/list are the generic intentful
+// operations; the kind checks a rule as a real Prism Central does (see
+// checkProtectionRuleLocked), and its tasks sync it to the other PCs it names and
+// (re)schedule replication (replication.go).
+//
+// Ownership: the PC a rule was created on owns it. The rule is copied, with the same
+// uuid and spec_version, to every paired PC that is one of its locations, availability
+// zone references translated to that PC's own availability zones (its Local AZ for
+// itself, PC_<ip> for the others). The copies are read-only: PUT and DELETE on them are
+// refused with 422 ENTITY_IS_READONLY naming the owner. Changes and deletes on the owner
+// reach the copies before its task succeeds.
+
+const (
+	maxRuleName        = 64
+	maxRuleDescription = 1000
+	// rpoMinimum is the shortest non-zero RPO (NearSync, 1 minute).
+	rpoMinimum = 60
+)
+
+// Enums of the spec.
+var (
+	snapshotTypes     = []string{"CRASH_CONSISTENT", "APPLICATION_CONSISTENT"}
+	targetTypes       = []string{"AOS_CLUSTER", "LTSS", "MST"}
+	rollupIntervals   = []string{"HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+	categoryMatchAll  = "CATEGORIES_MATCH_ALL"
+	categoryMatchAny  = "CATEGORIES_MATCH_ANY"
+	startTimePattern  = regexp.MustCompile(`^([01][0-9]|2[0-3])h:([0-5][0-9])m$`)
+	rollupUnitLengths = map[string]time.Duration{
+		"HOURLY": time.Hour, "DAILY": 24 * time.Hour, "WEEKLY": 7 * 24 * time.Hour,
+		"MONTHLY": 30 * 24 * time.Hour, "YEARLY": 365 * 24 * time.Hour,
+	}
+)
+
+// rollupRPOs are the RPOs (seconds) Prism Central accepts with a roll-up retention:
+// minutes 1-6, 10, 12, 15; hours 1, 2, 3, 4, 6, 8, 12; a day; one or two weeks.
+var rollupRPOs = map[int64]bool{
+	60: true, 120: true, 180: true, 240: true, 300: true, 360: true, 600: true, 720: true, 900: true,
+	3600: true, 7200: true, 10800: true, 14400: true, 21600: true, 28800: true, 43200: true,
+	86400: true, 604800: true, 1209600: true,
+}
+
+// Limits of a location of type MST (an S3 store): linear retention up to 36 recovery
+// points, roll-up up to one month.
+const (
+	mstMaxLinear = 36
+	mstMaxRollup = 31 * 24 * time.Hour
+)
+
+// prData is what a protection rule is beyond its spec: origin names the owner PC of a
+// copy ("" on the owner).
+type prData struct {
+	origin string
+}
+
+func prInfo(e *entity) prData {
+	d, _ := e.data.(prData)
+	return d
+}
+
+// The part of a protection rule spec the emulator interprets.
+type prSpecView struct {
+	Name        *string          `json:"name"`
+	Description *string          `json:"description"`
+	Resources   *prResourcesView `json:"resources"`
+}
+
+type prResourcesView struct {
+	OrderedAZList       []prLocationView     `json:"ordered_availability_zone_list"`
+	PrimaryLocationList []int64              `json:"primary_location_list"`
+	ConnectivityList    []prConnectivityView `json:"availability_zone_connectivity_list"`
+	CategoryFilter      *categoryFilterView  `json:"category_filter"`
+	StartTime           *string              `json:"start_time"`
+}
+
+type prLocationView struct {
+	AvailabilityZoneURL         string   `json:"availability_zone_url"`
+	ClusterUUID                 string   `json:"cluster_uuid"`
+	ClusterUUIDList             []string `json:"cluster_uuid_list"`
+	TargetType                  string   `json:"target_type"`
+	RecoveryPointRepositoryUUID string   `json:"recovery_point_repository_uuid"`
+}
+
+// clusters returns cluster_uuid and cluster_uuid_list, lower-cased, without duplicates.
+func (l prLocationView) clusters() []string {
+	var out []string
+	if l.ClusterUUID != "" {
+		out = append(out, normUUID(l.ClusterUUID))
+	}
+	for _, c := range l.ClusterUUIDList {
+		out = append(out, normUUID(c))
+	}
+	return dedupe(out)
+}
+
+func (l prLocationView) target() string {
+	if l.TargetType == "" {
+		return "AOS_CLUSTER"
+	}
+	return l.TargetType
+}
+
+type prConnectivityView struct {
+	SourceIndex      *int64           `json:"source_availability_zone_index"`
+	DestinationIndex *int64           `json:"destination_availability_zone_index"`
+	Schedules        []prScheduleView `json:"snapshot_schedule_list"`
+}
+
+type prScheduleView struct {
+	RPOSecs                *int64         `json:"recovery_point_objective_secs"`
+	SnapshotType           string         `json:"snapshot_type"`
+	Local                  *retentionView `json:"local_snapshot_retention_policy"`
+	Remote                 *retentionView `json:"remote_snapshot_retention_policy"`
+	AutoSuspendTimeoutSecs *int64         `json:"auto_suspend_timeout_secs"`
+}
+
+type retentionView struct {
+	NumSnapshots *int64 `json:"num_snapshots"`
+	Rollup       *struct {
+		Multiple     *int64 `json:"multiple"`
+		IntervalType string `json:"snapshot_interval_type"`
+	} `json:"rollup_retention_policy"`
+}
+
+type categoryFilterView struct {
+	Type     string              `json:"type"`
+	KindList []string            `json:"kind_list"`
+	Params   map[string][]string `json:"params"`
+}
+
+// matches reports whether an entity with these categories passes the filter.
+func (f *categoryFilterView) matches(cats map[string][]string) bool {
+	if f == nil || len(f.Params) == 0 {
+		return false
+	}
+	all := f.Type == categoryMatchAll
+	for key, values := range f.Params {
+		hit := false
+		for _, v := range values {
+			if hasCategory(cats, key, v) {
+				hit = true
+				break
+			}
+		}
+		if hit && !all {
+			return true
+		}
+		if !hit && all {
+			return false
+		}
+	}
+	return all
+}
+
+func decodeRuleSpec(raw []byte) prSpecView {
+	var spec prSpecView
+	_ = json.Unmarshal(raw, &spec)
+	if spec.Resources == nil {
+		spec.Resources = &prResourcesView{}
+	}
+	return spec
+}
+
+var prKind = &kindSpec{
+	name:   "protection_rule",
+	plural: "protection_rules",
+	opName: "ProtectionRule",
+	attrs: func(_ *PC, e *entity) map[string][]string {
+		return map[string][]string{"name": {e.current().name}}
+	},
+	known: []string{"name"},
+	usesCategory: func(e *entity, key, value string) bool {
+		for _, s := range []*snapshot{e.intent, e.committed} {
+			if s == nil {
+				continue
+			}
+			if f := decodeRuleSpec(s.spec).Resources.CategoryFilter; f != nil && contains(f.Params[key], value) {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+func init() {
+	// Set here: these functions refer to prKind.
+	prKind.prepare = prepareProtectionRule
+	prKind.status = prStatus
+	prKind.beforeDelete = func(_ *PC, e *entity) *apiError { return copyIsReadOnly(e) }
+	prKind.beforeCommit = beforeRuleCommit
+	prKind.afterCommit = afterRuleCommit
+	registerKind(prKind, opGet, opList, opCreate, opUpdate, opDelete)
+	registerAPI(http.MethodGet, "/protection_rules/{uuid}/query_entities", prKind.name, handleRuleQueryEntities)
+}
+
+// copyIsReadOnly refuses changes to a copy of a rule owned by another PC.
+func copyIsReadOnly(e *entity) *apiError {
+	origin := prInfo(e).origin
+	if origin == "" {
+		return nil
+	}
+	return &apiError{
+		Status: http.StatusUnprocessableEntity,
+		Reason: reasonReadOnly,
+		Message: fmt.Sprintf("protection rule %s is owned by Prism Central %s and synced here read-only: change or delete it there",
+			e.uuid, origin),
+		Details: map[string]string{"owner": origin},
+	}
+}
+
+// prepareProtectionRule checks a rule intent on its owner.
+func prepareProtectionRule(pc *PC, old *entity, in *snapshot) *apiError {
+	if old != nil {
+		if apiErr := copyIsReadOnly(old); apiErr != nil {
+			return apiErr
+		}
+	}
+	if apiErr := pc.requireDR("", "creating protection policies"); apiErr != nil {
+		return apiErr
+	}
+	var spec prSpecView
+	if err := decodeStrictTypes(in.spec, &spec); err != nil {
+		return validationError("spec: %v", err)
+	}
+	self := ""
+	if old != nil {
+		self = old.uuid
+	}
+	if _, apiErr := pc.checkProtectionRuleLocked(self, spec, old == nil); apiErr != nil {
+		return apiErr
+	}
+	in.name = *spec.Name
+	return nil
+}
+
+// azTargetLocked resolves an availability zone of this PC to the PC of the world it
+// denotes: this PC for the Local AZ, the peer for a PC availability zone.
+func (pc *PC) azTargetLocked(id string) (string, *entity) {
+	if !isUUID(id) {
+		return "", nil
+	}
+	az := pc.entityLocked(azKind, normUUID(id))
+	if az == nil {
+		return "", nil
+	}
+	if azInfo(az).local {
+		return pc.Name(), az
+	}
+	return azInfo(az).peer, az
+}
+
+// checkProtectionRuleLocked checks a rule spec as Prism Central does before accepting
+// it, and returns the PC each location resolves to. self is the rule's uuid on update.
+// Clusters of remote locations are checked by the task (beforeRuleCommit).
+func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create bool) ([]string, *apiError) {
+	if spec.Name == nil || *spec.Name == "" {
+		return nil, validationError("spec.name is required")
+	}
+	if len(*spec.Name) > maxRuleName {
+		return nil, validationError("spec.name is longer than %d characters", maxRuleName)
+	}
+	if spec.Description != nil && len(*spec.Description) > maxRuleDescription {
+		return nil, validationError("spec.description is longer than %d characters", maxRuleDescription)
+	}
+	r := spec.Resources
+	if r == nil {
+		return nil, validationError("spec.resources is required")
+	}
+	if len(r.OrderedAZList) == 0 {
+		return nil, validationError("spec.resources.ordered_availability_zone_list is required and must not be empty")
+	}
+	if r.ConnectivityList == nil {
+		return nil, validationError("spec.resources.availability_zone_connectivity_list is required")
+	}
+	if r.StartTime != nil && !startTimePattern.MatchString(*r.StartTime) {
+		return nil, validationError("spec.resources.start_time %q must be \"HHh:MMm\" between 00h:00m and 23h:59m", *r.StartTime)
+	}
+	n := len(r.OrderedAZList)
+	targets := make([]string, n)
+	for i, loc := range r.OrderedAZList {
+		field := fmt.Sprintf("spec.resources.ordered_availability_zone_list[%d]", i)
+		if loc.TargetType != "" && !contains(targetTypes, loc.TargetType) {
+			return nil, validationError("%s.target_type must be one of %s, got %q", field, strings.Join(targetTypes, ", "), loc.TargetType)
+		}
+		if loc.AvailabilityZoneURL == "" {
+			return nil, validationError("%s.availability_zone_url is required: the uuid of an availability zone", field)
+		}
+		target, az := pc.azTargetLocked(loc.AvailabilityZoneURL)
+		if az == nil {
+			return nil, &apiError{
+				Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+				Message: fmt.Sprintf("%s: availability zone %s is not known to this Prism Central (neither its Local AZ nor a paired one)",
+					field, loc.AvailabilityZoneURL),
+				Details: map[string]string{"availability_zone_url": loc.AvailabilityZoneURL},
+			}
+		}
+		targets[i] = target
+		if create && target != pc.Name() {
+			if peer := pc.w.PC(target); peer == nil || peer.Down() {
+				return nil, &apiError{
+					Status: http.StatusUnprocessableEntity, Reason: reasonRemoteNotConnected,
+					Message: fmt.Sprintf("%s: availability zone %s is unreachable: its Prism Central does not answer; retry when it is up",
+						field, az.current().name),
+					Details: map[string]string{"availability_zone_url": loc.AvailabilityZoneURL},
+				}
+			}
+		}
+		for _, c := range append([]string{loc.ClusterUUID}, loc.ClusterUUIDList...) {
+			if c != "" && !isUUID(c) {
+				return nil, validationError("%s: cluster uuid %q is not a UUID", field, c)
+			}
+		}
+		if loc.target() == "MST" {
+			if !isUUID(loc.RecoveryPointRepositoryUUID) {
+				return nil, validationError("%s.recovery_point_repository_uuid is required with target_type MST", field)
+			}
+			if len(loc.clusters()) > 0 {
+				return nil, invalidArgument("%s: cluster_uuid and cluster_uuid_list must not be set with target_type MST", field)
+			}
+		} else if loc.RecoveryPointRepositoryUUID != "" {
+			return nil, invalidArgument("%s.recovery_point_repository_uuid may only be set with target_type MST", field)
+		}
+		if target == pc.Name() {
+			for _, c := range loc.clusters() {
+				ce := pc.entityLocked(clusterKind, c)
+				if ce == nil || clusterInfo(ce).prismCentral {
+					return nil, &apiError{
+						Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+						Message: fmt.Sprintf("%s: cluster %s is not a cluster of the Local availability zone", field, c),
+						Details: map[string]string{"cluster_uuid": c},
+					}
+				}
+			}
+		}
+	}
+	if n > 2 && len(r.PrimaryLocationList) == 0 {
+		return nil, validationError("spec.resources.primary_location_list is required with more than two availability zones (%d given)", n)
+	}
+	for i, idx := range r.PrimaryLocationList {
+		if idx < 0 || idx >= int64(n) {
+			return nil, invalidArgument("spec.resources.primary_location_list[%d]: index %d is out of range (0-%d)", i, idx, n-1)
+		}
+	}
+	hasSync := false
+	for i, conn := range r.ConnectivityList {
+		field := fmt.Sprintf("spec.resources.availability_zone_connectivity_list[%d]", i)
+		if conn.SourceIndex == nil || conn.DestinationIndex == nil {
+			return nil, validationError("%s: source_availability_zone_index and destination_availability_zone_index are required", field)
+		}
+		src, dst := *conn.SourceIndex, *conn.DestinationIndex
+		for _, idx := range []int64{src, dst} {
+			if idx < 0 || idx >= int64(n) {
+				return nil, invalidArgument("%s: availability zone index %d is out of range (0-%d)", field, idx, n-1)
+			}
+		}
+		if src == dst {
+			return nil, invalidArgument("%s: source and destination are the same location (%d)", field, src)
+		}
+		srcLoc, dstLoc := r.OrderedAZList[src], r.OrderedAZList[dst]
+		if srcLoc.target() == "MST" {
+			return nil, invalidArgument("%s: location %d is an MST store, which can only be a replication target, not a source", field, src)
+		}
+		for j, s := range conn.Schedules {
+			sf := fmt.Sprintf("%s.snapshot_schedule_list[%d]", field, j)
+			sync, apiErr := checkSchedule(sf, s, srcLoc, dstLoc)
+			if apiErr != nil {
+				return nil, apiErr
+			}
+			hasSync = hasSync || sync
+		}
+	}
+	f := r.CategoryFilter
+	if f == nil || len(f.Params) == 0 {
+		return nil, validationError("spec.resources.category_filter.params is required: the categories of the VMs to protect")
+	}
+	if f.Type != "" && f.Type != categoryMatchAll && f.Type != categoryMatchAny {
+		return nil, validationError("spec.resources.category_filter.type must be %s or %s, got %q", categoryMatchAll, categoryMatchAny, f.Type)
+	}
+	for _, k := range f.KindList {
+		if k != vmKind.name {
+			return nil, invalidArgument("spec.resources.category_filter.kind_list: only %q can be protected, got %q", vmKind.name, k)
+		}
+	}
+	for key, values := range f.Params {
+		if len(values) == 0 {
+			return nil, validationError("spec.resources.category_filter.params[%q] must list at least one value", key)
+		}
+	}
+	if apiErr := pc.checkCategoriesLocked(f.Params); apiErr != nil {
+		apiErr.Message = "spec.resources.category_filter: " + apiErr.Message
+		return nil, apiErr
+	}
+	if hasSync {
+		if apiErr := pc.checkSyncOverlapLocked(self, f); apiErr != nil {
+			return nil, apiErr
+		}
+	}
+	return targets, nil
+}
+
+// checkSchedule checks one snapshot schedule between two locations; it reports whether
+// the schedule is synchronous.
+func checkSchedule(field string, s prScheduleView, src, dst prLocationView) (bool, *apiError) {
+	if s.RPOSecs == nil {
+		return false, validationError("%s.recovery_point_objective_secs is required", field)
+	}
+	rpo := *s.RPOSecs
+	if s.SnapshotType != "" && !contains(snapshotTypes, s.SnapshotType) {
+		return false, validationError("%s.snapshot_type must be one of %s, got %q", field, strings.Join(snapshotTypes, ", "), s.SnapshotType)
+	}
+	for name, r := range map[string]*retentionView{"local_snapshot_retention_policy": s.Local, "remote_snapshot_retention_policy": s.Remote} {
+		if apiErr := checkRetention(field+"."+name, r); apiErr != nil {
+			return false, apiErr
+		}
+	}
+	if s.AutoSuspendTimeoutSecs != nil && *s.AutoSuspendTimeoutSecs < 0 {
+		return false, validationError("%s.auto_suspend_timeout_secs must not be negative", field)
+	}
+	switch {
+	case rpo < 0:
+		return false, validationError("%s.recovery_point_objective_secs must not be negative, got %d", field, rpo)
+	case rpo == 0:
+		if s.Local != nil || s.Remote != nil {
+			return false, invalidArgument("%s: a synchronous schedule (RPO 0) keeps no recovery points: remove the retention policies", field)
+		}
+		if src.target() != "AOS_CLUSTER" || dst.target() != "AOS_CLUSTER" {
+			return false, invalidArgument("%s: synchronous replication (RPO 0) needs AOS clusters at both ends", field)
+		}
+		return true, nil
+	}
+	if s.AutoSuspendTimeoutSecs != nil {
+		return false, invalidArgument("%s.auto_suspend_timeout_secs applies to synchronous replication (RPO 0) only", field)
+	}
+	if rpo < rpoMinimum || rpo%60 != 0 {
+		return false, invalidArgument("%s.recovery_point_objective_secs %d must be 0 (synchronous) or whole minutes from %d", field, rpo, rpoMinimum)
+	}
+	for _, r := range []*retentionView{s.Local, s.Remote} {
+		if r != nil && r.Rollup != nil && !rollupRPOs[rpo] {
+			return false, invalidArgument("%s: RPO %ds cannot be used with a roll-up retention (allowed: 1-6, 10, 12, 15 minutes; 1, 2, 3, 4, 6, 8, 12 hours; 1 day; 1 or 2 weeks)", field, rpo)
+		}
+	}
+	if dst.target() == "MST" && s.Remote != nil {
+		if r := s.Remote; r.NumSnapshots != nil && *r.NumSnapshots > mstMaxLinear {
+			return false, invalidArgument("%s.remote_snapshot_retention_policy: an MST store keeps at most %d recovery points, got %d", field, mstMaxLinear, *r.NumSnapshots)
+		}
+		if r := s.Remote; r.Rollup != nil && retentionHorizon(r) > mstMaxRollup {
+			return false, invalidArgument("%s.remote_snapshot_retention_policy: an MST store keeps roll-up recovery points for at most one month", field)
+		}
+	}
+	return false, nil
+}
+
+// checkRetention checks a snapshot_retention_policy: exactly one of num_snapshots and
+// rollup_retention_policy, with positive numbers.
+func checkRetention(field string, r *retentionView) *apiError {
+	if r == nil {
+		return nil
+	}
+	if (r.NumSnapshots == nil) == (r.Rollup == nil) {
+		return validationError("%s: give exactly one of num_snapshots and rollup_retention_policy", field)
+	}
+	if r.NumSnapshots != nil && *r.NumSnapshots < 1 {
+		return validationError("%s.num_snapshots must be at least 1, got %d", field, *r.NumSnapshots)
+	}
+	if r.Rollup != nil {
+		if r.Rollup.Multiple == nil || *r.Rollup.Multiple < 1 {
+			return validationError("%s.rollup_retention_policy.multiple is required and must be at least 1", field)
+		}
+		if !contains(rollupIntervals, r.Rollup.IntervalType) {
+			return validationError("%s.rollup_retention_policy.snapshot_interval_type must be one of %s, got %q",
+				field, strings.Join(rollupIntervals, ", "), r.Rollup.IntervalType)
+		}
+	}
+	return nil
+}
+
+// retentionHorizon is how long a roll-up retention keeps recovery points.
+func retentionHorizon(r *retentionView) time.Duration {
+	if r == nil || r.Rollup == nil || r.Rollup.Multiple == nil {
+		return 0
+	}
+	return time.Duration(*r.Rollup.Multiple) * rollupUnitLengths[r.Rollup.IntervalType]
+}
+
+// hasSyncSchedule reports whether a rule spec has a synchronous (RPO 0) schedule.
+func hasSyncSchedule(spec prSpecView) bool {
+	for _, c := range spec.Resources.ConnectivityList {
+		for _, s := range c.Schedules {
+			if s.RPOSecs != nil && *s.RPOSecs == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkSyncOverlapLocked refuses a synchronous rule that would protect a VM of this PC
+// another synchronous rule protects already.
+func (pc *PC) checkSyncOverlapLocked(self string, f *categoryFilterView) *apiError {
+	var others []*entity
+	for _, e := range pc.entitiesLocked(prKind) {
+		if e.uuid != self && hasSyncSchedule(decodeRuleSpec(e.intent.spec)) {
+			others = append(others, e)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	for _, vm := range pc.entitiesLocked(vmKind) {
+		cats := vm.current().categories
+		if !f.matches(cats) {
+			continue
+		}
+		for _, o := range others {
+			if decodeRuleSpec(o.intent.spec).Resources.CategoryFilter.matches(cats) {
+				return &apiError{
+					Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+					Message: fmt.Sprintf("vm %s (%s) is already protected by the synchronous protection rule %s (%s): a VM can be in one synchronous protection rule only",
+						vm.current().name, vm.uuid, o.intent.name, o.uuid),
+					Details: map[string]string{"vm_uuid": vm.uuid, "protection_rule_uuid": o.uuid},
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// prStatus renders protection_rule_def_status: the spec's name, description and
+// resources, and a message_list when replication to a location is suspended.
+func prStatus(pc *PC, e *entity) map[string]any {
+	cur := e.current()
+	spec := decodeObject(cur.spec)
+	status := map[string]any{"name": cur.name, "resources": spec["resources"]}
+	if status["resources"] == nil {
+		status["resources"] = map[string]any{}
+	}
+	if d, ok := spec["description"]; ok {
+		status["description"] = d
+	}
+	if msgs := pc.w.repl.ruleMessages(e.uuid, pc.w.clock.Now()); len(msgs) > 0 {
+		status["message_list"] = msgs
+	}
+	return status
+}
+
+// beforeRuleCommit is the unlocked step of a rule's tasks: it checks the clusters of
+// remote locations on their PCs, then copies the rule to (or, on delete, removes it
+// from) the other PCs.
+func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
+	w := pc.w
+	if snap == nil {
+		for _, other := range w.pcs {
+			if other != pc {
+				other.dropRuleCopy(pc.Name(), e.uuid)
+			}
+		}
+		return nil
+	}
+	spec := decodeRuleSpec(snap.spec)
+	pc.mu.Lock()
+	targets := make([]string, len(spec.Resources.OrderedAZList))
+	for i, loc := range spec.Resources.OrderedAZList {
+		targets[i], _ = pc.azTargetLocked(loc.AvailabilityZoneURL)
+	}
+	version := snap.version
+	pc.mu.Unlock()
+	for i, loc := range spec.Resources.OrderedAZList {
+		remote := w.PC(targets[i])
+		if remote == nil || remote == pc || len(loc.clusters()) == 0 {
+			continue
+		}
+		if apiErr := remote.checkClusters(fmt.Sprintf("spec.resources.ordered_availability_zone_list[%d]", i), loc.clusters()); apiErr != nil {
+			return apiErr
+		}
+	}
+	synced := map[string]bool{}
+	for _, name := range targets {
+		remote := w.PC(name)
+		if remote == nil || remote == pc || synced[name] {
+			continue
+		}
+		synced[name] = true
+		remote.putRuleCopy(pc, e.uuid, e.created, version, snap, targets)
+	}
+	// A PC that was a location before and is not any more loses its copy.
+	for _, other := range w.pcs {
+		if other != pc && !synced[other.Name()] {
+			other.dropRuleCopy(pc.Name(), e.uuid)
+		}
+	}
+	return nil
+}
+
+// checkClusters checks that the clusters exist on this PC (a remote location's).
+func (pc *PC) checkClusters(field string, ids []string) *apiError {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	for _, c := range ids {
+		ce := pc.entityLocked(clusterKind, c)
+		if ce == nil || clusterInfo(ce).prismCentral {
+			return &apiError{
+				Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+				Message: fmt.Sprintf("%s: cluster %s is not a cluster of availability zone PC_%s", field, c, pc.AdvertisedIP()),
+				Details: map[string]string{"cluster_uuid": c},
+			}
+		}
+	}
+	return nil
+}
+
+// putRuleCopy creates or updates this PC's read-only copy of a rule owned by owner, with
+// availability zone references translated to this PC's availability zones. An older
+// version than the copy's is ignored (tasks may end out of order).
+func (pc *PC) putRuleCopy(owner *PC, id string, created time.Time, version int64, snap *snapshot, targets []string) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e := pc.entityLocked(prKind, id)
+	if e != nil && (prInfo(e).origin != owner.Name() || e.version > version) {
+		return
+	}
+	spec := decodeObject(snap.spec)
+	if res, ok := spec["resources"].(map[string]any); ok {
+		if locs, ok := res["ordered_availability_zone_list"].([]any); ok {
+			for i, l := range locs {
+				loc, ok := l.(map[string]any)
+				if !ok || i >= len(targets) {
+					continue
+				}
+				if az := pc.azOfLocked(targets[i]); az != nil {
+					loc["availability_zone_url"] = az.uuid
+				}
+			}
+		}
+	}
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		raw = snap.spec
+	}
+	cp := &snapshot{version: version, name: snap.name, spec: raw, categories: cloneMapping(snap.categories),
+		meta: snap.meta, updated: snap.updated}
+	if e == nil {
+		e = &entity{kind: prKind, uuid: id, created: created, data: prData{origin: owner.Name()}}
+		pc.addEntityLocked(e)
+	}
+	e.version, e.intent, e.committed = version, cp, cp
+}
+
+// azOfLocked returns this PC's availability zone of the named PC: its Local AZ for
+// itself, the PC availability zone of a peer.
+func (pc *PC) azOfLocked(name string) *entity {
+	if name == pc.Name() {
+		return pc.localAZLocked()
+	}
+	for _, az := range pc.entitiesLocked(azKind) {
+		if azInfo(az).peer == name {
+			return az
+		}
+	}
+	return nil
+}
+
+// dropRuleCopy removes this PC's copy of a rule owned by owner, if any.
+func (pc *PC) dropRuleCopy(owner, id string) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if e := pc.entityLocked(prKind, id); e != nil && prInfo(e).origin == owner {
+		pc.removeEntityLocked(e)
+	}
+}
+
+// afterRuleCommit (re)schedules replication for a committed rule, or stops it.
+func afterRuleCommit(pc *PC, e *entity, gone bool) {
+	if gone {
+		pc.w.repl.stop(e.uuid)
+		return
+	}
+	pc.w.repl.schedule(pc.planLocked(e))
+}
+
+// handleRuleQueryEntities answers GET /protection_rules/{uuid}/query_entities with the
+// spec's affected_entity_list: the VMs of this PC the rule's category filter selects,
+// each with the other rules that select it too.
+func handleRuleQueryEntities(rq *request) (int, any, error) {
+	id, apiErr := uuidParam(rq)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	pc := rq.pc
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e := pc.entityLocked(prKind, id)
+	if e == nil {
+		return 0, nil, notFound(prKind.name, id)
+	}
+	list := []any{}
+	for _, vm := range pc.protectedVMsLocked(e) {
+		item := map[string]any{"vm_reference": reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.current().name}}
+		var conflicts []any
+		for _, other := range pc.entitiesLocked(prKind) {
+			if other != e && decodeRuleSpec(other.current().spec).Resources.CategoryFilter.matches(vm.current().categories) {
+				conflicts = append(conflicts, map[string]any{"protection_rule_reference": other.ref()})
+			}
+		}
+		if len(conflicts) > 0 {
+			item["conflicting_protection_rule_list"] = conflicts
+		}
+		list = append(list, item)
+	}
+	return http.StatusOK, map[string]any{"entity_list": list}, nil
+}
+
+// protectedVMsLocked returns the VMs of this PC a rule's committed category filter selects.
+func (pc *PC) protectedVMsLocked(e *entity) []*entity {
+	f := decodeRuleSpec(e.current().spec).Resources.CategoryFilter
+	var out []*entity
+	for _, vm := range pc.entitiesLocked(vmKind) {
+		if vm.committed != nil && f.matches(vm.current().categories) {
+			out = append(out, vm)
+		}
+	}
+	return out
+}
+
+// ruleProtectingLocked returns a committed rule of this PC whose filter selects the VM,
+// or nil.
+func (pc *PC) ruleProtectingLocked(vm *entity) *entity {
+	for _, e := range pc.entitiesLocked(prKind) {
+		if e.committed != nil && decodeRuleSpec(e.committed.spec).Resources.CategoryFilter.matches(vm.current().categories) {
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,478 @@
+package prismsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+)
+
+// VM recovery points. They are not intentful entities of the PC's inventory (a policy
+// makes thousands): each PC keeps its own in a store, by series (rule, schedule, VM), and
+// answers POST /vm_recovery_points/list and GET /vm_recovery_points/{uuid} for the
+// recovery points that live on it: the local ones it took as a source, and the copies it
+// received as a destination. Synchronous replicas are computed when read
+// (replicator.liveReplicas).
+//
+// Retention: linear keeps the newest num_snapshots of a series; roll-up (multiple, unit)
+// keeps every point of the last unit, then the newest point of each unit-long bucket
+// (UTC-aligned) for multiple units. It is applied at each new point of the series. A
+// point's expiration_time is its creation time plus num_snapshots RPOs (linear) or
+// multiple units (roll-up); points whose rule was deleted (or changed so that its series
+// stops) are removed once their expiration_time has passed.
+
+// recoveryPoint is one VM recovery point on one PC.
+type recoveryPoint struct {
+	uuid              string
+	agnostic          string // shared by a point and its copies
+	name              string
+	seq               int64
+	rule              string
+	ruleName          string
+	sched             int
+	vmUUID            string
+	vmName            string
+	vmSpec            json.RawMessage
+	vmCategories      map[string][]string
+	typ               string
+	created           time.Time
+	expires           time.Time
+	clusterUUID       string
+	clusterName       string
+	sourcePC          string // the PC a copy came from; "" for a local point
+	sourceCluster     string
+	sourceClusterName string
+	live              bool // a synchronous replica, computed when read
+}
+
+type seriesKey struct {
+	rule  string
+	sched int
+	vm    string
+}
+
+// rpStore holds a PC's recovery points; it is guarded by the PC's mutex.
+type rpStore struct {
+	byID   map[string]*recoveryPoint
+	series map[seriesKey][]*recoveryPoint
+	seq    int64
+}
+
+func newRPStore() rpStore {
+	return rpStore{byID: map[string]*recoveryPoint{}, series: map[seriesKey][]*recoveryPoint{}}
+}
+
+// add stores p and applies the retention to its series.
+func (st *rpStore) add(p *recoveryPoint, keep retention) {
+	st.seq++
+	p.seq = st.seq
+	st.byID[p.uuid] = p
+	k := seriesKey{rule: p.rule, sched: p.sched, vm: p.vmUUID}
+	list := append(st.series[k], p)
+	for i := len(list) - 1; i > 0 && list[i].created.Before(list[i-1].created); i-- {
+		list[i], list[i-1] = list[i-1], list[i]
+	}
+	st.series[k] = st.prune(list, keep, list[len(list)-1].created)
+}
+
+// prune applies a retention to a series sorted by creation time, as of ref.
+func (st *rpStore) prune(list []*recoveryPoint, keep retention, ref time.Time) []*recoveryPoint {
+	if keep.unit == 0 {
+		if keep.count > 0 && len(list) > keep.count {
+			for _, p := range list[:len(list)-keep.count] {
+				delete(st.byID, p.uuid)
+			}
+			list = list[len(list)-keep.count:]
+		}
+		return list
+	}
+	fine := ref.Add(-keep.unit)
+	horizon := ref.Add(-time.Duration(keep.multiple) * keep.unit)
+	i := 0
+	for i < len(list) && !list[i].created.After(fine) {
+		i++
+	}
+	if i == 0 {
+		return list
+	}
+	kept := make([]*recoveryPoint, 0, len(list))
+	for j, p := range list[:i] {
+		newerInBucket := j+1 < i && list[j+1].created.Truncate(keep.unit).Equal(p.created.Truncate(keep.unit))
+		if !p.created.After(horizon) || newerInBucket {
+			delete(st.byID, p.uuid)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == i {
+		return list
+	}
+	return append(kept, list[i:]...)
+}
+
+// pruneExpired removes the points whose series' rule is no longer scheduled and whose
+// expiration_time has passed.
+func (st *rpStore) pruneExpired(now time.Time, live func(rule string) bool) {
+	liveRules := map[string]bool{}
+	for k, list := range st.series {
+		isLive, seen := liveRules[k.rule]
+		if !seen {
+			isLive = live(k.rule)
+			liveRules[k.rule] = isLive
+		}
+		if isLive {
+			continue
+		}
+		kept := list[:0]
+		for _, p := range list {
+			if p.expires.IsZero() || p.expires.After(now) {
+				kept = append(kept, p)
+			} else {
+				delete(st.byID, p.uuid)
+			}
+		}
+		if len(kept) == 0 {
+			delete(st.series, k)
+		} else {
+			st.series[k] = kept
+		}
+	}
+}
+
+// vmClusterLocked returns a VM's cluster uuid (VMs do not move between clusters).
+func (pc *PC) vmClusterLocked(vm *entity) string {
+	if c, ok := pc.vmClusters[vm.uuid]; ok {
+		return c
+	}
+	c := ""
+	if ref := decodeVMSpec(vm.current().spec).ClusterReference; ref != nil {
+		c = normUUID(ref.UUID)
+	}
+	pc.vmClusters[vm.uuid] = c
+	return c
+}
+
+// selectedVMsLocked returns the VMs of this PC (the schedule's source) the rule selects.
+func (pc *PC) selectedVMsLocked(plan *rulePlan, s planSchedule) []*entity {
+	loc := plan.locations[s.src]
+	var out []*entity
+	for _, vm := range pc.entitiesLocked(vmKind) {
+		if vm.committed == nil || !plan.filter.matches(vm.current().categories) {
+			continue
+		}
+		if len(loc.clusters) > 0 && !contains(loc.clusters, pc.vmClusterLocked(vm)) {
+			continue
+		}
+		out = append(out, vm)
+	}
+	return out
+}
+
+// newPointLocked makes a recovery point of vm (of this PC) at the given time.
+func (pc *PC) newPointLocked(plan *rulePlan, s planSchedule, vm *entity, at time.Time) *recoveryPoint {
+	cur := vm.current()
+	p := &recoveryPoint{
+		uuid:         newUUID(),
+		agnostic:     newUUID(),
+		name:         truncate(cur.name+"_"+at.UTC().Format("2006-01-02_15-04-05"), 64),
+		rule:         plan.uuid,
+		ruleName:     plan.name,
+		sched:        s.id,
+		vmUUID:       vm.uuid,
+		vmName:       cur.name,
+		vmSpec:       cur.spec,
+		vmCategories: cur.categories,
+		typ:          s.snapshotType,
+		created:      at,
+		clusterUUID:  pc.vmClusterLocked(vm),
+	}
+	if c := pc.entityLocked(clusterKind, p.clusterUUID); c != nil {
+		p.clusterName = c.current().name
+	}
+	return p
+}
+
+// takeRecoveryPointsLocked takes a local recovery point of every VM the schedule selects.
+func (pc *PC) takeRecoveryPointsLocked(plan *rulePlan, s planSchedule, at time.Time) []*recoveryPoint {
+	vms := pc.selectedVMsLocked(plan, s)
+	out := make([]*recoveryPoint, 0, len(vms))
+	for _, vm := range vms {
+		p := pc.newPointLocked(plan, s, vm, at)
+		p.expires = at.Add(s.local.horizon(s.rpo))
+		pc.rps.add(p, s.local)
+		out = append(out, p)
+	}
+	return out
+}
+
+// receiveLocked stores the copies of a transfer that arrived on this PC.
+func (pc *PC) receiveLocked(tr *transfer, _ time.Time) {
+	clusterUUID := ""
+	if len(tr.dst.clusters) > 0 {
+		clusterUUID = tr.dst.clusters[0]
+	} else if tr.dst.target == "AOS_CLUSTER" {
+		for _, c := range pc.entitiesLocked(clusterKind) {
+			if !clusterInfo(c).prismCentral {
+				clusterUUID = c.uuid
+				break
+			}
+		}
+	}
+	clusterName := ""
+	if c := pc.entityLocked(clusterKind, clusterUUID); c != nil {
+		clusterName = c.current().name
+	}
+	for _, src := range tr.points {
+		p := *src
+		p.uuid = newUUID()
+		p.expires = src.created.Add(tr.sched.remote.horizon(tr.sched.rpo))
+		p.sourcePC, p.sourceCluster, p.sourceClusterName = tr.src, src.clusterUUID, src.clusterName
+		p.clusterUUID, p.clusterName = clusterUUID, clusterName
+		pc.rps.add(&p, tr.sched.remote)
+	}
+}
+
+// recoveryPointsLocked returns this PC's recovery points (with the live replicas given),
+// oldest first, after removing expired ones. The caller holds the PC's mutex.
+func (pc *PC) recoveryPointsLocked(live []*recoveryPoint) []*recoveryPoint {
+	pc.rps.pruneExpired(pc.w.clock.Now(), pc.w.repl.live)
+	out := make([]*recoveryPoint, 0, len(pc.rps.byID)+len(live))
+	for _, p := range pc.rps.byID {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].created.Equal(out[j].created) {
+			return out[i].created.Before(out[j].created)
+		}
+		return out[i].seq < out[j].seq
+	})
+	return append(out, live...)
+}
+
+// rpView is what rendering a recovery point needs of its PC.
+type rpView struct {
+	pc    *PC
+	local *entity
+	now   time.Time
+}
+
+func (pc *PC) rpViewLocked() rpView {
+	return rpView{pc: pc, local: pc.localAZLocked(), now: pc.w.clock.Now()}
+}
+
+var rpAttrs = []string{"name", "vm_uuid", "vm_name", "availability_zone_uuid", "availability_zone_name", "cluster_uuid",
+	"source_availability_zone_uuid", "protection_rule_uuid", "recovery_point_type", "creation_time", "expiration_time",
+	"location_agnostic_uuid", "uuid"}
+
+func (v rpView) attrs(p *recoveryPoint) map[string][]string {
+	a := map[string][]string{
+		"uuid":                   {p.uuid},
+		"name":                   {p.name},
+		"vm_uuid":                {p.vmUUID},
+		"vm_name":                {p.vmName},
+		"protection_rule_uuid":   {p.rule},
+		"recovery_point_type":    {p.typ},
+		"creation_time":          {fmt.Sprint(p.created.UnixMicro())},
+		"location_agnostic_uuid": {p.agnostic},
+	}
+	if v.local != nil {
+		a["availability_zone_uuid"] = []string{v.local.uuid}
+		a["availability_zone_name"] = []string{v.local.current().name}
+	}
+	if p.clusterUUID != "" {
+		a["cluster_uuid"] = []string{p.clusterUUID}
+	}
+	if !p.expires.IsZero() {
+		a["expiration_time"] = []string{fmt.Sprint(p.expires.UnixMicro())}
+	}
+	if p.sourcePC != "" {
+		if az := v.pc.azOfLocked(p.sourcePC); az != nil {
+			a["source_availability_zone_uuid"] = []string{az.uuid}
+		}
+	}
+	return a
+}
+
+// render renders a point as the spec's vm_recovery_point_intent_resource.
+func (v rpView) render(p *recoveryPoint) map[string]any {
+	created := p.created
+	resources := map[string]any{
+		"parent_vm_reference":                      reference{Kind: vmKind.name, UUID: p.vmUUID, Name: p.vmName},
+		"recovery_point_type":                      p.typ,
+		"creation_time":                            formatTime(created),
+		"vm_recovery_point_location_agnostic_uuid": p.agnostic,
+	}
+	if !p.expires.IsZero() {
+		resources["expiration_time"] = formatTime(p.expires)
+	}
+	if p.sourcePC != "" {
+		if az := v.pc.azOfLocked(p.sourcePC); az != nil {
+			resources["source_availability_zone_reference"] = az.ref()
+		}
+		if p.sourceCluster != "" {
+			resources["source_cluster_reference"] = reference{Kind: clusterKind.name, UUID: p.sourceCluster, Name: p.sourceClusterName}
+		}
+	}
+	spec := map[string]any{"name": p.name, "resources": resources}
+	status := map[string]any{"name": p.name, "state": "COMPLETE"}
+	if v.local != nil {
+		spec["availability_zone_reference"] = v.local.ref()
+		status["availability_zone_reference"] = v.local.ref()
+	}
+	if p.clusterUUID != "" {
+		ref := reference{Kind: clusterKind.name, UUID: p.clusterUUID, Name: p.clusterName}
+		spec["cluster_reference"] = ref
+		status["cluster_reference"] = ref
+	}
+	statusRes := make(map[string]any, len(resources)+3)
+	for k, val := range resources {
+		statusRes[k] = val
+	}
+	statusRes["vm_spec"] = p.vmSpec
+	single := map[string]string{}
+	for k, vals := range p.vmCategories {
+		if len(vals) > 0 {
+			single[k] = vals[0]
+		}
+	}
+	statusRes["vm_metadata"] = map[string]any{"kind": vmKind.name, "uuid": p.vmUUID, "categories": single}
+	// Not in the spec: the rule that made the recovery point.
+	statusRes["protection_rule_reference"] = reference{Kind: prKind.name, UUID: p.rule, Name: p.ruleName}
+	status["resources"] = statusRes
+	return map[string]any{
+		"api_version": apiVersion,
+		"metadata": map[string]any{
+			"kind": "vm_recovery_point", "uuid": p.uuid, "spec_version": 0,
+			"creation_time": formatTime(created), "last_update_time": formatTime(created),
+			"categories": map[string]string{}, "categories_mapping": map[string][]string{},
+		},
+		"spec":   spec,
+		"status": status,
+	}
+}
+
+func handleListRecoveryPoints(rq *request) (int, any, error) {
+	lr, apiErr := decodeListRequest(rq, "vm_recovery_point")
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	pc := rq.pc
+	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	v := pc.rpViewLocked()
+	points := pc.recoveryPointsLocked(live)
+	items := make([]listItem, len(points))
+	for i, p := range points {
+		p := p
+		items[i] = listItem{seq: int64(i), attrs: v.attrs(p), render: func() any { return v.render(p) }}
+	}
+	meta, page, apiErr := runList(lr, "vm_recovery_point", rpAttrs, items)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	return http.StatusOK, map[string]any{"api_version": apiVersion, "metadata": meta, "entities": page}, nil
+}
+
+func handleGetRecoveryPoint(rq *request) (int, any, error) {
+	id, apiErr := uuidParam(rq)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	pc := rq.pc
+	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	v := pc.rpViewLocked()
+	pc.rps.pruneExpired(v.now, pc.w.repl.live)
+	if p := pc.rps.byID[id]; p != nil {
+		return http.StatusOK, v.render(p), nil
+	}
+	for _, p := range live {
+		if p.uuid == id {
+			return http.StatusOK, v.render(p), nil
+		}
+	}
+	return 0, nil, notFound("vm_recovery_point", id)
+}
+
+func init() {
+	registerAPI(http.MethodPost, "/vm_recovery_points/list", "vm_recovery_point", handleListRecoveryPoints)
+	registerAPI(http.MethodGet, "/vm_recovery_points/{uuid}", "vm_recovery_point", handleGetRecoveryPoint)
+}
+
+// RecoveryPointStats counts the recovery points that live on a PC.
+type RecoveryPointStats struct {
+	// Total counts every recovery point, live synchronous replicas included.
+	Total int `json:"total"`
+	// Live counts the synchronous replicas.
+	Live int `json:"live"`
+	// ByProtectionRule counts by the uuid of the rule that made them.
+	ByProtectionRule map[string]int `json:"by_protection_rule"`
+	// ByVM counts by the name of the VM they are of.
+	ByVM map[string]int `json:"by_vm"`
+	// Latest is the creation time of the newest one.
+	Latest *time.Time `json:"latest,omitempty"`
+}
+
+// RecoveryPointStats counts the recovery points that live on the PC now.
+func (p *PC) RecoveryPointStats() RecoveryPointStats {
+	live := p.w.repl.liveReplicas(p.Name(), p.w.clock.Now())
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.recoveryPointStatsLocked(live)
+}
+
+func (p *PC) recoveryPointStatsLocked(live []*recoveryPoint) RecoveryPointStats {
+	st := RecoveryPointStats{ByProtectionRule: map[string]int{}, ByVM: map[string]int{}, Live: len(live)}
+	for _, rp := range p.recoveryPointsLocked(live) {
+		st.Total++
+		st.ByProtectionRule[rp.rule]++
+		st.ByVM[rp.vmName]++
+		if st.Latest == nil || rp.created.After(*st.Latest) {
+			t := rp.created
+			st.Latest = &t
+		}
+	}
+	return st
+}
+
+// ProtectionRuleState is how the admin state shows a protection rule of a PC.
+type ProtectionRuleState struct {
+	UUID  string `json:"uuid"`
+	Name  string `json:"name"`
+	Owner string `json:"owner"`
+	// State is status.state: PENDING, COMPLETE or DELETE_PENDING.
+	State string `json:"state"`
+	// ProtectedVMs names the VMs of this PC the rule selects.
+	ProtectedVMs []string `json:"protected_vms"`
+	// Suspended is true while a synchronous schedule is suspended.
+	Suspended bool `json:"suspended"`
+	// Messages describe suspended or stalled replication.
+	Messages []string `json:"messages,omitempty"`
+}
+
+func (p *PC) ruleStatesLocked() []ProtectionRuleState {
+	now := p.w.clock.Now()
+	out := []ProtectionRuleState{}
+	for _, e := range p.entitiesLocked(prKind) {
+		owner := p.Name()
+		if o := prInfo(e).origin; o != "" {
+			owner = o
+		}
+		st := ProtectionRuleState{UUID: e.uuid, Name: e.intent.name, Owner: owner, ProtectedVMs: []string{},
+			Suspended: p.w.repl.syncSuspended(e.uuid, now)}
+		if s, ok := p.renderLocked(e).Status["state"].(string); ok {
+			st.State = s
+		}
+		for _, vm := range p.protectedVMsLocked(e) {
+			st.ProtectedVMs = append(st.ProtectedVMs, vm.current().name)
+		}
+		for _, m := range p.w.repl.ruleMessages(e.uuid, now) {
+			st.Messages = append(st.Messages, m.Message)
+		}
+		out = append(out, st)
+	}
+	return out
+}
