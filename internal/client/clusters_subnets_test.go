@@ -63,6 +63,8 @@ func TestGetSubnetDecodes(t *testing.T) {
 	want := Subnet{
 		UUID: "00000000-0000-0000-0000-0000000000b1", Name: "vlan50-prod", SubnetType: "VLAN", ClusterUUID: "c1", ClusterName: "CA01",
 		VPCUUID: "v1", VLANID: &zero, CIDR: "192.168.50.0/24", GatewayIP: "192.168.50.1", IsExternal: true, EnableNAT: &no,
+		IPConfig: &IPConfig{CIDR: "192.168.50.0/24", GatewayIP: "192.168.50.1", Pools: []string{"192.168.50.100-192.168.50.200"}},
+		State:    "COMPLETE",
 	}
 	if !reflect.DeepEqual(*s, want) {
 		t.Errorf("GetSubnet =\n%+v\nwant\n%+v", *s, want)

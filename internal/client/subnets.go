@@ -12,10 +12,14 @@ const (
 	SubnetTypeOverlay = "OVERLAY"
 )
 
+// SubnetTypes lists the subnet types the client creates, for validators.
+var SubnetTypes = []string{SubnetTypeVLAN, SubnetTypeOverlay}
+
 // Subnet is a VLAN or overlay subnet.
 type Subnet struct {
 	UUID        string
 	Name        string
+	Description string
 	SubnetType  string
 	ClusterUUID string
 	ClusterName string
@@ -27,6 +31,11 @@ type Subnet struct {
 	GatewayIP  string
 	IsExternal bool
 	EnableNAT  *bool
+	// IPConfig is the whole IP configuration (pools as "first-last"); nil
+	// when the subnet has none.
+	IPConfig *IPConfig
+	// State is status.state as reported (e.g. COMPLETE), when reported.
+	State string
 }
 
 type subnetResourcesJSON struct {
@@ -35,22 +44,21 @@ type subnetResourcesJSON struct {
 	VPCReference *referenceJSON `json:"vpc_reference"`
 	IsExternal   *bool          `json:"is_external"`
 	EnableNAT    *bool          `json:"enable_nat"`
-	IPConfig     *struct {
-		SubnetIP         string `json:"subnet_ip"`
-		PrefixLength     *int   `json:"prefix_length"`
-		DefaultGatewayIP string `json:"default_gateway_ip"`
-	} `json:"ip_config"`
+	IPConfig     *ipConfigJSON  `json:"ip_config"`
 }
 
 type subnetJSON struct {
 	Metadata entityMetadata `json:"metadata"`
 	Spec     struct {
 		Name             string              `json:"name"`
+		Description      string              `json:"description"`
 		ClusterReference *referenceJSON      `json:"cluster_reference"`
 		Resources        subnetResourcesJSON `json:"resources"`
 	} `json:"spec"`
 	Status *struct {
 		Name             string              `json:"name"`
+		Description      string              `json:"description"`
+		State            string              `json:"state"`
 		ClusterReference *referenceJSON      `json:"cluster_reference"`
 		Resources        subnetResourcesJSON `json:"resources"`
 	} `json:"status"`
@@ -62,8 +70,11 @@ func (s *subnetJSON) toSubnet() Subnet {
 	// The status is what the subnet is; the spec is the fallback for an
 	// entity that was never reconciled.
 	name, cluster, res := s.Spec.Name, s.Spec.ClusterReference, s.Spec.Resources
+	description, state := s.Spec.Description, ""
 	if s.Status != nil {
 		name = firstNonEmpty(s.Status.Name, name)
+		description = firstNonEmpty(s.Status.Description, description)
+		state = s.Status.State
 		if s.Status.ClusterReference != nil {
 			cluster = s.Status.ClusterReference
 		}
@@ -75,6 +86,7 @@ func (s *subnetJSON) toSubnet() Subnet {
 	out := Subnet{
 		UUID:        s.Metadata.UUID,
 		Name:        firstNonEmpty(name, s.Metadata.Name),
+		Description: description,
 		SubnetType:  res.SubnetType,
 		ClusterUUID: ref.UUID,
 		ClusterName: ref.Name,
@@ -82,12 +94,14 @@ func (s *subnetJSON) toSubnet() Subnet {
 		VLANID:      res.VLANID,
 		IsExternal:  res.IsExternal != nil && *res.IsExternal,
 		EnableNAT:   res.EnableNAT,
+		State:       state,
 	}
 	if ip := res.IPConfig; ip != nil {
 		out.GatewayIP = ip.DefaultGatewayIP
 		if ip.SubnetIP != "" && ip.PrefixLength != nil {
 			out.CIDR = ip.SubnetIP + "/" + strconv.Itoa(*ip.PrefixLength)
 		}
+		out.IPConfig = ip.toIPConfig()
 	}
 	return out
 }

@@ -1,0 +1,286 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+const vpcKind = "vpc"
+
+// VPC is a virtual private cloud: overlay subnets live in it and reach the
+// outside through its external subnets.
+type VPC struct {
+	UUID        string
+	Name        string
+	Description string
+	// ExternalSubnetUUIDs are the external (VLAN) subnets the VPC uses.
+	ExternalSubnetUUIDs []string
+	// ExternallyRoutablePrefixes are networks in prefix notation
+	// ("172.30.0.0/16") that the VPC's overlay subnets may use and that are
+	// routed to from outside without NAT.
+	ExternallyRoutablePrefixes []string
+	// DNSServers are the IPv4 addresses of the VPC's DNS servers.
+	DNSServers []string
+	// State is status.state as reported (e.g. COMPLETE); ignored on write.
+	State string
+}
+
+type vpcResourcesJSON struct {
+	ExternalSubnetList []struct {
+		ExternalSubnetReference *referenceJSON `json:"external_subnet_reference"`
+	} `json:"external_subnet_list"`
+	ExternallyRoutablePrefixList []struct {
+		IP           string `json:"ip"`
+		PrefixLength *int   `json:"prefix_length"`
+	} `json:"externally_routable_prefix_list"`
+	CommonDomainNameServerIPList []struct {
+		IP string `json:"ip"`
+	} `json:"common_domain_name_server_ip_list"`
+}
+
+type vpcJSON struct {
+	Metadata entityMetadata `json:"metadata"`
+	Spec     struct {
+		Name        string            `json:"name"`
+		Description string            `json:"description"`
+		Resources   *vpcResourcesJSON `json:"resources"`
+	} `json:"spec"`
+	Status *struct {
+		Name        string            `json:"name"`
+		Description string            `json:"description"`
+		State       string            `json:"state"`
+		Resources   *vpcResourcesJSON `json:"resources"`
+	} `json:"status"`
+}
+
+func (v *vpcJSON) looksLikeV3() bool { return v.Metadata.UUID != "" || v.Metadata.Kind != "" }
+
+func (v *vpcJSON) toVPC() VPC {
+	// The status is what the VPC is; the spec is the fallback for a VPC
+	// that was never reconciled.
+	name, description, res := v.Spec.Name, v.Spec.Description, v.Spec.Resources
+	out := VPC{UUID: v.Metadata.UUID}
+	if st := v.Status; st != nil {
+		name = firstNonEmpty(st.Name, name)
+		description = firstNonEmpty(st.Description, description)
+		out.State = st.State
+		if st.Resources != nil {
+			res = st.Resources
+		}
+	}
+	out.Name = firstNonEmpty(name, v.Metadata.Name)
+	out.Description = description
+	if res == nil {
+		return out
+	}
+	for _, e := range res.ExternalSubnetList {
+		if e.ExternalSubnetReference != nil && e.ExternalSubnetReference.UUID != "" {
+			out.ExternalSubnetUUIDs = append(out.ExternalSubnetUUIDs, e.ExternalSubnetReference.UUID)
+		}
+	}
+	for _, p := range res.ExternallyRoutablePrefixList {
+		if p.IP != "" && p.PrefixLength != nil {
+			out.ExternallyRoutablePrefixes = append(out.ExternallyRoutablePrefixes, fmt.Sprintf("%s/%d", p.IP, *p.PrefixLength))
+		}
+	}
+	for _, d := range res.CommonDomainNameServerIPList {
+		if d.IP != "" {
+			out.DNSServers = append(out.DNSServers, d.IP)
+		}
+	}
+	return out
+}
+
+func vpcPath(uuid string) string { return collectionPath(vpcKind) + "/" + escape(uuid) }
+
+// vpcOperation names a VPC in messages.
+func vpcOperation(verb, name, uuid string) string {
+	switch {
+	case name != "" && uuid != "":
+		return fmt.Sprintf("%s VPC %s (%s)", verb, name, uuid)
+	case name != "":
+		return fmt.Sprintf("%s VPC %s", verb, name)
+	case uuid == "":
+		return fmt.Sprintf("%s a VPC", verb)
+	}
+	return fmt.Sprintf("%s VPC %s", verb, uuid)
+}
+
+// check verifies what the wire format needs before anything is sent; the
+// rules of networking itself (prefix lengths, overlaps) are Prism
+// Central's.
+func (v *VPC) check(op string) error {
+	var problems []string
+	if strings.TrimSpace(v.Name) == "" {
+		problems = append(problems, "the name is empty")
+	}
+	for _, id := range v.ExternalSubnetUUIDs {
+		if strings.TrimSpace(id) == "" {
+			problems = append(problems, "an external subnet uuid is empty")
+		}
+	}
+	for _, p := range v.ExternallyRoutablePrefixes {
+		if pr, err := netip.ParsePrefix(strings.TrimSpace(p)); err != nil || !pr.Addr().Is4() {
+			problems = append(problems, fmt.Sprintf("externally routable prefix %q is not an IPv4 network in prefix notation (e.g. 172.30.0.0/16)", p))
+		}
+	}
+	for _, d := range v.DNSServers {
+		if a, err := netip.ParseAddr(d); err != nil || !a.Is4() {
+			problems = append(problems, fmt.Sprintf("DNS server %q is not an IPv4 address", d))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %s", op, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// CreateVPC creates a VPC and waits for its task, then returns it as read.
+// v.UUID is ignored: the create carries a metadata.uuid chosen by the
+// client, so a retry after a lost answer cannot create a second VPC.
+//
+// When Prism Central accepted the VPC but the client could not see it
+// through, the error comes with a non-nil VPC holding the uuid, so that the
+// caller can track or delete what was created.
+func (c *Client) CreateVPC(ctx context.Context, v VPC) (*VPC, error) {
+	op := vpcOperation("creating", v.Name, "")
+	if err := v.check(op); err != nil {
+		return nil, err
+	}
+	spec := map[string]any{}
+	writeVPCSpec(spec, &v)
+	id, accepted, err := c.createAndSettle(ctx, op, vpcKind, spec)
+	if err != nil {
+		if accepted {
+			return &VPC{UUID: id, Name: v.Name}, err
+		}
+		return nil, err
+	}
+	got, err := c.getVPC(ctx, op, id)
+	if err != nil {
+		return &VPC{UUID: id, Name: v.Name}, err
+	}
+	return got, nil
+}
+
+// GetVPC reads a VPC.
+func (c *Client) GetVPC(ctx context.Context, uuid string) (*VPC, error) {
+	return c.getVPC(ctx, vpcOperation("reading", "", uuid), uuid)
+}
+
+func (c *Client) getVPC(ctx context.Context, op, uuid string) (*VPC, error) {
+	var v vpcJSON
+	if err := c.do(ctx, op, http.MethodGet, vpcPath(uuid), nil, &v); err != nil {
+		return nil, err
+	}
+	out := v.toVPC()
+	if out.UUID == "" {
+		out.UUID = uuid
+	}
+	return &out, nil
+}
+
+// ListVPCs lists the VPCs matching a FIQL filter ("" for all), every page.
+func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
+	return listTyped(ctx, c, "listing VPCs", vpcKind, "/vpcs/list", filter, (*vpcJSON).toVPC)
+}
+
+// UpdateVPC makes VPC v.UUID what v says and waits for the task, then
+// returns it as read. The name, description and the three lists are set
+// as given (an empty list removes every item). It is a read-modify-write:
+// every field the client does not model is sent back as read, and an item
+// of a list that stays (an external subnet, prefix or DNS server already
+// there) keeps its unmodeled fields (external_ip_list,
+// gateway_node_uuid_list...). Nothing is sent when the VPC already is as v
+// says; the update starts over on a spec_version conflict (up to 5 times).
+func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
+	op := vpcOperation("updating", v.Name, v.UUID)
+	if v.UUID == "" {
+		return nil, fmt.Errorf("%s: no uuid: say which VPC to update", op)
+	}
+	if err := v.check(op); err != nil {
+		return nil, err
+	}
+	path := vpcPath(v.UUID)
+	doc, err := c.updateAndSettle(ctx, op, path, specChange(func(spec map[string]any) error {
+		writeVPCSpec(spec, &v)
+		return nil
+	}))
+	if err != nil {
+		return nil, err
+	}
+	if doc == nil {
+		return c.getVPC(ctx, op, v.UUID)
+	}
+	var vj vpcJSON
+	if err := doc.decode(&vj); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	out := vj.toVPC()
+	if out.UUID == "" {
+		out.UUID = v.UUID
+	}
+	return &out, nil
+}
+
+// DeleteVPC deletes a VPC and waits for the task. A missing VPC gives an
+// error matching ErrNotFound; a 404 to a repeated attempt whose first try
+// may have landed counts as done. Prism Central refuses to delete a VPC
+// that still has subnets.
+func (c *Client) DeleteVPC(ctx context.Context, uuid string) error {
+	return c.deleteAndWait(ctx, vpcOperation("deleting", "", uuid), vpcPath(uuid))
+}
+
+// writeVPCSpec applies v to a VPC spec, as read or new.
+func writeVPCSpec(spec map[string]any, v *VPC) {
+	spec["name"] = v.Name
+	putString(spec, "description", v.Description)
+	res := rawObject(spec, "resources")
+
+	old := rawObjects(res["external_subnet_list"])
+	used := make([]bool, len(old))
+	items := make([]any, 0, len(v.ExternalSubnetUUIDs))
+	for _, id := range v.ExternalSubnetUUIDs {
+		id = strings.TrimSpace(id)
+		item := takeObject(old, used, func(o map[string]any) bool { return rawReferenceUUID(o, "external_subnet_reference") == id })
+		if item == nil {
+			item = map[string]any{"external_subnet_reference": map[string]any{"kind": subnetKind, "uuid": id}}
+		}
+		items = append(items, item)
+	}
+	putObjects(res, "external_subnet_list", items)
+
+	old = rawObjects(res["externally_routable_prefix_list"])
+	used = make([]bool, len(old))
+	items = make([]any, 0, len(v.ExternallyRoutablePrefixes))
+	for _, p := range v.ExternallyRoutablePrefixes {
+		pr, err := netip.ParsePrefix(strings.TrimSpace(p))
+		if err != nil {
+			continue
+		}
+		ip, bits := pr.Addr().String(), fmt.Sprint(pr.Bits())
+		item := takeObject(old, used, func(o map[string]any) bool {
+			return rawString(o, "ip") == ip && rawNumber(o, "prefix_length") == bits
+		})
+		if item == nil {
+			item = map[string]any{"ip": ip, "prefix_length": pr.Bits()}
+		}
+		items = append(items, item)
+	}
+	putObjects(res, "externally_routable_prefix_list", items)
+
+	old = rawObjects(res["common_domain_name_server_ip_list"])
+	used = make([]bool, len(old))
+	items = make([]any, 0, len(v.DNSServers))
+	for _, d := range v.DNSServers {
+		item := takeObject(old, used, func(o map[string]any) bool { return rawString(o, "ip") == d })
+		if item == nil {
+			item = map[string]any{"ip": d}
+		}
+		items = append(items, item)
+	}
+	putObjects(res, "common_domain_name_server_ip_list", items)
+}
