@@ -23,8 +23,9 @@ const (
 )
 
 // drSteps are the disaster recovery steps (issue 3): enabling DR, availability zones and the
-// pairing of canada with france through /cloud_trusts, its failures and the unpairing. They
-// run after the Foundation steps on the same world.
+// pairing of canada with france through /cloud_trusts and its failures. They run after the
+// Foundation steps on the same world; the unpairing (unpairSteps) runs after the steps that
+// need the pairing.
 func drSteps() []step {
 	return []step{
 		{"pairing without disaster recovery is refused", []string{"POST /cloud_trusts"}, pairWithoutDR},
@@ -35,6 +36,12 @@ func drSteps() []step {
 		{"pairing twice is refused", []string{"POST /cloud_trusts"}, pairTwice},
 		{"missing zones and trusts are not found", []string{"GET /availability_zones/{uuid}", "GET /cloud_trusts/{uuid}", "DELETE /cloud_trusts/{uuid}"}, drNotFound},
 		{"bad disaster recovery input is refused", []string{"POST /services/disaster_recovery", "POST /cloud_trusts", "POST /cloud_trusts/list", "POST /availability_zones/list"}, badDRInput},
+	}
+}
+
+// unpairSteps undo the pairing; they run after every step that needs it.
+func unpairSteps() []step {
+	return []step{
 		{"two Prism Centrals are unpaired", []string{"GET /cloud_trusts/{uuid}", "DELETE /cloud_trusts/{uuid}", "POST /tasks/poll | GET /tasks/{uuid}"}, unpairPCs},
 	}
 }
