@@ -410,3 +410,141 @@ func StateFilesHolding(marker string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// WithCategory returns an edit for NewWorldWith that adds the user-defined category key with
+// its values to every Prism Central of the world.
+func WithCategory(key string, values ...string) func(*prismsim.WorldConfig) {
+	return func(cfg *prismsim.WorldConfig) {
+		for i := range cfg.PCs {
+			cfg.PCs[i].Categories = append(cfg.PCs[i].Categories, prismsim.CategoryConfig{
+				Name: key, Values: append([]string(nil), values...),
+			})
+		}
+	}
+}
+
+// WithVMCategory returns an edit for NewWorldWith that assigns key:value to the named VMs of
+// the Prism Central pcName; the category must exist there (WithCategory).
+func WithVMCategory(pcName, key, value string, vms ...string) func(*prismsim.WorldConfig) {
+	return func(cfg *prismsim.WorldConfig) {
+		for i := range cfg.PCs {
+			if cfg.PCs[i].Name != pcName {
+				continue
+			}
+			for j := range cfg.PCs[i].VMs {
+				vm := &cfg.PCs[i].VMs[j]
+				for _, name := range vms {
+					if vm.Name == name {
+						if vm.Categories == nil {
+							vm.Categories = make(map[string]string)
+						}
+						vm.Categories[key] = value
+					}
+				}
+			}
+		}
+	}
+}
+
+// Edits combines edits for NewWorldWith, applied in order.
+func Edits(edits ...func(*prismsim.WorldConfig)) func(*prismsim.WorldConfig) {
+	return func(cfg *prismsim.WorldConfig) {
+		for _, e := range edits {
+			e(cfg)
+		}
+	}
+}
+
+// Pair pairs the Prism Central local with remote through the API, as nutanixdr_availability_zone
+// does, for tests of what needs a pairing rather than of the pairing itself. Disaster recovery
+// must be enabled on both (WithDR). It returns the UUID of local's availability zone of remote.
+func Pair(t *testing.T, w *prismsim.World, local, remote string) string {
+	t.Helper()
+	r := pc(t, w, remote)
+	ct, err := Client(t, w, local).CreateCloudTrust(t.Context(), client.CloudTrustInput{
+		RemoteAddress: r.AdvertisedIP(), Username: r.Username(), Password: r.Password(),
+		CloudType: client.CloudTypeOnPrem,
+	})
+	if err != nil {
+		t.Fatalf("pairing %s with %s: %v", local, remote, err)
+	}
+	if ct.AvailabilityZoneUUID == "" {
+		t.Fatalf("pairing %s with %s: no availability zone in %+v", local, remote, ct)
+	}
+	return ct.AvailabilityZoneUUID
+}
+
+// LocalAZ returns the UUID of the Local availability zone of the named Prism Central.
+func LocalAZ(t *testing.T, w *prismsim.World, pcName string) string {
+	t.Helper()
+	az, err := Client(t, w, pcName).LocalAvailabilityZone(t.Context())
+	if err != nil {
+		t.Fatalf("reading the Local availability zone of %s: %v", pcName, err)
+	}
+	return az.UUID
+}
+
+// ClusterID returns the UUID of the AOS cluster named name of the named Prism Central.
+func ClusterID(t *testing.T, w *prismsim.World, pcName, name string) string {
+	t.Helper()
+	clusters, err := Client(t, w, pcName).ListClusters(t.Context(), "")
+	if err != nil {
+		t.Fatalf("listing the clusters of %s: %v", pcName, err)
+	}
+	for _, c := range clusters {
+		if c.Name == name && !c.IsPrismCentral {
+			return c.UUID
+		}
+	}
+	t.Fatalf("no cluster %s on %s (have %+v)", name, pcName, clusters)
+	return ""
+}
+
+// VMID returns the UUID of the VM named name of the named Prism Central.
+func VMID(t *testing.T, w *prismsim.World, pcName, name string) string {
+	t.Helper()
+	vms, err := Client(t, w, pcName).ListVMs(t.Context(), "")
+	if err != nil {
+		t.Fatalf("listing the VMs of %s: %v", pcName, err)
+	}
+	for _, vm := range vms {
+		if vm.Name == name {
+			return vm.UUID
+		}
+	}
+	t.Fatalf("no VM %s on %s", name, pcName)
+	return ""
+}
+
+// Names of the Prism Centrals of the preset nc2-cross-region.
+const (
+	PCTokyo = "tokyo"
+	PCOsaka = "osaka"
+)
+
+// NewWorldPreset is NewWorldWith for another preset than leap-two-sites, such as
+// nc2-cross-region; edit may be nil.
+func NewWorldPreset(t *testing.T, name string, edit func(*prismsim.WorldConfig)) *prismsim.World {
+	t.Helper()
+	cfg, err := prismsim.Preset(name)
+	if err != nil {
+		t.Fatalf("loading preset %s: %v", name, err)
+	}
+	cfg.Settings.TaskLatency = prismsim.Duration(taskLatency)
+	if edit != nil {
+		edit(&cfg)
+	}
+	w, err := prismsim.NewWorld(cfg)
+	if err != nil {
+		t.Fatalf("building world %s: %v", name, err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatalf("starting world %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if err := w.Close(); err != nil {
+			t.Errorf("closing world: %v", err)
+		}
+	})
+	return w
+}

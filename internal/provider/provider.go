@@ -88,7 +88,7 @@ func (p *nutanixdrProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The `nutanixdr` provider manages Nutanix disaster recovery (Leap) through the " +
 			"Prism Central v3 API: disaster recovery enablement, pairing of Prism Centrals (availability zones), " +
-			"categories, VM category assignments, and lookups of clusters, subnets, VMs and availability zones. " +
+			"categories, VM category assignments, protection policies, and lookups of clusters, subnets, VMs and availability zones. " +
 			"Declare one provider block (an alias) per Prism Central.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
@@ -201,6 +201,10 @@ func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resou
 		newVMCategoriesResource,
 		newDisasterRecoveryResource,
 		newAvailabilityZoneResource,
+		newSubnetResource,
+		newVPCResource,
+		newVPCRouteTableResource,
+		newProtectionPolicyResource,
 	}
 }
 
