@@ -275,3 +275,48 @@ func (r *Run) AvailabilityZones(ctx context.Context, pcName string) ([]Availabil
 	sort.Slice(azs, func(i, j int) bool { return azs[i].Name < azs[j].Name })
 	return azs, nil
 }
+
+// RecoveryPoint is what the scenarios look at of a VM recovery point.
+type RecoveryPoint struct {
+	Name, VMName, Type string
+	Created            time.Time
+}
+
+// RecoveryPoints lists the VM recovery points a PC of the world holds, oldest first.
+func (r *Run) RecoveryPoints(ctx context.Context, pcName string) ([]RecoveryPoint, error) {
+	var out struct {
+		Entities []struct {
+			Status struct {
+				Name      string `json:"name"`
+				Resources struct {
+					RecoveryPointType string `json:"recovery_point_type"`
+					CreationTime      string `json:"creation_time"`
+					ParentVMReference struct {
+						Name string `json:"name"`
+					} `json:"parent_vm_reference"`
+				} `json:"resources"`
+			} `json:"status"`
+		} `json:"entities"`
+	}
+	in := map[string]any{"kind": "vm_recovery_point", "length": 500}
+	if err := r.Call(ctx, pcName, http.MethodPost, "/api/nutanix/v3/vm_recovery_points/list", in, &out); err != nil {
+		return nil, err
+	}
+	rps := make([]RecoveryPoint, 0, len(out.Entities))
+	for _, e := range out.Entities {
+		created, _ := time.Parse(time.RFC3339Nano, e.Status.Resources.CreationTime)
+		rps = append(rps, RecoveryPoint{
+			Name:    e.Status.Name,
+			VMName:  e.Status.Resources.ParentVMReference.Name,
+			Type:    e.Status.Resources.RecoveryPointType,
+			Created: created,
+		})
+	}
+	sort.Slice(rps, func(i, j int) bool {
+		if !rps[i].Created.Equal(rps[j].Created) {
+			return rps[i].Created.Before(rps[j].Created)
+		}
+		return rps[i].VMName < rps[j].VMName
+	})
+	return rps, nil
+}

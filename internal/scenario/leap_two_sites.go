@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"time"
 )
 
 // The leap-two-sites topology: two on-premises Prism Centrals, Canada and France.
@@ -13,6 +14,8 @@ const (
 	leapRecovery      = "france"
 	leapCategoryKey   = "replicated-vm"
 	leapCategoryValue = "from-canada"
+	// leapRetention is the retention count of the scenario's policy (its retention variable).
+	leapRetention = 4
 )
 
 // leapProtectedVMs and leapUnprotectedVMs are the VMs of Canada that the configuration tags
@@ -26,10 +29,10 @@ func leapTwoSites() *Scenario {
 	return &Scenario{
 		Name: "leap-two-sites",
 		Summary: "two on-premises Prism Centrals, Canada and France; the category " +
-			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired",
+			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the seed's 15-minute policy replicating them to France",
 		Preset: "leap-two-sites",
 		Steps: []Step{
-			Apply{Description: "tofu apply: DR enabled on both sites, the sites paired, the category on both sites, assigned to app-01 and db-01"},
+			Apply{Description: "tofu apply: DR enabled and the sites paired, the category assigned to app-01 and db-01, the protection policy"},
 			ShowOutputs{},
 			ShowVMs{},
 			Check{
@@ -42,6 +45,12 @@ func leapTwoSites() *Scenario {
 				Fn: checkLeapCategories,
 			},
 			PlanEmpty{},
+			AdvanceClock{By: time.Hour},
+			ShowRecoveryPoints{PC: leapRecovery},
+			Check{
+				Description: "an hour later, France holds the replicated recovery points of app-01 and db-01 (4 each, the retention) and none of dns-01",
+				Fn:          checkLeapReplication,
+			},
 		},
 		AfterDestroy: []Step{
 			Check{
@@ -110,6 +119,31 @@ func checkLeapPairing(ctx context.Context, r *Run) error {
 		}
 		if !maps.Equal(got, want) {
 			errs = append(errs, fmt.Errorf("%s sees availability zones %v, want %v", here, got, want))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkLeapReplication verifies that the protection policy replicated the tagged VMs to France,
+// keeping as many points as its retention says.
+func checkLeapReplication(ctx context.Context, r *Run) error {
+	rps, err := r.RecoveryPoints(ctx, leapRecovery)
+	if err != nil {
+		return err
+	}
+	perVM := map[string]int{}
+	for _, rp := range rps {
+		perVM[rp.VMName]++
+	}
+	var errs []error
+	for _, name := range leapProtectedVMs {
+		if perVM[name] != leapRetention {
+			errs = append(errs, fmt.Errorf("France holds %d recovery points of %s, want %d (the retention)", perVM[name], name, leapRetention))
+		}
+	}
+	for _, name := range leapUnprotectedVMs {
+		if perVM[name] != 0 {
+			errs = append(errs, fmt.Errorf("France holds %d recovery points of %s, which the policy does not select", perVM[name], name))
 		}
 	}
 	return errors.Join(errs...)

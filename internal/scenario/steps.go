@@ -326,3 +326,28 @@ func formatCategories(cats map[string]string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// ShowRecoveryPoints prints the VM recovery points a PC holds, as its v3 API lists them.
+type ShowRecoveryPoints struct {
+	PC string
+}
+
+// Title implements Step.
+func (s ShowRecoveryPoints) Title() string { return "recovery points held by " + s.PC }
+
+// Do implements Step.
+func (s ShowRecoveryPoints) Do(ctx context.Context, r *Run) error {
+	rps, err := r.RecoveryPoints(ctx, s.PC)
+	if err != nil {
+		return err
+	}
+	if len(rps) == 0 {
+		r.logf("  (no recovery points)\n")
+		return nil
+	}
+	r.logf("  %-10s %-24s %-22s %s\n", "VM", "CREATED (simulated)", "TYPE", "NAME")
+	for _, rp := range rps {
+		r.logf("  %-10s %-24s %-22s %s\n", rp.VMName, rp.Created.UTC().Format(time.RFC3339), rp.Type, rp.Name)
+	}
+	return nil
+}

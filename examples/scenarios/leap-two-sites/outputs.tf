@@ -40,3 +40,11 @@ output "availability_zones" {
     }
   }
 }
+
+output "protection_policy" {
+  description = "The protection policy and the VMs it covers now."
+  value = {
+    id               = nutanixdr_protection_policy.replicated_vm.id
+    protected_vm_ids = nutanixdr_protection_policy.replicated_vm.protected_vm_ids
+  }
+}

@@ -39,3 +39,24 @@ variable "category_value" {
   type        = string
   default     = "from-canada"
 }
+
+variable "clusters" {
+  description = "The cluster of each site that holds the VMs and their replicas."
+  type        = map(string)
+  default = {
+    canada = "CA01"
+    france = "FR01"
+  }
+}
+
+variable "rpo" {
+  description = "Recovery point objective of the protection policy, as a Go duration: \"15m\" is the seed guide's."
+  type        = string
+  default     = "15m"
+}
+
+variable "retention" {
+  description = "How many recovery points the policy keeps on each side."
+  type        = number
+  default     = 4
+}
