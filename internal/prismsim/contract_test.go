@@ -347,6 +347,7 @@ func TestResponsesMatchSpec(t *testing.T) {
 	c.v3("DELETE", "/cloud_trusts/"+trustID, nil)
 
 	exerciseNetworkRoutes(t, c, "CA01") // subnets, VPCs and route tables: vpcs_test.go.
+	exerciseRecoveryPlanRoutes(t, w)    // recovery plans (pairs again): recovery_plans_test.go.
 	mu.Lock()
 	defer mu.Unlock()
 	w.OnExchange(nil)

@@ -26,6 +26,11 @@
 //   - replication.go: schedules on the simulated clock, transfers, suspension while a site
 //     is down, synchronous replicas. recovery_points.go: each PC's recovery points, their
 //     retention and /vm_recovery_points.
+//   - recovery_plans.go: the recovery_plan kind, its checks against every site it names
+//     and its copies on paired PCs. recovery_plans_status.go: its computed status and
+//     /recovery_plans/{uuid}/entities. recovery_plans_model.go: a plan resolved to PCs of
+//     the world (stages, entity resolution, network mapping lookup) and the facts of each
+//     site it is checked against.
 //
 // # Adding a kind
 //
@@ -36,6 +41,8 @@
 // PC.startTask, whose run function applies the change when the task succeeds. A kind whose
 // changes reach other PCs or start simulations sets kindSpec.beforeCommit (runs in the task
 // without any mutex held) and kindSpec.afterCommit (runs when the change is committed).
+// A kind whose intent refers to other PCs' inventory sets kindSpec.precheck, which runs
+// before the request is accepted without any mutex held.
 //
 // # Semantics worth knowing
 //

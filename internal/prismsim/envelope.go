@@ -31,6 +31,11 @@ type kindSpec struct {
 	// their names.
 	attrs func(pc *PC, e *entity) map[string][]string
 	known []string
+	// precheck, optional, runs before prepare on a create or update, without any mutex
+	// held, so that it may check the intent against other PCs (references to their
+	// inventory); it may take one PC's mutex at a time. id is the entity's uuid; create
+	// tells a create from an update.
+	precheck func(pc *PC, id string, in *snapshot, create bool) *apiError
 	// beforeDelete may refuse a delete.
 	beforeDelete func(pc *PC, e *entity) *apiError
 	// usesCategory reports whether e's spec refers to a category value (as a policy's
@@ -381,6 +386,11 @@ func handleCreateEntity(k *kindSpec) apiHandler {
 			id = normUUID(meta.UUID)
 		}
 		pc := rq.pc
+		if k.precheck != nil {
+			if apiErr := k.precheck(pc, id, snap, true); apiErr != nil {
+				return 0, nil, apiErr
+			}
+		}
 		pc.mu.Lock()
 		defer pc.mu.Unlock()
 		if existing := pc.findEntityLocked(id); existing != nil {
@@ -439,6 +449,11 @@ func handleUpdateEntity(k *kindSpec) apiHandler {
 			return 0, nil, validationError("metadata.spec_version is required on update: read the %s first and send back its metadata", k.name)
 		}
 		pc := rq.pc
+		if k.precheck != nil {
+			if apiErr := k.precheck(pc, id, snap, false); apiErr != nil {
+				return 0, nil, apiErr
+			}
+		}
 		pc.mu.Lock()
 		defer pc.mu.Unlock()
 		e := pc.entityLocked(k, id)

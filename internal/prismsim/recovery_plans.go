@@ -1,0 +1,958 @@
+package prismsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Recovery plans. POST /recovery_plans, GET/PUT/DELETE /recovery_plans/{uuid} and POST
+// /recovery_plans/list are the generic intentful operations; GET
+// /recovery_plans/{uuid}/entities answers which VMs the plan recovers at each of its
+// availability zones. The model the checks work on is in recovery_plans_model.go, the
+// status and the entities answer in recovery_plans_status.go.
+//
+// Checks, when the request arrives (nothing is created when refused):
+//   - the shape (422 VALIDATION_ERROR): name 1-64 characters, description up to 1000,
+//     exactly two availability zones, each stage with a recover_entities list whose items
+//     have exactly one of categories and any_entity_reference, delays and script timeouts
+//     not negative, the spec's enums, IPv4 addresses, at most one witness;
+//   - references (422 INVALID_ARGUMENT): availability zones that are this PC's Local AZ or
+//     a paired one, two locations on one PC only with disjoint clusters, clusters of the
+//     location's PC, VMs that live at one of the plan's locations, subnets by name at the
+//     PC of each network mapping entry (for a VPC network, an overlay subnet of that VPC),
+//     gateway and prefix matching the subnet, static IPs inside their network, each VM
+//     and category pair selected once, and a witness only when every VM of the plan is
+//     replicated synchronously (RPO 0) to the recovery location;
+//   - categories that do not exist here: 422 CATEGORY_NAME_VALUE_MISMATCH; a location
+//     whose PC is down (create only): 422 REMOTE_CLUSTER_NOT_CONNECTED.
+//
+// References at other PCs are checked before the request is accepted (kindSpec.precheck)
+// and again by the task, which fails (error_code INVALID_ARGUMENT) when they changed in
+// between.
+//
+// Ownership: as protection rules, a plan is owned by the PC it was created on and copied,
+// same uuid and spec_version, to the other PC of its locations, with availability zone
+// URLs translated to that PC's own. Copies are read-only (422 ENTITY_IS_READONLY); the
+// owner's updates and deletes reach them before its task succeeds.
+//
+// Status: besides the spec's name, description and resources, status carries
+// recovery_availability_zone_order_list (the location orders of the protection rules that
+// replicate the plan's VMs) and message_list: what Prism Central reports when it validates
+// a plan, each item with details.severity (ERROR or WARNING) and details.validation_type
+// (the job validation's ENTITY, NETWORK, CONNECTIVITY or INFRASTRUCTURE), computed when
+// the plan is read.
+
+const (
+	maxPlanName        = 64
+	maxPlanDescription = 1000
+	maxPlanNetworkName = 64
+)
+
+// Enums of the spec.
+var (
+	vmPowerStates       = []string{"ON", "OFF"}
+	cutoverModes        = []string{"EARLY", "LATE"}
+	connectivityStates  = []string{"ENABLED", "DISABLED"}
+	planEntityActions   = []string{"MIGRATE", "LIVE_MIGRATE", "FAILOVER", "TEST_FAILOVER"}
+	planSeverityError   = "ERROR"
+	planSeverityWarning = "WARNING"
+)
+
+// rpData is what a recovery plan is beyond its spec: origin names the owner PC of a copy
+// ("" on the owner); view is the latest validation of its current snapshot.
+type rpData struct {
+	origin string
+	view   *planView
+}
+
+func rpInfo(e *entity) rpData {
+	d, _ := e.data.(rpData)
+	return d
+}
+
+// planView is a plan's computed status: its findings and the location orders of the
+// rules protecting its VMs, as of a time, for one snapshot.
+type planView struct {
+	snap     *snapshot
+	at       time.Time
+	messages []messageItem
+	orders   []any
+}
+
+var rpKind = &kindSpec{
+	name:   "recovery_plan",
+	plural: "recovery_plans",
+	opName: "RecoveryPlan",
+	attrs: func(_ *PC, e *entity) map[string][]string {
+		return map[string][]string{"name": {e.current().name}}
+	},
+	known: []string{"name"},
+	usesCategory: func(e *entity, key, value string) bool {
+		for _, s := range []*snapshot{e.intent, e.committed} {
+			if s == nil {
+				continue
+			}
+			for _, st := range decodePlanSpec(s.spec).Resources.StageList {
+				if st.StageWork == nil || st.StageWork.RecoverEntities == nil {
+					continue
+				}
+				for _, info := range st.StageWork.RecoverEntities.EntityInfoList {
+					if v, ok := info.Categories[key]; ok && v == value {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	},
+}
+
+func init() {
+	// Set here: these functions refer to rpKind.
+	rpKind.prepare = preparePlan
+	rpKind.precheck = precheckPlan
+	rpKind.status = planStatus
+	rpKind.beforeDelete = func(_ *PC, e *entity) *apiError { return planCopyIsReadOnly(e) }
+	rpKind.beforeCommit = beforePlanCommit
+	registerKind(rpKind, opCreate, opUpdate, opDelete)
+	registerAPI(http.MethodGet, "/recovery_plans/{uuid}", rpKind.name, withPlanViews(handleGetEntity(rpKind)))
+	registerAPI(http.MethodPost, "/recovery_plans/list", rpKind.name, withPlanViews(handleListEntities(rpKind)))
+	registerAPI(http.MethodGet, "/recovery_plans/{uuid}/entities", rpKind.name, handlePlanEntities)
+	registerSubnetUsers(planSubnetUsers)
+	registerVPCUsers(planVPCUsers)
+}
+
+// planCopyIsReadOnly refuses changes to a copy of a plan owned by another PC.
+func planCopyIsReadOnly(e *entity) *apiError {
+	origin := rpInfo(e).origin
+	if origin == "" {
+		return nil
+	}
+	return &apiError{
+		Status: http.StatusUnprocessableEntity,
+		Reason: reasonReadOnly,
+		Message: fmt.Sprintf("recovery plan %s is owned by Prism Central %s and synced here read-only: change or delete it there",
+			e.uuid, origin),
+		Details: map[string]string{"owner": origin},
+	}
+}
+
+// preparePlan checks a plan intent's shape and its references to this PC's availability
+// zones and categories, and gives stages without a stage_uuid one. References to the
+// inventory of the locations are checked by precheckPlan and the task.
+func preparePlan(pc *PC, old *entity, in *snapshot) *apiError {
+	spec, apiErr := pc.checkPlanLocked(old, in)
+	if apiErr != nil {
+		return apiErr
+	}
+	// Stages keep their uuid: a stage sent without one gets the uuid of the stage at the
+	// same position before the update, or a new one.
+	var before []rpStageView
+	if old != nil {
+		before = decodePlanSpec(old.intent.spec).Resources.StageList
+	}
+	raw := decodeObject(in.spec)
+	res, _ := raw["resources"].(map[string]any)
+	stages, _ := res["stage_list"].([]any)
+	changed := false
+	for i, s := range stages {
+		st, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		if id, _ := st["stage_uuid"].(string); id != "" {
+			continue
+		}
+		id := newUUID()
+		if i < len(before) && isUUID(before[i].StageUUID) && !stageUUIDTaken(spec, before[i].StageUUID) {
+			id = normUUID(before[i].StageUUID)
+		}
+		st["stage_uuid"] = id
+		changed = true
+	}
+	if changed {
+		if data, err := json.Marshal(raw); err == nil {
+			in.spec = data
+		}
+	}
+	in.name = *spec.Name
+	return nil
+}
+
+func stageUUIDTaken(spec rpSpecView, id string) bool {
+	for _, st := range spec.Resources.StageList {
+		if normUUID(st.StageUUID) == normUUID(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPlanLocked checks what can be checked on this PC alone. The caller holds its mutex.
+func (pc *PC) checkPlanLocked(old *entity, in *snapshot) (rpSpecView, *apiError) {
+	var spec rpSpecView
+	if old != nil {
+		if apiErr := planCopyIsReadOnly(old); apiErr != nil {
+			return spec, apiErr
+		}
+	}
+	if apiErr := pc.requireDR("", "creating recovery plans"); apiErr != nil {
+		return spec, apiErr
+	}
+	if err := decodeStrictTypes(in.spec, &spec); err != nil {
+		return spec, validationError("spec: %v", err)
+	}
+	if spec.Name == nil || *spec.Name == "" {
+		return spec, validationError("spec.name is required")
+	}
+	if len(*spec.Name) > maxPlanName {
+		return spec, validationError("spec.name is longer than %d characters", maxPlanName)
+	}
+	if spec.Description != nil && len(*spec.Description) > maxPlanDescription {
+		return spec, validationError("spec.description is longer than %d characters", maxPlanDescription)
+	}
+	if spec.Resources == nil {
+		return spec, validationError("spec.resources is required")
+	}
+	if spec.Resources.Parameters == nil {
+		return spec, validationError("spec.resources.parameters is required: availability_zone_list names the primary and the recovery locations")
+	}
+	p := pc.planOfLocked("", in)
+	if apiErr := checkPlanLocations(pc, spec, p); apiErr != nil {
+		return spec, apiErr
+	}
+	if apiErr := checkPlanStages(spec); apiErr != nil {
+		return spec, apiErr
+	}
+	if apiErr := pc.checkCategoriesLocked(p.categoryPairs()); apiErr != nil {
+		apiErr.Message = "spec.resources.stage_list: " + apiErr.Message
+		return spec, apiErr
+	}
+	if apiErr := checkPlanNetworks(spec, p); apiErr != nil {
+		return spec, apiErr
+	}
+	if apiErr := checkPlanExtras(pc, spec, p); apiErr != nil {
+		return spec, apiErr
+	}
+	return spec, nil
+}
+
+const planParams = "spec.resources.parameters"
+
+func checkPlanLocations(pc *PC, spec rpSpecView, p *recoveryPlan) *apiError {
+	params := spec.Resources.Parameters
+	if len(params.AvailabilityZoneList) != 2 {
+		return validationError("%s.availability_zone_list must name exactly two availability zones (the primary and the recovery location), got %d",
+			planParams, len(params.AvailabilityZoneList))
+	}
+	for i, az := range params.AvailabilityZoneList {
+		field := fmt.Sprintf("%s.availability_zone_list[%d]", planParams, i)
+		if az.AvailabilityZoneURL == "" {
+			return validationError("%s.availability_zone_url is required: the uuid of an availability zone", field)
+		}
+		if p.azs[i].site == "" {
+			return unknownAZ(field, az.AvailabilityZoneURL)
+		}
+		if apiErr := checkClusterRefs(field+".cluster_reference_list", az.ClusterReferenceList); apiErr != nil {
+			return apiErr
+		}
+	}
+	if params.PrimaryLocationIndex != nil && (*params.PrimaryLocationIndex < 0 || *params.PrimaryLocationIndex > 1) {
+		return invalidArgument("%s.primary_location_index %d is out of range (0-1)", planParams, *params.PrimaryLocationIndex)
+	}
+	a, b := p.azs[0], p.azs[1]
+	if a.site == b.site {
+		if len(a.clusters) == 0 || len(b.clusters) == 0 {
+			return invalidArgument("%s.availability_zone_list: both locations are availability zone %s: "+
+				"recovery within one availability zone needs cluster_reference_list at both locations", planParams, pc.siteLabelLocked(a.site))
+		}
+		for _, c := range a.clusters {
+			if contains(b.clusters, c) {
+				return invalidArgument("%s.availability_zone_list: cluster %s is both the primary and the recovery location", planParams, c)
+			}
+		}
+	}
+	return nil
+}
+
+func unknownAZ(field, url string) *apiError {
+	return &apiError{
+		Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+		Message: fmt.Sprintf("%s: availability zone %s is not known to this Prism Central (neither its Local AZ nor a paired one)",
+			field, url),
+		Details: map[string]string{"availability_zone_url": url},
+	}
+}
+
+func checkClusterRefs(field string, refs []refView) *apiError {
+	for j, ref := range refs {
+		if ref.Kind != "" && ref.Kind != "cluster" {
+			return validationError("%s[%d].kind must be \"cluster\", got %q", field, j, ref.Kind)
+		}
+		if !isUUID(ref.UUID) {
+			return validationError("%s[%d].uuid %q is not a UUID", field, j, ref.UUID)
+		}
+	}
+	return nil
+}
+
+func checkPlanStages(spec rpSpecView) *apiError {
+	vms := map[string]string{}
+	cats := map[string]string{}
+	uuids := map[string]bool{}
+	for i, st := range spec.Resources.StageList {
+		field := fmt.Sprintf("spec.resources.stage_list[%d]", i)
+		if st.StageUUID != "" {
+			if !isUUID(st.StageUUID) {
+				return validationError("%s.stage_uuid %q is not a UUID", field, st.StageUUID)
+			}
+			if uuids[normUUID(st.StageUUID)] {
+				return invalidArgument("%s.stage_uuid %s is used by another stage", field, st.StageUUID)
+			}
+			uuids[normUUID(st.StageUUID)] = true
+		}
+		if st.DelayTimeSecs != nil && *st.DelayTimeSecs < 0 {
+			return validationError("%s.delay_time_secs must not be negative, got %d", field, *st.DelayTimeSecs)
+		}
+		if st.StageWork == nil || st.StageWork.RecoverEntities == nil {
+			return validationError("%s.stage_work.recover_entities is required", field)
+		}
+		list := st.StageWork.RecoverEntities.EntityInfoList
+		if len(list) == 0 {
+			return validationError("%s.stage_work.recover_entities.entity_info_list must list at least one entity", field)
+		}
+		for j, info := range list {
+			ef := fmt.Sprintf("%s.stage_work.recover_entities.entity_info_list[%d]", field, j)
+			if (info.AnyEntityReference == nil) == (len(info.Categories) == 0) {
+				return validationError("%s: give exactly one of categories and any_entity_reference", ef)
+			}
+			if ref := info.AnyEntityReference; ref != nil {
+				if ref.Kind != vmKind.name {
+					return invalidArgument("%s.any_entity_reference.kind must be %q (only VMs are recovered), got %q", ef, vmKind.name, ref.Kind)
+				}
+				if !isUUID(ref.UUID) {
+					return validationError("%s.any_entity_reference.uuid %q is not a UUID", ef, ref.UUID)
+				}
+				if prev, dup := vms[normUUID(ref.UUID)]; dup {
+					return invalidArgument("%s: vm %s is already recovered by %s: a VM is recovered once", ef, ref.UUID, prev)
+				}
+				vms[normUUID(ref.UUID)] = ef
+			}
+			if len(info.Categories) > 0 {
+				key := categoriesKey(info.Categories)
+				if prev, dup := cats[key]; dup {
+					return invalidArgument("%s: categories %s are already selected by %s", ef, key, prev)
+				}
+				cats[key] = ef
+			}
+			if info.VMPowerState != "" && !contains(vmPowerStates, info.VMPowerState) {
+				return validationError("%s.vm_power_state must be ON or OFF, got %q", ef, info.VMPowerState)
+			}
+			for k, s := range info.ScriptList {
+				if s.EnableScriptExec == nil {
+					return validationError("%s.script_list[%d].enable_script_exec is required", ef, k)
+				}
+				if s.Timeout != nil && *s.Timeout < 0 {
+					return validationError("%s.script_list[%d].timeout must not be negative, got %d", ef, k, *s.Timeout)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// categoriesKey renders a categories selector as "k1:v1,k2:v2" (keys sorted).
+func categoriesKey(m map[string]string) string {
+	parts := make([]string, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, k+":"+m[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+func mappingField(i, j int) string {
+	return fmt.Sprintf("%s.network_mapping_list[%d].availability_zone_network_mapping_list[%d]", planParams, i, j)
+}
+
+func checkPlanNetworks(spec rpSpecView, p *recoveryPlan) *apiError {
+	for i, m := range spec.Resources.Parameters.NetworkMappingList {
+		for j, e := range m.AZNetworkMappingList {
+			field := mappingField(i, j)
+			if e.AvailabilityZoneURL == "" {
+				return validationError("%s.availability_zone_url is required", field)
+			}
+			if !p.hasAZ(e.AvailabilityZoneURL) {
+				return invalidArgument("%s.availability_zone_url %s is not one of the plan's availability zones (availability_zone_list)",
+					field, e.AvailabilityZoneURL)
+			}
+			if apiErr := checkClusterRefs(field+".cluster_reference_list", e.ClusterReferenceList); apiErr != nil {
+				return apiErr
+			}
+			site := p.mappings[i].sites[j]
+			for _, n := range []struct {
+				name string
+				view *rpNetworkView
+				ips  []rpVMIPView
+				net  *planNetwork
+			}{
+				{"recovery", e.RecoveryNetwork, e.RecoveryIPAssignmentList, site.recovery},
+				{"test", e.TestNetwork, e.TestIPAssignmentList, site.test},
+			} {
+				nf := field + "." + n.name + "_network"
+				if n.view != nil {
+					if apiErr := checkNetworkView(nf, n.view); apiErr != nil {
+						return apiErr
+					}
+				}
+				af := field + "." + n.name + "_ip_assignment_list"
+				if len(n.ips) > 0 && (n.net == nil || n.net.name == "") {
+					return invalidArgument("%s: static IPs need the %s_network they are in", af, n.name)
+				}
+				if apiErr := checkStaticIPs(af, n.ips, n.net.network()); apiErr != nil {
+					return apiErr
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func checkNetworkView(field string, v *rpNetworkView) *apiError {
+	if len(v.Name) > maxPlanNetworkName {
+		return validationError("%s.name is longer than %d characters", field, maxPlanNetworkName)
+	}
+	if v.UseVPCReference && (v.VPCReference == nil || !isUUID(v.VPCReference.UUID)) {
+		return validationError("%s.vpc_reference.uuid is required with use_vpc_reference", field)
+	}
+	if v.VPCReference != nil && v.VPCReference.Kind != "" && v.VPCReference.Kind != vpcKind.name {
+		return validationError("%s.vpc_reference.kind must be \"vpc\", got %q", field, v.VPCReference.Kind)
+	}
+	for k, s := range v.SubnetList {
+		sf := fmt.Sprintf("%s.subnet_list[%d]", field, k)
+		if net.ParseIP(s.GatewayIP).To4() == nil {
+			return validationError("%s.gateway_ip %q is not an IPv4 address", sf, s.GatewayIP)
+		}
+		if s.PrefixLength == nil || *s.PrefixLength < 0 || *s.PrefixLength > 32 {
+			return validationError("%s.prefix_length is required and must be 0-32", sf)
+		}
+		if s.ExternalConnectivityState != "" && !contains(connectivityStates, s.ExternalConnectivityState) {
+			return validationError("%s.external_connectivity_state must be ENABLED or DISABLED, got %q", sf, s.ExternalConnectivityState)
+		}
+	}
+	return nil
+}
+
+// checkStaticIPs checks static IP assignments: IPv4 addresses, inside network when known,
+// not the gateway, each address and each VM once.
+func checkStaticIPs(field string, list []rpVMIPView, network *net.IPNet) *apiError {
+	seen := map[string]bool{}
+	vms := map[string]bool{}
+	for k, a := range list {
+		af := fmt.Sprintf("%s[%d]", field, k)
+		if a.VMReference == nil || !isUUID(a.VMReference.UUID) {
+			return validationError("%s.vm_reference.uuid is required", af)
+		}
+		if vms[normUUID(a.VMReference.UUID)] {
+			return invalidArgument("%s: vm %s has static IPs in this list already", af, a.VMReference.UUID)
+		}
+		vms[normUUID(a.VMReference.UUID)] = true
+		if len(a.IPConfigList) == 0 {
+			return validationError("%s.ip_config_list must list at least one address", af)
+		}
+		for l, c := range a.IPConfigList {
+			ip := net.ParseIP(c.IPAddress).To4()
+			if ip == nil {
+				return validationError("%s.ip_config_list[%d].ip_address %q is not an IPv4 address", af, l, c.IPAddress)
+			}
+			if network != nil && !network.Contains(ip) {
+				return invalidArgument("%s.ip_config_list[%d]: %s is outside the network %s", af, l, c.IPAddress, network)
+			}
+			if seen[ip.String()] {
+				return invalidArgument("%s.ip_config_list[%d]: %s is assigned twice", af, l, c.IPAddress)
+			}
+			seen[ip.String()] = true
+		}
+	}
+	return nil
+}
+
+func checkPlanExtras(pc *PC, spec rpSpecView, p *recoveryPlan) *apiError {
+	params := spec.Resources.Parameters
+	for i, f := range params.FloatingIPAssignmentList {
+		field := fmt.Sprintf("%s.floating_ip_assignment_list[%d]", planParams, i)
+		if f.AvailabilityZoneURL == "" {
+			return validationError("%s.availability_zone_url is required", field)
+		}
+		if !p.hasAZ(f.AvailabilityZoneURL) {
+			return invalidArgument("%s.availability_zone_url %s is not one of the plan's availability zones", field, f.AvailabilityZoneURL)
+		}
+		for j, a := range f.VMIPAssignmentList {
+			af := fmt.Sprintf("%s.vm_ip_assignment_list[%d]", field, j)
+			if a.VMReference == nil || !isUUID(a.VMReference.UUID) {
+				return validationError("%s.vm_reference.uuid is required", af)
+			}
+			if a.VMNicInformation == nil || !isUUID(a.VMNicInformation.UUID) {
+				return validationError("%s.vm_nic_information.uuid is required", af)
+			}
+			for name, c := range map[string]*rpFloatingIPView{"recovery_floating_ip_config": a.RecoveryFloatingIPConfig, "test_floating_ip_config": a.TestFloatingIPConfig} {
+				if c == nil {
+					continue
+				}
+				if (c.IP == "") == (c.ShouldAllocateDynamically == nil) {
+					return validationError("%s.%s: give exactly one of ip and should_allocate_dynamically", af, name)
+				}
+				if c.IP != "" && net.ParseIP(c.IP).To4() == nil {
+					return validationError("%s.%s.ip %q is not an IPv4 address", af, name, c.IP)
+				}
+			}
+		}
+	}
+	if l := params.WitnessConfigurationList; len(l) > 0 {
+		if len(l) > 1 {
+			return validationError("%s.witness_configuration_list has at most one item, got %d", planParams, len(l))
+		}
+		w := l[0]
+		field := planParams + ".witness_configuration_list[0]"
+		if w.WitnessAddress == "" {
+			return validationError("%s.witness_address is required: the availability zone (or address) of the witness", field)
+		}
+		if w.WitnessFailoverTimeoutSecs != nil && *w.WitnessFailoverTimeoutSecs < 1 {
+			return validationError("%s.witness_failover_timeout_secs must be at least 1, got %d", field, *w.WitnessFailoverTimeoutSecs)
+		}
+		if isUUID(w.WitnessAddress) {
+			if site, _ := pc.azTargetLocked(w.WitnessAddress); site == "" {
+				return unknownAZ(field+".witness_address", w.WitnessAddress)
+			}
+		}
+	}
+	if params.CutoverMode != "" && !contains(cutoverModes, params.CutoverMode) {
+		return validationError("%s.cutover_mode must be EARLY or LATE, got %q", planParams, params.CutoverMode)
+	}
+	return nil
+}
+
+// hasAZ reports whether url is one of the plan's availability zones.
+func (p *recoveryPlan) hasAZ(url string) bool {
+	for _, az := range p.azs {
+		if az.url == normUUID(url) {
+			return true
+		}
+	}
+	return false
+}
+
+// siteLabelLocked names a PC of the world as this PC's availability zone of it.
+func (pc *PC) siteLabelLocked(site string) string {
+	if site == pc.Name() {
+		return localAZName
+	}
+	return siteLabel(pc.w, site)
+}
+
+// siteLabel names a PC of the world as its peers' availability zones do: PC_<ip>.
+func siteLabel(w *World, site string) string {
+	if peer := w.PC(site); peer != nil {
+		return "PC_" + peer.AdvertisedIP()
+	}
+	return site
+}
+
+// precheckPlan checks the references of a plan intent at its locations' PCs before the
+// request is accepted. The shape is checked first (as preparePlan will again), so that a
+// malformed intent gets the same answer whether or not it names other PCs.
+func precheckPlan(pc *PC, id string, in *snapshot, create bool) *apiError {
+	probe := &snapshot{spec: in.spec, categories: in.categories}
+	pc.mu.Lock()
+	var old *entity
+	if create {
+		if pc.findEntityLocked(id) != nil {
+			pc.mu.Unlock()
+			return nil // the generic handler answers ENTITY_ALREADY_EXISTS
+		}
+	} else {
+		old = pc.entityLocked(rpKind, id)
+		if old == nil || old.deleting {
+			pc.mu.Unlock()
+			return nil // the generic handler answers 404 or 409
+		}
+	}
+	if _, apiErr := pc.checkPlanLocked(old, probe); apiErr != nil {
+		pc.mu.Unlock()
+		return apiErr
+	}
+	p := pc.planOfLocked(id, probe)
+	pc.mu.Unlock()
+	sites := pc.w.sitesFacts(append(p.sites(), pc.Name()), false)
+	if create {
+		for _, name := range p.sites() {
+			if f := sites[name]; f != nil && f.down {
+				return &apiError{
+					Status: http.StatusUnprocessableEntity, Reason: reasonRemoteNotConnected,
+					Message: fmt.Sprintf("%s.availability_zone_list: availability zone %s is unreachable: its Prism Central does not answer; retry when it is up",
+						planParams, siteLabel(pc.w, name)),
+					Details: map[string]string{"availability_zone": siteLabel(pc.w, name)},
+				}
+			}
+		}
+	}
+	return checkPlanSites(pc.w, p, sites)
+}
+
+// checkPlanSites checks a plan's references to the inventory of its locations' PCs.
+// sites holds the facts of every PC the plan names.
+func checkPlanSites(w *World, p *recoveryPlan, sites map[string]*siteFacts) *apiError {
+	for i, az := range p.azs {
+		f := sites[az.site]
+		if f == nil {
+			continue
+		}
+		for _, c := range az.clusters {
+			if _, ok := f.clusters[c]; !ok {
+				return clusterNotAt(fmt.Sprintf("%s.availability_zone_list[%d]", planParams, i), c, siteLabel(w, az.site))
+			}
+		}
+	}
+	// VMs named explicitly live at one of the plan's locations.
+	live := func(id string) bool {
+		for _, az := range p.azs {
+			if f := sites[az.site]; f != nil && f.vm(id) != nil {
+				return true
+			}
+		}
+		return false
+	}
+	for i, st := range p.stages {
+		for j, pe := range st.entities {
+			if pe.vm != "" && !live(pe.vm) {
+				return &apiError{
+					Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+					Message: fmt.Sprintf("spec.resources.stage_list[%d].stage_work.recover_entities.entity_info_list[%d]: vm %s does not exist at the plan's availability zones",
+						i, j, pe.vm),
+					Details: map[string]string{"vm_uuid": pe.vm},
+				}
+			}
+		}
+	}
+	for i, m := range p.mappings {
+		for j, s := range m.sites {
+			field := mappingField(i, j)
+			for _, ips := range [][]planStaticIP{s.recoveryIPs, s.testIPs} {
+				for _, a := range ips {
+					if !live(a.vm) {
+						return invalidArgument("%s: vm %s of a static IP assignment does not exist at the plan's availability zones", field, a.vm)
+					}
+				}
+			}
+			f := sites[s.site]
+			if f == nil {
+				continue
+			}
+			clusters := s.clusters
+			if len(clusters) == 0 {
+				clusters = p.azClusters(s.site)
+			}
+			for _, c := range s.clusters {
+				if _, ok := f.clusters[c]; !ok {
+					return clusterNotAt(field, c, siteLabel(w, s.site))
+				}
+			}
+			for _, n := range []struct {
+				name string
+				net  *planNetwork
+				ips  []planStaticIP
+			}{{"recovery", s.recovery, s.recoveryIPs}, {"test", s.test, s.testIPs}} {
+				if n.net == nil || n.net.name == "" {
+					continue
+				}
+				if apiErr := checkNetworkAt(w, f, field+"."+n.name+"_network", n.net, clusters, n.ips); apiErr != nil {
+					return apiErr
+				}
+			}
+		}
+	}
+	for i, fip := range p.floating {
+		if fip.vm == "" || live(fip.vm) {
+			continue
+		}
+		return invalidArgument("%s.floating_ip_assignment_list: item %d names vm %s, which does not exist at the plan's availability zones",
+			planParams, i, fip.vm)
+	}
+	if p.witness != nil {
+		if apiErr := checkWitness(w, p, sites); apiErr != nil {
+			return apiErr
+		}
+	}
+	return nil
+}
+
+func clusterNotAt(field, cluster, az string) *apiError {
+	return &apiError{
+		Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+		Message: fmt.Sprintf("%s: cluster %s is not a cluster of availability zone %s", field, cluster, az),
+		Details: map[string]string{"cluster_uuid": cluster},
+	}
+}
+
+// azClusters returns the clusters availability_zone_list gives for a site.
+func (p *recoveryPlan) azClusters(site string) []string {
+	var out []string
+	for _, az := range p.azs {
+		if az.site == site {
+			out = append(out, az.clusters...)
+		}
+	}
+	return out
+}
+
+// checkNetworkAt checks that a mapped network exists at its site and that its
+// subnet_list and static IPs agree with the subnet.
+func checkNetworkAt(w *World, f *siteFacts, field string, n *planNetwork, clusters []string, ips []planStaticIP) *apiError {
+	where := "availability zone " + siteLabel(w, f.name)
+	if n.vpc != "" {
+		name, ok := f.vpcs[n.vpc]
+		if !ok {
+			return &apiError{
+				Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+				Message: fmt.Sprintf("%s.vpc_reference: vpc %s does not exist at %s", field, n.vpc, where),
+				Details: map[string]string{"vpc_uuid": n.vpc},
+			}
+		}
+		where = fmt.Sprintf("vpc %s at %s", name, where)
+	}
+	found := f.subnetsNamed(n, clusters)
+	if len(found) == 0 {
+		return &apiError{
+			Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+			Message: fmt.Sprintf("%s.name: no subnet named %q in %s: create it or map an existing one", field, n.name, where),
+			Details: map[string]string{"subnet_name": n.name},
+		}
+	}
+	network := found[0].network
+	if cfg := n.network(); cfg != nil && network != nil {
+		ones, _ := network.Mask.Size()
+		if n.subnets[0].prefix != ones || !network.Contains(net.ParseIP(n.subnets[0].gateway)) {
+			return invalidArgument("%s.subnet_list[0]: gateway %s/%d does not match subnet %s (%s, gateway %s)",
+				field, n.subnets[0].gateway, n.subnets[0].prefix, n.name, network, orNone(found[0].gateway))
+		}
+	}
+	if network == nil {
+		network = n.network()
+	}
+	for _, a := range ips {
+		for _, ip := range a.ips {
+			parsed := net.ParseIP(ip)
+			if network != nil && !network.Contains(parsed) {
+				return invalidArgument("%s: static IP %s of vm %s is outside subnet %s (%s)", field, ip, a.vm, n.name, network)
+			}
+			if gw := found[0].gateway; gw != "" && parsed.Equal(net.ParseIP(gw)) {
+				return invalidArgument("%s: static IP %s of vm %s is the gateway of subnet %s", field, ip, a.vm, n.name)
+			}
+		}
+	}
+	return nil
+}
+
+// checkWitness refuses a witness unless every VM of the plan, at its primary location, is
+// replicated synchronously (RPO 0) to the recovery location.
+func checkWitness(w *World, p *recoveryPlan, sites map[string]*siteFacts) *apiError {
+	primary, recovery := p.primaryAZ(), p.recoveryAZ()
+	f := sites[primary.site]
+	if f == nil {
+		return nil
+	}
+	field := planParams + ".witness_configuration_list"
+	vms := p.entities(f)
+	if len(vms) == 0 {
+		return invalidArgument("%s: a witness fails over automatically only VMs replicated synchronously (RPO 0); the plan selects no VM at its primary location %s",
+			field, siteLabel(w, primary.site))
+	}
+	var missing []string
+	for _, vm := range vms {
+		if _, sync := f.covering(vm, recovery.site); !sync {
+			missing = append(missing, vm.name)
+		}
+	}
+	if len(missing) > 0 {
+		verb := "are"
+		if len(missing) == 1 {
+			verb = "is"
+		}
+		return &apiError{
+			Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+			Message: fmt.Sprintf("%s: a witness needs synchronous replication (RPO 0) of every VM of the plan to %s: vm %s %s not protected by a synchronous protection policy towards it",
+				field, siteLabel(w, recovery.site), strings.Join(missing, ", "), verb),
+			Details: map[string]string{"vm_names": strings.Join(missing, ",")},
+		}
+	}
+	return nil
+}
+
+// beforePlanCommit is the unlocked step of a plan's tasks: it checks the references at
+// the locations' PCs again, then copies the plan to (or, on delete, removes it from) the
+// other PC of its locations.
+func beforePlanCommit(pc *PC, e *entity, snap *snapshot) error {
+	w := pc.w
+	if snap == nil {
+		for _, other := range w.pcs {
+			if other != pc {
+				other.dropPlanCopy(pc.Name(), e.uuid)
+			}
+		}
+		return nil
+	}
+	pc.mu.Lock()
+	p := pc.planOfLocked(e.uuid, snap)
+	urlSites := map[string]string{}
+	for _, az := range pc.entitiesLocked(azKind) {
+		urlSites[az.uuid], _ = pc.azTargetLocked(az.uuid)
+	}
+	pc.mu.Unlock()
+	if apiErr := checkPlanSites(w, p, w.sitesFacts(append(p.sites(), pc.Name()), false)); apiErr != nil {
+		return apiErr
+	}
+	synced := map[string]bool{pc.Name(): true}
+	for _, az := range p.azs {
+		remote := w.PC(az.site)
+		if remote == nil || synced[az.site] {
+			continue
+		}
+		synced[az.site] = true
+		remote.putPlanCopy(pc, e.uuid, e.created, snap, urlSites)
+	}
+	for _, other := range w.pcs {
+		if !synced[other.Name()] {
+			other.dropPlanCopy(pc.Name(), e.uuid)
+		}
+	}
+	return nil
+}
+
+// putPlanCopy creates or updates this PC's read-only copy of a plan owned by owner, with
+// availability zone URLs (urlSites: the owner's AZ uuid -> PC of the world) translated to
+// this PC's availability zones. An older version than the copy's is ignored.
+func (pc *PC) putPlanCopy(owner *PC, id string, created time.Time, snap *snapshot, urlSites map[string]string) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e := pc.entityLocked(rpKind, id)
+	if e != nil && (rpInfo(e).origin != owner.Name() || e.version > snap.version) {
+		return
+	}
+	translate := func(v string) string {
+		if site, ok := urlSites[normUUID(v)]; ok && site != "" {
+			if az := pc.azOfLocked(site); az != nil {
+				return az.uuid
+			}
+		}
+		return v
+	}
+	spec := decodeObject(snap.spec)
+	if res, ok := spec["resources"].(map[string]any); ok {
+		rewriteFields(res["parameters"], map[string]bool{"availability_zone_url": true, "witness_address": true}, translate)
+	}
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		raw = snap.spec
+	}
+	cp := &snapshot{version: snap.version, name: snap.name, spec: raw, categories: cloneMapping(snap.categories),
+		meta: snap.meta, updated: snap.updated}
+	if e == nil {
+		e = &entity{kind: rpKind, uuid: id, created: created, data: rpData{origin: owner.Name()}}
+		pc.addEntityLocked(e)
+	}
+	e.version, e.intent, e.committed = snap.version, cp, cp
+}
+
+// rewriteFields replaces, at any depth of v, the string values of the named fields by
+// f of them.
+func rewriteFields(v any, fields map[string]bool, f func(string) string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if s, ok := val.(string); ok && fields[k] {
+				x[k] = f(s)
+				continue
+			}
+			rewriteFields(val, fields, f)
+		}
+	case []any:
+		for _, val := range x {
+			rewriteFields(val, fields, f)
+		}
+	}
+}
+
+// dropPlanCopy removes this PC's copy of a plan owned by owner, if any.
+func (pc *PC) dropPlanCopy(owner, id string) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if e := pc.entityLocked(rpKind, id); e != nil && rpInfo(e).origin == owner {
+		pc.removeEntityLocked(e)
+	}
+}
+
+// planSubnetUsers names the plans of this PC whose network mappings name the subnet at
+// this PC (in their intent or committed state). The caller holds the PC's mutex.
+func planSubnetUsers(pc *PC, subnetUUID string) []reference {
+	s := pc.entityLocked(subnetKind, subnetUUID)
+	if s == nil {
+		return nil
+	}
+	spec := decodeSubnetSpec(s.current().spec)
+	vpc := ""
+	if ref := spec.Resources.VPCReference; ref != nil {
+		vpc = normUUID(ref.UUID)
+	}
+	name, cluster := s.current().name, subnetCluster(s)
+	return pc.planUsersLocked(func(p *recoveryPlan, site *planSiteNetwork, n *planNetwork) bool {
+		if n.name != name || n.vpc != vpc {
+			return false
+		}
+		clusters := site.clusters
+		if len(clusters) == 0 {
+			clusters = p.azClusters(site.site)
+		}
+		return vpc != "" || len(clusters) == 0 || contains(clusters, cluster)
+	})
+}
+
+// planVPCUsers names the plans of this PC whose network mappings name the VPC at this PC.
+func planVPCUsers(pc *PC, vpcUUID string) []reference {
+	vpcUUID = normUUID(vpcUUID)
+	return pc.planUsersLocked(func(_ *recoveryPlan, _ *planSiteNetwork, n *planNetwork) bool { return n.vpc == vpcUUID })
+}
+
+// planUsersLocked returns the plans with a network, mapped at this PC, that match says
+// uses the entity.
+func (pc *PC) planUsersLocked(match func(p *recoveryPlan, site *planSiteNetwork, n *planNetwork) bool) []reference {
+	var out []reference
+	for _, e := range pc.entitiesLocked(rpKind) {
+		used := false
+		for _, snap := range []*snapshot{e.intent, e.committed} {
+			if snap == nil || used {
+				continue
+			}
+			p := pc.planOfLocked(e.uuid, snap)
+			for i := range p.mappings {
+				for j := range p.mappings[i].sites {
+					site := &p.mappings[i].sites[j]
+					if site.site != pc.Name() {
+						continue
+					}
+					for _, n := range []*planNetwork{site.recovery, site.test} {
+						if n != nil && match(p, site, n) {
+							used = true
+						}
+					}
+				}
+			}
+		}
+		if used {
+			out = append(out, e.ref())
+		}
+	}
+	return out
+}
