@@ -97,7 +97,7 @@ func steps() []step {
 		{"the second PC answers too", []string{"POST /categories/list", "POST /vms/list", "POST /clusters/list"}, secondPC},
 		{"the API version is served", []string{"GET /versions"}, versions},
 		{"categories are cleaned up", []string{"DELETE /categories/{name}/{value}", "DELETE /categories/{name}"}, cleanupCategories},
-	}, slices.Concat(drSteps(), ppSteps(), unpairSteps())...)
+	}, slices.Concat(drSteps(), ppSteps(), rplanSteps(), unpairSteps())...)
 }
 
 func listClusters(ctx context.Context, t *testing.T, e *env) {
