@@ -138,12 +138,12 @@ func checkLeapReplication(ctx context.Context, r *Run) error {
 	var errs []error
 	for _, name := range leapProtectedVMs {
 		if perVM[name] != leapRetention {
-			errs = append(errs, fmt.Errorf("France holds %d recovery points of %s, want %d (the retention)", perVM[name], name, leapRetention))
+			errs = append(errs, fmt.Errorf("the recovery site holds %d recovery points of %s, want %d (the retention)", perVM[name], name, leapRetention))
 		}
 	}
 	for _, name := range leapUnprotectedVMs {
 		if perVM[name] != 0 {
-			errs = append(errs, fmt.Errorf("France holds %d recovery points of %s, which the policy does not select", perVM[name], name))
+			errs = append(errs, fmt.Errorf("the recovery site holds %d recovery points of %s, which the policy does not select", perVM[name], name))
 		}
 	}
 	return errors.Join(errs...)
