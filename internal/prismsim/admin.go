@@ -224,6 +224,8 @@ type PCState struct {
 	ProtectionRules []ProtectionRuleState `json:"protection_rules"`
 	// RecoveryPoints counts the recovery points that live on the PC.
 	RecoveryPoints RecoveryPointStats `json:"recovery_points"`
+	// RecoveryPointStores are the PC's MST stores with their stats (mst.go).
+	RecoveryPointStores []RecoveryPointStore `json:"recovery_point_stores,omitempty"`
 }
 
 type categoryState struct {
@@ -249,6 +251,7 @@ func (pc *PC) state() PCState {
 	defer pc.mu.Unlock()
 	st.ProtectionRules = pc.ruleStatesLocked()
 	st.RecoveryPoints = pc.recoveryPointStatsLocked(live)
+	st.RecoveryPointStores = pc.recoveryPointStoresLocked()
 	for _, name := range sortedKeys(kinds) {
 		k := kinds[name]
 		list := []envelope{}

@@ -54,6 +54,9 @@ type PCConfig struct {
 	Subnets    []SubnetConfig   `json:"subnets,omitempty" yaml:"subnets,omitempty"`
 	VMs        []VMConfig       `json:"vms,omitempty" yaml:"vms,omitempty"`
 	Categories []CategoryConfig `json:"categories,omitempty" yaml:"categories,omitempty"`
+	// SSH, when enabled, runs an SSH server for the PC VM's shell (ssh.go), with the
+	// clustermgmt-cli commands that deploy MST (mst_cli.go).
+	SSH *SSHConfig `json:"ssh,omitempty" yaml:"ssh,omitempty"`
 }
 
 // ClusterConfig describes an AOS cluster registered to a PC.
@@ -63,6 +66,11 @@ type ClusterConfig struct {
 	UUID string `json:"uuid,omitempty" yaml:"uuid,omitempty"`
 	// ExternalIP is the cluster's virtual IP; optional.
 	ExternalIP string `json:"external_ip,omitempty" yaml:"external_ip,omitempty"`
+	// Nodes, VCPUCapacity and MemoryCapacityMiB describe the cluster's size (optional;
+	// 0 means not modeled): what failover checks compare the recovered VMs with.
+	Nodes             int `json:"nodes,omitempty" yaml:"nodes,omitempty"`
+	VCPUCapacity      int `json:"vcpu_capacity,omitempty" yaml:"vcpu_capacity,omitempty"`
+	MemoryCapacityMiB int `json:"memory_capacity_mib,omitempty" yaml:"memory_capacity_mib,omitempty"`
 }
 
 // SubnetConfig describes a VLAN subnet of a cluster.
@@ -273,6 +281,9 @@ func (cfg WorldConfig) validate() error {
 			}
 			ports[pc.Port] = pc.Name
 		}
+		if err := pc.SSH.validate(pc.Name, ports); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 		if err := pc.validateInventory(uuids); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
@@ -306,6 +317,9 @@ func (pc PCConfig) validateInventory(uuids map[string]string) error {
 			return fmt.Errorf("%s: defined twice", what)
 		}
 		clusters[c.Name] = true
+		if c.Nodes < 0 || c.VCPUCapacity < 0 || c.MemoryCapacityMiB < 0 {
+			return fmt.Errorf("%s: nodes, vcpu_capacity and memory_capacity_mib must not be negative", what)
+		}
 		if c.ExternalIP != "" && net.ParseIP(c.ExternalIP).To4() == nil {
 			return fmt.Errorf("%s: external_ip %q is not an IPv4 address", what, c.ExternalIP)
 		}
@@ -462,4 +476,21 @@ func parseRange(r string) (net.IP, net.IP, error) {
 		return nil, nil, fmt.Errorf("range %q is not two ordered IPv4 addresses", r)
 	}
 	return first, last, nil
+}
+
+// ClusterCapacity is the configured size of an AOS cluster; zero fields are not modeled.
+type ClusterCapacity struct {
+	Nodes     int `json:"nodes"`
+	VCPUs     int `json:"vcpus"`
+	MemoryMiB int `json:"memory_mib"`
+}
+
+// ClusterCapacity returns the configured size of the named AOS cluster of the PC.
+func (p *PC) ClusterCapacity(name string) (ClusterCapacity, bool) {
+	for _, c := range p.cfg.Clusters {
+		if c.Name == name {
+			return ClusterCapacity{Nodes: c.Nodes, VCPUs: c.VCPUCapacity, MemoryMiB: c.MemoryCapacityMiB}, true
+		}
+	}
+	return ClusterCapacity{}, false
 }

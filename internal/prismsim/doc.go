@@ -26,6 +26,11 @@
 //   - replication.go: schedules on the simulated clock, transfers, suspension while a site
 //     is down, synchronous replicas. recovery_points.go: each PC's recovery points, their
 //     retention and /vm_recovery_points.
+//   - ssh.go: the PC VM's SSH server (PCConfig.SSH). mst_cli.go: clustermgmt-cli mst
+//     deploy, list and remove, as it runs there. mst.go: MST deployments, the recovery
+//     point stores they create, their checks in protection rules and their stats.
+//     v4_stores.go: GET /api/dataprotection/v4.4/config/recovery-point-stores.
+//   - presets_pilot.go: the nc2-pilot-light preset.
 //   - recovery_plans.go: the recovery_plan kind, its checks against every site it names
 //     and its copies on paired PCs. recovery_plans_status.go: its computed status and
 //     /recovery_plans/{uuid}/entities. recovery_plans_model.go: a plan resolved to PCs of
@@ -69,7 +74,8 @@
 // Each PC's inventory is guarded by its own mutex; settings, faults and the life cycle by
 // the world's. A goroutine may take the world's mutex while holding a PC's, never the other
 // way round, and never holds two PCs' mutexes at once. The replicator's mutex
-// (replication.go) is like the world's: taken after a PC's, never before. Clock callbacks
+// (replication.go) is like the world's: taken after a PC's, never before; so is each PC's
+// MST mutex (mst.go), which a rule check may take for another PC's stores. Clock callbacks
 // run without any of them held. A PC's listener and site state are guarded by its lifeMu, taken before its
 // inventory mutex. Work on two PCs (pairing, unpairing) runs in a task's unlocked step,
 // which takes the remote PC's mutex, then releases it before the task takes its own PC's.

@@ -56,6 +56,11 @@ type PC struct {
 	statsMu       sync.Mutex
 	requestsTotal int
 	requests      map[string]int
+
+	// sshd is the PC VM's SSH server (ssh.go), nil unless the configuration enables it.
+	sshd *sshServer
+	// mst holds the MST deployments and recovery point stores (mst.go).
+	mst mstState
 }
 
 func newPC(w *World, cfg PCConfig) (*PC, error) {
@@ -81,6 +86,9 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 		vmClusters:    map[string]string{},
 	}
 	pc.port.Store(int64(cfg.Port))
+	if err := pc.setupSSH(); err != nil {
+		return nil, fmt.Errorf("pc %s: %w", cfg.Name, err)
+	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	pc.seedCategoriesLocked(cfg.Categories)

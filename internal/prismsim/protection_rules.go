@@ -328,6 +328,9 @@ func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create boo
 			if len(loc.clusters()) > 0 {
 				return nil, invalidArgument("%s: cluster_uuid and cluster_uuid_list must not be set with target_type MST", field)
 			}
+			if apiErr := pc.w.checkStoreLocationLocked(field, target, loc.RecoveryPointRepositoryUUID); apiErr != nil {
+				return nil, apiErr
+			}
 		} else if loc.RecoveryPointRepositoryUUID != "" {
 			return nil, invalidArgument("%s.recovery_point_repository_uuid may only be set with target_type MST", field)
 		}

@@ -19,8 +19,11 @@ import (
 // keeps every point of the last unit, then the newest point of each unit-long bucket
 // (UTC-aligned) for multiple units. It is applied at each new point of the series. A
 // point's expiration_time is its creation time plus num_snapshots RPOs (linear) or
-// multiple units (roll-up); points whose rule was deleted (or changed so that its series
-// stops) are removed once their expiration_time has passed.
+// multiple units (roll-up). Under a linear retention the expiration_time of a series'
+// points is recomputed at each new point from the current RPO (refreshExpiry), so that it
+// stays what the retention will do after an RPO change. Points whose expiration_time has
+// passed are removed (copies of a live rule one replication delay later: their series is
+// pruned when the next copy arrives), so no point is listed past its expiry for long.
 
 // recoveryPoint is one VM recovery point on one PC.
 type recoveryPoint struct {
@@ -43,7 +46,8 @@ type recoveryPoint struct {
 	sourcePC          string // the PC a copy came from; "" for a local point
 	sourceCluster     string
 	sourceClusterName string
-	live              bool // a synchronous replica, computed when read
+	live              bool   // a synchronous replica, computed when read
+	store             string // the MST store (mst.go) a replica is kept in
 }
 
 type seriesKey struct {
@@ -111,9 +115,27 @@ func (st *rpStore) prune(list []*recoveryPoint, keep retention, ref time.Time) [
 	return append(kept, list[i:]...)
 }
 
-// pruneExpired removes the points whose series' rule is no longer scheduled and whose
-// expiration_time has passed.
-func (st *rpStore) pruneExpired(now time.Time, live func(rule string) bool) {
+// refreshExpiry recomputes the expiration_time of the points of p's series under a
+// linear retention: the i-th newest point (from 0) goes when count-i more points have
+// come, one RPO apart, so it expires count-i RPOs after the newest one was taken.
+func (st *rpStore) refreshExpiry(p *recoveryPoint, keep retention, rpo time.Duration) {
+	if keep.unit > 0 || keep.count <= 0 || rpo <= 0 {
+		return
+	}
+	list := st.series[seriesKey{rule: p.rule, sched: p.sched, vm: p.vmUUID}]
+	if len(list) == 0 {
+		return
+	}
+	newest := list[len(list)-1].created
+	for i, q := range list {
+		q.expires = newest.Add(time.Duration(keep.count-(len(list)-1-i)) * rpo)
+	}
+}
+
+// pruneExpired removes the points whose expiration_time has passed; copies (points with a
+// source PC) of a rule that is still scheduled are given copyGrace more, the time the
+// next copy takes to arrive and prune them by the retention.
+func (st *rpStore) pruneExpired(now time.Time, copyGrace time.Duration, live func(rule string) bool) {
 	liveRules := map[string]bool{}
 	for k, list := range st.series {
 		isLive, seen := liveRules[k.rule]
@@ -121,12 +143,13 @@ func (st *rpStore) pruneExpired(now time.Time, live func(rule string) bool) {
 			isLive = live(k.rule)
 			liveRules[k.rule] = isLive
 		}
-		if isLive {
-			continue
-		}
 		kept := list[:0]
 		for _, p := range list {
-			if p.expires.IsZero() || p.expires.After(now) {
+			end := p.expires
+			if isLive && p.sourcePC != "" {
+				end = end.Add(copyGrace)
+			}
+			if p.expires.IsZero() || end.After(now) {
 				kept = append(kept, p)
 			} else {
 				delete(st.byID, p.uuid)
@@ -201,6 +224,7 @@ func (pc *PC) takeRecoveryPointsLocked(plan *rulePlan, s planSchedule, at time.T
 		p := pc.newPointLocked(plan, s, vm, at)
 		p.expires = at.Add(s.local.horizon(s.rpo))
 		pc.rps.add(p, s.local)
+		pc.rps.refreshExpiry(p, s.local, s.rpo)
 		out = append(out, p)
 	}
 	return out
@@ -229,14 +253,19 @@ func (pc *PC) receiveLocked(tr *transfer, _ time.Time) {
 		p.expires = src.created.Add(tr.sched.remote.horizon(tr.sched.rpo))
 		p.sourcePC, p.sourceCluster, p.sourceClusterName = tr.src, src.clusterUUID, src.clusterName
 		p.clusterUUID, p.clusterName = clusterUUID, clusterName
-		pc.rps.add(&p, tr.sched.remote)
+		if tr.dst.target == "MST" {
+			p.store = tr.dst.store
+		}
+		keep := storeRetention(tr.dst, tr.sched.remote)
+		pc.rps.add(&p, keep)
+		pc.rps.refreshExpiry(&p, keep, tr.sched.rpo)
 	}
 }
 
 // recoveryPointsLocked returns this PC's recovery points (with the live replicas given),
 // oldest first, after removing expired ones. The caller holds the PC's mutex.
 func (pc *PC) recoveryPointsLocked(live []*recoveryPoint) []*recoveryPoint {
-	pc.rps.pruneExpired(pc.w.clock.Now(), pc.w.repl.live)
+	pc.rps.pruneExpired(pc.w.clock.Now(), pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
 	out := make([]*recoveryPoint, 0, len(pc.rps.byID)+len(live))
 	for _, p := range pc.rps.byID {
 		out = append(out, p)
@@ -263,7 +292,7 @@ func (pc *PC) rpViewLocked() rpView {
 
 var rpAttrs = []string{"name", "vm_uuid", "vm_name", "availability_zone_uuid", "availability_zone_name", "cluster_uuid",
 	"source_availability_zone_uuid", "protection_rule_uuid", "recovery_point_type", "creation_time", "expiration_time",
-	"location_agnostic_uuid", "uuid"}
+	"location_agnostic_uuid", "uuid", "recovery_point_store_uuid"}
 
 func (v rpView) attrs(p *recoveryPoint) map[string][]string {
 	a := map[string][]string{
@@ -282,6 +311,9 @@ func (v rpView) attrs(p *recoveryPoint) map[string][]string {
 	}
 	if p.clusterUUID != "" {
 		a["cluster_uuid"] = []string{p.clusterUUID}
+	}
+	if p.store != "" {
+		a["recovery_point_store_uuid"] = []string{p.store}
 	}
 	if !p.expires.IsZero() {
 		a["expiration_time"] = []string{fmt.Sprint(p.expires.UnixMicro())}
@@ -339,6 +371,10 @@ func (v rpView) render(p *recoveryPoint) map[string]any {
 	statusRes["vm_metadata"] = map[string]any{"kind": vmKind.name, "uuid": p.vmUUID, "categories": single}
 	// Not in the spec: the rule that made the recovery point.
 	statusRes["protection_rule_reference"] = reference{Kind: prKind.name, UUID: p.rule, Name: p.ruleName}
+	// Not in the spec either: the MST store a replica is kept in.
+	if ref := v.pc.storeRefLocked(p.store); ref != nil {
+		statusRes["recovery_point_store_reference"] = ref
+	}
 	status["resources"] = statusRes
 	return map[string]any{
 		"api_version": apiVersion,
@@ -385,7 +421,7 @@ func handleGetRecoveryPoint(rq *request) (int, any, error) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	v := pc.rpViewLocked()
-	pc.rps.pruneExpired(v.now, pc.w.repl.live)
+	pc.rps.pruneExpired(v.now, pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
 	if p := pc.rps.byID[id]; p != nil {
 		return http.StatusOK, v.render(p), nil
 	}

@@ -60,6 +60,7 @@ type planLocation struct {
 	pc       string // the PC of the world the location is
 	clusters []string
 	target   string
+	store    string // the MST store (recovery_point_repository_uuid) of a target MST
 }
 
 type planSchedule struct {
@@ -105,7 +106,8 @@ func (pc *PC) planLocked(e *entity) *rulePlan {
 	}
 	for _, loc := range r.OrderedAZList {
 		target, _ := pc.azTargetLocked(loc.AvailabilityZoneURL)
-		plan.locations = append(plan.locations, planLocation{pc: target, clusters: loc.clusters(), target: loc.target()})
+		plan.locations = append(plan.locations, planLocation{pc: target, clusters: loc.clusters(), target: loc.target(),
+			store: normUUID(loc.RecoveryPointRepositoryUUID)})
 	}
 	for _, conn := range r.ConnectivityList {
 		if conn.SourceIndex == nil || conn.DestinationIndex == nil {

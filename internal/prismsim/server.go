@@ -199,7 +199,7 @@ func (rt *route) moreSpecific(other *route) bool {
 // ServeHTTP authenticates, then serves the admin API or the v3 API.
 func (pc *PC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	isAPI := strings.HasPrefix(path, v3Prefix+"/") || path == v3Prefix
+	isAPI := strings.HasPrefix(path, v3Prefix+"/") || path == v3Prefix || isV4Path(path)
 	if !pc.authorized(r) {
 		body := []byte("<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head>" +
 			"<body><h1>HTTP Status 401 - Unauthorized</h1><p>Authentication required.</p></body></html>\n")
@@ -383,11 +383,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // Routes lists every v3 route the emulator serves, as "METHOD /api/nutanix/v3/template"
-// with the spec's path templates, sorted.
+// with the spec's path templates, sorted. The v4 routes (v4_stores.go) are not listed.
 func Routes() []string {
 	out := make([]string, 0, len(apiRoutes.routes))
 	for _, rt := range apiRoutes.routes {
-		out = append(out, rt.key())
+		if strings.HasPrefix(rt.template, v3Prefix+"/") {
+			out = append(out, rt.key())
+		}
 	}
 	sort.Strings(out)
 	return out

@@ -75,6 +75,8 @@ type PCEnv struct {
 	Password     string `json:"password"`
 	CAFile       string `json:"ca_file"`
 	AdvertisedIP string `json:"advertised_ip"`
+	// SSH is the PC VM's SSH server, when the PC has one (ssh.go).
+	SSH *SSHEnv `json:"ssh,omitempty"`
 }
 
 // NewWorld validates cfg, builds every PC's inventory and generates their certificates and
@@ -139,6 +141,12 @@ func (w *World) Start() error {
 		}
 		listeners = append(listeners, ln)
 	}
+	if err := w.listenSSHLocked(); err != nil {
+		for _, l := range listeners {
+			_ = l.Close()
+		}
+		return err
+	}
 	for i, pc := range w.pcs {
 		// No site can go down before Start returns (SiteDown needs started, under w.mu),
 		// so srv and ln are set here without lifeMu.
@@ -198,6 +206,9 @@ func (w *World) Close() error {
 			errs = append(errs, err)
 		}
 		pc.lifeMu.Unlock()
+	}
+	if err := w.closeSSH(); err != nil {
+		errs = append(errs, err)
 	}
 	w.wg.Wait()
 	return errors.Join(errs...)
@@ -285,6 +296,7 @@ func (w *World) Env(stateDir string) Env {
 			Password:     pc.Password(),
 			CAFile:       filepath.Join(stateDir, pc.Name()+"-ca.pem"),
 			AdvertisedIP: pc.AdvertisedIP(),
+			SSH:          sshEnvOf(pc),
 		}
 	}
 	return env

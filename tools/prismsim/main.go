@@ -58,6 +58,16 @@
 //	        vcpus: 2                 # default 2
 //	        memory_mib: 4096         # default 4096
 //	        categories: {replicated-vm: from-canada}
+//	    ssh:                         # optional: the PC VM's SSH server (clustermgmt-cli mst)
+//	      enabled: true
+//	      port: 0                    # default: a free port
+//	      user: nutanix              # default nutanix
+//	      password: ""               # default: 20 random characters
+//	      authorized_keys: []        # public keys in authorized_keys format
+//
+// Clusters may also give nodes, vcpu_capacity and memory_capacity_mib (their size).
+// env.json has an "ssh" object ({"host", "port", "user", "password", "host_key"}) for
+// each PC with an SSH server; host_key is in authorized_keys format, for pinning.
 //
 // The admin API (same listener, same credentials) is described in README.md.
 package main
@@ -186,6 +196,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logf := func(format string, args ...any) { _, _ = fmt.Fprintf(stderr, "prismsim: "+format+"\n", args...) }
 	for _, pc := range world.PCs() {
 		logf("%s (advertised %s) listening on %s", pc.Name(), pc.AdvertisedIP(), pc.URL())
+		if s, ok := pc.SSH(); ok {
+			logf("%s ssh server on %s:%d (user %s, host key %s)", pc.Name(), s.Host, s.Port, s.User, s.HostKey)
+		}
 	}
 	logf("state in %s; task latency %s, clock rate %g; stop with Ctrl-C",
 		dir, world.Settings().TaskLatency, world.Settings().ClockRate)
