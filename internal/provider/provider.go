@@ -205,6 +205,7 @@ func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resou
 		newVPCResource,
 		newVPCRouteTableResource,
 		newProtectionPolicyResource,
+		newRecoveryPlanResource,
 	}
 }
 
