@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
+	"slices"
 	"time"
 )
 
@@ -29,10 +31,10 @@ func leapTwoSites() *Scenario {
 	return &Scenario{
 		Name: "leap-two-sites",
 		Summary: "two on-premises Prism Centrals, Canada and France; the category " +
-			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the seed's 15-minute policy replicating them to France",
+			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the seed's 15-minute policy replicating them to France; the seed's recovery plan and a staged dns-first plan",
 		Preset: "leap-two-sites",
 		Steps: []Step{
-			Apply{Description: "tofu apply: DR enabled and the sites paired, the category assigned to app-01 and db-01, the protection policy"},
+			Apply{Description: "tofu apply: DR enabled and the sites paired, the category assigned to app-01 and db-01, the protection policy, the recovery plans"},
 			ShowOutputs{},
 			ShowVMs{},
 			Check{
@@ -43,6 +45,10 @@ func leapTwoSites() *Scenario {
 				Description: "the category exists on both sites; app-01 and db-01 carry " +
 					leapCategoryKey + ": " + leapCategoryValue + ", dns-01 does not",
 				Fn: checkLeapCategories,
+			},
+			Check{
+				Description: "both recovery plans exist on Canada and, synced, on France",
+				Fn:          checkLeapPlans,
 			},
 			PlanEmpty{},
 			AdvanceClock{By: time.Hour},
@@ -144,6 +150,36 @@ func checkLeapReplication(ctx context.Context, r *Run) error {
 	for _, name := range leapUnprotectedVMs {
 		if perVM[name] != 0 {
 			errs = append(errs, fmt.Errorf("the recovery site holds %d recovery points of %s, which the policy does not select", perVM[name], name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkLeapPlans verifies that the scenario's two recovery plans exist on both sites: France
+// holds the copies it runs failovers from.
+func checkLeapPlans(ctx context.Context, r *Run) error {
+	want := []string{"dns-first-canada-to-france", "replicated-vm-canada-to-france"}
+	var errs []error
+	for _, pc := range []string{leapPrimary, leapRecovery} {
+		var out struct {
+			Entities []struct {
+				Spec struct {
+					Name string `json:"name"`
+				} `json:"spec"`
+			} `json:"entities"`
+		}
+		in := map[string]any{"kind": "recovery_plan", "length": 100}
+		if err := r.Call(ctx, pc, http.MethodPost, "/api/nutanix/v3/recovery_plans/list", in, &out); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var got []string
+		for _, e := range out.Entities {
+			got = append(got, e.Spec.Name)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			errs = append(errs, fmt.Errorf("%s holds recovery plans %v, want %v", pc, got, want))
 		}
 	}
 	return errors.Join(errs...)

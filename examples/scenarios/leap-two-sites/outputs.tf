@@ -48,3 +48,13 @@ output "protection_policy" {
     protected_vm_ids = nutanixdr_protection_policy.replicated_vm.protected_vm_ids
   }
 }
+
+output "recovery_plans" {
+  description = "The recovery plans, with the number of VMs each covers and what Prism Central reports about them."
+  value = {
+    for name, plan in {
+      replicated_vm = nutanixdr_recovery_plan.replicated_vm
+      dns_first     = nutanixdr_recovery_plan.dns_first
+    } : name => { id = plan.id, name = plan.name, entity_count = plan.entity_count, validation = plan.validation }
+  }
+}

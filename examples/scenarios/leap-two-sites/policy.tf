@@ -29,12 +29,13 @@ resource "nutanixdr_protection_policy" "replicated_vm" {
       label                = "canada"
       availability_zone_id = data.nutanixdr_availability_zone.canada_local.id
       cluster_ids          = [data.nutanixdr_cluster.canada.id]
-      primary              = true
+      primary              = var.active_site == "canada"
     },
     {
       label                = "france"
       availability_zone_id = nutanixdr_availability_zone.france.id
       cluster_ids          = [data.nutanixdr_cluster.france.id]
+      primary              = var.active_site == "france"
     },
   ]
 

@@ -60,3 +60,32 @@ variable "retention" {
   type        = number
   default     = 4
 }
+
+variable "active_site" {
+  description = "The site the protected VMs run on: \"canada\", or \"france\" after a failover. Flipping it reverses the policy's primary location and the recovery plans, for failback."
+  type        = string
+  default     = "canada"
+
+  validation {
+    condition     = contains(["canada", "france"], var.active_site)
+    error_message = "active_site must be \"canada\" or \"france\"."
+  }
+}
+
+variable "networks" {
+  description = "The production and test networks, with the same name, gateway and prefix on both sites (the seed guide's VLANs 50 and 51)."
+  type = object({
+    production = object({ name = string, gateway_ip = string, prefix_length = number })
+    test       = object({ name = string, gateway_ip = string, prefix_length = number })
+  })
+  default = {
+    production = { name = "vlan50-prod", gateway_ip = "192.168.50.1", prefix_length = 24 }
+    test       = { name = "vlan51-test", gateway_ip = "192.168.51.1", prefix_length = 25 }
+  }
+}
+
+variable "dns_ip" {
+  description = "The address dns-01 keeps when it is recovered."
+  type        = string
+  default     = "192.168.50.2"
+}
