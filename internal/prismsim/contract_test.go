@@ -348,6 +348,7 @@ func TestResponsesMatchSpec(t *testing.T) {
 
 	exerciseNetworkRoutes(t, c, "CA01") // subnets, VPCs and route tables: vpcs_test.go.
 	exerciseRecoveryPlanRoutes(t, w)    // recovery plans (pairs again): recovery_plans_test.go.
+	exerciseRecoveryPlanJobRoutes(t, w) // recovery plan jobs: recovery_plan_jobs_test.go.
 	mu.Lock()
 	defer mu.Unlock()
 	w.OnExchange(nil)

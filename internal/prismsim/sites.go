@@ -35,6 +35,8 @@ func (w *World) SiteDown(name string) error {
 	// Set last: once Down reports true, the port refuses connections.
 	pc.down.Store(true)
 	w.repl.siteDown(name, w.clock.Now())
+	// Witnesses of plans whose primary site this is start their timeout (witness.go).
+	w.witnessSiteDown(name)
 	return err
 }
 
