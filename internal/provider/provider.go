@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -26,7 +27,8 @@ import (
 )
 
 var (
-	_ provider.Provider = (*nutanixdrProvider)(nil)
+	_ provider.Provider            = (*nutanixdrProvider)(nil)
+	_ provider.ProviderWithActions = (*nutanixdrProvider)(nil)
 )
 
 // Environment variables read when the provider block leaves an attribute unset. They are the
@@ -191,6 +193,7 @@ func (p *nutanixdrProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{client: c}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ActionData = data
 }
 
 // Resources lists the resource types of the provider.
@@ -206,6 +209,7 @@ func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resou
 		newVPCRouteTableResource,
 		newProtectionPolicyResource,
 		newRecoveryPlanResource,
+		newFailoverResource,
 	}
 }
 
@@ -216,6 +220,15 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newSubnetDataSource,
 		newVMDataSource,
 		newAvailabilityZoneDataSource,
+		newRecoveryPlanJobsDataSource,
+	}
+}
+
+// Actions lists the action types of the provider (Terraform 1.14 and later).
+func (p *nutanixdrProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		newFailoverAction,
+		newFailoverCleanupAction,
 	}
 }
 
