@@ -210,6 +210,7 @@ func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resou
 		newProtectionPolicyResource,
 		newRecoveryPlanResource,
 		newFailoverResource,
+		newMSTTargetResource,
 	}
 }
 
@@ -221,6 +222,7 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newVMDataSource,
 		newAvailabilityZoneDataSource,
 		newRecoveryPlanJobsDataSource,
+		newMSTTargetDataSource,
 	}
 }
 
