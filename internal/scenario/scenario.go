@@ -42,6 +42,7 @@ type Step interface {
 func All() []*Scenario {
 	return []*Scenario{
 		leapTwoSites(),
+		nc2CrossRegionNoNAT(),
 	}
 }
 

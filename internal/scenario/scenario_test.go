@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,6 +74,47 @@ func TestScenarios(t *testing.T) {
 
 // outputChecks compare a scenario's outputs with the emulator's state, after its steps.
 var outputChecks = map[string]func(ctx context.Context, t *testing.T, r *Run){
+	"nc2-cross-region-nonat": func(ctx context.Context, t *testing.T, r *Run) {
+		outs, err := r.Outputs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var networks map[string]struct {
+			ExternalSubnetID string   `json:"external_subnet_id"`
+			EnableNAT        bool     `json:"enable_nat"`
+			VPCID            string   `json:"vpc_id"`
+			RoutablePrefixes []string `json:"routable_prefixes"`
+			OverlaySubnetID  string   `json:"overlay_subnet_id"`
+		}
+		decodeOutput(t, outs, "networks", &networks)
+		for _, pc := range []string{nc2Primary, nc2Recovery} {
+			n := networks[pc]
+			vpc, err := r.nc2SiteVPC(ctx, pc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n.EnableNAT || n.VPCID != vpc.UUID || !slices.Equal(n.RoutablePrefixes, []string{nc2RoutablePfx}) {
+				t.Errorf("output networks[%s] = %+v, the emulator has VPC %s with %v", pc, n, vpc.UUID, vpc.Prefixes)
+			}
+			if err := r.Call(ctx, pc, http.MethodGet, "/api/nutanix/v3/subnets/"+n.OverlaySubnetID, nil, nil); err != nil {
+				t.Errorf("output networks[%s].overlay_subnet_id: %v", pc, err)
+			}
+		}
+		var vms map[string]struct {
+			ID          string   `json:"id"`
+			IPAddresses []string `json:"ip_addresses"`
+		}
+		decodeOutput(t, outs, "protected_vms", &vms)
+		for name, ip := range nc2VMIPs {
+			vm, err := r.VMByName(ctx, nc2Primary, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if vms[name].ID != vm.UUID || !slices.Equal(vms[name].IPAddresses, []string{ip}) {
+				t.Errorf("output protected_vms[%s] = %+v, the emulator says %s %v", name, vms[name], vm.UUID, vm.IPAddresses)
+			}
+		}
+	},
 	"leap-two-sites": func(ctx context.Context, t *testing.T, r *Run) {
 		outs, err := r.Outputs(ctx)
 		if err != nil {

@@ -14,12 +14,14 @@ import (
 )
 
 // Apply runs `tofu apply -auto-approve` with the world's env.json as var file. Vars (name to
-// HCL value, e.g. "active_site" = `"france"`) are added to those of earlier applies and kept
-// for the final destroy.
+// value, passed as -var name=value: a string is given bare, e.g. "active_site" = "france",
+// numbers and bools as written) are added to those of earlier applies and kept for the final
+// destroy. Args are extra arguments for this apply only (e.g. -refresh=false, -target=ADDR).
 type Apply struct {
 	// Description replaces the default title.
 	Description string
 	Vars        map[string]string
+	Args        []string
 }
 
 // Title implements Step.
@@ -36,7 +38,8 @@ func (s Apply) Title() string {
 // Do implements Step.
 func (s Apply) Do(ctx context.Context, r *Run) error {
 	r.SetVars(s.Vars)
-	return r.Tofu(ctx, r.withVars("apply", "-auto-approve", "-input=false", "-compact-warnings")...)
+	args := append([]string{"apply", "-auto-approve", "-input=false", "-compact-warnings"}, s.Args...)
+	return r.Tofu(ctx, r.withVars(args...)...)
 }
 
 // PlanEmpty runs `tofu plan` and fails when it proposes any change: after an apply, the
