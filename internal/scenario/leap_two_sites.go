@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"encoding/json"
 	"maps"
 	"net/http"
+	"net/netip"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -31,7 +34,7 @@ func leapTwoSites() *Scenario {
 	return &Scenario{
 		Name: "leap-two-sites",
 		Summary: "two on-premises Prism Centrals, Canada and France; the category " +
-			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the seed's 15-minute policy replicating them to France; the seed's recovery plan and a staged dns-first plan",
+			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the seed's 15-minute policy replicating them to France; the seed's recovery plan and a staged dns-first plan; a test failover and its cleanup, the planned failover to France, the reversal and the failback, and an unplanned failover with Canada down",
 		Preset: "leap-two-sites",
 		Steps: []Step{
 			Apply{Description: "tofu apply: DR enabled and the sites paired, the category assigned to app-01 and db-01, the protection policy, the recovery plans"},
@@ -56,6 +59,79 @@ func leapTwoSites() *Scenario {
 			Check{
 				Description: "an hour later, France holds the replicated recovery points of app-01 and db-01 (4 each, the retention) and none of dns-01",
 				Fn:          checkLeapReplication,
+			},
+
+			// A rehearsal: a test failover into France's test network, then its cleanup.
+			Apply{
+				Description: "tofu apply with failover=test: a test failover to France (nutanixdr_failover on France)",
+				Vars:        map[string]string{"failover": "test"},
+			},
+			ShowVMs{},
+			Check{
+				Description: "France runs test copies of app-01 and db-01 on vlan51-test; Canada's VMs run untouched",
+				Fn:          checkLeapTestFailover,
+			},
+			Apply{
+				Description: "tofu apply with failover=\"\": destroying the test failover cleans its VMs up",
+				Vars:        map[string]string{"failover": ""},
+			},
+			Check{
+				Description: "the test VMs are gone from France",
+				Fn:          func(ctx context.Context, r *Run) error { return checkLeapVMsAt(ctx, r, leapRecovery, nil) },
+			},
+
+			// The planned failover of the guide, then the reversal and the failback.
+			Apply{
+				Description: "tofu apply with failover=planned: the planned failover Canada -> France",
+				Vars:        map[string]string{"failover": "planned"},
+			},
+			ShowOutputs{},
+			ShowVMs{},
+			Check{
+				Description: "app-01 and db-01 run in France with their addresses and are gone from Canada",
+				Fn:          func(ctx context.Context, r *Run) error { return checkLeapMoved(ctx, r, leapPrimary, leapRecovery) },
+			},
+			Apply{
+				Description: "tofu apply with active_site=france: the policy's primary location and the plan are reversed (replication France -> Canada)",
+				Vars:        map[string]string{"active_site": leapRecovery, "failover": ""},
+			},
+			PlanEmpty{},
+			AdvanceClock{By: time.Hour},
+			ShowRecoveryPoints{PC: leapPrimary},
+			Apply{
+				Description: "tofu apply with failover=planned: the failback France -> Canada (nutanixdr_failover on Canada)",
+				Vars:        map[string]string{"failover": "planned"},
+			},
+			ShowVMs{},
+			Check{
+				Description: "app-01 and db-01 run in Canada again with their addresses and are gone from France",
+				Fn:          func(ctx context.Context, r *Run) error { return checkLeapMoved(ctx, r, leapRecovery, leapPrimary) },
+			},
+			Apply{
+				Description: "tofu apply with active_site=canada: back to the initial topology",
+				Vars:        map[string]string{"active_site": leapPrimary, "failover": ""},
+			},
+			PlanEmpty{},
+
+			// Disaster: Canada is lost; an unplanned failover from the replicated recovery points.
+			AdvanceClock{By: time.Hour},
+			AdvanceClock{By: 5 * time.Minute},
+			SiteDown{PC: leapPrimary},
+			Apply{
+				Description: "with Canada down: tofu apply -refresh=false -target=nutanixdr_failover.to_france, failover=unplanned",
+				Vars:        map[string]string{"failover": "unplanned"},
+				Args:        []string{"-refresh=false", "-target=nutanixdr_failover.to_france"},
+			},
+			ShowOutputs{},
+			ShowVMs{PCs: []string{leapRecovery}},
+			Check{
+				Description: "app-01 and db-01 run in France, recovered from the last recovery point; the data-loss window is reported",
+				Fn:          checkLeapUnplanned,
+			},
+			SiteUp{PC: leapPrimary},
+			Check{
+				Description: "after the drill: the VMs recovered in France are deleted (Canada's originals are back with the site)",
+				Fn:          deleteLeapRecoveredVMs,
 			},
 		},
 		AfterDestroy: []Step{
@@ -183,6 +259,161 @@ func checkLeapPlans(ctx context.Context, r *Run) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkLeapVMsAt verifies the exact set of VM names a PC holds.
+func checkLeapVMsAt(ctx context.Context, r *Run, pc string, want []string) error {
+	vms, err := r.VMs(ctx, pc)
+	if err != nil {
+		return err
+	}
+	got := []string{}
+	for _, vm := range vms {
+		got = append(got, vm.Name)
+	}
+	slices.Sort(got)
+	w := append([]string{}, want...)
+	slices.Sort(w)
+	if !slices.Equal(got, w) {
+		return fmt.Errorf("%s holds VMs %v, want %v", pc, got, w)
+	}
+	return nil
+}
+
+// checkLeapTestFailover verifies a test failover: clones on the test network of the recovery
+// site, production untouched at the primary.
+func checkLeapTestFailover(ctx context.Context, r *Run) error {
+	var errs []error
+	vms, err := r.VMs(ctx, leapRecovery)
+	if err != nil {
+		return err
+	}
+	testNet := netip.MustParsePrefix("192.168.51.0/25")
+	clones := 0
+	for _, vm := range vms {
+		if !strings.HasSuffix(vm.Name, "-test") {
+			errs = append(errs, fmt.Errorf("a test failover left %s in %s, which is not a test copy", vm.Name, leapRecovery))
+			continue
+		}
+		clones++
+		for _, ip := range vm.IPAddresses {
+			if a, err := netip.ParseAddr(ip); err != nil || !testNet.Contains(a) {
+				errs = append(errs, fmt.Errorf("test copy %s has address %s, outside the test network %s", vm.Name, ip, testNet))
+			}
+		}
+	}
+	if clones != len(leapProtectedVMs) {
+		errs = append(errs, fmt.Errorf("%s runs %d test copies, want %d", leapRecovery, clones, len(leapProtectedVMs)))
+	}
+	for _, name := range leapProtectedVMs {
+		vm, err := r.VMByName(ctx, leapPrimary, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if vm.PowerState != "ON" {
+			errs = append(errs, fmt.Errorf("%s in %s is %s during a test failover, want ON", name, leapPrimary, vm.PowerState))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// leapIPs are the addresses the protected VMs keep wherever they run.
+var leapIPs = map[string]string{"app-01": "192.168.50.10", "db-01": "192.168.50.11"}
+
+// checkLeapMoved verifies that the protected VMs left from and run, powered on with their
+// addresses, at to.
+func checkLeapMoved(ctx context.Context, r *Run, from, to string) error {
+	var errs []error
+	for _, name := range leapProtectedVMs {
+		vm, err := r.VMByName(ctx, to, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if vm.PowerState != "ON" || !slices.Equal(vm.IPAddresses, []string{leapIPs[name]}) {
+			errs = append(errs, fmt.Errorf("%s in %s is %s with %v, want ON with %s", name, to, vm.PowerState, vm.IPAddresses, leapIPs[name]))
+		}
+		if got := vm.Categories[leapCategoryKey]; got != leapCategoryValue {
+			errs = append(errs, fmt.Errorf("%s in %s lost its category (%s)", name, to, formatCategories(vm.Categories)))
+		}
+		if _, err := r.VMByName(ctx, from, name); err == nil {
+			errs = append(errs, fmt.Errorf("%s is still in %s after the planned failover", name, from))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkLeapUnplanned verifies the unplanned failover: the VMs run in France, and the failover
+// output reports a positive data-loss window no longer than the RPO.
+func checkLeapUnplanned(ctx context.Context, r *Run) error {
+	var errs []error
+	for _, name := range leapProtectedVMs {
+		vm, err := r.VMByName(ctx, leapRecovery, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if vm.PowerState != "ON" {
+			errs = append(errs, fmt.Errorf("%s in %s is %s, want ON", name, leapRecovery, vm.PowerState))
+		}
+	}
+	outs, err := r.Outputs(ctx)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	var fo struct {
+		Type           string `json:"type"`
+		Status         string `json:"status"`
+		DataLossWindow string `json:"data_loss_window"`
+	}
+	out, ok := outs["failover"]
+	if !ok {
+		return errors.Join(append(errs, errors.New("no failover output"))...)
+	}
+	if err := json.Unmarshal(out.Value, &fo); err != nil {
+		return errors.Join(append(errs, fmt.Errorf("decoding the failover output: %w", err))...)
+	}
+	window, err := time.ParseDuration(fo.DataLossWindow)
+	switch {
+	case fo.Type != "UNPLANNED" || !strings.HasPrefix(fo.Status, "COMPLETED"):
+		errs = append(errs, fmt.Errorf("the failover output says %s %s, want a completed UNPLANNED failover", fo.Type, fo.Status))
+	case err != nil:
+		errs = append(errs, fmt.Errorf("data_loss_window %q: %w", fo.DataLossWindow, err))
+	case window <= 0 || window > 15*time.Minute:
+		errs = append(errs, fmt.Errorf("data_loss_window is %s, want more than 0 and at most the 15-minute RPO", window))
+	default:
+		r.logf("data lost: the last %s before Canada went down\n", window)
+	}
+	return errors.Join(errs...)
+}
+
+// deleteLeapRecoveredVMs deletes the VMs an unplanned failover recovered in France, as an
+// operator does after a drill once the primary is back: they carry the category, which could
+// not be deleted while they exist.
+func deleteLeapRecoveredVMs(ctx context.Context, r *Run) error {
+	for _, name := range leapProtectedVMs {
+		vm, err := r.VMByName(ctx, leapRecovery, name)
+		if err != nil {
+			return err
+		}
+		var out struct {
+			Status struct {
+				ExecutionContext struct {
+					TaskUUID string `json:"task_uuid"`
+				} `json:"execution_context"`
+			} `json:"status"`
+		}
+		if err := r.Call(ctx, leapRecovery, http.MethodDelete, "/api/nutanix/v3/vms/"+vm.UUID, nil, &out); err != nil {
+			return err
+		}
+		if t := out.Status.ExecutionContext.TaskUUID; t != "" {
+			if err := r.nc2WaitTask(ctx, leapRecovery, t); err != nil {
+				return err
+			}
+		}
+	}
+	return checkLeapVMsAt(ctx, r, leapRecovery, nil)
 }
 
 // checkLeapUnpaired verifies that destroy unpaired the sites on both sides.

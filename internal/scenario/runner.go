@@ -200,6 +200,15 @@ func (r *Run) Destroy(ctx context.Context) error {
 	if _, err := os.Stat(filepath.Join(r.WorkDir, "terraform.tfstate")); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	// A step may have failed with a site down: destroy needs every Prism Central.
+	for _, pc := range r.World.PCs() {
+		if pc.Down() {
+			r.logf("\n==> Bring site %s back up to destroy\n", pc.Name())
+			if err := r.World.SiteUp(pc.Name()); err != nil {
+				return fmt.Errorf("scenario %s: bringing site %s up to destroy: %w", r.Scenario.Name, pc.Name(), err)
+			}
+		}
+	}
 	r.logf("\n==> Destroy everything the scenario created\n")
 	if err := r.Tofu(ctx, r.withVars("destroy", "-auto-approve", "-input=false", "-compact-warnings")...); err != nil {
 		return fmt.Errorf("scenario %s: destroying: %w", r.Scenario.Name, err)

@@ -30,15 +30,24 @@ resource "nutanixdr_category_value" "from_canada_france" {
   description = "Replicated from Canada to France."
 }
 
-# The VMs to protect, looked up by name in Canada.
+# The VMs to protect, looked up by name and tagged on the site they run on (active_site): after
+# a failover to France, set active_site = "france" and the configuration follows them.
 data "nutanixdr_vm" "protected" {
-  for_each = var.protected_vms
+  for_each = var.active_site == "canada" ? var.protected_vms : toset([])
   provider = nutanixdr.canada
 
   name = each.key
 }
 
-# Tag each of them. Other categories the VMs carry are left alone.
+data "nutanixdr_vm" "protected_in_france" {
+  for_each = var.active_site == "france" ? var.protected_vms : toset([])
+  provider = nutanixdr.france
+
+  name = each.key
+}
+
+# Tag each of them. Other categories the VMs carry are left alone. The VMs keep their
+# categories when they fail over, so the tag follows them; it is declared again where they run.
 resource "nutanixdr_vm_categories" "protected" {
   for_each = data.nutanixdr_vm.protected
   provider = nutanixdr.canada
@@ -47,4 +56,23 @@ resource "nutanixdr_vm_categories" "protected" {
   categories = {
     (nutanixdr_category_value.from_canada_canada.category) = nutanixdr_category_value.from_canada_canada.value
   }
+}
+
+resource "nutanixdr_vm_categories" "protected_in_france" {
+  for_each = data.nutanixdr_vm.protected_in_france
+  provider = nutanixdr.france
+
+  vm_id = each.value.id
+  categories = {
+    (nutanixdr_category_value.from_canada_france.category) = nutanixdr_category_value.from_canada_france.value
+  }
+}
+
+locals {
+  # The protected VMs wherever they run, by name.
+  protected_vms = merge(data.nutanixdr_vm.protected, data.nutanixdr_vm.protected_in_france)
+  protected_vm_categories = merge(
+    { for name, r in nutanixdr_vm_categories.protected : name => r.categories },
+    { for name, r in nutanixdr_vm_categories.protected_in_france : name => r.categories },
+  )
 }

@@ -12,13 +12,14 @@ output "category_value_ids" {
 }
 
 output "protected_vms" {
-  description = "The VMs in Canada that carry the category, with their id, IPs and the categories this configuration manages."
+  description = "The protected VMs on the site they run on, with their id, IPs and the categories this configuration manages."
   value = {
-    for name, vm in data.nutanixdr_vm.protected : name => {
+    for name, vm in local.protected_vms : name => {
+      site         = var.active_site
       id           = vm.id
       ip_addresses = vm.ip_addresses
       power_state  = vm.power_state
-      categories   = nutanixdr_vm_categories.protected[name].categories
+      categories   = local.protected_vm_categories[name]
     }
   }
 }
@@ -52,9 +53,24 @@ output "protection_policy" {
 output "recovery_plans" {
   description = "The recovery plans, with the number of VMs each covers and what Prism Central reports about them."
   value = {
-    for name, plan in {
-      replicated_vm = nutanixdr_recovery_plan.replicated_vm
-      dns_first     = nutanixdr_recovery_plan.dns_first
-    } : name => { id = plan.id, name = plan.name, entity_count = plan.entity_count, validation = plan.validation }
+    for name, plan in merge(
+      { replicated_vm = nutanixdr_recovery_plan.replicated_vm },
+      { for p in nutanixdr_recovery_plan.dns_first : "dns_first" => p },
+    ) : name => { id = plan.id, name = plan.name, entity_count = plan.entity_count, validation = plan.validation }
   }
+}
+
+output "failover" {
+  description = "The last failover this configuration ran (none when failover is unset): its job, status, recovered VMs and, for an unplanned failover, the data lost."
+  value = one([
+    for f in concat(nutanixdr_failover.to_france, nutanixdr_failover.to_canada) : {
+      job_id           = f.job_id
+      type             = f.type
+      status           = f.status
+      to               = local.standby_site
+      recovered_vms    = f.recovered_vms
+      warnings         = f.warnings
+      data_loss_window = f.data_loss_window
+    }
+  ])
 }

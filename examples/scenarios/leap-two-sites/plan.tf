@@ -3,15 +3,21 @@
 # failover) on either side. And a second, staged plan that shows boot order: dns-01 first, then
 # 30 seconds later the applications that resolve names through it.
 #
-# Both plans are created on Canada; France sees them too (Prism Central syncs plans to the paired
-# site), and a failover is started on the site that recovers. Flipping active_site reverses the
-# plans (and the policy's primary location) for failback.
+# The seed's plan is created on France, the recovery site, so that everything an unplanned
+# failover needs is read from France alone while Canada is down; Canada sees the plan too
+# (Prism Central syncs plans to the paired site) and runs the failback. The staged plan is
+# created on Canada, where dns-01 lives. A failover is started on the site that recovers.
+# Flipping active_site reverses the plans (and the policy's primary location) for failback.
 
 locals {
-  # Each site's availability zone, as Canada names it (the plans are created on Canada).
+  # Each site's availability zone, as each Prism Central names it.
   az_from_canada = {
     canada = data.nutanixdr_availability_zone.canada_local.id
     france = nutanixdr_availability_zone.france.id
+  }
+  az_from_france = {
+    canada = data.nutanixdr_availability_zone.canada_from_france.id
+    france = data.nutanixdr_availability_zone.france_local.id
   }
   standby_site = var.active_site == "canada" ? "france" : "canada"
 
@@ -23,26 +29,24 @@ locals {
 }
 
 resource "nutanixdr_recovery_plan" "replicated_vm" {
-  provider = nutanixdr.canada
+  provider = nutanixdr.france
 
   name        = "${var.category_name}-${var.active_site}-to-${local.standby_site}"
   description = "Recovers the ${var.category_name}:${var.category_value} VMs of ${var.active_site} in ${local.standby_site}."
 
-  primary_location  = { availability_zone_id = local.az_from_canada[var.active_site] }
-  recovery_location = { availability_zone_id = local.az_from_canada[local.standby_site] }
+  primary_location  = { availability_zone_id = local.az_from_france[var.active_site] }
+  recovery_location = { availability_zone_id = local.az_from_france[local.standby_site] }
 
   stages = [
     {
       entities = [{
-        categories = { (nutanixdr_category_value.from_canada_canada.category) = nutanixdr_category_value.from_canada_canada.value }
+        categories = { (nutanixdr_category_value.from_canada_france.category) = nutanixdr_category_value.from_canada_france.value }
         power_on   = true
       }]
     },
   ]
 
   network_mappings = [{ primary = local.site_networks, recovery = local.site_networks }]
-
-  depends_on = [nutanixdr_protection_policy.replicated_vm]
 }
 
 data "nutanixdr_vm" "dns" {
@@ -50,7 +54,9 @@ data "nutanixdr_vm" "dns" {
   name     = "dns-01"
 }
 
+# The staged plan exists while the VMs run in Canada, where dns-01 lives.
 resource "nutanixdr_recovery_plan" "dns_first" {
+  count    = var.active_site == "canada" ? 1 : 0
   provider = nutanixdr.canada
 
   name        = "dns-first-${var.active_site}-to-${local.standby_site}"
@@ -65,7 +71,7 @@ resource "nutanixdr_recovery_plan" "dns_first" {
       entities    = [{ vm_id = data.nutanixdr_vm.dns.id, power_on = true }]
     },
     {
-      entities = [for name in sort(tolist(var.protected_vms)) : { vm_id = data.nutanixdr_vm.protected[name].id, power_on = true }]
+      entities = [for name in sort(tolist(var.protected_vms)) : { vm_id = local.protected_vms[name].id, power_on = true }]
     },
   ]
 

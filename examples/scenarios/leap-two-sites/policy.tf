@@ -59,5 +59,5 @@ resource "nutanixdr_protection_policy" "replicated_vm" {
   ]
 
   # The category must be on the VMs of France too before they can be selected after a failover.
-  depends_on = [nutanixdr_category_value.from_canada_france, nutanixdr_vm_categories.protected]
+  depends_on = [nutanixdr_category_value.from_canada_france, nutanixdr_vm_categories.protected, nutanixdr_vm_categories.protected_in_france]
 }

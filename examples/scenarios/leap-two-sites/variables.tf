@@ -89,3 +89,14 @@ variable "dns_ip" {
   type        = string
   default     = "192.168.50.2"
 }
+
+variable "failover" {
+  description = "The failover to run toward the standby site: \"\" (none), \"test\", \"planned\" or \"unplanned\" (see failover.tf)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = contains(["", "test", "planned", "unplanned"], var.failover)
+    error_message = "failover must be \"\", \"test\", \"planned\" or \"unplanned\"."
+  }
+}
