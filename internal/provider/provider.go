@@ -90,7 +90,9 @@ func (p *nutanixdrProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The `nutanixdr` provider manages Nutanix disaster recovery (Leap) through the " +
 			"Prism Central v3 API: disaster recovery enablement, pairing of Prism Centrals (availability zones), " +
-			"categories, VM category assignments, protection policies, and lookups of clusters, subnets, VMs and availability zones. " +
+			"categories, VM category assignments, protection policies (to clusters or to S3 through MST), recovery plans, " +
+			"no-NAT overlay networking (subnets, VPCs, route tables), and the failovers themselves (planned, unplanned, test, live) " +
+			"as a resource and as Terraform 1.14 actions; plus lookups of clusters, subnets, VMs, availability zones and recovery plan jobs. " +
 			"Declare one provider block (an alias) per Prism Central.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
