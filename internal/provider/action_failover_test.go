@@ -291,28 +291,6 @@ func TestProtocol_validateFailoverResource(t *testing.T) {
 	}
 }
 
-func TestProtocol_validateCleanupAction(t *testing.T) {
-	s, schemas := protoServer(t)
-	schema := schemas.ActionSchemas["nutanixdr_failover_cleanup"].Schema
-	for _, tt := range []struct {
-		cfg  map[string]any
-		want []string
-	}{
-		{cfg: map[string]any{"job_id": protoPlanID, "timeout": "10m"}},
-		{cfg: map[string]any{"job_id": "latest"}, want: []string{`must be a UUID`, `job_id`}},
-		{cfg: map[string]any{"job_id": protoPlanID, "timeout": "soon"}, want: []string{`soon`}},
-	} {
-		resp, err := s.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{
-			ActionType: "nutanixdr_failover_cleanup",
-			Config:     dynamicValue(t, schema, tt.cfg),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkDiags(t, resp.Diagnostics, tt.want)
-	}
-}
-
 // TestProtocol_planFailoverAction checks that planning the action needs no Prism Central and
 // reports the same rules as validation.
 func TestProtocol_planFailoverAction(t *testing.T) {

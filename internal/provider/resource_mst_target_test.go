@@ -484,24 +484,7 @@ func TestAccMSTTarget_alreadyDeployed(t *testing.T) {
 	w := acctest.NewWorldPreset(t, presetPilotLight, nil)
 	const bucket = "nutanix-clusters-taken"
 	o := pilotMST(t, w, bucket)
-	env, _ := w.PC(pcNC2).SSH()
-	c, err := sshcli.Dial(t.Context(), sshcli.Config{Host: env.Host, Port: env.Port, User: env.User, Password: env.Password, HostKey: env.HostKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := c.Run(t.Context(), []string{"clustermgmt-cli", "mst", "deploy", "-b", bucket, "-r", o.region, "-i", strings.Join(mstIPs, ","),
-		"-s", pilotNetwork, "-t", "aws"}, []sshcli.Answer{
-		{Name: "access key", Match: sshcli.PromptEndsWith([]string{"access key"}, "secret"), Value: o.access},
-		{Name: "secret key", Match: sshcli.PromptEndsWith([]string{"secret"}), Value: o.secret},
-	})
-	_ = c.Close()
-	if err != nil || res.ExitStatus != 0 {
-		t.Fatalf("deploying out of band: %+v %v", res, err)
-	}
-	st, ok := w.PC(pcNC2).RecoveryPointStoreByBucket(bucket)
-	if !ok {
-		t.Fatal("no store after the deployment")
-	}
+	st := deployMSTOutOfBand(t, w, o)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -510,6 +493,31 @@ func TestAccMSTTarget_alreadyDeployed(t *testing.T) {
 			ExpectError: acctest.ErrorRegexp(`MST already deployed for the bucket`, `tofu import nutanixdr_mst_target.<name> `+st.ExtID),
 		}},
 	})
+}
+
+// deployMSTOutOfBand deploys MST for o.bucket on the nc2-aws Prism Central over SSH, as an
+// operator would by hand, and returns the store it created.
+func deployMSTOutOfBand(t *testing.T, w *prismsim.World, o mstOpts) prismsim.RecoveryPointStore {
+	t.Helper()
+	env, _ := w.PC(pcNC2).SSH()
+	c, err := sshcli.Dial(t.Context(), sshcli.Config{Host: env.Host, Port: env.Port, User: env.User, Password: env.Password, HostKey: env.HostKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Run(t.Context(), []string{"clustermgmt-cli", "mst", "deploy", "-b", o.bucket, "-r", o.region, "-i", strings.Join(o.ips, ","),
+		"-s", o.network, "-t", o.bucketType}, []sshcli.Answer{
+		{Name: "access key", Match: sshcli.PromptEndsWith([]string{"access key"}, "secret"), Value: o.access},
+		{Name: "secret key", Match: sshcli.PromptEndsWith([]string{"secret"}), Value: o.secret},
+	})
+	_ = c.Close()
+	if err != nil || res.ExitStatus != 0 {
+		t.Fatalf("deploying out of band: %+v %v", res, err)
+	}
+	st, ok := w.PC(pcNC2).RecoveryPointStoreByBucket(o.bucket)
+	if !ok {
+		t.Fatal("no store after the deployment")
+	}
+	return st
 }
 
 // TestAccMSTTarget_secretsNotLogged deploys and destroys with every log at TRACE, OpenTofu's
