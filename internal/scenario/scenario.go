@@ -43,6 +43,7 @@ func All() []*Scenario {
 	return []*Scenario{
 		leapTwoSites(),
 		nc2CrossRegionNoNAT(),
+		nc2PilotLight(),
 	}
 }
 

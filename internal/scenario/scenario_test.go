@@ -74,6 +74,71 @@ func TestScenarios(t *testing.T) {
 
 // outputChecks compare a scenario's outputs with the emulator's state, after its steps.
 var outputChecks = map[string]func(ctx context.Context, t *testing.T, r *Run){
+	"nc2-pilot-light": func(ctx context.Context, t *testing.T, r *Run) {
+		outs, err := r.Outputs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var store struct{ ID, Name, Bucket, Status string }
+		decodeOutput(t, outs, "mst_store", &store)
+		st, err := r.pilotStore(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if store.ID != st.ExtID || store.Bucket != st.Bucket || store.Name != st.Name || store.Status != st.Status {
+			t.Errorf("output mst_store = %+v, nc2-aws lists %s %s %s %s", store, st.ExtID, st.Name, st.Bucket, st.Status)
+		}
+		var categories map[string][]string
+		decodeOutput(t, outs, "categories", &categories)
+		if got := categories[pilotCategoryKey+":"+pilotTier1]; !slices.Equal(got, pilotTier1VMs) {
+			t.Errorf("output categories[%s:%s] = %v, want %v", pilotCategoryKey, pilotTier1, got, pilotTier1VMs)
+		}
+		if got := categories[pilotCategoryKey+":"+pilotTier2]; !slices.Equal(got, pilotTier2VMs) {
+			t.Errorf("output categories[%s:%s] = %v, want %v", pilotCategoryKey, pilotTier2, got, pilotTier2VMs)
+		}
+		var policies map[string]struct{ ID string }
+		decodeOutput(t, outs, "policies", &policies)
+		for tier, want := range map[string]string{"tier1": pilotCategoryKey + "-" + pilotTier1, "tier2": pilotCategoryKey + "-" + pilotTier2} {
+			var rule struct {
+				Spec struct {
+					Name string `json:"name"`
+				} `json:"spec"`
+			}
+			if err := r.Call(ctx, pilotPrimary, http.MethodGet, "/api/nutanix/v3/protection_rules/"+policies[tier].ID, nil, &rule); err != nil {
+				t.Errorf("output policies[%s].id: %v", tier, err)
+			} else if rule.Spec.Name != want {
+				t.Errorf("output policies[%s].id names rule %q on %s, want %q", tier, rule.Spec.Name, pilotPrimary, want)
+			}
+		}
+		var plan struct{ ID, Name string }
+		decodeOutput(t, outs, "recovery_plan", &plan)
+		var rp struct {
+			Spec struct {
+				Name string `json:"name"`
+			} `json:"spec"`
+		}
+		if err := r.Call(ctx, pilotRecovery, http.MethodGet, "/api/nutanix/v3/recovery_plans/"+plan.ID, nil, &rp); err != nil {
+			t.Errorf("output recovery_plan.id: %v", err)
+		} else if rp.Spec.Name != plan.Name || plan.Name != pilotPlanName {
+			t.Errorf("output recovery_plan.name = %q, nc2-aws has %q, want %q", plan.Name, rp.Spec.Name, pilotPlanName)
+		}
+		f, err := r.pilotFailoverOutput(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var job struct {
+			Status struct {
+				ExecutionStatus struct {
+					Status string `json:"status"`
+				} `json:"execution_status"`
+			} `json:"status"`
+		}
+		if err := r.Call(ctx, pilotRecovery, http.MethodGet, "/api/nutanix/v3/recovery_plan_jobs/"+f.JobID, nil, &job); err != nil {
+			t.Errorf("output failover.job_id: %v", err)
+		} else if job.Status.ExecutionStatus.Status != f.Status {
+			t.Errorf("output failover.status = %s, nc2-aws says %s", f.Status, job.Status.ExecutionStatus.Status)
+		}
+	},
 	"nc2-cross-region-nonat": func(ctx context.Context, t *testing.T, r *Run) {
 		outs, err := r.Outputs(ctx)
 		if err != nil {

@@ -1,0 +1,140 @@
+# The pilot-light topology: the on-premises Prism Central paired with the one of NC2 on AWS,
+# the tier categories on both sides, and the VMs of each tier tagged on premises.
+
+# Disaster recovery is enabled already on NC2 (and here on premises too): this adopts it. There
+# is one service per Prism Central, and the API has no disable.
+resource "nutanixdr_disaster_recovery" "onprem" {
+  provider = nutanixdr.onprem
+}
+
+resource "nutanixdr_disaster_recovery" "nc2" {
+  provider = nutanixdr.nc2_aws
+}
+
+locals {
+  # How each Prism Central is known to the other: its advertised address when set (prismsim's
+  # env.json has it; on real Prism Centrals leave it out and the endpoint is used).
+  address = {
+    onprem    = nonsensitive(coalesce(var.pcs["onprem"].advertised_ip, var.pcs["onprem"].endpoint))
+    "nc2-aws" = nonsensitive(coalesce(var.pcs["nc2-aws"].advertised_ip, var.pcs["nc2-aws"].endpoint))
+  }
+
+  tier1 = "nc2" # dr-tier:nc2, replicated to the NC2 cluster
+  tier2 = "s3"  # dr-tier:s3, replicated to S3 through MST
+}
+
+# Step 5 of the guide: link the on-premises Prism Central with NC2's. One pairing connects both.
+resource "nutanixdr_availability_zone" "nc2" {
+  provider = nutanixdr.onprem
+
+  remote_address = local.address["nc2-aws"]
+  username       = nonsensitive(var.pcs["nc2-aws"].username)
+  # Write-only: sent when pairing, never kept in the plan or the state.
+  password = var.pcs["nc2-aws"].password
+
+  depends_on = [nutanixdr_disaster_recovery.onprem, nutanixdr_disaster_recovery.nc2]
+}
+
+data "nutanixdr_availability_zone" "onprem_local" {
+  provider = nutanixdr.onprem
+  local    = true
+
+  depends_on = [nutanixdr_disaster_recovery.onprem]
+}
+
+data "nutanixdr_availability_zone" "nc2_local" {
+  provider = nutanixdr.nc2_aws
+  local    = true
+
+  depends_on = [nutanixdr_disaster_recovery.nc2]
+}
+
+# NC2 sees the on-premises Prism Central as PC_<its address> once the pairing exists.
+data "nutanixdr_availability_zone" "onprem_from_nc2" {
+  provider = nutanixdr.nc2_aws
+  name     = "PC_${local.address["onprem"]}"
+
+  depends_on = [nutanixdr_availability_zone.nc2]
+}
+
+data "nutanixdr_cluster" "onprem" {
+  provider = nutanixdr.onprem
+  name     = var.clusters["onprem"]
+}
+
+data "nutanixdr_cluster" "nc2" {
+  provider = nutanixdr.nc2_aws
+  name     = var.clusters["nc2-aws"]
+}
+
+# The two categories of the guide, dr-tier:nc2 and dr-tier:s3, on both sides: the policies
+# select the VMs by them on premises, and the VMs keep them when they are recovered in NC2
+# (where the recovery plan, owned by NC2's Prism Central, selects them too).
+resource "nutanixdr_category" "onprem" {
+  provider = nutanixdr.onprem
+
+  name        = var.category_name
+  description = "Disaster recovery tier: where the VM is replicated to."
+}
+
+resource "nutanixdr_category_value" "onprem" {
+  for_each = {
+    (local.tier1) = "Tier 1: replicated to the NC2 pilot-light cluster (short RPO and RTO)."
+    (local.tier2) = "Tier 2: replicated to S3 through MST, recovered into NC2 on disaster."
+  }
+  provider = nutanixdr.onprem
+
+  category    = nutanixdr_category.onprem.name
+  value       = each.key
+  description = each.value
+}
+
+resource "nutanixdr_category" "nc2" {
+  provider = nutanixdr.nc2_aws
+
+  name        = var.category_name
+  description = "Disaster recovery tier: where the VM is replicated to."
+}
+
+resource "nutanixdr_category_value" "nc2" {
+  for_each = {
+    (local.tier1) = "Tier 1: replicated to the NC2 pilot-light cluster (short RPO and RTO)."
+    (local.tier2) = "Tier 2: replicated to S3 through MST, recovered into NC2 on disaster."
+  }
+  provider = nutanixdr.nc2_aws
+
+  category    = nutanixdr_category.nc2.name
+  value       = each.key
+  description = each.value
+}
+
+# The VMs of each tier, looked up on premises and tagged.
+data "nutanixdr_vm" "tier1" {
+  for_each = var.tier1_vms
+  provider = nutanixdr.onprem
+
+  name = each.key
+}
+
+data "nutanixdr_vm" "tier2" {
+  for_each = var.tier2_vms
+  provider = nutanixdr.onprem
+
+  name = each.key
+}
+
+resource "nutanixdr_vm_categories" "tier1" {
+  for_each = data.nutanixdr_vm.tier1
+  provider = nutanixdr.onprem
+
+  vm_id      = each.value.id
+  categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier1].value }
+}
+
+resource "nutanixdr_vm_categories" "tier2" {
+  for_each = data.nutanixdr_vm.tier2
+  provider = nutanixdr.onprem
+
+  vm_id      = each.value.id
+  categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier2].value }
+}
