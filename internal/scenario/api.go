@@ -320,3 +320,33 @@ func (r *Run) RecoveryPoints(ctx context.Context, pcName string) ([]RecoveryPoin
 	})
 	return rps, nil
 }
+
+// WaitTask waits, through the v3 API, for a task of a PC to end, and fails unless it succeeded.
+func (r *Run) WaitTask(ctx context.Context, pc, taskUUID string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var t struct {
+			Status        string `json:"status"`
+			ErrorDetail   string `json:"error_detail"`
+			ErrorCode     string `json:"error_code"`
+			OperationType string `json:"operation_type"`
+		}
+		if err := r.Call(ctx, pc, http.MethodGet, "/api/nutanix/v3/tasks/"+url.PathEscape(taskUUID), nil, &t); err != nil {
+			return err
+		}
+		switch t.Status {
+		case "SUCCEEDED":
+			return nil
+		case "FAILED", "ABORTED":
+			return fmt.Errorf("task %s (%s) %s: %s %s", taskUUID, t.OperationType, t.Status, t.ErrorCode, t.ErrorDetail)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for task %s: %w", taskUUID, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}

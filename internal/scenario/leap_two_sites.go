@@ -408,7 +408,7 @@ func deleteLeapRecoveredVMs(ctx context.Context, r *Run) error {
 			return err
 		}
 		if t := out.Status.ExecutionContext.TaskUUID; t != "" {
-			if err := r.nc2WaitTask(ctx, leapRecovery, t); err != nil {
+			if err := r.WaitTask(ctx, leapRecovery, t); err != nil {
 				return err
 			}
 		}

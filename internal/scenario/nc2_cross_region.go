@@ -231,41 +231,11 @@ func (r *Run) moveVMNICs(ctx context.Context, pc string, vm VM, fromUUID string,
 	if task == "" {
 		return fmt.Errorf("moving the NICs of VM %s on %s: the answer names no task", vm.Name, pc)
 	}
-	if err := r.nc2WaitTask(ctx, pc, task); err != nil {
+	if err := r.WaitTask(ctx, pc, task); err != nil {
 		return fmt.Errorf("moving the NICs of VM %s on %s: %w", vm.Name, pc, err)
 	}
 	r.logf("  %-8s %s now on %s\n", vm.Name, strings.Join(ips, ","), to.Name)
 	return nil
-}
-
-// nc2WaitTask waits for a task of a PC to end, and fails unless it succeeded.
-func (r *Run) nc2WaitTask(ctx context.Context, pc, taskUUID string) error {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		var t struct {
-			Status        string `json:"status"`
-			ErrorDetail   string `json:"error_detail"`
-			ErrorCode     string `json:"error_code"`
-			OperationType string `json:"operation_type"`
-		}
-		if err := r.Call(ctx, pc, http.MethodGet, "/api/nutanix/v3/tasks/"+url.PathEscape(taskUUID), nil, &t); err != nil {
-			return err
-		}
-		switch t.Status {
-		case "SUCCEEDED":
-			return nil
-		case "FAILED", "ABORTED":
-			return fmt.Errorf("task %s (%s) %s: %s %s", taskUUID, t.OperationType, t.Status, t.ErrorCode, t.ErrorDetail)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for task %s: %w", taskUUID, ctx.Err())
-		case <-tick.C:
-		}
-	}
 }
 
 // nc2Subnet is what the scenario looks at of a subnet.

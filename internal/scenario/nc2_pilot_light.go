@@ -635,7 +635,7 @@ func (s DeleteRecoveredVMs) Do(ctx context.Context, r *Run) error {
 			return fmt.Errorf("deleting VM %s on %s: %w", name, s.PC, err)
 		}
 		if task, _ := out.Status.ExecutionContext.TaskUUID.(string); task != "" {
-			if err := r.nc2WaitTask(ctx, s.PC, task); err != nil {
+			if err := r.WaitTask(ctx, s.PC, task); err != nil {
 				return fmt.Errorf("deleting VM %s on %s: %w", name, s.PC, err)
 			}
 		}
