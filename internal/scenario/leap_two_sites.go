@@ -2,9 +2,9 @@ package scenario
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"encoding/json"
 	"maps"
 	"net/http"
 	"net/netip"
