@@ -314,38 +314,7 @@ func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
 	if ct.URL == "" {
 		op = "unpairing cloud trust " + uuid
 	}
-	var resp intentResponse
-	res, err := c.send(ctx, call{op: op, method: http.MethodDelete, path: cloudTrustPath(uuid), out: &resp, idempotent: true})
-	if err != nil {
-		if res.maybeCommitted && errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	if task := resp.task(); task != "" {
-		_, err := c.WaitForTask(ctx, task, op, nil)
-		return err
-	}
-	return c.waitGone(ctx, op, cloudTrustPath(uuid))
-}
-
-// waitGone reads the entity at path, with the task backoff, until it is not
-// found.
-func (c *Client) waitGone(ctx context.Context, op, path string) error {
-	wait := c.taskWaitMin
-	for {
-		err := c.do(ctx, op, http.MethodGet, path, nil, nil)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := waitFor(ctx, wait); err != nil {
-			return fmt.Errorf("%s: waiting for the entity to be deleted: %w", op, err)
-		}
-		wait = min(wait*2, c.taskWaitMax)
-	}
+	return c.deleteAndWait(ctx, op, cloudTrustPath(uuid))
 }
 
 // CloudTrustForAvailabilityZone returns the cloud trust of a remote

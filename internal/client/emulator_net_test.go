@@ -2,13 +2,10 @@ package client
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"net/http"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
 )
@@ -29,34 +26,7 @@ func startNetSite(t *testing.T) *netSite {
 	if !slices.Contains(prismsim.PresetNames(), preset) {
 		preset, pcName, clusterName = "leap-two-sites", "canada", "CA01"
 	}
-	cfg, err := prismsim.Preset(preset)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Settings.TaskLatency = prismsim.Duration(20 * time.Millisecond)
-	w, err := prismsim.NewWorld(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := w.Close(); err != nil {
-			t.Errorf("closing the world: %v", err)
-		}
-	})
-	pc := w.PC(pcName)
-	if pc == nil {
-		t.Fatalf("no PC %s in preset %s", pcName, preset)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pc.CACertPEM()) {
-		t.Fatal("the emulator's certificate PEM does not parse")
-	}
-	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
-	t.Cleanup(transport.CloseIdleConnections)
-	s := &netSite{simPC: &simPC{world: w, pc: pc, admin: &http.Client{Transport: transport, Timeout: 30 * time.Second}}}
+	s := &netSite{simPC: startPresetPC(t, preset, pcName)}
 	s.c, _ = s.client(t)
 	clusters, err := s.c.ListClusters(context.Background(), "")
 	if err != nil {

@@ -26,7 +26,14 @@ type simPC struct {
 // startWorld starts the leap-two-sites world with a short task latency.
 func startWorld(t *testing.T) *simPC {
 	t.Helper()
-	cfg, err := prismsim.Preset("leap-two-sites")
+	return startPresetPC(t, "leap-two-sites", "canada")
+}
+
+// startPresetPC starts the world of preset with a short task latency and
+// returns its PC pcName, with an admin HTTP client that trusts it.
+func startPresetPC(t *testing.T, preset, pcName string) *simPC {
+	t.Helper()
+	cfg, err := prismsim.Preset(preset)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +50,9 @@ func startWorld(t *testing.T) *simPC {
 			t.Errorf("closing the world: %v", err)
 		}
 	})
-	pc := w.PC("canada")
+	pc := w.PC(pcName)
 	if pc == nil {
-		t.Fatal("no PC canada in the preset")
+		t.Fatalf("no PC %s in preset %s", pcName, preset)
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pc.CACertPEM()) {

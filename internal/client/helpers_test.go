@@ -191,3 +191,34 @@ func mustContain(t *testing.T, s string, parts ...string) {
 		}
 	}
 }
+
+// fakePut is the spec_version check of a fake's PUT of the entity e: it
+// decodes body and answers 400 to a body it cannot decode, or 409 to a
+// stale metadata.spec_version and, while *conflicts > 0, to any PUT (each
+// such conflict counts down and bumps the stored version, as a concurrent
+// change would). ok is true when the PUT may go ahead, with the decoded
+// body and e's stored metadata.
+func fakePut(w http.ResponseWriter, e map[string]any, body []byte, conflicts *int) (in, stored map[string]any, ok bool) {
+	if err := decodeNumbers(body, &in); err != nil {
+		v3Error(w, 400, "INVALID_ARGUMENT", err.Error())
+		return nil, nil, false
+	}
+	stored, _ = e["metadata"].(map[string]any)
+	meta, _ := in["metadata"].(map[string]any)
+	if meta["spec_version"] != stored["spec_version"] || *conflicts > 0 {
+		if *conflicts > 0 {
+			*conflicts--
+			bumpSpecVersion(stored)
+		}
+		v3Error(w, 409, ReasonConcurrentRequests, "spec_version is stale")
+		return nil, nil, false
+	}
+	return in, stored, true
+}
+
+// bumpSpecVersion adds one to metadata.spec_version.
+func bumpSpecVersion(meta map[string]any) {
+	v, _ := meta["spec_version"].(json.Number)
+	n, _ := v.Int64()
+	meta["spec_version"] = json.Number(fmt.Sprint(n + 1))
+}

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -438,38 +437,12 @@ func (c *Client) CreateProtectionRule(ctx context.Context, r ProtectionRule) (*P
 	}
 	spec := map[string]any{}
 	writeRuleSpec(spec, &r)
-	var meta map[string]any
-	if r.UUID != "" {
-		meta = map[string]any{"uuid": r.UUID}
+	accepted := func(id string) *ProtectionRule {
+		a := r
+		a.UUID, a.State, a.SpecVersion = id, "", 0
+		return &a
 	}
-	id, task, err := c.createEntity(ctx, op, protectionKind, spec, meta)
-	if err != nil {
-		return nil, err
-	}
-	accepted := r
-	accepted.UUID, accepted.State, accepted.SpecVersion = id, "", 0
-	path := protectionRulePath(id)
-	if task != "" {
-		if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-			var te *TaskError
-			if errors.As(err, &te) {
-				if exists, _ := c.probe(ctx, op, path); !exists {
-					return nil, err
-				}
-			}
-			return &accepted, err
-		}
-	} else if _, err := c.waitSettled(ctx, op, path); err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%s: Prism Central accepted protection rule %s but it is gone: the create failed; see its task in Prism Central (Activity > Tasks), fix the cause and run again", op, id)
-		}
-		return &accepted, err
-	}
-	got, err := c.getProtectionRule(ctx, op, id)
-	if err != nil {
-		return &accepted, err
-	}
-	return got, nil
+	return createAndRead(ctx, c, op, protectionKind, spec, uuidMetadata(r.UUID), accepted, c.getProtectionRule)
 }
 
 // GetProtectionRule reads a protection rule.
@@ -513,46 +486,13 @@ func (c *Client) UpdateProtectionRule(ctx context.Context, r ProtectionRule) (*P
 	if err := r.validate(op); err != nil {
 		return nil, err
 	}
-	path := protectionRulePath(r.UUID)
-	res, err := c.updateEntity(ctx, op, path, func(d *document) error {
-		spec := d.object("spec")
-		before, err := json.Marshal(spec)
-		if err != nil {
-			return fmt.Errorf("encoding the rule as read: %w", err)
-		}
-		writeRuleSpec(spec, &r)
-		after, err := json.Marshal(spec)
-		if err != nil {
-			return fmt.Errorf("encoding the updated rule: %w", err)
-		}
-		if bytes.Equal(before, after) {
-			return errNoChange
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	task := res.TaskUUID
-	if !res.Changed {
-		// Nothing to change, but an earlier update (perhaps one whose
-		// answer was lost) may still be in flight.
-		if !res.Doc.Status.pending() {
-			return ruleFromDocument(res.Doc, r.UUID)
-		}
-		task = res.Doc.Status.taskUUIDs().first()
-	}
-	if task == "" {
-		settled, err := c.waitSettled(ctx, op, path)
-		if err != nil {
-			return nil, err
-		}
-		return ruleFromDocument(settled, r.UUID)
-	}
-	if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-		return nil, err
-	}
-	return c.getProtectionRule(ctx, op, r.UUID)
+	return updateAndRead(ctx, c, op, protectionRulePath(r.UUID),
+		specChange("rule", func(spec map[string]any) error {
+			writeRuleSpec(spec, &r)
+			return nil
+		}),
+		func(d *document) (*ProtectionRule, error) { return ruleFromDocument(d, r.UUID) },
+		func() (*ProtectionRule, error) { return c.getProtectionRule(ctx, op, r.UUID) })
 }
 
 func ruleFromDocument(d *document, uuid string) (*ProtectionRule, error) {
@@ -572,21 +512,7 @@ func ruleFromDocument(d *document, uuid string) (*ProtectionRule, error) {
 // attempt whose first try may have landed counts as done. Recovery points
 // the rule made are kept until they expire.
 func (c *Client) DeleteProtectionRule(ctx context.Context, uuid string) error {
-	op := "deleting protection rule " + uuid
-	path := protectionRulePath(uuid)
-	var resp intentResponse
-	res, err := c.send(ctx, call{op: op, method: http.MethodDelete, path: path, out: &resp, idempotent: true})
-	if err != nil {
-		if res.maybeCommitted && errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	if task := resp.task(); task != "" {
-		_, err := c.WaitForTask(ctx, task, op, nil)
-		return err
-	}
-	return c.waitGone(ctx, op, path)
+	return c.deleteAndWait(ctx, "deleting protection rule "+uuid, protectionRulePath(uuid))
 }
 
 // affectedEntitiesJSON is affected_entity_list, the answer of

@@ -951,11 +951,7 @@ func (c *Client) StartRecoveryPlanJob(ctx context.Context, in FailoverInput) (st
 	if err := in.validate(op); err != nil {
 		return "", err
 	}
-	var meta map[string]any
-	if in.UUID != "" {
-		meta = map[string]any{"uuid": in.UUID}
-	}
-	id, task, err := c.createEntity(ctx, op, jobKind, in.spec(time.Now()), meta)
+	id, task, err := c.createEntity(ctx, op, jobKind, in.spec(time.Now()), uuidMetadata(in.UUID))
 	if err != nil {
 		return "", err
 	}
@@ -1323,20 +1319,7 @@ func newJobUUID() string { return uuid.NewString() }
 // missing job gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done.
 func (c *Client) DeleteRecoveryPlanJob(ctx context.Context, uuid string) error {
-	op := "deleting recovery plan job " + uuid
-	var resp intentResponse
-	res, err := c.send(ctx, call{op: op, method: http.MethodDelete, path: jobEntityPath(uuid), out: &resp, idempotent: true})
-	if err != nil {
-		if res.maybeCommitted && errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	if task := resp.task(); task != "" {
-		_, err := c.WaitForTask(ctx, task, op, nil)
-		return err
-	}
-	return c.waitGone(ctx, op, jobEntityPath(uuid))
+	return c.deleteAndWait(ctx, "deleting recovery plan job "+uuid, jobEntityPath(uuid))
 }
 
 // ListRecoveryPlanJobs lists the jobs matching a FIQL filter ("" for all),

@@ -1,10 +1,7 @@
 package client
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -729,38 +726,12 @@ func (c *Client) CreateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*Recov
 	}
 	spec := map[string]any{}
 	writePlanSpec(spec, &p)
-	var meta map[string]any
-	if p.UUID != "" {
-		meta = map[string]any{"uuid": p.UUID}
+	accepted := func(id string) *RecoveryPlan {
+		a := p
+		a.UUID, a.State, a.SpecVersion, a.Validation = id, "", 0, nil
+		return &a
 	}
-	id, task, err := c.createEntity(ctx, op, recoveryPlanKind, spec, meta)
-	if err != nil {
-		return nil, err
-	}
-	accepted := p
-	accepted.UUID, accepted.State, accepted.SpecVersion, accepted.Validation = id, "", 0, nil
-	path := planPathOf(id)
-	if task != "" {
-		if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-			var te *TaskError
-			if errors.As(err, &te) {
-				if exists, _ := c.probe(ctx, op, path); !exists {
-					return nil, err
-				}
-			}
-			return &accepted, err
-		}
-	} else if _, err := c.waitSettled(ctx, op, path); err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%s: Prism Central accepted recovery plan %s but it is gone: the create failed; see its task in Prism Central (Activity > Tasks), fix the cause and run again", op, id)
-		}
-		return &accepted, err
-	}
-	got, err := c.getRecoveryPlan(ctx, op, id)
-	if err != nil {
-		return &accepted, err
-	}
-	return got, nil
+	return createAndRead(ctx, c, op, recoveryPlanKind, spec, uuidMetadata(p.UUID), accepted, c.getRecoveryPlan)
 }
 
 // GetRecoveryPlan reads a recovery plan. A missing plan gives an error
@@ -806,46 +777,13 @@ func (c *Client) UpdateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*Recov
 	if err := p.validate(op); err != nil {
 		return nil, err
 	}
-	path := planPathOf(p.UUID)
-	res, err := c.updateEntity(ctx, op, path, func(d *document) error {
-		spec := d.object("spec")
-		before, err := json.Marshal(spec)
-		if err != nil {
-			return fmt.Errorf("encoding the plan as read: %w", err)
-		}
-		writePlanSpec(spec, &p)
-		after, err := json.Marshal(spec)
-		if err != nil {
-			return fmt.Errorf("encoding the updated plan: %w", err)
-		}
-		if bytes.Equal(before, after) {
-			return errNoChange
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	task := res.TaskUUID
-	if !res.Changed {
-		// Nothing to change, but an earlier update (perhaps one whose
-		// answer was lost) may still be in flight.
-		if !res.Doc.Status.pending() {
-			return planFromDocument(res.Doc, p.UUID)
-		}
-		task = res.Doc.Status.taskUUIDs().first()
-	}
-	if task == "" {
-		settled, err := c.waitSettled(ctx, op, path)
-		if err != nil {
-			return nil, err
-		}
-		return planFromDocument(settled, p.UUID)
-	}
-	if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-		return nil, err
-	}
-	return c.getRecoveryPlan(ctx, op, p.UUID)
+	return updateAndRead(ctx, c, op, planPathOf(p.UUID),
+		specChange("plan", func(spec map[string]any) error {
+			writePlanSpec(spec, &p)
+			return nil
+		}),
+		func(d *document) (*RecoveryPlan, error) { return planFromDocument(d, p.UUID) },
+		func() (*RecoveryPlan, error) { return c.getRecoveryPlan(ctx, op, p.UUID) })
 }
 
 func planFromDocument(d *document, uuid string) (*RecoveryPlan, error) {
@@ -864,21 +802,7 @@ func planFromDocument(d *document, uuid string) (*RecoveryPlan, error) {
 // missing plan gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done.
 func (c *Client) DeleteRecoveryPlan(ctx context.Context, uuid string) error {
-	op := "deleting recovery plan " + uuid
-	path := planPathOf(uuid)
-	var resp intentResponse
-	res, err := c.send(ctx, call{op: op, method: http.MethodDelete, path: path, out: &resp, idempotent: true})
-	if err != nil {
-		if res.maybeCommitted && errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	if task := resp.task(); task != "" {
-		_, err := c.WaitForTask(ctx, task, op, nil)
-		return err
-	}
-	return c.waitGone(ctx, op, path)
+	return c.deleteAndWait(ctx, "deleting recovery plan "+uuid, planPathOf(uuid))
 }
 
 // rpEntitiesJSON is recovery_plan_entities.

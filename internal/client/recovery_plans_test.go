@@ -176,27 +176,11 @@ func (f *fakePlans) create(w http.ResponseWriter, body []byte) {
 
 func (f *fakePlans) update(w http.ResponseWriter, e map[string]any, body []byte) {
 	f.puts = append(f.puts, body)
-	var in map[string]any
-	if err := decodeNumbers(body, &in); err != nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", err.Error())
+	in, stored, ok := fakePut(w, e, body, &f.conflicts)
+	if !ok {
 		return
 	}
-	stored, _ := e["metadata"].(map[string]any)
-	meta, _ := in["metadata"].(map[string]any)
-	bump := func() {
-		v, _ := stored["spec_version"].(json.Number)
-		n, _ := v.Int64()
-		stored["spec_version"] = json.Number(fmt.Sprint(n + 1))
-	}
-	if meta["spec_version"] != stored["spec_version"] || f.conflicts > 0 {
-		if f.conflicts > 0 {
-			f.conflicts--
-			bump()
-		}
-		v3Error(w, 409, ReasonConcurrentRequests, "spec_version is stale")
-		return
-	}
-	bump()
+	bumpSpecVersion(stored)
 	e["spec"] = in["spec"]
 	f.accepted(w, stored)
 }

@@ -181,23 +181,19 @@ func (c *Client) PutRouteTable(ctx context.Context, rt RouteTable) (*RouteTable,
 	if err := rt.check(op); err != nil {
 		return nil, err
 	}
-	path := routeTablePath(rt.VPCUUID)
-	doc, err := c.updateAndSettle(ctx, op, path, specChange(func(spec map[string]any) error {
+	change := specChange("entity", func(spec map[string]any) error {
 		writeRouteTableSpec(rawObject(spec, "resources"), &rt)
 		return nil
-	}))
-	if err != nil {
-		return nil, err
+	})
+	fromDoc := func(doc *document) (*RouteTable, error) {
+		var t routeTableJSON
+		if err := doc.decode(&t); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out := t.toRouteTable(rt.VPCUUID)
+		return &out, nil
 	}
-	if doc == nil {
-		return c.getRouteTable(ctx, op, rt.VPCUUID)
-	}
-	var t routeTableJSON
-	if err := doc.decode(&t); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	out := t.toRouteTable(rt.VPCUUID)
-	return &out, nil
+	return updateAndRead(ctx, c, op, routeTablePath(rt.VPCUUID), change, fromDoc, func() (*RouteTable, error) { return c.getRouteTable(ctx, op, rt.VPCUUID) })
 }
 
 // writeRouteTableSpec applies rt to the raw resources of a route table

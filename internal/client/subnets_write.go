@@ -1,10 +1,8 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -185,18 +183,8 @@ func (c *Client) CreateSubnet(ctx context.Context, s SubnetSpec) (*Subnet, error
 	}
 	spec := map[string]any{}
 	writeSubnetSpec(spec, &s)
-	id, accepted, err := c.createAndSettle(ctx, op, subnetKind, spec)
-	if err != nil {
-		if accepted {
-			return &Subnet{UUID: id, Name: s.Name, SubnetType: s.SubnetType}, err
-		}
-		return nil, err
-	}
-	got, err := c.getSubnet(ctx, op, id)
-	if err != nil {
-		return &Subnet{UUID: id, Name: s.Name, SubnetType: s.SubnetType}, err
-	}
-	return got, nil
+	accepted := func(id string) *Subnet { return &Subnet{UUID: id, Name: s.Name, SubnetType: s.SubnetType} }
+	return createAndRead(ctx, c, op, subnetKind, spec, nil, accepted, c.getSubnet)
 }
 
 func (c *Client) getSubnet(ctx context.Context, op, uuid string) (*Subnet, error) {
@@ -228,30 +216,26 @@ func (c *Client) UpdateSubnet(ctx context.Context, uuid string, s SubnetSpec) (*
 	if err := s.check(op, false); err != nil {
 		return nil, err
 	}
-	path := subnetPath(uuid)
-	doc, err := c.updateAndSettle(ctx, op, path, specChange(func(spec map[string]any) error {
+	change := specChange("entity", func(spec map[string]any) error {
 		res := rawObject(spec, "resources")
 		if cur := rawString(res, "subnet_type"); s.SubnetType != "" && cur != "" && !strings.EqualFold(cur, s.SubnetType) {
 			return fmt.Errorf("subnet %s is of type %s and cannot become %s: replace it", uuid, cur, s.SubnetType)
 		}
 		writeSubnetSpec(spec, &s)
 		return nil
-	}))
-	if err != nil {
-		return nil, err
+	})
+	fromDoc := func(doc *document) (*Subnet, error) {
+		var sj subnetJSON
+		if err := doc.decode(&sj); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out := sj.toSubnet()
+		if out.UUID == "" {
+			out.UUID = uuid
+		}
+		return &out, nil
 	}
-	if doc == nil {
-		return c.getSubnet(ctx, op, uuid)
-	}
-	var sj subnetJSON
-	if err := doc.decode(&sj); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	out := sj.toSubnet()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return updateAndRead(ctx, c, op, subnetPath(uuid), change, fromDoc, func() (*Subnet, error) { return c.getSubnet(ctx, op, uuid) })
 }
 
 // DeleteSubnet deletes a subnet and waits for the task. A missing subnet
@@ -333,108 +317,6 @@ func writeIPConfig(ip map[string]any, cfg *IPConfig) {
 	putStrings(dhcp, "domain_name_server_list", cfg.DNSServers)
 	putStrings(dhcp, "domain_search_list", cfg.DomainSearch)
 	putString(dhcp, "domain_name", cfg.DomainName)
-}
-
-// createAndSettle creates an entity of kind with a client-chosen uuid and
-// sees the create through: it waits for the task, or, when the create
-// landed on an earlier attempt and names no task, until the entity
-// settles. accepted is true with an error when Prism Central took the
-// create but the client could not see it through, so that the entity may
-// exist under id.
-func (c *Client) createAndSettle(ctx context.Context, op, kind string, spec map[string]any) (id string, accepted bool, err error) {
-	id, task, err := c.createEntity(ctx, op, kind, spec, nil)
-	if err != nil {
-		return "", false, err
-	}
-	path := collectionPath(kind) + "/" + escape(id)
-	if task != "" {
-		if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-			var te *TaskError
-			if errors.As(err, &te) {
-				if exists, _ := c.probe(ctx, op, path); !exists {
-					return id, false, err
-				}
-			}
-			return id, true, err
-		}
-		return id, true, nil
-	}
-	if _, err := c.waitSettled(ctx, op, path); err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return id, false, fmt.Errorf("%s: Prism Central accepted %s %s but it is gone: the create failed; see its task in Prism Central (Activity > Tasks), fix the cause and run again", op, strings.ReplaceAll(kind, "_", " "), id)
-		}
-		return id, true, err
-	}
-	return id, true, nil
-}
-
-// specChange turns a change of the raw spec into an updateEntity mutation
-// that sends nothing when the spec comes out as it was read.
-func specChange(write func(spec map[string]any) error) func(*document) error {
-	return func(d *document) error {
-		spec := d.object("spec")
-		before, err := json.Marshal(spec)
-		if err != nil {
-			return fmt.Errorf("encoding the entity as read: %w", err)
-		}
-		if err := write(spec); err != nil {
-			return err
-		}
-		after, err := json.Marshal(spec)
-		if err != nil {
-			return fmt.Errorf("encoding the updated entity: %w", err)
-		}
-		if bytes.Equal(before, after) {
-			return errNoChange
-		}
-		return nil
-	}
-}
-
-// updateAndSettle is a read-modify-write of the entity at path (see
-// updateEntity) followed by a wait for the change to be applied. It
-// returns the entity when it has it as settled, or nil when the caller
-// must read it again.
-func (c *Client) updateAndSettle(ctx context.Context, op, path string, mutate func(*document) error) (*document, error) {
-	res, err := c.updateEntity(ctx, op, path, mutate)
-	if err != nil {
-		return nil, err
-	}
-	task := res.TaskUUID
-	if !res.Changed {
-		// Nothing to change, but an earlier update (perhaps one whose
-		// answer was lost) may still be in flight.
-		if !res.Doc.Status.pending() {
-			return res.Doc, nil
-		}
-		task = res.Doc.Status.taskUUIDs().first()
-	}
-	if task == "" {
-		return c.waitSettled(ctx, op, path)
-	}
-	if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-		return nil, err
-	}
-	return nil, nil
-}
-
-// deleteAndWait deletes the intentful entity at path and waits for the
-// task, or until it is gone when the answer names none. A 404 to a
-// repeated attempt whose first try may have landed counts as done.
-func (c *Client) deleteAndWait(ctx context.Context, op, path string) error {
-	var resp intentResponse
-	res, err := c.send(ctx, call{op: op, method: http.MethodDelete, path: path, out: &resp, idempotent: true})
-	if err != nil {
-		if res.maybeCommitted && errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		return err
-	}
-	if task := resp.task(); task != "" {
-		_, err := c.WaitForTask(ctx, task, op, nil)
-		return err
-	}
-	return c.waitGone(ctx, op, path)
 }
 
 // The raw helpers below edit entities decoded with decodeNumbers.

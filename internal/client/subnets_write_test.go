@@ -180,31 +180,15 @@ func (f *fakeNet) create(w http.ResponseWriter, path string, body []byte) {
 
 func (f *fakeNet) update(w http.ResponseWriter, path string, e map[string]any, body []byte) {
 	f.puts[path] = append(f.puts[path], body)
-	var in map[string]any
-	if err := decodeNumbers(body, &in); err != nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", err.Error())
-		return
-	}
-	stored, _ := e["metadata"].(map[string]any)
-	meta, _ := in["metadata"].(map[string]any)
-	bump := func() {
-		v, _ := stored["spec_version"].(json.Number)
-		n, _ := v.Int64()
-		stored["spec_version"] = json.Number(fmt.Sprint(n + 1))
-	}
-	if meta["spec_version"] != stored["spec_version"] || f.conflicts > 0 {
-		if f.conflicts > 0 {
-			f.conflicts--
-			bump()
-		}
-		v3Error(w, 409, ReasonConcurrentRequests, "spec_version is stale")
+	in, stored, ok := fakePut(w, e, body, &f.conflicts)
+	if !ok {
 		return
 	}
 	if _, ok := in["status"]; ok {
 		v3Error(w, 400, "INVALID_ARGUMENT", "status is read-only")
 		return
 	}
-	bump()
+	bumpSpecVersion(stored)
 	e["spec"] = in["spec"]
 	delete(e, "status")
 	f.accepted(w, stored)

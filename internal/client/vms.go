@@ -119,7 +119,7 @@ func (c *Client) ListVMs(ctx context.Context, filter string) ([]VM, error) {
 // once and must only depend on the map it is given.
 func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate func(map[string]string)) (*VM, error) {
 	op := "updating the categories of VM " + uuid
-	res, err := c.updateEntity(ctx, op, vmPath(uuid), func(d *document) error {
+	return updateAndRead(ctx, c, op, vmPath(uuid), func(d *document) error {
 		current := vmCategories(d.Metadata)
 		want := maps.Clone(current)
 		mutate(want)
@@ -128,31 +128,7 @@ func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate fun
 		}
 		setVMCategories(d, current, want)
 		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	doc := res.Doc
-	task := res.TaskUUID
-	if !res.Changed {
-		// Nothing to change, but an earlier update (perhaps ours, whose
-		// answer was lost) may still be in flight.
-		if !doc.Status.pending() {
-			return vmFromDocument(doc)
-		}
-		task = doc.Status.taskUUIDs().first()
-	}
-	if task == "" {
-		settled, err := c.waitSettled(ctx, op, vmPath(uuid))
-		if err != nil {
-			return nil, err
-		}
-		return vmFromDocument(settled)
-	}
-	if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-		return nil, err
-	}
-	return c.GetVM(ctx, uuid)
+	}, vmFromDocument, func() (*VM, error) { return c.GetVM(ctx, uuid) })
 }
 
 func vmFromDocument(d *document) (*VM, error) {

@@ -152,18 +152,8 @@ func (c *Client) CreateVPC(ctx context.Context, v VPC) (*VPC, error) {
 	}
 	spec := map[string]any{}
 	writeVPCSpec(spec, &v)
-	id, accepted, err := c.createAndSettle(ctx, op, vpcKind, spec)
-	if err != nil {
-		if accepted {
-			return &VPC{UUID: id, Name: v.Name}, err
-		}
-		return nil, err
-	}
-	got, err := c.getVPC(ctx, op, id)
-	if err != nil {
-		return &VPC{UUID: id, Name: v.Name}, err
-	}
-	return got, nil
+	accepted := func(id string) *VPC { return &VPC{UUID: id, Name: v.Name} }
+	return createAndRead(ctx, c, op, vpcKind, spec, nil, accepted, c.getVPC)
 }
 
 // GetVPC reads a VPC.
@@ -204,26 +194,22 @@ func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
 	if err := v.check(op); err != nil {
 		return nil, err
 	}
-	path := vpcPath(v.UUID)
-	doc, err := c.updateAndSettle(ctx, op, path, specChange(func(spec map[string]any) error {
+	change := specChange("entity", func(spec map[string]any) error {
 		writeVPCSpec(spec, &v)
 		return nil
-	}))
-	if err != nil {
-		return nil, err
+	})
+	fromDoc := func(doc *document) (*VPC, error) {
+		var vj vpcJSON
+		if err := doc.decode(&vj); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out := vj.toVPC()
+		if out.UUID == "" {
+			out.UUID = v.UUID
+		}
+		return &out, nil
 	}
-	if doc == nil {
-		return c.getVPC(ctx, op, v.UUID)
-	}
-	var vj vpcJSON
-	if err := doc.decode(&vj); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	out := vj.toVPC()
-	if out.UUID == "" {
-		out.UUID = v.UUID
-	}
-	return &out, nil
+	return updateAndRead(ctx, c, op, vpcPath(v.UUID), change, fromDoc, func() (*VPC, error) { return c.getVPC(ctx, op, v.UUID) })
 }
 
 // DeleteVPC deletes a VPC and waits for the task. A missing VPC gives an
