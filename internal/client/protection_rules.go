@@ -607,15 +607,15 @@ func (f *CategoryFilter) matches(kind string, categories map[string]string) bool
 // model inside items survives.
 func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 	spec["name"] = r.Name
-	setString(spec, "description", r.Description)
-	res := childObject(spec, "resources")
-	setString(res, "start_time", r.StartTime)
+	putString(spec, "description", r.Description)
+	res := rawObject(spec, "resources")
+	putString(res, "start_time", r.StartTime)
 
 	// Locations match by zone and clusters, then by zone alone.
-	oldLocs := objectList(res[keyLocations])
+	oldLocs := rawObjects(res[keyLocations])
 	oldKeys := make([][]string, len(oldLocs))
 	for j, item := range oldLocs {
-		az := stringAt(item, keyAZURL)
+		az := rawString(item, keyAZURL)
 		oldKeys[j] = []string{az + "|" + strings.Join(rawClusters(item), ","), az}
 	}
 	newKeys := make([][]string, len(r.Locations))
@@ -644,7 +644,7 @@ func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 
 	// Replications match by their pair of locations, renumbered through
 	// the location matching.
-	oldConns := objectList(res[keyConnectivity])
+	oldConns := rawObjects(res[keyConnectivity])
 	oldKeys = make([][]string, len(oldConns))
 	for j, item := range oldConns {
 		s, sok := intAt(item, keySourceIndex)
@@ -677,8 +677,8 @@ func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 		delete(res, keyFilter)
 		return
 	}
-	f := childObject(res, keyFilter)
-	setString(f, "type", r.CategoryFilter.Type)
+	f := rawObject(res, keyFilter)
+	putString(f, "type", r.CategoryFilter.Type)
 	if r.CategoryFilter.KindList == nil {
 		delete(f, "kind_list")
 	} else {
@@ -695,7 +695,7 @@ func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 }
 
 func writeLocation(item map[string]any, l *ProtectionLocation) {
-	setString(item, keyAZURL, l.AvailabilityZoneUUID)
+	putString(item, keyAZURL, l.AvailabilityZoneUUID)
 	_, hadOne := item[keyClusterUUID]
 	_, hadList := item[keyClusterList]
 	if l.ClusterUUIDs == nil {
@@ -715,8 +715,8 @@ func writeLocation(item map[string]any, l *ProtectionLocation) {
 			delete(item, keyClusterUUID)
 		}
 	}
-	setString(item, "target_type", l.TargetType)
-	setString(item, "recovery_point_repository_uuid", l.RecoveryPointRepositoryUUID)
+	putString(item, "target_type", l.TargetType)
+	putString(item, "recovery_point_repository_uuid", l.RecoveryPointRepositoryUUID)
 }
 
 func writeConnectivity(item map[string]any, cn *ProtectionConnectivity) {
@@ -727,11 +727,11 @@ func writeConnectivity(item map[string]any, cn *ProtectionConnectivity) {
 		return
 	}
 	// Schedules match by RPO and type, then by RPO, then by position.
-	old := objectList(item[keySchedules])
+	old := rawObjects(item[keySchedules])
 	oldKeys := make([][]string, len(old))
 	for j, s := range old {
 		rpo := numberAt(s, keyRPO)
-		oldKeys[j] = []string{rpo + "|" + stringAt(s, "snapshot_type"), rpo}
+		oldKeys[j] = []string{rpo + "|" + rawString(s, "snapshot_type"), rpo}
 	}
 	newKeys := make([][]string, len(cn.Schedules))
 	for i, s := range cn.Schedules {
@@ -753,7 +753,7 @@ func writeConnectivity(item map[string]any, cn *ProtectionConnectivity) {
 
 func writeSchedule(item map[string]any, s *SnapshotSchedule) {
 	item[keyRPO] = s.RPOSecs
-	setString(item, "snapshot_type", s.SnapshotType)
+	putString(item, "snapshot_type", s.SnapshotType)
 	writeRetention(item, keyLocalRet, s.LocalRetention)
 	writeRetention(item, keyRemoteRet, s.RemoteRetention)
 	if s.AutoSuspendTimeoutSecs == nil {
@@ -768,7 +768,7 @@ func writeRetention(parent map[string]any, key string, p *RetentionPolicy) {
 		delete(parent, key)
 		return
 	}
-	obj := childObject(parent, key)
+	obj := rawObject(parent, key)
 	if p.NumSnapshots == nil {
 		delete(obj, "num_snapshots")
 	} else {
@@ -778,9 +778,9 @@ func writeRetention(parent map[string]any, key string, p *RetentionPolicy) {
 		delete(obj, keyRollup)
 		return
 	}
-	ro := childObject(obj, keyRollup)
+	ro := rawObject(obj, keyRollup)
 	ro["multiple"] = p.Rollup.Multiple
-	setString(ro, "snapshot_interval_type", p.Rollup.IntervalType)
+	putString(ro, "snapshot_interval_type", p.Rollup.IntervalType)
 }
 
 // matchItems pairs each new item with at most one old item: for each level
@@ -821,49 +821,6 @@ func matchItems(oldKeys, newKeys [][]string, positional bool) []int {
 	return match
 }
 
-// setString sets key to v, or removes it when v is "" (an empty string
-// the server holds is left as it is).
-func setString(m map[string]any, key, v string) {
-	if v != "" {
-		m[key] = v
-		return
-	}
-	if cur, ok := m[key].(string); ok && cur == "" {
-		return
-	}
-	delete(m, key)
-}
-
-// childObject returns the object at key of m, replacing anything else
-// there with a new empty object.
-func childObject(m map[string]any, key string) map[string]any {
-	if o, ok := m[key].(map[string]any); ok {
-		return o
-	}
-	o := map[string]any{}
-	m[key] = o
-	return o
-}
-
-// objectList returns the objects of a raw list; items that are not
-// objects come back as nil maps and match nothing.
-func objectList(v any) []map[string]any {
-	l, _ := v.([]any)
-	out := make([]map[string]any, len(l))
-	for i, item := range l {
-		out[i], _ = item.(map[string]any)
-		if out[i] == nil {
-			out[i] = map[string]any{}
-		}
-	}
-	return out
-}
-
-func stringAt(m map[string]any, key string) string {
-	s, _ := m[key].(string)
-	return s
-}
-
 // numberAt renders the number at key as read ("" when absent).
 func numberAt(m map[string]any, key string) string {
 	switch n := m[key].(type) {
@@ -892,7 +849,7 @@ func rawClusters(item map[string]any) []string {
 		}
 		return out
 	}
-	if s := stringAt(item, keyClusterUUID); s != "" {
+	if s := rawString(item, keyClusterUUID); s != "" {
 		return []string{s}
 	}
 	return nil

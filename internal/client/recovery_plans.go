@@ -861,8 +861,8 @@ func (c *Client) RecoveryPlanEntities(ctx context.Context, uuid string) ([]Recov
 // model inside items survives.
 func writePlanSpec(spec map[string]any, p *RecoveryPlan) {
 	spec["name"] = p.Name
-	setString(spec, "description", p.Description)
-	res := childObject(spec, "resources")
+	putString(spec, "description", p.Description)
+	res := rawObject(spec, "resources")
 	writePlanStages(res, p.Stages)
 
 	params, had := res[rpKeyParameters].(map[string]any)
@@ -888,16 +888,16 @@ func writePlanStages(res map[string]any, stages []RecoveryStage) {
 		delete(res, rpKeyStageList)
 		return
 	}
-	old := objectList(res[rpKeyStageList])
+	old := rawObjects(res[rpKeyStageList])
 	oldSets := make([][]string, len(old))
 	oldKeys := make([][]string, len(old))
 	for j, item := range old {
-		id := "u:" + stringAt(item, rpKeyStageUUID)
-		if stringAt(item, rpKeyStageUUID) == "" {
+		id := "u:" + rawString(item, rpKeyStageUUID)
+		if rawString(item, rpKeyStageUUID) == "" {
 			id = planNoKey("o", j)
 		}
 		work := planChild(planChild(item, rpKeyStageWork), rpKeyRecoverEntities)
-		for _, e := range objectList(work[rpKeyEntityInfoList]) {
+		for _, e := range rawObjects(work[rpKeyEntityInfoList]) {
 			oldSets[j] = append(oldSets[j], planRawEntityKey(e))
 		}
 		slices.Sort(oldSets[j])
@@ -981,8 +981,8 @@ func writePlanStage(item map[string]any, s *RecoveryStage) {
 	} else {
 		item[rpKeyDelay] = *s.DelaySecs
 	}
-	work := childObject(childObject(item, rpKeyStageWork), rpKeyRecoverEntities)
-	old := objectList(work[rpKeyEntityInfoList])
+	work := rawObject(rawObject(item, rpKeyStageWork), rpKeyRecoverEntities)
+	old := rawObjects(work[rpKeyEntityInfoList])
 	oldKeys := make([][]string, len(old))
 	for j, e := range old {
 		oldKeys[j] = []string{planRawEntityKey(e)}
@@ -1013,7 +1013,7 @@ func planEntityKey(e *RecoveryEntity) string {
 }
 
 func planRawEntityKey(e map[string]any) string {
-	if id := stringAt(planChild(e, rpKeyAnyEntityRef), "uuid"); id != "" {
+	if id := rawString(planChild(e, rpKeyAnyEntityRef), "uuid"); id != "" {
 		return "vm:" + id
 	}
 	cats := map[string]string{}
@@ -1051,7 +1051,7 @@ func writePlanEntity(item map[string]any, e *RecoveryEntity) {
 	if e.Scripts == nil {
 		delete(item, rpKeyScriptList)
 	} else {
-		old := objectList(item[rpKeyScriptList])
+		old := rawObjects(item[rpKeyScriptList])
 		list := make([]any, len(e.Scripts))
 		for i, s := range e.Scripts {
 			sc := map[string]any{}
@@ -1068,7 +1068,7 @@ func writePlanEntity(item map[string]any, e *RecoveryEntity) {
 		}
 		item[rpKeyScriptList] = list
 	}
-	setString(item, "vm_power_state", e.PowerState)
+	putString(item, "vm_power_state", e.PowerState)
 }
 
 // writePlanVMRef points the VM reference at key to uuid, keeping the reference
@@ -1076,7 +1076,7 @@ func writePlanEntity(item map[string]any, e *RecoveryEntity) {
 // read is kept.
 func writePlanVMRef(parent map[string]any, key, uuid, name string) {
 	ref, _ := parent[key].(map[string]any)
-	if ref == nil || stringAt(ref, "uuid") != uuid {
+	if ref == nil || rawString(ref, "uuid") != uuid {
 		ref = map[string]any{"kind": KindVM, "uuid": uuid}
 		parent[key] = ref
 	}
@@ -1092,11 +1092,11 @@ func writePlanClusterRefs(parent map[string]any, uuids []string) {
 		delete(parent, rpKeyClusterRefs)
 		return
 	}
-	old := objectList(parent[rpKeyClusterRefs])
+	old := rawObjects(parent[rpKeyClusterRefs])
 	used := make([]bool, len(old))
 	list := make([]any, len(uuids))
 	for i, id := range uuids {
-		ref := takeObject(old, used, func(o map[string]any) bool { return stringAt(o, "uuid") == id })
+		ref := takeObject(old, used, func(o map[string]any) bool { return rawString(o, "uuid") == id })
 		if ref == nil {
 			ref = map[string]any{"kind": "cluster", "uuid": id}
 		}
@@ -1107,8 +1107,8 @@ func writePlanClusterRefs(parent map[string]any, uuids []string) {
 
 func planRawClusterRefs(item map[string]any) string {
 	var ids []string
-	for _, r := range objectList(item[rpKeyClusterRefs]) {
-		ids = append(ids, stringAt(r, "uuid"))
+	for _, r := range rawObjects(item[rpKeyClusterRefs]) {
+		ids = append(ids, rawString(r, "uuid"))
 	}
 	return strings.Join(ids, ",")
 }
@@ -1143,10 +1143,10 @@ func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 	if p.AvailabilityZones == nil {
 		delete(params, rpKeyPlanAZList)
 	} else {
-		old := objectList(params[rpKeyPlanAZList])
+		old := rawObjects(params[rpKeyPlanAZList])
 		oldKeys := make([][]string, len(old))
 		for j, item := range old {
-			az := stringAt(item, keyAZURL)
+			az := rawString(item, keyAZURL)
 			oldKeys[j] = []string{az + "|" + planRawClusterRefs(item), az}
 		}
 		newKeys := make([][]string, len(p.AvailabilityZones))
@@ -1173,10 +1173,10 @@ func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 	if p.Witnesses == nil {
 		delete(params, rpKeyWitnesses)
 	} else {
-		old := objectList(params[rpKeyWitnesses])
+		old := rawObjects(params[rpKeyWitnesses])
 		oldKeys := make([][]string, len(old))
 		for j, item := range old {
-			oldKeys[j] = []string{stringAt(item, "witness_address")}
+			oldKeys[j] = []string{rawString(item, "witness_address")}
 		}
 		newKeys := make([][]string, len(p.Witnesses))
 		for i, w := range p.Witnesses {
@@ -1189,7 +1189,7 @@ func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 			if j := match[i]; j >= 0 {
 				item = old[j]
 			}
-			setString(item, "witness_address", w.Address)
+			putString(item, "witness_address", w.Address)
 			if w.FailoverTimeoutSecs == 0 {
 				delete(item, "witness_failover_timeout_secs")
 			} else {
@@ -1200,7 +1200,7 @@ func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 		params[rpKeyWitnesses] = list
 	}
 
-	setString(params, "cutover_mode", p.CutoverMode)
+	putString(params, "cutover_mode", p.CutoverMode)
 }
 
 // planMappingKey identifies a network mapping by the zones and production
@@ -1219,10 +1219,10 @@ func planMappingKey(m *NetworkMapping) string {
 }
 
 func planRawMappingKey(item map[string]any) string {
-	entries := objectList(item[rpKeyAZNetMappings])
+	entries := rawObjects(item[rpKeyAZNetMappings])
 	parts := make([]string, len(entries))
 	for i, a := range entries {
-		parts[i] = stringAt(a, keyAZURL) + "=" + stringAt(planChild(a, rpKeyRecoveryNet), "name")
+		parts[i] = rawString(a, keyAZURL) + "=" + rawString(planChild(a, rpKeyRecoveryNet), "name")
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ";")
@@ -1233,7 +1233,7 @@ func writePlanNetworkMappings(params map[string]any, mappings []NetworkMapping) 
 		delete(params, rpKeyNetMappings)
 		return
 	}
-	old := objectList(params[rpKeyNetMappings])
+	old := rawObjects(params[rpKeyNetMappings])
 	oldKeys := make([][]string, len(old))
 	for j, item := range old {
 		oldKeys[j] = []string{planRawMappingKey(item)}
@@ -1261,10 +1261,10 @@ func writePlanNetworkMapping(item map[string]any, m *NetworkMapping) {
 		delete(item, rpKeyAZNetMappings)
 		return
 	}
-	old := objectList(item[rpKeyAZNetMappings])
+	old := rawObjects(item[rpKeyAZNetMappings])
 	oldKeys := make([][]string, len(old))
 	for j, a := range old {
-		az := stringAt(a, keyAZURL)
+		az := rawString(a, keyAZURL)
 		oldKeys[j] = []string{az + "|" + planRawClusterRefs(a), az}
 	}
 	newKeys := make([][]string, len(m.PerAZ))
@@ -1295,8 +1295,8 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 		delete(parent, key)
 		return
 	}
-	obj := childObject(parent, key)
-	setString(obj, "name", n.Name)
+	obj := rawObject(parent, key)
+	putString(obj, "name", n.Name)
 	if n.VPCUUID == "" {
 		delete(obj, "vpc_reference")
 	} else {
@@ -1307,10 +1307,10 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 		delete(obj, rpKeySubnetList)
 		return
 	}
-	old := objectList(obj[rpKeySubnetList])
+	old := rawObjects(obj[rpKeySubnetList])
 	oldKeys := make([][]string, len(old))
 	for j, s := range old {
-		oldKeys[j] = []string{stringAt(s, "gateway_ip") + "/" + numberAt(s, "prefix_length")}
+		oldKeys[j] = []string{rawString(s, "gateway_ip") + "/" + numberAt(s, "prefix_length")}
 	}
 	newKeys := make([][]string, len(n.Subnets))
 	for i, s := range n.Subnets {
@@ -1325,7 +1325,7 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 		}
 		item["gateway_ip"] = s.GatewayIP
 		item["prefix_length"] = s.PrefixLength
-		setString(item, "external_connectivity_state", s.ExternalConnectivityState)
+		putString(item, "external_connectivity_state", s.ExternalConnectivityState)
 		list[i] = item
 	}
 	obj[rpKeySubnetList] = list
@@ -1336,10 +1336,10 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 		delete(parent, key)
 		return
 	}
-	old := objectList(parent[key])
+	old := rawObjects(parent[key])
 	oldKeys := make([][]string, len(old))
 	for j, a := range old {
-		oldKeys[j] = []string{stringAt(planChild(a, rpKeyVMRef), "uuid")}
+		oldKeys[j] = []string{rawString(planChild(a, rpKeyVMRef), "uuid")}
 	}
 	newKeys := make([][]string, len(list))
 	for i, a := range list {
@@ -1353,11 +1353,11 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 			item = old[j]
 		}
 		writePlanVMRef(item, rpKeyVMRef, a.VMUUID, a.VMName)
-		oldIPs := objectList(item[rpKeyIPConfigList])
+		oldIPs := rawObjects(item[rpKeyIPConfigList])
 		used := make([]bool, len(oldIPs))
 		ips := make([]any, len(a.IPs))
 		for k, ip := range a.IPs {
-			c := takeObject(oldIPs, used, func(o map[string]any) bool { return stringAt(o, "ip_address") == ip })
+			c := takeObject(oldIPs, used, func(o map[string]any) bool { return rawString(o, "ip_address") == ip })
 			if c == nil {
 				c = map[string]any{}
 			}
@@ -1375,10 +1375,10 @@ func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 		delete(params, rpKeyFloatingIPs)
 		return
 	}
-	old := objectList(params[rpKeyFloatingIPs])
+	old := rawObjects(params[rpKeyFloatingIPs])
 	oldKeys := make([][]string, len(old))
 	for j, f := range old {
-		oldKeys[j] = []string{stringAt(f, keyAZURL)}
+		oldKeys[j] = []string{rawString(f, keyAZURL)}
 	}
 	newKeys := make([][]string, len(fips))
 	for i, f := range fips {
@@ -1396,11 +1396,11 @@ func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 		if f.VMs == nil {
 			delete(item, rpKeyVMIPList)
 		} else {
-			oldVMs := objectList(item[rpKeyVMIPList])
+			oldVMs := rawObjects(item[rpKeyVMIPList])
 			oldKeys := make([][]string, len(oldVMs))
 			for j, v := range oldVMs {
-				vm := stringAt(planChild(v, rpKeyVMRef), "uuid")
-				oldKeys[j] = []string{vm + "|" + stringAt(planChild(v, "vm_nic_information"), "uuid"), vm}
+				vm := rawString(planChild(v, rpKeyVMRef), "uuid")
+				oldKeys[j] = []string{vm + "|" + rawString(planChild(v, "vm_nic_information"), "uuid"), vm}
 			}
 			newKeys := make([][]string, len(f.VMs))
 			for k, v := range f.VMs {
@@ -1415,9 +1415,9 @@ func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 					vi = oldVMs[j]
 				}
 				writePlanVMRef(vi, rpKeyVMRef, v.VMUUID, v.VMName)
-				nic := childObject(vi, "vm_nic_information")
+				nic := rawObject(vi, "vm_nic_information")
 				nic["uuid"] = v.NICUUID
-				setString(nic, "ip", v.NICIP)
+				putString(nic, "ip", v.NICIP)
 				writePlanFloatingConfig(vi, "recovery_floating_ip_config", v.Recovery)
 				writePlanFloatingConfig(vi, "test_floating_ip_config", v.Test)
 				vms[k] = vi
@@ -1434,7 +1434,7 @@ func writePlanFloatingConfig(parent map[string]any, key string, c *FloatingIPCon
 		delete(parent, key)
 		return
 	}
-	obj := childObject(parent, key)
-	setString(obj, "ip", c.IP)
+	obj := rawObject(parent, key)
+	putString(obj, "ip", c.IP)
 	planSetBool(obj, "should_allocate_dynamically", c.AllocateDynamically)
 }
