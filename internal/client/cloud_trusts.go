@@ -58,6 +58,9 @@ type CloudTrust struct {
 	// URL is the remote address the pairing was made with.
 	URL       string
 	CloudType string
+	// Username is the remote user the pairing was made with, when the PC reports it (never
+	// the password).
+	Username string
 	// State is status.state as reported (e.g. COMPLETE), when reported.
 	State string
 	// RemoteConnectionUUID is the remote connection the pairing created;
@@ -70,6 +73,7 @@ type CloudTrust struct {
 
 type cloudTrustResourcesJSON struct {
 	URL                       string         `json:"url"`
+	Username                  string         `json:"username"`
 	CloudType                 string         `json:"cloud_type"`
 	RemoteConnectionReference *referenceJSON `json:"remote_connection_reference"`
 }
@@ -96,6 +100,7 @@ func (t *cloudTrustJSON) toCloudTrust() CloudTrust {
 		Name:      firstNonEmpty(t.Status.Name, t.Spec.Name, t.Metadata.Name),
 		URL:       firstNonEmpty(st.URL, sp.URL),
 		CloudType: firstNonEmpty(st.CloudType, sp.CloudType),
+		Username:  firstNonEmpty(st.Username, sp.Username),
 		State:     t.Status.State,
 	}
 	for _, r := range []*referenceJSON{st.RemoteConnectionReference, sp.RemoteConnectionReference} {

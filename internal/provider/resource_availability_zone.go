@@ -508,8 +508,8 @@ func remoteEndpoint(s string) string {
 }
 
 // flattenPairing fills the computed attributes of m from the API, and the arguments the
-// configuration leaves to the API after an import (remote address, cloud type). The password
-// is never set: it is write-only.
+// configuration leaves to the API after an import (remote address, username, cloud type). The
+// password is never set: it is write-only.
 func flattenPairing(m *availabilityZoneModel, az *client.AvailabilityZone, ct *client.CloudTrust) {
 	m.ID = types.StringValue(az.UUID)
 	m.Name = types.StringValue(az.Name)
@@ -521,6 +521,9 @@ func flattenPairing(m *availabilityZoneModel, az *client.AvailabilityZone, ct *c
 			remote = az.ManagementURL
 		}
 		m.RemoteAddress = types.StringValue(remote)
+	}
+	if (m.Username.IsNull() || m.Username.ValueString() == "") && ct.Username != "" {
+		m.Username = types.StringValue(ct.Username)
 	}
 	if ct.CloudType != "" {
 		m.CloudType = types.StringValue(ct.CloudType)

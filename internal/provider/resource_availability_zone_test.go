@@ -94,12 +94,11 @@ func TestAccAvailabilityZone_basic(t *testing.T) {
 				),
 			},
 			{
-				// The API does not return the remote user name; the write-only password is
-				// null on both sides.
-				ResourceName:            addr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"username"},
+				// The remote user name comes back from the cloud trust; the write-only
+				// password is null on both sides.
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
 			},
 			{
 				ResourceName:  addr,
