@@ -149,10 +149,14 @@ func (c *Client) CreateCloudTrust(ctx context.Context, in CloudTrustInput) (*Clo
 		},
 	}
 	id, task, err := c.createEntity(ctx, op, "cloud_trust", spec, nil)
+	accepted := &CloudTrust{UUID: id, URL: address, CloudType: cloudType}
 	if err != nil {
+		if id != "" {
+			// The pairing may have landed: the caller unpairs it.
+			return accepted, redactSecret(err, in.Password)
+		}
 		return nil, redactSecret(err, in.Password)
 	}
-	accepted := &CloudTrust{UUID: id, URL: address, CloudType: cloudType}
 	azUUID := ""
 	if task != "" {
 		t, err := c.WaitForTask(ctx, task, op, nil)

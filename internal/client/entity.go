@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -261,7 +262,26 @@ func (c *Client) createEntity(ctx context.Context, op, kind string, spec any, me
 				return id, task, nil
 			}
 		}
-		return "", "", err
+		if createRefused(err, res) {
+			return "", "", err
+		}
+		// The create may have reached Prism Central (an answer lost with no retry left, a
+		// timeout or a cancellation mid-request): look for the entity under the uuid chosen
+		// here, with a context of its own since the request's may be the one that ended.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), landedProbeTimeout)
+		defer cancel()
+		exists, task, perr := c.probeErr(pctx, op, path+"/"+escape(id))
+		switch {
+		case perr == nil && exists:
+			c.log.Debug(ctx, "create landed although its answer was lost", map[string]any{"operation": op, "kind": kind, "uuid": id})
+			return id, task, nil
+		case errors.Is(perr, ErrNotFound):
+			return "", "", err
+		default:
+			// Unknown: the caller keeps the uuid, so that the entity, if it exists, is
+			// tracked rather than created a second time.
+			return id, "", err
+		}
 	}
 	if resp.Metadata.UUID != "" {
 		id = resp.Metadata.UUID
@@ -272,15 +292,39 @@ func (c *Client) createEntity(ctx context.Context, op, kind string, spec any, me
 // probe reads an entity: exists is true when it could be read, and task is
 // the task its status names while it is not settled, or "".
 func (c *Client) probe(ctx context.Context, op, path string) (exists bool, task string) {
+	exists, task, _ = c.probeErr(ctx, op, path)
+	return exists, task
+}
+
+// probeErr is probe with the error of the read: ErrNotFound (wrapped) when
+// the entity is gone, another error when the read could not tell.
+func (c *Client) probeErr(ctx context.Context, op, path string) (exists bool, task string, err error) {
 	var raw json.RawMessage
 	if err := c.do(ctx, op, http.MethodGet, path, nil, &raw); err != nil {
-		return false, ""
+		return false, "", err
 	}
 	doc, err := newDocument(raw)
-	if err != nil || !doc.Status.pending() {
-		return err == nil, ""
+	if err != nil {
+		return false, "", err
 	}
-	return true, doc.Status.taskUUIDs().first()
+	if !doc.Status.pending() {
+		return true, "", nil
+	}
+	return true, doc.Status.taskUUIDs().first(), nil
+}
+
+// landedProbeTimeout bounds the read that looks for a create whose answer was lost.
+const landedProbeTimeout = 30 * time.Second
+
+// createRefused tells whether a failed create certainly created nothing: Prism Central
+// answered it with an error and no earlier attempt may have been processed, or the request
+// never reached it (no connection, an untrusted certificate).
+func createRefused(err error, res outcome) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && !res.maybeCommitted {
+		return true
+	}
+	return isDialError(err) || isCertificateError(err) || errors.Is(err, ErrUntrustedCertificate)
 }
 
 // updateEntity is a read-modify-write of the intentful entity at path: it

@@ -23,7 +23,8 @@ import (
 func (c *Client) createAndSettle(ctx context.Context, op, kind string, spec, metadata map[string]any) (id string, accepted bool, err error) {
 	id, task, err := c.createEntity(ctx, op, kind, spec, metadata)
 	if err != nil {
-		return "", false, err
+		// An id with the error: the create may have landed.
+		return id, id != "", err
 	}
 	path := collectionPath(kind) + "/" + escape(id)
 	if task != "" {

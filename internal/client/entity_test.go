@@ -435,3 +435,61 @@ func TestCreateEntityExistingOnFirstAttempt(t *testing.T) {
 	}
 	mustContain(t, err.Error(), "creating widget w1", "already exists")
 }
+
+// TestCreateEntityAnswerLostWithoutRetry covers a create that Prism Central committed but whose
+// answer was lost with no retry left (max_retries = 0): the client finds the entity under the
+// uuid it chose, so the caller tracks it instead of creating it again on the next run.
+func TestCreateEntityAnswerLostWithoutRetry(t *testing.T) {
+	s := &widgetServer{t: t, store: map[string]map[string]any{}, drop: 1}
+	srv := newServer(t, s.handle)
+	c, _ := newClient(t, srv, func(cfg *Config) { cfg.MaxRetries = -1 })
+	id, task, err := c.createEntity(context.Background(), "creating widget w1", "widget", map[string]any{"name": "w1"}, nil)
+	if err != nil {
+		t.Fatalf("create whose answer was lost: %v", err)
+	}
+	if _, ok := s.store[id]; !ok || len(s.store) != 1 || s.posts != 1 {
+		t.Fatalf("id %q, store %v, posts %d: want the one widget created, found by its uuid", id, s.store, s.posts)
+	}
+	if task != "task-of-"+id {
+		t.Errorf("task = %q, want the one the entity's status names", task)
+	}
+}
+
+// TestCreateEntityNeverReached covers a create that could not reach Prism Central: nothing was
+// created, so no uuid comes back.
+func TestCreateEntityNeverReached(t *testing.T) {
+	srv := newServer(t, func(http.ResponseWriter, *http.Request) {})
+	c, _ := newClient(t, srv, func(cfg *Config) { cfg.MaxRetries = -1 })
+	srv.Close()
+	id, _, err := c.createEntity(context.Background(), "creating widget w1", "widget", map[string]any{"name": "w1"}, nil)
+	if err == nil || id != "" {
+		t.Fatalf("id %q, err %v: want no uuid and an error", id, err)
+	}
+}
+
+// TestCreateAndSettleKeepsUnknownOutcome covers a create whose answer was lost and whose
+// entity cannot be looked up either: the uuid comes back as accepted with the error, so the
+// caller keeps it (a later read drops it if the create never landed).
+func TestCreateAndSettleKeepsUnknownOutcome(t *testing.T) {
+	s := &widgetServer{t: t, store: map[string]map[string]any{}, drop: 1}
+	var mu sync.Mutex
+	gets := 0
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			mu.Lock()
+			gets++
+			mu.Unlock()
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		s.handle(w, r)
+	})
+	c, _ := newClient(t, srv, func(cfg *Config) { cfg.MaxRetries = -1 })
+	id, accepted, err := c.createAndSettle(context.Background(), "creating widget w1", "widget", map[string]any{"name": "w1"}, nil)
+	if err == nil || !accepted || id == "" {
+		t.Fatalf("id %q, accepted %v, err %v: want the uuid kept with the error", id, accepted, err)
+	}
+	if _, ok := s.store[id]; !ok {
+		t.Errorf("kept uuid %s is not the widget the server created (%v)", id, s.store)
+	}
+}
