@@ -149,7 +149,7 @@ func (s ApplyRefused) Title() string { return s.Description }
 
 // Do implements Step.
 func (s ApplyRefused) Do(ctx context.Context, r *Run) error {
-	args := r.withVars(append([]string{"apply", "-auto-approve", "-input=false", "-compact-warnings"}, s.Args...)...)
+	args := r.withVars(applyArgs(s.Args...)...)
 	names := make([]string, 0, len(s.Vars))
 	for k := range s.Vars {
 		names = append(names, k)

@@ -210,7 +210,7 @@ func (r *Run) Destroy(ctx context.Context) error {
 		}
 	}
 	r.logf("\n==> Destroy everything the scenario created\n")
-	if err := r.Tofu(ctx, r.withVars("destroy", "-auto-approve", "-input=false", "-compact-warnings")...); err != nil {
+	if err := r.Tofu(ctx, r.withVars("destroy", "-auto-approve", "-input=false", "-compact-warnings", "-concise")...); err != nil {
 		return fmt.Errorf("scenario %s: destroying: %w", r.Scenario.Name, err)
 	}
 	if len(r.Scenario.AfterDestroy) == 0 {
@@ -264,6 +264,12 @@ func (r *Run) SetVars(vars map[string]string) {
 	for k, v := range vars {
 		r.vars[k] = v
 	}
+}
+
+// applyArgs is the command line of a non-interactive apply, with extra arguments (e.g.
+// -refresh=false, -target=ADDR). -concise leaves the plan and the result, not the progress.
+func applyArgs(extra ...string) []string {
+	return append([]string{"apply", "-auto-approve", "-input=false", "-compact-warnings", "-concise"}, extra...)
 }
 
 // withVars appends the var file and the recorded variables to an OpenTofu command line.

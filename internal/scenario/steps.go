@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,8 +39,7 @@ func (s Apply) Title() string {
 // Do implements Step.
 func (s Apply) Do(ctx context.Context, r *Run) error {
 	r.SetVars(s.Vars)
-	args := append([]string{"apply", "-auto-approve", "-input=false", "-compact-warnings"}, s.Args...)
-	return r.Tofu(ctx, r.withVars(args...)...)
+	return r.Tofu(ctx, r.withVars(applyArgs(s.Args...)...)...)
 }
 
 // PlanEmpty runs `tofu plan` and fails when it proposes any change: after an apply, the
@@ -51,7 +51,7 @@ func (PlanEmpty) Title() string { return "tofu plan proposes no change" }
 
 // Do implements Step.
 func (PlanEmpty) Do(ctx context.Context, r *Run) error {
-	err := r.Tofu(ctx, r.withVars("plan", "-input=false", "-compact-warnings", "-detailed-exitcode")...)
+	err := r.Tofu(ctx, r.withVars("plan", "-input=false", "-compact-warnings", "-concise", "-detailed-exitcode")...)
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() == 2 {
 		return errors.New("tofu plan proposes changes right after an apply (see its output above)")
@@ -61,13 +61,22 @@ func (PlanEmpty) Do(ctx context.Context, r *Run) error {
 
 // ShowOutputs prints the root module's outputs (`tofu output -json`) as an indented tree.
 // Sensitive outputs are not shown.
-type ShowOutputs struct{}
+type ShowOutputs struct {
+	// Names limits the outputs shown (e.g. after a targeted apply, whose other outputs are
+	// stale); empty shows them all.
+	Names []string
+}
 
 // Title implements Step.
-func (ShowOutputs) Title() string { return "outputs" }
+func (s ShowOutputs) Title() string {
+	if len(s.Names) == 0 {
+		return "outputs"
+	}
+	return "outputs: " + strings.Join(s.Names, ", ")
+}
 
 // Do implements Step.
-func (ShowOutputs) Do(ctx context.Context, r *Run) error {
+func (s ShowOutputs) Do(ctx context.Context, r *Run) error {
 	outs, err := r.Outputs(ctx)
 	if err != nil {
 		return err
@@ -78,7 +87,9 @@ func (ShowOutputs) Do(ctx context.Context, r *Run) error {
 	}
 	names := make([]string, 0, len(outs))
 	for name := range outs {
-		names = append(names, name)
+		if len(s.Names) == 0 || slices.Contains(s.Names, name) {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	var b strings.Builder
