@@ -34,7 +34,7 @@ func leapTwoSites() *Scenario {
 	return &Scenario{
 		Name: "leap-two-sites",
 		Summary: "two on-premises Prism Centrals, Canada and France; the category " +
-			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the seed's 15-minute policy replicating them to France; the seed's recovery plan and a staged dns-first plan; a test failover and its cleanup, the planned failover to France, the reversal and the failback, and an unplanned failover with Canada down",
+			leapCategoryKey + ":" + leapCategoryValue + " on both sites, assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the guide's 15-minute policy replicating them to France; the guide's recovery plan and a staged dns-first plan; a test failover and its cleanup, the planned failover to France, the reversal and the failback, and an unplanned failover with Canada down",
 		Preset: "leap-two-sites",
 		Steps: []Step{
 			Apply{Description: "tofu apply: DR enabled and the sites paired, the category assigned to app-01 and db-01, the protection policy, the recovery plans"},

@@ -1,4 +1,4 @@
-# The seed's policy: VMs in replicated-vm:from-canada are snapshotted in Canada every 15 minutes
+# VMs in replicated-vm:from-canada are snapshotted in Canada every 15 minutes
 # (application-consistent) and replicated to France, and back to Canada for failback. The
 # policy is created on canada; France sees it too. Disaster recovery must be enabled on both
 # Prism Centrals and the two paired (nutanixdr_availability_zone.france).

@@ -1,7 +1,7 @@
-# The seed's plan: a failover from Canada to France recovers the VMs in
-# replicated-vm:from-canada, powered on, into vlan50-prod (vlan51-test for a test failover) on
-# either side. The plan is created on canada; France sees it too, and a failover is started
-# there. The VMs must be protected toward France (nutanixdr_protection_policy.canada_to_france).
+# A failover from Canada to France recovers the VMs in replicated-vm:from-canada, powered on,
+# into vlan50-prod (vlan51-test for a test failover) on either side. The plan is created on
+# canada; France sees it too, and a failover is started there. The VMs must be protected toward
+# France (nutanixdr_protection_policy.canada_to_france).
 data "nutanixdr_availability_zone" "local" {
   provider = nutanixdr.canada
   local    = true

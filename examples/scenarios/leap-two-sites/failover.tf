@@ -1,6 +1,6 @@
-# The failovers of the seed guide, run on the Prism Central of the site that recovers: France
-# while the VMs run in Canada, Canada (failback) once active_site = "france". Declared when
-# needed, behind the failover variable:
+# The failovers of the Leap setup guide, run on the Prism Central of the site that recovers:
+# France while the VMs run in Canada, Canada (failback) once active_site = "france". Declared
+# when needed, behind the failover variable:
 #
 #   failover = "test"       a test failover into vlan51-test, production untouched; setting the
 #                           variable back to "" destroys the resource, which cleans the test VMs up

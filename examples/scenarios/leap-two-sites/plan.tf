@@ -1,9 +1,9 @@
-# The seed guide's recovery plan: a failover from the active site to the standby one recovers
-# the VMs tagged replicated-vm:from-canada, powered on, into vlan50-prod (vlan51-test for a test
-# failover) on either side. And a second, staged plan that shows boot order: dns-01 first, then
-# 30 seconds later the applications that resolve names through it.
+# The Leap setup guide's recovery plan: a failover from the active site to the standby one
+# recovers the VMs tagged replicated-vm:from-canada, powered on, into vlan50-prod (vlan51-test
+# for a test failover) on either side. And a second, staged plan that shows boot order: dns-01
+# first, then 30 seconds later the applications that resolve names through it.
 #
-# The seed's plan is created on France, the recovery site, so that everything an unplanned
+# The guide's plan is created on France, the recovery site, so that everything an unplanned
 # failover needs is read from France alone while Canada is down; Canada sees the plan too
 # (Prism Central syncs plans to the paired site) and runs the failback. The staged plan is
 # created on Canada, where dns-01 lives. A failover is started on the site that recovers.
@@ -21,7 +21,7 @@ locals {
   }
   standby_site = var.active_site == "canada" ? "france" : "canada"
 
-  # Production and test networks are the same on both sides (the seed guide's VLANs 50 and 51).
+  # Production and test networks are the same on both sides (the guide's VLANs 50 and 51).
   site_networks = {
     production = { subnet_name = var.networks.production.name, gateway_ip = var.networks.production.gateway_ip, prefix_length = var.networks.production.prefix_length }
     test       = { subnet_name = var.networks.test.name, gateway_ip = var.networks.test.gateway_ip, prefix_length = var.networks.test.prefix_length }

@@ -1,7 +1,7 @@
-# The seed guide's protection policy: the VMs tagged replicated-vm:from-canada are snapshotted in
-# Canada every 15 minutes (application-consistent) and replicated to France, four points kept on
-# each side; the reverse direction is there for failback. The policy is created on Canada, and
-# France sees it too (Prism Central syncs policies to the paired site).
+# The Leap setup guide's protection policy: the VMs tagged replicated-vm:from-canada are
+# snapshotted in Canada every 15 minutes (application-consistent) and replicated to France, four
+# points kept on each side; the reverse direction is there for failback. The policy is created
+# on Canada, and France sees it too (Prism Central syncs policies to the paired site).
 
 data "nutanixdr_cluster" "canada" {
   provider = nutanixdr.canada

@@ -1,6 +1,6 @@
 # Enable disaster recovery (Leap) on both Prism Centrals, then connect them: each gets a Local
-# availability zone, and each sees the other as a paired one. This is the seed guide's first
-# two steps ("Enable Leap", "Connect to Availability Zone").
+# availability zone, and each sees the other as a paired one. These are the first two steps of
+# the Leap setup guide ("Enable Leap", "Connect to Availability Zone").
 
 resource "nutanixdr_disaster_recovery" "canada" {
   provider = nutanixdr.canada

@@ -50,7 +50,7 @@ variable "clusters" {
 }
 
 variable "rpo" {
-  description = "Recovery point objective of the protection policy, as a Go duration: \"15m\" is the seed guide's."
+  description = "Recovery point objective of the protection policy, as a Go duration: \"15m\" is the Leap setup guide's."
   type        = string
   default     = "15m"
 }
@@ -73,7 +73,7 @@ variable "active_site" {
 }
 
 variable "networks" {
-  description = "The production and test networks, with the same name, gateway and prefix on both sites (the seed guide's VLANs 50 and 51)."
+  description = "The production and test networks, with the same name, gateway and prefix on both sites (the Leap setup guide's VLANs 50 and 51)."
   type = object({
     production = object({ name = string, gateway_ip = string, prefix_length = number })
     test       = object({ name = string, gateway_ip = string, prefix_length = number })

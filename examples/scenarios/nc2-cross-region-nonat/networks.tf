@@ -1,4 +1,4 @@
-# The seed guide's networking, the same on both sides: an external VLAN subnet without NAT (the
+# The guide's networking, the same on both sides: an external VLAN subnet without NAT (the
 # uplink), a VPC whose 172.30.0.0/16 is routed as it is through that uplink, its default route,
 # and the overlay subnet 172.30.1.0/24 of the VMs. Because the overlay subnet has the same name
 # and network in Tokyo and in Osaka, a VM recovered in Osaka keeps its address, and the routes
