@@ -31,7 +31,7 @@ func PresetNames() []string {
 	return names
 }
 
-// leapTwoSites is the seed topology of the Leap field guide: Canada with three VMs on VLAN 50,
+// leapTwoSites is the topology of the Leap field guide: Canada with three VMs on VLAN 50,
 // France with the same networks and no VMs.
 func leapTwoSites() WorldConfig {
 	subnets := func(cluster string) []SubnetConfig {

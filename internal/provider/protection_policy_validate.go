@@ -22,7 +22,7 @@ import (
 // summaryInvalidProtectionPolicy is the summary of every rule's diagnostic.
 const summaryInvalidProtectionPolicy = "Invalid protection policy"
 
-// Limits of replication to an MST store (seed guide).
+// Limits of replication to an MST store (the NC2 on AWS pilot-light guide).
 const (
 	maxMSTLinearRetention = 36
 	maxMSTRollupDays      = 31
