@@ -946,6 +946,14 @@ func (in *FailoverInput) spec(now time.Time) jobSpecJSON {
 // *JobError with the PC's validation errors if the job it made ended
 // failed, else the *TaskError; the job's uuid comes with the error
 // whenever the job can be read.
+//
+// A non-empty uuid together with an error means the job may exist: the
+// create may have reached Prism Central (its answer was lost), or it was
+// accepted and following its task failed (a time limit, a transport
+// error) before the task named the job. The uuid is then the one the
+// client chose (metadata.uuid), which is the job's: the caller must treat
+// the job as possibly started (record it, check it) rather than start
+// another. An empty uuid with an error means no job was started.
 func (c *Client) StartRecoveryPlanJob(ctx context.Context, in FailoverInput) (string, error) {
 	op := in.operation()
 	if err := in.validate(op); err != nil {
@@ -953,7 +961,9 @@ func (c *Client) StartRecoveryPlanJob(ctx context.Context, in FailoverInput) (st
 	}
 	id, task, err := c.createEntity(ctx, op, jobKind, in.spec(time.Now()), uuidMetadata(in.UUID))
 	if err != nil {
-		return "", err
+		// createEntity returns the chosen uuid with the error when the
+		// create may have landed: the job may exist.
+		return id, err
 	}
 	if task == "" {
 		// The create landed on an earlier attempt whose answer was lost.
@@ -966,6 +976,11 @@ func (c *Client) StartRecoveryPlanJob(ctx context.Context, in FailoverInput) (st
 // when it names none. It returns as soon as the task names a job: on some
 // Prism Centrals the task lasts as long as the job. exclude is a job uuid
 // the task may also name that is not the one looked for (a rerun's parent).
+//
+// fallback is the uuid the client chose for the job, so it is the job's
+// whenever the job exists: when the task cannot be read or followed (a
+// time limit, a transport error) before it names the job, fallback comes
+// back with the error, since the job may have started.
 func (c *Client) jobFromTask(ctx context.Context, op, task, fallback, exclude string) (string, error) {
 	pick := func(t *Task) string {
 		var first string
@@ -986,7 +1001,8 @@ func (c *Client) jobFromTask(ctx context.Context, op, task, fallback, exclude st
 	// One read first: the long poll only answers once the task ends.
 	t, err := c.getTask(ctx, op, task)
 	if err != nil {
-		return "", err
+		// The create was accepted: the job may exist under the uuid chosen.
+		return fallback, err
 	}
 	if id := pick(t); id != "" && !failedTask(t) {
 		return id, nil
@@ -1016,7 +1032,8 @@ func (c *Client) jobFromTask(ctx context.Context, op, task, fallback, exclude st
 		// Stopped on purpose: the task named the job.
 		return found, nil
 	}
-	return "", err
+	// Lost the task (time limit, transport error): the job may exist.
+	return firstNonEmpty(found, fallback), err
 }
 
 // failedStart explains a create task that failed: through the job's own
@@ -1026,8 +1043,11 @@ func (c *Client) failedStart(ctx context.Context, op, id string, taskErr error) 
 		return "", taskErr
 	}
 	job, err := c.readJob(ctx, op, id, nil)
+	if errors.Is(err, ErrNotFound) {
+		return "", taskErr // The failed task made no job.
+	}
 	if err != nil {
-		return "", taskErr
+		return id, taskErr // The job may exist: it could not be read.
 	}
 	if !job.Done() || !job.Failed() {
 		return id, taskErr

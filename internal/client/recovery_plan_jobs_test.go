@@ -91,6 +91,11 @@ type rpjFake struct {
 	noSteps bool
 	// forget accepts creates without keeping the job.
 	forget bool
+	// taskDown answers every task read 503, as a Prism Central whose task
+	// service cannot be reached.
+	taskDown bool
+	// jobsDown answers every read of a job 503.
+	jobsDown bool
 }
 
 func newRPJFake(t *testing.T) *rpjFake {
@@ -145,6 +150,10 @@ func (f *rpjFake) handle(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotImplemented)
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/tasks/"):
 		id := strings.TrimPrefix(path, "/tasks/")
+		if f.taskDown {
+			v3Error(w, 503, "SERVICE_UNAVAILABLE", "task service unavailable")
+			return
+		}
 		t, ok := f.tasks[id]
 		if !ok {
 			v3Error(w, 404, ReasonEntityNotFound, "no task "+id)
@@ -178,6 +187,10 @@ func (f *rpjFake) handle(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"api_version": "3.1", "metadata": map[string]any{"kind": jobKind, "total_matches": len(f.order), "length": len(entities), "offset": in.Offset}, "entities": entities})
 	case strings.HasPrefix(path, jobPath+"/"):
 		id, sub, _ := strings.Cut(strings.TrimPrefix(path, jobPath+"/"), "/")
+		if f.jobsDown && r.Method == http.MethodGet {
+			v3Error(w, 503, "SERVICE_UNAVAILABLE", "recovery plan jobs unavailable")
+			return
+		}
 		j, ok := f.jobs[id]
 		if !ok {
 			v3Error(w, 404, ReasonEntityNotFound, "recovery plan job "+id+" not found")
@@ -512,6 +525,88 @@ func TestStartRecoveryPlanJobRefusedOrFailed(t *testing.T) {
 			t.Fatalf("id %q, err %T %v", id, err, err)
 		}
 		mustContain(t, err.Error(), "starting a MIGRATE job of recovery plan", "INTERNAL_ERROR", "plan is not synced")
+	})
+}
+
+// TestStartRecoveryPlanJobKeepsTheChosenUUIDOnError checks that a job whose create was
+// accepted keeps its uuid (the one the client chose, metadata.uuid) when its task cannot be
+// followed: the job may exist, and the caller must not lose it.
+func TestStartRecoveryPlanJobKeepsTheChosenUUIDOnError(t *testing.T) {
+	chosen := func(t *testing.T, f *rpjFake) string {
+		t.Helper()
+		var sent map[string]any
+		if err := json.Unmarshal(f.posts[len(f.posts)-1], &sent); err != nil {
+			t.Fatal(err)
+		}
+		id, _ := subtree(sent, "metadata.uuid").(string)
+		if id == "" {
+			t.Fatalf("no metadata.uuid sent: %v", sent)
+		}
+		return id
+	}
+	t.Run("first task read fails", func(t *testing.T) {
+		f := newRPJFake(t)
+		f.newJob = func(string, *rpjFakeJob, *rpjFakeTask) { f.taskDown = true }
+		c := f.client(t)
+		id, err := c.StartRecoveryPlanJob(context.Background(), rpjInput(JobActionTestFailover))
+		if err == nil {
+			t.Fatalf("no error, id %q", id)
+		}
+		if want := chosen(t, f); id != want {
+			t.Errorf("id = %q, want the chosen uuid %s with the error", id, want)
+		}
+		mustContain(t, err.Error(), "task service unavailable")
+	})
+	t.Run("task wait times out before it names the job", func(t *testing.T) {
+		f := newRPJFake(t)
+		f.noJobRef = true
+		f.newJob = func(_ string, _ *rpjFakeJob, tk *rpjFakeTask) { tk.running = 1 << 20 }
+		c := f.client(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		id, err := c.StartRecoveryPlanJob(ctx, rpjInput(JobActionTestFailover))
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("id %q, err %v; want a deadline error", id, err)
+		}
+		if want := chosen(t, f); id != want {
+			t.Errorf("id = %q, want the chosen uuid %s with the error", id, want)
+		}
+		if _, ok := f.jobs[id]; !ok {
+			t.Errorf("the returned id %s is not the job's", id)
+		}
+	})
+	t.Run("task failed and the job cannot be read", func(t *testing.T) {
+		f := newRPJFake(t)
+		f.serverUUID = rpjJob
+		// The task names the job only once it ended, failed, and the job cannot be read.
+		f.newJob = func(_ string, _ *rpjFakeJob, tk *rpjFakeTask) {
+			tk.running = 1
+			tk.final = map[string]any{"status": TaskFailed, "error_code": "INTERNAL_ERROR", "error_detail": "boom"}
+			f.jobsDown = true
+		}
+		c := f.client(t)
+		id, err := c.StartRecoveryPlanJob(context.Background(), rpjInput(JobActionTestFailover))
+		var te *TaskError
+		if !errors.As(err, &te) || id != rpjJob {
+			t.Fatalf("id %q, err %T %v; want %s with the task's error", id, err, err, rpjJob)
+		}
+	})
+	t.Run("rerun task wait times out", func(t *testing.T) {
+		f := newRPJFake(t)
+		f.add(rpjParent, &rpjFakeJob{spec: map[string]any{"name": "p"}, frames: []rpjFrame{{state: rpjExec(JobStatusFailed, 100)}}})
+		c := f.client(t)
+		f.mu.Lock()
+		f.taskDown = true
+		f.mu.Unlock()
+		id, err := c.RerunRecoveryPlanJob(context.Background(), rpjParent)
+		if err == nil || id == "" || id == rpjParent {
+			t.Fatalf("id %q, err %v; want the new job's uuid with the error", id, err)
+		}
+		var sent map[string]any
+		_ = json.Unmarshal(f.reruns[0], &sent)
+		if id != sent["rerun_recovery_plan_job_uuid"] {
+			t.Errorf("id = %s, want the rerun uuid sent %v", id, sent["rerun_recovery_plan_job_uuid"])
+		}
 	})
 }
 

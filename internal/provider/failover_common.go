@@ -187,7 +187,9 @@ func jobTerminal(status string) bool {
 
 // failedJobDetail words the error of a job that ended without doing its work: what ran, how it
 // ended, the validation errors and the failed steps Prism Central reported, and what to do.
-func failedJobDetail(failoverType, planID string, jobErr *client.JobError) string {
+// stopped tells that the job stopped at validation and changed nothing (stoppedAtValidation);
+// recorded, when not empty, that the job was recorded in the state as tainted (taintedNote).
+func failedJobDetail(failoverType, planID string, jobErr *client.JobError, stopped bool, recorded string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "The %s failover job %s of recovery plan %s ended %s", failoverType, jobErr.JobUUID, planID,
 		jobErr.Status)
@@ -196,31 +198,100 @@ func failedJobDetail(failoverType, planID string, jobErr *client.JobError) strin
 	}
 	b.WriteString(".")
 	writeList(&b, "Validation errors", jobErr.Errors)
+	validationReported := len(jobErr.Errors) > 0 || len(jobErr.Warnings) > 0
 	steps := make([]string, 0, len(jobErr.FailedSteps))
-	// A job whose only failures are in preprocessing stopped at validation: nothing changed.
-	stoppedAtValidation := len(jobErr.Errors) > 0
+	realFailures := false // A failed step other than the validation.
 	for _, s := range jobErr.FailedSteps {
-		steps = append(steps, describeStep(s))
-		stoppedAtValidation = stoppedAtValidation && s.Phase == client.JobPhasePreprocessing
+		if !isValidationStep(s) {
+			realFailures = true
+			steps = append(steps, describeStep(s))
+			continue
+		}
+		// The step that only says that validation failed restates the validation messages
+		// listed above: it is left out, or labeled plainly when there are none.
+		if !validationReported {
+			steps = append(steps, describeValidationStep(s))
+		}
 	}
 	writeList(&b, "Failed steps", steps)
 	writeList(&b, "Warnings", jobErr.Warnings)
-	if len(jobErr.Errors) == 0 && len(steps) == 0 {
+	if len(jobErr.Errors) == 0 && len(steps) == 0 && len(jobErr.Warnings) == 0 {
 		b.WriteString(" Prism Central gave no reason.")
 	}
 	b.WriteString("\n\n")
+	// ignore_warnings only helps a job that validation stopped on warnings: errors (no
+	// recovery point, no capacity, an unmapped network) and failed steps are to be fixed.
+	warningsOnly := len(jobErr.Warnings) > 0 && len(jobErr.Errors) == 0 && !realFailures
 	switch {
 	case failoverType == failoverValidate:
 		b.WriteString("Nothing was recorded in the state. Fix what validation reports and apply again.")
-	case stoppedAtValidation:
+	case stopped && warningsOnly:
+		b.WriteString("Nothing changed and nothing was recorded in the state. Fix what validation warns about, or set " +
+			"ignore_warnings = true to run despite the warnings, and apply again.")
+	case stopped:
 		b.WriteString("Nothing changed and nothing was recorded in the state. Fix what validation reports (networks, " +
-			"capacity, protection of the VMs, the availability zones of the plan), or set ignore_warnings = true to run " +
-			"despite it, and apply again.")
+			"capacity, recovery points and protection of the VMs, the availability zones of the plan) and apply again.")
+	case recorded != "":
+		b.WriteString(recorded)
 	default:
 		b.WriteString("Nothing was recorded in the state: the next apply runs the job again. Check the job in Prism " +
 			"Central (Recovery Plans, the plan, Reports) and what it left on the recovery site first.")
 	}
 	return b.String()
+}
+
+// stoppedAtValidation tells whether a failed job stopped at the validation of the plan, before
+// it changed anything. That is so when validation reported errors or warnings, the job was
+// not told to run despite them (ignore_warnings = false, so Prism Central stops it there),
+// every step that failed is of the preprocessing phase (where validation runs), and, when the
+// job's steps are known (job not nil), no step of the operation or postprocessing phases
+// started. A job that failed without validation messages, failed a stage, or ran despite its
+// validation may have changed something.
+func stoppedAtValidation(jobErr *client.JobError, job *client.RecoveryPlanJob, ignoreWarnings bool) bool {
+	if ignoreWarnings || (len(jobErr.Errors) == 0 && len(jobErr.Warnings) == 0) {
+		return false
+	}
+	for _, s := range jobErr.FailedSteps {
+		if s.Phase != client.JobPhasePreprocessing {
+			return false
+		}
+	}
+	if job != nil {
+		for _, s := range job.Steps {
+			if s.Phase != client.JobPhasePreprocessing && stepStarted(s.Status) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// stepStarted tells whether a step with the status ran, at least in part.
+func stepStarted(status string) bool {
+	switch status {
+	case "", client.JobStatusQueued, client.JobStatusAborted:
+		return false
+	}
+	return true
+}
+
+// isValidationStep tells whether a failed step is the validation of the plan: a preprocessing
+// step that names validation.
+func isValidationStep(s client.JobStep) bool {
+	if s.Phase != client.JobPhasePreprocessing {
+		return false
+	}
+	text := strings.ToLower(strings.Join([]string{s.Name, s.OperationType, s.Message, s.ErrorDetail}, " "))
+	return strings.Contains(text, "validat")
+}
+
+// describeValidationStep words the failed validation step of a job that reported no
+// validation messages: plainly, without Prism Central's generic error code.
+func describeValidationStep(s client.JobStep) string {
+	if s.ErrorDetail != "" && !strings.Contains(strings.ToLower(s.ErrorDetail), "validat") {
+		return "validation failed: " + s.ErrorDetail
+	}
+	return "validation failed"
 }
 
 // describeStep words a failed step: its name, then Prism Central's error code and detail, and
@@ -272,15 +343,21 @@ func writeList(b *strings.Builder, title string, items []string) {
 }
 
 // timedOutDetail words the error of a job still running when the time limit ran out.
-func timedOutDetail(failoverType, jobID string, last *client.RecoveryPlanJob, limit time.Duration, setting string) string {
+// recorded, when not empty, says that the job was recorded in the state as tainted
+// (taintedNote).
+func timedOutDetail(failoverType, jobID string, last *client.RecoveryPlanJob, limit time.Duration, setting, recorded string) string {
 	progress := ""
 	if last != nil {
 		progress = fmt.Sprintf(" (last seen %s at %d%%)", last.Status, last.PercentageComplete)
 	}
-	return fmt.Sprintf("The %s failover job %s did not finish within %s%s. It keeps running in Prism Central: follow it "+
-		"there (Data Protection, Recovery Plans) or with the nutanixdr_recovery_plan_jobs data source. Nothing was "+
-		"recorded in the state; once the job has ended, raise %s if it needs more time and apply again.",
-		failoverType, jobID, durationText(limit), progress, setting)
+	detail := fmt.Sprintf("The %s failover job %s did not finish within %s%s. It keeps running in Prism Central: follow "+
+		"it there (Data Protection, Recovery Plans) or with the nutanixdr_recovery_plan_jobs data source. ",
+		failoverType, jobID, durationText(limit), progress)
+	if recorded != "" {
+		return detail + recorded + fmt.Sprintf(" Raise %s if the job needs more time.", setting)
+	}
+	return detail + fmt.Sprintf("Nothing was recorded in the state; once the job has ended, raise %s if it needs more "+
+		"time and apply again.", setting)
 }
 
 // progressTracker turns successive snapshots of a job into progress messages: one when the job

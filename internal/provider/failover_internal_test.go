@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -350,7 +352,10 @@ func TestFailedJobDetail(t *testing.T) {
 			Recovered: []client.RecoveredEntity{{SourceName: "db-01", Error: "no capacity"}},
 		}},
 	}
-	got := failedJobDetail(failoverPlanned, testPlanID, jobErr)
+	detail := func(ftype string, e *client.JobError, recorded string) string {
+		return failedJobDetail(ftype, testPlanID, e, stoppedAtValidation(e, nil, false), recorded)
+	}
+	got := detail(failoverPlanned, jobErr, "")
 	for _, want := range []string{
 		"The PLANNED failover job " + testJobID + " of recovery plan " + testPlanID + " ended FAILED.",
 		"Validation errors:\n  - NETWORK: subnet vlan50-prod is not mapped on the recovery site",
@@ -362,31 +367,133 @@ func TestFailedJobDetail(t *testing.T) {
 			t.Errorf("detail lacks %q:\n%s", want, got)
 		}
 	}
+	// The first case failed during the operation: the way out is not validation's.
+	if strings.Contains(got, "Nothing changed") || strings.Contains(got, "ignore_warnings") {
+		t.Errorf("a job that failed a stage may have changed things:\n%s", got)
+	}
+	// Recorded tainted, the detail says so instead.
+	got = detail(failoverTest, jobErr, taintedNote(failoverTest, true))
+	if !strings.Contains(got, "The job was recorded in the state as tainted: the next apply cleans it up") ||
+		strings.Contains(got, "Nothing was recorded") {
+		t.Errorf("detail of a job recorded tainted:\n%s", got)
+	}
 
-	// A job stopped at validation: nothing changed, and the way out is said.
-	got = failedJobDetail(failoverTest, testPlanID, &client.JobError{
+	// A job stopped at validation on errors: nothing changed, fix the errors; ignore_warnings
+	// does not help with errors.
+	got = detail(failoverTest, &client.JobError{
 		JobUUID: testJobID, Status: client.JobStatusCompleted, Errors: []string{"CAPACITY: not enough CPU"},
-	})
-	for _, want := range []string{"ended COMPLETED with validation errors.", "Nothing changed", "ignore_warnings = true"} {
+	}, "")
+	for _, want := range []string{"ended COMPLETED with validation errors.", "Nothing changed"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("detail lacks %q:\n%s", want, got)
 		}
 	}
-	got = failedJobDetail(failoverTest, testPlanID, &client.JobError{
-		JobUUID: testJobID, Status: client.JobStatusFailed, Errors: []string{"CAPACITY: not enough CPU"},
-		FailedSteps: []client.JobStep{{Phase: client.JobPhasePreprocessing, Name: "Validation", Status: client.JobStatusFailed}},
-	})
-	if !strings.Contains(got, "Nothing changed") {
-		t.Errorf("a job that failed in preprocessing changed nothing:\n%s", got)
+	if strings.Contains(got, "ignore_warnings") {
+		t.Errorf("ignore_warnings suggested for validation errors:\n%s", got)
 	}
-	// The first case failed during the operation: the way out is not validation's.
-	if got := failedJobDetail(failoverPlanned, testPlanID, jobErr); strings.Contains(got, "Nothing changed") {
-		t.Errorf("a job that failed a stage may have changed things:\n%s", got)
+	// The step that only says that validation failed is not listed as a failure of its own.
+	got = detail(failoverTest, &client.JobError{
+		JobUUID: testJobID, Status: client.JobStatusFailed, Errors: []string{"RECOVERY_POINT: no recovery point of db-01"},
+		Warnings: []string{"app-01 will get a new IP address"},
+		FailedSteps: []client.JobStep{{Phase: client.JobPhasePreprocessing, Name: "Validation of the recovery plan found 1 error(s)",
+			OperationType: "AUDIT", Status: client.JobStatusFailed, ErrorCode: "INTERNAL_ERROR",
+			ErrorDetail: "the recovery plan failed validation: see validation_information.errors_list"}},
+	}, "")
+	if !strings.Contains(got, "Nothing changed") || strings.Contains(got, "Failed steps") ||
+		strings.Contains(got, "INTERNAL_ERROR") || strings.Contains(got, "ignore_warnings") {
+		t.Errorf("a job that failed in preprocessing changed nothing, on errors:\n%s", got)
+	}
+	// Without validation messages, that step is labeled plainly.
+	got = detail(failoverTest, &client.JobError{
+		JobUUID: testJobID, Status: client.JobStatusFailed,
+		FailedSteps: []client.JobStep{{Phase: client.JobPhasePreprocessing, Name: "Validation", Status: client.JobStatusFailed,
+			ErrorCode: "INTERNAL_ERROR", ErrorDetail: "the recovery plan failed validation"}},
+	}, "")
+	if !strings.Contains(got, "Failed steps:\n  - validation failed\n") {
+		t.Errorf("the validation step is not labeled plainly:\n%s", got)
+	}
+	if strings.Contains(got, "INTERNAL_ERROR") {
+		t.Errorf("the validation step reads as a crash:\n%s", got)
+	}
+	// Stopped on warnings alone: ignore_warnings is the way to run despite them.
+	got = detail(failoverTest, &client.JobError{
+		JobUUID: testJobID, Status: client.JobStatusFailedWithWarning, Warnings: []string{"app-01 will get a new IP address"},
+		FailedSteps: []client.JobStep{{Phase: client.JobPhasePreprocessing, Name: "Validation", Status: client.JobStatusFailed}},
+	}, "")
+	if !strings.Contains(got, "Nothing changed") || !strings.Contains(got, "ignore_warnings = true") {
+		t.Errorf("a job stopped on warnings:\n%s", got)
 	}
 
-	got = failedJobDetail(failoverLive, testPlanID, &client.JobError{JobUUID: testJobID, Status: client.JobStatusAborted})
+	got = detail(failoverLive, &client.JobError{JobUUID: testJobID, Status: client.JobStatusAborted}, "")
 	if !strings.Contains(got, "ended ABORTED. Prism Central gave no reason.") {
 		t.Errorf("detail of a job without reason:\n%s", got)
+	}
+}
+
+// TestFailoverRunMayHaveChanged checks which runs the resource records as tainted: those whose
+// job is known and may have changed something.
+func TestFailoverRunMayHaveChanged(t *testing.T) {
+	validationErr := &client.JobError{JobUUID: testJobID, Status: client.JobStatusFailed, Errors: []string{"CAPACITY: not enough CPU"},
+		FailedSteps: []client.JobStep{{Phase: client.JobPhasePreprocessing, Name: "Validation", Status: client.JobStatusFailed}}}
+	stageErr := &client.JobError{JobUUID: testJobID, Status: client.JobStatusFailed,
+		FailedSteps: []client.JobStep{{Phase: client.JobPhaseOperation, Name: "Stage 1", Status: client.JobStatusFailed, ErrorDetail: "no capacity"}}}
+	started := &client.RecoveryPlanJob{UUID: testJobID, Status: client.JobStatusFailed, Steps: []client.JobStep{
+		{Phase: client.JobPhasePreprocessing, Name: "Validation", Status: client.JobStatusFailed},
+		{Phase: client.JobPhaseOperation, Name: "Stage 1", Status: client.JobStatusCompleted},
+	}}
+	timedOut := fmt.Errorf("waiting: %w", context.DeadlineExceeded)
+	for _, tc := range []struct {
+		name string
+		run  failoverRun
+		want bool
+	}{
+		{"refused", failoverRun{ftype: failoverTest, err: errors.New("refused")}, false},
+		{"completed", failoverRun{ftype: failoverTest, jobID: testJobID, job: &client.RecoveryPlanJob{UUID: testJobID}}, false},
+		{"failed validation", failoverRun{ftype: failoverTest, jobID: testJobID, err: validationErr}, false},
+		{"failed validation, job named by its error", failoverRun{ftype: failoverTest, err: validationErr}, false},
+		{"validation job timed out", failoverRun{ftype: failoverValidate, jobID: testJobID, err: timedOut}, false},
+		{"failed a stage", failoverRun{ftype: failoverTest, jobID: testJobID, err: stageErr}, true},
+		{"failed a stage, job named by its error", failoverRun{ftype: failoverTest, err: stageErr}, true},
+		{"validation errors ignored", failoverRun{ftype: failoverTest, jobID: testJobID, err: validationErr, ignoreWarnings: true}, true},
+		{"validation errors but a stage ran", failoverRun{ftype: failoverTest, jobID: testJobID, err: validationErr, job: started}, true},
+		{"timed out", failoverRun{ftype: failoverTest, jobID: testJobID, err: timedOut}, true},
+		{"lost track", failoverRun{ftype: failoverPlanned, jobID: testJobID, err: errors.New("connection reset")}, true},
+	} {
+		if got := tc.run.mayHaveChanged(); got != tc.want {
+			t.Errorf("%s: mayHaveChanged = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestAddErrorRecorded checks the wording of a run recorded tainted, against the one of a run
+// that left nothing.
+func TestAddErrorRecorded(t *testing.T) {
+	run := failoverRun{ftype: failoverTest, planID: testPlanID, jobID: testJobID, err: fmt.Errorf("waiting: %w", context.DeadlineExceeded),
+		job: &client.RecoveryPlanJob{UUID: testJobID, Status: client.JobStatusRunning, PercentageComplete: 40}}
+	var diags diag.Diagnostics
+	if !run.addErrorRecorded(&diags, opCreate, time.Second, "timeouts.create", taintedNote(failoverTest, true)) {
+		t.Fatal("a timed-out run is an error")
+	}
+	got := diags.Errors()[0].Detail()
+	for _, want := range []string{"did not finish within 1s (last seen RUNNING at 40%)", "recorded in the state as tainted",
+		"the next apply cleans it up", "Raise timeouts.create"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "Nothing was recorded") {
+		t.Errorf("detail says nothing was recorded:\n%s", got)
+	}
+	diags = nil
+	run.err = errors.New("connection reset")
+	run.addErrorRecorded(&diags, opCreate, time.Second, "timeouts.create", taintedNote(failoverPlanned, false))
+	if got := diags.Errors()[0].Detail(); !strings.Contains(got, "Lost track") || !strings.Contains(got, "the next apply replaces it") {
+		t.Errorf("detail of a lost job:\n%s", got)
+	}
+	diags = nil
+	run.addError(&diags, opRun, time.Second, "timeout")
+	if got := diags.Errors()[0].Detail(); !strings.Contains(got, "Nothing was recorded in the state.") {
+		t.Errorf("the action records nothing:\n%s", got)
 	}
 }
 

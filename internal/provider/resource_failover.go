@@ -105,8 +105,11 @@ func (r *failoverResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"Put the resource on the provider configuration (alias) of the **recovery** site's Prism Central, the one " +
 			"of `to_availability_zone_id`: recovery plan jobs run there, and it is the Prism Central still up when the " +
 			"source site is down.\n\n" +
-			"A job that fails fails the apply, with the validation errors and failed steps Prism Central reported, and " +
-			"leaves nothing in the state, so that the next apply runs it again. Destroying the resource only forgets " +
+			"A job that fails fails the apply, with the validation errors and failed steps Prism Central reported. A job " +
+			"refused at validation changed nothing and leaves nothing in the state, so that the next apply runs it again; " +
+			"a job that may have changed something (it failed after validation, outran `timeouts.create`, or its outcome " +
+			"is not known) is recorded as tainted, so that the next apply replaces it: the cleanup of a test failover " +
+			"with `cleanup_on_destroy = true`, then a new job. Destroying the resource only forgets " +
 			"the job, except for a test failover with `cleanup_on_destroy = true`, whose test VMs are then cleaned up. " +
 			"Progress (status, step, percentage) is logged while the job runs (`TF_LOG=info`). A job that ran already " +
 			"(in Prism Central, or by a witness) can be imported by its UUID, to be recorded without running again. " +
@@ -193,7 +196,7 @@ func (r *failoverResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Final status of the job: `" + client.JobStatusCompleted + "` or `" + client.JobStatusCompletedWithWarning +
-					"` (a job that fails is not recorded).",
+					"` for a job that completed; for a job recorded as tainted (see above), its last known status, or null.",
 				Computed:      true,
 				PlanModifiers: keep,
 			},
@@ -280,8 +283,13 @@ func (r *failoverResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// Create runs the job and waits for it. A job that does not complete fails the apply and
-// leaves nothing in the state.
+// Create runs the job and waits for it. A job that does not complete fails the apply. It leaves
+// nothing in the state when it did not start or stopped at validation, having changed nothing;
+// a job that may have changed something (it failed after validation, ran out of time, or the
+// provider lost track of it) is recorded with the error, so that the resource is tainted and
+// the next apply replaces it: Delete, which cleans up a test failover with cleanup_on_destroy,
+// then a new job. Forgetting it would orphan the VMs of a test failover and let the next apply
+// start a second one beside the first (failoverRun.mayHaveChanged has the rule).
 func (r *failoverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan failoverModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -310,6 +318,14 @@ func (r *failoverResource) Create(ctx context.Context, req resource.CreateReques
 	run := runFailover(ctx, r.data.client, in, ftype, func(msg string) {
 		tflog.Info(ctx, msg, map[string]any{"recovery_plan_id": in.RecoveryPlanUUID, "type": ftype})
 	})
+	if run.mayHaveChanged() {
+		run.addErrorRecorded(&resp.Diagnostics, opCreate, timeout, "timeouts.create",
+			taintedNote(ftype, plan.CleanupOnDestroy.ValueBool()))
+		// An error with a state: the framework records the resource as tainted.
+		resp.Diagnostics.Append(flattenFailedFailover(ctx, &plan, run)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
 	if run.addError(&resp.Diagnostics, opCreate, timeout, "timeouts.create") {
 		return
 	}
@@ -397,6 +413,18 @@ func (r *failoverResource) Delete(ctx context.Context, req resource.DeleteReques
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	id := state.JobID.ValueString()
+	// A job recorded tainted may still run (it outran timeouts.create): a test is cleaned up
+	// once it has ended. Its failure does not matter here: the cleanup removes what it made.
+	if job, err := r.data.client.GetRecoveryPlanJob(ctx, id); err == nil && !job.Done() {
+		tflog.Info(ctx, "waiting for the test failover job to end before cleaning it up", map[string]any{"job_id": id})
+		if _, err := r.data.client.WaitForRecoveryPlanJob(ctx, id, nil); err != nil {
+			var jobErr *client.JobError
+			if !errors.As(err, &jobErr) && !errors.Is(err, client.ErrNotFound) {
+				resp.Diagnostics.AddError(errorSummary(opDelete, kindFailover), cleanupErrorDetail(id, err))
+				return
+			}
+		}
+	}
 	tflog.Info(ctx, "cleaning up test failover", map[string]any{"job_id": id})
 	err := r.data.client.CleanupRecoveryPlanJob(ctx, id)
 	if err == nil || errors.Is(err, client.ErrNotFound) {
@@ -499,6 +527,43 @@ func flattenFailoverJob(ctx context.Context, m *failoverModel, job *client.Recov
 	if job.DataLossWindow != nil {
 		m.DataLossWindow = timetypes.NewGoDurationValue(job.DataLossWindow.Round(time.Second))
 	}
+	return diags
+}
+
+// flattenFailedFailover fills the computed attributes of m for a job that did not complete but
+// is recorded (tainted): its UUID, and what is known of it, from the last snapshot of the job
+// or from its error; the rest is null or empty. The recovered VMs are those the job reports,
+// not read again: the resource is to be replaced.
+func flattenFailedFailover(ctx context.Context, m *failoverModel, run failoverRun) diag.Diagnostics {
+	var diags diag.Diagnostics
+	id := run.knownJobID()
+	m.ID = types.StringValue(id)
+	m.JobID = types.StringValue(id)
+	m.Status = types.StringNull()
+	m.StartedAt = timetypes.NewRFC3339Null()
+	m.FinishedAt = timetypes.NewRFC3339Null()
+	m.Warnings = jobStringList(nil)
+	m.Errors = jobStringList(nil)
+	m.DataLossWindow = timetypes.NewGoDurationNull()
+	var vms []recoveredVM
+	if run.job != nil {
+		refreshFailoverJob(m, run.job)
+		vms = recoveredVMsOf(ctx, nil, run.job, run.job.RecoveryAZUUID)
+		if run.job.DataLossWindow != nil {
+			m.DataLossWindow = timetypes.NewGoDurationValue(run.job.DataLossWindow.Round(time.Second))
+		}
+	}
+	var jobErr *client.JobError
+	if errors.As(run.err, &jobErr) {
+		if jobErr.Status != "" {
+			m.Status = types.StringValue(jobErr.Status)
+		}
+		if run.job == nil {
+			m.Warnings = jobStringList(jobErr.Warnings)
+			m.Errors = jobStringList(jobErr.Errors)
+		}
+	}
+	m.RecoveredVMs = recoveredVMsValue(ctx, vms, &diags)
 	return diags
 }
 

@@ -494,3 +494,104 @@ func (c jobStateCheck) CheckState(ctx context.Context, req statecheck.CheckState
 		return fmt.Errorf("%s is not in the state", failoverAddr)
 	}()
 }
+
+// TestAccFailover_testTimedOut runs a test failover that outruns timeouts.create: the job
+// started and made test VMs, so it is recorded as tainted rather than forgotten. The next apply
+// replaces it: it waits for the job to end, cleans it up (cleanup_on_destroy), then runs a new
+// test. No test VM of the first job is left, and destroying leaves none at all.
+func TestAccFailover_testTimedOut(t *testing.T) {
+	s := newFailoverSites(t, failoverSitesOptions{})
+	// The job waits an hour of simulated time after its first stage (db-01).
+	s.setFirstStageDelay(t, 3600)
+	config := func(create string) string {
+		return s.failoverConfig("TEST", fmt.Sprintf("  cleanup_on_destroy = true\n  timeouts = {\n    create = %q\n  }\n", create))
+	}
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return s.checkNoTestClones(context.Background())
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config("2s"),
+				ExpectError: acctest.ErrorRegexp(`Error creating failover`, `TEST failover job`, `did not finish within`,
+					`recorded in the state as tainted`, `cleans it up`),
+			},
+			{
+				PreConfig: func() {
+					ctx := t.Context()
+					jobs, err := s.fr.ListRecoveryPlanJobsOfPlan(ctx, s.planID)
+					if err != nil {
+						t.Fatalf("listing the jobs of the plan: %v", err)
+					}
+					if len(jobs) != 1 || jobs[0].Done() {
+						t.Fatalf("jobs of the plan: %+v, want one running TEST_FAILOVER", jobs)
+					}
+					first = jobs[0].UUID
+					// The first stage ran: the timed-out job left a test VM.
+					if clones, err := s.testClones(ctx); err != nil || len(clones) != 1 {
+						t.Fatalf("test clones of the timed-out job: %+v (%v), want db-01's", clones, err)
+					}
+					// The next job runs without the delay; the first one ends as the clock moves on.
+					s.setFirstStageDelay(t, 0)
+					s.w.Clock().Advance(2 * time.Hour)
+				},
+				Config: config("5m"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// Tainted: replaced, the cleanup first.
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(failoverAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("job_id"), knownvalue.StringFunc(func(v string) error {
+						if v == first {
+							return fmt.Errorf("job_id is still the timed-out job %s", first)
+						}
+						return nil
+					})),
+					s.checkJob(client.JobActionTestFailover),
+					acctest.CheckAPI(func(ctx context.Context) error {
+						job, err := s.fr.GetRecoveryPlanJob(ctx, first)
+						if err != nil {
+							return fmt.Errorf("reading the timed-out job: %w", err)
+						}
+						if job.CleanupStatus != client.JobStatusCompleted {
+							return fmt.Errorf("the timed-out job %s was not cleaned up: cleanup status %q", first, job.CleanupStatus)
+						}
+						return nil
+					}),
+					// Exactly the new job's two test VMs: none of the first job's is left.
+					acctest.CheckAPI(func(ctx context.Context) error { return s.checkTestClones(ctx) }),
+				},
+			},
+		},
+	})
+}
+
+// setFirstStageDelay sets the delay after the first stage of the recovery plan, in seconds,
+// and waits until france, where the jobs run, has it.
+func (s *failoverSites) setFirstStageDelay(t *testing.T, secs int64) {
+	t.Helper()
+	ctx := t.Context()
+	p, err := s.ca.GetRecoveryPlan(ctx, s.planID)
+	if err != nil {
+		t.Fatalf("reading the recovery plan: %v", err)
+	}
+	p.Stages[0].DelaySecs = &secs
+	if _, err := s.ca.UpdateRecoveryPlan(ctx, *p); err != nil {
+		t.Fatalf("setting the delay of the first stage: %v", err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := s.fr.GetRecoveryPlan(ctx, s.planID)
+		if err == nil && got.Stages[0].DelaySecs != nil && *got.Stages[0].DelaySecs == secs {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("france did not get the delay of %ds: %+v, %v", secs, got, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
