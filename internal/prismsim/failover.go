@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ type vmMove struct {
 	already          bool   // the VM is at the recovery site already (a rerun)
 	skip             string // why it is not recovered (validation error, continued)
 	fromPoint        time.Time
+	fromStore        string // the MST store the recovery point comes from, if any
 	vcpus, memMiB    int64
 }
 
@@ -97,6 +99,7 @@ type pointCopy struct {
 	cats              map[string][]string
 	spec              json.RawMessage
 	created           time.Time
+	store             string
 }
 
 // vmCopy is a live VM of the source, copied under its PC's mutex.
@@ -221,7 +224,7 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 			}
 			if old, seen := points[pt.vmUUID]; !seen || !pt.created.Before(old.created) {
 				points[pt.vmUUID] = pointCopy{vm: pt.vmUUID, name: pt.vmName, cluster: pt.sourceCluster,
-					cats: cloneMapping(pt.vmCategories), spec: pt.vmSpec, created: pt.created}
+					cats: cloneMapping(pt.vmCategories), spec: pt.vmSpec, created: pt.created, store: pt.store}
 			}
 		}
 		dst.mu.Unlock()
@@ -297,7 +300,7 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 				raw, mv.cats = c.spec, c.cats
 			} else {
 				pt := points[vm.uuid]
-				raw, mv.cats, mv.fromPoint = pt.spec, pt.cats, pt.created
+				raw, mv.cats, mv.fromPoint, mv.fromStore = pt.spec, pt.cats, pt.created, pt.store
 			}
 			if j.action == actionLiveMigrate {
 				mv.powerOn = vm.power != "OFF"
@@ -368,6 +371,7 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 		fp.stages = append(fp.stages, stage)
 	}
 	if capacity, ok := dst.ClusterCapacity(inv.clusterName); ok {
+		needVCPUs, needMem = fp.deferStoreVMs(capacity, inv, dstLabel, needVCPUs, needMem)
 		if capacity.VCPUs > 0 && inv.usedVCPUs+needVCPUs > int64(capacity.VCPUs) {
 			fp.fatal = true
 			fp.errors = append(fp.errors, jobMessage{typ: "INFRASTRUCTURE", message: fmt.Sprintf(
@@ -382,6 +386,51 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 		}
 	}
 	return fp
+}
+
+// deferStoreVMs handles a recovery cluster too small for the VMs to power on when some of
+// them are restored from an MST recovery point store (S3, Nutanix Objects): as Prism Central
+// does for a pilot-light recovery, the job warns that the cluster needs more nodes and
+// recovers those VMs powered off, the last stages first, until what is powered on fits. It
+// returns what still needs to be powered on; a shortfall that remains is an error of the
+// caller's.
+func (fp *failoverPlan) deferStoreVMs(capacity ClusterCapacity, inv *dstInventory, dstLabel string, needVCPUs, needMem int64) (int64, int64) {
+	short := func() bool {
+		return (capacity.VCPUs > 0 && inv.usedVCPUs+needVCPUs > int64(capacity.VCPUs)) ||
+			(capacity.MemoryMiB > 0 && inv.usedMemMiB+needMem > int64(capacity.MemoryMiB))
+	}
+	if !short() {
+		return needVCPUs, needMem
+	}
+	var deferred []reference
+	var names []string
+	for i := len(fp.stages) - 1; i >= 0 && short(); i-- {
+		moves := fp.stages[i].moves
+		for k := len(moves) - 1; k >= 0 && short(); k-- {
+			mv := moves[k]
+			if mv.spec == nil || !mv.powerOn || mv.fromStore == "" {
+				continue
+			}
+			mv.powerOn = false
+			if res, ok := mv.spec["resources"].(map[string]any); ok {
+				res["power_state"] = "OFF"
+			}
+			needVCPUs -= mv.vcpus
+			needMem -= mv.memMiB
+			deferred = append(deferred, reference{Kind: vmKind.name, UUID: mv.dstUUID, Name: mv.dstName})
+			names = append(names, mv.dstName)
+		}
+	}
+	if len(deferred) == 0 {
+		return needVCPUs, needMem
+	}
+	slices.Reverse(deferred)
+	slices.Reverse(names)
+	fp.warnings = append(fp.warnings, jobMessage{typ: "INFRASTRUCTURE", refs: deferred, message: fmt.Sprintf(
+		"cluster %s at %s lacks the capacity (%d vCPUs, %d MiB of memory) to power on every VM restored from the recovery point store: %s recovered powered off",
+		inv.clusterName, dstLabel, capacity.VCPUs, capacity.MemoryMiB, strings.Join(names, ", ")),
+		resolution: "Expand the cluster with more nodes, then power these VMs on."})
+	return needVCPUs, needMem
 }
 
 func actionLabel(action string) string {

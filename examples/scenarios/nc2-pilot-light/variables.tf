@@ -141,7 +141,7 @@ variable "mst_secret_access_key" {
 }
 
 variable "tier2_power_on" {
-  description = "Whether the recovery plan powers the tier-2 VMs on in NC2. The pilot-light cluster cannot run every VM: until it is expanded with nodes, set false to recover tier 2 powered off (see README.md)."
+  description = "Whether the recovery plan powers the tier-2 VMs on in NC2. The pilot-light cluster cannot run every VM: Prism Central recovers the ones restored from S3 that do not fit powered off, with a warning; set false to keep all of tier 2 off until the cluster is expanded (see README.md)."
   type        = bool
   default     = true
 }
