@@ -506,7 +506,7 @@ type pilotRuleEnv struct {
 	store        string
 }
 
-func newPilotRuleEnv(t *testing.T) *pilotRuleEnv {
+func newPilotRuleEnv(t *testing.T, extra ...func(*WorldConfig)) *pilotRuleEnv {
 	t.Helper()
 	w := startPilot(t, testTaskLatency, func(cfg *WorldConfig) {
 		cfg.PCs[0].Categories = append(cfg.PCs[0].Categories, CategoryConfig{Name: "dr-tier", Values: []string{"nc2", "s3"}})
@@ -516,6 +516,9 @@ func newPilotRuleEnv(t *testing.T) *pilotRuleEnv {
 				tier = "nc2"
 			}
 			cfg.PCs[0].VMs[i].Categories = map[string]string{"dr-tier": tier}
+		}
+		for _, f := range extra {
+			f(cfg)
 		}
 	})
 	env := &pilotRuleEnv{w: w, onprem: newClient(t, w.PC("onprem")), nc2: newClient(t, w.PC("nc2-aws"))}
