@@ -22,7 +22,7 @@ func TestJobFailoverFromStoreDefersWhatDoesNotFit(t *testing.T) {
 	})
 	w := env.w
 	re := &ruleEnv{w: w}
-	re.createRule(t, env.onprem, env.mstRule("tier2-to-s3", env.toNC2, env.store, 36))
+	re.createRule(t, env.onprem, env.mstRule("tier2-to-s3", env.toNC2, env.store, 12))
 	w.Clock().Advance(3*time.Hour + w.Settings().ReplicationDelay.Std())
 
 	nc2PL := clusterUUID(t, env.nc2, "NC2-PL")
