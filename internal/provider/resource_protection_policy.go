@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -39,14 +38,6 @@ var (
 
 // kindProtectionPolicy names the entity in diagnostics.
 const kindProtectionPolicy = "protection policy"
-
-// Default time limits of the protection rule tasks when the timeouts attribute leaves them
-// unset.
-const (
-	defaultProtectionPolicyCreateTimeout = 10 * time.Minute
-	defaultProtectionPolicyUpdateTimeout = 10 * time.Minute
-	defaultProtectionPolicyDeleteTimeout = 10 * time.Minute
-)
 
 // privateImportLabels is the private state key that carries the location labels of an import
 // ID from ImportState to the Read that follows.
@@ -322,15 +313,7 @@ func (r *protectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 				ElementType: types.StringType,
 				Computed:    true,
 			},
-			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
-				Create: true, Update: true, Delete: true,
-				CreateDescription: "How long to wait for the task that creates the protection rule. Defaults to `\"" +
-					durationText(defaultProtectionPolicyCreateTimeout) + "\"`.",
-				UpdateDescription: "How long to wait for the task that updates the protection rule. Defaults to `\"" +
-					durationText(defaultProtectionPolicyUpdateTimeout) + "\"`.",
-				DeleteDescription: "How long to wait for the task that deletes the protection rule. Defaults to `\"" +
-					durationText(defaultProtectionPolicyDeleteTimeout) + "\"`.",
-			}),
+			"timeouts": taskTimeoutsAttribute(ctx, "protection rule"),
 		},
 	}
 }
@@ -352,7 +335,7 @@ func (r *protectionPolicyResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultProtectionPolicyCreateTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	rule, diags := expandProtectionPolicy(ctx, plan)
 	resp.Diagnostics.Append(diags...)
@@ -449,7 +432,7 @@ func (r *protectionPolicyResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultProtectionPolicyUpdateTimeout)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	want, diags := expandProtectionPolicy(ctx, plan)
 	resp.Diagnostics.Append(diags...)
@@ -492,7 +475,7 @@ func (r *protectionPolicyResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultProtectionPolicyDeleteTimeout)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -36,10 +35,6 @@ var (
 
 // kindRecoveryPlan names the entity in diagnostics.
 const kindRecoveryPlan = "recovery plan"
-
-// defaultRecoveryPlanTimeout bounds each operation when the timeouts attribute leaves it unset:
-// every change is one recovery plan task.
-const defaultRecoveryPlanTimeout = 10 * time.Minute
 
 // newRecoveryPlanResource is the constructor the provider registers.
 func newRecoveryPlanResource() resource.Resource {
@@ -478,15 +473,7 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					},
 				},
 			},
-			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
-				Create: true, Update: true, Delete: true,
-				CreateDescription: "How long to wait for the task that creates the plan. Defaults to `\"" +
-					durationText(defaultRecoveryPlanTimeout) + "\"`.",
-				UpdateDescription: "How long to wait for the task that updates the plan. Defaults to `\"" +
-					durationText(defaultRecoveryPlanTimeout) + "\"`.",
-				DeleteDescription: "How long to wait for the task that deletes the plan. Defaults to `\"" +
-					durationText(defaultRecoveryPlanTimeout) + "\"`.",
-			}),
+			"timeouts": taskTimeoutsAttribute(ctx, "plan"),
 		},
 	}
 }
@@ -503,7 +490,7 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultRecoveryPlanTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -575,7 +562,7 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultRecoveryPlanTimeout)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -621,7 +608,7 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultRecoveryPlanTimeout)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

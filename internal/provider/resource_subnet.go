@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -40,10 +39,6 @@ var (
 
 // kindSubnet names the entity in diagnostics.
 const kindSubnet = "subnet"
-
-// defaultSubnetTimeout bounds each operation when the timeouts attribute leaves it unset: every
-// change is a subnet task.
-const defaultSubnetTimeout = 10 * time.Minute
 
 // newSubnetResource is the constructor the provider registers.
 func newSubnetResource() resource.Resource {
@@ -260,15 +255,7 @@ func (r *subnetResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					},
 				},
 			},
-			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
-				Create: true, Update: true, Delete: true,
-				CreateDescription: "How long to wait for the task that creates the subnet. Defaults to `\"" +
-					durationText(defaultSubnetTimeout) + "\"`.",
-				UpdateDescription: "How long to wait for the task that updates the subnet. Defaults to `\"" +
-					durationText(defaultSubnetTimeout) + "\"`.",
-				DeleteDescription: "How long to wait for the task that deletes the subnet. Defaults to `\"" +
-					durationText(defaultSubnetTimeout) + "\"`.",
-			}),
+			"timeouts": taskTimeoutsAttribute(ctx, "subnet"),
 		},
 	}
 }
@@ -290,7 +277,7 @@ func (r *subnetResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultSubnetTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	spec, diags := expandSubnet(ctx, plan)
 	resp.Diagnostics.Append(diags...)
@@ -364,7 +351,7 @@ func (r *subnetResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultSubnetTimeout)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	spec, diags := expandSubnet(ctx, plan)
 	resp.Diagnostics.Append(diags...)
@@ -401,7 +388,7 @@ func (r *subnetResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultSubnetTimeout)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

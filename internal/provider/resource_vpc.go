@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -32,10 +31,6 @@ var (
 
 // kindVPC names the entity in diagnostics.
 const kindVPC = "VPC"
-
-// defaultVPCTimeout bounds each operation when the timeouts attribute leaves it unset: every
-// change is a VPC task.
-const defaultVPCTimeout = 10 * time.Minute
 
 // newVPCResource is the constructor the provider registers.
 func newVPCResource() resource.Resource {
@@ -122,15 +117,7 @@ func (r *vpcResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					listvalidator.ValueStringsAre(ipv4String()),
 				},
 			},
-			"timeouts": timeoutsAttribute(ctx, timeouts.Opts{
-				Create: true, Update: true, Delete: true,
-				CreateDescription: "How long to wait for the task that creates the VPC. Defaults to `\"" +
-					durationText(defaultVPCTimeout) + "\"`.",
-				UpdateDescription: "How long to wait for the task that updates the VPC. Defaults to `\"" +
-					durationText(defaultVPCTimeout) + "\"`.",
-				DeleteDescription: "How long to wait for the task that deletes the VPC. Defaults to `\"" +
-					durationText(defaultVPCTimeout) + "\"`.",
-			}),
+			"timeouts": taskTimeoutsAttribute(ctx, "VPC"),
 		},
 	}
 }
@@ -151,7 +138,7 @@ func (r *vpcResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultVPCTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	vpc := expandVPC(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -207,7 +194,7 @@ func (r *vpcResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultVPCTimeout)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	vpc := expandVPC(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -234,7 +221,7 @@ func (r *vpcResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultVPCTimeout)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -32,3 +32,22 @@ func durationText(d time.Duration) string {
 	}
 	return s
 }
+
+// defaultTaskTimeout bounds a create, update or delete that waits for one Prism Central task,
+// when the timeouts attribute leaves it unset.
+const defaultTaskTimeout = 10 * time.Minute
+
+// taskTimeoutsAttribute is the timeouts attribute of a resource whose create, update and delete
+// each wait for a Prism Central task on the named entity ("protection rule", "subnet"), each
+// defaulting to defaultTaskTimeout.
+func taskTimeoutsAttribute(ctx context.Context, noun string) schema.Attribute {
+	describe := func(verb string) string {
+		return "How long to wait for the task that " + verb + " the " + noun + ". Defaults to `\"" + durationText(defaultTaskTimeout) + "\"`."
+	}
+	return timeoutsAttribute(ctx, timeouts.Opts{
+		Create: true, Update: true, Delete: true,
+		CreateDescription: describe("creates"),
+		UpdateDescription: describe("updates"),
+		DeleteDescription: describe("deletes"),
+	})
+}
