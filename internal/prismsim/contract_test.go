@@ -161,6 +161,67 @@ func (d *swaggerDoc) check(schema map[string]any, v any, where string, errs *[]s
 
 // TestResponsesMatchSpec drives every endpoint, including errors, and checks each JSON
 // answer against the spec's schema for its path and status.
+// recordExchanges runs exercise with a recorder on w and returns the exchanges it recorded.
+func recordExchanges(w *World, exercise func()) []Exchange {
+	var mu sync.Mutex
+	var exchanges []Exchange
+	w.OnExchange(func(x Exchange) {
+		mu.Lock()
+		exchanges = append(exchanges, x)
+		mu.Unlock()
+	})
+	exercise()
+	w.OnExchange(nil)
+	mu.Lock()
+	defer mu.Unlock()
+	return exchanges
+}
+
+// checkAnswers checks the answer of each exchange against its schema in the spec and reports
+// every violation. With skipNonJSON, answers that are not JSON (or empty) are passed over;
+// without it they are errors. It returns the routes of the exchanges and the statuses checked.
+func checkAnswers(t *testing.T, doc *swaggerDoc, exchanges []Exchange, skipNonJSON bool) (served map[string]bool, statuses map[int]bool) {
+	t.Helper()
+	served, statuses = map[string]bool{}, map[int]bool{}
+	for _, x := range exchanges {
+		served[x.Route] = true
+		if skipNonJSON && (!strings.HasPrefix(x.ContentType, "application/json") || len(x.ResponseBody) == 0) {
+			continue
+		}
+		template := strings.TrimPrefix(x.Route, x.Method+" ")
+		schema, ok := doc.responseSchema(x.Method, template, x.Status)
+		if !ok {
+			t.Errorf("%s %d: no schema in the spec", x.Route, x.Status)
+			continue
+		}
+		var body any
+		dec := json.NewDecoder(bytes.NewReader(x.ResponseBody))
+		dec.UseNumber()
+		if err := dec.Decode(&body); err != nil {
+			t.Errorf("%s: invalid JSON: %v", x.Route, err)
+			continue
+		}
+		var errs []string
+		doc.check(schema, body, "body", &errs)
+		for _, e := range errs {
+			t.Errorf("%s -> %d: %s\n%s", x.Route, x.Status, e, x.ResponseBody)
+		}
+		statuses[x.Status] = true
+	}
+	return served, statuses
+}
+
+// exchangesOn keeps the exchanges whose route contains part.
+func exchangesOn(exchanges []Exchange, part string) []Exchange {
+	var out []Exchange
+	for _, x := range exchanges {
+		if strings.Contains(x.Route, part) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 func TestResponsesMatchSpec(t *testing.T) {
 	doc := loadSwagger(t)
 	w := startWorld(t, nil)

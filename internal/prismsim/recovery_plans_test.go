@@ -1,12 +1,9 @@
 package prismsim
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -663,44 +660,8 @@ func exerciseRecoveryPlanRoutes(t *testing.T, w *World) {
 func TestRecoveryPlanResponsesMatchSpec(t *testing.T) {
 	doc := loadSwagger(t)
 	w := startWorld(t, nil)
-	var mu sync.Mutex
-	var exchanges []Exchange
-	w.OnExchange(func(x Exchange) {
-		mu.Lock()
-		exchanges = append(exchanges, x)
-		mu.Unlock()
-	})
-	exerciseRecoveryPlanRoutes(t, w)
-	w.OnExchange(nil)
-	mu.Lock()
-	defer mu.Unlock()
-	served := map[string]bool{}
-	statuses := map[int]bool{}
-	for _, x := range exchanges {
-		if !strings.Contains(x.Route, "/recovery_plans") {
-			continue
-		}
-		served[x.Route] = true
-		template := strings.TrimPrefix(x.Route, x.Method+" ")
-		schema, ok := doc.responseSchema(x.Method, template, x.Status)
-		if !ok {
-			t.Errorf("%s %d: no schema in the spec", x.Route, x.Status)
-			continue
-		}
-		var body any
-		dec := json.NewDecoder(bytes.NewReader(x.ResponseBody))
-		dec.UseNumber()
-		if err := dec.Decode(&body); err != nil {
-			t.Errorf("%s: invalid JSON: %v", x.Route, err)
-			continue
-		}
-		var errs []string
-		doc.check(schema, body, "body", &errs)
-		for _, e := range errs {
-			t.Errorf("%s -> %d: %s", x.Route, x.Status, e)
-		}
-		statuses[x.Status] = true
-	}
+	exchanges := recordExchanges(w, func() { exerciseRecoveryPlanRoutes(t, w) })
+	served, statuses := checkAnswers(t, doc, exchangesOn(exchanges, "/recovery_plans"), false)
 	for _, s := range []int{200, 202, 404, 409, 422} {
 		if !statuses[s] {
 			t.Errorf("no %d answer of a recovery plan route was checked", s)

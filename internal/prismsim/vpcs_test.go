@@ -1,10 +1,8 @@
 package prismsim
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -216,46 +214,9 @@ func networkRoutes() []string {
 func TestNetworkResponsesMatchSpec(t *testing.T) {
 	doc := loadSwagger(t)
 	w := startWorld(t, nil)
-	var mu sync.Mutex
-	var exchanges []Exchange
-	w.OnExchange(func(x Exchange) {
-		mu.Lock()
-		exchanges = append(exchanges, x)
-		mu.Unlock()
-	})
 	c := newClient(t, w.PC("canada"))
-	exerciseNetworkRoutes(t, c, "CA01")
-	w.OnExchange(nil)
-
-	mu.Lock()
-	defer mu.Unlock()
-	served := map[string]bool{}
-	statuses := map[int]bool{}
-	for _, x := range exchanges {
-		served[x.Route] = true
-		if !strings.HasPrefix(x.ContentType, "application/json") || len(x.ResponseBody) == 0 {
-			continue
-		}
-		template := strings.TrimPrefix(x.Route, x.Method+" ")
-		schema, ok := doc.responseSchema(x.Method, template, x.Status)
-		if !ok {
-			t.Errorf("%s %d: no schema in the spec", x.Route, x.Status)
-			continue
-		}
-		var body any
-		dec := json.NewDecoder(bytes.NewReader(x.ResponseBody))
-		dec.UseNumber()
-		if err := dec.Decode(&body); err != nil {
-			t.Errorf("%s: invalid JSON: %v", x.Route, err)
-			continue
-		}
-		var errs []string
-		doc.check(schema, body, "body", &errs)
-		for _, e := range errs {
-			t.Errorf("%s -> %d: %s\n%s", x.Route, x.Status, e, x.ResponseBody)
-		}
-		statuses[x.Status] = true
-	}
+	exchanges := recordExchanges(w, func() { exerciseNetworkRoutes(t, c, "CA01") })
+	served, statuses := checkAnswers(t, doc, exchanges, true)
 	for _, s := range []int{200, 202, 404, 409, 422} {
 		if !statuses[s] {
 			t.Errorf("no %d answer was checked", s)
