@@ -240,6 +240,8 @@ type call struct {
 	// may have reached the server (a dropped connection, 502, 504, an
 	// HTML 500).
 	idempotent bool
+	// once sends the request a single time, whatever the failure.
+	once bool
 }
 
 // outcome tells what happened to a call, beyond its decoded body.
@@ -270,7 +272,10 @@ func (c *Client) send(ctx context.Context, cl call) (outcome, error) {
 		}
 		body = b
 	}
-	st := &attemptState{op: cl.op, method: cl.method, path: APIPath + cl.path, idempotent: cl.idempotent, maxAttempts: c.maxRetries + 1}
+	st := &attemptState{op: cl.op, method: cl.method, path: APIPath + cl.path, idempotent: cl.idempotent, once: cl.once, maxAttempts: c.maxRetries + 1}
+	if cl.once {
+		st.maxAttempts = 1
+	}
 	ctx = context.WithValue(ctx, attemptKey{}, st)
 	var raw any
 	if body != nil {

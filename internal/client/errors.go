@@ -327,14 +327,14 @@ func (c *Client) responseError(st *attemptState, resp *http.Response, data []byt
 		}
 	case looksLikeHTML(data) || strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "text/html"):
 		e.Body = summarizeHTML(data)
-		if resp.StatusCode >= 500 {
+		if mayBeTransient(resp.StatusCode) {
 			e.class = classHTMLError
 		} else {
 			e.class = classNotPrism
 		}
 	default:
 		e.Body = truncate(strings.TrimSpace(string(data)))
-		if isJSONObject(data) && resp.StatusCode < 500 {
+		if !mayBeTransient(resp.StatusCode) {
 			e.class = classNotPrism
 		}
 	}
@@ -347,6 +347,19 @@ func (c *Client) responseError(st *attemptState, resp *http.Response, data []byt
 		}
 	}
 	return e
+}
+
+// mayBeTransient reports a status that a Prism Central, or the gateway in front of it, may
+// answer without a v3 document while it restarts or is overloaded: 429, 500, 502, 503 and 504.
+// Any other answer without a v3 document (an HTML 404 or 501, plain text, foreign JSON) comes
+// from a server that is not Prism Central.
+func mayBeTransient(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // notPrismError reports a 2xx answer that is not a v3 document.

@@ -37,6 +37,7 @@ type attemptState struct {
 	method      string
 	path        string
 	idempotent  bool
+	once        bool // never retried
 	maxAttempts int
 
 	attempts       int
@@ -100,6 +101,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	st := stateFrom(ctx)
 	st.retryAfter = 0
+	if st.once {
+		return false, nil
+	}
 	retry := func(cause string, mayHaveLanded bool) (bool, error) {
 		if mayHaveLanded && !st.idempotent {
 			st.retriesDenied = cause + " (not retried: the request may have been processed and is not safe to repeat)"

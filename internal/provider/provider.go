@@ -191,6 +191,10 @@ func (p *nutanixdrProvider) Configure(ctx context.Context, req provider.Configur
 		"endpoint": ccfg.Endpoint, "port": ccfg.Port, "username": ccfg.Username, "insecure": ccfg.Insecure,
 		"ca_certificate": ccfg.CACertPEM != "", "request_timeout": ccfg.RequestTimeout.String(), "max_retries": ccfg.MaxRetries,
 	})
+	checkEndpoint(ctx, c, ccfg, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	data := &providerData{client: c}
 	resp.ResourceData = data
