@@ -302,8 +302,9 @@ func (w *World) Env(stateDir string) Env {
 	return env
 }
 
-// WriteState writes <dir>/<pc>-ca.pem for every PC and <dir>/env.json (mode 0600: it holds
-// passwords), creating dir if needed, and returns what env.json holds.
+// WriteState writes <dir>/<pc>-ca.pem for every PC and then <dir>/env.json (mode 0600: it
+// holds passwords; it appears whole, once the CA files are there), creating dir if needed, and
+// returns what env.json holds.
 func (w *World) WriteState(dir string) (Env, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -322,7 +323,13 @@ func (w *World) WriteState(dir string) (Env, error) {
 	if err != nil {
 		return Env{}, fmt.Errorf("encoding env.json: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(abs, "env.json"), append(data, '\n'), 0o600); err != nil {
+	// Written aside and renamed into place: a CI script that waits for env.json to appear
+	// never reads half of it.
+	tmp := filepath.Join(abs, ".env.json.tmp")
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
+		return Env{}, fmt.Errorf("writing env.json: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(abs, "env.json")); err != nil {
 		return Env{}, fmt.Errorf("writing env.json: %w", err)
 	}
 	return env, nil
