@@ -1,7 +1,7 @@
 # A small DR module: Canada replicates the VMs tagged dr:protected to France every hour, and a
 # recovery plan brings them up in France, in the production network for a real failover and in
 # the test network for a test failover. Disaster recovery is already enabled on both Prism
-# Centrals (world.yaml says dr_enabled: true).
+# Centrals (tests/world.yaml says dr_enabled: true).
 
 provider "nutanixdr" {
   alias = "canada"

@@ -29,7 +29,7 @@ func TestTestingExample(t *testing.T) {
 	tofu := tofuPath(t)
 	providerDir := buildProvider(t)
 
-	wc, err := prismsim.LoadConfig(filepath.Join(testingExampleDir, "world.yaml"))
+	wc, err := prismsim.LoadConfig(filepath.Join(testingExampleDir, "tests", "world.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

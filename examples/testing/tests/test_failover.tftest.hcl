@@ -1,7 +1,7 @@
 # Rehearses the DR module against prismsim: apply it, run a test failover, check what it
 # recovered, clean the test copies up. `tofu test` destroys everything at the end.
 #
-#   prismsim -config world.yaml -state-dir "$STATE_DIR" &
+#   prismsim -config tests/world.yaml -state-dir "$STATE_DIR" &
 #   tofu test -var-file="$STATE_DIR/env.json"
 
 run "protect" {
