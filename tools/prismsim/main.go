@@ -5,7 +5,7 @@
 // Usage:
 //
 //	prismsim [-preset leap-two-sites | -config world.yaml] [-state-dir DIR]
-//	         [-listen-port N] [-task-latency 200ms] [-clock-rate 1] [-print-config]
+//	         [-listen-port N] [-task-latency 200ms] [-clock-rate 1] [-print-config] [-version]
 //
 // It writes DIR/env.json and DIR/<pc>-ca.pem, prints env.json on stdout, and serves until
 // SIGINT or SIGTERM. env.json is
@@ -113,7 +113,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	taskLatency := fs.Duration("task-latency", 0, "real time a task takes (overrides the configuration)")
 	clockRate := fs.Float64("clock-rate", 0, "simulated seconds per real second (overrides the configuration)")
 	printConfig := fs.Bool("print-config", false, "print the effective configuration as YAML and exit")
+	printVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *printVersion {
+		_, err := fmt.Fprintln(stdout, "prismsim", versionString())
 		return err
 	}
 	if fs.NArg() > 0 {
