@@ -559,16 +559,7 @@ func (k *kindSpec) beforeCommitOf(pc *PC, e *entity, snap *snapshot) func() erro
 
 // checkCategoriesLocked refuses category assignments whose key or value does not exist.
 func (pc *PC) checkCategoriesLocked(cats map[string][]string) *apiError {
-	var missing []string
-	keys := sortedKeys(cats)
-	for _, key := range keys {
-		ck := pc.categories[key]
-		for _, v := range cats[key] {
-			if ck == nil || ck.values[v] == nil {
-				missing = append(missing, key+":"+v)
-			}
-		}
-	}
+	missing := pc.missingCategoriesLocked(cats)
 	if len(missing) == 0 {
 		return nil
 	}
@@ -579,6 +570,21 @@ func (pc *PC) checkCategoriesLocked(cats map[string][]string) *apiError {
 			strings.Join(missing, ", ")),
 		Details: map[string]string{"categories": strings.Join(missing, ",")},
 	}
+}
+
+// missingCategoriesLocked returns the key:value pairs of cats that do not exist on this PC,
+// sorted by key.
+func (pc *PC) missingCategoriesLocked(cats map[string][]string) []string {
+	var missing []string
+	for _, key := range sortedKeys(cats) {
+		ck := pc.categories[key]
+		for _, v := range cats[key] {
+			if ck == nil || ck.values[v] == nil {
+				missing = append(missing, key+":"+v)
+			}
+		}
+	}
+	return missing
 }
 
 // decodeStrictTypes decodes JSON into v, reporting type mismatches with the field's name.

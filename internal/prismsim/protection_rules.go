@@ -577,6 +577,7 @@ func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
 		targets[i], _ = pc.azTargetLocked(loc.AvailabilityZoneURL)
 	}
 	version := snap.version
+	cats := pc.categoryDefsLocked(ruleCategories(spec))
 	pc.mu.Unlock()
 	for i, loc := range spec.Resources.OrderedAZList {
 		remote := w.PC(targets[i])
@@ -594,7 +595,7 @@ func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
 			continue
 		}
 		synced[name] = true
-		remote.putRuleCopy(pc, e.uuid, e.created, version, snap, targets)
+		remote.putRuleCopy(pc, e.uuid, e.created, version, snap, targets, cats)
 	}
 	// A PC that was a location before and is not any more loses its copy.
 	for _, other := range w.pcs {
@@ -624,10 +625,12 @@ func (pc *PC) checkClusters(field string, ids []string) *apiError {
 
 // putRuleCopy creates or updates this PC's read-only copy of a rule owned by owner, with
 // availability zone references translated to this PC's availability zones. An older
-// version than the copy's is ignored (tasks may end out of order).
-func (pc *PC) putRuleCopy(owner *PC, id string, created time.Time, version int64, snap *snapshot, targets []string) {
+// version than the copy's is ignored (tasks may end out of order). The categories the
+// rule uses (cats, as the owner defines them) are synced first (category_sync.go).
+func (pc *PC) putRuleCopy(owner *PC, id string, created time.Time, version int64, snap *snapshot, targets []string, cats []syncedCategory) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	pc.syncCategoriesLocked(cats)
 	e := pc.entityLocked(prKind, id)
 	if e != nil && (prInfo(e).origin != owner.Name() || e.version > version) {
 		return
