@@ -256,6 +256,21 @@ func (pc *PC) renderAcceptedLocked(e *entity, t *task) envelope {
 	return env
 }
 
+// deletedEnvelope is the 202 answer of a delete: the envelope without spec. The spec
+// makes spec optional there, and Nutanix's prism-go-client decodes a delete answer's spec
+// as a string (real PCs answer "spec": ""), so an object would fail to decode in it.
+type deletedEnvelope struct {
+	APIVersion string         `json:"api_version"`
+	Metadata   map[string]any `json:"metadata"`
+	Status     map[string]any `json:"status"`
+}
+
+// renderDeleteAcceptedLocked renders the 202 answer of a delete.
+func (pc *PC) renderDeleteAcceptedLocked(e *entity, t *task) deletedEnvelope {
+	env := pc.renderAcceptedLocked(e, t)
+	return deletedEnvelope{APIVersion: env.APIVersion, Metadata: env.Metadata, Status: env.Status}
+}
+
 func handleGetEntity(k *kindSpec) apiHandler {
 	return func(rq *request) (int, any, error) {
 		id, apiErr := uuidParam(rq)
@@ -545,7 +560,7 @@ func handleDeleteEntity(k *kindSpec) apiHandler {
 				e.deleting = false
 			},
 		})
-		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+		return http.StatusAccepted, pc.renderDeleteAcceptedLocked(e, t), nil
 	}
 }
 

@@ -169,7 +169,33 @@ func decodeRuleSpec(raw []byte) prSpecView {
 	if spec.Resources == nil {
 		spec.Resources = &prResourcesView{}
 	}
+	for _, c := range spec.Resources.ConnectivityList {
+		for i := range c.Schedules {
+			c.Schedules[i].Local = c.Schedules[i].Local.normalized()
+			c.Schedules[i].Remote = c.Schedules[i].Remote.normalized()
+		}
+	}
 	return spec
+}
+
+// normalized reads a retention policy as SDK-style clients send it, every field present:
+// a roll-up with no multiple and no interval, or num_snapshots 0 beside a roll-up, is
+// absent; a policy with neither is no policy.
+func (r *retentionView) normalized() *retentionView {
+	if r == nil {
+		return nil
+	}
+	out := *r
+	if out.Rollup != nil && (out.Rollup.Multiple == nil || *out.Rollup.Multiple == 0) && out.Rollup.IntervalType == "" {
+		out.Rollup = nil
+	}
+	if out.Rollup != nil && out.NumSnapshots != nil && *out.NumSnapshots == 0 {
+		out.NumSnapshots = nil
+	}
+	if out.Rollup == nil && out.NumSnapshots == nil {
+		return nil
+	}
+	return &out
 }
 
 var prKind = &kindSpec{
@@ -442,9 +468,8 @@ func checkSchedule(field string, s prScheduleView, src, dst prLocationView) (boo
 		}
 		return true, nil
 	}
-	if s.AutoSuspendTimeoutSecs != nil {
-		return false, invalidArgument("%s.auto_suspend_timeout_secs applies to synchronous replication (RPO 0) only", field)
-	}
+	// auto_suspend_timeout_secs on an asynchronous schedule is ignored: SDK-style clients
+	// send it (0) with every schedule.
 	if rpo < rpoMinimum || rpo%60 != 0 {
 		return false, invalidArgument("%s.recovery_point_objective_secs %d must be 0 (synchronous) or whole minutes from %d", field, rpo, rpoMinimum)
 	}

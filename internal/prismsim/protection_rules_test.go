@@ -220,7 +220,6 @@ func TestProtectionRuleValidation(t *testing.T) {
 			delete(l, "cluster_uuid")
 			l["target_type"], l["recovery_point_repository_uuid"] = "MST", newUUID()
 		}, 422, reasonInvalidArgument},
-		{"auto suspend on async", func(b map[string]any) { sched(b)["auto_suspend_timeout_secs"] = 30 }, 422, reasonInvalidArgument},
 		{"MST as source", func(b map[string]any) {
 			l := loc(0)(b)
 			delete(l, "cluster_uuid")
