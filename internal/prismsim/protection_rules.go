@@ -169,13 +169,21 @@ func decodeRuleSpec(raw []byte) prSpecView {
 	if spec.Resources == nil {
 		spec.Resources = &prResourcesView{}
 	}
+	spec.normalize()
+	return spec
+}
+
+// normalize reads the retention policies of every schedule as normalized does.
+func (spec prSpecView) normalize() {
+	if spec.Resources == nil {
+		return
+	}
 	for _, c := range spec.Resources.ConnectivityList {
 		for i := range c.Schedules {
 			c.Schedules[i].Local = c.Schedules[i].Local.normalized()
 			c.Schedules[i].Remote = c.Schedules[i].Remote.normalized()
 		}
 	}
-	return spec
 }
 
 // normalized reads a retention policy as SDK-style clients send it, every field present:
@@ -259,6 +267,7 @@ func prepareProtectionRule(pc *PC, old *entity, in *snapshot) *apiError {
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
 		return validationError("spec: %v", err)
 	}
+	spec.normalize()
 	self := ""
 	if old != nil {
 		self = old.uuid
