@@ -187,8 +187,8 @@ func (spec prSpecView) normalize() {
 }
 
 // normalized reads a retention policy as SDK-style clients send it, every field present:
-// a roll-up with no multiple and no interval, or num_snapshots 0 beside a roll-up, is
-// absent; a policy with neither is no policy.
+// a roll-up with no multiple and no interval, or num_snapshots 0, is absent; a policy
+// with neither is no policy (a synchronous schedule's, or the default retention).
 func (r *retentionView) normalized() *retentionView {
 	if r == nil {
 		return nil
@@ -197,7 +197,7 @@ func (r *retentionView) normalized() *retentionView {
 	if out.Rollup != nil && (out.Rollup.Multiple == nil || *out.Rollup.Multiple == 0) && out.Rollup.IntervalType == "" {
 		out.Rollup = nil
 	}
-	if out.Rollup != nil && out.NumSnapshots != nil && *out.NumSnapshots == 0 {
+	if out.NumSnapshots != nil && *out.NumSnapshots == 0 {
 		out.NumSnapshots = nil
 	}
 	if out.Rollup == nil && out.NumSnapshots == nil {

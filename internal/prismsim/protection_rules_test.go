@@ -198,8 +198,8 @@ func TestProtectionRuleValidation(t *testing.T) {
 		{"no RPO", func(b map[string]any) { delete(sched(b), "recovery_point_objective_secs") }, 422, reasonValidation},
 		{"RPO not whole minutes", func(b map[string]any) { sched(b)["recovery_point_objective_secs"] = 90 }, 422, reasonInvalidArgument},
 		{"bad snapshot type", func(b map[string]any) { sched(b)["snapshot_type"] = "FUZZY" }, 422, reasonValidation},
-		{"retention count 0", func(b map[string]any) {
-			sched(b)["remote_snapshot_retention_policy"] = map[string]any{"num_snapshots": 0}
+		{"retention count negative", func(b map[string]any) {
+			sched(b)["remote_snapshot_retention_policy"] = map[string]any{"num_snapshots": -1}
 		}, 422, reasonValidation},
 		{"retention both kinds", func(b map[string]any) {
 			sched(b)["remote_snapshot_retention_policy"] = map[string]any{"num_snapshots": 2,

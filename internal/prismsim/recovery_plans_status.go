@@ -148,6 +148,10 @@ func planFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts, asker 
 func entityFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts, f *siteFacts, recoverySite string) []messageItem {
 	var msgs []messageItem
 	for i, st := range p.stages {
+		if len(st.entities) == 0 {
+			msgs = append(msgs, finding(planSeverityWarning, "ENTITY", "CONFIGURATION_INCOMPLETE",
+				"stage %d recovers no entity: add VMs or categories to it, or remove it", i+1))
+		}
 		for _, pe := range st.entities {
 			if pe.vm == "" {
 				continue
