@@ -26,7 +26,9 @@ func TestCompatZeroValues(t *testing.T) {
 		wait(t, e.ca, taskOf(t, resp.Status.ExecutionContext))
 	}
 	try("nostages", func(p *v3.RecoveryPlanInput) { p.Spec.Resources.StageList = nil })
-	try("emptystage", func(p *v3.RecoveryPlanInput) { p.Spec.Resources.StageList[0].StageWork.RecoverEntities.EntityInfoList = nil })
+	try("emptystage", func(p *v3.RecoveryPlanInput) {
+		p.Spec.Resources.StageList[0].StageWork.RecoverEntities.EntityInfoList = nil
+	})
 	try("emptystagework", func(p *v3.RecoveryPlanInput) { p.Spec.Resources.StageList[0].StageWork = &v3.StageWork{} })
 	try("nomapping", func(p *v3.RecoveryPlanInput) { p.Spec.Resources.Parameters.NetworkMappingList = nil })
 	try("script0", func(p *v3.RecoveryPlanInput) {
@@ -79,7 +81,10 @@ func TestCompatZeroValues(t *testing.T) {
 		}
 		wait(t, e.ca, taskOf(t, del.Status.ExecutionContext))
 	}
-	rtry("notype", func(p *v3.ProtectionRuleInput) { p.Spec.Resources.CategoryFilter.Type = nil; p.Spec.Resources.CategoryFilter.KindList = nil })
+	rtry("notype", func(p *v3.ProtectionRuleInput) {
+		p.Spec.Resources.CategoryFilter.Type = nil
+		p.Spec.Resources.CategoryFilter.KindList = nil
+	})
 	rtry("emptykind", func(p *v3.ProtectionRuleInput) { p.Spec.Resources.CategoryFilter.KindList = []*string{} })
 	rtry("descr", func(p *v3.ProtectionRuleInput) { p.Spec.Description = "" })
 	rtry("nosnaptype", func(p *v3.ProtectionRuleInput) {

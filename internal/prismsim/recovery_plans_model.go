@@ -85,9 +85,9 @@ type rpAZNetworkView struct {
 }
 
 type rpNetworkView struct {
-	Name            string   `json:"name"`
-	VPCReference    *refView `json:"vpc_reference"`
-	UseVPCReference bool     `json:"use_vpc_reference"`
+	Name            string         `json:"name"`
+	VPCReference    *refView       `json:"vpc_reference"`
+	UseVPCReference bool           `json:"use_vpc_reference"`
 	SubnetList      []rpSubnetView `json:"subnet_list"`
 }
 
