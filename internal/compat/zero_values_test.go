@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	v3 "github.com/nutanix-cloud-native/prism-go-client/v3"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
 )
 
 // TestCompatZeroValues sends the shapes SDK users send when they fill a struct only in
@@ -52,7 +54,7 @@ func TestCompatZeroValues(t *testing.T) {
 		p.Spec.Resources.Parameters.NetworkMappingList[0].AvailabilityZoneNetworkMappingList[0].RecoveryNetwork.SubnetList = []*v3.SubnetList{{}}
 	})
 	try("vmstage-power", func(p *v3.RecoveryPlanInput) {
-		p.Spec.Resources.StageList = append(p.Spec.Resources.StageList, &v3.StageList{DelayTimeSecs: ptr(int64(0)), StageWork: &v3.StageWork{RecoverEntities: &v3.RecoverEntities{EntityInfoList: []*v3.EntityInfoList{{AnyEntityReference: &v3.Reference{Kind: ptr("vm"), UUID: ptr(vmUUID(t, e.ca, "dns-01")), Name: ptr("dns-01")}, Categories: map[string]string{}}}}}})
+		p.Spec.Resources.StageList = append(p.Spec.Resources.StageList, &v3.StageList{DelayTimeSecs: ptr(int64(0)), StageWork: &v3.StageWork{RecoverEntities: &v3.RecoverEntities{EntityInfoList: []*v3.EntityInfoList{{AnyEntityReference: &v3.Reference{Kind: ptr("vm"), UUID: ptr(acctest.VMID(t, e.w, "canada", "dns-01")), Name: ptr("dns-01")}, Categories: map[string]string{}}}}}})
 	})
 	// The plan with an empty stage reports it.
 	plans, err := e.ca.sdk.V3.ListAllRecoveryPlans(ctx, "name==emptystage")
