@@ -97,7 +97,6 @@ type rpSubnetView struct {
 	ExternalConnectivityState string `json:"external_connectivity_state"`
 }
 
-
 type rpVMIPView struct {
 	VMReference  *refView `json:"vm_reference"`
 	IPConfigList []struct {
