@@ -95,6 +95,15 @@ func TestCompatProtectionRules(t *testing.T) {
 		t.Fatalf("our client reads %+v", got)
 	}
 
+	// Entity sync: the category, created on canada only, is on france with the rule, and
+	// in use there while the synced rule uses it.
+	if _, err := e.fr.sdk.V3.GetCategoryValue(ctx, "replicated-vm", "from-canada"); err != nil {
+		t.Fatalf("the rule's category on france: %v", err)
+	}
+	if err := e.fr.sdk.V3.DeleteCategoryValue(ctx, "replicated-vm", "from-canada"); err == nil {
+		t.Fatal("deleting on france a category value the synced rule uses: no error")
+	}
+
 	// Get and list decode in the SDK, on the owner and on the paired PC.
 	rule, err := sdk.GetProtectionRule(ctx, id)
 	if err != nil {
