@@ -85,14 +85,16 @@ type rpAZNetworkView struct {
 }
 
 type rpNetworkView struct {
-	Name            string   `json:"name"`
-	VPCReference    *refView `json:"vpc_reference"`
-	UseVPCReference bool     `json:"use_vpc_reference"`
-	SubnetList      []struct {
-		GatewayIP                 string `json:"gateway_ip"`
-		PrefixLength              *int64 `json:"prefix_length"`
-		ExternalConnectivityState string `json:"external_connectivity_state"`
-	} `json:"subnet_list"`
+	Name            string         `json:"name"`
+	VPCReference    *refView       `json:"vpc_reference"`
+	UseVPCReference bool           `json:"use_vpc_reference"`
+	SubnetList      []rpSubnetView `json:"subnet_list"`
+}
+
+type rpSubnetView struct {
+	GatewayIP                 string `json:"gateway_ip"`
+	PrefixLength              *int64 `json:"prefix_length"`
+	ExternalConnectivityState string `json:"external_connectivity_state"`
 }
 
 type rpVMIPView struct {

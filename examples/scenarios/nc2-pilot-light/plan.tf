@@ -23,13 +23,13 @@ resource "nutanixdr_recovery_plan" "pilot_light" {
     {
       # Tier 1 first: the short-RTO applications.
       entities = [{
-        categories = { (var.category_name) = nutanixdr_category_value.nc2[local.tier1].value }
+        categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier1].value }
         power_on   = true
       }]
     },
     {
       entities = [{
-        categories = { (var.category_name) = nutanixdr_category_value.nc2[local.tier2].value }
+        categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier2].value }
         power_on   = var.tier2_power_on
       }]
     },
@@ -57,6 +57,7 @@ resource "nutanixdr_recovery_plan" "pilot_light" {
   # No depends_on on the policies: they are onprem's, and so are the data sources they depend
   # on, which OpenTofu reads even with -refresh=false. The failover depends on this plan, and
   # must depend on nothing of onprem's that OpenTofu would read while onprem is down. The plan
-  # may thus be created before the VMs are protected: what Prism Central reports about it
-  # (the validation attribute) is read again at every refresh.
+  # may thus be created before the VMs are protected, and before the policies bring the
+  # categories to NC2: what Prism Central reports about it (the validation attribute) is read
+  # again at every refresh.
 }
