@@ -342,7 +342,9 @@ func TestJobFailoverSourceDown(t *testing.T) {
 	}
 	obj(t, get(early, "spec", "resources", "execution_parameters"))["recovery_reference_time"] = formatTime(created.Add(-time.Hour))
 	job = waitJob(t, env.fr, startJob(t, env.fr, early), nil)
-	if errs := messages(job, "errors_list"); jobStatusOf(job) != "FAILED" || !strings.Contains(strings.Join(errs, "\n"), "RECOVERY_POINT") {
+	// It names the VMs without a recovery point, and not a plan that "selects no VM".
+	if errs := strings.Join(messages(job, "errors_list"), "\n"); jobStatusOf(job) != "FAILED" ||
+		!strings.Contains(errs, "RECOVERY_POINT") || strings.Contains(errs, "selects no VM") {
 		t.Fatalf("FAILOVER before any recovery point: %s", mustJSON(get(job, "status")))
 	}
 	id := startJob(t, env.fr, env.jobBody("FAILOVER"))
