@@ -225,6 +225,8 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newAvailabilityZoneDataSource,
 		newRecoveryPlanJobsDataSource,
 		newMSTTargetDataSource,
+		newProtectionPolicyDataSource,
+		newRecoveryPlanDataSource,
 	}
 }
 
