@@ -13,6 +13,7 @@ import (
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
 )
 
 // testAccLookupPlanName is the name of the plan the look-up tests create on Canada.
@@ -53,7 +54,9 @@ data "nutanixdr_recovery_plan" "test" {
 // as the recovery site names them, and it says beforehand that a failover would fail until
 // the first recovery points have arrived.
 func TestAccRecoveryPlanDataSource(t *testing.T) {
-	env := testAccPlanWorld(t, false)
+	// The clock stands still until the test advances it: the first step runs before any
+	// recovery point has arrived in France, however slow the machine.
+	env := testAccPlanWorldWith(t, false, func(cfg *prismsim.WorldConfig) { cfg.Settings.ClockRate = 1e-9 })
 	planID := env.createSeedPlan(t)
 	frLocal := acctest.LocalAZ(t, env.w, acctest.PCFrance)
 	fr := acctest.Client(t, env.w, acctest.PCFrance)
