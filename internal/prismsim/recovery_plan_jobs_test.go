@@ -380,6 +380,21 @@ func TestJobFailoverSourceDown(t *testing.T) {
 	if n := len(vmsOf(t, env.fr)); n != 2 {
 		t.Fatalf("france has %d VMs after the rerun", n)
 	}
+	// Canada comes back without the VMs france now runs (they are out of date there); the
+	// VMs no failover recovered stay.
+	if err := env.w.SiteUp("canada"); err != nil {
+		t.Fatal(err)
+	}
+	ca := vmsOf(t, env.ca)
+	if _, ok := ca["app-01"]; ok {
+		t.Fatalf("canada still runs app-01 after its return: %v", mustJSON(ca["app-01"]))
+	}
+	if _, ok := ca["db-01"]; ok {
+		t.Fatal("canada still runs db-01 after its return")
+	}
+	if _, ok := ca["dns-01"]; !ok {
+		t.Fatal("canada lost dns-01, which no failover recovered")
+	}
 }
 
 func getFloat(t *testing.T, v any, path ...any) float64 {

@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
@@ -453,4 +455,82 @@ func TestAccLifecycle_oneConfiguration(t *testing.T) {
 func withPreConfig(s resource.TestStep, f func()) resource.TestStep {
 	s.PreConfig = f
 	return s
+}
+
+// TestAccLifecycle_disaster runs layout 2 of the guide: Canada is lost; the failover runs from
+// a configuration that needs only France, finding the plan there by name; when Canada comes
+// back, the two-site configuration converges, protection reversed, and fails back.
+func TestAccLifecycle_disaster(t *testing.T) {
+	w := lifecycleWorld(t)
+	checkNothingLeft(t, w, acctest.PCCanada)
+	const (
+		toCanada = "nutanixdr_failover.to_canada[0]"
+		policy   = "nutanixdr_protection_policy.replicated_vm"
+		plan     = "nutanixdr_recovery_plan.replicated_vm"
+	)
+	first := expectChanges{
+		"nutanixdr_disaster_recovery.canada": add, "nutanixdr_disaster_recovery.france": add,
+		"nutanixdr_availability_zone.france": add, "nutanixdr_category.replicated_vm": add,
+		"nutanixdr_category_value.from_canada": add, policy: add, plan: add,
+	}
+	disaster := func() {
+		// An hour of replication, then Canada is lost.
+		w.Clock().Advance(time.Hour)
+		if err := w.SiteDown(acctest.PCCanada); err != nil {
+			t.Fatalf("taking canada down: %v", err)
+		}
+		const addr = "nutanixdr_failover.disaster"
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: disasterConfig(w),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectChanges{addr: add}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(client.JobStatusCompleted)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("to_availability_zone_id"), knownvalue.StringExact(acctest.LocalAZ(t, w, acctest.PCFrance))),
+					acctest.CheckAPI(func(ctx context.Context) error {
+						vms, err := vmsAt(ctx, acctest.Client(t, w, acctest.PCFrance))
+						if err != nil {
+							return err
+						}
+						for _, name := range lifecycleVMs {
+							if _, ok := vms[name]; !ok {
+								return fmt.Errorf("%s was not recovered in france", name)
+							}
+						}
+						return nil
+					}),
+				},
+			}},
+		})
+		// Canada comes back.
+		if err := w.SiteUp(acctest.PCCanada); err != nil {
+			t.Fatalf("bringing canada back: %v", err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// 1. Everything, the VMs running in Canada.
+			lifecycleStep(w, "canada", "", merged(first, each("nutanixdr_vm_categories.canada", add)),
+				protectedRunAt(t, w, acctest.PCCanada, true, true)),
+			// 2. The disaster and the failover from France alone (above); once Canada is back
+			// (without the VMs France now runs), the configuration follows the VMs: their tags
+			// are adopted in France, the policy and the plan are reversed.
+			withPreConfig(lifecycleStep(w, "france", "", merged(each("nutanixdr_vm_categories.france", add),
+				expectChanges{policy: change, plan: change})), disaster),
+			// 3. The failback, from Canada, once France has replicated back.
+			withPreConfig(movesVMs(lifecycleStep(w, "france", "PLANNED", expectChanges{toCanada: add},
+				protectedRunAt(t, w, acctest.PCCanada, true, true)), each("nutanixdr_vm_categories.canada", add)),
+				func() { w.Clock().Advance(time.Hour) }),
+			// 4. Back to the initial topology.
+			lifecycleStep(w, "canada", "", merged(each("nutanixdr_vm_categories.canada", add),
+				expectChanges{policy: change, plan: change, toCanada: destroy})),
+		},
+	})
 }
