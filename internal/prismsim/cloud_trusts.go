@@ -530,5 +530,5 @@ func handleDeleteCloudTrust(rq *request) (int, any, error) {
 			e.deleting = false
 		},
 	})
-	return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+	return http.StatusAccepted, pc.renderDeleteAcceptedLocked(e, t), nil
 }

@@ -256,6 +256,21 @@ func (pc *PC) renderAcceptedLocked(e *entity, t *task) envelope {
 	return env
 }
 
+// deletedEnvelope is the 202 answer of a delete: the envelope without spec. The spec
+// makes spec optional there, and Nutanix's prism-go-client decodes a delete answer's spec
+// as a string (real PCs answer "spec": ""), so an object would fail to decode in it.
+type deletedEnvelope struct {
+	APIVersion string         `json:"api_version"`
+	Metadata   map[string]any `json:"metadata"`
+	Status     map[string]any `json:"status"`
+}
+
+// renderDeleteAcceptedLocked renders the 202 answer of a delete.
+func (pc *PC) renderDeleteAcceptedLocked(e *entity, t *task) deletedEnvelope {
+	env := pc.renderAcceptedLocked(e, t)
+	return deletedEnvelope{APIVersion: env.APIVersion, Metadata: env.Metadata, Status: env.Status}
+}
+
 func handleGetEntity(k *kindSpec) apiHandler {
 	return func(rq *request) (int, any, error) {
 		id, apiErr := uuidParam(rq)
@@ -545,7 +560,7 @@ func handleDeleteEntity(k *kindSpec) apiHandler {
 				e.deleting = false
 			},
 		})
-		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+		return http.StatusAccepted, pc.renderDeleteAcceptedLocked(e, t), nil
 	}
 }
 
@@ -559,16 +574,7 @@ func (k *kindSpec) beforeCommitOf(pc *PC, e *entity, snap *snapshot) func() erro
 
 // checkCategoriesLocked refuses category assignments whose key or value does not exist.
 func (pc *PC) checkCategoriesLocked(cats map[string][]string) *apiError {
-	var missing []string
-	keys := sortedKeys(cats)
-	for _, key := range keys {
-		ck := pc.categories[key]
-		for _, v := range cats[key] {
-			if ck == nil || ck.values[v] == nil {
-				missing = append(missing, key+":"+v)
-			}
-		}
-	}
+	missing := pc.missingCategoriesLocked(cats)
 	if len(missing) == 0 {
 		return nil
 	}
@@ -579,6 +585,21 @@ func (pc *PC) checkCategoriesLocked(cats map[string][]string) *apiError {
 			strings.Join(missing, ", ")),
 		Details: map[string]string{"categories": strings.Join(missing, ",")},
 	}
+}
+
+// missingCategoriesLocked returns the key:value pairs of cats that do not exist on this PC,
+// sorted by key.
+func (pc *PC) missingCategoriesLocked(cats map[string][]string) []string {
+	var missing []string
+	for _, key := range sortedKeys(cats) {
+		ck := pc.categories[key]
+		for _, v := range cats[key] {
+			if ck == nil || ck.values[v] == nil {
+				missing = append(missing, key+":"+v)
+			}
+		}
+	}
+	return missing
 }
 
 // decodeStrictTypes decodes JSON into v, reporting type mismatches with the field's name.

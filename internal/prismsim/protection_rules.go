@@ -169,7 +169,41 @@ func decodeRuleSpec(raw []byte) prSpecView {
 	if spec.Resources == nil {
 		spec.Resources = &prResourcesView{}
 	}
+	spec.normalize()
 	return spec
+}
+
+// normalize reads the retention policies of every schedule as normalized does.
+func (spec prSpecView) normalize() {
+	if spec.Resources == nil {
+		return
+	}
+	for _, c := range spec.Resources.ConnectivityList {
+		for i := range c.Schedules {
+			c.Schedules[i].Local = c.Schedules[i].Local.normalized()
+			c.Schedules[i].Remote = c.Schedules[i].Remote.normalized()
+		}
+	}
+}
+
+// normalized reads a retention policy as SDK-style clients send it, every field present:
+// a roll-up with no multiple and no interval, or num_snapshots 0, is absent; a policy
+// with neither is no policy (a synchronous schedule's, or the default retention).
+func (r *retentionView) normalized() *retentionView {
+	if r == nil {
+		return nil
+	}
+	out := *r
+	if out.Rollup != nil && (out.Rollup.Multiple == nil || *out.Rollup.Multiple == 0) && out.Rollup.IntervalType == "" {
+		out.Rollup = nil
+	}
+	if out.NumSnapshots != nil && *out.NumSnapshots == 0 {
+		out.NumSnapshots = nil
+	}
+	if out.Rollup == nil && out.NumSnapshots == nil {
+		return nil
+	}
+	return &out
 }
 
 var prKind = &kindSpec{
@@ -233,6 +267,7 @@ func prepareProtectionRule(pc *PC, old *entity, in *snapshot) *apiError {
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
 		return validationError("spec: %v", err)
 	}
+	spec.normalize()
 	self := ""
 	if old != nil {
 		self = old.uuid
@@ -442,9 +477,8 @@ func checkSchedule(field string, s prScheduleView, src, dst prLocationView) (boo
 		}
 		return true, nil
 	}
-	if s.AutoSuspendTimeoutSecs != nil {
-		return false, invalidArgument("%s.auto_suspend_timeout_secs applies to synchronous replication (RPO 0) only", field)
-	}
+	// auto_suspend_timeout_secs on an asynchronous schedule is ignored: SDK-style clients
+	// send it (0) with every schedule.
 	if rpo < rpoMinimum || rpo%60 != 0 {
 		return false, invalidArgument("%s.recovery_point_objective_secs %d must be 0 (synchronous) or whole minutes from %d", field, rpo, rpoMinimum)
 	}
@@ -577,6 +611,7 @@ func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
 		targets[i], _ = pc.azTargetLocked(loc.AvailabilityZoneURL)
 	}
 	version := snap.version
+	cats := pc.categoryDefsLocked(ruleCategories(spec))
 	pc.mu.Unlock()
 	for i, loc := range spec.Resources.OrderedAZList {
 		remote := w.PC(targets[i])
@@ -594,7 +629,7 @@ func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
 			continue
 		}
 		synced[name] = true
-		remote.putRuleCopy(pc, e.uuid, e.created, version, snap, targets)
+		remote.putRuleCopy(pc, e.uuid, e.created, version, snap, targets, cats)
 	}
 	// A PC that was a location before and is not any more loses its copy.
 	for _, other := range w.pcs {
@@ -624,10 +659,12 @@ func (pc *PC) checkClusters(field string, ids []string) *apiError {
 
 // putRuleCopy creates or updates this PC's read-only copy of a rule owned by owner, with
 // availability zone references translated to this PC's availability zones. An older
-// version than the copy's is ignored (tasks may end out of order).
-func (pc *PC) putRuleCopy(owner *PC, id string, created time.Time, version int64, snap *snapshot, targets []string) {
+// version than the copy's is ignored (tasks may end out of order). The categories the
+// rule uses (cats, as the owner defines them) are synced first (category_sync.go).
+func (pc *PC) putRuleCopy(owner *PC, id string, created time.Time, version int64, snap *snapshot, targets []string, cats []syncedCategory) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	pc.syncCategoriesLocked(cats)
 	e := pc.entityLocked(prKind, id)
 	if e != nil && (prInfo(e).origin != owner.Name() || e.version > version) {
 		return

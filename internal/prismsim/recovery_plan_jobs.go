@@ -522,9 +522,8 @@ func handleJobSteps(rq *request) (int, any, error) {
 	phases := j.phases
 	if which == "cleanup_status" {
 		if j.cleanup == nil {
-			return 0, nil, &apiError{Status: http.StatusNotFound, Kind: jobKind.name, Reason: reasonNotFound,
-				Message: fmt.Sprintf("recovery plan job %s has no cleanup: POST /recovery_plan_jobs/%s/cleanup after a test failover", id, id),
-				Details: map[string]string{"kind": jobKind.name, "id": id}}
+			// No cleanup yet: no phases. prism-go-client reads this path for any job.
+			return http.StatusOK, map[string]any{}, nil
 		}
 		phases = j.cleanup.phases
 	}

@@ -438,7 +438,9 @@ func TestJobTestFailoverAndCleanup(t *testing.T) {
 	if len(ca) != 3 || vmPower(ca["app-01"]) != "ON" {
 		t.Fatal("the test failover touched production")
 	}
-	refuse(t, env.fr.v3("GET", "/recovery_plan_jobs/"+id+"/cleanup_status", nil), 404, reasonNotFound)
+	if r := expect(t, env.fr.v3("GET", "/recovery_plan_jobs/"+id+"/cleanup_status", nil), 200).json(t); len(r) != 0 {
+		t.Fatalf("cleanup_status before a cleanup: %s", mustJSON(r))
+	}
 	r := expect(t, env.fr.v3("POST", "/recovery_plan_jobs/"+id+"/cleanup", map[string]any{}), 202).json(t)
 	env.fr.waitTask(getString(r, "task_uuid"))
 	waitJob(t, env.fr, id, func(job map[string]any) bool {

@@ -27,8 +27,11 @@ import (
 //     gateway and prefix matching the subnet, static IPs inside their network, each VM
 //     and category pair selected once, and a witness only when every VM of the plan is
 //     replicated synchronously (RPO 0) to the recovery location;
-//   - categories that do not exist here: 422 CATEGORY_NAME_VALUE_MISMATCH; a location
-//     whose PC is down (create only): 422 REMOTE_CLUSTER_NOT_CONNECTED.
+//   - a location whose PC is down (create only): 422 REMOTE_CLUSTER_NOT_CONNECTED.
+//
+// Categories a stage selects by that do not exist here are accepted and reported in the
+// status (a WARNING finding): the plan is incomplete until they are created, by hand or
+// by entity sync with a protection policy that uses them (category_sync.go).
 //
 // References at other PCs are checked before the request is accepted (kindSpec.precheck)
 // and again by the task, which fails (error_code INVALID_ARGUMENT) when they changed in
@@ -228,10 +231,6 @@ func (pc *PC) checkPlanLocked(old *entity, in *snapshot) (rpSpecView, *apiError)
 	if apiErr := checkPlanStages(spec); apiErr != nil {
 		return spec, apiErr
 	}
-	if apiErr := pc.checkCategoriesLocked(p.categoryPairs()); apiErr != nil {
-		apiErr.Message = "spec.resources.stage_list: " + apiErr.Message
-		return spec, apiErr
-	}
 	if apiErr := checkPlanNetworks(spec, p); apiErr != nil {
 		return spec, apiErr
 	}
@@ -318,14 +317,12 @@ func checkPlanStages(spec rpSpecView) *apiError {
 		if st.DelayTimeSecs != nil && *st.DelayTimeSecs < 0 {
 			return validationError("%s.delay_time_secs must not be negative, got %d", field, *st.DelayTimeSecs)
 		}
+		// A stage with no entities (stage_work or its list left out or empty) is stored:
+		// the plan is incomplete, and its status says so (recovery_plans_status.go).
 		if st.StageWork == nil || st.StageWork.RecoverEntities == nil {
-			return validationError("%s.stage_work.recover_entities is required", field)
+			continue
 		}
-		list := st.StageWork.RecoverEntities.EntityInfoList
-		if len(list) == 0 {
-			return validationError("%s.stage_work.recover_entities.entity_info_list must list at least one entity", field)
-		}
-		for j, info := range list {
+		for j, info := range st.StageWork.RecoverEntities.EntityInfoList {
 			ef := fmt.Sprintf("%s.stage_work.recover_entities.entity_info_list[%d]", field, j)
 			if (info.AnyEntityReference == nil) == (len(info.Categories) == 0) {
 				return validationError("%s: give exactly one of categories and any_entity_reference", ef)
@@ -432,6 +429,9 @@ func checkNetworkView(field string, v *rpNetworkView) *apiError {
 		return validationError("%s.vpc_reference.kind must be \"vpc\", got %q", field, v.VPCReference.Kind)
 	}
 	for k, s := range v.SubnetList {
+		if s.empty() {
+			continue
+		}
 		sf := fmt.Sprintf("%s.subnet_list[%d]", field, k)
 		if net.ParseIP(s.GatewayIP).To4() == nil {
 			return validationError("%s.gateway_ip %q is not an IPv4 address", sf, s.GatewayIP)
@@ -810,6 +810,7 @@ func beforePlanCommit(pc *PC, e *entity, snap *snapshot) error {
 	for _, az := range pc.entitiesLocked(azKind) {
 		urlSites[az.uuid], _ = pc.azTargetLocked(az.uuid)
 	}
+	cats := pc.categoryDefsLocked(p.categoryPairs())
 	pc.mu.Unlock()
 	if apiErr := checkPlanSites(w, p, w.sitesFacts(append(p.sites(), pc.Name()), false)); apiErr != nil {
 		return apiErr
@@ -821,7 +822,7 @@ func beforePlanCommit(pc *PC, e *entity, snap *snapshot) error {
 			continue
 		}
 		synced[az.site] = true
-		remote.putPlanCopy(pc, e.uuid, e.created, snap, urlSites)
+		remote.putPlanCopy(pc, e.uuid, e.created, snap, urlSites, cats)
 	}
 	for _, other := range w.pcs {
 		if !synced[other.Name()] {
@@ -833,10 +834,13 @@ func beforePlanCommit(pc *PC, e *entity, snap *snapshot) error {
 
 // putPlanCopy creates or updates this PC's read-only copy of a plan owned by owner, with
 // availability zone URLs (urlSites: the owner's AZ uuid -> PC of the world) translated to
-// this PC's availability zones. An older version than the copy's is ignored.
-func (pc *PC) putPlanCopy(owner *PC, id string, created time.Time, snap *snapshot, urlSites map[string]string) {
+// this PC's availability zones. An older version than the copy's is ignored. The
+// categories the plan's stages use (cats, as the owner defines them) are synced first
+// (category_sync.go).
+func (pc *PC) putPlanCopy(owner *PC, id string, created time.Time, snap *snapshot, urlSites map[string]string, cats []syncedCategory) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	pc.syncCategoriesLocked(cats)
 	e := pc.entityLocked(rpKind, id)
 	if e != nil && (rpInfo(e).origin != owner.Name() || e.version > snap.version) {
 		return

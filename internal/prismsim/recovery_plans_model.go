@@ -85,14 +85,22 @@ type rpAZNetworkView struct {
 }
 
 type rpNetworkView struct {
-	Name            string   `json:"name"`
-	VPCReference    *refView `json:"vpc_reference"`
-	UseVPCReference bool     `json:"use_vpc_reference"`
-	SubnetList      []struct {
-		GatewayIP                 string `json:"gateway_ip"`
-		PrefixLength              *int64 `json:"prefix_length"`
-		ExternalConnectivityState string `json:"external_connectivity_state"`
-	} `json:"subnet_list"`
+	Name            string         `json:"name"`
+	VPCReference    *refView       `json:"vpc_reference"`
+	UseVPCReference bool           `json:"use_vpc_reference"`
+	SubnetList      []rpSubnetView `json:"subnet_list"`
+}
+
+type rpSubnetView struct {
+	GatewayIP                 string `json:"gateway_ip"`
+	PrefixLength              *int64 `json:"prefix_length"`
+	ExternalConnectivityState string `json:"external_connectivity_state"`
+}
+
+// empty reports a subnet_list item with nothing in it (or only zero values), as
+// SDK-style clients send for a network they describe by name only: it is ignored.
+func (s rpSubnetView) empty() bool {
+	return s.GatewayIP == "" && (s.PrefixLength == nil || *s.PrefixLength == 0) && s.ExternalConnectivityState == ""
 }
 
 type rpVMIPView struct {
@@ -363,6 +371,9 @@ func planNetworkOf(v *rpNetworkView) *planNetwork {
 		n.vpc = normUUID(v.VPCReference.UUID)
 	}
 	for _, s := range v.SubnetList {
+		if s.empty() {
+			continue
+		}
 		c := planSubnetConfig{gateway: s.GatewayIP, prefix: -1}
 		if s.PrefixLength != nil {
 			c.prefix = int(*s.PrefixLength)

@@ -46,15 +46,17 @@ func withPlanViews(h apiHandler) apiHandler {
 // a time.
 func (pc *PC) refreshPlanViews() {
 	type job struct {
-		e    *entity
-		snap *snapshot
-		plan *recoveryPlan
+		e       *entity
+		snap    *snapshot
+		plan    *recoveryPlan
+		missing []string // categories of its stages this PC lacks
 	}
 	pc.mu.Lock()
 	var jobs []job
 	names := []string{pc.Name()}
 	for _, e := range pc.entitiesLocked(rpKind) {
 		j := job{e: e, snap: e.current(), plan: pc.planOfLocked(e.uuid, e.current())}
+		j.missing = pc.missingCategoriesLocked(j.plan.categoryPairs())
 		jobs = append(jobs, j)
 		names = append(names, j.plan.sites()...)
 	}
@@ -68,6 +70,13 @@ func (pc *PC) refreshPlanViews() {
 	views := make([]*planView, len(jobs))
 	for i, j := range jobs {
 		messages, orders := planFindings(pc.w, j.plan, sites, sites[pc.Name()])
+		if len(j.missing) > 0 {
+			m := finding(planSeverityWarning, "ENTITY", reasonCategoryMismatch,
+				"the stages select VMs by category %s, which does not exist on this Prism Central: create it, or protect the VMs with a policy that uses it (entity sync brings it here)",
+				strings.Join(j.missing, ", "))
+			m.Details["categories"] = strings.Join(j.missing, ",")
+			messages = append(messages, m)
+		}
 		views[i] = &planView{snap: j.snap, at: now, messages: messages, orders: orders}
 	}
 	pc.mu.Lock()
@@ -140,6 +149,10 @@ func planFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts, asker 
 func entityFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts, f *siteFacts, recoverySite string) []messageItem {
 	var msgs []messageItem
 	for i, st := range p.stages {
+		if len(st.entities) == 0 {
+			msgs = append(msgs, finding(planSeverityWarning, "ENTITY", "CONFIGURATION_INCOMPLETE",
+				"stage %d recovers no entity: add VMs or categories to it, or remove it", i+1))
+		}
 		for _, pe := range st.entities {
 			if pe.vm == "" {
 				continue

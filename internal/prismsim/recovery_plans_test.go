@@ -303,10 +303,6 @@ func TestRecoveryPlanValidation(t *testing.T) {
 			e := obj(t, get(b, "spec", "resources", "stage_list", 1, "stage_work", "recover_entities", "entity_info_list", 0))
 			e["script_list"] = []any{map[string]any{"timeout": 60}}
 		}, 422, reasonValidation, []string{"enable_script_exec"}},
-		{"unknown category", func(b map[string]any) {
-			e := obj(t, get(b, "spec", "resources", "stage_list", 0, "stage_work", "recover_entities", "entity_info_list", 0))
-			e["categories"] = map[string]any{"replicated-vm": "from-mars"}
-		}, 422, reasonCategoryMismatch, []string{"replicated-vm:from-mars"}},
 		{"unknown vm", func(b map[string]any) {
 			obj(t, get(b, "spec", "resources", "stage_list", 1, "stage_work", "recover_entities", "entity_info_list", 0, "any_entity_reference"))["uuid"] = newUUID()
 		}, 422, reasonInvalidArgument, []string{"does not exist at the plan's availability zones"}},

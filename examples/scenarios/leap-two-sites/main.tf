@@ -1,31 +1,18 @@
-# The category that selects the VMs replicated from Canada to France, on both sites.
+# The category that selects the VMs replicated from Canada to France, created on Canada only
+# (seed step "Création d'une catégorie"): France receives it with the protection policy that
+# uses it, through Leap's entity sync between paired availability zones.
 
-resource "nutanixdr_category" "replicated_vm_canada" {
+resource "nutanixdr_category" "replicated_vm" {
   provider = nutanixdr.canada
 
   name        = var.category_name
   description = "VMs protected by the Canada/France disaster recovery topology."
 }
 
-resource "nutanixdr_category_value" "from_canada_canada" {
+resource "nutanixdr_category_value" "from_canada" {
   provider = nutanixdr.canada
 
-  category    = nutanixdr_category.replicated_vm_canada.name
-  value       = var.category_value
-  description = "Replicated from Canada to France."
-}
-
-resource "nutanixdr_category" "replicated_vm_france" {
-  provider = nutanixdr.france
-
-  name        = var.category_name
-  description = "VMs protected by the Canada/France disaster recovery topology."
-}
-
-resource "nutanixdr_category_value" "from_canada_france" {
-  provider = nutanixdr.france
-
-  category    = nutanixdr_category.replicated_vm_france.name
+  category    = nutanixdr_category.replicated_vm.name
   value       = var.category_value
   description = "Replicated from Canada to France."
 }
@@ -54,17 +41,19 @@ resource "nutanixdr_vm_categories" "protected" {
 
   vm_id = each.value.id
   categories = {
-    (nutanixdr_category_value.from_canada_canada.category) = nutanixdr_category_value.from_canada_canada.value
+    (nutanixdr_category_value.from_canada.category) = nutanixdr_category_value.from_canada.value
   }
 }
 
+# In France the category exists once the protection policy is synced there (the VMs only
+# run in France after a failover, which needs the policy).
 resource "nutanixdr_vm_categories" "protected_in_france" {
   for_each = data.nutanixdr_vm.protected_in_france
   provider = nutanixdr.france
 
   vm_id = each.value.id
   categories = {
-    (nutanixdr_category_value.from_canada_france.category) = nutanixdr_category_value.from_canada_france.value
+    (nutanixdr_category_value.from_canada.category) = nutanixdr_category_value.from_canada.value
   }
 }
 

@@ -1,14 +1,11 @@
 output "category" {
   description = "The category value that selects the replicated VMs, as key:value."
-  value       = "${nutanixdr_category_value.from_canada_canada.category}:${nutanixdr_category_value.from_canada_canada.value}"
+  value       = "${nutanixdr_category_value.from_canada.category}:${nutanixdr_category_value.from_canada.value}"
 }
 
-output "category_value_ids" {
-  description = "Id of the category value on each site."
-  value = {
-    canada = nutanixdr_category_value.from_canada_canada.id
-    france = nutanixdr_category_value.from_canada_france.id
-  }
+output "category_value_id" {
+  description = "Id of the category value on Canada, where it is created (France receives it with the policy)."
+  value       = nutanixdr_category_value.from_canada.id
 }
 
 output "protected_vms" {

@@ -1,7 +1,8 @@
 # The Leap setup guide's protection policy: the VMs tagged replicated-vm:from-canada are
 # snapshotted in Canada every 15 minutes (application-consistent) and replicated to France, four
 # points kept on each side; the reverse direction is there for failback. The policy is created
-# on Canada, and France sees it too (Prism Central syncs policies to the paired site).
+# on Canada, and France sees it too: Prism Central syncs policies to the paired site, with the
+# category keys and values they use.
 
 data "nutanixdr_cluster" "canada" {
   provider = nutanixdr.canada
@@ -21,7 +22,7 @@ resource "nutanixdr_protection_policy" "replicated_vm" {
 
   category_filter = {
     match      = "ANY"
-    categories = { (nutanixdr_category_value.from_canada_canada.category) = [nutanixdr_category_value.from_canada_canada.value] }
+    categories = { (nutanixdr_category_value.from_canada.category) = [nutanixdr_category_value.from_canada.value] }
   }
 
   locations = [
@@ -59,5 +60,5 @@ resource "nutanixdr_protection_policy" "replicated_vm" {
   ]
 
   # The category must be on the VMs of France too before they can be selected after a failover.
-  depends_on = [nutanixdr_category_value.from_canada_france, nutanixdr_vm_categories.protected, nutanixdr_vm_categories.protected_in_france]
+  depends_on = [nutanixdr_vm_categories.protected, nutanixdr_vm_categories.protected_in_france]
 }
