@@ -31,19 +31,12 @@ import (
 // lifecycleVMs are the protected VMs of Canada.
 var lifecycleVMs = []string{"app-01", "db-01"}
 
-// lifecycleWorld starts the leap-two-sites world with the category the recovered VMs carry
-// already on France (as Prism Central syncs it there), and a clock that moves only when the
-// test advances it.
+// lifecycleWorld starts the leap-two-sites world with a clock that moves only when the test
+// advances it. The category is created on Canada only: Prism Central brings it to France with
+// the policy and the plan that use it.
 func lifecycleWorld(t *testing.T) *prismsim.World {
 	t.Helper()
-	return acctest.NewWorldWith(t, func(cfg *prismsim.WorldConfig) {
-		cfg.Settings.ClockRate = 1e-9
-		for i := range cfg.PCs {
-			if cfg.PCs[i].Name == acctest.PCFrance {
-				cfg.PCs[i].Categories = append(cfg.PCs[i].Categories, prismsim.CategoryConfig{Name: foKey, Values: []string{foValue}})
-			}
-		}
-	})
+	return acctest.NewWorldWith(t, func(cfg *prismsim.WorldConfig) { cfg.Settings.ClockRate = 1e-9 })
 }
 
 // lifecycleConfig is the guide's two-site configuration with active_site and failover set.
