@@ -20,5 +20,5 @@ variable "pcs" {
 variable "recovery_plan" {
   description = "Name of the recovery plan to fail over, as the two-site configuration names it."
   type        = string
-  default     = "replicated-vm-canada-to-france"
+  default     = "replicated-vm"
 }
