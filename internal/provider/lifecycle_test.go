@@ -212,10 +212,10 @@ func hclList(items []string) string {
 
 // Actions of planned changes, as the guide announces them.
 const (
-	add     = "create"
-	change  = "update"
-	destroy = "delete"
-	replace = "replace"
+	actCreate  = "create"
+	actUpdate  = "update"
+	actDelete  = "delete"
+	actReplace = "replace"
 )
 
 // expectChanges is a plan check: the plan changes exactly the managed resources listed, each
@@ -231,13 +231,13 @@ func (e expectChanges) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 		action := "?"
 		switch {
 		case rc.Change.Actions.Create():
-			action = add
+			action = actCreate
 		case rc.Change.Actions.Update():
-			action = change
+			action = actUpdate
 		case rc.Change.Actions.Delete():
-			action = destroy
+			action = actDelete
 		case rc.Change.Actions.Replace():
-			action = replace
+			action = actReplace
 		}
 		got[rc.Address] = action
 	}
@@ -259,7 +259,7 @@ func (e expectChanges) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 }
 
 // each lists an action for every protected VM's instance of a for_each resource.
-func each(addr, action string) expectChanges {
+func eachVM(addr, action string) expectChanges {
 	out := expectChanges{}
 	for i := range lifecycleVMs {
 		out[fmt.Sprintf("%s[%d]", addr, i)] = action
@@ -268,7 +268,7 @@ func each(addr, action string) expectChanges {
 }
 
 // merged merges change lists.
-func merged(lists ...expectChanges) expectChanges {
+func mergedChanges(lists ...expectChanges) expectChanges {
 	out := expectChanges{}
 	for _, l := range lists {
 		for k, v := range l {
@@ -396,6 +396,21 @@ func nothingLeft(t *testing.T, w *prismsim.World, vmsSite string) error {
 	}
 }
 
+// Addresses of the lifecycle configuration the steps change.
+const (
+	lcToFrance = "nutanixdr_failover.to_france[0]"
+	lcToCanada = "nutanixdr_failover.to_canada[0]"
+	lcPolicy   = "nutanixdr_protection_policy.replicated_vm"
+	lcPlan     = "nutanixdr_recovery_plan.replicated_vm"
+)
+
+// lifecycleFirst is the first apply: everything but the tags.
+var lifecycleFirst = expectChanges{
+	"nutanixdr_disaster_recovery.canada": actCreate, "nutanixdr_disaster_recovery.france": actCreate,
+	"nutanixdr_availability_zone.france": actCreate, "nutanixdr_category.replicated_vm": actCreate,
+	"nutanixdr_category_value.from_canada": actCreate, lcPolicy: actCreate, lcPlan: actCreate,
+}
+
 // TestAccLifecycle_oneConfiguration runs layout 1 of the guide: one configuration for both
 // sites, through a rehearsal, a planned failover, the reversal, the failback and the return to
 // the initial topology.
@@ -403,43 +418,32 @@ func TestAccLifecycle_oneConfiguration(t *testing.T) {
 	w := lifecycleWorld(t)
 	checkNothingLeft(t, w, acctest.PCCanada)
 	advance := func() { w.Clock().Advance(time.Hour) }
-	const (
-		toFrance = "nutanixdr_failover.to_france[0]"
-		toCanada = "nutanixdr_failover.to_canada[0]"
-		policy   = "nutanixdr_protection_policy.replicated_vm"
-		plan     = "nutanixdr_recovery_plan.replicated_vm"
-	)
-	first := expectChanges{
-		"nutanixdr_disaster_recovery.canada": add, "nutanixdr_disaster_recovery.france": add,
-		"nutanixdr_availability_zone.france": add, "nutanixdr_category.replicated_vm": add,
-		"nutanixdr_category_value.from_canada": add, policy: add, plan: add,
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			// 1. Everything, the VMs running in Canada.
-			lifecycleStep(w, "canada", "", merged(first, each("nutanixdr_vm_categories.canada", add)),
+			lifecycleStep(w, "canada", "", mergedChanges(lifecycleFirst, eachVM("nutanixdr_vm_categories.canada", actCreate)),
 				protectedRunAt(t, w, acctest.PCCanada, true, true)),
 			// 2. The rehearsal: a test failover, then its cleanup. The recovery points of one
 			// RPO must be in France first (the plan's validation says so until then).
-			withPreConfig(lifecycleStep(w, "canada", "TEST", expectChanges{toFrance: add}), advance),
-			lifecycleStep(w, "canada", "", expectChanges{toFrance: destroy}, protectedRunAt(t, w, acctest.PCCanada, true, true)),
+			withPreConfig(lifecycleStep(w, "canada", "TEST", expectChanges{lcToFrance: actCreate}), advance),
+			lifecycleStep(w, "canada", "", expectChanges{lcToFrance: actDelete}, protectedRunAt(t, w, acctest.PCCanada, true, true)),
 			// 3. The planned failover: the VMs move to France.
 			// Right after it, the plan shows that the VMs now run in France: their tags are
 			// to be adopted there (the step after does it, with the reversal).
-			movesVMs(lifecycleStep(w, "canada", "PLANNED", expectChanges{toFrance: add},
-				protectedRunAt(t, w, acctest.PCFrance, true, true)), each("nutanixdr_vm_categories.france", add)),
+			movesVMs(lifecycleStep(w, "canada", "PLANNED", expectChanges{lcToFrance: actCreate},
+				protectedRunAt(t, w, acctest.PCFrance, true, true)), eachVM("nutanixdr_vm_categories.france", actCreate)),
 			// 4. The configuration follows the VMs: the tags are adopted where they run, the
 			// policy and the plan are reversed, the failover's record is forgotten.
-			lifecycleStep(w, "france", "", merged(each("nutanixdr_vm_categories.france", add),
-				expectChanges{policy: change, plan: change, toFrance: destroy})),
+			lifecycleStep(w, "france", "", mergedChanges(eachVM("nutanixdr_vm_categories.france", actCreate),
+				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate, lcToFrance: actDelete})),
 			// 5. The failback, from Canada.
-			withPreConfig(movesVMs(lifecycleStep(w, "france", "PLANNED", expectChanges{toCanada: add},
-				protectedRunAt(t, w, acctest.PCCanada, true, true)), each("nutanixdr_vm_categories.canada", add)), advance),
+			withPreConfig(movesVMs(lifecycleStep(w, "france", "PLANNED", expectChanges{lcToCanada: actCreate},
+				protectedRunAt(t, w, acctest.PCCanada, true, true)), eachVM("nutanixdr_vm_categories.canada", actCreate)), advance),
 			// 6. Back to the initial topology.
-			lifecycleStep(w, "canada", "", merged(each("nutanixdr_vm_categories.canada", add),
-				expectChanges{policy: change, plan: change, toCanada: destroy})),
+			lifecycleStep(w, "canada", "", mergedChanges(eachVM("nutanixdr_vm_categories.canada", actCreate),
+				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate, lcToCanada: actDelete})),
 		},
 	})
 }
@@ -456,16 +460,6 @@ func withPreConfig(s resource.TestStep, f func()) resource.TestStep {
 func TestAccLifecycle_disaster(t *testing.T) {
 	w := lifecycleWorld(t)
 	checkNothingLeft(t, w, acctest.PCCanada)
-	const (
-		toCanada = "nutanixdr_failover.to_canada[0]"
-		policy   = "nutanixdr_protection_policy.replicated_vm"
-		plan     = "nutanixdr_recovery_plan.replicated_vm"
-	)
-	first := expectChanges{
-		"nutanixdr_disaster_recovery.canada": add, "nutanixdr_disaster_recovery.france": add,
-		"nutanixdr_availability_zone.france": add, "nutanixdr_category.replicated_vm": add,
-		"nutanixdr_category_value.from_canada": add, policy: add, plan: add,
-	}
 	disaster := func() {
 		// An hour of replication, then Canada is lost.
 		w.Clock().Advance(time.Hour)
@@ -479,7 +473,7 @@ func TestAccLifecycle_disaster(t *testing.T) {
 			Steps: []resource.TestStep{{
 				Config: disasterConfig(w),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{expectChanges{addr: add}},
+					PreApply:             []plancheck.PlanCheck{expectChanges{addr: actCreate}},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -510,20 +504,20 @@ func TestAccLifecycle_disaster(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			// 1. Everything, the VMs running in Canada.
-			lifecycleStep(w, "canada", "", merged(first, each("nutanixdr_vm_categories.canada", add)),
+			lifecycleStep(w, "canada", "", mergedChanges(lifecycleFirst, eachVM("nutanixdr_vm_categories.canada", actCreate)),
 				protectedRunAt(t, w, acctest.PCCanada, true, true)),
 			// 2. The disaster and the failover from France alone (above); once Canada is back
 			// (without the VMs France now runs), the configuration follows the VMs: their tags
 			// are adopted in France, the policy and the plan are reversed.
-			withPreConfig(lifecycleStep(w, "france", "", merged(each("nutanixdr_vm_categories.france", add),
-				expectChanges{policy: change, plan: change})), disaster),
+			withPreConfig(lifecycleStep(w, "france", "", mergedChanges(eachVM("nutanixdr_vm_categories.france", actCreate),
+				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate})), disaster),
 			// 3. The failback, from Canada, once France has replicated back.
-			withPreConfig(movesVMs(lifecycleStep(w, "france", "PLANNED", expectChanges{toCanada: add},
-				protectedRunAt(t, w, acctest.PCCanada, true, true)), each("nutanixdr_vm_categories.canada", add)),
+			withPreConfig(movesVMs(lifecycleStep(w, "france", "PLANNED", expectChanges{lcToCanada: actCreate},
+				protectedRunAt(t, w, acctest.PCCanada, true, true)), eachVM("nutanixdr_vm_categories.canada", actCreate)),
 				func() { w.Clock().Advance(time.Hour) }),
 			// 4. Back to the initial topology.
-			lifecycleStep(w, "canada", "", merged(each("nutanixdr_vm_categories.canada", add),
-				expectChanges{policy: change, plan: change, toCanada: destroy})),
+			lifecycleStep(w, "canada", "", mergedChanges(eachVM("nutanixdr_vm_categories.canada", actCreate),
+				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate, lcToCanada: actDelete})),
 		},
 	})
 }
