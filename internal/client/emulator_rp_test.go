@@ -471,7 +471,6 @@ func TestEmulatorRecoveryPlanRefusals(t *testing.T) {
 		mod("ip-outside", func(p *RecoveryPlan) {
 			p.NetworkMappings[0].PerAZ[1].RecoveryIPs = []VMIPAssignment{{VMUUID: s.vms["app-01"], IPs: []string{"192.168.51.10"}}}
 		}),
-		mod("unknown-category", func(p *RecoveryPlan) { p.Stages[0].Entities[0].Categories = map[string]string{seedKey: "nowhere"} }),
 		mod("unknown-vm", func(p *RecoveryPlan) { p.Stages[0].Entities = []RecoveryEntity{{VMUUID: vmApp}} }),
 		mod("vm-twice", func(p *RecoveryPlan) {
 			p.Stages = []RecoveryStage{{Entities: []RecoveryEntity{{VMUUID: s.vms["app-01"]}}}, {Entities: []RecoveryEntity{{VMUUID: s.vms["app-01"]}}}}

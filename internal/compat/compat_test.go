@@ -10,11 +10,11 @@ import (
 	"crypto/x509"
 	"net/http"
 	"testing"
-	"time"
 
 	prismgoclient "github.com/nutanix-cloud-native/prism-go-client"
 	v3 "github.com/nutanix-cloud-native/prism-go-client/v3"
 
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
 )
@@ -40,8 +40,9 @@ type env struct {
 
 func ptr[T any](v T) *T { return &v }
 
-func newSite(t *testing.T, pc *prismsim.PC) site {
+func newSite(t *testing.T, w *prismsim.World, name string) site {
 	t.Helper()
+	pc := w.PC(name)
 	// The SDK verifies the PC's certificate (no insecure). Its WithPEMEncodedCertBundle
 	// puts the CA into http.DefaultTransport, which every SDK client shares (the last
 	// client's CA wins), so each site gets a transport of its own trusting its PC only.
@@ -55,88 +56,32 @@ func newSite(t *testing.T, pc *prismsim.PC) site {
 		URL: pc.URL(), Endpoint: pc.URL(), Username: pc.Username(), Password: pc.Password(),
 	}, v3.WithRoundTripper(tr))
 	if err != nil {
-		t.Fatalf("prism-go-client for %s: %v", pc.Name(), err)
+		t.Fatalf("prism-go-client for %s: %v", name, err)
 	}
-	our, err := client.New(client.Config{Endpoint: pc.URL(), Username: pc.Username(), Password: pc.Password(),
-		CACertPEM: string(pc.CACertPEM()), MaxRetries: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return site{pc: pc, sdk: sdk, our: our}
+	return site{pc: pc, sdk: sdk, our: acctest.Client(t, w, name)}
 }
 
+// newEnv starts the leap-two-sites world with DR enabled on both PCs and canada paired
+// with france.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	cfg, err := prismsim.Preset("leap-two-sites")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Settings.TaskLatency = prismsim.Duration(20 * time.Millisecond)
-	for i := range cfg.PCs {
-		cfg.PCs[i].DREnabled = true
-	}
-	w, err := prismsim.NewWorld(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := w.Close(); err != nil {
-			t.Errorf("closing the world: %v", err)
-		}
-	})
-	e := &env{w: w, ca: newSite(t, w.PC("canada")), fr: newSite(t, w.PC("france"))}
-	ctx := context.Background()
-	fr := w.PC("france")
-	if _, err := e.ca.our.CreateCloudTrust(ctx, client.CloudTrustInput{RemoteAddress: fr.AdvertisedIP(),
-		Username: fr.Username(), Password: fr.Password()}); err != nil {
-		t.Fatalf("pairing: %v", err)
-	}
-	e.caLocal, e.caFR = e.azUUIDs(t, e.ca)
-	e.frLocal, e.frCA = e.azUUIDs(t, e.fr)
-	e.ca01 = clusterUUID(t, e.ca, "CA01")
-	e.fr01 = clusterUUID(t, e.fr, "FR01")
-	return e
-}
-
-// azUUIDs returns the Local AZ and the paired AZ of a site.
-func (e *env) azUUIDs(t *testing.T, s site) (local, remote string) {
-	t.Helper()
-	azs, err := s.our.ListAvailabilityZones(context.Background(), "")
+	w := acctest.NewWorldWith(t, acctest.WithDR("canada", "france"))
+	e := &env{w: w, ca: newSite(t, w, "canada"), fr: newSite(t, w, "france")}
+	e.caFR = acctest.Pair(t, w, "canada", "france")
+	e.caLocal = acctest.LocalAZ(t, w, "canada")
+	e.frLocal = acctest.LocalAZ(t, w, "france")
+	azs, err := e.fr.our.ListAvailabilityZones(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, az := range azs {
-		if az.Type == "Local" {
-			local = az.UUID
-		} else {
-			remote = az.UUID
+		if az.UUID != e.frLocal {
+			e.frCA = az.UUID
 		}
 	}
-	if local == "" || remote == "" {
-		t.Fatalf("%s: availability zones %+v", s.pc.Name(), azs)
-	}
-	return local, remote
-}
-
-func clusterUUID(t *testing.T, s site, name string) string {
-	t.Helper()
-	cs, err := s.our.ListClusters(context.Background(), "name=="+name)
-	if err != nil || len(cs) != 1 {
-		t.Fatalf("cluster %s: %v %v", name, cs, err)
-	}
-	return cs[0].UUID
-}
-
-func vmUUID(t *testing.T, s site, name string) string {
-	t.Helper()
-	vms, err := s.our.ListVMs(context.Background(), "vm_name=="+name)
-	if err != nil || len(vms) != 1 {
-		t.Fatalf("vm %s: %v %v", name, vms, err)
-	}
-	return vms[0].UUID
+	e.ca01 = acctest.ClusterID(t, w, "canada", "CA01")
+	e.fr01 = acctest.ClusterID(t, w, "france", "FR01")
+	return e
 }
 
 // taskOf returns the task uuid of an execution context (a string, or a list of one).

@@ -7,6 +7,8 @@ import (
 
 	v3 "github.com/nutanix-cloud-native/prism-go-client/v3"
 
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
+
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
 )
 
@@ -62,7 +64,7 @@ func (e *env) withCategory(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"app-01", "db-01"} {
-		if _, err := e.ca.our.UpdateVMCategories(ctx, vmUUID(t, e.ca, name), func(m map[string]string) { m["replicated-vm"] = "from-canada" }); err != nil {
+		if _, err := e.ca.our.UpdateVMCategories(ctx, acctest.VMID(t, e.w, "canada", name), func(m map[string]string) { m["replicated-vm"] = "from-canada" }); err != nil {
 			t.Fatal(err)
 		}
 	}

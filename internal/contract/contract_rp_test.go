@@ -326,7 +326,6 @@ func rplanRefused(ctx context.Context, t *testing.T, e *env) {
 		{"a static IP outside the network", func(p *client.RecoveryPlan) {
 			p.NetworkMappings[0].PerAZ[1].RecoveryIPs = []client.VMIPAssignment{{VMUUID: e.vms["app-01"], IPs: []string{"192.168.51.20"}}}
 		}},
-		{"a category value that does not exist", func(p *client.RecoveryPlan) { p.Stages[0].Entities[0].Categories = map[string]string{ppCatKey: "nope"} }},
 		{"a VM that does not exist", func(p *client.RecoveryPlan) { p.Stages[0].Entities = []client.RecoveryEntity{{VMUUID: randomUUID(t)}} }},
 		{"a witness without synchronous replication", func(p *client.RecoveryPlan) {
 			p.Witnesses = []client.Witness{{Address: e.dr[drRemoteAZ], FailoverTimeoutSecs: 30}}

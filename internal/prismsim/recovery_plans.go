@@ -317,10 +317,11 @@ func checkPlanStages(spec rpSpecView) *apiError {
 		if st.DelayTimeSecs != nil && *st.DelayTimeSecs < 0 {
 			return validationError("%s.delay_time_secs must not be negative, got %d", field, *st.DelayTimeSecs)
 		}
-		// A stage with no entities (stage_work or its list left out or empty) is stored:
-		// the plan is incomplete, and its status says so (recovery_plans_status.go).
-		if st.StageWork == nil || st.StageWork.RecoverEntities == nil {
-			continue
+		// The spec requires stage_work.recover_entities.entity_info_list, but not that it
+		// lists anything: a stage with an empty list is stored, and the plan's status says
+		// it recovers nothing (recovery_plans_status.go).
+		if st.StageWork == nil || st.StageWork.RecoverEntities == nil || st.StageWork.RecoverEntities.EntityInfoList == nil {
+			return validationError("%s.stage_work.recover_entities.entity_info_list is required", field)
 		}
 		for j, info := range st.StageWork.RecoverEntities.EntityInfoList {
 			ef := fmt.Sprintf("%s.stage_work.recover_entities.entity_info_list[%d]", field, j)
@@ -429,9 +430,6 @@ func checkNetworkView(field string, v *rpNetworkView) *apiError {
 		return validationError("%s.vpc_reference.kind must be \"vpc\", got %q", field, v.VPCReference.Kind)
 	}
 	for k, s := range v.SubnetList {
-		if s.empty() {
-			continue
-		}
 		sf := fmt.Sprintf("%s.subnet_list[%d]", field, k)
 		if net.ParseIP(s.GatewayIP).To4() == nil {
 			return validationError("%s.gateway_ip %q is not an IPv4 address", sf, s.GatewayIP)

@@ -97,12 +97,6 @@ type rpSubnetView struct {
 	ExternalConnectivityState string `json:"external_connectivity_state"`
 }
 
-// empty reports a subnet_list item with nothing in it (or only zero values), as
-// SDK-style clients send for a network they describe by name only: it is ignored.
-func (s rpSubnetView) empty() bool {
-	return s.GatewayIP == "" && (s.PrefixLength == nil || *s.PrefixLength == 0) && s.ExternalConnectivityState == ""
-}
-
 type rpVMIPView struct {
 	VMReference  *refView `json:"vm_reference"`
 	IPConfigList []struct {
@@ -371,9 +365,6 @@ func planNetworkOf(v *rpNetworkView) *planNetwork {
 		n.vpc = normUUID(v.VPCReference.UUID)
 	}
 	for _, s := range v.SubnetList {
-		if s.empty() {
-			continue
-		}
 		c := planSubnetConfig{gateway: s.GatewayIP, prefix: -1}
 		if s.PrefixLength != nil {
 			c.prefix = int(*s.PrefixLength)

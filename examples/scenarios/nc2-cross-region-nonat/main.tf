@@ -55,7 +55,8 @@ data "nutanixdr_availability_zone" "tokyo_from_osaka" {
   depends_on = [nutanixdr_availability_zone.osaka]
 }
 
-# The category, on both sites: the policy selects the VMs by it in Tokyo, and the VMs keep it
+# The category, created in Tokyo: the policy selects the VMs by it there. Osaka receives it with
+# the policy and the plan (entity sync between paired availability zones), so the VMs keep it
 # when they are recovered in Osaka.
 resource "nutanixdr_category" "tokyo" {
   provider = nutanixdr.tokyo
@@ -68,21 +69,6 @@ resource "nutanixdr_category_value" "tokyo" {
   provider = nutanixdr.tokyo
 
   category    = nutanixdr_category.tokyo.name
-  value       = var.category_value
-  description = "Replicated from Tokyo to Osaka, keeping their addresses."
-}
-
-resource "nutanixdr_category" "osaka" {
-  provider = nutanixdr.osaka
-
-  name        = var.category_name
-  description = "VMs protected across AWS regions."
-}
-
-resource "nutanixdr_category_value" "osaka" {
-  provider = nutanixdr.osaka
-
-  category    = nutanixdr_category.osaka.name
   value       = var.category_value
   description = "Replicated from Tokyo to Osaka, keeping their addresses."
 }
@@ -116,7 +102,7 @@ resource "nutanixdr_vm_categories" "osaka" {
   provider = nutanixdr.osaka
 
   vm_id      = each.value.id
-  categories = { (nutanixdr_category_value.osaka.category) = nutanixdr_category_value.osaka.value }
+  categories = { (nutanixdr_category_value.tokyo.category) = nutanixdr_category_value.tokyo.value }
 }
 
 # The protection policy: the tagged VMs are snapshotted every rpo and replicated to the other
@@ -168,7 +154,6 @@ resource "nutanixdr_protection_policy" "tokyo_osaka" {
   ]
 
   depends_on = [
-    nutanixdr_category_value.osaka,
     nutanixdr_vm_categories.tokyo,
     nutanixdr_vm_categories.osaka,
   ]

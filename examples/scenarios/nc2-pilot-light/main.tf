@@ -67,9 +67,10 @@ data "nutanixdr_cluster" "nc2" {
   name     = var.clusters["nc2-aws"]
 }
 
-# The two categories of the guide, dr-tier:nc2 and dr-tier:s3, on both sides: the policies
-# select the VMs by them on premises, and the VMs keep them when they are recovered in NC2
-# (where the recovery plan, owned by NC2's Prism Central, selects them too).
+# The two categories of the guide, dr-tier:nc2 and dr-tier:s3, created on premises, where the
+# guide creates them: the policies select the VMs by them. NC2's Prism Central receives them with
+# the policies (entity sync between paired availability zones), so the recovery plan it owns
+# selects them there and the VMs keep them when they are recovered in NC2.
 resource "nutanixdr_category" "onprem" {
   provider = nutanixdr.onprem
 
@@ -85,25 +86,6 @@ resource "nutanixdr_category_value" "onprem" {
   provider = nutanixdr.onprem
 
   category    = nutanixdr_category.onprem.name
-  value       = each.key
-  description = each.value
-}
-
-resource "nutanixdr_category" "nc2" {
-  provider = nutanixdr.nc2_aws
-
-  name        = var.category_name
-  description = "Disaster recovery tier: where the VM is replicated to."
-}
-
-resource "nutanixdr_category_value" "nc2" {
-  for_each = {
-    (local.tier1) = "Tier 1: replicated to the NC2 pilot-light cluster (short RPO and RTO)."
-    (local.tier2) = "Tier 2: replicated to S3 through MST, recovered into NC2 on disaster."
-  }
-  provider = nutanixdr.nc2_aws
-
-  category    = nutanixdr_category.nc2.name
   value       = each.key
   description = each.value
 }
@@ -147,5 +129,5 @@ resource "nutanixdr_vm_categories" "nc2" {
   provider = nutanixdr.nc2_aws
 
   vm_id      = each.value
-  categories = { (var.category_name) = nutanixdr_category_value.nc2[local.tier_vms[each.key]].value }
+  categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier_vms[each.key]].value }
 }

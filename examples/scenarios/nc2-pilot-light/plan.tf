@@ -23,13 +23,13 @@ resource "nutanixdr_recovery_plan" "pilot_light" {
     {
       # Tier 1 first: the short-RTO applications.
       entities = [{
-        categories = { (var.category_name) = nutanixdr_category_value.nc2[local.tier1].value }
+        categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier1].value }
         power_on   = true
       }]
     },
     {
       entities = [{
-        categories = { (var.category_name) = nutanixdr_category_value.nc2[local.tier2].value }
+        categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier2].value }
         power_on   = var.tier2_power_on
       }]
     },
