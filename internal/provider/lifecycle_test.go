@@ -258,16 +258,17 @@ func (e expectChanges) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 	}
 }
 
-// each lists an action for every protected VM's instance of a for_each resource.
-func eachVM(addr, action string) expectChanges {
+// eachVM lists the creation of every protected VM's instance of a counted resource: the tags
+// adopted where the VMs run.
+func eachVM(addr string) expectChanges {
 	out := expectChanges{}
 	for i := range lifecycleVMs {
-		out[fmt.Sprintf("%s[%d]", addr, i)] = action
+		out[fmt.Sprintf("%s[%d]", addr, i)] = actCreate
 	}
 	return out
 }
 
-// merged merges change lists.
+// mergedChanges merges change lists.
 func mergedChanges(lists ...expectChanges) expectChanges {
 	out := expectChanges{}
 	for _, l := range lists {
@@ -320,9 +321,9 @@ func vmsAt(ctx context.Context, c *client.Client) (map[string]client.VM, error) 
 	return out, nil
 }
 
-// protectedRunAt checks that the protected VMs are on the Prism Central of site (and, with
-// only, on no other), and whether they carry the category.
-func protectedRunAt(t *testing.T, w *prismsim.World, site string, only, tagged bool) func() error {
+// protectedRunAt checks that the protected VMs are on the Prism Central of site and on no
+// other, and whether they carry the category.
+func protectedRunAt(t *testing.T, w *prismsim.World, site string, tagged bool) func() error {
 	return func() error {
 		ctx := context.Background()
 		for _, pc := range []string{acctest.PCCanada, acctest.PCFrance} {
@@ -335,7 +336,7 @@ func protectedRunAt(t *testing.T, w *prismsim.World, site string, only, tagged b
 				switch {
 				case pc == site && !ok:
 					return fmt.Errorf("%s does not run on %s", name, pc)
-				case pc != site && ok && only:
+				case pc != site && ok:
 					return fmt.Errorf("%s still exists on %s", name, pc)
 				case pc == site && (vm.Categories[foKey] == foValue) != tagged:
 					return fmt.Errorf("%s on %s: categories %v, want tagged = %v", name, pc, vm.Categories, tagged)
@@ -392,7 +393,7 @@ func nothingLeft(t *testing.T, w *prismsim.World, vmsSite string) error {
 				return fmt.Errorf("canada still has the category %s", foKey)
 			}
 		}
-		return protectedRunAt(t, w, vmsSite, true, false)()
+		return protectedRunAt(t, w, vmsSite, false)()
 	}
 }
 
@@ -423,26 +424,26 @@ func TestAccLifecycle_oneConfiguration(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			// 1. Everything, the VMs running in Canada.
-			lifecycleStep(w, "canada", "", mergedChanges(lifecycleFirst, eachVM("nutanixdr_vm_categories.canada", actCreate)),
-				protectedRunAt(t, w, acctest.PCCanada, true, true)),
+			lifecycleStep(w, "canada", "", mergedChanges(lifecycleFirst, eachVM("nutanixdr_vm_categories.canada")),
+				protectedRunAt(t, w, acctest.PCCanada, true)),
 			// 2. The rehearsal: a test failover, then its cleanup. The recovery points of one
 			// RPO must be in France first (the plan's validation says so until then).
 			withPreConfig(lifecycleStep(w, "canada", "TEST", expectChanges{lcToFrance: actCreate}), advance),
-			lifecycleStep(w, "canada", "", expectChanges{lcToFrance: actDelete}, protectedRunAt(t, w, acctest.PCCanada, true, true)),
+			lifecycleStep(w, "canada", "", expectChanges{lcToFrance: actDelete}, protectedRunAt(t, w, acctest.PCCanada, true)),
 			// 3. The planned failover: the VMs move to France.
 			// Right after it, the plan shows that the VMs now run in France: their tags are
 			// to be adopted there (the step after does it, with the reversal).
 			movesVMs(lifecycleStep(w, "canada", "PLANNED", expectChanges{lcToFrance: actCreate},
-				protectedRunAt(t, w, acctest.PCFrance, true, true)), eachVM("nutanixdr_vm_categories.france", actCreate)),
+				protectedRunAt(t, w, acctest.PCFrance, true)), eachVM("nutanixdr_vm_categories.france")),
 			// 4. The configuration follows the VMs: the tags are adopted where they run, the
 			// policy and the plan are reversed, the failover's record is forgotten.
-			lifecycleStep(w, "france", "", mergedChanges(eachVM("nutanixdr_vm_categories.france", actCreate),
+			lifecycleStep(w, "france", "", mergedChanges(eachVM("nutanixdr_vm_categories.france"),
 				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate, lcToFrance: actDelete})),
 			// 5. The failback, from Canada.
 			withPreConfig(movesVMs(lifecycleStep(w, "france", "PLANNED", expectChanges{lcToCanada: actCreate},
-				protectedRunAt(t, w, acctest.PCCanada, true, true)), eachVM("nutanixdr_vm_categories.canada", actCreate)), advance),
+				protectedRunAt(t, w, acctest.PCCanada, true)), eachVM("nutanixdr_vm_categories.canada")), advance),
 			// 6. Back to the initial topology.
-			lifecycleStep(w, "canada", "", mergedChanges(eachVM("nutanixdr_vm_categories.canada", actCreate),
+			lifecycleStep(w, "canada", "", mergedChanges(eachVM("nutanixdr_vm_categories.canada"),
 				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate, lcToCanada: actDelete})),
 		},
 	})
@@ -504,19 +505,19 @@ func TestAccLifecycle_disaster(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			// 1. Everything, the VMs running in Canada.
-			lifecycleStep(w, "canada", "", mergedChanges(lifecycleFirst, eachVM("nutanixdr_vm_categories.canada", actCreate)),
-				protectedRunAt(t, w, acctest.PCCanada, true, true)),
+			lifecycleStep(w, "canada", "", mergedChanges(lifecycleFirst, eachVM("nutanixdr_vm_categories.canada")),
+				protectedRunAt(t, w, acctest.PCCanada, true)),
 			// 2. The disaster and the failover from France alone (above); once Canada is back
 			// (without the VMs France now runs), the configuration follows the VMs: their tags
 			// are adopted in France, the policy and the plan are reversed.
-			withPreConfig(lifecycleStep(w, "france", "", mergedChanges(eachVM("nutanixdr_vm_categories.france", actCreate),
+			withPreConfig(lifecycleStep(w, "france", "", mergedChanges(eachVM("nutanixdr_vm_categories.france"),
 				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate})), disaster),
 			// 3. The failback, from Canada, once France has replicated back.
 			withPreConfig(movesVMs(lifecycleStep(w, "france", "PLANNED", expectChanges{lcToCanada: actCreate},
-				protectedRunAt(t, w, acctest.PCCanada, true, true)), eachVM("nutanixdr_vm_categories.canada", actCreate)),
+				protectedRunAt(t, w, acctest.PCCanada, true)), eachVM("nutanixdr_vm_categories.canada")),
 				func() { w.Clock().Advance(time.Hour) }),
 			// 4. Back to the initial topology.
-			lifecycleStep(w, "canada", "", mergedChanges(eachVM("nutanixdr_vm_categories.canada", actCreate),
+			lifecycleStep(w, "canada", "", mergedChanges(eachVM("nutanixdr_vm_categories.canada"),
 				expectChanges{lcPolicy: actUpdate, lcPlan: actUpdate, lcToCanada: actDelete})),
 		},
 	})
