@@ -468,6 +468,14 @@ func TestAccLifecycle_disaster(t *testing.T) {
 			t.Fatalf("taking canada down: %v", err)
 		}
 		const addr = "nutanixdr_failover.disaster"
+		fr := w.PC(acctest.PCFrance)
+		fr.ResetRequestCounts()
+		defer func() {
+			// What the disaster configuration costs France, for the record: its plans, apply
+			// and destroy (the test harness plans several times per step).
+			n := fr.RequestCounts()
+			t.Logf("requests to france during the disaster configuration's test: %d %v", n.Total, n.ByRoute)
+		}()
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { acctest.PreCheck(t) },
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
