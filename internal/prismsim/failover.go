@@ -250,7 +250,11 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 	}
 	if count == 0 {
 		fp.fatal = true
-		fp.errorf("ENTITY", []reference{j.plan}, "recovery plan %s selects no VM to recover from %s: nothing to fail over", j.plan.Name, srcLabel)
+		// The plan's VMs without a recovery point are reported above; only a plan that
+		// selects no VM at all at the source says so.
+		if len(fp.errors) == 0 {
+			fp.errorf("ENTITY", []reference{j.plan}, "recovery plan %s selects no VM to recover from %s: nothing to fail over", j.plan.Name, srcLabel)
+		}
 		return fp
 	}
 

@@ -342,7 +342,9 @@ func TestJobFailoverSourceDown(t *testing.T) {
 	}
 	obj(t, get(early, "spec", "resources", "execution_parameters"))["recovery_reference_time"] = formatTime(created.Add(-time.Hour))
 	job = waitJob(t, env.fr, startJob(t, env.fr, early), nil)
-	if errs := messages(job, "errors_list"); jobStatusOf(job) != "FAILED" || !strings.Contains(strings.Join(errs, "\n"), "RECOVERY_POINT") {
+	// It names the VMs without a recovery point, and not a plan that "selects no VM".
+	if errs := strings.Join(messages(job, "errors_list"), "\n"); jobStatusOf(job) != "FAILED" ||
+		!strings.Contains(errs, "RECOVERY_POINT") || strings.Contains(errs, "selects no VM") {
 		t.Fatalf("FAILOVER before any recovery point: %s", mustJSON(get(job, "status")))
 	}
 	id := startJob(t, env.fr, env.jobBody("FAILOVER"))
@@ -377,6 +379,21 @@ func TestJobFailoverSourceDown(t *testing.T) {
 	}
 	if n := len(vmsOf(t, env.fr)); n != 2 {
 		t.Fatalf("france has %d VMs after the rerun", n)
+	}
+	// Canada comes back without the VMs france now runs (they are out of date there); the
+	// VMs no failover recovered stay.
+	if err := env.w.SiteUp("canada"); err != nil {
+		t.Fatal(err)
+	}
+	ca := vmsOf(t, env.ca)
+	if _, ok := ca["app-01"]; ok {
+		t.Fatalf("canada still runs app-01 after its return: %v", mustJSON(ca["app-01"]))
+	}
+	if _, ok := ca["db-01"]; ok {
+		t.Fatal("canada still runs db-01 after its return")
+	}
+	if _, ok := ca["dns-01"]; !ok {
+		t.Fatal("canada lost dns-01, which no failover recovered")
 	}
 }
 

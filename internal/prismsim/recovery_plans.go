@@ -46,7 +46,7 @@ import (
 // recovery_availability_zone_order_list (the location orders of the protection rules that
 // replicate the plan's VMs) and message_list: what Prism Central reports when it validates
 // a plan, each item with details.severity (ERROR or WARNING) and details.validation_type
-// (the job validation's ENTITY, NETWORK, CONNECTIVITY or INFRASTRUCTURE), computed when
+// (the job validation's ENTITY, NETWORK, RECOVERY_POINT, CONNECTIVITY or INFRASTRUCTURE), computed when
 // the plan is read.
 
 const (

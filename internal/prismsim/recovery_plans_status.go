@@ -64,7 +64,8 @@ func (pc *PC) refreshPlanViews() {
 	if len(jobs) == 0 {
 		return
 	}
-	sites := pc.w.sitesFacts(names, false)
+	// With the recovery points: a plan reports the VMs a failover could not recover yet.
+	sites := pc.w.sitesFacts(names, true)
 	now := pc.w.clock.Now()
 	views := make([]*planView, len(jobs))
 	for i, j := range jobs {
@@ -209,6 +210,13 @@ func entityFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts, f *s
 		if !sync {
 			witnessMissing = append(witnessMissing, vm.name)
 		}
+		if len(rules) > 0 && !hasRecoveryPoint(sites[recoverySite], vm.uuid) {
+			m := finding(planSeverityWarning, "RECOVERY_POINT", reasonNotFound,
+				"vm %s has no recovery point at %s yet: an unplanned or test failover would fail until its protection policy replicates one (within one RPO)",
+				vm.name, siteLabel(w, recoverySite))
+			m.Details["vm_uuid"] = vm.uuid
+			msgs = append(msgs, m)
+		}
 		for _, nic := range vm.nics {
 			if nic.subnetName == "" {
 				continue
@@ -228,6 +236,21 @@ func entityFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts, f *s
 			orNone(strings.Join(witnessMissing, ", ")), siteLabel(w, recoverySite)))
 	}
 	return msgs
+}
+
+// hasRecoveryPoint tells whether the site f holds a recovery point of the VM, or runs the
+// VM itself (it was recovered there already). A site not known or down counts as having
+// one: what it holds cannot be told, and its being down is reported on its own.
+func hasRecoveryPoint(f *siteFacts, vmUUID string) bool {
+	if f == nil || f.down || f.vm(vmUUID) != nil {
+		return true
+	}
+	for _, pt := range f.points {
+		if pt.vm == vmUUID {
+			return true
+		}
+	}
+	return false
 }
 
 // networkFindings reports mappings with no network at one of the plan's locations, the

@@ -149,8 +149,19 @@ func TestRecoveryPlanCRUDAndSync(t *testing.T) {
 	}
 	// dns-01 is in the plan but no protection rule replicates it to France.
 	f := findings(t, plan)
-	if !hasFinding(f, "WARNING ENTITY", "dns-01", "PC_192.168.0.10") || hasFinding(f, "app-01") {
+	if !hasFinding(f, "WARNING ENTITY", "dns-01", "PC_192.168.0.10") || hasFinding(f, "WARNING ENTITY", "app-01") {
 		t.Errorf("findings %v", f)
+	}
+	// Until the policy has replicated them, the plan says that its VMs have no recovery
+	// point at the recovery site (a failover would fail); once they arrive, it no longer does.
+	if !hasFinding(f, "WARNING RECOVERY_POINT", "app-01", "no recovery point at PC_192.168.0.10") ||
+		!hasFinding(f, "WARNING RECOVERY_POINT", "db-01") || hasFinding(f, "RECOVERY_POINT", "dns-01") {
+		t.Errorf("findings before the first recovery point %v", f)
+	}
+	env.w.Clock().Advance(2 * time.Hour)
+	later := expect(t, env.fr.v3("GET", "/recovery_plans/"+id, nil), 200).json(t)
+	if f := findings(t, later); hasFinding(f, "RECOVERY_POINT") {
+		t.Errorf("findings once the recovery points arrived %v", f)
 	}
 	orders := arr(t, get(plan, "status", "recovery_availability_zone_order_list"))
 	if len(orders) != 1 || getString(orders[0], "availability_zone_url") != env.caLocal ||
@@ -436,7 +447,7 @@ func TestRecoveryPlanNetworkFindings(t *testing.T) {
 	}
 	// A complete mapping has no network finding.
 	plan = env.createPlan(t, env.planBody("rp-full", stages, env.prodTestMapping()))
-	if f := findings(t, plan); hasFinding(f, "NETWORK") || len(f) != 0 {
+	if f := findings(t, plan); hasFinding(f, "NETWORK") || len(f) != 2 || !hasFinding(f, "RECOVERY_POINT") {
 		t.Errorf("findings %v", f)
 	}
 }

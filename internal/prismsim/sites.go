@@ -41,7 +41,8 @@ func (w *World) SiteDown(name string) error {
 }
 
 // SiteUp brings a site back: it listens again on the same port, applies the unpairings its
-// peers made while it was down, and its paused tasks go on. Bringing up a site that is up
+// peers made while it was down, removes the VMs an unplanned failover recovered elsewhere
+// meanwhile (supersededVMs), and its paused tasks go on. Bringing up a site that is up
 // does nothing.
 func (w *World) SiteUp(name string) error {
 	pc, err := w.siteFor(name)
@@ -59,9 +60,15 @@ func (w *World) SiteUp(name string) error {
 	if err != nil {
 		return fmt.Errorf("pc %s: listening again on port %d: %w", name, pc.Port(), err)
 	}
+	superseded := w.supersededVMs(name)
 	pc.mu.Lock()
 	for _, peer := range sortedKeys(pc.pendingUnpair) {
 		pc.removePairingLocked(peer)
+	}
+	for _, id := range superseded {
+		if vm := pc.entityLocked(vmKind, id); vm != nil {
+			pc.removeVMLocked(vm)
+		}
 	}
 	pc.pendingUnpair = map[string]bool{}
 	// down changes with mu held too, so that a peer unpairing (dropPairing) either sees
@@ -82,6 +89,46 @@ func (w *World) SiteUp(name string) error {
 	close(pc.upEvent)
 	pc.upEvent = nil
 	return nil
+}
+
+// supersededVMs returns the VMs of a site coming back up that an unplanned failover
+// recovered at another site while it was down: that site runs them now (same uuid), and
+// the returning site's copies are out of date. As after an unplanned failover in Leap, the
+// returning site does not run them again: they are removed from it, so that each VM runs
+// at one site and protection can resume in the reverse direction. No mutex may be held.
+func (w *World) supersededVMs(site string) []string {
+	since, down := w.repl.downSinceOf(site)
+	if !down {
+		return nil
+	}
+	var out []string
+	for _, other := range w.pcs {
+		if other.Name() == site {
+			continue
+		}
+		other.mu.Lock()
+		for _, e := range other.entitiesLocked(jobKind) {
+			j := jobOf(e)
+			if j == nil || j.action != actionFailover || j.failedSite != site || j.created.Before(since) ||
+				(j.status != jobCompleted && j.status != jobCompletedWithWarning) {
+				continue
+			}
+			for _, ph := range j.phases {
+				if ph == nil {
+					continue
+				}
+				for _, st := range ph.steps {
+					for _, r := range st.recovered {
+						if r.err == "" && r.uuid != "" && other.entityLocked(vmKind, r.uuid) != nil {
+							out = append(out, r.uuid)
+						}
+					}
+				}
+			}
+		}
+		other.mu.Unlock()
+	}
+	return out
 }
 
 // siteFor returns the named PC of a started world that is not closing.

@@ -73,12 +73,12 @@ func (a *failoverAction) Schema(_ context.Context, _ action.SchemaRequest, resp 
 			},
 			"from_availability_zone_id": schema.StringAttribute{
 				MarkdownDescription: descFromAZ,
-				Required:            true,
+				Optional:            true,
 				Validators:          []validator.String{uuidString()},
 			},
 			"to_availability_zone_id": schema.StringAttribute{
 				MarkdownDescription: descToAZ,
-				Required:            true,
+				Optional:            true,
 				Validators:          []validator.String{uuidString()},
 			},
 			"from_cluster_ids": schema.SetAttribute{
@@ -142,7 +142,13 @@ func (a *failoverAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	defer cancel()
 
 	ftype := cfg.Type.ValueString()
-	in, diags := cfg.arguments().input(ctx, jobName(ftype, time.Now()))
+	args := cfg.arguments()
+	resp.Diagnostics.Append(resolveDirection(ctx, a.data.client, opRun, &args)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(validateFailoverArguments(args)...)
+	in, diags := args.input(ctx, jobName(ftype, time.Now()))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

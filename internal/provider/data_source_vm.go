@@ -30,12 +30,14 @@ type vmDataSource struct {
 
 // vmDataSourceModel is the data source's configuration and result.
 type vmDataSourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	ClusterID   types.String `tfsdk:"cluster_id"`
-	PowerState  types.String `tfsdk:"power_state"`
-	IPAddresses types.List   `tfsdk:"ip_addresses"`
-	Categories  types.Map    `tfsdk:"categories"`
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	ClusterID    types.String `tfsdk:"cluster_id"`
+	PowerState   types.String `tfsdk:"power_state"`
+	IPAddresses  types.List   `tfsdk:"ip_addresses"`
+	Categories   types.Map    `tfsdk:"categories"`
+	AllowMissing types.Bool   `tfsdk:"allow_missing"`
+	Found        types.Bool   `tfsdk:"found"`
 }
 
 // Metadata returns the data source type name.
@@ -47,7 +49,10 @@ func (d *vmDataSource) Metadata(_ context.Context, req datasource.MetadataReques
 func (d *vmDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up a VM by name, for `nutanixdr_vm_categories` and the VM entries of recovery " +
-			"plan stages. When several clusters have a VM of the same name, set `cluster_id` to pick one.",
+			"plan stages. When several clusters have a VM of the same name, set `cluster_id` to pick one. A failover " +
+			"moves a VM to the other site's Prism Central: with `allow_missing = true`, a VM that is not (or no " +
+			"longer) on this Prism Central gives `found = false` instead of an error, so that a configuration " +
+			"covering both sites looks each protected VM up on both and tags it where it runs.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Exact name of the VM, e.g. `app-01`.",
@@ -61,8 +66,18 @@ func (d *vmDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, res
 				Computed:   true,
 				Validators: []validator.String{uuidString()},
 			},
+			"allow_missing": schema.BoolAttribute{
+				MarkdownDescription: "When no VM has this name on this Prism Central (it runs on the paired site " +
+					"after a failover, or it is gone), succeed with `found = false` and null attributes instead of " +
+					"failing. Defaults to `false`. Several VMs of the name are an error either way.",
+				Optional: true,
+			},
+			"found": schema.BoolAttribute{
+				MarkdownDescription: "Whether the VM was found; always `true` without `allow_missing`.",
+				Computed:            true,
+			},
 			"id": schema.StringAttribute{
-				MarkdownDescription: "UUID of the VM.",
+				MarkdownDescription: "UUID of the VM; null when it was not found.",
 				Computed:            true,
 			},
 			"power_state": schema.StringAttribute{
@@ -109,8 +124,12 @@ func (d *vmDataSource) Read(ctx context.Context, req datasource.ReadRequest, res
 		matchArgs:  "cluster_id",
 		narrowHint: "Set cluster_id to choose the cluster, or rename the VMs so that their names are unique.",
 	}
+	finder.allowMissing = cfg.AllowMissing.ValueBool()
 	vm, ok := finder.lookup(ctx, cfg.Name.ValueString(), match, &resp.Diagnostics)
 	if !ok {
+		if finder.allowMissing && !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(resp.State.Set(ctx, missingVM(cfg))...)
+		}
 		return
 	}
 	m, diags := flattenVM(vm)
@@ -118,7 +137,26 @@ func (d *vmDataSource) Read(ctx context.Context, req datasource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	m.AllowMissing, m.Found = cfg.AllowMissing, types.BoolValue(true)
+	if !cfg.ClusterID.IsNull() {
+		m.ClusterID = cfg.ClusterID
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// missingVM is the result of a VM not found with allow_missing: the configuration, found =
+// false, and null attributes.
+func missingVM(cfg vmDataSourceModel) vmDataSourceModel {
+	return vmDataSourceModel{
+		ID:           types.StringNull(),
+		Name:         cfg.Name,
+		ClusterID:    cfg.ClusterID,
+		PowerState:   types.StringNull(),
+		IPAddresses:  types.ListNull(types.StringType),
+		Categories:   types.MapNull(types.StringType),
+		AllowMissing: cfg.AllowMissing,
+		Found:        types.BoolValue(false),
+	}
 }
 
 // flattenVM builds the model from the API VM. Lists and maps are empty, never null, so that

@@ -68,6 +68,27 @@ func TestAccVMDataSource(t *testing.T) {
 				Config:      provider + testAccVMDataSourceConfig("web-01"),
 				ExpectError: acctest.ErrorRegexp(`Error looking up VM`, `No VM named "web-01"`, `"app-01", "db-01", "dns-01"`),
 			},
+			{
+				// A VM that is not on this Prism Central (failed over to the other site) is no
+				// error with allow_missing; one that is still is found as before.
+				Config: provider + `
+data "nutanixdr_vm" "test" {
+  name          = "web-01"
+  allow_missing = true
+}
+
+data "nutanixdr_vm" "db" {
+  name          = "db-01"
+  allow_missing = true
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("found"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.nutanixdr_vm.db", tfjsonpath.New("found"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.nutanixdr_vm.db", tfjsonpath.New("id"), knownvalue.StringExact(vmID)),
+				},
+			},
 		},
 	})
 }

@@ -75,11 +75,13 @@ var (
 		"synchronous protection policy) or `" + failoverValidate + "` (only checks the plan; changes nothing). They run the " +
 		"API action types `MIGRATE`, `FAILOVER`, `TEST_FAILOVER`, `LIVE_MIGRATE` and `VALIDATE`."
 	descFromAZ = "UUID of the availability zone the VMs fail over from (the failed or source site), as the Prism Central " +
-		"of the provider configuration names it: for the source site, the id of its pairing " +
-		"(`nutanixdr_availability_zone` resource or data source by name)."
+		"of the provider configuration names it. Defaults to the recovery plan's other location (see " +
+		"`to_availability_zone_id`), so that a failover needs no id of the other site: on the recovery site's Prism " +
+		"Central, the plan (synchronized there) already names both sites as that Prism Central knows them."
 	descToAZ = "UUID of the availability zone the VMs are recovered in; the Prism Central of the provider configuration " +
-		"is that site, so this is usually its Local availability zone (data source `nutanixdr_availability_zone` with " +
-		"`local = true`). Must differ from `from_availability_zone_id`."
+		"is that site, so this is usually its Local availability zone. Defaults to the location of the recovery plan " +
+		"that is this Prism Central's Local availability zone: the plan's recovery location for a failover, its " +
+		"primary location for a failback through the same plan. Must differ from `from_availability_zone_id`."
 	descFromClusters = "UUIDs of the clusters of the source availability zone the job covers. Defaults to the clusters " +
 		"the recovery plan names."
 	descToClusters = "UUIDs of the clusters of the recovery availability zone to recover into. Defaults to the clusters " +
@@ -124,6 +126,69 @@ func validateFailoverArguments(a failoverArguments) diag.Diagnostics {
 				"source site.", a.From.ValueString()))
 	}
 	return diags
+}
+
+// resolveDirection fills in the availability zones the arguments leave out (null or unknown)
+// from the recovery plan, as the Prism Central of the provider configuration reads it: the
+// job recovers into that Prism Central's Local availability zone, which must be one of the
+// plan's two locations, from the other one. A failover on the recovery site thus needs only
+// the plan, whose locations that Prism Central names with its own ids.
+func resolveDirection(ctx context.Context, c *client.Client, op operation, a *failoverArguments) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if knownString(a.From) && knownString(a.To) {
+		return diags
+	}
+	planID := a.RecoveryPlanID.ValueString()
+	rp, err := c.GetRecoveryPlan(ctx, planID)
+	if err != nil {
+		diags.AddError(errorSummary(op, kindFailover), clientErrorDetail(opRead, "recovery plan", planID, err))
+		return diags
+	}
+	pi, ri := planLocationIndexes(rp)
+	primary, recovery := azAt(rp, pi).AvailabilityZoneUUID, azAt(rp, ri).AvailabilityZoneUUID
+	other := func(id string) string {
+		switch {
+		case strings.EqualFold(id, primary):
+			return recovery
+		case strings.EqualFold(id, recovery):
+			return primary
+		}
+		return ""
+	}
+	var hint string
+	switch {
+	case knownString(a.To):
+		a.From = types.StringValue(other(a.To.ValueString()))
+		hint = "to_availability_zone_id " + a.To.ValueString() + " is neither"
+	case knownString(a.From):
+		a.To = types.StringValue(other(a.From.ValueString()))
+		hint = "from_availability_zone_id " + a.From.ValueString() + " is neither"
+	default:
+		local, err := c.LocalAvailabilityZone(ctx)
+		if err != nil {
+			diags.AddError(errorSummary(op, kindFailover), clientErrorDetail(opRead, "availability zone", "Local AZ", err))
+			return diags
+		}
+		a.To = types.StringValue(local.UUID)
+		a.From = types.StringValue(other(local.UUID))
+		hint = "the Local availability zone of this Prism Central, " + local.UUID + ", is neither"
+	}
+	if a.From.ValueString() == "" || a.To.ValueString() == "" || primary == "" || recovery == "" {
+		diags.AddError(errorSummary(op, kindFailover),
+			fmt.Sprintf("Could not tell the direction of the failover from recovery plan %s (%q): its locations are %s "+
+				"(primary) and %s (recovery) as this Prism Central names them, and %s. A failover runs on the Prism "+
+				"Central of the site that recovers: use the provider configuration of that site, or set "+
+				"from_availability_zone_id and to_availability_zone_id.", planID, rp.Name, orUnset(primary), orUnset(recovery), hint))
+	}
+	return diags
+}
+
+// orUnset returns s, or "(none)" for an empty string.
+func orUnset(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 // knownString tells whether v holds a value.

@@ -31,6 +31,8 @@ type named[T any] struct {
 	narrowHint string
 	// matchArgs names the arguments behind the match function of lookup, for messages.
 	matchArgs string
+	// allowMissing makes lookup report no match by returning false with no diagnostic.
+	allowMissing bool
 }
 
 // lookup returns the one entity whose name is exactly name. The filter only narrows what the
@@ -59,6 +61,8 @@ func (n named[T]) lookup(ctx context.Context, name string, match func(T) bool, d
 	switch {
 	case len(matches) == 1:
 		return matches[0], true
+	case len(matches) == 0 && n.allowMissing:
+		return zero, false
 	case len(matches) == 0 && len(byName) > 0:
 		diags.AddAttributeError(path.Root("name"), errorSummary(opLookup, n.kind),
 			fmt.Sprintf("No %s named %q matches the other arguments (%s). The %ss of that name have ids %s.",

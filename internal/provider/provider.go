@@ -229,6 +229,8 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newAvailabilityZoneDataSource,
 		newRecoveryPlanJobsDataSource,
 		newMSTTargetDataSource,
+		newProtectionPolicyDataSource,
+		newRecoveryPlanDataSource,
 	}
 }
 

@@ -97,6 +97,9 @@ func (r *failoverResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *failoverResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	// The availability zones default from the plan: the job's, kept until it runs again (a
+	// replacement is planned as a create, which takes them from the plan as it is then).
+	keepThenReplace := []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Runs a failover of a recovery plan (a recovery plan job) when created, and waits for it: " +
 			"a planned, unplanned, test or live failover, or a validation of the plan. The job runs again whenever the " +
@@ -134,15 +137,17 @@ func (r *failoverResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 			"from_availability_zone_id": schema.StringAttribute{
 				MarkdownDescription: descFromAZ + " Changing it runs a new job.",
-				Required:            true,
+				Optional:            true,
+				Computed:            true,
 				Validators:          []validator.String{uuidString()},
-				PlanModifiers:       replace,
+				PlanModifiers:       keepThenReplace,
 			},
 			"to_availability_zone_id": schema.StringAttribute{
 				MarkdownDescription: descToAZ + " Changing it runs a new job.",
-				Required:            true,
+				Optional:            true,
+				Computed:            true,
 				Validators:          []validator.String{uuidString()},
-				PlanModifiers:       replace,
+				PlanModifiers:       keepThenReplace,
 			},
 			"from_cluster_ids": schema.SetAttribute{
 				MarkdownDescription: descFromClusters + " Changing them runs a new job.",
@@ -310,7 +315,14 @@ func (r *failoverResource) Create(ctx context.Context, req resource.CreateReques
 	defer cancel()
 
 	ftype := plan.Type.ValueString()
-	in, diags := plan.arguments().input(ctx, jobName(ftype, time.Now()))
+	args := plan.arguments()
+	resp.Diagnostics.Append(resolveDirection(ctx, r.data.client, opCreate, &args)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.From, plan.To = args.From, args.To
+	resp.Diagnostics.Append(validateFailoverArguments(args)...)
+	in, diags := args.input(ctx, jobName(ftype, time.Now()))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -525,10 +525,15 @@ func (r *protectionPolicyResource) ValidateConfig(ctx context.Context, req resou
 	resp.Diagnostics.Append(validateProtectionPolicy(ctx, cfg)...)
 }
 
-// protectedVMs returns the set of the VMs rule uuid covers. A failure is a warning with an
-// empty set: the rule itself is in place, and the next refresh reads the VMs again.
+// protectedVMs returns the set of the VMs rule uuid covers (policyVMs).
 func (r *protectionPolicyResource) protectedVMs(ctx context.Context, uuid string, diags *diag.Diagnostics) types.Set {
-	ids, err := r.data.client.ProtectedVMUUIDs(ctx, uuid)
+	return policyVMs(ctx, r.data.client, uuid, diags)
+}
+
+// policyVMs returns the set of the VMs rule uuid covers. A failure is a warning with an empty
+// set: the rule itself is in place, and the next refresh reads the VMs again.
+func policyVMs(ctx context.Context, c *client.Client, uuid string, diags *diag.Diagnostics) types.Set {
+	ids, err := c.ProtectedVMUUIDs(ctx, uuid)
 	if err != nil {
 		diags.AddWarning("Could not read the VMs of protection policy "+uuid,
 			fmt.Sprintf("protected_vm_ids is left empty until the next refresh:\n\n%s", err))

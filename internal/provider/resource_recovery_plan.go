@@ -696,10 +696,15 @@ func (r *recoveryPlanResource) setState(ctx context.Context, rp *client.Recovery
 	diags.Append(state.Set(ctx, next)...)
 }
 
-// entityCount returns how many entities plan uuid covers. A failure is a warning with a null
-// count: the plan itself is in place, and the next refresh reads the entities again.
+// entityCount returns how many entities plan uuid covers (planEntityCount).
 func (r *recoveryPlanResource) entityCount(ctx context.Context, uuid string, diags *diag.Diagnostics) types.Int64 {
-	entities, err := r.data.client.RecoveryPlanEntities(ctx, uuid)
+	return planEntityCount(ctx, r.data.client, uuid, diags)
+}
+
+// planEntityCount returns how many entities plan uuid covers. A failure is a warning with a
+// null count: the plan itself is in place, and the next refresh reads the entities again.
+func planEntityCount(ctx context.Context, c *client.Client, uuid string, diags *diag.Diagnostics) types.Int64 {
+	entities, err := c.RecoveryPlanEntities(ctx, uuid)
 	if err != nil {
 		diags.AddWarning("Could not read the entities of recovery plan "+uuid,
 			fmt.Sprintf("entity_count is left unset until the next refresh:\n\n%s", err))

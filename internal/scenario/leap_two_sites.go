@@ -34,7 +34,7 @@ func leapTwoSites() *Scenario {
 	return &Scenario{
 		Name: "leap-two-sites",
 		Summary: "two on-premises Prism Centrals, Canada and France; the category " +
-			leapCategoryKey + ":" + leapCategoryValue + " created on Canada only (France receives it with the synced policy), assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the guide's 15-minute policy replicating them to France; the guide's recovery plan and a staged dns-first plan; a test failover and its cleanup, the planned failover to France, the reversal and the failback, and an unplanned failover with Canada down",
+			leapCategoryKey + ":" + leapCategoryValue + " created on Canada only (France receives it with the synced policy), assigned to app-01 and db-01 in Canada; DR enabled on both sites and the sites paired; the guide's 15-minute policy replicating them to France; the guide's recovery plan and a staged dns-first plan; a test failover and its cleanup, the planned failover to France, the reversal and the failback, and the disaster: an unplanned failover from a configuration that needs only France, the return of Canada, the configuration converging with protection reversed, and the failback",
 		Preset: "leap-two-sites",
 		Steps: []Step{
 			Apply{Description: "tofu apply: DR enabled and the sites paired, the category assigned to app-01 and db-01, the protection policy, the recovery plans"},
@@ -117,13 +117,11 @@ func leapTwoSites() *Scenario {
 			AdvanceClock{By: time.Hour},
 			AdvanceClock{By: 5 * time.Minute},
 			SiteDown{PC: leapPrimary},
-			Apply{
-				Description: "with Canada down: tofu apply -refresh=false -target=nutanixdr_failover.to_france, failover=unplanned",
-				Vars:        map[string]string{"failover": "unplanned"},
-				Args:        []string{"-refresh=false", "-target=nutanixdr_failover.to_france"},
+			ApplyIn{
+				Dir: "disaster",
+				Description: "with Canada down: tofu -chdir=disaster apply, the unplanned failover from a configuration that needs only France " +
+					"(the recovery plan found there by name)",
 			},
-			// Only the failover's output: the targeted apply left the others as they were.
-			ShowOutputs{Names: []string{"failover"}},
 			ShowVMs{PCs: []string{leapRecovery}},
 			Check{
 				Description: "app-01 and db-01 run in France, recovered from the last recovery point; the data-loss window is reported",
@@ -131,9 +129,28 @@ func leapTwoSites() *Scenario {
 			},
 			SiteUp{PC: leapPrimary},
 			Check{
-				Description: "after the drill: the VMs recovered in France are deleted (Canada's originals are back with the site)",
-				Fn:          deleteLeapRecoveredVMs,
+				Description: "Canada is back, without the VMs France now runs",
+				Fn:          func(ctx context.Context, r *Run) error { return checkLeapMoved(ctx, r, leapPrimary, leapRecovery) },
 			},
+			Apply{
+				Description: "tofu apply with active_site=france: the configuration converges, the VMs' tags adopted in France and protection reversed (France -> Canada)",
+				Vars:        map[string]string{"active_site": leapRecovery, "failover": ""},
+			},
+			PlanEmpty{},
+			AdvanceClock{By: time.Hour},
+			Apply{
+				Description: "tofu apply with failover=planned: the failback France -> Canada",
+				Vars:        map[string]string{"failover": "planned"},
+			},
+			Check{
+				Description: "app-01 and db-01 run in Canada again and are gone from France",
+				Fn:          func(ctx context.Context, r *Run) error { return checkLeapMoved(ctx, r, leapRecovery, leapPrimary) },
+			},
+			Apply{
+				Description: "tofu apply with active_site=canada: back to the initial topology",
+				Vars:        map[string]string{"active_site": leapPrimary, "failover": ""},
+			},
+			PlanEmpty{},
 		},
 		AfterDestroy: []Step{
 			Check{
@@ -235,7 +252,7 @@ func checkLeapReplication(ctx context.Context, r *Run) error {
 // checkLeapPlans verifies that the scenario's two recovery plans exist on both sites: France
 // holds the copies it runs failovers from.
 func checkLeapPlans(ctx context.Context, r *Run) error {
-	want := []string{"dns-first-canada-to-france", "replicated-vm-canada-to-france"}
+	want := []string{"dns-first-canada-to-france", "replicated-vm"}
 	var errs []error
 	for _, pc := range []string{leapPrimary, leapRecovery} {
 		var out struct {
@@ -345,8 +362,8 @@ func checkLeapMoved(ctx context.Context, r *Run, from, to string) error {
 	return errors.Join(errs...)
 }
 
-// checkLeapUnplanned verifies the unplanned failover: the VMs run in France, and the failover
-// output reports a positive data-loss window no longer than the RPO.
+// checkLeapUnplanned verifies the unplanned failover: the VMs run in France, and the disaster
+// configuration's failover output reports a positive data-loss window no longer than the RPO.
 func checkLeapUnplanned(ctx context.Context, r *Run) error {
 	var errs []error
 	for _, name := range leapProtectedVMs {
@@ -359,26 +376,21 @@ func checkLeapUnplanned(ctx context.Context, r *Run) error {
 			errs = append(errs, fmt.Errorf("%s in %s is %s, want ON", name, leapRecovery, vm.PowerState))
 		}
 	}
-	outs, err := r.Outputs(ctx)
+	raw, err := r.TofuOutput(ctx, "-chdir=disaster", "output", "-json", "failover")
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
 	var fo struct {
-		Type           string `json:"type"`
 		Status         string `json:"status"`
 		DataLossWindow string `json:"data_loss_window"`
 	}
-	out, ok := outs["failover"]
-	if !ok {
-		return errors.Join(append(errs, errors.New("no failover output"))...)
-	}
-	if err := json.Unmarshal(out.Value, &fo); err != nil {
-		return errors.Join(append(errs, fmt.Errorf("decoding the failover output: %w", err))...)
+	if err := json.Unmarshal(raw, &fo); err != nil {
+		return errors.Join(append(errs, fmt.Errorf("decoding the disaster configuration's failover output: %w", err))...)
 	}
 	window, err := time.ParseDuration(fo.DataLossWindow)
 	switch {
-	case fo.Type != "UNPLANNED" || !strings.HasPrefix(fo.Status, "COMPLETED"):
-		errs = append(errs, fmt.Errorf("the failover output says %s %s, want a completed UNPLANNED failover", fo.Type, fo.Status))
+	case !strings.HasPrefix(fo.Status, "COMPLETED"):
+		errs = append(errs, fmt.Errorf("the failover output says %s, want a completed failover", fo.Status))
 	case err != nil:
 		errs = append(errs, fmt.Errorf("data_loss_window %q: %w", fo.DataLossWindow, err))
 	case window <= 0 || window > 15*time.Minute:
@@ -387,34 +399,6 @@ func checkLeapUnplanned(ctx context.Context, r *Run) error {
 		r.logf("data lost: the last %s before Canada went down\n", window)
 	}
 	return errors.Join(errs...)
-}
-
-// deleteLeapRecoveredVMs deletes the VMs an unplanned failover recovered in France, as an
-// operator does after a drill once the primary is back: they carry the category, which could
-// not be deleted while they exist.
-func deleteLeapRecoveredVMs(ctx context.Context, r *Run) error {
-	for _, name := range leapProtectedVMs {
-		vm, err := r.VMByName(ctx, leapRecovery, name)
-		if err != nil {
-			return err
-		}
-		var out struct {
-			Status struct {
-				ExecutionContext struct {
-					TaskUUID string `json:"task_uuid"`
-				} `json:"execution_context"`
-			} `json:"status"`
-		}
-		if err := r.Call(ctx, leapRecovery, http.MethodDelete, "/api/nutanix/v3/vms/"+vm.UUID, nil, &out); err != nil {
-			return err
-		}
-		if t := out.Status.ExecutionContext.TaskUUID; t != "" {
-			if err := r.WaitTask(ctx, leapRecovery, t); err != nil {
-				return err
-			}
-		}
-	}
-	return checkLeapVMsAt(ctx, r, leapRecovery, nil)
 }
 
 // checkLeapUnpaired verifies that destroy unpaired the sites on both sides.

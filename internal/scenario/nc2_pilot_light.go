@@ -36,8 +36,6 @@ const (
 	// pilotTier2RPO is the configuration's tier2_rpo: the largest data loss of the failover,
 	// give or take a replication.
 	pilotTier2RPO = 2 * time.Hour
-	// pilotFailover is the address of the failover resource, run alone while onprem is down.
-	pilotFailover = "nutanixdr_failover.disaster"
 	// v4StoresPath is the v4 API's list of recovery point stores.
 	v4StoresPath = "/api/dataprotection/v4.4/config/recovery-point-stores"
 )
@@ -57,9 +55,6 @@ const (
 
 // pilotMSTIPs are the addresses of the MST service VMs (the configuration's mst.ip_addresses).
 var pilotMSTIPs = []string{"10.110.33.201", "10.110.33.202", "10.110.33.203"}
-
-// pilotDisasterArgs run the failover alone, without refreshing what lives on the lost site.
-var pilotDisasterArgs = []string{"-refresh=false", "-target=" + pilotFailover}
 
 func nc2PilotLight() *Scenario {
 	return &Scenario{
@@ -96,10 +91,11 @@ func nc2PilotLight() *Scenario {
 				Fn:          checkPilotReplication,
 			},
 			SiteDown{PC: pilotPrimary},
-			Apply{
-				Description: "disaster: tofu apply -refresh=false -target=" + pilotFailover + " with disaster=true: the unplanned failover recovers tier 1 from its NC2 replicas and tier 2 from S3 into " + pilotCluster + ", which cannot power everything on (the guide's warning: expand the cluster)",
-				Vars:        map[string]string{"disaster": "true"},
-				Args:        pilotDisasterArgs,
+			ApplyIn{
+				Dir: "disaster",
+				Description: "disaster: tofu -chdir=disaster apply, from a configuration that needs only nc2-aws (the recovery plan found there by name): " +
+					"the unplanned failover recovers tier 1 from its NC2 replicas and tier 2 from S3 into " + pilotCluster +
+					", which cannot power everything on (the guide's warning: expand the cluster)",
 			},
 			ShowPilotFailover{},
 			ShowVMs{PCs: []string{pilotRecovery}},
@@ -109,10 +105,11 @@ func nc2PilotLight() *Scenario {
 			},
 			SiteUp{PC: pilotPrimary},
 			Check{
-				Description: "onprem is back with its VMs as they were: an unplanned failover does not touch the lost site",
-				Fn:          checkPilotOnpremUntouched,
+				Description: "onprem is back without the VMs nc2-aws now runs",
+				Fn:          checkPilotOnpremBack,
 			},
-			DeleteRecoveredVMs{PC: pilotRecovery, VMs: append(slices.Clone(pilotTier1VMs), pilotTier2VMs...)},
+			Apply{Description: "tofu apply: the configuration converges, the VMs' tags adopted in NC2 where they now run"},
+			PlanEmpty{},
 		},
 		AfterDestroy: []Step{
 			Check{
@@ -400,16 +397,12 @@ type pilotFailoverOutput struct {
 
 func (r *Run) pilotFailoverOutput(ctx context.Context) (pilotFailoverOutput, error) {
 	var f pilotFailoverOutput
-	outs, err := r.Outputs(ctx)
+	raw, err := r.TofuOutput(ctx, "-chdir=disaster", "output", "-json", "failover")
 	if err != nil {
 		return f, err
 	}
-	o, ok := outs["failover"]
-	if !ok {
-		return f, errors.New("no output failover")
-	}
-	if err := json.Unmarshal(o.Value, &f); err != nil {
-		return f, fmt.Errorf("output failover: %w", err)
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return f, fmt.Errorf("output failover of the disaster configuration: %w", err)
 	}
 	return f, nil
 }
@@ -520,69 +513,21 @@ func checkPilotRecovered(ctx context.Context, r *Run) error {
 	return errors.Join(errs...)
 }
 
-// checkPilotOnpremUntouched verifies that onprem still runs its VMs, tagged, at their addresses.
-func checkPilotOnpremUntouched(ctx context.Context, r *Run) error {
+// checkPilotOnpremBack verifies that onprem came back without the VMs the unplanned failover
+// recovered in NC2 (NC2 runs them now).
+func checkPilotOnpremBack(ctx context.Context, r *Run) error {
 	var errs []error
-	for _, name := range append(slices.Clone(pilotTier1VMs), pilotTier2VMs...) {
-		vm, err := r.VMByName(ctx, pilotPrimary, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if vm.PowerState != "ON" || len(vm.IPAddresses) != 1 || !strings.HasPrefix(vm.IPAddresses[0], "192.168.10.") {
-			errs = append(errs, fmt.Errorf("VM %s on %s is %s at %v, want ON at its 192.168.10.x address", name, pilotPrimary, vm.PowerState, vm.IPAddresses))
-		}
-	}
-	return errors.Join(append(errs, checkPilotCategories(ctx, r))...)
-}
-
-// DeleteRecoveredVMs deletes VMs of a PC through the v3 API (DELETE /vms/{uuid}), as an
-// operator cleans up after a disaster-recovery drill: the recovered VMs carry the categories
-// that destroy removes, which cannot be deleted while VMs use them.
-type DeleteRecoveredVMs struct {
-	PC  string
-	VMs []string
-}
-
-// Title implements Step.
-func (s DeleteRecoveredVMs) Title() string {
-	return "clean up after the drill: delete the recovered VMs " + strings.Join(s.VMs, ", ") + " on " + s.PC + " (Prism Central, not OpenTofu)"
-}
-
-// Do implements Step.
-func (s DeleteRecoveredVMs) Do(ctx context.Context, r *Run) error {
-	for _, name := range s.VMs {
-		vm, err := r.VMByName(ctx, s.PC, name)
-		if err != nil {
-			return err
-		}
-		var out struct {
-			Status struct {
-				ExecutionContext struct {
-					TaskUUID any `json:"task_uuid"`
-				} `json:"execution_context"`
-			} `json:"status"`
-		}
-		if err := r.Call(ctx, s.PC, http.MethodDelete, "/api/nutanix/v3/vms/"+url.PathEscape(vm.UUID), nil, &out); err != nil {
-			return fmt.Errorf("deleting VM %s on %s: %w", name, s.PC, err)
-		}
-		if task, _ := out.Status.ExecutionContext.TaskUUID.(string); task != "" {
-			if err := r.WaitTask(ctx, s.PC, task); err != nil {
-				return fmt.Errorf("deleting VM %s on %s: %w", name, s.PC, err)
-			}
-		}
-		r.logf("  deleted %s\n", name)
-	}
-	vms, err := r.VMs(ctx, s.PC)
+	vms, err := r.VMs(ctx, pilotPrimary)
 	if err != nil {
 		return err
 	}
+	recovered := append(slices.Clone(pilotTier1VMs), pilotTier2VMs...)
 	for _, vm := range vms {
-		if slices.Contains(s.VMs, vm.Name) {
-			return fmt.Errorf("VM %s is still on %s after its deletion", vm.Name, s.PC)
+		if slices.Contains(recovered, vm.Name) {
+			errs = append(errs, fmt.Errorf("%s still runs %s, which %s runs now", pilotPrimary, vm.Name, pilotRecovery))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // RemoveMST removes an MST deployment by hand, as the warning of destroy says when the
@@ -673,17 +618,23 @@ func checkPilotCleaned(ctx context.Context, r *Run) error {
 			}
 		}
 	}
-	vms, err := r.VMs(ctx, pilotPrimary)
-	if err != nil {
-		return errors.Join(append(errs, err)...)
-	}
-	for _, vm := range vms {
-		if _, ok := vm.Categories[pilotCategoryKey]; ok {
-			errs = append(errs, fmt.Errorf("VM %s on %s still carries %s", vm.Name, pilotPrimary, formatCategories(vm.Categories)))
+	// The VMs keep running where the failover put them, untagged.
+	for _, pc := range []string{pilotPrimary, pilotRecovery} {
+		vms, err := r.VMs(ctx, pc)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, vm := range vms {
+			if _, ok := vm.Categories[pilotCategoryKey]; ok {
+				errs = append(errs, fmt.Errorf("VM %s on %s still carries %s", vm.Name, pc, formatCategories(vm.Categories)))
+			}
 		}
 	}
-	if len(vms) != len(pilotTier1VMs)+len(pilotTier2VMs) {
-		errs = append(errs, fmt.Errorf("%s has %d VMs after destroy, want %d", pilotPrimary, len(vms), len(pilotTier1VMs)+len(pilotTier2VMs)))
+	for _, name := range append(slices.Clone(pilotTier1VMs), pilotTier2VMs...) {
+		if _, err := r.VMByName(ctx, pilotRecovery, name); err != nil {
+			errs = append(errs, fmt.Errorf("after destroy: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -339,8 +339,14 @@ func (r *Run) Outputs(ctx context.Context) (map[string]Output, error) {
 }
 
 func (r *Run) tofuCommand(ctx context.Context, args []string) *exec.Cmd {
-	if !r.cfg.Color && len(args) > 0 {
-		args = append([]string{args[0], "-no-color"}, args[1:]...)
+	if !r.cfg.Color {
+		// After the subcommand: global options such as -chdir come before it.
+		for i, a := range args {
+			if !strings.HasPrefix(a, "-") {
+				args = append(append(append([]string{}, args[:i+1]...), "-no-color"), args[i+1:]...)
+				break
+			}
+		}
 	}
 	cmd := exec.CommandContext(ctx, r.cfg.Tofu, args...)
 	cmd.Dir = r.WorkDir

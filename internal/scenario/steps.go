@@ -42,6 +42,27 @@ func (s Apply) Do(ctx context.Context, r *Run) error {
 	return r.Tofu(ctx, r.withVars(applyArgs(s.Args...)...)...)
 }
 
+// ApplyIn runs `tofu -chdir=DIR apply` on a configuration of its own in a directory of the
+// scenario's (the disaster configuration), with the var file only: the recorded variables
+// belong to the scenario's configuration.
+type ApplyIn struct {
+	Dir         string
+	Description string
+}
+
+// Title implements Step.
+func (s ApplyIn) Title() string {
+	if s.Description != "" {
+		return s.Description
+	}
+	return "tofu -chdir=" + s.Dir + " apply"
+}
+
+// Do implements Step.
+func (s ApplyIn) Do(ctx context.Context, r *Run) error {
+	return r.Tofu(ctx, append([]string{"-chdir=" + s.Dir}, applyArgs("-var-file="+r.VarFile())...)...)
+}
+
 // PlanEmpty runs `tofu plan` and fails when it proposes any change: after an apply, the
 // configuration and the PCs must agree.
 type PlanEmpty struct{}

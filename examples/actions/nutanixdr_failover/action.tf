@@ -5,11 +5,9 @@ action "nutanixdr_failover" "planned" {
   provider = nutanixdr.france # the recovery site
 
   config {
-    recovery_plan_id          = nutanixdr_recovery_plan.canada_to_france.id
-    type                      = "PLANNED"
-    from_availability_zone_id = data.nutanixdr_availability_zone.canada.id
-    to_availability_zone_id   = data.nutanixdr_availability_zone.france_local.id
-    timeout                   = "3h"
+    recovery_plan_id = nutanixdr_recovery_plan.canada_to_france.id
+    type             = "PLANNED"
+    timeout          = "3h"
   }
 }
 
@@ -18,9 +16,7 @@ action "nutanixdr_failover" "rehearsal" {
   provider = nutanixdr.france
 
   config {
-    recovery_plan_id          = nutanixdr_recovery_plan.canada_to_france.id
-    type                      = "TEST"
-    from_availability_zone_id = data.nutanixdr_availability_zone.canada.id
-    to_availability_zone_id   = data.nutanixdr_availability_zone.france_local.id
+    recovery_plan_id = nutanixdr_recovery_plan.canada_to_france.id
+    type             = "TEST"
   }
 }

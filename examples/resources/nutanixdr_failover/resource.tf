@@ -1,25 +1,17 @@
 # Failovers run on the Prism Central of the recovery site: here france, for a plan that
 # recovers canada's VMs in france.
-data "nutanixdr_availability_zone" "france_local" {
-  provider = nutanixdr.france
-  local    = true
-}
-
-data "nutanixdr_availability_zone" "canada" {
-  provider = nutanixdr.france
-  name     = "PC_192.168.10.10"
-}
+# The direction comes from the plan as france reads it: into france's Local availability zone,
+# from the plan's other location (from_availability_zone_id and to_availability_zone_id may be
+# set to choose it).
 
 # A monthly rehearsal: a test failover into the test networks of the plan, production
 # untouched. Changing the trigger runs it again; the previous test VMs are cleaned up first.
 resource "nutanixdr_failover" "rehearsal" {
   provider = nutanixdr.france
 
-  recovery_plan_id          = nutanixdr_recovery_plan.canada_to_france.id
-  type                      = "TEST"
-  from_availability_zone_id = data.nutanixdr_availability_zone.canada.id
-  to_availability_zone_id   = data.nutanixdr_availability_zone.france_local.id
-  cleanup_on_destroy        = true
+  recovery_plan_id   = nutanixdr_recovery_plan.canada_to_france.id
+  type               = "TEST"
+  cleanup_on_destroy = true
 
   triggers = {
     rehearsal = "2025-06"
@@ -37,10 +29,8 @@ resource "nutanixdr_failover" "planned" {
   count    = var.migrate_to_france ? 1 : 0
   provider = nutanixdr.france
 
-  recovery_plan_id          = nutanixdr_recovery_plan.canada_to_france.id
-  type                      = "PLANNED"
-  from_availability_zone_id = data.nutanixdr_availability_zone.canada.id
-  to_availability_zone_id   = data.nutanixdr_availability_zone.france_local.id
+  recovery_plan_id = nutanixdr_recovery_plan.canada_to_france.id
+  type             = "PLANNED"
 
   timeouts = {
     create = "3h"
@@ -53,11 +43,9 @@ resource "nutanixdr_failover" "disaster" {
   count    = var.canada_lost_at != "" ? 1 : 0
   provider = nutanixdr.france
 
-  recovery_plan_id          = nutanixdr_recovery_plan.canada_to_france.id
-  type                      = "UNPLANNED"
-  from_availability_zone_id = data.nutanixdr_availability_zone.canada.id
-  to_availability_zone_id   = data.nutanixdr_availability_zone.france_local.id
-  recovery_reference_time   = var.canada_lost_at # e.g. "2025-06-01T14:00:00Z"
+  recovery_plan_id        = nutanixdr_recovery_plan.canada_to_france.id
+  type                    = "UNPLANNED"
+  recovery_reference_time = var.canada_lost_at # e.g. "2025-06-01T14:00:00Z"
 }
 
 output "data_loss_window" {

@@ -17,29 +17,32 @@ resource "nutanixdr_category_value" "from_canada" {
   description = "Replicated from Canada to France."
 }
 
-# The VMs to protect, looked up by name and tagged on the site they run on (active_site): after
-# a failover to France, set active_site = "france" and the configuration follows them.
-data "nutanixdr_vm" "protected" {
-  for_each = var.active_site == "canada" ? var.protected_vms : toset([])
+# The VMs to protect, looked up by name on both sites and tagged where they run: a failover
+# moves a VM to the other Prism Central with its uuid and its categories, so after a failover
+# it is found on the other side and its tag is adopted there. A lookup that does not find the
+# VM (it runs on the other site) is no error (allow_missing).
+data "nutanixdr_vm" "in_canada" {
+  for_each = var.protected_vms
   provider = nutanixdr.canada
 
-  name = each.key
+  name          = each.key
+  allow_missing = true
 }
 
-data "nutanixdr_vm" "protected_in_france" {
-  for_each = var.active_site == "france" ? var.protected_vms : toset([])
+data "nutanixdr_vm" "in_france" {
+  for_each = var.protected_vms
   provider = nutanixdr.france
 
-  name = each.key
+  name          = each.key
+  allow_missing = true
 }
 
-# Tag each of them. Other categories the VMs carry are left alone. The VMs keep their
-# categories when they fail over, so the tag follows them; it is declared again where they run.
+# Tag each of them where it runs. Other categories the VMs carry are left alone.
 resource "nutanixdr_vm_categories" "protected" {
-  for_each = data.nutanixdr_vm.protected
+  for_each = { for name, vm in data.nutanixdr_vm.in_canada : name => vm.id if vm.found }
   provider = nutanixdr.canada
 
-  vm_id = each.value.id
+  vm_id = each.value
   categories = {
     (nutanixdr_category_value.from_canada.category) = nutanixdr_category_value.from_canada.value
   }
@@ -48,18 +51,21 @@ resource "nutanixdr_vm_categories" "protected" {
 # In France the category exists once the protection policy is synced there (the VMs only
 # run in France after a failover, which needs the policy).
 resource "nutanixdr_vm_categories" "protected_in_france" {
-  for_each = data.nutanixdr_vm.protected_in_france
+  for_each = { for name, vm in data.nutanixdr_vm.in_france : name => vm.id if vm.found }
   provider = nutanixdr.france
 
-  vm_id = each.value.id
+  vm_id = each.value
   categories = {
     (nutanixdr_category_value.from_canada.category) = nutanixdr_category_value.from_canada.value
   }
 }
 
 locals {
-  # The protected VMs wherever they run, by name.
-  protected_vms = merge(data.nutanixdr_vm.protected, data.nutanixdr_vm.protected_in_france)
+  # The protected VMs wherever they run, by name, with their site.
+  protected_vms = merge(
+    { for name, vm in data.nutanixdr_vm.in_canada : name => merge(vm, { site = "canada" }) if vm.found },
+    { for name, vm in data.nutanixdr_vm.in_france : name => merge(vm, { site = "france" }) if vm.found },
+  )
   protected_vm_categories = merge(
     { for name, r in nutanixdr_vm_categories.protected : name => r.categories },
     { for name, r in nutanixdr_vm_categories.protected_in_france : name => r.categories },

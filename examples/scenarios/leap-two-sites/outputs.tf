@@ -12,17 +12,17 @@ output "protected_vms" {
   description = "The protected VMs on the site they run on, with their id, IPs and the categories this configuration manages."
   value = {
     for name, vm in local.protected_vms : name => {
-      site         = var.active_site
+      site         = vm.site
       id           = vm.id
       ip_addresses = vm.ip_addresses
       power_state  = vm.power_state
-      categories   = local.protected_vm_categories[name]
+      categories   = lookup(local.protected_vm_categories, name, {})
     }
   }
 }
 
 output "availability_zones" {
-  description = "The availability zones each site sees: its Local AZ and the paired one."
+  description = "The availability zones: each site's Local AZ, and Canada's of France (the pairing)."
   value = {
     canada = {
       local  = data.nutanixdr_availability_zone.canada_local.id
@@ -30,11 +30,6 @@ output "availability_zones" {
     }
     france = {
       local = data.nutanixdr_availability_zone.france_local.id
-      paired = {
-        name      = data.nutanixdr_availability_zone.canada_from_france.name
-        id        = data.nutanixdr_availability_zone.canada_from_france.id
-        reachable = data.nutanixdr_availability_zone.canada_from_france.reachable
-      }
     }
   }
 }

@@ -3,21 +3,17 @@
 # for a test failover) on either side. And a second, staged plan that shows boot order: dns-01
 # first, then 30 seconds later the applications that resolve names through it.
 #
-# The guide's plan is created on France, the recovery site, so that everything an unplanned
-# failover needs is read from France alone while Canada is down; Canada sees the plan too
-# (Prism Central syncs plans to the paired site) and runs the failback. The staged plan is
-# created on Canada, where dns-01 lives. A failover is started on the site that recovers.
-# Flipping active_site reverses the plans (and the policy's primary location) for failback.
+# Both plans are created on Canada, as in the guide; Prism Central syncs them to France, where
+# a failover finds them (the disaster configuration, ./disaster, finds the guide's plan there
+# by its name, which is why the name does not change when the plan is reversed). A failover is
+# started on the site that recovers. Flipping active_site reverses the plans (and the
+# policy's primary location) for failback.
 
 locals {
   # Each site's availability zone, as each Prism Central names it.
   az_from_canada = {
     canada = data.nutanixdr_availability_zone.canada_local.id
     france = nutanixdr_availability_zone.france.id
-  }
-  az_from_france = {
-    canada = data.nutanixdr_availability_zone.canada_from_france.id
-    france = data.nutanixdr_availability_zone.france_local.id
   }
   standby_site = var.active_site == "canada" ? "france" : "canada"
 
@@ -29,13 +25,13 @@ locals {
 }
 
 resource "nutanixdr_recovery_plan" "replicated_vm" {
-  provider = nutanixdr.france
+  provider = nutanixdr.canada
 
-  name        = "${var.category_name}-${var.active_site}-to-${local.standby_site}"
+  name        = var.category_name
   description = "Recovers the ${var.category_name}:${var.category_value} VMs of ${var.active_site} in ${local.standby_site}."
 
-  primary_location  = { availability_zone_id = local.az_from_france[var.active_site] }
-  recovery_location = { availability_zone_id = local.az_from_france[local.standby_site] }
+  primary_location  = { availability_zone_id = local.az_from_canada[var.active_site] }
+  recovery_location = { availability_zone_id = local.az_from_canada[local.standby_site] }
 
   stages = [
     {
@@ -48,9 +44,7 @@ resource "nutanixdr_recovery_plan" "replicated_vm" {
 
   network_mappings = [{ primary = local.site_networks, recovery = local.site_networks }]
 
-  # No depends_on the policy: the unplanned failover targets this plan with Canada down, and
-  # a dependency would read Canada's data sources. Until the policy is synced to France with
-  # the category, Prism Central stores the plan and reports the category as missing.
+  depends_on = [nutanixdr_protection_policy.replicated_vm]
 }
 
 data "nutanixdr_vm" "dns" {

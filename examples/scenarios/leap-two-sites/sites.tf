@@ -48,11 +48,3 @@ data "nutanixdr_availability_zone" "france_local" {
 
   depends_on = [nutanixdr_disaster_recovery.france]
 }
-
-# France sees Canada as PC_<Canada's address> once the pairing exists.
-data "nutanixdr_availability_zone" "canada_from_france" {
-  provider = nutanixdr.france
-  name     = "PC_${local.address["canada"]}"
-
-  depends_on = [nutanixdr_availability_zone.france]
-}

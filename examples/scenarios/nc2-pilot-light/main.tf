@@ -90,33 +90,44 @@ resource "nutanixdr_category_value" "onprem" {
   description = each.value
 }
 
-# The VMs of each tier, looked up on premises and tagged.
-data "nutanixdr_vm" "tier1" {
-  for_each = var.tier1_vms
-  provider = nutanixdr.onprem
-
-  name = each.key
+# The VMs of each tier, looked up on both sites and tagged where they run: on premises, and in
+# NC2 after the disaster's failover (which keeps their uuids and categories). A lookup that does
+# not find a VM (it runs on the other site) is no error.
+locals {
+  tier_vms = merge(
+    { for name in var.tier1_vms : name => local.tier1 },
+    { for name in var.tier2_vms : name => local.tier2 },
+  )
 }
 
-data "nutanixdr_vm" "tier2" {
-  for_each = var.tier2_vms
+data "nutanixdr_vm" "onprem" {
+  for_each = local.tier_vms
   provider = nutanixdr.onprem
 
-  name = each.key
+  name          = each.key
+  allow_missing = true
 }
 
-resource "nutanixdr_vm_categories" "tier1" {
-  for_each = data.nutanixdr_vm.tier1
-  provider = nutanixdr.onprem
+data "nutanixdr_vm" "nc2" {
+  for_each = local.tier_vms
+  provider = nutanixdr.nc2_aws
 
-  vm_id      = each.value.id
-  categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier1].value }
+  name          = each.key
+  allow_missing = true
 }
 
-resource "nutanixdr_vm_categories" "tier2" {
-  for_each = data.nutanixdr_vm.tier2
+resource "nutanixdr_vm_categories" "onprem" {
+  for_each = { for name, vm in data.nutanixdr_vm.onprem : name => vm.id if vm.found }
   provider = nutanixdr.onprem
 
-  vm_id      = each.value.id
-  categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier2].value }
+  vm_id      = each.value
+  categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier_vms[each.key]].value }
+}
+
+resource "nutanixdr_vm_categories" "nc2" {
+  for_each = { for name, vm in data.nutanixdr_vm.nc2 : name => vm.id if vm.found }
+  provider = nutanixdr.nc2_aws
+
+  vm_id      = each.value
+  categories = { (var.category_name) = nutanixdr_category_value.onprem[local.tier_vms[each.key]].value }
 }

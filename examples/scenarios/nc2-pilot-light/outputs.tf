@@ -1,8 +1,8 @@
 output "categories" {
-  description = "The tier categories, as key:value, and the VMs carrying each on premises."
+  description = "The tier categories, as key:value, and the VMs carrying each where they run."
   value = {
-    "${var.category_name}:${local.tier1}" = sort(keys(nutanixdr_vm_categories.tier1))
-    "${var.category_name}:${local.tier2}" = sort(keys(nutanixdr_vm_categories.tier2))
+    "${var.category_name}:${local.tier1}" = sort([for name in keys(merge(nutanixdr_vm_categories.onprem, nutanixdr_vm_categories.nc2)) : name if local.tier_vms[name] == local.tier1])
+    "${var.category_name}:${local.tier2}" = sort([for name in keys(merge(nutanixdr_vm_categories.onprem, nutanixdr_vm_categories.nc2)) : name if local.tier_vms[name] == local.tier2])
   }
 }
 
@@ -41,17 +41,4 @@ output "recovery_plan" {
     id   = nutanixdr_recovery_plan.pilot_light.id
     name = nutanixdr_recovery_plan.pilot_light.name
   }
-}
-
-output "failover" {
-  description = "The unplanned failover into NC2, once run: its status, how much data was lost, its warnings and the VMs it recovered with their new addresses."
-  value = one([
-    for f in nutanixdr_failover.disaster : {
-      job_id           = f.job_id
-      status           = f.status
-      data_loss_window = f.data_loss_window
-      warnings         = f.warnings
-      recovered_vms    = { for vm in f.recovered_vms : vm.name => vm.ip_addresses }
-    }
-  ])
 }

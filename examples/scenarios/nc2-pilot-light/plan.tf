@@ -54,10 +54,8 @@ resource "nutanixdr_recovery_plan" "pilot_light" {
     },
   ]
 
-  # No depends_on on the policies: they are onprem's, and so are the data sources they depend
-  # on, which OpenTofu reads even with -refresh=false. The failover depends on this plan, and
-  # must depend on nothing of onprem's that OpenTofu would read while onprem is down. The plan
-  # may thus be created before the VMs are protected, and before the policies bring the
-  # categories to NC2: what Prism Central reports about it (the validation attribute) is read
-  # again at every refresh.
+  # Prism Central syncs the plan to onprem, where it uses onprem's tier categories: the plan
+  # comes after them (and the policies), and is destroyed before them. The failover with
+  # onprem down runs from the disaster configuration, which needs nothing of onprem's.
+  depends_on = [nutanixdr_category_value.onprem, nutanixdr_protection_policy.tier1, nutanixdr_protection_policy.tier2]
 }

@@ -39,7 +39,7 @@ resource "nutanixdr_protection_policy" "tier1" {
     },
   ]
 
-  depends_on = [nutanixdr_vm_categories.tier1]
+  depends_on = [nutanixdr_vm_categories.onprem]
 }
 
 resource "nutanixdr_protection_policy" "tier2" {
@@ -78,5 +78,5 @@ resource "nutanixdr_protection_policy" "tier2" {
     },
   ]
 
-  depends_on = [nutanixdr_vm_categories.tier2]
+  depends_on = [nutanixdr_vm_categories.onprem]
 }

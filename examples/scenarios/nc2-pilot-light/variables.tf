@@ -145,15 +145,3 @@ variable "tier2_power_on" {
   type        = bool
   default     = true
 }
-
-variable "disaster" {
-  description = "Run the unplanned failover into NC2 (failover.tf), with onprem lost. Apply it with -refresh=false -target=nutanixdr_failover.disaster (see README.md)."
-  type        = bool
-  default     = false
-}
-
-variable "lost_at" {
-  description = "With disaster = true: recover from the latest recovery points taken at or before this time (RFC 3339), e.g. when onprem was lost. Empty: the latest ones."
-  type        = string
-  default     = ""
-}
