@@ -629,7 +629,15 @@ func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.Imp
 	if !isUUID(req.ID) {
 		resp.Diagnostics.AddError(summaryInvalidImportID,
 			fmt.Sprintf("The import ID of nutanixdr_recovery_plan is the UUID of the recovery plan, such as "+
-				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\"; got %q.", req.ID))
+				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\"; got %q.%s", req.ID,
+				importByNameHint("nutanixdr_recovery_plan", "nutanixdr_recovery_plans")))
+		return
+	}
+	checkImportable(ctx, &resp.Diagnostics, kindRecoveryPlan, req.ID, r.data.client.GetRecoveryPlan,
+		func(got *client.RecoveryPlan) bool {
+			return refuseSyncedCopy(&resp.Diagnostics, kindRecoveryPlan, "nutanixdr_recovery_plan", req.ID, got.Name, got.Owner)
+		})
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
