@@ -104,6 +104,7 @@ type rpNetworkMappingModel struct {
 type rpSiteNetworksModel struct {
 	Production types.Object `tfsdk:"production"`
 	Test       types.Object `tfsdk:"test"`
+	ClusterIDs types.List   `tfsdk:"cluster_ids"`
 }
 
 // rpNetworkModel is a production or test network.
@@ -220,7 +221,19 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		return schema.SingleNestedAttribute{
 			MarkdownDescription: "The networks at the " + which + " location.",
 			Required:            true,
-			Attributes:          map[string]schema.Attribute{"production": prod, "test": test},
+			Attributes: map[string]schema.Attribute{
+				"production": prod,
+				"test":       test,
+				"cluster_ids": schema.ListAttribute{
+					MarkdownDescription: "UUIDs of the clusters of the " + which + " location these networks apply to " +
+						"(the mapping's `cluster_reference_list`), for a location with several clusters mapped " +
+						"differently. Unset: the location's `cluster_ids` when both locations are the same " +
+						"availability zone (the clusters tell the sides apart), else none.",
+					ElementType: types.StringType,
+					Optional:    true,
+					Validators:  []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(uuidString())},
+				},
+			},
 		}
 	}
 	floatingConfig := func(what string) schema.SingleNestedAttribute {
