@@ -704,6 +704,8 @@ func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 }
 
 func writeLocation(item map[string]any, l *ProtectionLocation) {
+	_, existed := item[keyAZURL]
+	_, hadType := item["target_type"]
 	putString(item, keyAZURL, l.AvailabilityZoneUUID)
 	_, hadOne := item[keyClusterUUID]
 	_, hadList := item[keyClusterList]
@@ -724,7 +726,11 @@ func writeLocation(item map[string]any, l *ProtectionLocation) {
 			delete(item, keyClusterUUID)
 		}
 	}
-	putString(item, "target_type", l.TargetType)
+	// A location read without target_type is a cluster location: stating the default would
+	// invent a field the entity did not have.
+	if !existed || hadType || l.TargetType != TargetTypeAOSCluster {
+		putString(item, "target_type", l.TargetType)
+	}
 	putString(item, "recovery_point_repository_uuid", l.RecoveryPointRepositoryUUID)
 }
 
