@@ -225,6 +225,14 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newAvailabilityZoneDataSource,
 		newRecoveryPlanJobsDataSource,
 		newMSTTargetDataSource,
+		newVPCDataSource,
+		newCategoryDataSource,
+		newProtectionPoliciesDataSource,
+		newRecoveryPlansDataSource,
+		newVMsDataSource,
+		newSubnetsDataSource,
+		newVPCsDataSource,
+		newCategoriesDataSource,
 	}
 }
 
