@@ -199,8 +199,9 @@ func (p *nutanixdrProvider) Configure(ctx context.Context, req provider.Configur
 }
 
 // Resources lists the resource types of the provider.
+// Each has a resource identity (identity.go).
 func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
+	return withIdentities([]func() resource.Resource{
 		newCategoryResource,
 		newCategoryValueResource,
 		newVMCategoriesResource,
@@ -213,7 +214,7 @@ func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resou
 		newRecoveryPlanResource,
 		newFailoverResource,
 		newMSTTargetResource,
-	}
+	})
 }
 
 // DataSources lists the data source types of the provider.
