@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,8 +28,9 @@ import (
 )
 
 var (
-	_ provider.Provider            = (*nutanixdrProvider)(nil)
-	_ provider.ProviderWithActions = (*nutanixdrProvider)(nil)
+	_ provider.Provider                  = (*nutanixdrProvider)(nil)
+	_ provider.ProviderWithActions       = (*nutanixdrProvider)(nil)
+	_ provider.ProviderWithListResources = (*nutanixdrProvider)(nil)
 )
 
 // Environment variables read when the provider block leaves an attribute unset. They are the
@@ -196,6 +198,7 @@ func (p *nutanixdrProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 // Resources lists the resource types of the provider.
@@ -235,6 +238,11 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newVPCsDataSource,
 		newCategoriesDataSource,
 	}
+}
+
+// ListResources lists the list resource types (Terraform 1.14 and later; list_resources.go).
+func (p *nutanixdrProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return listResources()
 }
 
 // Actions lists the action types of the provider (Terraform 1.14 and later).

@@ -400,7 +400,9 @@ func (r *protectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 				return
 			}
 		}
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportLabels, nil)...)
+		if resp.Private != nil { // nil when a list resource reads it (list_resources.go)
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportLabels, nil)...)
+		}
 		if len(labels) > 0 && len(labels) != len(rule.Locations) {
 			resp.Diagnostics.AddError(errorSummary(opImport, kindProtectionPolicy),
 				fmt.Sprintf("The import ID names %d location labels (%s), but protection policy %s has %d locations. "+
