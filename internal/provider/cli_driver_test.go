@@ -35,10 +35,10 @@ type cliDir struct {
 // unless TF_ACC is set.
 func newCLIDir(t *testing.T) *cliDir {
 	t.Helper()
+	acctest.RequireAcc(t)
 	acctest.PreCheck(t)
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	addr := strings.TrimSuffix(host, "/") + "/nutanixdr/nutanixdr"
+	addr := acctest.ProviderHost() + "/nutanixdr/nutanixdr"
 
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
@@ -72,9 +72,7 @@ func newCLIDir(t *testing.T) *cliDir {
 }
 
 // requiredProviders is the terraform block that names the provider's source address.
-func (c *cliDir) requiredProviders() string {
-	return "terraform {\n  required_providers {\n    nutanixdr = { source = \"" + c.addr + "\" }\n  }\n}\n"
-}
+func (c *cliDir) requiredProviders() string { return acctest.RequiredProviders("nutanixdr") }
 
 // write writes a file of the working directory.
 func (c *cliDir) write(name, content string) {

@@ -94,9 +94,15 @@ func (r *identified) Create(ctx context.Context, req resource.CreateRequest, res
 	setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
-// Read reads, then sets the identity (unless the resource is gone).
+// Read reads, then sets the identity. When the resource is gone, the identity still comes from
+// the prior state: the framework wants one after every read, and a client without identity
+// support (Terraform before 1.12, OpenTofu) sends none to keep.
 func (r *identified) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	r.Resource.Read(ctx, req, resp)
+	if resp.State.Raw.IsNull() {
+		setIdentity(ctx, &req.State, resp.Identity, &resp.Diagnostics)
+		return
+	}
 	setIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 

@@ -36,7 +36,7 @@ func TestProtocol_resourceIdentity(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp, err := ca.ImportResourceState(t.Context(), &tfprotov6.ImportResourceStateRequest{TypeName: typ,
-			Identity: &tfprotov6.ResourceIdentityData{IdentityData: &dv},
+			Identity:           &tfprotov6.ResourceIdentityData{IdentityData: &dv},
 			ClientCapabilities: &tfprotov6.ImportResourceStateClientCapabilities{DeferralAllowed: false}})
 		if err != nil {
 			t.Fatalf("ImportResourceState %s: %v", typ, err)
