@@ -16,16 +16,13 @@ import (
 // delays, scripts, static IPs and cluster-scoped network mappings, a no-NAT subnet and a VPC,
 // each carrying fields the provider does not model.
 type handMadeSetup struct {
-	s                                 *failoverSites
-	raw                               *rawAPI
-	extID, vpcID, overlayID, appVMID  string
-	ca01, fr01                        string
-	rulePath, planPath, extPath       string
-	vpcPath, overlayPath              string
-	importIDs                         map[string]string // resource address -> import ID
-	unmodelled                        map[string][]string
-	policyLabels, franceZoneOfCanada  string
-	canadaZoneOfFrance, canadaLocalAZ string
+	s                                *failoverSites
+	raw                              *rawAPI
+	extID, vpcID, overlayID, appVMID string
+	ca01, fr01                       string
+	rulePath, planPath, extPath      string
+	vpcPath, overlayPath             string
+	importIDs                        map[string]string // resource address -> import ID
 }
 
 // newHandMadeSetup builds the setup on canada (paired with france), through the API.
@@ -90,8 +87,10 @@ func newHandMadeSetup(t *testing.T) *handMadeSetup {
 		entity["script_list"] = []any{map[string]any{"enable_script_exec": true, "timeout": 300}}
 		entity["vm_power_state"] = "ON"
 		params := at(res, "parameters")
-		for _, m := range params["network_mapping_list"].([]any) {
-			for _, a := range at(m)["availability_zone_network_mapping_list"].([]any) {
+		mappings, _ := params["network_mapping_list"].([]any)
+		for _, m := range mappings {
+			perAZ, _ := at(m)["availability_zone_network_mapping_list"].([]any)
+			for _, a := range perAZ {
 				az := at(a)
 				cluster := h.ca01
 				if az["availability_zone_url"] == s.caOfFrance {

@@ -58,8 +58,8 @@ func (r *rawAPI) do(method, path string, in any) map[string]any {
 	if err != nil {
 		r.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
 	if err != nil {
 		r.t.Fatalf("%s %s: reading the answer: %v", method, path, err)
 	}
