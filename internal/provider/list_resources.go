@@ -223,67 +223,46 @@ func listResources() []func() list.ListResource {
 				return out, err
 			}}),
 		newListResource(listResourceSpec{typeSuffix: "availability_zone", kind: "availability zone", newResource: newAvailabilityZoneResource,
-			list: func(ctx context.Context, c *client.Client) ([]listed, error) {
-				azs, err := c.ListAvailabilityZones(ctx, "")
-				var out []listed
-				for _, az := range azs {
-					if az.Type == "PC" {
-						out = append(out, listed{az.UUID, az.Name})
-					}
-				}
-				return out, err
-			}}),
+			list: listing(func(ctx context.Context, c *client.Client) ([]client.AvailabilityZone, error) {
+				return c.ListAvailabilityZones(ctx, "")
+			}, func(az client.AvailabilityZone) (string, string, bool) { return az.UUID, az.Name, az.Type == "PC" })}),
 		newListResource(listResourceSpec{typeSuffix: "protection_policy", kind: kindProtectionPolicy, newResource: newProtectionPolicyResource,
-			list: func(ctx context.Context, c *client.Client) ([]listed, error) {
-				rules, err := c.ListProtectionRules(ctx, "")
-				var out []listed
-				for _, r := range rules {
-					if owned(r.Owner) {
-						out = append(out, listed{r.UUID, r.Name})
-					}
-				}
-				return out, err
-			}}),
+			list: listing(func(ctx context.Context, c *client.Client) ([]client.ProtectionRule, error) {
+				return c.ListProtectionRules(ctx, "")
+			}, func(r client.ProtectionRule) (string, string, bool) { return r.UUID, r.Name, owned(r.Owner) })}),
 		newListResource(listResourceSpec{typeSuffix: "recovery_plan", kind: kindRecoveryPlan, newResource: newRecoveryPlanResource,
-			list: func(ctx context.Context, c *client.Client) ([]listed, error) {
-				plans, err := c.ListRecoveryPlans(ctx, "")
-				var out []listed
-				for _, p := range plans {
-					if owned(p.Owner) {
-						out = append(out, listed{p.UUID, p.Name})
-					}
-				}
-				return out, err
-			}}),
+			list: listing(func(ctx context.Context, c *client.Client) ([]client.RecoveryPlan, error) {
+				return c.ListRecoveryPlans(ctx, "")
+			}, func(p client.RecoveryPlan) (string, string, bool) { return p.UUID, p.Name, owned(p.Owner) })}),
 		newListResource(listResourceSpec{typeSuffix: "subnet", kind: "subnet", newResource: newSubnetResource,
-			list: func(ctx context.Context, c *client.Client) ([]listed, error) {
-				subnets, err := c.ListSubnets(ctx, "")
-				out := make([]listed, 0, len(subnets))
-				for _, s := range subnets {
-					out = append(out, listed{s.UUID, s.Name})
-				}
-				return out, err
-			}}),
+			list: listing(func(ctx context.Context, c *client.Client) ([]client.Subnet, error) {
+				return c.ListSubnets(ctx, "")
+			}, func(s client.Subnet) (string, string, bool) { return s.UUID, s.Name, true })}),
 		newListResource(listResourceSpec{typeSuffix: "vpc", kind: "VPC", newResource: newVPCResource, list: listVPCs}),
 		newListResource(listResourceSpec{typeSuffix: "vpc_route_table", kind: "VPC route table", newResource: newVPCRouteTableResource, list: listVPCs}),
 		newListResource(listResourceSpec{typeSuffix: "mst_target", kind: "MST target", newResource: newMSTTargetResource,
-			list: func(ctx context.Context, c *client.Client) ([]listed, error) {
-				stores, err := c.ListRecoveryPointStores(ctx, "")
-				out := make([]listed, 0, len(stores))
-				for _, s := range stores {
-					out = append(out, listed{s.ExtID, s.Name})
-				}
-				return out, err
-			}}),
+			list: listing(func(ctx context.Context, c *client.Client) ([]client.RecoveryPointStore, error) {
+				return c.ListRecoveryPointStores(ctx, "")
+			}, func(s client.RecoveryPointStore) (string, string, bool) { return s.ExtID, s.Name, true })}),
+	}
+}
+
+// listing builds the list function of a list resource from a client list call and a function
+// that gives an entity's id and name, and whether to keep it.
+func listing[T any](list func(context.Context, *client.Client) ([]T, error), of func(T) (id, name string, keep bool)) func(context.Context, *client.Client) ([]listed, error) {
+	return func(ctx context.Context, c *client.Client) ([]listed, error) {
+		items, err := list(ctx, c)
+		out := make([]listed, 0, len(items))
+		for _, it := range items {
+			if id, name, keep := of(it); keep {
+				out = append(out, listed{id, name})
+			}
+		}
+		return out, err
 	}
 }
 
 // listVPCs lists the VPCs, for the VPCs and their route tables (one each, id the VPC's).
-func listVPCs(ctx context.Context, c *client.Client) ([]listed, error) {
-	vpcs, err := c.ListVPCs(ctx, "")
-	out := make([]listed, 0, len(vpcs))
-	for _, v := range vpcs {
-		out = append(out, listed{v.UUID, v.Name})
-	}
-	return out, err
-}
+var listVPCs = listing(func(ctx context.Context, c *client.Client) ([]client.VPC, error) {
+	return c.ListVPCs(ctx, "")
+}, func(v client.VPC) (string, string, bool) { return v.UUID, v.Name, true })
