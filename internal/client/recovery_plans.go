@@ -180,6 +180,7 @@ type RecoverySubnet struct {
 	GatewayIP    string
 	PrefixLength int64
 	// ExternalConnectivityState is for public cloud zones; "" when absent.
+	// On update, "" keeps the value as read.
 	ExternalConnectivityState string
 }
 
@@ -1334,7 +1335,11 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 		}
 		item["gateway_ip"] = s.GatewayIP
 		item["prefix_length"] = s.PrefixLength
-		putString(item, "external_connectivity_state", s.ExternalConnectivityState)
+		// "" keeps what the plan as read holds: the provider does not model it, and a
+		// subnet of a public cloud zone set by hand must keep it.
+		if s.ExternalConnectivityState != "" {
+			item["external_connectivity_state"] = s.ExternalConnectivityState
+		}
 		list[i] = item
 	}
 	obj[rpKeySubnetList] = list

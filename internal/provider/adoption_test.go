@@ -100,6 +100,10 @@ func newHandMadeSetup(t *testing.T) *handMadeSetup {
 						"ip_config_list": []any{map[string]any{"ip_address": "192.168.50.20"}}}}
 					at(az, "recovery_network", "subnet_list", 0)["subnet_range"] = map[string]any{
 						"start_ip_address": "192.168.50.10", "end_ip_address": "192.168.50.60"}
+					at(az, "test_network", "subnet_list", 0)["external_connectivity_state"] = "DISABLED"
+					at(az, "test_network", "subnet_list", 0)["l2_stretch_config"] = []any{map[string]any{
+						"local_vtep_interface_ip_address": "192.168.51.2", "remote_vtep_interface_ip_address": "192.168.51.3",
+						"local_vtep_gateway_config": map[string]any{"name": "vtep-fr"}}}
 				}
 				az["cluster_reference_list"] = []any{map[string]any{"kind": "cluster", "uuid": cluster}}
 			}
@@ -121,10 +125,15 @@ func newHandMadeSetup(t *testing.T) *handMadeSetup {
 		res := at(spec, "resources")
 		at(res, "ip_config")["dhcp_server_address"] = map[string]any{"ip": "10.10.100.2"}
 		res["vswitch_name"] = "br0"
+		res["advanced_networking"] = true
+		res["virtual_switch_uuid"] = "3c1b3f2e-8a0d-4f5e-9b7a-2d6c4e8f0a1b"
 		res["reserved_ip_address_list"] = []any{"10.10.100.7"}
 	})
 	h.raw.edit(h.vpcPath, func(spec map[string]any) {
-		at(spec, "resources")["vpc_type"] = "REGULAR"
+		res := at(spec, "resources")
+		res["vpc_type"] = "REGULAR"
+		at(res, "external_subnet_list", 0)["external_ip_list"] = []any{"10.10.100.60"}
+		at(res, "common_domain_name_server_ip_list", 0)["port"] = 53
 	})
 
 	h.importIDs = map[string]string{
@@ -272,5 +281,65 @@ func (h *handMadeSetup) checkListResourcesMatch(t *testing.T, cli *cliDir) {
 		if diff := jsonDiff(r.Values, listed, skip); len(diff) > 0 {
 			t.Errorf("%s: the list resource's state differs from the import's:\n%s", r.Address, joinLines(diff))
 		}
+	}
+}
+
+// TestAccAdoption_importForEach imports every VPC with one import block iterating over the
+// nutanixdr_vpcs list data source, as the guide shows: the data source returns what the
+// resource blocks need, the next plan is empty, and nothing changes on Prism Central.
+func TestAccAdoption_importForEach(t *testing.T) {
+	w := acctest.NewWorld(t)
+	c := acctest.Client(t, w, acctest.PCCanada)
+	raw := newRawAPI(t, w.PC(acctest.PCCanada), c)
+	before := map[string]map[string]any{}
+	for _, v := range []client.VPC{
+		{Name: "vpc-a"},
+		{Name: "vpc-b", Description: "no-NAT", ExternallyRoutablePrefixes: []string{"172.30.0.0/16"}, DNSServers: []string{"10.10.0.53"}},
+	} {
+		got, err := c.CreateVPC(t.Context(), v)
+		if err != nil {
+			t.Fatalf("creating %s: %v", v.Name, err)
+		}
+		before["/vpcs/"+got.UUID] = raw.spec("/vpcs/" + got.UUID)
+	}
+	config := acctest.ProviderConfig(w, acctest.PCCanada, "") + `
+data "nutanixdr_vpcs" "all" {}
+
+locals {
+  vpcs = { for v in data.nutanixdr_vpcs.all.vpcs : v.name => v }
+}
+
+import {
+  for_each = local.vpcs
+  to       = nutanixdr_vpc.adopted[each.key]
+  id       = each.value.id
+}
+
+resource "nutanixdr_vpc" "adopted" {
+  for_each                     = local.vpcs
+  name                         = each.value.name
+  description                  = each.value.description
+  external_subnet_ids          = length(each.value.external_subnet_ids) > 0 ? each.value.external_subnet_ids : null
+  externally_routable_prefixes = length(each.value.externally_routable_prefixes) > 0 ? each.value.externally_routable_prefixes : null
+  dns_servers                  = length(each.value.dns_servers) > 0 ? each.value.dns_servers : null
+}
+`
+	// terraform-plugin-testing cannot read the state of for_each resources: drive the CLI.
+	cli := newCLIDir(t)
+	cli.write("main.tf", cli.requiredProviders()+config)
+	cli.must("init", "-no-color", "-input=false")
+	cli.must("apply", "-no-color", "-input=false", "-auto-approve")
+	cli.planEmpty()
+	got := cli.must("state", "list")
+	t.Logf("adopted:\n%s", got)
+	if !strings.Contains(got, `nutanixdr_vpc.adopted["vpc-a"]`) || !strings.Contains(got, `nutanixdr_vpc.adopted["vpc-b"]`) {
+		t.Errorf("the state holds:\n%s", got)
+	}
+	after := map[string]map[string]any{}
+	for p := range before {
+		after[p] = raw.spec(p)
+	}
+	if diff := specsDiff(before, after, nil); len(diff) > 0 {
+		t.Errorf("the import changed the VPCs:\n%s", joinLines(diff))
 	}
 }
