@@ -64,7 +64,8 @@ func newHandMadeSetup(t *testing.T) *handMadeSetup {
 	h.overlayPath = "/subnets/" + h.overlayID
 	h.vpcPath = "/vpcs/" + h.vpcID
 
-	// The policy becomes two-way, with a start time and multi-party approval.
+	// The policy becomes two-way, with a second (daily) schedule canada -> france, a start
+	// time and multi-party approval.
 	h.raw.edit(h.rulePath, func(spec map[string]any) {
 		res := at(spec, "resources")
 		conns, _ := res["availability_zone_connectivity_list"].([]any)
@@ -73,6 +74,10 @@ func newHandMadeSetup(t *testing.T) *handMadeSetup {
 				"snapshot_type":                    "CRASH_CONSISTENT",
 				"local_snapshot_retention_policy":  map[string]any{"num_snapshots": 2},
 				"remote_snapshot_retention_policy": map[string]any{"rollup_retention_policy": map[string]any{"multiple": 7, "snapshot_interval_type": "DAILY"}}}}}
+		sched := at(conns[0])["snapshot_schedule_list"].([]any)
+		at(conns[0])["snapshot_schedule_list"] = append(sched, map[string]any{"recovery_point_objective_secs": 86400,
+			"snapshot_type": "CRASH_CONSISTENT", "local_snapshot_retention_policy": map[string]any{"num_snapshots": 7},
+			"remote_snapshot_retention_policy": map[string]any{"num_snapshots": 7}})
 		res["availability_zone_connectivity_list"] = append(conns, back)
 		res["start_time"] = "22h:30m"
 		res["is_approval_policy_needed"] = true
@@ -126,12 +131,15 @@ func newHandMadeSetup(t *testing.T) *handMadeSetup {
 		at(res, "ip_config")["dhcp_server_address"] = map[string]any{"ip": "10.10.100.2"}
 		res["vswitch_name"] = "br0"
 		res["advanced_networking"] = true
+		res["availability_zone_reference_list"] = []any{map[string]any{"kind": "availability_zone", "uuid": s.caLocal}}
+		res["network_function_chain_reference"] = map[string]any{"kind": "network_function_chain", "uuid": "5e2d4c6b-1a3f-4b8e-9c7d-0f1e2d3c4b5a"}
 		res["virtual_switch_uuid"] = "3c1b3f2e-8a0d-4f5e-9b7a-2d6c4e8f0a1b"
 		res["reserved_ip_address_list"] = []any{"10.10.100.7"}
 	})
 	h.raw.edit(h.vpcPath, func(spec map[string]any) {
 		res := at(spec, "resources")
 		res["vpc_type"] = "REGULAR"
+		res["availability_zone_reference_list"] = []any{map[string]any{"kind": "availability_zone", "uuid": s.caLocal}}
 		at(res, "external_subnet_list", 0)["external_ip_list"] = []any{"10.10.100.60"}
 		at(res, "common_domain_name_server_ip_list", 0)["port"] = 53
 	})
@@ -273,7 +281,7 @@ func (h *handMadeSetup) checkListResourcesMatch(t *testing.T, cli *cliDir) {
 		_ = json.Unmarshal(listedJSON, &listed)
 		// A list result is an import by id alone: a policy's locations get the default labels.
 		skip := map[string]bool{}
-		for i := range 2 {
+		for i := range 4 {
 			for _, p := range []string{".locations[%d].label", ".replications[%d].from", ".replications[%d].to"} {
 				skip[fmt.Sprintf(p, i)] = r.Type == "nutanixdr_protection_policy"
 			}
