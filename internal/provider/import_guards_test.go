@@ -50,6 +50,10 @@ func TestProtocol_importGuards(t *testing.T) {
 
 	checkDiags(t, importResource(t, ca, "nutanixdr_recovery_plan", "canada-to-france"),
 		[]string{"Invalid import ID", "data source nutanixdr_recovery_plan", "nutanixdr_recovery_plans", "for_each"})
+	for typ, ds := range map[string]string{"nutanixdr_subnet": "nutanixdr_subnets", "nutanixdr_vpc": "nutanixdr_vpcs",
+		"nutanixdr_vpc_route_table": "nutanixdr_vpcs"} {
+		checkDiags(t, importResource(t, ca, typ, "prod"), []string{"Invalid import ID", ds, "for_each"})
+	}
 	checkDiags(t, importResource(t, ca, "nutanixdr_protection_policy", "replicated-vm"),
 		[]string{"Invalid import ID", "data source nutanixdr_protection_policy", "nutanixdr_protection_policies"})
 }
