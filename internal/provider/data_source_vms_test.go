@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -25,7 +26,9 @@ func withBulkInventory(cfg *prismsim.WorldConfig) {
 		if pc.Name != acctest.PCCanada {
 			continue
 		}
-		pc.Categories = append(pc.Categories, prismsim.CategoryConfig{Name: foKey, Values: []string{foValue}})
+		if !slices.ContainsFunc(pc.Categories, func(c prismsim.CategoryConfig) bool { return c.Name == foKey }) {
+			pc.Categories = append(pc.Categories, prismsim.CategoryConfig{Name: foKey, Values: []string{foValue}})
+		}
 		for n := range bulkCount {
 			vm := prismsim.VMConfig{Name: fmt.Sprintf("bulk-vm-%03d", n)}
 			if n%2 == 0 {

@@ -70,7 +70,8 @@ func listResource(t *testing.T, srv tfprotov6.ProviderServer, schemas *tfprotov6
 // has a list resource; filters, limits, more than one page, empty results; synced copies are
 // left out; include_resource returns the state an import makes.
 func TestProtocol_listResources(t *testing.T) {
-	s := newFailoverSites(t, failoverSitesOptions{})
+	s := newFailoverSites(t, failoverSitesOptions{edit: withBulkInventory})
+	addBulkPoliciesAndPlans(t, s)
 	for n := range bulkCount {
 		if _, err := s.ca.CreateVPC(t.Context(), client.VPC{Name: fmt.Sprintf("bulk-vpc-%03d", n)}); err != nil {
 			t.Fatalf("creating VPC %d: %v", n, err)
@@ -110,21 +111,33 @@ func TestProtocol_listResources(t *testing.T) {
 	if got := count(ca, "nutanixdr_mst_target", nil, 0); len(got) != 0 {
 		t.Errorf("MST targets: %v, want none", got)
 	}
-	if got := count(ca, "nutanixdr_category", nil, 0); len(got) != 1 || got[0].id != foKey {
-		t.Errorf("categories: %v, want %s only (system-defined ones cannot be managed)", got, foKey)
+	if got := count(ca, "nutanixdr_category", map[string]any{"name_regex": "^" + foKey + "$"}, 0); len(got) != 1 || got[0].id != foKey {
+		t.Errorf("categories: %v, want %s", got, foKey)
 	}
-	if got := count(ca, "nutanixdr_category_value", nil, 0); len(got) != 1 || got[0].id != foKey+"/"+foValue {
-		t.Errorf("category values: %v, want %s/%s only", got, foKey, foValue)
+	if got := count(ca, "nutanixdr_category", nil, 0); len(got) != bulkCount+1 {
+		t.Errorf("categories: %d, want %d (system-defined ones cannot be managed)", len(got), bulkCount+1)
 	}
-	if got := count(ca, "nutanixdr_vm_categories", nil, 0); len(got) != 2 {
-		t.Errorf("VMs with categories: %v, want app-01 and db-01", got)
+	if got := count(ca, "nutanixdr_category", map[string]any{"name_regex": "^Environment$"}, 0); len(got) != 0 {
+		t.Errorf("categories named Environment: %v, want none (system-defined)", got)
+	}
+	if got := count(ca, "nutanixdr_category_value", nil, 0); len(got) != bulkCount+1 {
+		t.Errorf("category values: %d, want %d (the bulk keys' and %s/%s; no system-defined one)", len(got), bulkCount+1, foKey, foValue)
+	}
+	if got := count(ca, "nutanixdr_vm_categories", nil, 0); len(got) != 2+(bulkCount+1)/2 {
+		t.Errorf("VMs with categories: %d, want app-01, db-01 and the even bulk VMs", len(got))
+	}
+	if got := count(ca, "nutanixdr_subnet", map[string]any{"name_regex": "^bulk-net-"}, 0); len(got) != bulkCount {
+		t.Errorf("bulk subnets: %d, want %d", len(got), bulkCount)
 	}
 	if got := count(ca, "nutanixdr_availability_zone", nil, 0); len(got) != 1 || got[0].id != s.caOfFrance {
 		t.Errorf("pairings: %v, want france's zone %s", got, s.caOfFrance)
 	}
 	for _, typ := range []string{"nutanixdr_protection_policy", "nutanixdr_recovery_plan"} {
-		if got := count(ca, typ, nil, 0); len(got) != 1 {
-			t.Errorf("%s on canada: %v, want one", typ, got)
+		if got := count(ca, typ, nil, 0); len(got) != bulkCount+1 {
+			t.Errorf("%s on canada: %d, want %d", typ, len(got), bulkCount+1)
+		}
+		if got := count(ca, typ, map[string]any{"name_regex": "^bulk-.*-10[0-9]$"}, 0); len(got) != 5 {
+			t.Errorf("%s on canada named bulk-*-10x: %d, want 5", typ, len(got))
 		}
 		if got := count(fr, typ, nil, 0); len(got) != 0 {
 			t.Errorf("%s on france: %v, want none (france holds read-only copies)", typ, got)
@@ -134,12 +147,12 @@ func TestProtocol_listResources(t *testing.T) {
 	checkDiags(t, diags, []string{"Invalid regular expression"})
 
 	// include_resource: the state of an import, as -generate-config-out writes it.
-	got, diags := listResource(t, ca, schemas, "nutanixdr_recovery_plan", nil, true, 0)
+	got, diags := listResource(t, ca, schemas, "nutanixdr_recovery_plan", map[string]any{"name_regex": "^canada-to-france$"}, true, 0)
 	checkDiags(t, diags, nil)
 	if len(got) != 1 || got[0].resource["id"] != s.planID || got[0].resource["name"] != "canada-to-france" {
 		t.Fatalf("recovery plans with their resources: %+v", got)
 	}
-	got, diags = listResource(t, ca, schemas, "nutanixdr_protection_policy", nil, true, 0)
+	got, diags = listResource(t, ca, schemas, "nutanixdr_protection_policy", map[string]any{"name_regex": "^replicated-vm$"}, true, 0)
 	checkDiags(t, diags, nil)
 	if len(got) != 1 || got[0].resource["id"] != s.ruleID || got[0].resource["locations"] == nil {
 		t.Fatalf("protection policies with their resources: %+v", got)
