@@ -74,7 +74,7 @@ func newHandMadeSetup(t *testing.T) *handMadeSetup {
 				"snapshot_type":                    "CRASH_CONSISTENT",
 				"local_snapshot_retention_policy":  map[string]any{"num_snapshots": 2},
 				"remote_snapshot_retention_policy": map[string]any{"rollup_retention_policy": map[string]any{"multiple": 7, "snapshot_interval_type": "DAILY"}}}}}
-		sched := at(conns[0])["snapshot_schedule_list"].([]any)
+		sched, _ := at(conns[0])["snapshot_schedule_list"].([]any)
 		at(conns[0])["snapshot_schedule_list"] = append(sched, map[string]any{"recovery_point_objective_secs": 86400,
 			"snapshot_type": "CRASH_CONSISTENT", "local_snapshot_retention_policy": map[string]any{"num_snapshots": 7},
 			"remote_snapshot_retention_policy": map[string]any{"num_snapshots": 7}})
