@@ -60,7 +60,7 @@ var (
 
 // Setup prepares the environment of the acceptance tests; call it from TestMain before
 // m.Run. It points TF_ACC_TERRAFORM_PATH at the repository's bin/tofu (unless already set),
-// makes OpenTofu look the provider up under registry.opentofu.org/nutanixdr, and gives it a
+// makes the CLI look the provider up under <ProviderHost()>/nutanixdr, and gives it a
 // CLI configuration file of its own: the machine's TF_CLI_CONFIG_FILE may name a file that does
 // not exist, which breaks `tofu version`. It uses os.Setenv because t.Setenv forbids
 // t.Parallel.
@@ -81,7 +81,7 @@ func setup() error {
 	}
 	for k, v := range map[string]string{
 		"TF_ACC_PROVIDER_NAMESPACE": "nutanixdr",
-		"TF_ACC_PROVIDER_HOST":      "registry.opentofu.org",
+		"TF_ACC_PROVIDER_HOST":      ProviderHost(),
 	} {
 		if err := os.Setenv(k, v); err != nil {
 			return fmt.Errorf("setting %s: %w", k, err)
@@ -97,6 +97,29 @@ func setup() error {
 		return fmt.Errorf("setting TF_CLI_CONFIG_FILE: %w", err)
 	}
 	return nil
+}
+
+// defaultProviderHost is the registry host of the provider's address under OpenTofu.
+const defaultProviderHost = "registry.opentofu.org"
+
+// ProviderHost returns the registry host the tests address the provider under: that of
+// TF_ACC_PROVIDER_HOST when set (make test-terraform sets Terraform's), else OpenTofu's.
+func ProviderHost() string {
+	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
+		return h
+	}
+	return defaultProviderHost
+}
+
+// RequiredProviders returns a terraform block naming the source address of each provider name.
+func RequiredProviders(names ...string) string {
+	var b strings.Builder
+	b.WriteString("\nterraform {\n  required_providers {\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "    %s = {\n      source = \"%s/nutanixdr/%s\"\n    }\n", n, ProviderHost(), n)
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
 }
 
 // RepoRoot returns the directory of go.mod, found by walking up from the working directory.
@@ -129,6 +152,15 @@ func PreCheck(t *testing.T) {
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("OpenTofu not found at %s (TF_ACC_TERRAFORM_PATH): run `make tofu` first (%v)", bin, err)
+	}
+}
+
+// RequireAcc skips a test that drives the CLI itself unless TF_ACC is set, as the tests of
+// terraform-plugin-testing are skipped, then checks the environment as PreCheck does.
+func RequireAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test) to run it")
 	}
 }
 
@@ -187,18 +219,7 @@ func ProviderConfig(w *prismsim.World, pcName, alias string) string {
 // TwoSitesConfig returns the provider configuration of a two-site test: the provider nutanixdr
 // for the Prism Central primary, and the provider SecondSite for secondary.
 func TwoSitesConfig(w *prismsim.World, primary, secondary string) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    nutanixdr = {
-      source = "registry.opentofu.org/nutanixdr/nutanixdr"
-    }
-    %[1]s = {
-      source = "registry.opentofu.org/nutanixdr/%[1]s"
-    }
-  }
-}
-`, SecondSite) + providerBlock(w, "nutanixdr", primary, "") + providerBlock(w, SecondSite, secondary, "")
+	return RequiredProviders("nutanixdr", SecondSite) + providerBlock(w, "nutanixdr", primary, "") + providerBlock(w, SecondSite, secondary, "")
 }
 
 // providerBlock returns a provider block of the given provider name for the named Prism

@@ -68,7 +68,7 @@ func TestNewWorldAndProviderConfig(t *testing.T) {
 		t.Error("provider block lacks the password")
 	}
 	two := TwoSitesConfig(w, PCCanada, PCFrance)
-	if !strings.Contains(two, `provider "`+SecondSite+`" {`) || !strings.Contains(two, `source = "registry.opentofu.org/nutanixdr/`+SecondSite+`"`) {
+	if !strings.Contains(two, `provider "`+SecondSite+`" {`) || !strings.Contains(two, `source = "`+ProviderHost()+`/nutanixdr/`+SecondSite+`"`) {
 		t.Errorf("two-site configuration lacks the second provider:\n%s", two)
 	}
 	c := Client(t, w, PCFrance)
@@ -89,7 +89,7 @@ func TestSetup(t *testing.T) {
 	if err := Setup(); err != nil {
 		t.Fatal(err)
 	}
-	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") != "nutanixdr" || os.Getenv("TF_ACC_PROVIDER_HOST") != "registry.opentofu.org" {
+	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") != "nutanixdr" || os.Getenv("TF_ACC_PROVIDER_HOST") != ProviderHost() {
 		t.Error("provider namespace and host not set")
 	}
 	if !filepath.IsAbs(os.Getenv("TF_ACC_TERRAFORM_PATH")) {

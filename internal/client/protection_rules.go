@@ -99,6 +99,10 @@ type ProtectionRule struct {
 	// SpecVersion is metadata.spec_version as read. Updates use the
 	// version they read themselves, so it is not sent either.
 	SpecVersion int
+	// Owner is status.owner_availability_zone_reference as read: on a
+	// read-only copy synced from another Prism Central, this PC's
+	// availability zone of the owner; nil on the owner. Not sent.
+	Owner *Reference
 }
 
 // ProtectionLocation is one entry of ordered_availability_zone_list.
@@ -254,6 +258,7 @@ type protectionRuleJSON struct {
 		Name        string             `json:"name"`
 		Description string             `json:"description"`
 		State       string             `json:"state"`
+		Owner       *referenceJSON     `json:"owner_availability_zone_reference"`
 		Resources   *ruleResourcesJSON `json:"resources"`
 	} `json:"status"`
 }
@@ -272,6 +277,10 @@ func (p *protectionRuleJSON) toRule() ProtectionRule {
 	var res *ruleResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
+		if p.Status.Owner != nil {
+			owner := p.Status.Owner.toReference()
+			out.Owner = &owner
+		}
 		out.Name, out.Description = p.Status.Name, p.Status.Description
 		res = p.Status.Resources
 	}
@@ -695,6 +704,8 @@ func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 }
 
 func writeLocation(item map[string]any, l *ProtectionLocation) {
+	_, existed := item[keyAZURL]
+	_, hadType := item["target_type"]
 	putString(item, keyAZURL, l.AvailabilityZoneUUID)
 	_, hadOne := item[keyClusterUUID]
 	_, hadList := item[keyClusterList]
@@ -715,7 +726,11 @@ func writeLocation(item map[string]any, l *ProtectionLocation) {
 			delete(item, keyClusterUUID)
 		}
 	}
-	putString(item, "target_type", l.TargetType)
+	// A location read without target_type is a cluster location: stating the default would
+	// invent a field the entity did not have.
+	if !existed || hadType || l.TargetType != TargetTypeAOSCluster {
+		putString(item, "target_type", l.TargetType)
+	}
 	putString(item, "recovery_point_repository_uuid", l.RecoveryPointRepositoryUUID)
 }
 

@@ -62,6 +62,10 @@ type RecoveryPlan struct {
 	// SpecVersion is metadata.spec_version as read. Updates use the
 	// version they read themselves, so it is not sent either.
 	SpecVersion int
+	// Owner is status.owner_availability_zone_reference as read: on a
+	// read-only copy synced from another Prism Central, this PC's
+	// availability zone of the owner; nil on the owner. Not sent.
+	Owner *Reference
 	// Validation is status.message_list as read: what Prism Central
 	// reports about the plan (warnings included); not sent.
 	Validation []RecoveryPlanMessage
@@ -176,6 +180,7 @@ type RecoverySubnet struct {
 	GatewayIP    string
 	PrefixLength int64
 	// ExternalConnectivityState is for public cloud zones; "" when absent.
+	// On update, "" keeps the value as read.
 	ExternalConnectivityState string
 }
 
@@ -379,6 +384,7 @@ type recoveryPlanJSON struct {
 		Name        string           `json:"name"`
 		Description string           `json:"description"`
 		State       string           `json:"state"`
+		Owner       *referenceJSON   `json:"owner_availability_zone_reference"`
 		Resources   *rpResourcesJSON `json:"resources"`
 		MessageList []struct {
 			Reason  string            `json:"reason"`
@@ -402,6 +408,10 @@ func (p *recoveryPlanJSON) toPlan() RecoveryPlan {
 	var res *rpResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
+		if p.Status.Owner != nil {
+			owner := p.Status.Owner.toReference()
+			out.Owner = &owner
+		}
 		out.Name, out.Description = p.Status.Name, p.Status.Description
 		res = p.Status.Resources
 		for _, m := range p.Status.MessageList {
@@ -1325,7 +1335,11 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 		}
 		item["gateway_ip"] = s.GatewayIP
 		item["prefix_length"] = s.PrefixLength
-		putString(item, "external_connectivity_state", s.ExternalConnectivityState)
+		// "" keeps what the plan as read holds: the provider does not model it, and a
+		// subnet of a public cloud zone set by hand must keep it.
+		if s.ExternalConnectivityState != "" {
+			item["external_connectivity_state"] = s.ExternalConnectivityState
+		}
 		list[i] = item
 	}
 	obj[rpKeySubnetList] = list

@@ -13,7 +13,7 @@ import (
 
 // planStatus renders recovery_plan_def_status from the plan's committed snapshot and its
 // latest view (computed by withPlanViews when the plan is read).
-func planStatus(_ *PC, e *entity) map[string]any {
+func planStatus(pc *PC, e *entity) map[string]any {
 	cur := e.current()
 	spec := decodeObject(cur.spec)
 	status := map[string]any{"name": cur.name, "resources": spec["resources"], "recovery_availability_zone_order_list": []any{}}
@@ -30,6 +30,7 @@ func planStatus(_ *PC, e *entity) map[string]any {
 			status["message_list"] = v.messages
 		}
 	}
+	pc.markCopyLocked(status, rpInfo(e).origin)
 	return status
 }
 

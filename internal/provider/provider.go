@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,8 +28,9 @@ import (
 )
 
 var (
-	_ provider.Provider            = (*nutanixdrProvider)(nil)
-	_ provider.ProviderWithActions = (*nutanixdrProvider)(nil)
+	_ provider.Provider                  = (*nutanixdrProvider)(nil)
+	_ provider.ProviderWithActions       = (*nutanixdrProvider)(nil)
+	_ provider.ProviderWithListResources = (*nutanixdrProvider)(nil)
 )
 
 // Environment variables read when the provider block leaves an attribute unset. They are the
@@ -200,11 +202,13 @@ func (p *nutanixdrProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 // Resources lists the resource types of the provider.
+// Each has a resource identity (identity.go).
 func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
+	return withIdentities([]func() resource.Resource{
 		newCategoryResource,
 		newCategoryValueResource,
 		newVMCategoriesResource,
@@ -217,7 +221,7 @@ func (p *nutanixdrProvider) Resources(_ context.Context) []func() resource.Resou
 		newRecoveryPlanResource,
 		newFailoverResource,
 		newMSTTargetResource,
-	}
+	})
 }
 
 // DataSources lists the data source types of the provider.
@@ -231,7 +235,20 @@ func (p *nutanixdrProvider) DataSources(_ context.Context) []func() datasource.D
 		newMSTTargetDataSource,
 		newProtectionPolicyDataSource,
 		newRecoveryPlanDataSource,
+		newVPCDataSource,
+		newCategoryDataSource,
+		newProtectionPoliciesDataSource,
+		newRecoveryPlansDataSource,
+		newVMsDataSource,
+		newSubnetsDataSource,
+		newVPCsDataSource,
+		newCategoriesDataSource,
 	}
+}
+
+// ListResources lists the list resource types (Terraform 1.14 and later; list_resources.go).
+func (p *nutanixdrProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return listResources()
 }
 
 // Actions lists the action types of the provider (Terraform 1.14 and later).

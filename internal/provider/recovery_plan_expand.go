@@ -65,8 +65,9 @@ var (
 		"prefix_length": types.Int64Type,
 	}
 	rpSiteNetworksAttrTypes = map[string]attr.Type{
-		"production": types.ObjectType{AttrTypes: rpNetworkAttrTypes},
-		"test":       types.ObjectType{AttrTypes: rpNetworkAttrTypes},
+		"production":  types.ObjectType{AttrTypes: rpNetworkAttrTypes},
+		"test":        types.ObjectType{AttrTypes: rpNetworkAttrTypes},
+		"cluster_ids": types.ListType{ElemType: types.StringType},
 	}
 	rpNetworkMappingAttrTypes = map[string]attr.Type{
 		"stretched": types.BoolType,
@@ -146,7 +147,10 @@ func expandRecoveryPlan(ctx context.Context, m recoveryPlanModel) (client.Recove
 			diags.Append(d...)
 			sides[i][k] = side
 			az := client.AZNetworkMapping{AvailabilityZoneUUID: rp.AvailabilityZones[k].AvailabilityZoneUUID}
-			if sameAZ {
+			switch {
+			case !side.ClusterIDs.IsNull() && !side.ClusterIDs.IsUnknown():
+				az.ClusterUUIDs = expandStringList(ctx, side.ClusterIDs, &diags)
+			case sameAZ:
 				// Within one availability zone, the clusters tell the two sides apart.
 				az.ClusterUUIDs = rp.AvailabilityZones[k].ClusterUUIDs
 			}
@@ -401,7 +405,7 @@ func flattenRecoveryPlan(ctx context.Context, rp *client.RecoveryPlan, prior *re
 			pm = &priorMappings[i]
 		}
 		perAZ := mappingSides(nm, primaryAZ, recoveryAZ)
-		v, d := flattenNetworkMapping(ctx, nm.Stretched, perAZ, pm)
+		v, d := flattenNetworkMapping(ctx, nm.Stretched, perAZ, [2]client.RecoveryPlanAZ{primaryAZ, recoveryAZ}, pm)
 		diags.Append(d...)
 		mappings = append(mappings, v)
 		for k, az := range perAZ {
@@ -659,8 +663,10 @@ func mappingSides(nm client.NetworkMapping, primary, recovery client.RecoveryPla
 }
 
 // flattenNetworkMapping builds a network mapping from the entries of its two sides.
-func flattenNetworkMapping(ctx context.Context, stretched bool, perAZ [2]*client.AZNetworkMapping, prior *rpNetworkMappingModel) (types.Object, diag.Diagnostics) {
+func flattenNetworkMapping(ctx context.Context, stretched bool, perAZ [2]*client.AZNetworkMapping, locs [2]client.RecoveryPlanAZ,
+	prior *rpNetworkMappingModel) (types.Object, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	sameAZ := locs[0].AvailabilityZoneUUID == locs[1].AvailabilityZoneUUID
 	sides := make(map[string]attr.Value, 2)
 	for k, name := range rpSites {
 		var ps *rpSiteNetworksModel
@@ -695,7 +701,17 @@ func flattenNetworkMapping(ctx context.Context, stretched bool, perAZ [2]*client
 		}
 		tv, d := flattenRecoveryNetwork(test, priorTest)
 		diags.Append(d...)
-		sv, d := types.ObjectValue(rpSiteNetworksAttrTypes, map[string]attr.Value{"production": pv, "test": tv})
+		var clusters []string
+		if perAZ[k] != nil {
+			clusters = perAZ[k].ClusterUUIDs
+		}
+		priorClusters := types.ListNull(types.StringType)
+		if ps != nil {
+			priorClusters = ps.ClusterIDs
+		}
+		cv, d := flattenMappingClusters(ctx, clusters, sameAZ, locs[k].ClusterUUIDs, priorClusters)
+		diags.Append(d...)
+		sv, d := types.ObjectValue(rpSiteNetworksAttrTypes, map[string]attr.Value{"production": pv, "test": tv, "cluster_ids": cv})
 		diags.Append(d...)
 		sides[name] = sv
 	}
@@ -706,6 +722,23 @@ func flattenNetworkMapping(ctx context.Context, stretched bool, perAZ [2]*client
 	})
 	diags.Append(d...)
 	return out, diags
+}
+
+// flattenMappingClusters builds the cluster_ids of a side of a network mapping from its
+// cluster_reference_list: null when there is none, or when it is what an unset cluster_ids
+// sends (the location's clusters, both locations being one availability zone); else the list,
+// in the prior order when it holds the same clusters.
+func flattenMappingClusters(ctx context.Context, clusters []string, sameAZ bool, locClusters []string, prior types.List) (types.List, diag.Diagnostics) {
+	if !prior.IsNull() && !prior.IsUnknown() {
+		var p []string
+		if d := prior.ElementsAs(ctx, &p, false); !d.HasError() && sameElements(p, clusters) {
+			return prior, nil
+		}
+	}
+	if len(clusters) == 0 || (sameAZ && sameElements(clusters, locClusters)) {
+		return types.ListNull(types.StringType), nil
+	}
+	return types.ListValueFrom(ctx, types.StringType, clusters)
 }
 
 // flattenRecoveryNetwork builds a network; nil (or an empty one Prism Central may answer for an

@@ -166,6 +166,13 @@ func (r *categoryResource) ImportState(ctx context.Context, req resource.ImportS
 			fmt.Sprintf("The import ID of a category is its name, such as \"replicated-vm\"; got %q.", req.ID))
 		return
 	}
+	checkImportable(ctx, &resp.Diagnostics, kindCategory, req.ID, r.data.client.GetCategoryKey,
+		func(got *client.CategoryKey) bool {
+			return refuseSystemCategory(&resp.Diagnostics, kindCategory, fmt.Sprintf("%q", got.Name), got.SystemDefined)
+		})
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
 }

@@ -195,6 +195,17 @@ func (r *categoryValueResource) ImportState(ctx context.Context, req resource.Im
 		resp.Diagnostics.AddError(summaryInvalidImportID, err.Error())
 		return
 	}
+	checkImportable(ctx, &resp.Diagnostics, kindCategoryValue, req.ID,
+		func(ctx context.Context, _ string) (*client.CategoryValue, error) {
+			return r.data.client.GetCategoryValue(ctx, key, value)
+		},
+		func(got *client.CategoryValue) bool {
+			return refuseSystemCategory(&resp.Diagnostics, kindCategoryValue,
+				fmt.Sprintf("%q of the category %q", value, key), got.SystemDefined)
+		})
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("category"), key)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), value)...)

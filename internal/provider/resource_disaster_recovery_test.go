@@ -127,15 +127,7 @@ func TestAccDisasterRecovery_importDisabled(t *testing.T) {
 			{
 				// An import step's own configuration is used as it is: it names the provider's
 				// source itself.
-				Config: `
-terraform {
-  required_providers {
-    nutanixdr = {
-      source = "registry.opentofu.org/nutanixdr/nutanixdr"
-    }
-  }
-}
-` + provider + `resource "nutanixdr_disaster_recovery" "test" {}`,
+				Config:        acctest.RequiredProviders("nutanixdr") + provider + `resource "nutanixdr_disaster_recovery" "test" {}`,
 				ResourceName:  "nutanixdr_disaster_recovery.test",
 				ImportState:   true,
 				ImportStateId: "local",

@@ -400,7 +400,9 @@ func (r *protectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 				return
 			}
 		}
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportLabels, nil)...)
+		if resp.Private != nil { // nil when a list resource reads it (list_resources.go)
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImportLabels, nil)...)
+		}
 		if len(labels) > 0 && len(labels) != len(rule.Locations) {
 			resp.Diagnostics.AddError(errorSummary(opImport, kindProtectionPolicy),
 				fmt.Sprintf("The import ID names %d location labels (%s), but protection policy %s has %d locations. "+
@@ -500,7 +502,15 @@ func (r *protectionPolicyResource) ImportState(ctx context.Context, req resource
 		resp.Diagnostics.AddError(summaryInvalidImportID,
 			fmt.Sprintf("The import ID of nutanixdr_protection_policy is the UUID of the protection rule, optionally "+
 				"followed by \"/\" and the labels of its locations in order, such as "+
-				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b/canada,france\": %s; got %q.", err, req.ID))
+				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b/canada,france\": %s; got %q.%s", err, req.ID,
+				importByNameHint("nutanixdr_protection_policy", "nutanixdr_protection_policies")))
+		return
+	}
+	checkImportable(ctx, &resp.Diagnostics, kindProtectionPolicy, id, r.data.client.GetProtectionRule,
+		func(got *client.ProtectionRule) bool {
+			return refuseSyncedCopy(&resp.Diagnostics, kindProtectionPolicy, "nutanixdr_protection_policy", id, got.Name, got.Owner)
+		})
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

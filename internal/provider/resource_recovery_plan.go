@@ -104,6 +104,7 @@ type rpNetworkMappingModel struct {
 type rpSiteNetworksModel struct {
 	Production types.Object `tfsdk:"production"`
 	Test       types.Object `tfsdk:"test"`
+	ClusterIDs types.List   `tfsdk:"cluster_ids"`
 }
 
 // rpNetworkModel is a production or test network.
@@ -220,7 +221,19 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		return schema.SingleNestedAttribute{
 			MarkdownDescription: "The networks at the " + which + " location.",
 			Required:            true,
-			Attributes:          map[string]schema.Attribute{"production": prod, "test": test},
+			Attributes: map[string]schema.Attribute{
+				"production": prod,
+				"test":       test,
+				"cluster_ids": schema.ListAttribute{
+					MarkdownDescription: "UUIDs of the clusters of the " + which + " location these networks apply to " +
+						"(the mapping's `cluster_reference_list`), for a location with several clusters mapped " +
+						"differently. Unset: the location's `cluster_ids` when both locations are the same " +
+						"availability zone (the clusters tell the sides apart), else none.",
+					ElementType: types.StringType,
+					Optional:    true,
+					Validators:  []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(uuidString())},
+				},
+			},
 		}
 	}
 	floatingConfig := func(what string) schema.SingleNestedAttribute {
@@ -629,7 +642,15 @@ func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.Imp
 	if !isUUID(req.ID) {
 		resp.Diagnostics.AddError(summaryInvalidImportID,
 			fmt.Sprintf("The import ID of nutanixdr_recovery_plan is the UUID of the recovery plan, such as "+
-				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\"; got %q.", req.ID))
+				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\"; got %q.%s", req.ID,
+				importByNameHint("nutanixdr_recovery_plan", "nutanixdr_recovery_plans")))
+		return
+	}
+	checkImportable(ctx, &resp.Diagnostics, kindRecoveryPlan, req.ID, r.data.client.GetRecoveryPlan,
+		func(got *client.RecoveryPlan) bool {
+			return refuseSyncedCopy(&resp.Diagnostics, kindRecoveryPlan, "nutanixdr_recovery_plan", req.ID, got.Name, got.Owner)
+		})
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

@@ -124,7 +124,7 @@ func rpNet(t *testing.T, name, vpc, gw string, prefix int64) types.Object {
 // rpSide builds one side of a network mapping; test may be a null object.
 func rpSide(t *testing.T, prod, test types.Object) types.Object {
 	t.Helper()
-	return rpObj(t, rpSiteNetworksAttrTypes, rpSiteNetworksModel{Production: prod, Test: test})
+	return rpObj(t, rpSiteNetworksAttrTypes, rpSiteNetworksModel{Production: prod, Test: test, ClusterIDs: types.ListNull(types.StringType)})
 }
 
 // rpMapping builds a network mapping.

@@ -412,7 +412,7 @@ func (r *subnetResource) ImportState(ctx context.Context, req resource.ImportSta
 	if !isUUID(req.ID) {
 		resp.Diagnostics.AddError(summaryInvalidImportID,
 			fmt.Sprintf("The import ID of nutanixdr_subnet is the subnet UUID, such as "+
-				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\" (see the nutanixdr_subnet data source); got %q.", req.ID))
+				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\"; got %q.%s", req.ID, importByNameHint("nutanixdr_subnet", "nutanixdr_subnets")))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

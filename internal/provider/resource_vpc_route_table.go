@@ -213,7 +213,7 @@ func (r *vpcRouteTableResource) ImportState(ctx context.Context, req resource.Im
 	if !isUUID(req.ID) {
 		resp.Diagnostics.AddError(summaryInvalidImportID,
 			fmt.Sprintf("The import ID of nutanixdr_vpc_route_table is the UUID of its VPC, such as "+
-				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\"; got %q.", req.ID))
+				"\"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b\"; got %q.%s", req.ID, importByNameHint("nutanixdr_vpc", "nutanixdr_vpcs")))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

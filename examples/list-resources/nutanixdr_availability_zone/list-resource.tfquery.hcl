@@ -1,0 +1,3 @@
+list "nutanixdr_availability_zone" "all" {
+  provider = nutanixdr
+}

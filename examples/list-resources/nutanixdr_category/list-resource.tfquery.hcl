@@ -1,0 +1,3 @@
+list "nutanixdr_category" "all" {
+  provider = nutanixdr
+}

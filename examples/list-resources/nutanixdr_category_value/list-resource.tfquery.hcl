@@ -1,0 +1,3 @@
+list "nutanixdr_category_value" "all" {
+  provider = nutanixdr
+}

@@ -1,0 +1,3 @@
+list "nutanixdr_mst_target" "all" {
+  provider = nutanixdr
+}

@@ -1,0 +1,6 @@
+list "nutanixdr_protection_policy" "all" {
+  provider = nutanixdr
+  config {
+    name_regex = "^replicated-"
+  }
+}

@@ -1,0 +1,3 @@
+list "nutanixdr_recovery_plan" "all" {
+  provider = nutanixdr
+}

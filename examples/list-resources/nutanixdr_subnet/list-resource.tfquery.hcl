@@ -1,0 +1,6 @@
+list "nutanixdr_subnet" "all" {
+  provider = nutanixdr
+  config {
+    name_regex = "^vlan"
+  }
+}

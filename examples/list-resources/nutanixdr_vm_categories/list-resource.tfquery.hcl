@@ -1,0 +1,3 @@
+list "nutanixdr_vm_categories" "all" {
+  provider = nutanixdr
+}

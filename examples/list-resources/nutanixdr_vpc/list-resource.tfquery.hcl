@@ -1,0 +1,3 @@
+list "nutanixdr_vpc" "all" {
+  provider = nutanixdr
+}

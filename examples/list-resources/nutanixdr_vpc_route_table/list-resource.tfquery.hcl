@@ -1,0 +1,3 @@
+list "nutanixdr_vpc_route_table" "all" {
+  provider = nutanixdr
+}
