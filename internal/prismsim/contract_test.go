@@ -336,7 +336,7 @@ func TestResponsesMatchSpec(t *testing.T) {
 	if err := w.SiteUp("france"); err != nil {
 		t.Fatal(err)
 	}
-	// Protection rules (canada owns, france has the read-only copy) and recovery points.
+	// Protection rules (created on canada, synced to france) and recovery points.
 	fr = newClient(t, france)
 	caAZ := c.azs()
 	caLocal := getString(caAZ[localAZName], "metadata", "uuid")
