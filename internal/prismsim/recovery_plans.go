@@ -135,7 +135,7 @@ func init() {
 // zones and categories, and gives stages without a stage_uuid one. References to the
 // inventory of the locations are checked by precheckPlan and the task.
 func preparePlan(pc *PC, old *entity, in *snapshot) *apiError {
-	spec, apiErr := pc.checkPlanLocked(old, in)
+	spec, apiErr := pc.checkPlanLocked(in)
 	if apiErr != nil {
 		return apiErr
 	}
@@ -183,7 +183,7 @@ func stageUUIDTaken(spec rpSpecView, id string) bool {
 }
 
 // checkPlanLocked checks what can be checked on this PC alone. The caller holds its mutex.
-func (pc *PC) checkPlanLocked(old *entity, in *snapshot) (rpSpecView, *apiError) {
+func (pc *PC) checkPlanLocked(in *snapshot) (rpSpecView, *apiError) {
 	var spec rpSpecView
 	if apiErr := pc.requireDR("", "creating recovery plans"); apiErr != nil {
 		return spec, apiErr
@@ -560,7 +560,7 @@ func precheckPlan(pc *PC, id string, in *snapshot, create bool) *apiError {
 			return nil // the generic handler answers 404 or 409
 		}
 	}
-	if _, apiErr := pc.checkPlanLocked(old, probe); apiErr != nil {
+	if _, apiErr := pc.checkPlanLocked(probe); apiErr != nil {
 		pc.mu.Unlock()
 		return apiErr
 	}
