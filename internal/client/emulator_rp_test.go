@@ -179,8 +179,8 @@ func TestEmulatorRecoveryPlanSeedPlan(t *testing.T) {
 			t.Errorf("entity at france is not a recovery point: %+v", e)
 		}
 	}
-	// France has the plan, same uuid, in its own zones; its copy cannot be
-	// changed there.
+	// France has the plan, same uuid, in its own zones; it can change its copy, and
+	// the change reaches canada.
 	frPlan, err := s.fr.GetRecoveryPlan(ctx, plan.UUID)
 	if err != nil {
 		t.Fatalf("france does not see the plan: %v", err)
@@ -193,8 +193,13 @@ func TestEmulatorRecoveryPlanSeedPlan(t *testing.T) {
 		t.Errorf("france's stages = %+v, want %+v", frPlan.Stages, plan.Stages)
 	}
 	frPlan.Description = "changed on france"
-	_, err = s.fr.UpdateRecoveryPlan(ctx, *frPlan)
-	wantRefusal(t, "updating france's copy", err, "updating recovery plan seed-plan")
+	if _, err = s.fr.UpdateRecoveryPlan(ctx, *frPlan); err != nil {
+		t.Fatalf("updating france's copy: %v", err)
+	}
+	if plan, err = s.ca.GetRecoveryPlan(ctx, plan.UUID); err != nil || plan.Description != "changed on france" ||
+		plan.AvailabilityZones[0].AvailabilityZoneUUID != s.caLocal {
+		t.Fatalf("canada after france's update = %+v, %v", plan, err)
+	}
 	// An update on canada reaches france.
 	plan.Description = "changed on canada"
 	plan.Stages[0].DelaySecs = i64(10)

@@ -142,3 +142,57 @@ func TestCompatProtectionRules(t *testing.T) {
 		t.Fatalf("after delete, our client reads the rule: %v", err)
 	}
 }
+
+// TestCompatSyncedRuleChangedOnFrance follows the seed guide's "Inversion de la
+// réplication" with the SDK: on France, the destination, the synced policy is updated to
+// make France's Local AZ the primary location and Canada the recovery location. Canada
+// gets the change in its own availability zones (read with our client); a delete through
+// the SDK on France removes the policy on Canada too.
+func TestCompatSyncedRuleChangedOnFrance(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	ctx := context.Background()
+	id := e.createSDKRule(t, "compat-synced")
+	fr := e.fr.sdk.V3
+
+	rule, err := fr.GetProtectionRule(ctx, id)
+	if err != nil {
+		t.Fatalf("get on france: %v", err)
+	}
+	locs := rule.Spec.Resources.OrderedAvailabilityZoneList
+	if len(locs) != 2 || locs[0].AvailabilityZoneURL != e.frCA || locs[1].AvailabilityZoneURL != e.frLocal {
+		t.Fatalf("france's copy is not in france's zones: %+v %+v", locs[0], locs[1])
+	}
+	locs[0].AvailabilityZoneURL, locs[0].ClusterUUID = e.frLocal, e.fr01 // Primary Location: Local AZ
+	locs[1].AvailabilityZoneURL, locs[1].ClusterUUID = e.frCA, e.ca01    // Recovery Location: Canada
+	rule.Spec.Description = "reversed on france"
+	upd, err := fr.UpdateProtectionRule(ctx, id, &v3.ProtectionRuleInput{APIVersion: rule.APIVersion, Metadata: rule.Metadata, Spec: rule.Spec})
+	if err != nil {
+		t.Fatalf("update on france: %v", err)
+	}
+	wait(t, e.fr, taskOf(t, upd.Status.ExecutionContext))
+
+	got, err := e.ca.our.GetProtectionRule(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Description != "reversed on france" || got.SpecVersion != 1 || len(got.Locations) != 2 ||
+		got.Locations[0].AvailabilityZoneUUID != e.caFR || got.Locations[0].ClusterUUIDs[0] != e.fr01 ||
+		got.Locations[1].AvailabilityZoneUUID != e.caLocal || got.Locations[1].ClusterUUIDs[0] != e.ca01 {
+		t.Fatalf("canada after the update on france: %+v", got)
+	}
+	// Canada's SDK reads the same version, and can update from there in turn.
+	caRule, err := e.ca.sdk.V3.GetProtectionRule(ctx, id)
+	if err != nil || *caRule.Metadata.SpecVersion != 1 {
+		t.Fatalf("get on canada: %+v %v", caRule, err)
+	}
+
+	del, err := fr.DeleteProtectionRule(ctx, id)
+	if err != nil {
+		t.Fatalf("delete on france: %v", err)
+	}
+	wait(t, e.fr, taskOf(t, del.Status.ExecutionContext))
+	if _, err := e.ca.our.GetProtectionRule(ctx, id); !errors.Is(err, client.ErrNotFound) {
+		t.Fatalf("after the delete on france, canada still has the rule: %v", err)
+	}
+}

@@ -103,6 +103,28 @@ func TestCompatRecoveryPlans(t *testing.T) {
 		t.Fatalf("after update, our client reads %+v %v", got, err)
 	}
 
+	// The seed guide then edits the synced plan on France, source and destination
+	// swapped: Canada gets it in its own availability zones.
+	frPlan, err := e.fr.sdk.V3.GetRecoveryPlan(ctx, id)
+	if err != nil {
+		t.Fatalf("get on france: %v", err)
+	}
+	azs := frPlan.Spec.Resources.Parameters.AvailabilityZoneList
+	if len(azs) != 2 {
+		t.Fatalf("france's copy has %d availability zones", len(azs))
+	}
+	azs[0], azs[1] = azs[1], azs[0]
+	frPlan.Spec.Description = "reversed on france"
+	frUpd, err := e.fr.sdk.V3.UpdateRecoveryPlan(ctx, id, &v3.RecoveryPlanInput{APIVersion: frPlan.APIVersion, Metadata: frPlan.Metadata, Spec: frPlan.Spec})
+	if err != nil {
+		t.Fatalf("update on france: %v", err)
+	}
+	wait(t, e.fr, taskOf(t, frUpd.Status.ExecutionContext))
+	if got, err := e.ca.our.GetRecoveryPlan(ctx, id); err != nil || got.Description != "reversed on france" ||
+		got.AvailabilityZones[0].AvailabilityZoneUUID != e.caFR || got.AvailabilityZones[1].AvailabilityZoneUUID != e.caLocal {
+		t.Fatalf("canada after the update on france: %+v %v", got, err)
+	}
+
 	del, err := sdk.DeleteRecoveryPlan(ctx, id)
 	if err != nil {
 		t.Fatalf("delete: %v", err)

@@ -37,11 +37,11 @@ func ppSteps() []step {
 		{"recovery points are taken and replicated", []string{"POST /vm_recovery_points/list", "GET /vm_recovery_points/{uuid}"}, ppRecoveryPoints},
 		{"a protection rule is updated", []string{"GET /protection_rules/{uuid}", "PUT /protection_rules/{uuid}", "POST /tasks/poll | GET /tasks/{uuid}"}, ppUpdate},
 		{"a stale protection rule spec_version is refused", []string{"PUT /protection_rules/{uuid}"}, ppStale},
-		{"the copy on the paired PC is read-only", []string{"PUT /protection_rules/{uuid}", "DELETE /protection_rules/{uuid}"}, ppReadOnlyCopy},
+		{"the copy on the paired PC is updated there", []string{"GET /protection_rules/{uuid}", "PUT /protection_rules/{uuid}", "POST /tasks/poll | GET /tasks/{uuid}"}, ppCopyUpdated},
 		{"invalid protection rules are refused", []string{"POST /protection_rules"}, ppRefused},
 		{"malformed protection rule requests are refused", []string{"POST /protection_rules", "POST /protection_rules/list", "POST /vm_recovery_points/list"}, ppMalformed},
 		{"missing protection rules and recovery points are not found", []string{"GET /protection_rules/{uuid}", "DELETE /protection_rules/{uuid}", "GET /protection_rules/{uuid}/query_entities", "GET /vm_recovery_points/{uuid}"}, ppNotFound},
-		{"a protection rule is deleted", []string{"DELETE /protection_rules/{uuid}", "POST /tasks/poll | GET /tasks/{uuid}", "POST /protection_rules/list"}, ppDelete},
+		{"a protection rule is deleted on the paired PC", []string{"DELETE /protection_rules/{uuid}", "POST /tasks/poll | GET /tasks/{uuid}", "POST /protection_rules/list"}, ppDelete},
 		{"protection categories are cleaned up", []string{"PUT /vms/{uuid}", "DELETE /categories/{name}/{value}", "DELETE /categories/{name}"}, ppCleanup},
 	}
 }
@@ -266,18 +266,25 @@ func ppStale(ctx context.Context, t *testing.T, e *env) {
 	}
 }
 
-func ppReadOnlyCopy(ctx context.Context, t *testing.T, e *env) {
+// ppCopyUpdated updates the rule's copy on france, as the seed guide updates the synced
+// policy on the destination PC: canada gets the change, in its own availability zones.
+func ppCopyUpdated(ctx context.Context, t *testing.T, e *env) {
 	id := need(t, "the protection rule", e.dr[ppRule])
 	r, err := e.france.GetProtectionRule(ctx, id)
 	if err != nil {
 		t.Fatalf("GetProtectionRule on france: %v", err)
 	}
 	r.Description = "changed on france"
-	_, err = e.france.UpdateProtectionRule(ctx, *r)
-	wantAPIError(t, "updating the copy on france", err, "")
-	wantAPIError(t, "deleting the copy on france", e.france.DeleteProtectionRule(ctx, id), "")
-	if got, err := e.canada.GetProtectionRule(ctx, id); err != nil || got.Description != "updated" {
-		t.Errorf("the rule on canada after refused changes on france = %+v, %v", got, err)
+	updated, err := e.france.UpdateProtectionRule(ctx, *r)
+	if err != nil {
+		t.Fatalf("updating the copy on france: %v", err)
+	}
+	got, err := e.canada.GetProtectionRule(ctx, id)
+	if err != nil || got.Description != "changed on france" || got.SpecVersion != updated.SpecVersion {
+		t.Fatalf("the rule on canada after the update on france = %+v, %v", got, err)
+	}
+	if got.Locations[0].AvailabilityZoneUUID != e.dr[drLocalCanada] || got.Locations[1].AvailabilityZoneUUID != e.dr[drRemoteAZ] {
+		t.Errorf("canada's locations are not in its own availability zones: %+v", got.Locations)
 	}
 }
 
@@ -381,8 +388,9 @@ func ppDelete(ctx context.Context, t *testing.T, e *env) {
 	if err != nil {
 		t.Fatalf("ListVMRecoveryPoints: %v", err)
 	}
-	if err := e.canada.DeleteProtectionRule(ctx, id); err != nil {
-		t.Fatalf("DeleteProtectionRule: %v", err)
+	// Deleted on france (a synced policy can be deleted on either PC): gone on both.
+	if err := e.france.DeleteProtectionRule(ctx, id); err != nil {
+		t.Fatalf("DeleteProtectionRule on france: %v", err)
 	}
 	for name, c := range map[string]*client.Client{"canada": e.canada, "france": e.france} {
 		if all, err := c.ListProtectionRules(ctx, ""); err != nil || len(all) != 0 {

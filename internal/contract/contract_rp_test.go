@@ -35,7 +35,7 @@ func rplanSteps() []step {
 		{"the entities of a recovery plan are read", []string{"GET /recovery_plans/{uuid}/entities"}, rplanEntities},
 		{"a recovery plan is updated", []string{"GET /recovery_plans/{uuid}", "PUT /recovery_plans/{uuid}", "POST /tasks/poll | GET /tasks/{uuid}"}, rplanUpdate},
 		{"a stale recovery plan spec_version is refused", []string{"PUT /recovery_plans/{uuid}"}, rplanStale},
-		{"the recovery plan copy on the paired PC is read-only", []string{"PUT /recovery_plans/{uuid}", "DELETE /recovery_plans/{uuid}"}, rplanReadOnlyCopy},
+		{"the recovery plan copy on the paired PC is updated there", []string{"GET /recovery_plans/{uuid}", "PUT /recovery_plans/{uuid}", "POST /tasks/poll | GET /tasks/{uuid}"}, rplanCopyUpdated},
 		{"a subnet a recovery plan maps is not deleted", []string{"DELETE /subnets/{uuid}"}, rplanSubnetInUse},
 		{"invalid recovery plans are refused", []string{"POST /recovery_plans"}, rplanRefused},
 		{"malformed recovery plan requests are refused", []string{"POST /recovery_plans", "POST /recovery_plans/list", "GET /recovery_plans/{uuid}/entities"}, rplanMalformed},
@@ -281,18 +281,21 @@ func rplanStale(ctx context.Context, t *testing.T, e *env) {
 	}
 }
 
-func rplanReadOnlyCopy(ctx context.Context, t *testing.T, e *env) {
+// rplanCopyUpdated updates the seed plan's copy on france, as the seed guide edits the
+// synced plan on the destination PC: canada gets the change.
+func rplanCopyUpdated(ctx context.Context, t *testing.T, e *env) {
 	id := need(t, "the seed plan", e.dr[rplanSeed])
 	p, err := e.france.GetRecoveryPlan(ctx, id)
 	if err != nil {
 		t.Fatalf("GetRecoveryPlan on france: %v", err)
 	}
 	p.Description = "changed on france"
-	_, err = e.france.UpdateRecoveryPlan(ctx, *p)
-	wantAPIError(t, "updating the copy on france", err, "")
-	wantAPIError(t, "deleting the copy on france", e.france.DeleteRecoveryPlan(ctx, id), "")
-	if got, err := e.canada.GetRecoveryPlan(ctx, id); err != nil || got.Description != "canada -> france" {
-		t.Errorf("the plan on canada after refused changes on france = %+v, %v", got, err)
+	updated, err := e.france.UpdateRecoveryPlan(ctx, *p)
+	if err != nil {
+		t.Fatalf("updating the copy on france: %v", err)
+	}
+	if got, err := e.canada.GetRecoveryPlan(ctx, id); err != nil || got.Description != "changed on france" || got.SpecVersion != updated.SpecVersion {
+		t.Errorf("the plan on canada after the update on france = %+v, %v", got, err)
 	}
 }
 
@@ -413,9 +416,11 @@ func rplanNotFound(ctx context.Context, t *testing.T, e *env) {
 }
 
 func rplanDelete(ctx context.Context, t *testing.T, e *env) {
-	for _, key := range []string{rplanSeed, rplanStaged} {
+	// The seed plan is deleted on france, the staged one on canada: a synced plan can be
+	// deleted on either PC, and goes on both.
+	for key, c := range map[string]*client.Client{rplanSeed: e.france, rplanStaged: e.canada} {
 		id := need(t, key, e.dr[key])
-		if err := e.canada.DeleteRecoveryPlan(ctx, id); err != nil {
+		if err := c.DeleteRecoveryPlan(ctx, id); err != nil {
 			t.Fatalf("DeleteRecoveryPlan(%s): %v", key, err)
 		}
 		_, err := e.canada.GetRecoveryPlan(ctx, id)

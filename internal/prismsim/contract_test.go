@@ -336,7 +336,7 @@ func TestResponsesMatchSpec(t *testing.T) {
 	if err := w.SiteUp("france"); err != nil {
 		t.Fatal(err)
 	}
-	// Protection rules (canada owns, france has the read-only copy) and recovery points.
+	// Protection rules (created on canada, synced to france) and recovery points.
 	fr = newClient(t, france)
 	caAZ := c.azs()
 	caLocal := getString(caAZ[localAZName], "metadata", "uuid")
@@ -379,8 +379,8 @@ func TestResponsesMatchSpec(t *testing.T) {
 	c.v3("GET", "/protection_rules/"+newUUID()+"/query_entities", nil)
 	fr.v3("POST", "/protection_rules/list", map[string]any{})
 	copyRule := fr.v3("GET", "/protection_rules/"+ruleID, nil).json(t)
-	fr.v3("PUT", "/protection_rules/"+ruleID, map[string]any{"metadata": copyRule["metadata"], "spec": copyRule["spec"]})
-	fr.v3("DELETE", "/protection_rules/"+ruleID, nil)
+	frPut := fr.v3("PUT", "/protection_rules/"+ruleID, map[string]any{"metadata": copyRule["metadata"], "spec": copyRule["spec"]}).json(t)
+	fr.waitTask(getString(frPut, "status", "execution_context", "task_uuid"))
 	syncRule := c.v3("POST", "/protection_rules", ruleBody(newUUID(),
 		map[string]any{"recovery_point_objective_secs": 0, "auto_suspend_timeout_secs": 30})).json(t)
 	c.waitTask(getString(syncRule, "status", "execution_context", "task_uuid"))
@@ -400,8 +400,8 @@ func TestResponsesMatchSpec(t *testing.T) {
 	}
 	c.v3("POST", "/vm_recovery_points/list", map[string]any{"filter": "no_such_attr==1"})
 	c.v3("GET", "/vm_recovery_points/"+newUUID(), nil)
-	delRule := c.v3("DELETE", "/protection_rules/"+ruleID, nil).json(t)
-	c.waitTask(getString(delRule, "status", "execution_context", "task_uuid"))
+	delRule := fr.v3("DELETE", "/protection_rules/"+ruleID, nil).json(t) // on the copy: gone on both
+	fr.waitTask(getString(delRule, "status", "execution_context", "task_uuid"))
 
 	del := c.v3("DELETE", "/cloud_trusts/"+trustID, nil).json(t)
 	c.waitTask(getString(del, "status", "execution_context", "task_uuid"))

@@ -471,16 +471,15 @@ func (st *rpStore) removeWhere(f func(*recoveryPoint) bool) {
 	}
 }
 
-// rulesUsingStore names the protection rules (owned, of any PC) with a location in the
-// store: "name (uuid) on pc". It takes one PC's mutex at a time.
+// rulesUsingStore names the protection rules (of any PC) with a location in the store:
+// "name (uuid) on pc", each rule once, on the PC it was created on while that PC holds it.
+// It takes one PC's mutex at a time.
 func (w *World) rulesUsingStore(extID string) []string {
 	var out []string
+	seen := map[string]int{}
 	for _, pc := range w.pcs {
 		pc.mu.Lock()
 		for _, e := range pc.entitiesLocked(prKind) {
-			if prInfo(e).origin != "" {
-				continue
-			}
 			if anySnapshot(e, func(s *snapshot) bool {
 				for _, loc := range decodeRuleSpec(s.spec).Resources.OrderedAZList {
 					if loc.target() == "MST" && normUUID(loc.RecoveryPointRepositoryUUID) == extID {
@@ -489,7 +488,16 @@ func (w *World) rulesUsingStore(extID string) []string {
 				}
 				return false
 			}) {
-				out = append(out, fmt.Sprintf("%s (%s) on %s", e.current().name, e.uuid, pc.Name()))
+				line := fmt.Sprintf("%s (%s) on %s", e.current().name, e.uuid, pc.Name())
+				key := pc.ruleOriginLocked(e) + "/" + e.uuid
+				if i, ok := seen[key]; ok {
+					if prInfo(e).origin == "" {
+						out[i] = line
+					}
+					continue
+				}
+				seen[key] = len(out)
+				out = append(out, line)
 			}
 		}
 		pc.mu.Unlock()

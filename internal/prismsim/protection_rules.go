@@ -15,12 +15,14 @@ import (
 // checkProtectionRuleLocked), and its tasks sync it to the other PCs it names and
 // (re)schedule replication (replication.go).
 //
-// Ownership: the PC a rule was created on owns it. The rule is copied, with the same
-// uuid and spec_version, to every paired PC that is one of its locations, availability
-// zone references translated to that PC's own availability zones (its Local AZ for
-// itself, PC_<ip> for the others). The copies are read-only: PUT and DELETE on them are
-// refused with 422 ENTITY_IS_READONLY naming the owner. Changes and deletes on the owner
-// reach the copies before its task succeeds.
+// Entity sync: a rule is copied, with the same uuid and spec_version, to every paired PC
+// that is one of its locations, availability zone references translated to that PC's own
+// availability zones (its Local AZ for itself, PC_<ip> for the others). Every copy can be
+// changed and deleted, as on a real Prism Central (the Leap guide reverses replication by
+// updating the synced policy on the destination PC): a change or delete on any of them
+// reaches the others before its task succeeds, and replication follows the latest
+// version, whichever PC it was written on. A peer that is down gets the change at once
+// (it answers nothing until it is up again), as the original PC's changes always did.
 
 const (
 	maxRuleName        = 64
@@ -58,8 +60,9 @@ const (
 	mstMaxRollup = 31 * 24 * time.Hour
 )
 
-// prData is what a protection rule is beyond its spec: origin names the owner PC of a
-// copy ("" on the owner).
+// prData is what a protection rule is beyond its spec: origin names the PC the rule was
+// created on ("" on that PC). It tells the copies of one rule from an unrelated rule that
+// has the same uuid on another PC; it is never answered.
 type prData struct {
 	origin string
 }
@@ -67,6 +70,15 @@ type prData struct {
 func prInfo(e *entity) prData {
 	d, _ := e.data.(prData)
 	return d
+}
+
+// ruleOriginLocked names the PC a rule of this PC was created on. The caller holds the
+// PC's mutex.
+func (pc *PC) ruleOriginLocked(e *entity) string {
+	if o := prInfo(e).origin; o != "" {
+		return o
+	}
+	return pc.Name()
 }
 
 // The part of a protection rule spec the emulator interprets.
@@ -231,35 +243,14 @@ func init() {
 	// Set here: these functions refer to prKind.
 	prKind.prepare = prepareProtectionRule
 	prKind.status = prStatus
-	prKind.beforeDelete = func(_ *PC, e *entity) *apiError { return copyIsReadOnly(e) }
 	prKind.beforeCommit = beforeRuleCommit
 	prKind.afterCommit = afterRuleCommit
 	registerKind(prKind, opGet, opList, opCreate, opUpdate, opDelete)
 	registerAPI(http.MethodGet, "/protection_rules/{uuid}/query_entities", prKind.name, handleRuleQueryEntities)
 }
 
-// copyIsReadOnly refuses changes to a copy of a rule owned by another PC.
-func copyIsReadOnly(e *entity) *apiError {
-	origin := prInfo(e).origin
-	if origin == "" {
-		return nil
-	}
-	return &apiError{
-		Status: http.StatusUnprocessableEntity,
-		Reason: reasonReadOnly,
-		Message: fmt.Sprintf("protection rule %s is owned by Prism Central %s and synced here read-only: change or delete it there",
-			e.uuid, origin),
-		Details: map[string]string{"owner": origin},
-	}
-}
-
-// prepareProtectionRule checks a rule intent on its owner.
+// prepareProtectionRule checks a rule intent on the PC it is sent to.
 func prepareProtectionRule(pc *PC, old *entity, in *snapshot) *apiError {
-	if old != nil {
-		if apiErr := copyIsReadOnly(old); apiErr != nil {
-			return apiErr
-		}
-	}
 	if apiErr := pc.requireDR("", "creating protection policies"); apiErr != nil {
 		return apiErr
 	}
@@ -610,13 +601,16 @@ func (pc *PC) markCopyLocked(status map[string]any, origin string) {
 
 // beforeRuleCommit is the unlocked step of a rule's tasks: it checks the clusters of
 // remote locations on their PCs, then copies the rule to (or, on delete, removes it
-// from) the other PCs.
+// from) the other PCs. It runs on whichever PC holding the rule was asked.
 func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
 	w := pc.w
+	pc.mu.Lock()
+	origin := pc.ruleOriginLocked(e)
+	pc.mu.Unlock()
 	if snap == nil {
 		for _, other := range w.pcs {
 			if other != pc {
-				other.dropRuleCopy(pc.Name(), e.uuid)
+				other.dropRuleCopy(origin, e.uuid)
 			}
 		}
 		return nil
@@ -646,12 +640,12 @@ func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
 			continue
 		}
 		synced[name] = true
-		remote.putRuleCopy(pc, e.uuid, e.created, version, snap, targets, cats)
+		remote.putRuleCopy(pc, origin, e.uuid, e.created, version, snap, targets, cats)
 	}
 	// A PC that was a location before and is not any more loses its copy.
 	for _, other := range w.pcs {
 		if other != pc && !synced[other.Name()] {
-			other.dropRuleCopy(pc.Name(), e.uuid)
+			other.dropRuleCopy(origin, e.uuid)
 		}
 	}
 	return nil
@@ -674,16 +668,17 @@ func (pc *PC) checkClusters(field string, ids []string) *apiError {
 	return nil
 }
 
-// putRuleCopy creates or updates this PC's read-only copy of a rule owned by owner, with
-// availability zone references translated to this PC's availability zones. An older
-// version than the copy's is ignored (tasks may end out of order). The categories the
-// rule uses (cats, as the owner defines them) are synced first (category_sync.go).
-func (pc *PC) putRuleCopy(owner *PC, id string, created time.Time, version int64, snap *snapshot, targets []string, cats []syncedCategory) {
+// putRuleCopy creates or updates this PC's copy of a rule created on the PC origin,
+// written on another PC, with availability zone references translated to this PC's
+// availability zones. An older version than the copy's is ignored (tasks may end out of
+// order), and so is an unrelated rule with the same uuid. The categories the rule uses
+// (cats, as the writing PC defines them) are synced first (category_sync.go).
+func (pc *PC) putRuleCopy(writer *PC, origin, id string, created time.Time, version int64, snap *snapshot, targets []string, cats []syncedCategory) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	pc.syncCategoriesLocked(cats)
 	e := pc.entityLocked(prKind, id)
-	if e != nil && (prInfo(e).origin != owner.Name() || e.version > version) {
+	if e != nil && (pc.ruleOriginLocked(e) != origin || !pc.syncedWriteWinsLocked(e, writer.Name(), version, snap)) {
 		return
 	}
 	spec := decodeObject(snap.spec)
@@ -707,7 +702,7 @@ func (pc *PC) putRuleCopy(owner *PC, id string, created time.Time, version int64
 	cp := &snapshot{version: version, name: snap.name, spec: raw, categories: cloneMapping(snap.categories),
 		meta: snap.meta, updated: snap.updated}
 	if e == nil {
-		e = &entity{kind: prKind, uuid: id, created: created, data: prData{origin: owner.Name()}}
+		e = &entity{kind: prKind, uuid: id, created: created, data: prData{origin: originHere(pc, origin)}}
 		pc.addEntityLocked(e)
 	}
 	e.version, e.intent, e.committed = version, cp, cp
@@ -727,11 +722,38 @@ func (pc *PC) azOfLocked(name string) *entity {
 	return nil
 }
 
-// dropRuleCopy removes this PC's copy of a rule owned by owner, if any.
-func (pc *PC) dropRuleCopy(owner, id string) {
+// originHere is how an entity's origin is stored on pc: "" when pc is the origin.
+func originHere(pc *PC, origin string) string {
+	if origin == pc.Name() {
+		return ""
+	}
+	return origin
+}
+
+// syncedWriteWinsLocked reports whether a synced write of version (snap, from the PC
+// writer) replaces e, this PC's copy: a newer version does, an older one does not (tasks
+// may end out of order), nor any write to a copy being deleted (the delete wins). Two
+// writes of the same version, one on each PC at once, are settled the same way on both
+// PCs: the later write wins, then (at the same instant) the writer with the greater name.
+// The caller holds the PC's mutex.
+func (pc *PC) syncedWriteWinsLocked(e *entity, writer string, version int64, snap *snapshot) bool {
+	if e.deleting {
+		return false
+	}
+	if version != e.version || e.intent == nil {
+		return version > e.version
+	}
+	if own := e.intent.updated; !snap.updated.Equal(own) {
+		return snap.updated.After(own)
+	}
+	return writer > pc.Name()
+}
+
+// dropRuleCopy removes this PC's copy of a rule created on the PC origin, if any.
+func (pc *PC) dropRuleCopy(origin, id string) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if e := pc.entityLocked(prKind, id); e != nil && prInfo(e).origin == owner {
+	if e := pc.entityLocked(prKind, id); e != nil && pc.ruleOriginLocked(e) == origin {
 		pc.removeEntityLocked(e)
 	}
 }

@@ -620,14 +620,6 @@ func TestRuleSyncedToPairedPC(t *testing.T) {
 	if getInt(t, list, "metadata", "total_matches") != 1 || getString(list, "entities", 0, "metadata", "uuid") != id {
 		t.Fatalf("france's list: %s", mustJSON(list))
 	}
-	// Read-only on france.
-	put := map[string]any{"metadata": cp["metadata"], "spec": cp["spec"]}
-	if r := env.fr.v3("PUT", "/protection_rules/"+id, put); r.status != 422 || r.reason(t) != reasonReadOnly {
-		t.Fatalf("PUT on the copy: %d %s", r.status, r.body)
-	}
-	if r := env.fr.v3("DELETE", "/protection_rules/"+id, nil); r.status != 422 || r.reason(t) != reasonReadOnly {
-		t.Fatalf("DELETE on the copy: %d %s", r.status, r.body)
-	}
 	// An update on canada reaches france.
 	orig := expect(t, env.ca.v3("GET", "/protection_rules/"+id, nil), 200).json(t)
 	spec := obj(t, orig["spec"])
@@ -657,6 +649,130 @@ func TestRuleSyncedToPairedPC(t *testing.T) {
 	env.w.Clock().Advance(3 * time.Hour)
 	if n := len(rps(t, env.fr, "protection_rule_uuid=="+id)) + len(rps(t, env.ca, "")); n != 0 {
 		t.Fatalf("%d recovery points left after expiry", n)
+	}
+}
+
+// TestRuleCopyChangedOnPairedPC follows the seed guide's "Inversion de la réplication":
+// after a planned failover, the operator connects to the destination PC (France), opens
+// the protection policy synced there (Actions > Update) and makes France's Local AZ the
+// primary location, Canada the recovery location. The change reaches Canada in Canada's
+// own AZs, replication follows it, and a delete on France removes the policy on both.
+func TestRuleCopyChangedOnPairedPC(t *testing.T) {
+	env := newRuleEnv(t, func(cfg *WorldConfig) {
+		cfg.Settings.ReplicationDelay = Duration(time.Minute)
+		// The VM the planned failover recovered on France, with its category.
+		cfg.PCs[1].VMs = append(cfg.PCs[1].VMs, VMConfig{Name: "app-01-fr", Cluster: "FR01",
+			Categories: map[string]string{"replicated-vm": "from-canada"}})
+	})
+	id := env.createRule(t, env.ca, noStartTime(t, env.ruleBody("ca-fr", schedule(3600, 2, 2))))
+	env.w.Clock().Advance(2 * time.Minute)
+	if n := len(rps(t, env.ca, "vm_name==app-01-fr")); n != 0 {
+		t.Fatalf("canada holds %d recovery points of france's VM before the reversal", n)
+	}
+
+	env.fr.accept(env.fr.putBack("/protection_rules/"+id, func(spec map[string]any) {
+		locs := arr(t, get(spec, "resources", "ordered_availability_zone_list"))
+		locs[0] = map[string]any{"availability_zone_url": env.frLocal, "cluster_uuid": env.fr01} // Primary Location: Local AZ
+		locs[1] = map[string]any{"availability_zone_url": env.frCA, "cluster_uuid": env.ca01}    // Recovery Location: Canada
+		spec["description"] = "reversed on france"
+	}))
+	for _, c := range []struct {
+		pc                *apiClient
+		primary, recovery string
+		primaryC, recovC  string
+	}{{env.fr, env.frLocal, env.frCA, env.fr01, env.ca01}, {env.ca, env.caFR, env.caLocal, env.fr01, env.ca01}} {
+		r := expect(t, c.pc.v3("GET", "/protection_rules/"+id, nil), 200).json(t)
+		locs := "spec.resources.ordered_availability_zone_list"
+		if getString(r, "spec", "description") != "reversed on france" || getInt(t, r, "metadata", "spec_version") != 1 ||
+			getString(r, "status", "state") != "COMPLETE" ||
+			getString(r, "spec", "resources", "ordered_availability_zone_list", 0, "availability_zone_url") != c.primary ||
+			getString(r, "spec", "resources", "ordered_availability_zone_list", 0, "cluster_uuid") != c.primaryC ||
+			getString(r, "spec", "resources", "ordered_availability_zone_list", 1, "availability_zone_url") != c.recovery ||
+			getString(r, "spec", "resources", "ordered_availability_zone_list", 1, "cluster_uuid") != c.recovC {
+			t.Fatalf("%s after the reversal (%s): %s %s", c.pc.pc.Name(), locs, mustJSON(r["metadata"]), mustJSON(r["spec"]))
+		}
+		if _, ok := obj(t, r["metadata"])["owner"]; ok {
+			t.Errorf("%s answers a field the spec lacks: %s", c.pc.pc.Name(), mustJSON(r["metadata"]))
+		}
+	}
+	// Replication follows the change (at the rule's pace: every hour since its create):
+	// France's VM now reaches Canada.
+	env.w.Clock().Advance(time.Hour + 2*time.Minute)
+	if n := len(rps(t, env.ca, "vm_name==app-01-fr")); n == 0 {
+		t.Fatal("canada holds no recovery point of france's VM after the reversal")
+	}
+	// The versions are in step: Canada's stale read is refused, a fresh one accepted, and
+	// the change reaches France.
+	refuse(t, env.ca.v3("PUT", "/protection_rules/"+id, map[string]any{
+		"metadata": map[string]any{"kind": "protection_rule", "spec_version": 0}, "spec": obj(t, get(env.ruleBody("x"), "spec"))}),
+		409, reasonConcurrent)
+	env.ca.accept(env.ca.putBack("/protection_rules/"+id, func(spec map[string]any) { spec["description"] = "from canada" }))
+	if r := expect(t, env.fr.v3("GET", "/protection_rules/"+id, nil), 200).json(t); getString(r, "spec", "description") != "from canada" ||
+		getInt(t, r, "metadata", "spec_version") != 2 {
+		t.Fatalf("france after canada's update: %s", mustJSON(r["metadata"]))
+	}
+
+	// Deleted on France, gone on both; replication stops.
+	env.fr.accept(env.fr.v3("DELETE", "/protection_rules/"+id, nil))
+	refuse(t, env.fr.v3("GET", "/protection_rules/"+id, nil), 404, reasonNotFound)
+	refuse(t, env.ca.v3("GET", "/protection_rules/"+id, nil), 404, reasonNotFound)
+	if env.w.repl.live(id) {
+		t.Error("replication still scheduled after the delete on france")
+	}
+}
+
+// TestRuleCopyChangedWhilePeerDown: a change written on one PC while the other is down
+// reaches it as the original PC's changes always did: it holds the change when it is up.
+func TestRuleCopyChangedWhilePeerDown(t *testing.T) {
+	env := newRuleEnv(t, nil)
+	id := env.createRule(t, env.ca, noStartTime(t, env.ruleBody("ca-fr", schedule(3600, 2, 2))))
+	if err := env.w.SiteDown("canada"); err != nil {
+		t.Fatal(err)
+	}
+	env.fr.accept(env.fr.putBack("/protection_rules/"+id, func(spec map[string]any) { spec["description"] = "while canada was down" }))
+	if err := env.w.SiteUp("canada"); err != nil {
+		t.Fatal(err)
+	}
+	r := expect(t, env.ca.v3("GET", "/protection_rules/"+id, nil), 200).json(t)
+	if getString(r, "spec", "description") != "while canada was down" || getInt(t, r, "metadata", "spec_version") != 1 {
+		t.Fatalf("canada once up: %s %s", mustJSON(r["metadata"]), mustJSON(r["spec"]))
+	}
+	// And the other way round, then a delete while the peer is down.
+	if err := env.w.SiteDown("france"); err != nil {
+		t.Fatal(err)
+	}
+	env.ca.accept(env.ca.putBack("/protection_rules/"+id, func(spec map[string]any) { spec["description"] = "while france was down" }))
+	if err := env.w.SiteUp("france"); err != nil {
+		t.Fatal(err)
+	}
+	if r := expect(t, env.fr.v3("GET", "/protection_rules/"+id, nil), 200).json(t); getString(r, "spec", "description") != "while france was down" {
+		t.Fatalf("france once up: %s", mustJSON(r["spec"]))
+	}
+	if err := env.w.SiteDown("canada"); err != nil {
+		t.Fatal(err)
+	}
+	env.fr.accept(env.fr.v3("DELETE", "/protection_rules/"+id, nil))
+	if err := env.w.SiteUp("canada"); err != nil {
+		t.Fatal(err)
+	}
+	refuse(t, env.ca.v3("GET", "/protection_rules/"+id, nil), 404, reasonNotFound)
+}
+
+// TestRuleSameVersionOnBothPCs: two writes of the same spec_version, one on each PC, end
+// with the same rule on both (the later write; the same instant: a fixed order of PCs).
+func TestRuleSameVersionOnBothPCs(t *testing.T) {
+	env := newRuleEnv(t, nil)
+	id := env.createRule(t, env.ca, noStartTime(t, env.ruleBody("ca-fr", schedule(3600, 2, 2))))
+	r1 := expect(t, env.ca.putBack("/protection_rules/"+id, func(spec map[string]any) { spec["description"] = "canada" }), 202).json(t)
+	r2 := expect(t, env.fr.putBack("/protection_rules/"+id, func(spec map[string]any) { spec["description"] = "france" }), 202).json(t)
+	env.ca.waitTask(getString(r1, "status", "execution_context", "task_uuid"))
+	env.fr.waitTask(getString(r2, "status", "execution_context", "task_uuid"))
+	ca := expect(t, env.ca.v3("GET", "/protection_rules/"+id, nil), 200).json(t)
+	fr := expect(t, env.fr.v3("GET", "/protection_rules/"+id, nil), 200).json(t)
+	if getString(ca, "spec", "description") != getString(fr, "spec", "description") ||
+		getInt(t, ca, "metadata", "spec_version") != getInt(t, fr, "metadata", "spec_version") {
+		t.Fatalf("the PCs disagree: canada %q v%d, france %q v%d", getString(ca, "spec", "description"), getInt(t, ca, "metadata", "spec_version"),
+			getString(fr, "spec", "description"), getInt(t, fr, "metadata", "spec_version"))
 	}
 }
 

@@ -37,10 +37,11 @@ import (
 // and again by the task, which fails (error_code INVALID_ARGUMENT) when they changed in
 // between.
 //
-// Ownership: as protection rules, a plan is owned by the PC it was created on and copied,
-// same uuid and spec_version, to the other PC of its locations, with availability zone
-// URLs translated to that PC's own. Copies are read-only (422 ENTITY_IS_READONLY); the
-// owner's updates and deletes reach them before its task succeeds.
+// Entity sync: as protection rules, a plan is copied, same uuid and spec_version, to the
+// other PC of its locations, with availability zone URLs translated to that PC's own.
+// Every copy can be changed and deleted (the Leap guide edits the synced plan on the
+// destination PC after a planned failover): a change or delete on any of them reaches
+// the others before its task succeeds, a peer that is down at once.
 //
 // Status: besides the spec's name, description and resources, status carries
 // recovery_availability_zone_order_list (the location orders of the protection rules that
@@ -65,8 +66,10 @@ var (
 	planSeverityWarning = "WARNING"
 )
 
-// rpData is what a recovery plan is beyond its spec: origin names the owner PC of a copy
-// ("" on the owner); view is the latest validation of its current snapshot.
+// rpData is what a recovery plan is beyond its spec: origin names the PC the plan was
+// created on ("" on that PC; never answered: it tells the copies of one plan from an
+// unrelated plan with the same uuid); view is the latest validation of its current
+// snapshot.
 type rpData struct {
 	origin string
 	view   *planView
@@ -119,7 +122,6 @@ func init() {
 	rpKind.prepare = preparePlan
 	rpKind.precheck = precheckPlan
 	rpKind.status = planStatus
-	rpKind.beforeDelete = func(_ *PC, e *entity) *apiError { return planCopyIsReadOnly(e) }
 	rpKind.beforeCommit = beforePlanCommit
 	registerKind(rpKind, opCreate, opUpdate, opDelete)
 	registerAPI(http.MethodGet, "/recovery_plans/{uuid}", rpKind.name, withPlanViews(handleGetEntity(rpKind)))
@@ -129,26 +131,11 @@ func init() {
 	registerVPCUsers(planVPCUsers)
 }
 
-// planCopyIsReadOnly refuses changes to a copy of a plan owned by another PC.
-func planCopyIsReadOnly(e *entity) *apiError {
-	origin := rpInfo(e).origin
-	if origin == "" {
-		return nil
-	}
-	return &apiError{
-		Status: http.StatusUnprocessableEntity,
-		Reason: reasonReadOnly,
-		Message: fmt.Sprintf("recovery plan %s is owned by Prism Central %s and synced here read-only: change or delete it there",
-			e.uuid, origin),
-		Details: map[string]string{"owner": origin},
-	}
-}
-
 // preparePlan checks a plan intent's shape and its references to this PC's availability
 // zones and categories, and gives stages without a stage_uuid one. References to the
 // inventory of the locations are checked by precheckPlan and the task.
 func preparePlan(pc *PC, old *entity, in *snapshot) *apiError {
-	spec, apiErr := pc.checkPlanLocked(old, in)
+	spec, apiErr := pc.checkPlanLocked(in)
 	if apiErr != nil {
 		return apiErr
 	}
@@ -196,13 +183,8 @@ func stageUUIDTaken(spec rpSpecView, id string) bool {
 }
 
 // checkPlanLocked checks what can be checked on this PC alone. The caller holds its mutex.
-func (pc *PC) checkPlanLocked(old *entity, in *snapshot) (rpSpecView, *apiError) {
+func (pc *PC) checkPlanLocked(in *snapshot) (rpSpecView, *apiError) {
 	var spec rpSpecView
-	if old != nil {
-		if apiErr := planCopyIsReadOnly(old); apiErr != nil {
-			return spec, apiErr
-		}
-	}
 	if apiErr := pc.requireDR("", "creating recovery plans"); apiErr != nil {
 		return spec, apiErr
 	}
@@ -578,7 +560,7 @@ func precheckPlan(pc *PC, id string, in *snapshot, create bool) *apiError {
 			return nil // the generic handler answers 404 or 409
 		}
 	}
-	if _, apiErr := pc.checkPlanLocked(old, probe); apiErr != nil {
+	if _, apiErr := pc.checkPlanLocked(probe); apiErr != nil {
 		pc.mu.Unlock()
 		return apiErr
 	}
@@ -791,13 +773,16 @@ func checkWitness(w *World, p *recoveryPlan, sites map[string]*siteFacts) *apiEr
 
 // beforePlanCommit is the unlocked step of a plan's tasks: it checks the references at
 // the locations' PCs again, then copies the plan to (or, on delete, removes it from) the
-// other PC of its locations.
+// other PC of its locations. It runs on whichever PC holding the plan was asked.
 func beforePlanCommit(pc *PC, e *entity, snap *snapshot) error {
 	w := pc.w
+	pc.mu.Lock()
+	origin := pc.planOriginLocked(e)
+	pc.mu.Unlock()
 	if snap == nil {
 		for _, other := range w.pcs {
 			if other != pc {
-				other.dropPlanCopy(pc.Name(), e.uuid)
+				other.dropPlanCopy(origin, e.uuid)
 			}
 		}
 		return nil
@@ -820,27 +805,28 @@ func beforePlanCommit(pc *PC, e *entity, snap *snapshot) error {
 			continue
 		}
 		synced[az.site] = true
-		remote.putPlanCopy(pc, e.uuid, e.created, snap, urlSites, cats)
+		remote.putPlanCopy(pc, origin, e.uuid, e.created, snap, urlSites, cats)
 	}
 	for _, other := range w.pcs {
 		if !synced[other.Name()] {
-			other.dropPlanCopy(pc.Name(), e.uuid)
+			other.dropPlanCopy(origin, e.uuid)
 		}
 	}
 	return nil
 }
 
-// putPlanCopy creates or updates this PC's read-only copy of a plan owned by owner, with
-// availability zone URLs (urlSites: the owner's AZ uuid -> PC of the world) translated to
-// this PC's availability zones. An older version than the copy's is ignored. The
-// categories the plan's stages use (cats, as the owner defines them) are synced first
-// (category_sync.go).
-func (pc *PC) putPlanCopy(owner *PC, id string, created time.Time, snap *snapshot, urlSites map[string]string, cats []syncedCategory) {
+// putPlanCopy creates or updates this PC's copy of a plan created on the PC origin,
+// written on the PC writer, with availability zone URLs (urlSites: the writer's AZ uuid ->
+// PC of the world) translated to this PC's availability zones. An older version than the
+// copy's is ignored (syncedWriteWinsLocked), and so is an unrelated plan with the same
+// uuid. The categories the plan's stages use (cats, as the writer defines them) are
+// synced first (category_sync.go).
+func (pc *PC) putPlanCopy(writer *PC, origin, id string, created time.Time, snap *snapshot, urlSites map[string]string, cats []syncedCategory) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	pc.syncCategoriesLocked(cats)
 	e := pc.entityLocked(rpKind, id)
-	if e != nil && (rpInfo(e).origin != owner.Name() || e.version > snap.version) {
+	if e != nil && (pc.planOriginLocked(e) != origin || !pc.syncedWriteWinsLocked(e, writer.Name(), snap.version, snap)) {
 		return
 	}
 	translate := func(v string) string {
@@ -862,7 +848,7 @@ func (pc *PC) putPlanCopy(owner *PC, id string, created time.Time, snap *snapsho
 	cp := &snapshot{version: snap.version, name: snap.name, spec: raw, categories: cloneMapping(snap.categories),
 		meta: snap.meta, updated: snap.updated}
 	if e == nil {
-		e = &entity{kind: rpKind, uuid: id, created: created, data: rpData{origin: owner.Name()}}
+		e = &entity{kind: rpKind, uuid: id, created: created, data: rpData{origin: originHere(pc, origin)}}
 		pc.addEntityLocked(e)
 	}
 	e.version, e.intent, e.committed = snap.version, cp, cp
@@ -887,11 +873,20 @@ func rewriteFields(v any, fields map[string]bool, f func(string) string) {
 	}
 }
 
-// dropPlanCopy removes this PC's copy of a plan owned by owner, if any.
-func (pc *PC) dropPlanCopy(owner, id string) {
+// planOriginLocked names the PC a plan of this PC was created on. The caller holds the
+// PC's mutex.
+func (pc *PC) planOriginLocked(e *entity) string {
+	if o := rpInfo(e).origin; o != "" {
+		return o
+	}
+	return pc.Name()
+}
+
+// dropPlanCopy removes this PC's copy of a plan created on the PC origin, if any.
+func (pc *PC) dropPlanCopy(origin, id string) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if e := pc.entityLocked(rpKind, id); e != nil && rpInfo(e).origin == owner {
+	if e := pc.entityLocked(rpKind, id); e != nil && pc.planOriginLocked(e) == origin {
 		pc.removeEntityLocked(e)
 	}
 }

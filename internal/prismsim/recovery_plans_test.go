@@ -169,7 +169,7 @@ func TestRecoveryPlanCRUDAndSync(t *testing.T) {
 		t.Errorf("recovery_availability_zone_order_list %s", mustJSON(orders))
 	}
 
-	// France holds a read-only copy with the same uuid, its own AZ URLs.
+	// France holds a copy with the same uuid, its own AZ URLs.
 	cp := expect(t, env.fr.v3("GET", "/recovery_plans/"+id, nil), 200).json(t)
 	if getInt(t, cp, "metadata", "spec_version") != 0 ||
 		getString(cp, "spec", "resources", "parameters", "availability_zone_list", 0, "availability_zone_url") != env.frCA ||
@@ -180,8 +180,6 @@ func TestRecoveryPlanCRUDAndSync(t *testing.T) {
 	if getString(cp, "spec", "resources", "stage_list", 1, "stage_uuid") != stageIDs[1] {
 		t.Error("the copy's stages have other uuids")
 	}
-	refuse(t, env.fr.v3("PUT", "/recovery_plans/"+id, map[string]any{"metadata": cp["metadata"], "spec": cp["spec"]}), 422, reasonReadOnly)
-	refuse(t, env.fr.v3("DELETE", "/recovery_plans/"+id, nil), 422, reasonReadOnly)
 	list := expect(t, env.fr.v3("POST", "/recovery_plans/list", map[string]any{"kind": "recovery_plan", "filter": "name==rp-staged"}), 200).json(t)
 	if getInt(t, list, "metadata", "total_matches") != 1 {
 		t.Errorf("france lists %s", mustJSON(list["metadata"]))
@@ -204,7 +202,29 @@ func TestRecoveryPlanCRUDAndSync(t *testing.T) {
 		t.Errorf("copy not updated: %s %s", mustJSON(cp["metadata"]), getString(cp, "spec", "description"))
 	}
 
-	env.ca.accept(env.ca.v3("DELETE", "/recovery_plans/"+id, nil))
+	// The copy is a plan like any other: the seed guide ("Modification du plan de reprise
+	// d'activité") swaps its source and destination on France after a planned failover.
+	// The change reaches Canada, in Canada's own AZ URLs, at the same spec_version.
+	env.fr.accept(env.fr.putBack("/recovery_plans/"+id, func(spec map[string]any) {
+		azs := arr(t, get(spec, "resources", "parameters", "availability_zone_list"))
+		azs[0], azs[1] = azs[1], azs[0]
+		spec["description"] = "reversed on france"
+	}))
+	got = expect(t, env.ca.v3("GET", "/recovery_plans/"+id, nil), 200).json(t)
+	if getString(got, "spec", "description") != "reversed on france" || getInt(t, got, "metadata", "spec_version") != 2 ||
+		getString(got, "spec", "resources", "parameters", "availability_zone_list", 0, "availability_zone_url") != env.caFR ||
+		getString(got, "spec", "resources", "parameters", "availability_zone_list", 1, "availability_zone_url") != env.caLocal ||
+		getString(got, "spec", "resources", "parameters", "network_mapping_list", 0, "availability_zone_network_mapping_list", 1, "availability_zone_url") != env.caFR {
+		t.Fatalf("canada after france's update: %s %s", mustJSON(got["metadata"]), mustJSON(got["spec"]))
+	}
+	if getString(got, "spec", "resources", "stage_list", 1, "stage_uuid") != stageIDs[1] {
+		t.Error("france's update changed the stage uuids")
+	}
+	// The versions stay in step: canada's stale version is refused, the current one taken.
+	refuse(t, env.ca.v3("PUT", "/recovery_plans/"+id, map[string]any{"metadata": plan["metadata"], "spec": spec}), 409, reasonConcurrent)
+
+	// Deleted on france, gone on both.
+	env.fr.accept(env.fr.v3("DELETE", "/recovery_plans/"+id, nil))
 	refuse(t, env.ca.v3("GET", "/recovery_plans/"+id, nil), 404, reasonNotFound)
 	refuse(t, env.fr.v3("GET", "/recovery_plans/"+id, nil), 404, reasonNotFound)
 }
@@ -657,9 +677,9 @@ func exerciseRecoveryPlanRoutes(t *testing.T, w *World) {
 	fr.v3("GET", "/recovery_plans/"+id, nil)
 	fr.v3("POST", "/recovery_plans/list", map[string]any{})
 	fr.v3("GET", "/recovery_plans/"+id+"/entities", nil)
-	fr.v3("DELETE", "/recovery_plans/"+id, nil)
 	c.v3("DELETE", "/recovery_plans/"+newUUID(), nil)
-	c.accept(c.v3("DELETE", "/recovery_plans/"+id, nil))
+	fr.accept(fr.v3("DELETE", "/recovery_plans/"+id, nil)) // the copy: gone on both
+	c.v3("GET", "/recovery_plans/"+id, nil)
 }
 
 // TestRecoveryPlanResponsesMatchSpec checks every answer of the recovery plan routes

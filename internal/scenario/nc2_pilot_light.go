@@ -639,8 +639,8 @@ func checkPilotCleaned(ctx context.Context, r *Run) error {
 	return errors.Join(errs...)
 }
 
-// checkPilotPlan verifies what Prism Central reports about the recovery plan, on the PC that
-// owns it and on the copy of the other.
+// checkPilotPlan verifies what Prism Central reports about the recovery plan, on the PC it
+// was created on and on the copy entity sync made on the other.
 func checkPilotPlan(ctx context.Context, r *Run) error {
 	var errs []error
 	for _, pc := range []string{pilotRecovery, pilotPrimary} {

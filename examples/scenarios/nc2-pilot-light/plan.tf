@@ -1,9 +1,9 @@
 # The recovery plan of the guide: on disaster, tier 1 (from its replicas on NC2) then tier 2
 # (from the S3 bucket) are recovered into the pilot-light cluster NC2-PL, on PC-Net.
 #
-# The plan is owned by NC2's Prism Central, the one that survives the disaster: a plan can only
-# be changed on the Prism Central that owns it, and this one may have to change while onprem is
-# lost (to recover tier 2 powered off, see tier2_power_on). onprem gets a read-only copy.
+# The plan is managed through NC2's Prism Central, the one that survives the disaster: this plan
+# may have to change while onprem is lost (to recover tier 2 powered off, see tier2_power_on).
+# Entity sync gives onprem a copy, which can be changed there too while both are up.
 
 resource "nutanixdr_recovery_plan" "pilot_light" {
   provider = nutanixdr.nc2_aws
