@@ -99,10 +99,6 @@ type ProtectionRule struct {
 	// SpecVersion is metadata.spec_version as read. Updates use the
 	// version they read themselves, so it is not sent either.
 	SpecVersion int
-	// Owner is status.owner_availability_zone_reference as read: on a
-	// read-only copy synced from another Prism Central, this PC's
-	// availability zone of the owner; nil on the owner. Not sent.
-	Owner *Reference
 }
 
 // ProtectionLocation is one entry of ordered_availability_zone_list.
@@ -258,7 +254,6 @@ type protectionRuleJSON struct {
 		Name        string             `json:"name"`
 		Description string             `json:"description"`
 		State       string             `json:"state"`
-		Owner       *referenceJSON     `json:"owner_availability_zone_reference"`
 		Resources   *ruleResourcesJSON `json:"resources"`
 	} `json:"status"`
 }
@@ -277,10 +272,6 @@ func (p *protectionRuleJSON) toRule() ProtectionRule {
 	var res *ruleResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
-		if p.Status.Owner != nil {
-			owner := p.Status.Owner.toReference()
-			out.Owner = &owner
-		}
 		out.Name, out.Description = p.Status.Name, p.Status.Description
 		res = p.Status.Resources
 	}

@@ -62,10 +62,6 @@ type RecoveryPlan struct {
 	// SpecVersion is metadata.spec_version as read. Updates use the
 	// version they read themselves, so it is not sent either.
 	SpecVersion int
-	// Owner is status.owner_availability_zone_reference as read: on a
-	// read-only copy synced from another Prism Central, this PC's
-	// availability zone of the owner; nil on the owner. Not sent.
-	Owner *Reference
 	// Validation is status.message_list as read: what Prism Central
 	// reports about the plan (warnings included); not sent.
 	Validation []RecoveryPlanMessage
@@ -384,7 +380,6 @@ type recoveryPlanJSON struct {
 		Name        string           `json:"name"`
 		Description string           `json:"description"`
 		State       string           `json:"state"`
-		Owner       *referenceJSON   `json:"owner_availability_zone_reference"`
 		Resources   *rpResourcesJSON `json:"resources"`
 		MessageList []struct {
 			Reason  string            `json:"reason"`
@@ -408,10 +403,6 @@ func (p *recoveryPlanJSON) toPlan() RecoveryPlan {
 	var res *rpResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
-		if p.Status.Owner != nil {
-			owner := p.Status.Owner.toReference()
-			out.Owner = &owner
-		}
 		out.Name, out.Description = p.Status.Name, p.Status.Description
 		res = p.Status.Resources
 		for _, m := range p.Status.MessageList {

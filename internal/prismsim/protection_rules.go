@@ -579,24 +579,7 @@ func prStatus(pc *PC, e *entity) map[string]any {
 	if msgs := pc.w.repl.ruleMessages(e.uuid, pc.w.clock.Now()); len(msgs) > 0 {
 		status["message_list"] = msgs
 	}
-	pc.markCopyLocked(status, prInfo(e).origin)
 	return status
-}
-
-// markCopyLocked names, in the status of a synced read-only copy, the availability zone
-// of the Prism Central that owns it (owner_availability_zone_reference). The spec has no
-// field that tells a copy from its owner; this one is prismsim's (an ASSUMPTION listed in
-// tools/prismsim/README.md), so that clients can refuse to adopt a copy before they
-// try to change it.
-func (pc *PC) markCopyLocked(status map[string]any, origin string) {
-	if origin == "" {
-		return
-	}
-	ref := map[string]any{"kind": azKind.name, "name": origin}
-	if az := pc.azOfLocked(origin); az != nil {
-		ref["uuid"], ref["name"] = az.uuid, az.current().name
-	}
-	status["owner_availability_zone_reference"] = ref
 }
 
 // beforeRuleCommit is the unlocked step of a rule's tasks: it checks the clusters of

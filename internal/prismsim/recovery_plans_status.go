@@ -30,7 +30,6 @@ func planStatus(pc *PC, e *entity) map[string]any {
 			status["message_list"] = v.messages
 		}
 	}
-	pc.markCopyLocked(status, rpInfo(e).origin)
 	return status
 }
 

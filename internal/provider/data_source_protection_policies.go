@@ -19,9 +19,9 @@ func newProtectionPoliciesDataSource() datasource.DataSource {
 		typeSuffix: "protection_policies",
 		kind:       kindProtectionPolicy,
 		description: "Lists the protection policies of Prism Central, filtered by name and by the categories they " +
-			"protect: for `import` blocks with `for_each`, and to find ids by name. A policy another Prism Central " +
-			"owns and synced here read-only has `owner_availability_zone_id` set: import it through that Prism " +
-			"Central's provider instead.",
+			"protect: for `import` blocks with `for_each`, and to find ids by name. Leap syncs a policy to the paired " +
+			"Prism Central of its locations, so it is listed on both, with the same id: adopt it through one " +
+			"provider configuration only, and refer to it elsewhere with the data source `nutanixdr_protection_policy`.",
 		results: "protection_policies",
 		itemAttrs: map[string]schema.Attribute{
 			"id":          computedString("UUID of the policy (the import ID of `nutanixdr_protection_policy`)."),
@@ -33,8 +33,6 @@ func newProtectionPoliciesDataSource() datasource.DataSource {
 				Computed:            true,
 			},
 			"availability_zone_ids": computedList("UUIDs of the availability zones of its locations, in order."),
-			"owner_availability_zone_id": computedString("On a read-only copy synced from another Prism Central, " +
-				"this Prism Central's availability zone of the owner; null on the owner."),
 		},
 		list: func(ctx context.Context, c *client.Client) ([]client.ProtectionRule, error) {
 			return c.ListProtectionRules(ctx, "")
@@ -56,10 +54,9 @@ func newProtectionPoliciesDataSource() datasource.DataSource {
 			}
 			return map[string]attr.Value{
 				"id": types.StringValue(r.UUID), "name": types.StringValue(r.Name),
-				"description":                types.StringValue(r.Description),
-				"categories":                 types.MapValueMust(types.ListType{ElemType: types.StringType}, cats),
-				"availability_zone_ids":      stringList(azs),
-				"owner_availability_zone_id": ownerID(r.Owner),
+				"description":           types.StringValue(r.Description),
+				"categories":            types.MapValueMust(types.ListType{ElemType: types.StringType}, cats),
+				"availability_zone_ids": stringList(azs),
 			}
 		},
 	}}

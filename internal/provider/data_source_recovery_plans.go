@@ -18,9 +18,9 @@ func newRecoveryPlansDataSource() datasource.DataSource {
 		typeSuffix: "recovery_plans",
 		kind:       kindRecoveryPlan,
 		description: "Lists the recovery plans of Prism Central, filtered by name and by the categories their stages " +
-			"recover: for `import` blocks with `for_each`, and to find ids by name. A plan another Prism Central " +
-			"owns and synced here read-only has `owner_availability_zone_id` set: import it through that Prism " +
-			"Central's provider instead.",
+			"recover: for `import` blocks with `for_each`, and to find ids by name. Leap syncs a plan to the paired " +
+			"Prism Central of its locations, so it is listed on both, with the same id: adopt it through one " +
+			"provider configuration only, and refer to it elsewhere with the data source `nutanixdr_recovery_plan`.",
 		results: "recovery_plans",
 		itemAttrs: map[string]schema.Attribute{
 			"id":                            computedString("UUID of the plan (the import ID of `nutanixdr_recovery_plan`)."),
@@ -29,8 +29,6 @@ func newRecoveryPlansDataSource() datasource.DataSource {
 			"primary_availability_zone_id":  computedString("UUID of the availability zone of its primary location."),
 			"recovery_availability_zone_id": computedString("UUID of the availability zone of its recovery location."),
 			"stage_count":                   computedInt("Number of stages."),
-			"owner_availability_zone_id": computedString("On a read-only copy synced from another Prism Central, " +
-				"this Prism Central's availability zone of the owner; null on the owner."),
 		},
 		list: func(ctx context.Context, c *client.Client) ([]client.RecoveryPlan, error) {
 			return c.ListRecoveryPlans(ctx, "")
@@ -57,7 +55,6 @@ func newRecoveryPlansDataSource() datasource.DataSource {
 				"primary_availability_zone_id":  stringOrNull(azAt(&p, pi).AvailabilityZoneUUID),
 				"recovery_availability_zone_id": stringOrNull(azAt(&p, ri).AvailabilityZoneUUID),
 				"stage_count":                   types.Int64Value(int64(len(p.Stages))),
-				"owner_availability_zone_id":    ownerID(p.Owner),
 			}
 		},
 	}}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-
-	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
 )
 
 // This file holds the checks ImportState makes before it adopts an entity: what could be read
@@ -18,26 +16,6 @@ import (
 func importByNameHint(dataSource, listDataSource string) string {
 	return fmt.Sprintf(" To import by name, look the UUID up with the data source %s (one by name) or %s "+
 		"(a list, for import blocks with for_each), then import that UUID.", dataSource, listDataSource)
-}
-
-// refuseSyncedCopy adds an error when owner is set, that is when the entity read is a
-// read-only copy that another Prism Central synced here: it can only be managed through the
-// provider configured for its owner.
-func refuseSyncedCopy(diags *diag.Diagnostics, kind, tfType, id, name string, owner *client.Reference) bool {
-	if owner == nil {
-		return false
-	}
-	who := owner.Name
-	if owner.UUID != "" {
-		who = fmt.Sprintf("%s (availability zone %s)", owner.Name, owner.UUID)
-	}
-	diags.AddError(errorSummary(opImport, kind),
-		fmt.Sprintf("The %s %q (%s) on this Prism Central is a read-only copy synced from the Prism Central %s, "+
-			"which owns it: every change or delete would be refused here (ENTITY_IS_READONLY).\n\n"+
-			"Import it with the provider configuration of the owning Prism Central instead (the same UUID), "+
-			"for example `provider = nutanixdr.<alias of that site>` in the import block, or refer to it "+
-			"with the data source %s if this configuration only needs its id.", kind, name, id, who, tfType))
-	return true
 }
 
 // refuseSystemCategory adds an error when a category key or value is system-defined: Prism

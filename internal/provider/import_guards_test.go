@@ -19,26 +19,23 @@ func importResource(t *testing.T, srv tfprotov6.ProviderServer, typ, id string) 
 	return resp.Diagnostics
 }
 
-// TestProtocol_importGuards imports what can be read but never changed: the read-only copies
-// that canada synced to france of its policy and plan, system-defined categories, and names
-// where UUIDs are expected. Each is refused at import, saying what to do instead; the owner's
-// entities and user-defined categories import.
+// TestProtocol_importGuards imports what can be read but never changed: system-defined
+// categories, and names where UUIDs are expected. Each is refused at import, saying what to do
+// instead; user-defined categories import. The copies of canada's policy and plan that Leap
+// synced to france import there as on canada: they can be changed on either Prism Central.
 func TestProtocol_importGuards(t *testing.T) {
 	s := newFailoverSites(t, failoverSitesOptions{})
-	caIP := s.w.PC(acctest.PCCanada).AdvertisedIP()
 
 	fr, schemas := protoServer(t)
 	s.configureProtocol(t, fr, schemas, acctest.PCFrance)
 	ca, _ := protoServer(t)
 	s.configureProtocol(t, ca, schemas, acctest.PCCanada)
 
-	copyRefused := []string{"read-only copy synced from the Prism Central PC_" + caIP, s.frOfCanada,
-		"provider configuration of the owning Prism Central"}
-	checkDiags(t, importResource(t, fr, "nutanixdr_protection_policy", s.ruleID), copyRefused)
-	checkDiags(t, importResource(t, fr, "nutanixdr_protection_policy", s.ruleID+"/canada,france"), copyRefused)
-	checkDiags(t, importResource(t, fr, "nutanixdr_recovery_plan", s.planID), copyRefused)
-	checkDiags(t, importResource(t, ca, "nutanixdr_protection_policy", s.ruleID), nil)
-	checkDiags(t, importResource(t, ca, "nutanixdr_recovery_plan", s.planID), nil)
+	for _, srv := range []tfprotov6.ProviderServer{ca, fr} {
+		checkDiags(t, importResource(t, srv, "nutanixdr_protection_policy", s.ruleID), nil)
+		checkDiags(t, importResource(t, srv, "nutanixdr_recovery_plan", s.planID), nil)
+	}
+	checkDiags(t, importResource(t, fr, "nutanixdr_protection_policy", s.ruleID+"/canada,france"), nil)
 
 	systemRefused := []string{"system-defined", "cannot be managed", "reference it instead"}
 	checkDiags(t, importResource(t, ca, "nutanixdr_category", "Environment"), append(systemRefused, `"Environment"`))

@@ -286,11 +286,3 @@ func computedList(desc string) schema.ListAttribute {
 func computedMap(desc string) schema.MapAttribute {
 	return schema.MapAttribute{MarkdownDescription: desc, ElementType: types.StringType, Computed: true}
 }
-
-// ownerID returns the availability zone UUID of the owner of a synced copy, or null.
-func ownerID(owner *client.Reference) types.String {
-	if owner == nil {
-		return types.StringNull()
-	}
-	return types.StringValue(owner.UUID)
-}

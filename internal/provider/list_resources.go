@@ -22,8 +22,8 @@ import (
 // there, by identity and name, filtered by a name regex. With include_resource (and so
 // `terraform query -generate-config-out`), each result carries the resource's state as an
 // import followed by a refresh makes it, so that the configuration generated from it plans
-// with no changes. Read-only copies synced from another Prism Central are left out: they can
-// only be managed where they are owned.
+// with no changes. A policy or plan that Leap syncs between paired Prism Centrals is listed
+// on each of them, as their list APIs answer it.
 
 var (
 	_ list.ListResource              = (*listResource)(nil)
@@ -166,7 +166,6 @@ func (r *listResource) fill(ctx context.Context, req list.ListRequest, result *l
 
 // listResources lists the list resources of the provider.
 func listResources() []func() list.ListResource {
-	owned := func(owner *client.Reference) bool { return owner == nil }
 	return []func() list.ListResource{
 		newListResource(listResourceSpec{typeSuffix: "category", kind: kindCategory, newResource: newCategoryResource,
 			list: func(ctx context.Context, c *client.Client) ([]listed, error) {
@@ -229,11 +228,11 @@ func listResources() []func() list.ListResource {
 		newListResource(listResourceSpec{typeSuffix: "protection_policy", kind: kindProtectionPolicy, newResource: newProtectionPolicyResource,
 			list: listing(func(ctx context.Context, c *client.Client) ([]client.ProtectionRule, error) {
 				return c.ListProtectionRules(ctx, "")
-			}, func(r client.ProtectionRule) (string, string, bool) { return r.UUID, r.Name, owned(r.Owner) })}),
+			}, func(r client.ProtectionRule) (string, string, bool) { return r.UUID, r.Name, true })}),
 		newListResource(listResourceSpec{typeSuffix: "recovery_plan", kind: kindRecoveryPlan, newResource: newRecoveryPlanResource,
 			list: listing(func(ctx context.Context, c *client.Client) ([]client.RecoveryPlan, error) {
 				return c.ListRecoveryPlans(ctx, "")
-			}, func(p client.RecoveryPlan) (string, string, bool) { return p.UUID, p.Name, owned(p.Owner) })}),
+			}, func(p client.RecoveryPlan) (string, string, bool) { return p.UUID, p.Name, true })}),
 		newListResource(listResourceSpec{typeSuffix: "subnet", kind: "subnet", newResource: newSubnetResource,
 			list: listing(func(ctx context.Context, c *client.Client) ([]client.Subnet, error) {
 				return c.ListSubnets(ctx, "")

@@ -67,8 +67,8 @@ func listResource(t *testing.T, srv tfprotov6.ProviderServer, schemas *tfprotov6
 }
 
 // TestProtocol_listResources lists through the protocol server: every kind that exists on its own
-// has a list resource; filters, limits, more than one page, empty results; synced copies are
-// left out; include_resource returns the state an import makes.
+// has a list resource; filters, limits, more than one page, empty results; the policies and
+// plans synced to france are listed there too; include_resource returns the state an import makes.
 func TestProtocol_listResources(t *testing.T) {
 	s := newFailoverSites(t, failoverSitesOptions{edit: withBulkInventory})
 	addBulkPoliciesAndPlans(t, s)
@@ -139,8 +139,18 @@ func TestProtocol_listResources(t *testing.T) {
 		if got := count(ca, typ, map[string]any{"name_regex": "^bulk-.*-10[0-9]$"}, 0); len(got) != 5 {
 			t.Errorf("%s on canada named bulk-*-10x: %d, want 5", typ, len(got))
 		}
-		if got := count(fr, typ, nil, 0); len(got) != 0 {
-			t.Errorf("%s on france: %v, want none (france holds read-only copies)", typ, got)
+		onCanada := map[string]bool{}
+		for _, r := range count(ca, typ, nil, 0) {
+			onCanada[r.id] = true
+		}
+		onFrance := count(fr, typ, nil, 0)
+		if len(onFrance) != len(onCanada) {
+			t.Errorf("%s on france: %d, want the %d synced from canada", typ, len(onFrance), len(onCanada))
+		}
+		for _, r := range onFrance {
+			if !onCanada[r.id] {
+				t.Errorf("%s on france: %s (%s) is not on canada", typ, r.id, r.name)
+			}
 		}
 	}
 	_, diags := listResource(t, ca, schemas, "nutanixdr_vpc", map[string]any{"name_regex": "("}, false, 0)

@@ -506,13 +506,6 @@ func (r *protectionPolicyResource) ImportState(ctx context.Context, req resource
 				importByNameHint("nutanixdr_protection_policy", "nutanixdr_protection_policies")))
 		return
 	}
-	checkImportable(ctx, &resp.Diagnostics, kindProtectionPolicy, id, r.data.client.GetProtectionRule,
-		func(got *client.ProtectionRule) bool {
-			return refuseSyncedCopy(&resp.Diagnostics, kindProtectionPolicy, "nutanixdr_protection_policy", id, got.Name, got.Owner)
-		})
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	if len(labels) > 0 {
 		raw, err := json.Marshal(labels)

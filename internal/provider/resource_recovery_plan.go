@@ -646,13 +646,6 @@ func (r *recoveryPlanResource) ImportState(ctx context.Context, req resource.Imp
 				importByNameHint("nutanixdr_recovery_plan", "nutanixdr_recovery_plans")))
 		return
 	}
-	checkImportable(ctx, &resp.Diagnostics, kindRecoveryPlan, req.ID, r.data.client.GetRecoveryPlan,
-		func(got *client.RecoveryPlan) bool {
-			return refuseSyncedCopy(&resp.Diagnostics, kindRecoveryPlan, "nutanixdr_recovery_plan", req.ID, got.Name, got.Owner)
-		})
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }
 
