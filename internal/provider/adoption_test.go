@@ -351,3 +351,49 @@ resource "nutanixdr_vpc" "adopted" {
 		t.Errorf("the import changed the VPCs:\n%s", joinLines(diff))
 	}
 }
+
+// TestAccAdoption_syncedCopyOnPairedPC adopts, through france's provider, the policy and plan
+// that canada created and Leap synced to france: they import there like any other, the
+// generated configuration plans with no changes, and a change applied through france reaches
+// canada, where they were created.
+func TestAccAdoption_syncedCopyOnPairedPC(t *testing.T) {
+	cli := newCLIDir(t)
+	s := newFailoverSites(t, failoverSitesOptions{})
+	cli.write("main.tf", cli.requiredProviders()+acctest.ProviderConfig(s.w, acctest.PCFrance, "")+fmt.Sprintf(`
+import {
+  to = nutanixdr_protection_policy.synced
+  id = %q
+}
+import {
+  to = nutanixdr_recovery_plan.synced
+  id = %q
+}
+`, s.ruleID, s.planID))
+	cli.must("init", "-no-color", "-input=false")
+	cli.must("plan", "-no-color", "-input=false", "-generate-config-out=generated.tf")
+	cli.must("apply", "-no-color", "-input=false", "-auto-approve")
+	cli.planEmpty()
+
+	edited := regexp.MustCompile(`(?m)^  description\s+= null\n`).ReplaceAllString(cli.read("generated.tf"), "")
+	edited = regexp.MustCompile(`(?m)^(resource "nutanixdr_(recovery_plan|protection_policy)" "synced" \{\n)`).
+		ReplaceAllString(edited, "${1}  description = \"changed on france\"\n")
+	if n := strings.Count(edited, "changed on france"); n != 2 {
+		t.Fatalf("the generated configuration has %d of the 2 resources:\n%s", n, edited)
+	}
+	cli.write("generated.tf", edited)
+	cli.must("apply", "-no-color", "-input=false", "-auto-approve")
+	cli.planEmpty()
+
+	rule, err := s.ca.GetProtectionRule(t.Context(), s.ruleID)
+	if err != nil {
+		t.Fatalf("reading the policy on canada: %v", err)
+	}
+	plan, err := s.ca.GetRecoveryPlan(t.Context(), s.planID)
+	if err != nil {
+		t.Fatalf("reading the plan on canada: %v", err)
+	}
+	if rule.Description != "changed on france" || plan.Description != "changed on france" {
+		t.Errorf("on canada: policy description %q, plan description %q, want the change made on france",
+			rule.Description, plan.Description)
+	}
+}
