@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -73,23 +74,34 @@ func main() {
 		sizes       = flag.String("n", "100,500", "comma-separated numbers of category values")
 		parallelism = flag.Int("parallelism", 10, "OpenTofu's -parallelism")
 		routes      = flag.Bool("routes", false, "also print the requests of each phase by route")
+		latency     = flag.Duration("latency", 0, "time prismsim adds to every API request, as a remote Prism Central would (0: none)")
 	)
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *tofu, *providerDir, *base, *sizes, *parallelism, *routes); err != nil {
+	if err := run(ctx, options{tofu: *tofu, providerDir: *providerDir, base: *base, sizes: *sizes,
+		parallelism: *parallelism, routes: *routes, latency: *latency}); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, tofu, providerDir, base, sizes string, parallelism int, routes bool) error {
-	ns, err := parseSizes(sizes)
+// options are the command line's settings.
+type options struct {
+	tofu, providerDir, base, sizes string
+	parallelism                    int
+	routes                         bool
+	latency                        time.Duration
+}
+
+func run(ctx context.Context, o options) error {
+	ns, err := parseSizes(o.sizes)
 	if err != nil {
 		return err
 	}
-	if tofu, err = filepath.Abs(tofu); err != nil {
+	tofu, err := filepath.Abs(o.tofu)
+	if err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "nutanixdr-bench-")
@@ -98,36 +110,39 @@ func run(ctx context.Context, tofu, providerDir, base, sizes string, parallelism
 	}
 	defer os.RemoveAll(tmp)
 
-	current, err := filepath.Abs(providerDir)
+	current, err := filepath.Abs(o.providerDir)
 	if err != nil {
 		return err
 	}
 	codes := []code{{label: "new", dir: current}}
-	if base != "" {
-		dir, err := buildRevision(ctx, base, filepath.Join(tmp, "base"))
+	if o.base != "" {
+		dir, err := buildRevision(ctx, o.base, filepath.Join(tmp, "base"))
 		if err != nil {
 			return err
 		}
-		codes = append([]code{{label: "base " + shortRev(base), dir: dir}}, codes...)
+		codes = append([]code{{label: "base " + shortRev(o.base), dir: dir}}, codes...)
 	}
 
 	var results []result
 	for _, n := range ns {
 		for _, c := range codes {
 			fmt.Fprintf(os.Stderr, "bench: N=%d, %s\n", n, c.label)
-			rs, err := measure(ctx, tofu, c, n, parallelism, filepath.Join(tmp, fmt.Sprintf("run-%d-%d", n, len(results))))
+			rs, err := measure(ctx, tofu, c, n, o, filepath.Join(tmp, fmt.Sprintf("run-%d-%d", n, len(results))))
 			if err != nil {
 				return fmt.Errorf("N=%d, %s: %w", n, c.label, err)
 			}
 			results = append(results, rs...)
 		}
 	}
-	report(os.Stdout, results, routes)
+	if o.latency > 0 {
+		fmt.Printf("prismsim latency: %s per API request\n", o.latency)
+	}
+	report(os.Stdout, results, o.routes)
 	return nil
 }
 
 // measure starts a fresh world, runs the phases on it and returns their figures.
-func measure(ctx context.Context, tofu string, c code, n, parallelism int, dir string) ([]result, error) {
+func measure(ctx context.Context, tofu string, c code, n int, o options, dir string) ([]result, error) {
 	cfg, err := prismsim.Preset("leap-two-sites")
 	if err != nil {
 		return nil, err
@@ -140,6 +155,14 @@ func measure(ctx context.Context, tofu string, c code, n, parallelism int, dir s
 		return nil, err
 	}
 	defer w.Close()
+	if o.latency > 0 {
+		// A latency fault with a count no run reaches applies to every request.
+		f := prismsim.Fault{PC: pcName, PathPrefix: "/api/nutanix/v3/", Kind: prismsim.FaultLatency,
+			Count: math.MaxInt32, Latency: prismsim.Duration(o.latency)}
+		if _, err := w.AddFault(f); err != nil {
+			return nil, err
+		}
+	}
 	env, err := w.WriteState(filepath.Join(dir, "state"))
 	if err != nil {
 		return nil, err
@@ -164,7 +187,7 @@ func measure(ctx context.Context, tofu string, c code, n, parallelism int, dir s
 	pc := w.PC(pcName)
 	var out []result
 	for _, ph := range phases {
-		args := append([]string{ph.args[0], "-no-color", "-input=false", fmt.Sprintf("-parallelism=%d", parallelism)}, ph.args[1:]...)
+		args := append([]string{ph.args[0], "-no-color", "-input=false", fmt.Sprintf("-parallelism=%d", o.parallelism)}, ph.args[1:]...)
 		pc.ResetRequestCounts()
 		start := time.Now()
 		err := runTofu(ctx, tofu, work, environ, args)
