@@ -141,35 +141,11 @@ func (c *Client) GetCategoryValue(ctx context.Context, key, value string) (*Cate
 // instead of a GET each. Each object's answer from the list is used once; asking about the
 // same value again in the run sends a GET. See runCache.
 func (c *Client) LookupCategoryValue(ctx context.Context, key, value string) (*CategoryValue, error) {
-	list := func(ctx context.Context) (map[string]CategoryValue, error) {
-		all, err := c.ListCategoryValues(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]CategoryValue, len(all))
-		for _, v := range all {
-			out[v.Value] = v
-		}
-		return out, nil
-	}
-	fetch := func(ctx context.Context) (CategoryValue, bool, error) {
-		v, err := c.GetCategoryValue(ctx, key, value)
-		if errors.Is(err, ErrNotFound) {
-			return CategoryValue{}, false, nil
-		}
-		if err != nil {
-			return CategoryValue{}, false, err
-		}
-		return *v, true, nil
-	}
-	v, exists, err := c.values.lookup(ctx, key, value, list, fetch)
-	if err != nil {
-		return nil, err
-	}
-	if !exists {
-		return nil, fmt.Errorf("reading category value %s/%s: not among the values of %s: %w", key, value, key, ErrNotFound)
-	}
-	return &v, nil
+	list := listGroup(c, "listing values of category "+key, "category", keyPath(key)+"/list",
+		func(v *categoryValueJSON) CategoryValue { return v.toValue(key) },
+		func(v *CategoryValue) string { return v.Value })
+	fetch := fetchOne(func(ctx context.Context) (*CategoryValue, error) { return c.GetCategoryValue(ctx, key, value) })
+	return lookupOne(ctx, &c.values, key, value, "category value "+key+"/"+value, list, fetch)
 }
 
 // CreateCategoryValue creates a category value the caller has just found absent (with

@@ -2,6 +2,9 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"sync"
 )
 
@@ -23,6 +26,12 @@ import (
 //     is unknown, spends the entry so that the next lookup asks the server. A write that lands
 //     while the list is in flight is applied on top of the list's answer, which may predate it.
 //
+// A list is read whole only when it is worth its pages: after its first page, a list longer
+// than the lookups the run has asked of the group so far is dropped, and lookups ask the
+// server one object at a time (GET) until they outnumber its pages; then the group is listed.
+// A run that refreshes a handful of VMs among thousands thus costs a GET each plus one page;
+// one that refreshes hundreds costs a page per 100.
+//
 // Errors are not cached: a failed list fails its waiters and the next lookup lists again.
 type runCache[V any] struct {
 	mu     sync.Mutex
@@ -37,6 +46,11 @@ type runGroup[V any] struct {
 	flight *runFlight
 	// pending holds the writes made while flight was in progress, applied to its answer.
 	pending map[string]runItem[V]
+	// asked counts the lookups of the group in the run.
+	asked int
+	// needPages, once a list was found not worth reading, is its length in pages: lookups
+	// ask the server one object at a time until asked reaches it.
+	needPages int
 }
 
 // runItem is what the cache knows of one object.
@@ -57,14 +71,19 @@ type runFlight struct {
 // now if the run has not listed it yet). When the cache cannot answer (the entry was already
 // used, or a write left it unknown) it calls fetch, which asks the server for that one object
 // and returns (value, exists, error).
+//
+// list reads the whole group; it passes worth on to listAllIf and returns its errListTooLong.
 func (rc *runCache[V]) lookup(ctx context.Context, group, name string,
-	list func(context.Context) (map[string]V, error),
+	list func(ctx context.Context, worth func(pages int) bool) (map[string]V, error),
 	fetch func(context.Context) (V, bool, error),
 ) (V, bool, error) {
 	var zero V
-	for {
+	for first := true; ; first = false {
 		rc.mu.Lock()
 		g := rc.group(group)
+		if first {
+			g.asked++
+		}
 		if g.loaded {
 			it, known := g.items[name]
 			if known && it.spent {
@@ -77,6 +96,10 @@ func (rc *runCache[V]) lookup(ctx context.Context, group, name string,
 			return it.value, it.exists, nil
 		}
 		f := g.flight
+		if f == nil && g.asked < g.needPages {
+			rc.mu.Unlock()
+			return fetch(ctx)
+		}
 		if f == nil {
 			f = &runFlight{done: make(chan struct{})}
 			g.flight = f
@@ -99,14 +122,30 @@ func (rc *runCache[V]) lookup(ctx context.Context, group, name string,
 
 // run performs the list of group and publishes it, with the writes made meanwhile on top.
 // A group forgotten meanwhile gets the answer all the same, but no lookup sees it any more.
-func (rc *runCache[V]) run(ctx context.Context, g *runGroup[V], f *runFlight, list func(context.Context) (map[string]V, error)) {
-	values, err := list(ctx)
+func (rc *runCache[V]) run(ctx context.Context, g *runGroup[V], f *runFlight,
+	list func(ctx context.Context, worth func(pages int) bool) (map[string]V, error),
+) {
+	worth := func(pages int) bool {
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		// Reading the rest costs pages-1 requests; asking each object asked so far costs one.
+		if g.asked+1 >= pages {
+			return true
+		}
+		g.needPages = pages
+		return false
+	}
+	values, err := list(ctx, worth)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	defer close(f.done)
 	g.flight = nil
 	pending := g.pending
 	g.pending = nil
+	if errors.Is(err, errListTooLong) {
+		// Not an error: the waiters ask the server, one object each.
+		return
+	}
 	if err != nil {
 		f.err = err
 		return
@@ -171,4 +210,55 @@ func (rc *runCache[V]) group(name string) *runGroup[V] {
 		rc.groups[name] = g
 	}
 	return g
+}
+
+// listGroup returns the list of a lookup: every entity at path (POST <path>, paged), decoded
+// as T, converted with conv and keyed by key.
+func listGroup[T, V any](c *Client, op, kind, path string, conv func(*T) V, key func(*V) string,
+) func(context.Context, func(pages int) bool) (map[string]V, error) {
+	return func(ctx context.Context, worth func(pages int) bool) (map[string]V, error) {
+		out := map[string]V{}
+		err := c.listAllIf(ctx, op, kind, path, "", worth, func(raw json.RawMessage) error {
+			var t T
+			if err := json.Unmarshal(raw, &t); err != nil {
+				return fmt.Errorf("decoding a %s: %w", kind, err)
+			}
+			v := conv(&t)
+			out[key(&v)] = v
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+}
+
+// fetchOne turns a GET of one object into the fetch of a lookup: ErrNotFound means absent.
+func fetchOne[V any](get func(context.Context) (*V, error)) func(context.Context) (V, bool, error) {
+	return func(ctx context.Context) (V, bool, error) {
+		var zero V
+		v, err := get(ctx)
+		if errors.Is(err, ErrNotFound) {
+			return zero, false, nil
+		}
+		if err != nil {
+			return zero, false, err
+		}
+		return *v, true, nil
+	}
+}
+
+// lookupOne runs a lookup and turns an absent object into an error matching ErrNotFound.
+func lookupOne[V any](ctx context.Context, rc *runCache[V], group, name, what string,
+	list func(context.Context, func(pages int) bool) (map[string]V, error), fetch func(context.Context) (V, bool, error),
+) (*V, error) {
+	v, exists, err := rc.lookup(ctx, group, name, list, fetch)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		return nil, fmt.Errorf("reading %s: %w", what, ErrNotFound)
+	}
+	return &v, nil
 }

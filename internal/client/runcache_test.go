@@ -207,7 +207,7 @@ func TestRunCacheWriteDuringList(t *testing.T) {
 	ctx := context.Background()
 	release := make(chan struct{})
 	listed := make(chan struct{})
-	list := func(context.Context) (map[string]string, error) {
+	list := func(context.Context, func(int) bool) (map[string]string, error) {
 		close(listed)
 		<-release
 		return map[string]string{"a": "listed", "b": "listed"}, nil
@@ -248,7 +248,7 @@ func TestRunCacheListErrorNotCached(t *testing.T) {
 	var rc runCache[string]
 	ctx := context.Background()
 	calls := 0
-	list := func(context.Context) (map[string]string, error) {
+	list := func(context.Context, func(int) bool) (map[string]string, error) {
 		calls++
 		if calls == 1 {
 			return nil, errors.New("boom")
@@ -264,5 +264,79 @@ func TestRunCacheListErrorNotCached(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Errorf("list calls = %d, want 2", calls)
+	}
+}
+
+// A list longer than the lookups asked so far is not read whole: the run asks one object at a
+// time until its lookups outnumber the list's pages, then lists.
+func TestLookupCategoryValueListsWhenWorthIt(t *testing.T) {
+	sim := startWorld(t)
+	seedValues(t, sim, "Tier", 250) // three pages of 100
+	c, _ := sim.client(t)
+	sim.resetRequests(t)
+	ctx := context.Background()
+	want := []struct{ lists, gets int }{
+		{1, 1}, // the first page says three pages: not worth it for one lookup
+		{1, 2}, // two lookups: still a GET each
+		{4, 2}, // three lookups: the whole list
+		{4, 2}, // answered from it
+	}
+	for i, w := range want {
+		name := fmt.Sprintf("value-%03d", i)
+		if v, err := c.LookupCategoryValue(ctx, "Tier", name); err != nil || v.Value != name {
+			t.Fatalf("lookup %d: %+v, %v", i+1, v, err)
+		}
+		if lists, gets := sim.requests(t, routeListValues), sim.requests(t, routeGetValue); lists != w.lists || gets != w.gets {
+			t.Errorf("after lookup %d: %d list pages and %d GETs, want %d and %d", i+1, lists, gets, w.lists, w.gets)
+		}
+	}
+}
+
+// The refresh of many VMs' categories comes from one list of the VMs, and an update of a VM's
+// categories costs a read, a PUT and the task's poll, its answer kept for the run.
+func TestLookupVMAndUpdateCategories(t *testing.T) {
+	sim := startWorld(t)
+	c, _ := sim.client(t)
+	ctx := context.Background()
+	vms, err := c.ListVMs(ctx, "")
+	if err != nil || len(vms) < 2 {
+		t.Fatalf("ListVMs = %d VMs, %v", len(vms), err)
+	}
+	sim.resetRequests(t)
+	for _, vm := range vms {
+		got, err := c.LookupVM(ctx, vm.UUID)
+		if err != nil || got.Name != vm.Name {
+			t.Fatalf("LookupVM(%s) = %+v, %v", vm.Name, got, err)
+		}
+	}
+	if got := sim.requests(t, "POST /api/nutanix/v3/vms/list"); got != 1 {
+		t.Errorf("VM list requests = %d, want 1", got)
+	}
+	if got := sim.requests(t, "GET /api/nutanix/v3/vms/{uuid}"); got != 0 {
+		t.Errorf("VM GET requests = %d, want 0", got)
+	}
+
+	sim.resetRequests(t)
+	vm, err := c.UpdateVMCategories(ctx, vms[0].UUID, func(m map[string]string) { m["Environment"] = "Dev" })
+	if err != nil || vm.Categories["Environment"] != "Dev" {
+		t.Fatalf("UpdateVMCategories = %+v, %v", vm, err)
+	}
+	var counts struct {
+		Total int `json:"total"`
+	}
+	sim.call(t, "GET", "/_prismsim/requests", nil, &counts)
+	if counts.Total != 3 {
+		t.Errorf("UpdateVMCategories sent %d requests, want 3 (GET, PUT, task poll)", counts.Total)
+	}
+	// The client's own write answers the next lookup; a second lookup asks again.
+	sim.resetRequests(t)
+	if got, err := c.LookupVM(ctx, vms[0].UUID); err != nil || got.Categories["Environment"] != "Dev" {
+		t.Errorf("LookupVM after the update = %+v, %v", got, err)
+	}
+	if got, err := c.LookupVM(ctx, vms[0].UUID); err != nil || got.Categories["Environment"] != "Dev" {
+		t.Errorf("LookupVM again = %+v, %v", got, err)
+	}
+	if got := sim.requests(t, "GET /api/nutanix/v3/vms/{uuid}"); got != 1 {
+		t.Errorf("VM GET requests = %d, want 1 (the second lookup)", got)
 	}
 }
