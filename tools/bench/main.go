@@ -75,13 +75,14 @@ func main() {
 		parallelism = flag.Int("parallelism", 10, "OpenTofu's -parallelism")
 		routes      = flag.Bool("routes", false, "also print the requests of each phase by route")
 		latency     = flag.Duration("latency", 0, "time prismsim adds to every API request, as a remote Prism Central would (0: none)")
+		resources   = flag.Bool("resources", false, "also count the requests of each resource type's create, refresh, update and delete")
 	)
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, options{tofu: *tofu, providerDir: *providerDir, base: *base, sizes: *sizes,
-		parallelism: *parallelism, routes: *routes, latency: *latency}); err != nil {
+		parallelism: *parallelism, routes: *routes, latency: *latency, resources: *resources}); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -91,14 +92,17 @@ func main() {
 type options struct {
 	tofu, providerDir, base, sizes string
 	parallelism                    int
-	routes                         bool
+	routes, resources              bool
 	latency                        time.Duration
 }
 
 func run(ctx context.Context, o options) error {
-	ns, err := parseSizes(o.sizes)
-	if err != nil {
-		return err
+	var ns []int
+	if o.sizes != "" {
+		var err error
+		if ns, err = parseSizes(o.sizes); err != nil {
+			return err
+		}
 	}
 	tofu, err := filepath.Abs(o.tofu)
 	if err != nil {
@@ -137,7 +141,21 @@ func run(ctx context.Context, o options) error {
 	if o.latency > 0 {
 		fmt.Printf("prismsim latency: %s per API request\n", o.latency)
 	}
-	report(os.Stdout, results, o.routes)
+	if len(results) > 0 {
+		report(os.Stdout, results, o.routes)
+	}
+	if o.resources {
+		for _, c := range codes {
+			rs, err := measureResources(ctx, tofu, c.dir, filepath.Join(tmp, "resources-"+strings.ReplaceAll(c.label, " ", "-")))
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.label, err)
+			}
+			reportResources(os.Stdout, rs, c.label)
+			if o.routes {
+				reportResourceRoutes(os.Stdout, rs)
+			}
+		}
+	}
 	return nil
 }
 
@@ -298,14 +316,19 @@ func report(w io.Writer, results []result, routes bool) {
 	}
 	for _, r := range results {
 		fmt.Fprintf(w, "\nN=%d %s %s:\n", r.n, r.phase, r.code)
-		names := make([]string, 0, len(r.requests.ByRoute))
-		for name := range r.requests.ByRoute {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			fmt.Fprintf(w, "  %6d  %s\n", r.requests.ByRoute[name], name)
-		}
+		printRoutes(w, r.requests)
+	}
+}
+
+// printRoutes prints request counts by route, sorted by route.
+func printRoutes(w io.Writer, counts prismsim.RequestCounts) {
+	names := make([]string, 0, len(counts.ByRoute))
+	for name := range counts.ByRoute {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(w, "  %6d  %s\n", counts.ByRoute[name], name)
 	}
 }
 
