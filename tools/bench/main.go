@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/scenario"
 )
 
 // providerBinary is the executable name dev_overrides looks for.
@@ -165,11 +166,8 @@ func measure(ctx context.Context, tofu string, c code, n int, o options, dir str
 	if err != nil {
 		return nil, err
 	}
-	w, err := prismsim.NewWorld(cfg)
+	w, err := startWorld(cfg)
 	if err != nil {
-		return nil, err
-	}
-	if err := w.Start(); err != nil {
 		return nil, err
 	}
 	defer w.Close()
@@ -197,7 +195,7 @@ func measure(ctx context.Context, tofu string, c code, n int, o options, dir str
 		return nil, err
 	}
 	cli := filepath.Join(dir, "tofu.tfrc")
-	if err := os.WriteFile(cli, []byte(cliConfig(c.dir)), 0o600); err != nil {
+	if err := os.WriteFile(cli, []byte(scenario.DevOverridesConfig(c.dir)), 0o600); err != nil {
 		return nil, err
 	}
 	environ := tofuEnv(os.Environ(), cli, pcEnv)
@@ -351,38 +349,26 @@ func parseSizes(s string) ([]int, error) {
 	return ns, nil
 }
 
-// cliConfig points both registry addresses of the provider at dir.
-func cliConfig(dir string) string {
-	var b strings.Builder
-	b.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, addr := range []string{"registry.opentofu.org/nutanixdr/nutanixdr", "registry.terraform.io/nutanixdr/nutanixdr"} {
-		fmt.Fprintf(&b, "    %q = %q\n", addr, dir)
-	}
-	b.WriteString("  }\n  direct {}\n}\n")
-	return b.String()
-}
-
-// tofuEnv is the environment without the caller's OpenTofu and Nutanix settings, plus the
-// benchmark's CLI configuration and the PC's address and credentials.
+// tofuEnv is the scenarios' OpenTofu environment plus the PC's address and credentials.
 func tofuEnv(environ []string, cliConfig string, pc prismsim.PCEnv) []string {
-	env := make([]string, 0, len(environ)+10)
-	for _, kv := range environ {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "NUTANIX_") || name == "TERRAFORM_CONFIG" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
+	return append(scenario.TofuEnv(environ, cliConfig),
 		"NUTANIX_ENDPOINT="+pc.Endpoint,
 		"NUTANIX_PORT="+strconv.Itoa(pc.Port),
 		"NUTANIX_USERNAME="+pc.Username,
 		"NUTANIX_PASSWORD="+pc.Password,
 	)
+}
+
+// startWorld builds and starts a world; the caller closes it.
+func startWorld(cfg prismsim.WorldConfig) (*prismsim.World, error) {
+	w, err := prismsim.NewWorld(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Start(); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 func shortRev(rev string) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/scenario"
 )
 
 // resourceCase measures one resource type alone: what it needs is made beforehand through the
@@ -288,11 +289,8 @@ func measureResource(ctx context.Context, tofu, providerDir, dir string, rc reso
 			cfg.PCs[i].Categories = append(cfg.PCs[i].Categories, prismsim.CategoryConfig{Name: key, Values: values})
 		}
 	}
-	w, err := prismsim.NewWorld(cfg)
+	w, err := startWorld(cfg)
 	if err != nil {
-		return res, err
-	}
-	if err := w.Start(); err != nil {
 		return res, err
 	}
 	defer w.Close()
@@ -316,7 +314,7 @@ func measureResource(ctx context.Context, tofu, providerDir, dir string, rc reso
 		return res, err
 	}
 	cli := filepath.Join(dir, "tofu.tfrc")
-	if err := os.WriteFile(cli, []byte(cliConfig(providerDir)), 0o600); err != nil {
+	if err := os.WriteFile(cli, []byte(scenario.DevOverridesConfig(providerDir)), 0o600); err != nil {
 		return res, err
 	}
 	environ := tofuEnv(os.Environ(), cli, env.PCs[rc.pc])
