@@ -9,7 +9,7 @@ import (
 )
 
 // runCache answers existence checks and refreshes of many objects of one group (the values of
-// one category key) from one list call, instead of one GET per object.
+// one category key, the VMs, the subnets) from one list call, instead of one GET per object.
 //
 // A client lives for one run of the provider (one Configure: a plan, or an apply), so the cache
 // does too; nothing survives into the next run. Within the run it keeps three promises:
