@@ -249,7 +249,7 @@ func (c *Client) UpdateSubnet(ctx context.Context, uuid string, s SubnetSpec) (*
 		}
 		return &out, nil
 	}
-	got, err := updateAndRead(ctx, c, op, subnetPath(uuid), change, fromDoc, func() (*Subnet, error) { return c.getSubnet(ctx, op, uuid) })
+	got, err := updateAndRead(ctx, c, op, subnetPath(uuid), change, fromDoc, nil)
 	if err != nil {
 		c.subnets.unknown("", uuid)
 	}

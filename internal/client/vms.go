@@ -130,17 +130,15 @@ func (c *Client) LookupVM(ctx context.Context, uuid string) (*VM, error) {
 // once and must only depend on the map it is given.
 func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate func(map[string]string)) (*VM, error) {
 	op := "updating the categories of VM " + uuid
-	var sent *document
-	var applied map[string]string
-	doc, err := c.updateAndSettle(ctx, op, vmPath(uuid), func(d *document) error {
+	var want map[string]string
+	doc, sent, err := c.updateAndSettle(ctx, op, vmPath(uuid), func(d *document) error {
 		current := vmCategories(d.Metadata)
-		want := maps.Clone(current)
+		want = maps.Clone(current)
 		mutate(want)
 		if maps.Equal(current, want) {
 			return errNoChange
 		}
 		setVMCategories(d, current, want)
-		sent, applied = d, want
 		return nil
 	})
 	if err != nil {
@@ -148,7 +146,8 @@ func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate fun
 		return nil, err
 	}
 	if doc == nil {
-		// The task succeeded: the VM has what was sent, no need to read it again.
+		// The task succeeded: the VM is as read, with the categories sent. Its status (power
+		// state, addresses) is not in what was sent, so the read is converted, not the body.
 		doc = sent
 	}
 	vm, err := vmFromDocument(doc)
@@ -157,7 +156,7 @@ func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate fun
 		return nil, err
 	}
 	if doc == sent {
-		vm.Categories = applied
+		vm.Categories = want
 	}
 	c.vms.wrote("", uuid, *vm)
 	return vm, nil
