@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,8 +130,15 @@ func run(ctx context.Context, o options) error {
 	}
 
 	var results []result
-	for _, n := range ns {
-		for _, c := range codes {
+	for i, n := range ns {
+		// The codes take turns going first, so that neither always meets the machine as the
+		// other left it.
+		order := codes
+		if i%2 == 1 {
+			order = slices.Clone(codes)
+			slices.Reverse(order)
+		}
+		for _, c := range order {
 			fmt.Fprintf(os.Stderr, "bench: N=%d, %s\n", n, c.label)
 			rs, err := measure(ctx, tofu, c, n, o, filepath.Join(tmp, fmt.Sprintf("run-%d-%d", n, len(results))))
 			if err != nil {
