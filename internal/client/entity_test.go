@@ -236,7 +236,7 @@ func TestUpdateVMCategoriesPreservesUnknownFields(t *testing.T) {
 	if f.tasks.polls() != 1 {
 		t.Errorf("task polls = %d, want 1", f.tasks.polls())
 	}
-	if vm.Categories["Environment"] != "Dev" || vm.Categories["replicated-vm"] != "from-canada" || vm.Categories["Team"] != "" {
+	if vm.Categories["Environment"] != "Dev" || vm.Categories["replicated-vm"] != "from-canada" || vm.Categories["Team"] != "" || vm.SpecVersion != 8 {
 		t.Errorf("VM after update = %+v", vm)
 	}
 }

@@ -157,6 +157,7 @@ func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate fun
 	}
 	if doc == sent {
 		vm.Categories = want
+		vm.SpecVersion++ // as Prism Central does on accepting the update
 	}
 	c.vms.wrote("", uuid, *vm)
 	return vm, nil
