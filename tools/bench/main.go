@@ -13,6 +13,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -75,6 +76,7 @@ func main() {
 		base        = flag.String("base", "", "git revision whose provider is measured beside it (empty: none)")
 		sizes       = flag.String("n", "100,500", "comma-separated numbers of category values")
 		parallelism = flag.Int("parallelism", 10, "OpenTofu's -parallelism")
+		count       = flag.Int("count", 1, "runs of each N and code; the report gives the median wall time (and requests)")
 		routes      = flag.Bool("routes", false, "also print the requests of each phase by route")
 		latency     = flag.Duration("latency", 0, "time prismsim adds to every API request, as a remote Prism Central would (0: none)")
 		resources   = flag.Bool("resources", false, "also count the requests of each resource type's create, refresh, update and delete")
@@ -84,7 +86,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, options{tofu: *tofu, providerDir: *providerDir, base: *base, sizes: *sizes,
-		parallelism: *parallelism, routes: *routes, latency: *latency, resources: *resources}); err != nil {
+		parallelism: *parallelism, count: max(*count, 1), routes: *routes, latency: *latency, resources: *resources}); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -93,7 +95,7 @@ func main() {
 // options are the command line's settings.
 type options struct {
 	tofu, providerDir, base, sizes string
-	parallelism                    int
+	parallelism, count             int
 	routes, resources              bool
 	latency                        time.Duration
 }
@@ -130,21 +132,31 @@ func run(ctx context.Context, o options) error {
 	}
 
 	var results []result
-	for i, n := range ns {
-		// The codes take turns going first, so that neither always meets the machine as the
-		// other left it.
-		order := codes
-		if i%2 == 1 {
-			order = slices.Clone(codes)
-			slices.Reverse(order)
-		}
-		for _, c := range order {
-			fmt.Fprintf(os.Stderr, "bench: N=%d, %s\n", n, c.label)
-			rs, err := measure(ctx, tofu, c, n, o, filepath.Join(tmp, fmt.Sprintf("run-%d-%d", n, len(results))))
-			if err != nil {
-				return fmt.Errorf("N=%d, %s: %w", n, c.label, err)
+	round := 0
+	for _, n := range ns {
+		var runs []result
+		for range o.count {
+			// The codes take turns going first, so that neither always meets the machine as
+			// the other left it.
+			order := codes
+			if round%2 == 1 {
+				order = slices.Clone(codes)
+				slices.Reverse(order)
 			}
-			results = append(results, rs...)
+			round++
+			for _, c := range order {
+				fmt.Fprintf(os.Stderr, "bench: N=%d, %s\n", n, c.label)
+				rs, err := measure(ctx, tofu, c, n, o, filepath.Join(tmp, fmt.Sprintf("run-%d-%d", n, len(runs))))
+				if err != nil {
+					return fmt.Errorf("N=%d, %s: %w", n, c.label, err)
+				}
+				runs = append(runs, rs...)
+			}
+		}
+		for _, c := range codes {
+			for _, ph := range phases {
+				results = append(results, median(runs, c.label, ph.name))
+			}
 		}
 	}
 	if o.latency > 0 {
@@ -306,8 +318,24 @@ func buildRevision(ctx context.Context, rev, dir string) (string, error) {
 	return bin, nil
 }
 
-// report prints one line per N, phase and code, with the ratio of the new code's figures to
-// the base's when both were measured.
+// median returns the run of code and phase with the median wall time; its requests are the
+// median requests of those runs.
+func median(runs []result, code, phase string) result {
+	var rs []result
+	for _, r := range runs {
+		if r.code == code && r.phase == phase {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.requests.Total, b.requests.Total) })
+	requests := rs[len(rs)/2].requests
+	slices.SortFunc(rs, func(a, b result) int { return cmp.Compare(a.wall, b.wall) })
+	out := rs[len(rs)/2]
+	out.requests = requests
+	return out
+}
+
+// report prints one line per N, code and phase.
 func report(w io.Writer, results []result, routes bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "N\tphase\tcode\trequests\trequests/object\twall\twall/object\t")
