@@ -160,7 +160,7 @@ func (r *Run) start(src string) error {
 	if err := copyConfig(src, r.WorkDir); err != nil {
 		return fmt.Errorf("copying %s: %w", src, err)
 	}
-	if err := os.WriteFile(r.CLIConfig, []byte(DevOverridesConfig(r.cfg.ProviderDir)), 0o600); err != nil {
+	if err := os.WriteFile(r.CLIConfig, []byte(cliConfig(r.cfg.ProviderDir)), 0o600); err != nil {
 		return fmt.Errorf("writing the CLI configuration: %w", err)
 	}
 
@@ -344,17 +344,17 @@ func (r *Run) tofuCommand(ctx context.Context, args []string) *exec.Cmd {
 	}
 	cmd := exec.CommandContext(ctx, r.cfg.Tofu, args...)
 	cmd.Dir = r.WorkDir
-	cmd.Env = TofuEnv(os.Environ(), r.CLIConfig)
+	cmd.Env = tofuEnv(os.Environ(), r.CLIConfig)
 	// Let OpenTofu stop cleanly (release the state, report what it did) when ctx ends.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = time.Minute
 	return cmd
 }
 
-// TofuEnv is the environment of the OpenTofu commands: the caller's, without what would make
+// tofuEnv is the environment of the OpenTofu commands: the caller's, without what would make
 // the scenario depend on the machine (another CLI configuration, extra arguments, Nutanix
 // credentials), plus the scenario's CLI configuration.
-func TofuEnv(environ []string, cliConfig string) []string {
+func tofuEnv(environ []string, cliConfig string) []string {
 	env := make([]string, 0, len(environ)+4)
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
@@ -395,9 +395,9 @@ func tofuError(args []string, err error, stderr []byte) error {
 	}
 }
 
-// DevOverridesConfig is the OpenTofu CLI configuration that makes the scenario use the provider built
+// cliConfig is the OpenTofu CLI configuration that makes the scenario use the provider built
 // into providerDir, with no registry and no `tofu init`.
-func DevOverridesConfig(providerDir string) string {
+func cliConfig(providerDir string) string {
 	var b strings.Builder
 	b.WriteString("provider_installation {\n  dev_overrides {\n")
 	for _, addr := range providerAddresses {

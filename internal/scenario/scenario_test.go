@@ -273,7 +273,7 @@ func TestScenarioDefinitions(t *testing.T) {
 }
 
 func TestCLIConfig(t *testing.T) {
-	got := DevOverridesConfig("/opt/providers")
+	got := cliConfig("/opt/providers")
 	for _, want := range []string{
 		`"registry.opentofu.org/nutanixdr/nutanixdr" = "/opt/providers"`,
 		`"registry.terraform.io/nutanixdr/nutanixdr" = "/opt/providers"`,
@@ -286,7 +286,7 @@ func TestCLIConfig(t *testing.T) {
 }
 
 func TestTofuEnv(t *testing.T) {
-	got := TofuEnv([]string{
+	got := tofuEnv([]string{
 		"PATH=/usr/bin", "TF_CLI_CONFIG_FILE=/nowhere/.terraformrc", "TF_CLI_ARGS_apply=-parallelism=1",
 		"NUTANIX_PASSWORD=secret", "TF_LOG=debug", "HOME=/root",
 	}, "/tmp/x/tofu.tfrc")
