@@ -105,7 +105,7 @@ func (rc *runCache[V]) lookup(ctx context.Context, group, name string,
 			g.flight = f
 			g.pending = map[string]runItem[V]{}
 			// The list runs on its own, detached from this caller's cancellation: other
-			// lookups wait on it. Each waiter still honours its own context below.
+			// lookups wait on it. Each waiter still honors its own context below.
 			go rc.run(context.WithoutCancel(ctx), g, f, list)
 		}
 		rc.mu.Unlock()

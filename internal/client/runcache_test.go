@@ -16,9 +16,10 @@ const (
 	routePutValue   = "PUT /api/nutanix/v3/categories/{name}/{value}"
 )
 
-// seedValues creates key and values value-000 ... through a client of their own, as another
+// seedValues creates the key Tier and values value-000 ... through a client of their own, as another
 // tool would.
-func seedValues(t *testing.T, sim *simPC, key string, n int) {
+func seedValues(t *testing.T, sim *simPC, n int) {
+	const key = "Tier"
 	t.Helper()
 	other, _ := sim.client(t)
 	ctx := context.Background()
@@ -36,7 +37,7 @@ func seedValues(t *testing.T, sim *simPC, key string, n int) {
 // lookups that run at the same time, and no GET.
 func TestLookupCategoryValueListsOncePerKey(t *testing.T) {
 	sim := startWorld(t)
-	seedValues(t, sim, "Tier", 150)
+	seedValues(t, sim, 150)
 	c, _ := sim.client(t)
 	sim.resetRequests(t)
 
@@ -52,7 +53,7 @@ func TestLookupCategoryValueListsOncePerKey(t *testing.T) {
 			case i < 150 && v.Value != name:
 				errs <- fmt.Errorf("%s: got %+v", name, v)
 			case i >= 150 && !errors.Is(err, ErrNotFound):
-				errs <- fmt.Errorf("%s: want ErrNotFound, got %v, %v", name, v, err)
+				errs <- fmt.Errorf("%s: want ErrNotFound, got %v, %w", name, v, err)
 			}
 		})
 	}
@@ -72,7 +73,7 @@ func TestLookupCategoryValueListsOncePerKey(t *testing.T) {
 // Creating values found absent costs the shared list and one PUT each: no read per value.
 func TestCreateCategoryValuesOnePutEach(t *testing.T) {
 	sim := startWorld(t)
-	seedValues(t, sim, "Tier", 0)
+	seedValues(t, sim, 0)
 	c, _ := sim.client(t)
 	sim.resetRequests(t)
 	ctx := context.Background()
@@ -117,7 +118,7 @@ func TestCreateCategoryValuesOnePutEach(t *testing.T) {
 // (the next run) lists afresh.
 func TestLookupCategoryValueSeesOutOfBandChanges(t *testing.T) {
 	sim := startWorld(t)
-	seedValues(t, sim, "Tier", 3)
+	seedValues(t, sim, 3)
 	c, _ := sim.client(t)
 	other, _ := sim.client(t)
 	ctx := context.Background()
@@ -163,7 +164,7 @@ func mustClient(t *testing.T, sim *simPC) *Client {
 // created is there, what it deleted is gone, what failed is asked about.
 func TestLookupCategoryValueFollowsOwnWrites(t *testing.T) {
 	sim := startWorld(t)
-	seedValues(t, sim, "Tier", 2)
+	seedValues(t, sim, 2)
 	c, _ := sim.client(t)
 	ctx := context.Background()
 	if _, err := c.LookupCategoryValue(ctx, "Tier", "value-005"); !errors.Is(err, ErrNotFound) {
@@ -207,10 +208,10 @@ func TestRunCacheWriteDuringList(t *testing.T) {
 	ctx := context.Background()
 	release := make(chan struct{})
 	listed := make(chan struct{})
-	list := func(context.Context, func(int) bool) (map[string]string, error) {
+	list := func(ctx context.Context, _ func(int) bool) (map[string]string, error) {
 		close(listed)
 		<-release
-		return map[string]string{"a": "listed", "b": "listed"}, nil
+		return map[string]string{"a": "listed", "b": "listed"}, ctx.Err()
 	}
 	fetch := func(context.Context) (string, bool, error) { return "fetched", true, nil }
 
@@ -271,7 +272,7 @@ func TestRunCacheListErrorNotCached(t *testing.T) {
 // time until its lookups outnumber the list's pages, then lists.
 func TestLookupCategoryValueListsWhenWorthIt(t *testing.T) {
 	sim := startWorld(t)
-	seedValues(t, sim, "Tier", 250) // three pages of 100
+	seedValues(t, sim, 250) // three pages of 100
 	c, _ := sim.client(t)
 	sim.resetRequests(t)
 	ctx := context.Background()

@@ -87,7 +87,7 @@ func main() {
 	defer stop()
 	if err := run(ctx, options{tofu: *tofu, providerDir: *providerDir, base: *base, sizes: *sizes,
 		parallelism: *parallelism, count: max(*count, 1), routes: *routes, latency: *latency, resources: *resources}); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
+		_, _ = fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
@@ -116,7 +116,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 
 	current, err := filepath.Abs(o.providerDir)
 	if err != nil {
@@ -145,10 +145,10 @@ func run(ctx context.Context, o options) error {
 			}
 			round++
 			for _, c := range order {
-				fmt.Fprintf(os.Stderr, "bench: N=%d, %s\n", n, c.label)
+				_, _ = fmt.Fprintf(os.Stderr, "bench: N=%d, %s\n", n, c.label)
 				rs, err := measure(ctx, tofu, c, n, o, filepath.Join(tmp, fmt.Sprintf("run-%d-%d", n, len(runs))))
 				if err != nil {
-					return fmt.Errorf("N=%d, %s: %w", n, c.label, err)
+					return fmt.Errorf("measuring %d values with %s: %w", n, c.label, err)
 				}
 				runs = append(runs, rs...)
 			}
@@ -190,7 +190,7 @@ func measure(ctx context.Context, tofu string, c code, n int, o options, dir str
 	if err != nil {
 		return nil, err
 	}
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	if o.latency > 0 {
 		// A latency fault with a count no run reaches applies to every request.
 		f := prismsim.Fault{PC: pcName, PathPrefix: "/api/nutanix/v3/", Kind: prismsim.FaultLatency,
@@ -290,7 +290,7 @@ func buildRevision(ctx context.Context, rev, dir string) (string, error) {
 			return "", err
 		}
 	}
-	fmt.Fprintf(os.Stderr, "bench: building the provider of %s\n", rev)
+	_, _ = fmt.Fprintf(os.Stderr, "bench: building the provider of %s\n", rev)
 	archive := exec.CommandContext(ctx, "git", "archive", "--format=tar", rev)
 	extract := exec.CommandContext(ctx, "tar", "-x", "-C", src)
 	pipe, err := archive.StdoutPipe()
@@ -338,9 +338,9 @@ func median(runs []result, code, phase string) result {
 // report prints one line per N, code and phase.
 func report(w io.Writer, results []result, routes bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\tphase\tcode\trequests\trequests/object\twall\twall/object\t")
+	_, _ = fmt.Fprintln(tw, "N\tphase\tcode\trequests\trequests/object\twall\twall/object\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.3f\t%.2fs\t%.1fms\t\n", r.n, r.phase, r.code, r.requests.Total,
+		_, _ = fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.3f\t%.2fs\t%.1fms\t\n", r.n, r.phase, r.code, r.requests.Total,
 			float64(r.requests.Total)/float64(r.n), r.wall.Seconds(),
 			float64(r.wall.Microseconds())/1000/float64(r.n))
 	}
@@ -349,7 +349,7 @@ func report(w io.Writer, results []result, routes bool) {
 		return
 	}
 	for _, r := range results {
-		fmt.Fprintf(w, "\nN=%d %s %s:\n", r.n, r.phase, r.code)
+		_, _ = fmt.Fprintf(w, "\nN=%d %s %s:\n", r.n, r.phase, r.code)
 		printRoutes(w, r.requests)
 	}
 }
@@ -362,7 +362,7 @@ func printRoutes(w io.Writer, counts prismsim.RequestCounts) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(w, "  %6d  %s\n", counts.ByRoute[name], name)
+		_, _ = fmt.Fprintf(w, "  %6d  %s\n", counts.ByRoute[name], name)
 	}
 }
 

@@ -263,7 +263,7 @@ var resourcePhases = []phase{
 func measureResources(ctx context.Context, tofu, dir, tmp string) ([]resourceResult, error) {
 	var out []resourceResult
 	for i, rc := range resourceCases {
-		fmt.Fprintf(os.Stderr, "bench: %s\n", rc.typ)
+		_, _ = fmt.Fprintf(os.Stderr, "bench: %s\n", rc.typ)
 		r, err := measureResource(ctx, tofu, dir, filepath.Join(tmp, fmt.Sprintf("resource-%d", i)), rc)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", rc.typ, err)
@@ -293,7 +293,7 @@ func measureResource(ctx context.Context, tofu, providerDir, dir string, rc reso
 	if err != nil {
 		return res, err
 	}
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	pc := w.PC(rc.pc)
 	c, err := pcClient(pc)
 	if err != nil {
@@ -378,9 +378,9 @@ resource %q "t" {
 
 // reportResources prints the requests of each phase by resource type, then by route.
 func reportResources(w io.Writer, results []resourceResult, label string) {
-	fmt.Fprintf(w, "\nrequests per operation of one resource (%s; create and update include their plan):\n", label)
+	_, _ = fmt.Fprintf(w, "\nrequests per operation of one resource (%s; create and update include their plan):\n", label)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "resource\tcreate\trefresh\tupdate\tdelete\t")
+	_, _ = fmt.Fprintln(tw, "resource\tcreate\trefresh\tupdate\tdelete\t")
 	for _, r := range results {
 		cells := []string{r.typ}
 		for _, ph := range resourcePhases {
@@ -390,7 +390,7 @@ func reportResources(w io.Writer, results []resourceResult, label string) {
 				cells = append(cells, "-")
 			}
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+		_, _ = fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	_ = tw.Flush()
 }
@@ -399,7 +399,7 @@ func reportResources(w io.Writer, results []resourceResult, label string) {
 func reportResourceRoutes(w io.Writer, results []resourceResult) {
 	for _, r := range results {
 		for _, ph := range r.phases {
-			fmt.Fprintf(w, "\n%s %s:\n", r.typ, ph)
+			_, _ = fmt.Fprintf(w, "\n%s %s:\n", r.typ, ph)
 			printRoutes(w, r.counts[ph])
 		}
 	}
