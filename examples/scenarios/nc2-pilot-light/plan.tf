@@ -59,9 +59,4 @@ resource "nutanixdr_recovery_plan" "pilot_light" {
   # must depend on nothing of onprem's that OpenTofu would read while onprem is down. The plan
   # may thus be created before the VMs are protected: what Prism Central reports about it
   # (the validation attribute) is read again at every refresh.
-  #
-  # onprem's category values are resources, not read with -refresh=false: the plan depends on
-  # them because its copy on onprem uses them, so that destroy deletes the plan before them
-  # (onprem refuses to delete a value a plan still uses).
-  depends_on = [nutanixdr_category_value.onprem]
 }
