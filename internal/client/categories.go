@@ -78,6 +78,12 @@ func (c *Client) GetCategoryKey(ctx context.Context, name string) (*CategoryKey,
 	return &out, nil
 }
 
+// CreateCategoryKey creates a category key the caller has just found absent (GetCategoryKey
+// answered ErrNotFound): one PUT, no read, since there is nothing to keep.
+func (c *Client) CreateCategoryKey(ctx context.Context, k CategoryKey) (*CategoryKey, error) {
+	return c.putCategoryKey(ctx, "creating category "+k.Name, map[string]any{}, k)
+}
+
 // PutCategoryKey creates a category key or updates its description. Fields
 // of an existing key the client does not model are sent back unchanged.
 func (c *Client) PutCategoryKey(ctx context.Context, k CategoryKey) (*CategoryKey, error) {
@@ -86,12 +92,20 @@ func (c *Client) PutCategoryKey(ctx context.Context, k CategoryKey) (*CategoryKe
 	if err != nil {
 		return nil, err
 	}
+	return c.putCategoryKey(ctx, op, body, k)
+}
+
+// putCategoryKey overlays k on body (what the server holds, or nothing) and sends it.
+func (c *Client) putCategoryKey(ctx context.Context, op string, body map[string]any, k CategoryKey) (*CategoryKey, error) {
 	delete(body, "system_defined")
 	body["api_version"] = apiVersion
 	body["name"] = k.Name
 	body["description"] = k.Description
 	var out categoryKeyJSON
-	if err := c.do(ctx, op, http.MethodPut, keyPath(k.Name), body, &out); err != nil {
+	err := c.do(ctx, op, http.MethodPut, keyPath(k.Name), body, &out)
+	// Whatever happened, the key's values are no longer what an earlier list said.
+	c.values.forget(k.Name)
+	if err != nil {
 		return nil, err
 	}
 	res := out.toKey()
@@ -101,7 +115,9 @@ func (c *Client) PutCategoryKey(ctx context.Context, k CategoryKey) (*CategoryKe
 // DeleteCategoryKey deletes a category key. A key still holding values or
 // assigned to entities is refused by Prism Central.
 func (c *Client) DeleteCategoryKey(ctx context.Context, name string) error {
-	return c.deleteSync(ctx, "deleting category "+name, keyPath(name))
+	err := c.deleteSync(ctx, "deleting category "+name, keyPath(name))
+	c.values.forget(name)
+	return err
 }
 
 // ListCategoryKeys lists every category key, system-defined ones included.
@@ -119,33 +135,66 @@ func (c *Client) GetCategoryValue(ctx context.Context, key, value string) (*Cate
 	return &out, nil
 }
 
+// LookupCategoryValue answers whether a value exists, like GetCategoryValue (ErrNotFound when
+// it does not), but from one list of the key's values per run, shared by every lookup of that
+// key: a refresh or the existence checks of many values cost a list page per 100 values
+// instead of a GET each. Each object's answer from the list is used once; asking about the
+// same value again in the run sends a GET. See runCache.
+func (c *Client) LookupCategoryValue(ctx context.Context, key, value string) (*CategoryValue, error) {
+	list := listGroup(c, "listing values of category "+key, "category", keyPath(key)+"/list",
+		func(v *categoryValueJSON) CategoryValue { return v.toValue(key) },
+		func(v *CategoryValue) string { return v.Value })
+	fetch := fetchOne(func(ctx context.Context) (*CategoryValue, error) { return c.GetCategoryValue(ctx, key, value) })
+	return lookupOne(ctx, &c.values, key, value, "category value "+key+"/"+value, list, fetch)
+}
+
+// CreateCategoryValue creates a category value the caller has just found absent (with
+// LookupCategoryValue or GetCategoryValue): one PUT, no read, since there is nothing to keep.
+func (c *Client) CreateCategoryValue(ctx context.Context, v CategoryValue) (*CategoryValue, error) {
+	return c.putCategoryValue(ctx, "creating category value "+v.Key+"/"+v.Value, map[string]any{}, v)
+}
+
 // PutCategoryValue creates a category value or updates its description.
 // Fields of an existing value the client does not model are sent back
-// unchanged.
+// unchanged: one GET, one PUT.
 func (c *Client) PutCategoryValue(ctx context.Context, v CategoryValue) (*CategoryValue, error) {
 	op := "creating or updating category value " + v.Key + "/" + v.Value
-	path := valuePath(v.Key, v.Value)
-	body, err := c.readForPut(ctx, op, path)
+	body, err := c.readForPut(ctx, op, valuePath(v.Key, v.Value))
 	if err != nil {
 		return nil, err
 	}
+	return c.putCategoryValue(ctx, op, body, v)
+}
+
+// putCategoryValue overlays v on body (what the server holds, or nothing), sends it, and
+// tells the run's cache what the server answered.
+func (c *Client) putCategoryValue(ctx context.Context, op string, body map[string]any, v CategoryValue) (*CategoryValue, error) {
 	delete(body, "system_defined")
 	delete(body, "name")
 	body["api_version"] = apiVersion
 	body["value"] = v.Value
 	body["description"] = v.Description
 	var out categoryValueJSON
-	if err := c.do(ctx, op, http.MethodPut, path, body, &out); err != nil {
+	if err := c.do(ctx, op, http.MethodPut, valuePath(v.Key, v.Value), body, &out); err != nil {
+		c.values.unknown(v.Key, v.Value)
 		return nil, err
 	}
 	res := out.toValue(v.Key)
+	c.values.wrote(v.Key, v.Value, res)
 	return &res, nil
 }
 
 // DeleteCategoryValue deletes a category value. A value still assigned to
 // an entity or used by a policy is refused by Prism Central.
 func (c *Client) DeleteCategoryValue(ctx context.Context, key, value string) error {
-	return c.deleteSync(ctx, "deleting category value "+key+"/"+value, valuePath(key, value))
+	err := c.deleteSync(ctx, "deleting category value "+key+"/"+value, valuePath(key, value))
+	switch {
+	case err == nil || errors.Is(err, ErrNotFound):
+		c.values.deleted(key, value)
+	default:
+		c.values.unknown(key, value)
+	}
+	return err
 }
 
 // ListCategoryValues lists every value of a category key.

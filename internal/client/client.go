@@ -120,6 +120,11 @@ type Client struct {
 	// pollUnsupported is set once the server has shown it has no
 	// POST /tasks/poll; later waits go straight to GET /tasks/{uuid}.
 	pollUnsupported atomic.Bool
+	// values answers lookups of category values from one list per key and per run.
+	values runCache[CategoryValue]
+	// vms and subnets answer lookups of VMs and subnets from one list per run when worth it.
+	vms     runCache[VM]
+	subnets runCache[Subnet]
 }
 
 // New validates cfg, applies defaults and builds a client. It does not

@@ -193,6 +193,28 @@ func (d *document) decode(v any) error {
 	return nil
 }
 
+// sent returns what an update made of the entity once its task succeeded:
+// the metadata and spec of the body, with the spec_version Prism Central
+// moved to on accepting it (one more than the version sent) and the state
+// COMPLETE, and no other status: a kind's conversion falls back to the
+// spec for what a status would say.
+func (d *document) sent() (*document, error) {
+	out := maps.Clone(d.body)
+	meta := maps.Clone(d.metadata())
+	if n, ok := meta["spec_version"].(json.Number); ok {
+		if v, err := n.Int64(); err == nil {
+			meta["spec_version"] = v + 1
+		}
+	}
+	out["metadata"] = meta
+	out["status"] = map[string]any{"state": "COMPLETE"}
+	data, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the entity as sent: %w", err)
+	}
+	return newDocument(data)
+}
+
 // object returns the object at key of the body, creating it if absent.
 func (d *document) object(key string) map[string]any {
 	if m, ok := d.body[key].(map[string]any); ok {

@@ -105,45 +105,63 @@ func specChange(noun string, write func(spec map[string]any) error) func(*docume
 
 // updateAndSettle is a read-modify-write of the entity at path (see
 // updateEntity) followed by a wait for the change to be applied. It
-// returns the entity when it has it as settled, or nil when the caller
-// must read it again.
-func (c *Client) updateAndSettle(ctx context.Context, op, path string, mutate func(*document) error) (*document, error) {
+// returns the entity when it has it as settled; or, when a task applied
+// the change and succeeded, applied: the document as read with the change
+// made, which is what the entity now is, spec and metadata.
+func (c *Client) updateAndSettle(ctx context.Context, op, path string, mutate func(*document) error) (settled, applied *document, err error) {
 	res, err := c.updateEntity(ctx, op, path, mutate)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	task := res.TaskUUID
 	if !res.Changed {
 		// Nothing to change, but an earlier update (perhaps one whose
 		// answer was lost) may still be in flight.
 		if !res.Doc.Status.pending() {
-			return res.Doc, nil
+			return res.Doc, nil, nil
 		}
 		task = res.Doc.Status.taskUUIDs().first()
 	}
 	if task == "" {
-		return c.waitSettled(ctx, op, path)
+		settled, err := c.waitSettled(ctx, op, path)
+		return settled, nil, err
 	}
 	if _, err := c.WaitForTask(ctx, task, op, nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return nil, nil
+	if !res.Changed {
+		// The task was someone else's: what it applied is not known here.
+		settled, err := c.waitSettled(ctx, op, path)
+		return settled, nil, err
+	}
+	return nil, res.Doc, nil
 }
 
 // updateAndRead is updateAndSettle followed by the entity as it is
-// afterwards: fromDoc converts the settled document when there is one,
-// and reread reads the entity again when there is none.
+// afterwards: fromDoc converts the settled document when there is one.
+// When a task applied the change, reread (when not nil) reads the entity
+// again, for a kind whose status tells what the spec cannot; without
+// reread, fromDoc converts the metadata and spec that were sent, with no
+// status, which the kind's conversion must read as it reads a settled
+// entity: an update then reads once.
 func updateAndRead[T any](ctx context.Context, c *Client, op, path string, mutate func(*document) error,
 	fromDoc func(*document) (*T, error), reread func() (*T, error),
 ) (*T, error) {
-	doc, err := c.updateAndSettle(ctx, op, path, mutate)
+	doc, applied, err := c.updateAndSettle(ctx, op, path, mutate)
 	if err != nil {
 		return nil, err
 	}
-	if doc == nil {
+	if doc != nil {
+		return fromDoc(doc)
+	}
+	if reread != nil {
 		return reread()
 	}
-	return fromDoc(doc)
+	sent, err := applied.sent()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return fromDoc(sent)
 }
 
 // deleteAndWait deletes the intentful entity at path and waits for the

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -29,6 +30,15 @@ func (p *listPage) looksLikeV3() bool { return p.Metadata != nil || p.Entities !
 // entities were seen, calling each for every entity. The filter is FIQL; ""
 // lists everything.
 func (c *Client) listAll(ctx context.Context, op, kind, path, filter string, each func(json.RawMessage) error) error {
+	return c.listAllIf(ctx, op, kind, path, filter, nil, each)
+}
+
+// errListTooLong is returned by listAllIf when worth said the list is not worth its pages.
+var errListTooLong = errors.New("the list is longer than it is worth")
+
+// listAllIf is listAll that, after the first page, asks worth (when not nil) whether the whole
+// list, of that many pages, is worth reading; if not it stops with errListTooLong.
+func (c *Client) listAllIf(ctx context.Context, op, kind, path, filter string, worth func(pages int) bool, each func(json.RawMessage) error) error {
 	offset := 0
 	for {
 		var page listPage
@@ -39,6 +49,11 @@ func (c *Client) listAll(ctx context.Context, op, kind, path, filter string, eac
 		for _, e := range page.Entities {
 			if err := each(e); err != nil {
 				return fmt.Errorf("%s: %w", op, err)
+			}
+		}
+		if offset == 0 && worth != nil && page.Metadata != nil && page.Metadata.TotalMatches != nil {
+			if total := *page.Metadata.TotalMatches; total > len(page.Entities) && !worth((total+c.pageSize-1)/c.pageSize) {
+				return errListTooLong
 			}
 		}
 		offset += len(page.Entities)

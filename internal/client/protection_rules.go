@@ -491,8 +491,7 @@ func (c *Client) UpdateProtectionRule(ctx context.Context, r ProtectionRule) (*P
 			writeRuleSpec(spec, &r)
 			return nil
 		}),
-		func(d *document) (*ProtectionRule, error) { return ruleFromDocument(d, r.UUID) },
-		func() (*ProtectionRule, error) { return c.getProtectionRule(ctx, op, r.UUID) })
+		func(d *document) (*ProtectionRule, error) { return ruleFromDocument(d, r.UUID) }, nil)
 }
 
 func ruleFromDocument(d *document, uuid string) (*ProtectionRule, error) {

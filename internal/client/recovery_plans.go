@@ -784,6 +784,7 @@ func (c *Client) UpdateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*Recov
 			return nil
 		}),
 		func(d *document) (*RecoveryPlan, error) { return planFromDocument(d, p.UUID) },
+		// Read again: the plan's validation messages live in its status.
 		func() (*RecoveryPlan, error) { return c.getRecoveryPlan(ctx, op, p.UUID) })
 }
 

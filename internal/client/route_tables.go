@@ -193,7 +193,7 @@ func (c *Client) PutRouteTable(ctx context.Context, rt RouteTable) (*RouteTable,
 		out := t.toRouteTable(rt.VPCUUID)
 		return &out, nil
 	}
-	return updateAndRead(ctx, c, op, routeTablePath(rt.VPCUUID), change, fromDoc, func() (*RouteTable, error) { return c.getRouteTable(ctx, op, rt.VPCUUID) })
+	return updateAndRead(ctx, c, op, routeTablePath(rt.VPCUUID), change, fromDoc, nil)
 }
 
 // writeRouteTableSpec applies rt to the raw resources of a route table

@@ -116,6 +116,15 @@ func (c *Client) GetSubnet(ctx context.Context, uuid string) (*Subnet, error) {
 	return &out, nil
 }
 
+// LookupSubnet reads a subnet like GetSubnet, but from one list of the subnets per run shared
+// by every lookup, when the run asks about enough subnets for the list to cost less than a GET
+// each (see runCache). Asking about the same subnet again in the run sends a GET.
+func (c *Client) LookupSubnet(ctx context.Context, uuid string) (*Subnet, error) {
+	list := listGroup(c, "listing subnets", "subnet", "/subnets/list", (*subnetJSON).toSubnet, func(s *Subnet) string { return s.UUID })
+	fetch := fetchOne(func(ctx context.Context) (*Subnet, error) { return c.GetSubnet(ctx, uuid) })
+	return lookupOne(ctx, &c.subnets, "", uuid, "subnet "+uuid, list, fetch)
+}
+
 // ListSubnets lists the subnets matching a FIQL filter ("" for all), every
 // page.
 func (c *Client) ListSubnets(ctx context.Context, filter string) ([]Subnet, error) {

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -184,7 +185,20 @@ func (c *Client) CreateSubnet(ctx context.Context, s SubnetSpec) (*Subnet, error
 	spec := map[string]any{}
 	writeSubnetSpec(spec, &s)
 	accepted := func(id string) *Subnet { return &Subnet{UUID: id, Name: s.Name, SubnetType: s.SubnetType} }
-	return createAndRead(ctx, c, op, subnetKind, spec, nil, accepted, c.getSubnet)
+	got, err := createAndRead(ctx, c, op, subnetKind, spec, nil, accepted, c.getSubnet)
+	c.recordSubnet(got, err)
+	return got, err
+}
+
+// recordSubnet tells the run's lookups what a write of a subnet left.
+func (c *Client) recordSubnet(got *Subnet, err error) {
+	switch {
+	case got == nil:
+	case err != nil:
+		c.subnets.unknown("", got.UUID)
+	default:
+		c.subnets.wrote("", got.UUID, *got)
+	}
 }
 
 func (c *Client) getSubnet(ctx context.Context, op, uuid string) (*Subnet, error) {
@@ -235,7 +249,12 @@ func (c *Client) UpdateSubnet(ctx context.Context, uuid string, s SubnetSpec) (*
 		}
 		return &out, nil
 	}
-	return updateAndRead(ctx, c, op, subnetPath(uuid), change, fromDoc, func() (*Subnet, error) { return c.getSubnet(ctx, op, uuid) })
+	got, err := updateAndRead(ctx, c, op, subnetPath(uuid), change, fromDoc, nil)
+	if err != nil {
+		c.subnets.unknown("", uuid)
+	}
+	c.recordSubnet(got, err)
+	return got, err
 }
 
 // DeleteSubnet deletes a subnet and waits for the task. A missing subnet
@@ -244,7 +263,13 @@ func (c *Client) UpdateSubnet(ctx context.Context, uuid string, s SubnetSpec) (*
 // delete a subnet that is in use (by a VM, or as the external subnet of a
 // VPC) or an overlay subnet's VPC before its subnets.
 func (c *Client) DeleteSubnet(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, subnetOperation("deleting", "", uuid), subnetPath(uuid))
+	err := c.deleteAndWait(ctx, subnetOperation("deleting", "", uuid), subnetPath(uuid))
+	if err == nil || errors.Is(err, ErrNotFound) {
+		c.subnets.deleted("", uuid)
+	} else {
+		c.subnets.unknown("", uuid)
+	}
+	return err
 }
 
 // writeSubnetSpec applies s to a subnet spec, as read or new; see

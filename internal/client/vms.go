@@ -110,25 +110,57 @@ func (c *Client) ListVMs(ctx context.Context, filter string) ([]VM, error) {
 	return listTyped(ctx, c, "listing VMs", "vm", "/vms/list", filter, (*vmJSON).toVM)
 }
 
+// LookupVM reads a VM like GetVM, but from one list of the VMs per run shared by every lookup,
+// when the run asks about enough VMs for the list to cost less than a GET each (see
+// runCache): the refresh of many VM category assignments. Asking about the same VM again in
+// the run sends a GET.
+func (c *Client) LookupVM(ctx context.Context, uuid string) (*VM, error) {
+	list := listGroup(c, "listing VMs", "vm", "/vms/list", (*vmJSON).toVM, func(v *VM) string { return v.UUID })
+	fetch := fetchOne(func(ctx context.Context) (*VM, error) { return c.GetVM(ctx, uuid) })
+	return lookupOne(ctx, &c.vms, "", uuid, "VM "+uuid, list, fetch)
+}
+
 // UpdateVMCategories changes the categories of a VM. It reads the VM,
 // applies mutate to a copy of its categories, and when they changed PUTs
 // the whole VM back with every field it does not model preserved and
 // categories_mapping kept consistent, then waits for the task and returns
-// the VM as read afterwards. The read-modify-write starts over on a
+// the VM: as read, with the categories the task applied (three requests:
+// GET, PUT, task poll). The read-modify-write starts over on a
 // spec_version conflict (up to 5 times), so mutate may be called more than
 // once and must only depend on the map it is given.
 func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate func(map[string]string)) (*VM, error) {
 	op := "updating the categories of VM " + uuid
-	return updateAndRead(ctx, c, op, vmPath(uuid), func(d *document) error {
+	var want map[string]string
+	doc, sent, err := c.updateAndSettle(ctx, op, vmPath(uuid), func(d *document) error {
 		current := vmCategories(d.Metadata)
-		want := maps.Clone(current)
+		want = maps.Clone(current)
 		mutate(want)
 		if maps.Equal(current, want) {
 			return errNoChange
 		}
 		setVMCategories(d, current, want)
 		return nil
-	}, vmFromDocument, func() (*VM, error) { return c.GetVM(ctx, uuid) })
+	})
+	if err != nil {
+		c.vms.unknown("", uuid)
+		return nil, err
+	}
+	if doc == nil {
+		// The task succeeded: the VM is as read, with the categories sent. Its status (power
+		// state, addresses) is not in what was sent, so the read is converted, not the body.
+		doc = sent
+	}
+	vm, err := vmFromDocument(doc)
+	if err != nil {
+		c.vms.unknown("", uuid)
+		return nil, err
+	}
+	if doc == sent {
+		vm.Categories = want
+		vm.SpecVersion++ // as Prism Central does on accepting the update
+	}
+	c.vms.wrote("", uuid, *vm)
+	return vm, nil
 }
 
 func vmFromDocument(d *document) (*VM, error) {

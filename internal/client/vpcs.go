@@ -209,7 +209,7 @@ func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
 		}
 		return &out, nil
 	}
-	return updateAndRead(ctx, c, op, vpcPath(v.UUID), change, fromDoc, func() (*VPC, error) { return c.getVPC(ctx, op, v.UUID) })
+	return updateAndRead(ctx, c, op, vpcPath(v.UUID), change, fromDoc, nil)
 }
 
 // DeleteVPC deletes a VPC and waits for the task. A missing VPC gives an

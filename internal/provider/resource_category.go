@@ -104,7 +104,7 @@ func (r *categoryResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	got, err := r.data.client.PutCategoryKey(ctx, expandCategory(plan))
+	got, err := r.data.client.CreateCategoryKey(ctx, expandCategory(plan))
 	if err != nil {
 		addClientError(&resp.Diagnostics, opCreate, kindCategory, name, err)
 		return

@@ -93,7 +93,9 @@ func (r *categoryValueResource) Configure(_ context.Context, req resource.Config
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// Create creates the value. Like the key, it refuses to adopt a value that already exists.
+// Create creates the value. Like the key, it refuses to adopt a value that already exists. The
+// check is answered from one list of the key's values per run (shared by every value created
+// with it), and the create is then a single PUT: with nothing there, there is nothing to keep.
 func (r *categoryValueResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan categoryValueModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -103,7 +105,7 @@ func (r *categoryValueResource) Create(ctx context.Context, req resource.CreateR
 	key, value := plan.Category.ValueString(), plan.Value.ValueString()
 	id := categoryValueID(key, value)
 
-	existing, err := r.data.client.GetCategoryValue(ctx, key, value)
+	existing, err := r.data.client.LookupCategoryValue(ctx, key, value)
 	switch {
 	case err == nil:
 		resp.Diagnostics.AddAttributeError(path.Root("value"), errorSummary(opCreate, kindCategoryValue),
@@ -114,7 +116,7 @@ func (r *categoryValueResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 
-	got, err := r.data.client.PutCategoryValue(ctx, expandCategoryValue(plan))
+	got, err := r.data.client.CreateCategoryValue(ctx, expandCategoryValue(plan))
 	if err != nil {
 		if errors.Is(err, client.ErrNotFound) {
 			resp.Diagnostics.AddAttributeError(path.Root("category"), errorSummary(opCreate, kindCategoryValue),
@@ -129,7 +131,8 @@ func (r *categoryValueResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenCategoryValue(got))...)
 }
 
-// Read refreshes the state; a value deleted outside Terraform is removed from the state.
+// Read refreshes the state; a value deleted outside Terraform is removed from the state. The
+// values of one key are refreshed from one list per run rather than a GET each.
 func (r *categoryValueResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state categoryValueModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -137,7 +140,7 @@ func (r *categoryValueResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	key, value := state.Category.ValueString(), state.Value.ValueString()
-	got, err := r.data.client.GetCategoryValue(ctx, key, value)
+	got, err := r.data.client.LookupCategoryValue(ctx, key, value)
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
 		return

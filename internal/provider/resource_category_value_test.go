@@ -427,3 +427,88 @@ func testAccCheckCategoryValuesGone(t *testing.T, c *client.Client, key string, 
 		return nil
 	}
 }
+
+// TestAccCategoryValue_sharedListOutOfBand manages many values of one key, whose refreshes and
+// existence checks come from one list per run instead of a GET each, and changes some of them
+// outside Terraform between runs: the next refresh sees every change (a deleted value is
+// created again, a changed description is put back), and no run reads a value with a GET except
+// the one update, which reads what it overwrites.
+func TestAccCategoryValue_sharedListOutOfBand(t *testing.T) {
+	w := acctest.NewWorld(t)
+	c := acctest.Client(t, w, acctest.PCCanada)
+	pc := w.PC(acctest.PCCanada)
+	provider := acctest.ProviderConfig(w, acctest.PCCanada, "")
+	const n = 20
+	var want []string
+	for i := range n {
+		want = append(want, fmt.Sprintf("v%02d", i))
+	}
+	const (
+		getValue = "GET /api/nutanix/v3/categories/{name}/{value}"
+		putValue = "PUT /api/nutanix/v3/categories/{name}/{value}"
+	)
+	requests := func(route string, want int) statecheck.StateCheck {
+		return acctest.CheckAPI(func(context.Context) error {
+			if got := pc.RequestCounts().ByRoute[route]; got != want {
+				return fmt.Errorf("%s was sent %d times in this step, want %d", route, got, want)
+			}
+			return nil
+		})
+	}
+	value := func(name, description string) statecheck.StateCheck {
+		return acctest.CheckAPI(func(context.Context) error {
+			return testAccCheckCategoryValue(t, c, "acc-shared", name, description)(nil)
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckCategoriesGone(t, c, "acc-shared"),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: pc.ResetRequestCounts,
+				Config:    provider + testAccCategoryValuesConfig("acc-shared", n),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CheckAPI(testAccCheckValuesOf(c, "acc-shared", want)),
+					requests(getValue, 0),
+					requests(putValue, n),
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := c.DeleteCategoryValue(t.Context(), "acc-shared", "v03"); err != nil {
+						t.Fatalf("deleting a value out of band: %v", err)
+					}
+					v := client.CategoryValue{Key: "acc-shared", Value: "v05", Description: "by hand"}
+					if _, err := c.PutCategoryValue(t.Context(), v); err != nil {
+						t.Fatalf("changing a value out of band: %v", err)
+					}
+					pc.ResetRequestCounts()
+				},
+				Config: provider + testAccCategoryValuesConfig("acc-shared", n),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(`nutanixdr_category_value.many["v03"]`, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(`nutanixdr_category_value.many["v05"]`, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(`nutanixdr_category_value.many["v04"]`, plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					// First: the checks below send requests of their own.
+					requests(getValue, 1),
+					requests(putValue, 2),
+					value("v03", ""),
+					value("v05", ""),
+				},
+			},
+			{
+				// The values go before the key (the destroy check reads no for_each state).
+				Config: provider + testAccCategoryConfig("acc-shared", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CheckAPI(testAccCheckValuesOf(c, "acc-shared", nil)),
+				},
+			},
+		},
+	})
+}

@@ -319,7 +319,7 @@ func (r *subnetResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	id := state.ID.ValueString()
-	s, err := r.data.client.GetSubnet(ctx, id)
+	s, err := r.data.client.LookupSubnet(ctx, id)
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
 		return

@@ -190,7 +190,7 @@ func (r *vmCategoriesResource) Read(ctx context.Context, req resource.ReadReques
 	defer cancel()
 
 	vmID := state.VMID.ValueString()
-	vm, err := r.data.client.GetVM(ctx, vmID)
+	vm, err := r.data.client.LookupVM(ctx, vmID)
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
 		return
