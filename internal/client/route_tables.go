@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -16,6 +17,9 @@ const (
 	nextHopVPN            = "vpn_connection_reference"
 	nextHopDirectConnect  = "direct_connect_virtual_interface_reference"
 )
+
+// defaultRouteDestination is the destination of a default route.
+const defaultRouteDestination = "0.0.0.0/0"
 
 // Route is a static route of a VPC: traffic to Destination goes to exactly
 // one next hop.
@@ -120,6 +124,8 @@ func (t *routeTableJSON) toRouteTable(vpcUUID string) RouteTable {
 		}
 		if h := t.Spec.Resources.DefaultRouteNextHop; h != nil {
 			out.DefaultRouteExternalSubnetUUID = h.ExternalSubnetReference.toReference().UUID
+		} else {
+			out.takeStaticDefault()
 		}
 	case t.Status != nil && t.Status.Resources != nil:
 		for i := range t.Status.Resources.StaticRoutesList {
@@ -130,6 +136,20 @@ func (t *routeTableJSON) toRouteTable(vpcUUID string) RouteTable {
 		}
 	}
 	return out
+}
+
+// takeStaticDefault makes a static route to 0.0.0.0/0 through an external
+// subnet the table's default route, for a table whose spec has no
+// default_route_nexthop: a Prism Central takes the default route in either
+// form, and a table made by hand may carry it among the static routes.
+func (rt *RouteTable) takeStaticDefault() {
+	for i, r := range rt.StaticRoutes {
+		if r.Destination == defaultRouteDestination && r.NextHopExternalSubnetUUID != "" && len(r.nextHops()) == 1 {
+			rt.DefaultRouteExternalSubnetUUID = r.NextHopExternalSubnetUUID
+			rt.StaticRoutes = append(rt.StaticRoutes[:i:i], rt.StaticRoutes[i+1:]...)
+			return
+		}
+	}
 }
 
 func routeTablePath(vpcUUID string) string { return vpcPath(vpcUUID) + "/route_tables" }
@@ -201,7 +221,20 @@ func (c *Client) PutRouteTable(ctx context.Context, rt RouteTable) (*RouteTable,
 func writeRouteTableSpec(res map[string]any, rt *RouteTable) {
 	old := rawObjects(res["static_routes_list"])
 	used := make([]bool, len(old))
-	items := make([]any, 0, len(rt.StaticRoutes))
+	items := make([]any, 0, len(rt.StaticRoutes)+1)
+	wantDefault := map[string][2]string{nextHopExternalSubnet: {subnetKind, rt.DefaultRouteExternalSubnetUUID}}
+	// A default route written among the static routes, as a table made by
+	// hand may have it, stays in that form while it goes where rt says.
+	var staticDefault map[string]any
+	at := 0 // where it stands among the routes, kept so that nothing moves
+	if _, ok := res["default_route_nexthop"]; !ok && rt.DefaultRouteExternalSubnetUUID != "" {
+		for i, o := range old {
+			if rawString(o, "destination") == defaultRouteDestination && sameNextHop(o["nexthop"], wantDefault) {
+				staticDefault, used[i], at = o, true, i
+				break
+			}
+		}
+	}
 	for i := range rt.StaticRoutes {
 		r := &rt.StaticRoutes[i]
 		dest := strings.TrimSpace(r.Destination)
@@ -224,15 +257,17 @@ func writeRouteTableSpec(res map[string]any, rt *RouteTable) {
 		}
 		items = append(items, item)
 	}
+	if staticDefault != nil {
+		items = slices.Insert(items, min(at, len(items)), any(staticDefault))
+	}
 	putObjects(res, "static_routes_list", items)
 
-	if rt.DefaultRouteExternalSubnetUUID == "" {
+	if rt.DefaultRouteExternalSubnetUUID == "" || staticDefault != nil {
 		delete(res, "default_route_nexthop")
 		return
 	}
-	want := map[string][2]string{nextHopExternalSubnet: {subnetKind, rt.DefaultRouteExternalSubnetUUID}}
-	if !sameNextHop(res["default_route_nexthop"], want) {
-		res["default_route_nexthop"] = newNextHop(want)
+	if !sameNextHop(res["default_route_nexthop"], wantDefault) {
+		res["default_route_nexthop"] = newNextHop(wantDefault)
 	}
 }
 

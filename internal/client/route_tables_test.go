@@ -135,3 +135,67 @@ func TestPutRouteTableChecksBeforeSending(t *testing.T) {
 		t.Error("a table that cannot be sent was read or sent")
 	}
 }
+
+// netStaticDefaultTable is a table made by hand with its default route among
+// the static routes and no default_route_nexthop, a form Prism Central takes.
+const netStaticDefaultTable = `{
+  "metadata": {"kind": "vpc_route_table", "uuid": "` + netVPC + `", "spec_version": 2},
+  "spec": {
+    "resources": {
+      "static_routes_list": [
+        {"destination": "0.0.0.0/0", "nexthop": {"external_subnet_reference": {"kind": "subnet", "uuid": "` + netExternal + `"}}},
+        {"destination": "10.0.0.0/8", "nexthop": {"external_subnet_reference": {"kind": "subnet", "uuid": "` + netExternal + `"}}}
+      ]
+    }
+  },
+  "status": {"state": "COMPLETE"}
+}`
+
+// TestRouteTableStaticDefaultRoute checks that a default route held among the
+// static routes reads as the table's default route, and that an update that
+// keeps it keeps its form (no default_route_nexthop added, the route kept).
+func TestRouteTableStaticDefaultRoute(t *testing.T) {
+	f := newFakeNet(t)
+	path := "/vpcs/" + netVPC + "/route_tables"
+	f.seed(path, netStaticDefaultTable)
+	c := f.client(t)
+	rt, err := c.GetRouteTable(context.Background(), netVPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RouteTable{VPCUUID: netVPC, State: "COMPLETE", DefaultRouteExternalSubnetUUID: netExternal,
+		StaticRoutes: []Route{{Destination: "10.0.0.0/8", NextHopExternalSubnetUUID: netExternal}}}
+	if !reflect.DeepEqual(*rt, want) {
+		t.Fatalf("GetRouteTable =\n%+v\nwant\n%+v", *rt, want)
+	}
+
+	// The same table sends nothing.
+	if _, err := c.PutRouteTable(context.Background(), want); err != nil || len(f.puts[path]) != 0 {
+		t.Fatalf("PutRouteTable unchanged = %v, %d updates sent", err, len(f.puts[path]))
+	}
+	// A change of another route keeps the default route where it was.
+	change := want
+	change.StaticRoutes = []Route{{Destination: "10.1.0.0/16", NextHopExternalSubnetUUID: netExternal}}
+	if _, err := c.PutRouteTable(context.Background(), change); err != nil {
+		t.Fatal(err)
+	}
+	netJSONEqual(t, "spec", netSent(t, f.puts, path)["spec"], `{
+	  "resources": {
+	    "static_routes_list": [
+	      {"destination": "0.0.0.0/0", "nexthop": {"external_subnet_reference": {"kind": "subnet", "uuid": "`+netExternal+`"}}},
+	      {"destination": "10.1.0.0/16", "nexthop": {"external_subnet_reference": {"kind": "subnet", "uuid": "`+netExternal+`"}}}
+	    ]
+	  }
+	}`)
+	// Removing the default route removes it from the static routes.
+	if _, err := c.PutRouteTable(context.Background(), RouteTable{VPCUUID: netVPC, StaticRoutes: change.StaticRoutes}); err != nil {
+		t.Fatal(err)
+	}
+	netJSONEqual(t, "spec without default", netDecode(t, f.puts[path][len(f.puts[path])-1])["spec"], `{
+	  "resources": {
+	    "static_routes_list": [
+	      {"destination": "10.1.0.0/16", "nexthop": {"external_subnet_reference": {"kind": "subnet", "uuid": "`+netExternal+`"}}}
+	    ]
+	  }
+	}`)
+}

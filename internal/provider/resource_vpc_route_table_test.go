@@ -96,6 +96,27 @@ func TestAccVPCRouteTable_basic(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
+				// Made by hand with the default route among the static routes, a form Prism
+				// Central takes: read as the default route, with nothing to change.
+				PreConfig: func() {
+					raw := newRawAPI(t, w.PC(acctest.PCTokyo), c)
+					raw.edit("/vpcs/"+testAccVPCID(t, c, "vpc-a")+"/route_tables", func(spec map[string]any) {
+						res, _ := spec["resources"].(map[string]any)
+						res["static_routes_list"] = []any{map[string]any{"destination": "0.0.0.0/0", "nexthop": res["default_route_nexthop"]}}
+						delete(res, "default_route_nexthop")
+					})
+				},
+				Config: defaultOnly,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
 				ResourceName:  addr,
 				ImportState:   true,
 				ImportStateId: "vpc-a",
