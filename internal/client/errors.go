@@ -170,6 +170,10 @@ func (e *APIError) hint() string {
 		return "Prism Central is unavailable or overloaded: retry later and check its health"
 	case e.HasReason(ReasonEntityAlreadyExists):
 		return "an entity with this name or id already exists: import it or choose another name"
+	case e.stillCreating():
+		return "the entity is still being created: wait for its create task to finish (Prism Central, Activity > Tasks), then run the operation again"
+	case e.alreadyDeleting():
+		return "the entity is already being deleted by another request: wait for that task to finish (Prism Central, Activity > Tasks); the entity goes away by itself"
 	case e.isConflict():
 		return "the entity was changed by someone else at the same time: run the operation again"
 	case e.HasReason(ReasonEntityDeletionFailed):
@@ -214,10 +218,42 @@ func (e *APIError) HasReason(r string) bool { return slices.Contains(e.Reasons, 
 // isConflict reports a refused update because the entity changed meanwhile
 // (stale spec_version).
 func (e *APIError) isConflict() bool {
+	if e.alreadyDeleting() {
+		return false
+	}
 	if e.HasReason(ReasonConcurrentRequests) || e.HasReason(ReasonSpecUpdateError) {
 		return true
 	}
 	return e.StatusCode == http.StatusConflict && e.class == classAPI && !e.HasReason(ReasonEntityAlreadyExists) && !e.HasReason(ReasonEntityDeletionFailed)
+}
+
+// stillCreating reports a 409 refusing an operation because the entity's
+// create has not finished.
+func (e *APIError) stillCreating() bool {
+	return e.busyWith("being created")
+}
+
+// alreadyDeleting reports a 409 refusing an operation because the entity is
+// already being deleted.
+func (e *APIError) alreadyDeleting() bool {
+	return e.busyWith("being deleted")
+}
+
+// busyWith reports a 409 of the v3 API whose messages contain one of
+// phrases (compared ignoring case).
+func (e *APIError) busyWith(phrases ...string) bool {
+	if e.StatusCode != http.StatusConflict || e.class != classAPI {
+		return false
+	}
+	for _, m := range slices.Concat(e.Messages, e.Details) {
+		m = strings.ToLower(m)
+		for _, p := range phrases {
+			if strings.Contains(m, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // TaskError is a task that ended FAILED or ABORTED.
