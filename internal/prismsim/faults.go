@@ -3,6 +3,7 @@ package prismsim
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +44,15 @@ type Fault struct {
 	Status            int      `json:"status,omitempty"`
 	Latency           Duration `json:"latency,omitempty"`
 	RetryAfterSeconds int      `json:"retry_after_seconds,omitempty"`
+	// ErrorCode is the reason a status fault's v3 error carries in its message_list, or the
+	// error_code a task_failure fault's task ends with; left out, the reason of the status
+	// (status) or INTERNAL_ERROR (task_failure).
+	ErrorCode string `json:"error_code,omitempty"`
 }
+
+// errorCodePattern is what an error_code of a fault may be: an upper-case identifier, as
+// Prism Central's reasons are (ENTITY_NOT_FOUND, CONCURRENT_REQUESTS_NOT_ALLOWED).
+var errorCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
 // normalize checks f and fills its defaults.
 func (f *Fault) normalize(w *World) error {
@@ -59,6 +68,14 @@ func (f *Fault) normalize(w *World) error {
 	}
 	if f.Count == 0 {
 		f.Count = 1
+	}
+	if f.ErrorCode != "" {
+		if f.Kind != FaultStatus && f.Kind != FaultTaskFailure {
+			return fmt.Errorf("error_code applies to kinds status and task_failure, not %s", f.Kind)
+		}
+		if !errorCodePattern.MatchString(f.ErrorCode) {
+			return fmt.Errorf("error_code %q must be an upper-case identifier such as ENTITY_NOT_FOUND", f.ErrorCode)
+		}
 	}
 	switch f.Kind {
 	case FaultLatency:
@@ -223,7 +240,11 @@ func faultResponder(f Fault) func(kind string) response {
 			resp.header = http.Header{"Retry-After": []string{strconv.Itoa(f.RetryAfterSeconds)}}
 			return resp
 		default:
-			return errorResponseOf(kind, errorf(f.Status, reasonForStatus(f.Status),
+			reason := f.ErrorCode
+			if reason == "" {
+				reason = reasonForStatus(f.Status)
+			}
+			return errorResponseOf(kind, errorf(f.Status, reason,
 				"%s: the service could not handle the request", http.StatusText(f.Status)))
 		}
 	}
