@@ -256,6 +256,29 @@ func (e *APIError) busyWith(phrases ...string) bool {
 	return false
 }
 
+// DecodeError is an answer of Prism Central that could not be decoded as
+// the API describes it: malformed JSON, or a field of the wrong type.
+// What names what was being decoded ("the answer to GET /vms/x", "a vm").
+type DecodeError struct {
+	Operation string
+	What      string
+	Err       error
+}
+
+// Error names the operation, what could not be decoded and why.
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "decoding %s: %v", e.What, e.Err)
+	return b.String()
+}
+
+// Unwrap returns the decoder's own error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
 // TaskError is a task that ended FAILED or ABORTED.
 type TaskError struct {
 	Operation   string
