@@ -170,6 +170,8 @@ func (e *APIError) hint() string {
 		return "Prism Central is unavailable or overloaded: retry later and check its health"
 	case e.HasReason(ReasonEntityAlreadyExists):
 		return "an entity with this name or id already exists: import it or choose another name"
+	case e.jobRunning():
+		return "another job of this recovery plan is running, and Prism Central runs one at a time: wait for it to end (Prism Central, Data Protection > Recovery Plans, or the nutanixdr_recovery_plan_jobs data source), then run the operation again"
 	case e.stillCreating():
 		return "the entity is still being created: wait for its create task to finish (Prism Central, Activity > Tasks), then run the operation again"
 	case e.alreadyDeleting():
@@ -218,7 +220,7 @@ func (e *APIError) HasReason(r string) bool { return slices.Contains(e.Reasons, 
 // isConflict reports a refused update because the entity changed meanwhile
 // (stale spec_version).
 func (e *APIError) isConflict() bool {
-	if e.alreadyDeleting() {
+	if e.alreadyDeleting() || e.jobRunning() {
 		return false
 	}
 	if e.HasReason(ReasonConcurrentRequests) || e.HasReason(ReasonSpecUpdateError) {
@@ -231,6 +233,12 @@ func (e *APIError) isConflict() bool {
 // create has not finished.
 func (e *APIError) stillCreating() bool {
 	return e.busyWith("being created")
+}
+
+// jobRunning reports a 409 refusing a recovery plan job because another job of the plan is
+// running.
+func (e *APIError) jobRunning() bool {
+	return e.busyWith("already has a running job")
 }
 
 // alreadyDeleting reports a 409 refusing an operation because the entity is

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,10 +26,25 @@ const (
 	FaultDropAfterCommit = "drop_after_commit"
 	// FaultTaskFailure makes the next Count tasks created by matching requests end FAILED.
 	FaultTaskFailure = "task_failure"
+	// FaultJobSourceDown takes the source (failed) site of the next Count recovery plan jobs
+	// created by matching requests down once the job has powered the VMs off there (MIGRATE:
+	// after its final sync; other actions: when the recovery starts), before any VM is
+	// recovered. See tools/prismsim/README.md for what the job does then.
+	FaultJobSourceDown = "job_source_down"
+	// FaultJobPCRestart restarts the recovery Prism Central (its listener down, then up after
+	// Latency of wall-clock time, default 2s) when the job's recovery starts; the job resumes.
+	FaultJobPCRestart = "job_pc_restart"
+	// FaultJobStuck holds the job in its first recovery stage for Latency of simulated time
+	// (default 24h), past any client's timeout; it goes on once the clock has passed it.
+	FaultJobStuck = "job_stuck"
 )
 
+// jobFaultKinds are the kinds consumed when a recovery plan job is created.
+var jobFaultKinds = []string{FaultJobSourceDown, FaultJobPCRestart, FaultJobStuck}
+
 // FaultKinds lists the fault kinds.
-var FaultKinds = []string{FaultLatency, FaultStatus, FaultHTML500, FaultRetryAfter, FaultDropAfterCommit, FaultTaskFailure}
+var FaultKinds = []string{FaultLatency, FaultStatus, FaultHTML500, FaultRetryAfter, FaultDropAfterCommit, FaultTaskFailure,
+	FaultJobSourceDown, FaultJobPCRestart, FaultJobStuck}
 
 // Fault is an injected misbehavior of a PC's v3 API. A request matches when it reaches PC
 // (any PC when empty), its path starts with PathPrefix and its method is Method (any when
@@ -99,7 +115,21 @@ func (f *Fault) normalize(w *World) error {
 		if f.RetryAfterSeconds == 0 {
 			f.RetryAfterSeconds = 1
 		}
-	case FaultHTML500, FaultDropAfterCommit, FaultTaskFailure:
+	case FaultHTML500, FaultDropAfterCommit, FaultTaskFailure, FaultJobSourceDown:
+	case FaultJobPCRestart:
+		if f.Latency < 0 {
+			return fmt.Errorf("kind job_pc_restart needs a positive latency (how long the PC is down), e.g. \"2s\"")
+		}
+		if f.Latency == 0 {
+			f.Latency = Duration(2 * time.Second)
+		}
+	case FaultJobStuck:
+		if f.Latency < 0 {
+			return fmt.Errorf("kind job_stuck needs a positive latency (how long the job is stuck, in simulated time), e.g. \"24h\"")
+		}
+		if f.Latency == 0 {
+			f.Latency = Duration(24 * time.Hour)
+		}
 	default:
 		return fmt.Errorf("unknown fault kind %q (known: %s)", f.Kind, strings.Join(FaultKinds, ", "))
 	}
@@ -196,6 +226,22 @@ func (w *World) takeFaults(pc, method, path string) faultEffects {
 	}
 	w.pruneFaultsLocked()
 	return fx
+}
+
+// takeJobFault consumes one matching fault of a job kind (job_source_down, job_pc_restart,
+// job_stuck), if any, for a job being created.
+func (w *World) takeJobFault(info reqInfo) (Fault, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range w.faults {
+		if slices.Contains(jobFaultKinds, f.Kind) && f.Count > 0 && f.matches(info.pc, info.method, info.path) {
+			f.Count--
+			taken := *f
+			w.pruneFaultsLocked()
+			return taken, true
+		}
+	}
+	return Fault{}, false
 }
 
 // takeTaskFailure consumes one matching task_failure fault, if any.

@@ -92,6 +92,8 @@ type jobState struct {
 	// clones are the VMs a test failover created at the recovery site.
 	clones  []reference
 	stepSeq int64
+	// fault is the admin fault that lands inside this job (faults.go), if any.
+	fault *Fault
 }
 
 // jobMessage is a recovery_plan_validation_message.
@@ -343,6 +345,11 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 	}
 	if d, ok := planSpec["description"]; ok {
 		j.planSpec["description"] = d
+	}
+	if info, ok := requestInfo(ctx); ok && req.action != actionValidate {
+		if f, hit := pc.w.takeJobFault(info); hit {
+			j.fault = &f
+		}
 	}
 	refs := []reference{}
 	if parent != nil {
