@@ -40,7 +40,10 @@ var fuzzOps = []fuzzOp{
 	{"EnableDisasterRecovery", func(ctx context.Context, c *Client) error { return c.EnableDisasterRecovery(ctx) }},
 	{"GetCategoryKey", func(ctx context.Context, c *Client) error { _, err := c.GetCategoryKey(ctx, "dr"); return err }},
 	{"ListCategoryKeys", func(ctx context.Context, c *Client) error { _, err := c.ListCategoryKeys(ctx); return err }},
-	{"GetCategoryValue", func(ctx context.Context, c *Client) error { _, err := c.GetCategoryValue(ctx, "dr", "gold"); return err }},
+	{"GetCategoryValue", func(ctx context.Context, c *Client) error {
+		_, err := c.GetCategoryValue(ctx, "dr", "gold")
+		return err
+	}},
 	{"ListCategoryValues", func(ctx context.Context, c *Client) error { _, err := c.ListCategoryValues(ctx, "dr"); return err }},
 	{"PutCategoryValue", func(ctx context.Context, c *Client) error {
 		_, err := c.PutCategoryValue(ctx, CategoryValue{Key: "dr", Value: "gold"})
@@ -73,13 +76,19 @@ var fuzzOps = []fuzzOp{
 	}},
 	{"ListVMRecoveryPoints", func(ctx context.Context, c *Client) error { _, err := c.ListVMRecoveryPoints(ctx, ""); return err }},
 	{"GetVMRecoveryPoint", func(ctx context.Context, c *Client) error { _, err := c.GetVMRecoveryPoint(ctx, fuzzUUID); return err }},
-	{"GetRecoveryPointStore", func(ctx context.Context, c *Client) error { _, err := c.GetRecoveryPointStore(ctx, fuzzUUID); return err }},
+	{"GetRecoveryPointStore", func(ctx context.Context, c *Client) error {
+		_, err := c.GetRecoveryPointStore(ctx, fuzzUUID)
+		return err
+	}},
 	{"ListRecoveryPointStores", func(ctx context.Context, c *Client) error { _, err := c.ListRecoveryPointStores(ctx, ""); return err }},
 	{"GetRouteTable", func(ctx context.Context, c *Client) error { _, err := c.GetRouteTable(ctx, fuzzUUID); return err }},
 	{"GetSubnet", func(ctx context.Context, c *Client) error { _, err := c.GetSubnet(ctx, fuzzUUID); return err }},
 	{"ListSubnets", func(ctx context.Context, c *Client) error { _, err := c.ListSubnets(ctx, ""); return err }},
 	{"GetTask", func(ctx context.Context, c *Client) error { _, err := c.GetTask(ctx, fuzzUUID); return err }},
-	{"WaitForTask", func(ctx context.Context, c *Client) error { _, err := c.WaitForTask(ctx, fuzzUUID, "fuzzing", nil); return err }},
+	{"WaitForTask", func(ctx context.Context, c *Client) error {
+		_, err := c.WaitForTask(ctx, fuzzUUID, "fuzzing", nil)
+		return err
+	}},
 	{"GetVM", func(ctx context.Context, c *Client) error { _, err := c.GetVM(ctx, fuzzUUID); return err }},
 	{"ListVMs", func(ctx context.Context, c *Client) error { _, err := c.ListVMs(ctx, ""); return err }},
 	{"UpdateVMCategories", func(ctx context.Context, c *Client) error {

@@ -129,7 +129,7 @@ func TestAccFailover_stuckThenSecondRefused(t *testing.T) {
 					`keeps running in Prism Central`, `recorded in the state as tainted`),
 			},
 			{
-				Config: config,
+				Config:      config,
 				ExpectError: regexp.MustCompile(`(?s)Error creating failover.*already\s+has\s+a\s+running\s+job.*another\s+job\s+of\s+this\s+recovery\s+plan\s+is\s+running`),
 			},
 		},
