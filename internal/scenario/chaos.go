@@ -1,0 +1,435 @@
+package scenario
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
+)
+
+// The fault campaign (tools/chaos, `make chaos`): on the leap-two-sites topology, one seeded run
+// applies the configuration under a random fault, converges with plain applies, runs a random
+// failover (planned, unplanned, or test and its cleanup) under another random fault, converges
+// again, checks the invariants through the API of both sites, and destroys, checking that
+// nothing is left. Everything random comes from the seed, so a run can be replayed.
+
+// ChaosFault is a fault of the campaign: a name for the matrix and what it does to the world.
+type ChaosFault struct {
+	Name string
+	// Fault is an admin fault to install, if any (PC and PathPrefix are filled in).
+	Fault *prismsim.Fault
+	// During, if set, runs alongside the faulted apply (a site going down and up, a clock
+	// moving on) and stops when ctx ends.
+	During func(ctx context.Context, r *Run, rng *rand.Rand)
+	// Interrupt cancels the faulted apply after a random delay, as Ctrl-C does.
+	Interrupt bool
+}
+
+// ChaosResult is what one seeded run did and found.
+type ChaosResult struct {
+	Seed       uint64
+	ApplyFault string
+	ApplyPath  string
+	Failover   string // planned, unplanned or test
+	FOFault    string
+	// ApplyFailed and FailoverFailed say whether the faulted commands failed (a fault may be
+	// absorbed by the retries).
+	ApplyFailed, FailoverFailed bool
+	// Converge counts the plain applies each phase needed after its fault.
+	ApplyConverge, FailoverConverge int
+	// Violations are the broken invariants; Err is a failure of the harness itself.
+	Violations []string
+	Err        error
+	Duration   time.Duration
+}
+
+// chaosPaths are the API paths the apply faults aim at.
+var chaosPaths = []string{
+	"/api/nutanix/v3/categories", "/api/nutanix/v3/vms", "/api/nutanix/v3/protection_rules",
+	"/api/nutanix/v3/recovery_plans", "/api/nutanix/v3/cloud_trusts", "/api/nutanix/v3/availability_zones",
+	"/api/nutanix/v3/services", "/api/nutanix/v3/tasks",
+}
+
+// chaosRequestFaults are the faults aimed at one path, for applies and failovers alike.
+func chaosRequestFaults() []ChaosFault {
+	return []ChaosFault{
+		{Name: "none"},
+		{Name: "503", Fault: &prismsim.Fault{Kind: prismsim.FaultStatus, Status: http.StatusServiceUnavailable, Count: 2}},
+		{Name: "html500", Fault: &prismsim.Fault{Kind: prismsim.FaultHTML500, Count: 2}},
+		{Name: "429", Fault: &prismsim.Fault{Kind: prismsim.FaultRetryAfter, Count: 2}},
+		{Name: "drop_after_commit", Fault: &prismsim.Fault{Kind: prismsim.FaultDropAfterCommit, Count: 1}},
+		{Name: "task_failure", Fault: &prismsim.Fault{Kind: prismsim.FaultTaskFailure, Count: 1}},
+		{Name: "latency", Fault: &prismsim.Fault{Kind: prismsim.FaultLatency, Latency: prismsim.Duration(1500 * time.Millisecond), Count: 3}},
+		{Name: "site_down", During: func(ctx context.Context, r *Run, rng *rand.Rand) {
+			if !chaosSleep(ctx, time.Duration(500+rng.IntN(3000))*time.Millisecond) {
+				return
+			}
+			_ = r.World.SiteDown(leapRecovery)
+			chaosSleep(ctx, 2*time.Second)
+			_ = r.World.SiteUp(leapRecovery)
+		}},
+		{Name: "interrupt", Interrupt: true},
+	}
+}
+
+// chaosJobFaults are the faults that land inside a failover's job.
+func chaosJobFaults() []ChaosFault {
+	return []ChaosFault{
+		{Name: "job_source_down", Fault: &prismsim.Fault{Kind: prismsim.FaultJobSourceDown, Count: 1}},
+		{Name: "job_pc_restart", Fault: &prismsim.Fault{Kind: prismsim.FaultJobPCRestart, Latency: prismsim.Duration(2 * time.Second), Count: 1}},
+		{Name: "job_stuck", Fault: &prismsim.Fault{Kind: prismsim.FaultJobStuck, Latency: prismsim.Duration(30 * time.Minute), Count: 1},
+			During: func(ctx context.Context, r *Run, _ *rand.Rand) {
+				// The stuck job goes on once the clock has moved past it.
+				if chaosSleep(ctx, 4*time.Second) {
+					r.World.Clock().Advance(time.Hour)
+				}
+			}},
+	}
+}
+
+// ChaosFailovers are the failover types of the campaign.
+var ChaosFailovers = []string{"planned", "unplanned", "test"}
+
+// chaosMaxConverge bounds the plain applies after a fault.
+const chaosMaxConverge = 3
+
+// Chaos runs the campaign's run of seed on a fresh leap-two-sites world.
+func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
+	start := time.Now()
+	res.Seed = seed
+	defer func() { res.Duration = time.Since(start) }()
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	reqFaults := chaosRequestFaults()
+	applyFault := reqFaults[rng.IntN(len(reqFaults))]
+	applyPath := chaosPaths[rng.IntN(len(chaosPaths))]
+	foType := ChaosFailovers[rng.IntN(len(ChaosFailovers))]
+	foFaults := append(reqFaults, chaosJobFaults()...)
+	foFault := foFaults[rng.IntN(len(foFaults))]
+	res.ApplyFault, res.ApplyPath, res.Failover, res.FOFault = applyFault.Name, applyPath, foType, foFault.Name
+
+	cfg.World = func(wc *prismsim.WorldConfig) {
+		wc.Settings.TaskLatency = prismsim.Duration(200 * time.Millisecond)
+	}
+	s := leapTwoSites()
+	s.Steps = nil
+	r, err := Start(ctx, cfg, s)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	violate := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		res.Violations = append(res.Violations, msg)
+		r.logf("\n!!! invariant violated: %s\n", msg)
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		if err := r.Close(cctx); err != nil {
+			violate("destroy left something or failed: %v", err)
+		}
+	}()
+	r.logf("chaos seed %d: apply under %s on %s, then a %s failover under %s\n",
+		seed, applyFault.Name, applyPath, foType, foFault.Name)
+
+	// Phase 1: the first apply under a fault, then plain applies until it converges.
+	res.ApplyFailed = r.chaosApply(ctx, rng, applyFault, applyPath, leapRecovery, nil, nil) != nil
+	n, err := r.converge(ctx, nil, nil)
+	res.ApplyConverge = n
+	if err != nil {
+		violate("the configuration did not converge after %s on %s: %v", applyFault.Name, applyPath, err)
+		return res
+	}
+	if err := (PlanEmpty{}).Do(ctx, r); err != nil {
+		violate("perpetual diff after %s on %s: %v", applyFault.Name, applyPath, err)
+	}
+	for _, check := range []func(context.Context, *Run) error{checkLeapPairing, checkLeapCategories, checkLeapPlans} {
+		if err := check(ctx, r); err != nil {
+			violate("after convergence: %v", err)
+		}
+	}
+	r.World.Clock().Advance(time.Hour)
+
+	// Phase 2: a failover under a fault, then plain applies until it converges.
+	vars := map[string]string{"failover": foType}
+	var args []string
+	if foType == "unplanned" {
+		r.World.Clock().Advance(5 * time.Minute)
+		if err := r.World.SiteDown(leapPrimary); err != nil {
+			res.Err = err
+			return res
+		}
+		args = []string{"-refresh=false", "-target=nutanixdr_failover.to_france"}
+	}
+	before, err := r.chaosJobs(ctx)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	foErr := r.chaosApply(ctx, rng, foFault, "/api/nutanix/v3/recovery_plan_jobs", leapRecovery, vars, args)
+	res.FailoverFailed = foErr != nil
+	if foType != "unplanned" {
+		r.siteUpAll()
+	}
+	if err := r.checkJobsRecorded(ctx, before); err != nil {
+		violate("%v", err)
+	}
+	n, err = r.converge(ctx, vars, args)
+	res.FailoverConverge = n
+	if err != nil {
+		violate("the %s failover did not converge after %s: %v", foType, foFault.Name, err)
+		return res
+	}
+	if err := r.checkJobsRecorded(ctx, before); err != nil {
+		violate("%v", err)
+	}
+	switch foType {
+	case "planned":
+		r.siteUpAll()
+		if err := checkLeapMoved(ctx, r, leapPrimary, leapRecovery); err != nil {
+			violate("planned failover: %v", err)
+		}
+		if err := r.checkRunsOnce(ctx); err != nil {
+			violate("planned failover: %v", err)
+		}
+		r.endDrill(ctx, violate)
+	case "unplanned":
+		if err := r.checkRunsOnce(ctx, leapRecovery); err != nil {
+			violate("unplanned failover: %v", err)
+		}
+		if err := checkLeapUnplanned(ctx, r); err != nil {
+			violate("unplanned failover: %v", err)
+		}
+		r.siteUpAll()
+		r.endDrill(ctx, violate)
+	case "test":
+		if err := checkLeapTestFailover(ctx, r); err != nil {
+			violate("test failover: %v", err)
+		}
+		if err := r.checkRunsOnce(ctx, leapPrimary); err != nil {
+			violate("test failover: %v", err)
+		}
+		if _, err := r.converge(ctx, map[string]string{"failover": ""}, nil); err != nil {
+			violate("the test failover's cleanup did not converge: %v", err)
+		} else if err := checkLeapVMsAt(ctx, r, leapRecovery, nil); err != nil {
+			violate("orphaned test clones after the cleanup: %v", err)
+		}
+	}
+	return res
+}
+
+// chaosApply runs one apply with vars and args under fault f (aimed at path on pc) and returns
+// its error; the fault is removed afterwards.
+func (r *Run) chaosApply(ctx context.Context, rng *rand.Rand, f ChaosFault, path, pc string, vars map[string]string, args []string) error {
+	if f.Fault != nil {
+		fault := *f.Fault
+		fault.PC, fault.PathPrefix = pc, path
+		if _, err := r.World.AddFault(fault); err != nil {
+			return err
+		}
+	}
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if f.Interrupt {
+		var stop context.CancelFunc
+		actx, stop = context.WithTimeout(actx, time.Duration(1000+rng.IntN(6000))*time.Millisecond)
+		defer stop()
+	}
+	done := make(chan struct{})
+	if f.During != nil {
+		go func() {
+			defer close(done)
+			f.During(actx, r, rng)
+		}()
+	} else {
+		close(done)
+	}
+	r.logf("\n==> chaos: apply under %s (%s)\n", f.Name, path)
+	err := Apply{Vars: vars, Args: args}.Do(actx, r)
+	cancel()
+	<-done
+	r.World.ClearFaults("")
+	if err != nil {
+		r.logf("\n==> chaos: the faulted apply failed: %v\n", err)
+	}
+	return err
+}
+
+// converge applies with vars and args until an apply succeeds, at most chaosMaxConverge times,
+// and returns how many it took.
+func (r *Run) converge(ctx context.Context, vars map[string]string, args []string) (int, error) {
+	var err error
+	for i := 1; i <= chaosMaxConverge; i++ {
+		r.logf("\n==> chaos: converging, plain apply %d\n", i)
+		if err = (Apply{Vars: vars, Args: args}).Do(ctx, r); err == nil {
+			return i, nil
+		}
+	}
+	return chaosMaxConverge, err
+}
+
+// siteUpAll brings every site back up.
+func (r *Run) siteUpAll() {
+	for _, pc := range r.World.PCs() {
+		if pc.Down() {
+			_ = r.World.SiteUp(pc.Name())
+		}
+	}
+}
+
+// checkRunsOnce checks that each protected VM is powered on exactly once over the sites given
+// (both when none), and is not lost.
+func (r *Run) checkRunsOnce(ctx context.Context, sites ...string) error {
+	if len(sites) == 0 {
+		sites = []string{leapPrimary, leapRecovery}
+	}
+	on := map[string][]string{}
+	for _, pc := range sites {
+		vms, err := r.VMs(ctx, pc)
+		if err != nil {
+			return err
+		}
+		for _, vm := range vms {
+			if slices.Contains(leapProtectedVMs, vm.Name) && vm.PowerState == "ON" && !isTestCopy(vm) {
+				on[vm.Name] = append(on[vm.Name], pc)
+			}
+		}
+	}
+	var errs []error
+	for _, name := range leapProtectedVMs {
+		switch n := len(on[name]); {
+		case n == 0:
+			errs = append(errs, fmt.Errorf("%s runs nowhere among %s: lost", name, strings.Join(sites, ", ")))
+		case n > 1:
+			errs = append(errs, fmt.Errorf("%s runs %d times (%s)", name, n, strings.Join(on[name], ", ")))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// isTestCopy tells a test failover's copy (on the test network 192.168.51.0/25) from a VM.
+func isTestCopy(vm VM) bool {
+	for _, ip := range vm.IPAddresses {
+		if strings.HasPrefix(ip, "192.168.51.") {
+			return true
+		}
+	}
+	return false
+}
+
+// endDrill ends a planned or unplanned failover drill the way the scenario does: the failover
+// resource is forgotten (failover = "") and the VMs recovered in France deleted, so that
+// destroy starts from the initial topology.
+func (r *Run) endDrill(ctx context.Context, violate func(string, ...any)) {
+	if _, err := r.converge(ctx, map[string]string{"failover": ""}, nil); err != nil {
+		violate("forgetting the failover did not converge: %v", err)
+		return
+	}
+	if err := deleteLeapRecoveredVMs(ctx, r); err != nil {
+		violate("deleting the recovered VMs after the drill: %v", err)
+	}
+}
+
+// chaosJob is a recovery plan job as the campaign sees it.
+type chaosJob struct {
+	UUID, Status string
+}
+
+// chaosJobs lists the recovery plan jobs of France.
+func (r *Run) chaosJobs(ctx context.Context) ([]chaosJob, error) {
+	var page struct {
+		Entities []struct {
+			Metadata struct {
+				UUID string `json:"uuid"`
+			} `json:"metadata"`
+			Status struct {
+				ExecutionStatus struct {
+					Status string `json:"status"`
+				} `json:"execution_status"`
+			} `json:"status"`
+		} `json:"entities"`
+	}
+	if err := r.Call(ctx, leapRecovery, http.MethodPost, "/api/nutanix/v3/recovery_plan_jobs/list",
+		map[string]any{"kind": "recovery_plan_job", "length": 500}, &page); err != nil {
+		return nil, fmt.Errorf("listing the jobs of %s: %w", leapRecovery, err)
+	}
+	var jobs []chaosJob
+	for _, e := range page.Entities {
+		jobs = append(jobs, chaosJob{UUID: e.Metadata.UUID, Status: e.Status.ExecutionStatus.Status})
+	}
+	return jobs, nil
+}
+
+// checkJobsRecorded checks that the state records the job of the failover when a job started
+// since before may have changed something (it runs, or it ended having run its recovery).
+func (r *Run) checkJobsRecorded(ctx context.Context, before []chaosJob) error {
+	jobs, err := r.chaosJobs(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := r.TofuOutput(ctx, "show", "-json")
+	if err != nil {
+		return err
+	}
+	recorded := stateJobIDs(out)
+	for _, j := range jobs {
+		if slices.ContainsFunc(before, func(b chaosJob) bool { return b.UUID == j.UUID }) {
+			continue
+		}
+		if j.Status == "FAILED" || j.Status == "ABORTED" || j.Status == "QUEUED" {
+			// Refused by its validation or never run: it changed nothing.
+			continue
+		}
+		if !slices.Contains(recorded, j.UUID) {
+			// A later job of the same failover may have replaced it in the state.
+			if len(recorded) > 0 && j.Status != "RUNNING" {
+				continue
+			}
+			return fmt.Errorf("job %s (%s) may have changed something but the state does not record it (state: %v)", j.UUID, j.Status, recorded)
+		}
+	}
+	return nil
+}
+
+// stateJobIDs returns the job_id of every nutanixdr_failover in `tofu show -json`.
+func stateJobIDs(show []byte) []string {
+	var doc struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Type   string         `json:"type"`
+					Values map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if json.Unmarshal(show, &doc) != nil {
+		return nil
+	}
+	var ids []string
+	for _, res := range doc.Values.RootModule.Resources {
+		if id, ok := res.Values["job_id"].(string); ok && res.Type == "nutanixdr_failover" && id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// chaosSleep waits d or until ctx ends; it reports whether d passed.
+func chaosSleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
