@@ -379,6 +379,19 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 			}
 			return nil
 		},
+		// A job whose task failed never runs: it ends FAILED rather than staying QUEUED, which
+		// would hold the plan (one job of a plan at a time) for ever.
+		abandon: func() {
+			if j.status != jobQueued {
+				return
+			}
+			j.errors = append(j.errors, jobMessage{typ: "INFRASTRUCTURE",
+				message: "the task that starts the job failed: the job did not run; run it again"})
+			for _, ph := range j.phases {
+				ph.status = jobAborted
+			}
+			j.status, j.percent, j.ended = jobFailed, 100, pc.w.clock.Now()
+		},
 	})
 	return t, nil
 }
