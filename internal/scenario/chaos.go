@@ -181,25 +181,37 @@ func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
 	if err := r.checkJobsRecorded(ctx, before); err != nil {
 		violate("%v", err)
 	}
-	n, err = r.converge(ctx, vars, args)
-	res.FailoverConverge = n
-	if err != nil {
-		violate("the %s failover did not converge after %s: %v", foType, foFault.Name, err)
-		return res
-	}
-	if err := r.checkJobsRecorded(ctx, before); err != nil {
-		violate("%v", err)
+	// Once a planned failover has moved the VMs, the configuration follows the guide's next
+	// step (active_site = "france") instead of applying the failover again: the data sources
+	// look the protected VMs up at the active site (see the report of issue 16).
+	if foType != "planned" || !r.movedToFrance(ctx) {
+		n, err = r.converge(ctx, vars, args)
+		res.FailoverConverge = n
+		if err != nil {
+			violate("the %s failover did not converge after %s: %v", foType, foFault.Name, err)
+			return res
+		}
+		if err := r.checkJobsRecorded(ctx, before); err != nil {
+			violate("%v", err)
+		}
 	}
 	switch foType {
 	case "planned":
 		r.siteUpAll()
-		if err := checkLeapMoved(ctx, r, leapPrimary, leapRecovery); err != nil {
-			violate("planned failover: %v", err)
-		}
 		if err := r.checkRunsOnce(ctx); err != nil {
 			violate("planned failover: %v", err)
 		}
-		r.endDrill(ctx, violate)
+		if foFault.Name == prismsim.FaultJobSourceDown {
+			// The job could not remove the source VMs (README: job_source_down): they are
+			// powered off; the administrator deletes them once the site is back.
+			if err := r.deleteVMs(ctx, leapPrimary); err != nil {
+				violate("deleting the stale copies at canada: %v", err)
+			}
+		}
+		if err := checkLeapMoved(ctx, r, leapPrimary, leapRecovery); err != nil {
+			violate("planned failover: %v", err)
+		}
+		r.failback(ctx, violate)
 	case "unplanned":
 		if err := r.checkRunsOnce(ctx, leapRecovery); err != nil {
 			violate("unplanned failover: %v", err)
@@ -322,6 +334,70 @@ func isTestCopy(vm VM) bool {
 		}
 	}
 	return false
+}
+
+// movedToFrance tells whether the protected VMs have left canada for france.
+func (r *Run) movedToFrance(ctx context.Context) bool {
+	r.siteUpAll()
+	return r.checkRunsOnce(ctx, leapRecovery) == nil
+}
+
+// deleteVMs deletes the protected VMs of a site through its API.
+func (r *Run) deleteVMs(ctx context.Context, pc string) error {
+	vms, err := r.VMs(ctx, pc)
+	if err != nil {
+		return err
+	}
+	for _, vm := range vms {
+		if !slices.Contains(leapProtectedVMs, vm.Name) {
+			continue
+		}
+		var out struct {
+			Status struct {
+				ExecutionContext struct {
+					TaskUUID string `json:"task_uuid"`
+				} `json:"execution_context"`
+			} `json:"status"`
+		}
+		if err := r.Call(ctx, pc, http.MethodDelete, "/api/nutanix/v3/vms/"+vm.UUID, nil, &out); err != nil {
+			return err
+		}
+		if t := out.Status.ExecutionContext.TaskUUID; t != "" {
+			if err := r.WaitTask(ctx, pc, t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// failback runs the guide's reversal and failback after a planned failover, with plain
+// applies: replication reversed (active_site = france), a planned failover back to canada,
+// then the initial topology again; the VMs must run once, in canada.
+func (r *Run) failback(ctx context.Context, violate func(string, ...any)) {
+	steps := []map[string]string{
+		{"active_site": leapRecovery, "failover": ""},
+		{"failover": "planned"},
+		{"active_site": leapPrimary, "failover": ""},
+	}
+	for i, vars := range steps {
+		if i == 1 {
+			r.World.Clock().Advance(time.Hour)
+		}
+		if _, err := r.converge(ctx, vars, nil); err != nil {
+			violate("failback step %s did not converge: %v", formatVars(vars), err)
+			return
+		}
+	}
+	if err := (PlanEmpty{}).Do(ctx, r); err != nil {
+		violate("perpetual diff after the failback: %v", err)
+	}
+	if err := checkLeapMoved(ctx, r, leapRecovery, leapPrimary); err != nil {
+		violate("failback: %v", err)
+	}
+	if err := r.checkRunsOnce(ctx); err != nil {
+		violate("failback: %v", err)
+	}
 }
 
 // endDrill ends a planned or unplanned failover drill the way the scenario does: the failover
