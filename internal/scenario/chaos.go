@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,7 +106,9 @@ func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
 	start := time.Now()
 	res.Seed = seed
 	defer func() { res.Duration = time.Since(start) }()
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
+	rng := rand.New(rand.NewChaCha8(key))
 	reqFaults := chaosRequestFaults()
 	applyFault := reqFaults[rng.IntN(len(reqFaults))]
 	applyPath := chaosPaths[rng.IntN(len(chaosPaths))]
@@ -342,7 +345,7 @@ func (r *Run) movedToFrance(ctx context.Context) bool {
 	return r.checkRunsOnce(ctx, leapRecovery) == nil
 }
 
-// deleteVMs deletes the protected VMs of a site through its API.
+// deleteVMs deletes the protected VMs of a site through its API and waits for each task.
 func (r *Run) deleteVMs(ctx context.Context, pc string) error {
 	vms, err := r.VMs(ctx, pc)
 	if err != nil {
@@ -400,7 +403,7 @@ func (r *Run) failback(ctx context.Context, violate func(string, ...any)) {
 	}
 }
 
-// endDrill ends a planned or unplanned failover drill the way the scenario does: the failover
+// endDrill ends an unplanned failover drill the way the scenario does: the failover
 // resource is forgotten (failover = "") and the VMs recovered in France deleted, so that
 // destroy starts from the initial topology.
 func (r *Run) endDrill(ctx context.Context, violate func(string, ...any)) {

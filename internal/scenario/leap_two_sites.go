@@ -393,26 +393,8 @@ func checkLeapUnplanned(ctx context.Context, r *Run) error {
 // operator does after a drill once the primary is back: they carry the category, which could
 // not be deleted while they exist.
 func deleteLeapRecoveredVMs(ctx context.Context, r *Run) error {
-	for _, name := range leapProtectedVMs {
-		vm, err := r.VMByName(ctx, leapRecovery, name)
-		if err != nil {
-			return err
-		}
-		var out struct {
-			Status struct {
-				ExecutionContext struct {
-					TaskUUID string `json:"task_uuid"`
-				} `json:"execution_context"`
-			} `json:"status"`
-		}
-		if err := r.Call(ctx, leapRecovery, http.MethodDelete, "/api/nutanix/v3/vms/"+vm.UUID, nil, &out); err != nil {
-			return err
-		}
-		if t := out.Status.ExecutionContext.TaskUUID; t != "" {
-			if err := r.WaitTask(ctx, leapRecovery, t); err != nil {
-				return err
-			}
-		}
+	if err := r.deleteVMs(ctx, leapRecovery); err != nil {
+		return err
 	}
 	return checkLeapVMsAt(ctx, r, leapRecovery, nil)
 }
