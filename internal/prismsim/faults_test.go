@@ -306,7 +306,7 @@ func TestFaultErrorCode(t *testing.T) {
 
 	addFault(t, c, map[string]any{"path_prefix": "/api/nutanix/v3/vms/list", "kind": "status", "status": 409, "error_code": "CONCURRENT_REQUESTS_NOT_ALLOWED"})
 	body := expect(t, c.v3("POST", "/vms/list", map[string]any{"kind": "vm"}), 409).json(t)
-	if got := getString(obj(t, get(body, "message_list").([]any)[0]), "reason"); got != "CONCURRENT_REQUESTS_NOT_ALLOWED" {
+	if got := getString(arr(t, get(body, "message_list"))[0], "reason"); got != "CONCURRENT_REQUESTS_NOT_ALLOWED" {
 		t.Fatalf("status fault answered %s", mustJSON(body))
 	}
 

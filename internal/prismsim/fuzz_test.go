@@ -2,6 +2,7 @@ package prismsim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -66,7 +67,7 @@ func FuzzRequestBodies(f *testing.F) {
 
 // serveFuzzed serves one request through the PC's handler.
 func serveFuzzed(pc *PC, method, path string, body []byte) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	req := httptest.NewRequestWithContext(context.Background(), method, path, bytes.NewReader(body))
 	req.SetBasicAuth(pc.Username(), pc.Password())
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
