@@ -37,12 +37,15 @@ type ChaosFault struct {
 type ChaosResult struct {
 	Seed       uint64
 	ApplyFault string
+	ApplyPC    string
 	ApplyPath  string
 	Failover   string // planned, unplanned or test
 	FOFault    string
 	// ApplyFailed and FailoverFailed say whether the faulted commands failed (a fault may be
 	// absorbed by the retries).
 	ApplyFailed, FailoverFailed bool
+	// ApplyLanded and FailoverLanded say whether the fault met a request (or a job) at all.
+	ApplyLanded, FailoverLanded bool
 	// Converge counts the plain applies each phase needed after its fault.
 	ApplyConverge, FailoverConverge int
 	// Violations are the broken invariants; Err is a failure of the harness itself.
@@ -112,10 +115,11 @@ func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
 	reqFaults := chaosRequestFaults()
 	applyFault := reqFaults[rng.IntN(len(reqFaults))]
 	applyPath := chaosPaths[rng.IntN(len(chaosPaths))]
+	applyPC := []string{leapPrimary, leapRecovery}[rng.IntN(2)]
 	foType := ChaosFailovers[rng.IntN(len(ChaosFailovers))]
 	foFaults := append(reqFaults, chaosJobFaults()...)
 	foFault := foFaults[rng.IntN(len(foFaults))]
-	res.ApplyFault, res.ApplyPath, res.Failover, res.FOFault = applyFault.Name, applyPath, foType, foFault.Name
+	res.ApplyFault, res.ApplyPC, res.ApplyPath, res.Failover, res.FOFault = applyFault.Name, applyPC, applyPath, foType, foFault.Name
 
 	cfg.World = func(wc *prismsim.WorldConfig) {
 		wc.Settings.TaskLatency = prismsim.Duration(200 * time.Millisecond)
@@ -139,11 +143,12 @@ func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
 			violate("destroy left something or failed: %v", err)
 		}
 	}()
-	r.logf("chaos seed %d: apply under %s on %s, then a %s failover under %s\n",
-		seed, applyFault.Name, applyPath, foType, foFault.Name)
+	r.logf("chaos seed %d: apply under %s on %s %s, then a %s failover under %s\n",
+		seed, applyFault.Name, applyPC, applyPath, foType, foFault.Name)
 
 	// Phase 1: the first apply under a fault, then plain applies until it converges.
-	res.ApplyFailed = r.chaosApply(ctx, rng, applyFault, applyPath, leapRecovery, nil, nil) != nil
+	landed, applyErr := r.chaosApply(ctx, rng, applyFault, applyPath, applyPC, nil, nil)
+	res.ApplyFailed, res.ApplyLanded = applyErr != nil, landed
 	n, err := r.converge(ctx, nil, nil)
 	res.ApplyConverge = n
 	if err != nil {
@@ -176,8 +181,8 @@ func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
 		res.Err = err
 		return res
 	}
-	foErr := r.chaosApply(ctx, rng, foFault, "/api/nutanix/v3/recovery_plan_jobs", leapRecovery, vars, args)
-	res.FailoverFailed = foErr != nil
+	landed, foErr := r.chaosApply(ctx, rng, foFault, "/api/nutanix/v3/recovery_plan_jobs", leapRecovery, vars, args)
+	res.FailoverFailed, res.FailoverLanded = foErr != nil, landed
 	if foType != "unplanned" {
 		r.siteUpAll()
 	}
@@ -241,13 +246,15 @@ func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
 }
 
 // chaosApply runs one apply with vars and args under fault f (aimed at path on pc) and returns
-// its error; the fault is removed afterwards.
-func (r *Run) chaosApply(ctx context.Context, rng *rand.Rand, f ChaosFault, path, pc string, vars map[string]string, args []string) error {
+// its error and whether the fault landed; the fault is removed afterwards.
+func (r *Run) chaosApply(ctx context.Context, rng *rand.Rand, f ChaosFault, path, pc string, vars map[string]string, args []string) (bool, error) {
+	installed := prismsim.Fault{}
 	if f.Fault != nil {
 		fault := *f.Fault
 		fault.PC, fault.PathPrefix = pc, path
-		if _, err := r.World.AddFault(fault); err != nil {
-			return err
+		var err error
+		if installed, err = r.World.AddFault(fault); err != nil {
+			return false, err
 		}
 	}
 	actx, cancel := context.WithCancel(ctx)
@@ -270,11 +277,18 @@ func (r *Run) chaosApply(ctx context.Context, rng *rand.Rand, f ChaosFault, path
 	err := Apply{Vars: vars, Args: args}.Do(actx, r)
 	cancel()
 	<-done
+	landed := f.Name != "none"
+	for _, left := range r.World.Faults() {
+		if left.ID == installed.ID && left.Count == installed.Count {
+			landed = false
+		}
+	}
 	r.World.ClearFaults("")
 	if err != nil {
 		r.logf("\n==> chaos: the faulted apply failed: %v\n", err)
 	}
-	return err
+	r.logf("\n==> chaos: the fault %s landed: %t\n", f.Name, landed)
+	return landed, err
 }
 
 // converge applies with vars and args until an apply succeeds, at most chaosMaxConverge times,

@@ -49,8 +49,9 @@ func main() {
 		} else if len(res.Violations) > 0 {
 			status = fmt.Sprintf("%d violation(s): %s", len(res.Violations), strings.Join(res.Violations, "; "))
 		}
-		fmt.Printf("seed %-4d %-18s on %-36s %-9s failover under %-17s %5.1fs  %s\n", seed, res.ApplyFault, res.ApplyPath,
-			res.Failover, res.FOFault, res.Duration.Seconds(), status)
+		fmt.Printf("seed %-4d apply: %-17s %-7s %-19s landed %-5t failed %-5t | %-9s failover: %-17s landed %-5t failed %-5t | %5.1fs  %s\n",
+			seed, res.ApplyFault, res.ApplyPC, strings.TrimPrefix(res.ApplyPath, "/api/nutanix/v3/"), res.ApplyLanded, res.ApplyFailed,
+			res.Failover, res.FOFault, res.FailoverLanded, res.FailoverFailed, res.Duration.Seconds(), status)
 	}
 	summary := summarize(results, time.Since(start))
 	fmt.Print("\n" + summary)
@@ -80,8 +81,9 @@ func runOne(ctx context.Context, seed uint64, timeout time.Duration, dir string,
 }
 
 func writeResult(w io.Writer, r scenario.ChaosResult) {
-	_, _ = fmt.Fprintf(w, "\n==> chaos result: seed %d, apply under %s on %s (failed: %t, converged in %d), %s failover under %s (failed: %t, converged in %d), %s\n",
-		r.Seed, r.ApplyFault, r.ApplyPath, r.ApplyFailed, r.ApplyConverge, r.Failover, r.FOFault, r.FailoverFailed, r.FailoverConverge, r.Duration)
+	_, _ = fmt.Fprintf(w, "\n==> chaos result: seed %d, apply under %s on %s %s (landed: %t, failed: %t, converged in %d), %s failover under %s (landed: %t, failed: %t, converged in %d), %s\n",
+		r.Seed, r.ApplyFault, r.ApplyPC, r.ApplyPath, r.ApplyLanded, r.ApplyFailed, r.ApplyConverge, r.Failover, r.FOFault,
+		r.FailoverLanded, r.FailoverFailed, r.FailoverConverge, r.Duration)
 	for _, v := range r.Violations {
 		_, _ = fmt.Fprintf(w, "VIOLATION: %s\n", v)
 	}
@@ -94,8 +96,14 @@ func writeResult(w io.Writer, r scenario.ChaosResult) {
 // failover type; each cell is runs/violations.
 func summarize(results []scenario.ChaosResult, took time.Duration) string {
 	var b strings.Builder
-	violations, errs, applyFailed, foFailed := 0, 0, 0, 0
+	violations, errs, applyFailed, foFailed, applyLanded, foLanded := 0, 0, 0, 0, 0, 0
 	for _, r := range results {
+		if r.ApplyLanded {
+			applyLanded++
+		}
+		if r.FailoverLanded {
+			foLanded++
+		}
 		violations += len(r.Violations)
 		if r.Err != nil {
 			errs++
@@ -107,8 +115,10 @@ func summarize(results []scenario.ChaosResult, took time.Duration) string {
 			foFailed++
 		}
 	}
-	fmt.Fprintf(&b, "chaos: %d runs in %s, %d invariant violation(s), %d harness error(s); faulted applies that failed: %d, faulted failovers that failed: %d (all then converged unless a violation says otherwise)\n\n",
-		len(results), took.Round(time.Second), violations, errs, applyFailed, foFailed)
+	fmt.Fprintf(&b, "chaos: %d runs in %s, %d invariant violation(s), %d harness error(s)\n"+
+		"apply faults that landed: %d, faulted applies that failed: %d; failover faults that landed: %d, faulted failovers that failed: %d\n"+
+		"(every failed apply then converged with plain applies unless a violation says otherwise)\n\n",
+		len(results), took.Round(time.Second), violations, errs, applyLanded, applyFailed, foLanded, foFailed)
 	matrix(&b, "apply fault \\ path", results, func(r scenario.ChaosResult) (string, string) {
 		return r.ApplyFault, strings.TrimPrefix(r.ApplyPath, "/api/nutanix/v3/")
 	})
