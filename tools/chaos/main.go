@@ -48,6 +48,8 @@ func main() {
 			status = "harness error: " + res.Err.Error()
 		} else if len(res.Violations) > 0 {
 			status = fmt.Sprintf("%d violation(s): %s", len(res.Violations), strings.Join(res.Violations, "; "))
+		} else if len(res.Notes) > 0 {
+			status = "ok; note: " + strings.Join(res.Notes, "; ")
 		}
 		fmt.Printf("seed %-4d apply: %-17s %-7s %-19s landed %-5t failed %-5t | %-9s failover: %-17s landed %-5t failed %-5t | %5.1fs  %s\n",
 			seed, res.ApplyFault, res.ApplyPC, strings.TrimPrefix(res.ApplyPath, "/api/nutanix/v3/"), res.ApplyLanded, res.ApplyFailed,
@@ -87,6 +89,9 @@ func writeResult(w io.Writer, r scenario.ChaosResult) {
 	for _, v := range r.Violations {
 		_, _ = fmt.Fprintf(w, "VIOLATION: %s\n", v)
 	}
+	for _, n := range r.Notes {
+		_, _ = fmt.Fprintf(w, "NOTE: %s\n", n)
+	}
 	if r.Err != nil {
 		_, _ = fmt.Fprintf(w, "HARNESS ERROR: %v\n", r.Err)
 	}
@@ -96,8 +101,9 @@ func writeResult(w io.Writer, r scenario.ChaosResult) {
 // failover type; each cell is runs/violations.
 func summarize(results []scenario.ChaosResult, took time.Duration) string {
 	var b strings.Builder
-	violations, errs, applyFailed, foFailed, applyLanded, foLanded := 0, 0, 0, 0, 0, 0
+	violations, errs, applyFailed, foFailed, applyLanded, foLanded, notes := 0, 0, 0, 0, 0, 0, 0
 	for _, r := range results {
+		notes += len(r.Notes)
 		if r.ApplyLanded {
 			applyLanded++
 		}
@@ -115,10 +121,10 @@ func summarize(results []scenario.ChaosResult, took time.Duration) string {
 			foFailed++
 		}
 	}
-	fmt.Fprintf(&b, "chaos: %d runs in %s, %d invariant violation(s), %d harness error(s)\n"+
+	fmt.Fprintf(&b, "chaos: %d runs in %s, %d invariant violation(s), %d harness error(s), %d note(s)\n"+
 		"apply faults that landed: %d, faulted applies that failed: %d; failover faults that landed: %d, faulted failovers that failed: %d\n"+
 		"(every failed apply then converged with plain applies unless a violation says otherwise)\n\n",
-		len(results), took.Round(time.Second), violations, errs, applyLanded, applyFailed, foLanded, foFailed)
+		len(results), took.Round(time.Second), violations, errs, notes, applyLanded, applyFailed, foLanded, foFailed)
 	matrix(&b, "apply fault \\ path", results, func(r scenario.ChaosResult) (string, string) {
 		return r.ApplyFault, strings.TrimPrefix(r.ApplyPath, "/api/nutanix/v3/")
 	})
