@@ -188,31 +188,47 @@ func Chaos(ctx context.Context, cfg Config, seed uint64) (res ChaosResult) {
 // chaosJobsPath is the API path the failover faults aim at.
 const chaosJobsPath = "/api/nutanix/v3/recovery_plan_jobs"
 
+// chaosFailover runs apply, a failover, under fault f, then plain applies until it converges,
+// checking after each that the state of the configuration in dir records every job that may
+// have changed something. The sites the fault took down come back up, except Canada in the
+// disaster (dir "disaster"). It reports whether the run can go on.
+func (r *Run) chaosFailover(ctx context.Context, rng *rand.Rand, f ChaosFault, apply Step, dir string, res *ChaosResult, violate func(string, ...any)) bool {
+	before, err := r.chaosJobs(ctx)
+	if err != nil {
+		res.Err = err
+		return false
+	}
+	landed, foErr := r.chaosApply(ctx, rng, f, chaosJobsPath, leapRecovery, apply)
+	res.FailoverFailed, res.FailoverLanded = foErr != nil, landed
+	if dir == "" {
+		r.siteUpAll()
+	} else if err := r.World.SiteUp(leapRecovery); err != nil {
+		res.Err = err
+		return false
+	}
+	if err := r.checkJobsRecorded(ctx, before, dir); err != nil {
+		violate("%v", err)
+	}
+	n, err := r.converge(ctx, apply)
+	res.FailoverConverge = n
+	if err != nil {
+		violate("the %s failover did not converge after %s: %v", res.Failover, f.Name, err)
+		return false
+	}
+	if err := r.checkJobsRecorded(ctx, before, dir); err != nil {
+		violate("%v", err)
+	}
+	return true
+}
+
 // chaosPlanned runs the guide's planned failover under fault f: failover = "planned" with
 // the scenario's configuration, plain applies until it converges, one more plain apply and
 // an empty plan with the same variables (the VMs are found and tagged in France before
 // active_site is flipped), then the reversal and the failback.
 func (r *Run) chaosPlanned(ctx context.Context, rng *rand.Rand, f ChaosFault, res *ChaosResult, violate func(string, ...any)) {
 	apply := Apply{Vars: map[string]string{"failover": "planned"}}
-	before, err := r.chaosJobs(ctx)
-	if err != nil {
-		res.Err = err
+	if !r.chaosFailover(ctx, rng, f, apply, "", res, violate) {
 		return
-	}
-	landed, foErr := r.chaosApply(ctx, rng, f, chaosJobsPath, leapRecovery, apply)
-	res.FailoverFailed, res.FailoverLanded = foErr != nil, landed
-	r.siteUpAll()
-	if err := r.checkJobsRecorded(ctx, before, ""); err != nil {
-		violate("%v", err)
-	}
-	n, err := r.converge(ctx, apply)
-	res.FailoverConverge = n
-	if err != nil {
-		violate("the planned failover did not converge after %s (active_site not flipped yet): %v", f.Name, err)
-		return
-	}
-	if err := r.checkJobsRecorded(ctx, before, ""); err != nil {
-		violate("%v", err)
 	}
 	// Before active_site is flipped, a plain apply works: the VMs are found in France and
 	// their tags adopted there (the apply that ran the failover read them in Canada, so one
@@ -229,7 +245,7 @@ func (r *Run) chaosPlanned(ctx context.Context, rng *rand.Rand, f ChaosFault, re
 	if err := r.checkRunsOnce(ctx); err != nil {
 		violate("planned failover: %v", err)
 	}
-	if f.Name == prismsim.FaultJobSourceDown && landed {
+	if f.Name == prismsim.FaultJobSourceDown && res.FailoverLanded {
 		// The job could not remove the source's copies (README: job_source_down): Canada
 		// keeps them powered off, so the VMs run once, in France.
 		if err := r.checkRunsOnce(ctx, leapRecovery); err != nil {
@@ -251,30 +267,8 @@ func (r *Run) chaosUnplanned(ctx context.Context, rng *rand.Rand, f ChaosFault, 
 		res.Err = err
 		return
 	}
-	apply := ApplyIn{Dir: "disaster"}
-	before, err := r.chaosJobs(ctx)
-	if err != nil {
-		res.Err = err
+	if !r.chaosFailover(ctx, rng, f, ApplyIn{Dir: "disaster"}, "disaster", res, violate) {
 		return
-	}
-	landed, foErr := r.chaosApply(ctx, rng, f, chaosJobsPath, leapRecovery, apply)
-	res.FailoverFailed, res.FailoverLanded = foErr != nil, landed
-	// A fault may leave France down (site_down cut short); Canada stays down.
-	if err := r.World.SiteUp(leapRecovery); err != nil {
-		res.Err = err
-		return
-	}
-	if err := r.checkJobsRecorded(ctx, before, "disaster"); err != nil {
-		violate("%v", err)
-	}
-	n, err := r.converge(ctx, apply)
-	res.FailoverConverge = n
-	if err != nil {
-		violate("the unplanned failover did not converge after %s: %v", f.Name, err)
-		return
-	}
-	if err := r.checkJobsRecorded(ctx, before, "disaster"); err != nil {
-		violate("%v", err)
 	}
 	if err := r.checkRunsOnce(ctx, leapRecovery); err != nil {
 		violate("unplanned failover: %v", err)
@@ -298,26 +292,8 @@ func (r *Run) chaosUnplanned(ctx context.Context, rng *rand.Rand, f ChaosFault, 
 // chaosTest runs the guide's rehearsal under fault f: failover = "test", plain applies, then
 // its cleanup (failover = ""), which must leave no test clone.
 func (r *Run) chaosTest(ctx context.Context, rng *rand.Rand, f ChaosFault, res *ChaosResult, violate func(string, ...any)) {
-	apply := Apply{Vars: map[string]string{"failover": "test"}}
-	before, err := r.chaosJobs(ctx)
-	if err != nil {
-		res.Err = err
+	if !r.chaosFailover(ctx, rng, f, Apply{Vars: map[string]string{"failover": "test"}}, "", res, violate) {
 		return
-	}
-	landed, foErr := r.chaosApply(ctx, rng, f, chaosJobsPath, leapRecovery, apply)
-	res.FailoverFailed, res.FailoverLanded = foErr != nil, landed
-	r.siteUpAll()
-	if err := r.checkJobsRecorded(ctx, before, ""); err != nil {
-		violate("%v", err)
-	}
-	n, err := r.converge(ctx, apply)
-	res.FailoverConverge = n
-	if err != nil {
-		violate("the test failover did not converge after %s: %v", f.Name, err)
-		return
-	}
-	if err := r.checkJobsRecorded(ctx, before, ""); err != nil {
-		violate("%v", err)
 	}
 	if err := checkLeapTestFailover(ctx, r); err != nil {
 		violate("test failover: %v", err)
