@@ -69,6 +69,10 @@ func TestAccFailover_sourceLostAfterPowerOff(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringExact("COMPLETED_WITH_WARNING")),
 				statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("data_loss_window"), knownvalue.StringExact("0s")),
+				// Why it completed only with a warning: the source VMs are still there.
+				statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("warnings"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringRegexp(regexp.MustCompile(`^postprocessing Removing 2 VM\(s\) from PC_.*: AZ_NOT_REACHABLE: .* went down: the source VMs were not removed$`)),
+				})),
 				acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, false) }),
 			},
 		}},
