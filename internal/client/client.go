@@ -363,7 +363,7 @@ func (c *Client) decode(st *attemptState, resp *http.Response, data []byte, out 
 		if !json.Valid(data) {
 			return c.notPrismError(st, resp, data)
 		}
-		return fmt.Errorf("%s: decoding the answer to %s %s: %w", st.op, st.method, st.path, err)
+		return &DecodeError{Operation: st.op, What: fmt.Sprintf("the answer to %s %s", st.method, st.path), Err: err}
 	}
 	if v, ok := out.(v3Shape); ok && !v.looksLikeV3() {
 		return c.notPrismError(st, resp, data)

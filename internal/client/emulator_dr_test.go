@@ -422,3 +422,46 @@ func TestEmulatorUnpairWhileRemoteDown(t *testing.T) {
 		t.Errorf("pairing again: %v", err)
 	}
 }
+
+// TestEmulatorUnpairWhileStillCreating is the cleanup of an interrupted
+// pairing: the create's wait gives up while its task still runs, and the
+// delete that follows gets 409 "still being created". It waits for the
+// create to settle, then unpairs, leaving nothing on either side.
+func TestEmulatorUnpairWhileStillCreating(t *testing.T) {
+	ts := startTwoSites(t)
+	ts.world.UpdateSettings(prismsim.Settings{TaskLatency: prismsim.Duration(400 * time.Millisecond), ClockRate: 1})
+	ts.enableBoth(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	ct, err := ts.ca.CreateCloudTrust(ctx, ts.toFrance(ts.frPasswd))
+	if !errors.Is(err, context.DeadlineExceeded) || ct == nil || ct.UUID == "" {
+		t.Fatalf("CreateCloudTrust = %+v, %v; want the accepted trust and the deadline", ct, err)
+	}
+	if err := ts.ca.DeleteCloudTrust(context.Background(), ct.UUID); err != nil {
+		t.Fatalf("unpairing a pairing still being created: %v", err)
+	}
+	ts.wantNothingLeft(t, "unpairing while the pairing was being created")
+}
+
+// TestEmulatorDeleteAlreadyBeingDeleted is a destroy retried while the
+// first one's delete still runs: the 409 "already being deleted" is waited
+// for and is success once the entity is gone.
+func TestEmulatorDeleteAlreadyBeingDeleted(t *testing.T) {
+	ts := startTwoSites(t)
+	ts.enableBoth(t)
+	ctx := context.Background()
+	ct, err := ts.ca.CreateCloudTrust(ctx, ts.toFrance(ts.frPasswd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.world.UpdateSettings(prismsim.Settings{TaskLatency: prismsim.Duration(400 * time.Millisecond), ClockRate: 1})
+	first, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := ts.ca.DeleteCloudTrust(first, ct.UUID); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("first unpairing = %v, want the deadline while its task runs", err)
+	}
+	if err := ts.ca.DeleteCloudTrust(ctx, ct.UUID); err != nil {
+		t.Fatalf("unpairing again while the first unpairing runs: %v", err)
+	}
+	ts.wantNothingLeft(t, "a retried unpairing")
+}

@@ -159,7 +159,7 @@ func newDocument(data []byte) (*document, error) {
 		Status   entityStatus   `json:"status"`
 	}
 	if err := json.Unmarshal(data, &typed); err != nil {
-		return nil, fmt.Errorf("decoding the entity: %w", err)
+		return nil, &DecodeError{What: "the entity", Err: err}
 	}
 	var raw map[string]any
 	if err := decodeNumbers(data, &raw); err != nil {
@@ -180,7 +180,7 @@ func decodeNumbers(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("decoding the entity: %w", err)
+		return &DecodeError{What: "the entity", Err: err}
 	}
 	return nil
 }
@@ -188,7 +188,7 @@ func decodeNumbers(data []byte, v any) error {
 // decode unmarshals the entity as read into v.
 func (d *document) decode(v any) error {
 	if err := json.Unmarshal(d.read, v); err != nil {
-		return fmt.Errorf("decoding the entity: %w", err)
+		return &DecodeError{What: "the entity", Err: err}
 	}
 	return nil
 }

@@ -166,21 +166,87 @@ func updateAndRead[T any](ctx context.Context, c *Client, op, path string, mutat
 
 // deleteAndWait deletes the intentful entity at path and waits for the
 // task, or until it is gone when the answer names none. A 404 to a
-// repeated attempt whose first try may have landed counts as done.
+// repeated attempt whose first try may have landed counts as done. A
+// delete already under way (409 "already being deleted", from another run
+// or an earlier attempt) is waited for: it is success once the entity is
+// gone. An entity still being created (409 "still being created", such as
+// the cleanup of a create that was interrupted) is waited for until its
+// create settles, then deleted; if the create failed, nothing is left and
+// that is success too.
 func (c *Client) deleteAndWait(ctx context.Context, op, path string) error {
-	var resp intentResponse
-	res, err := c.send(ctx, call{op: op, method: http.MethodDelete, path: path, out: &resp, idempotent: true})
-	if err != nil {
-		if res.maybeCommitted && errors.Is(err, ErrNotFound) {
-			return nil
+	for attempt := 1; ; attempt++ {
+		var resp intentResponse
+		res, err := c.send(ctx, call{op: op, method: http.MethodDelete, path: path, out: &resp, idempotent: true})
+		if err != nil {
+			if res.maybeCommitted && errors.Is(err, ErrNotFound) {
+				return nil
+			}
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || attempt >= maxDeleteAttempts {
+				return err
+			}
+			switch {
+			case apiErr.alreadyDeleting():
+				// Another delete runs: done when the entity is gone; try again
+				// if it failed and the entity is back to normal.
+				if gone, werr := c.waitNotPending(ctx, op, path, true); werr != nil || gone {
+					return werr
+				}
+				continue
+			case apiErr.stillCreating():
+				if gone, werr := c.waitNotPending(ctx, op, path, false); werr != nil || gone {
+					return werr
+				}
+				continue
+			}
+			return err
 		}
-		return err
+		if task := resp.task(); task != "" {
+			_, err := c.WaitForTask(ctx, task, op, nil)
+			return err
+		}
+		return c.waitGone(ctx, op, path)
 	}
-	if task := resp.task(); task != "" {
-		_, err := c.WaitForTask(ctx, task, op, nil)
-		return err
+}
+
+// maxDeleteAttempts bounds the deletes deleteAndWait sends when it finds
+// the entity busy with another create or delete.
+const maxDeleteAttempts = 4
+
+// waitNotPending reads the entity at path, with the task backoff, until it
+// is gone (gone true) or settled, no longer in the create or the delete
+// (deleting) that was running.
+func (c *Client) waitNotPending(ctx context.Context, op, path string, deleting bool) (gone bool, err error) {
+	wait := c.taskWaitMin
+	for {
+		var raw json.RawMessage
+		err := c.do(ctx, op, http.MethodGet, path, nil, &raw)
+		if errors.Is(err, ErrNotFound) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		doc, err := newDocument(raw)
+		if err != nil {
+			return false, fmt.Errorf("%s: %w", op, err)
+		}
+		busy := doc.Status.pending()
+		if deleting {
+			busy = busy || strings.EqualFold(doc.Status.State, "DELETE_PENDING") || strings.EqualFold(doc.Status.State, "DELETING")
+		}
+		if !busy {
+			return false, nil
+		}
+		what := "its create"
+		if deleting {
+			what = "the delete already under way"
+		}
+		if err := waitFor(ctx, wait); err != nil {
+			return false, fmt.Errorf("%s: waiting for %s to finish (state %s): %w", op, what, doc.Status.State, err)
+		}
+		wait = min(wait*2, c.taskWaitMax)
 	}
-	return c.waitGone(ctx, op, path)
 }
 
 // waitGone reads the entity at path, with the task backoff, until it is not

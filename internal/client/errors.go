@@ -170,6 +170,12 @@ func (e *APIError) hint() string {
 		return "Prism Central is unavailable or overloaded: retry later and check its health"
 	case e.HasReason(ReasonEntityAlreadyExists):
 		return "an entity with this name or id already exists: import it or choose another name"
+	case e.jobRunning():
+		return "another job of this recovery plan is running, and Prism Central runs one at a time: wait for it to end (Prism Central, Data Protection > Recovery Plans, or the nutanixdr_recovery_plan_jobs data source), then run the operation again"
+	case e.stillCreating():
+		return "the entity is still being created: wait for its create task to finish (Prism Central, Activity > Tasks), then run the operation again"
+	case e.alreadyDeleting():
+		return "the entity is already being deleted by another request: wait for that task to finish (Prism Central, Activity > Tasks); the entity goes away by itself"
 	case e.isConflict():
 		return "the entity was changed by someone else at the same time: run the operation again"
 	case e.HasReason(ReasonEntityDeletionFailed):
@@ -214,11 +220,72 @@ func (e *APIError) HasReason(r string) bool { return slices.Contains(e.Reasons, 
 // isConflict reports a refused update because the entity changed meanwhile
 // (stale spec_version).
 func (e *APIError) isConflict() bool {
+	if e.alreadyDeleting() || e.jobRunning() {
+		return false
+	}
 	if e.HasReason(ReasonConcurrentRequests) || e.HasReason(ReasonSpecUpdateError) {
 		return true
 	}
 	return e.StatusCode == http.StatusConflict && e.class == classAPI && !e.HasReason(ReasonEntityAlreadyExists) && !e.HasReason(ReasonEntityDeletionFailed)
 }
+
+// stillCreating reports a 409 refusing an operation because the entity's
+// create has not finished.
+func (e *APIError) stillCreating() bool {
+	return e.busyWith("being created")
+}
+
+// jobRunning reports a 409 refusing a recovery plan job because another job of the plan is
+// running.
+func (e *APIError) jobRunning() bool {
+	return e.busyWith("already has a running job")
+}
+
+// alreadyDeleting reports a 409 refusing an operation because the entity is
+// already being deleted.
+func (e *APIError) alreadyDeleting() bool {
+	return e.busyWith("being deleted")
+}
+
+// busyWith reports a 409 of the v3 API whose messages contain one of
+// phrases (compared ignoring case).
+func (e *APIError) busyWith(phrases ...string) bool {
+	if e.StatusCode != http.StatusConflict || e.class != classAPI {
+		return false
+	}
+	for _, m := range slices.Concat(e.Messages, e.Details) {
+		m = strings.ToLower(m)
+		for _, p := range phrases {
+			if strings.Contains(m, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DecodeError is an answer of Prism Central that could not be decoded as
+// the API describes it: malformed JSON, or a field of the wrong type.
+// What names what was being decoded ("the answer to GET /vms/x", "a vm").
+type DecodeError struct {
+	Operation string
+	What      string
+	Err       error
+}
+
+// Error names the operation, what could not be decoded and why.
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "decoding %s: %v", e.What, e.Err)
+	return b.String()
+}
+
+// Unwrap returns the decoder's own error.
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // TaskError is a task that ended FAILED or ABORTED.
 type TaskError struct {

@@ -150,3 +150,23 @@ func TestAPIErrorHints(t *testing.T) {
 		mustContain(t, tt.e.Error(), tt.want)
 	}
 }
+
+// TestAPIErrorBusyHints checks that a 409 for an entity still being created
+// or already being deleted gets its own hint, not the one for a concurrent
+// change.
+func TestAPIErrorBusyHints(t *testing.T) {
+	for _, tt := range []struct {
+		msg, want string
+	}{
+		{"cloud trust x is still being created: wait for its task, then delete it", "still being created: wait for its create task"},
+		{"recovery_plan x is already being deleted", "already being deleted by another request"},
+		{"recovery plan p already has a running job: MIGRATE j (x) is RUNNING; wait for it to end", "another job of this recovery plan is running"},
+	} {
+		e := APIError{StatusCode: 409, Reasons: []string{ReasonConcurrentRequests}, Messages: []string{tt.msg}}
+		got := e.Error()
+		mustContain(t, got, tt.want)
+		if strings.Contains(got, "changed by someone else") {
+			t.Errorf("%q carries the concurrent-change hint: %s", tt.msg, got)
+		}
+	}
+}

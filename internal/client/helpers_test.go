@@ -71,7 +71,7 @@ func (l *recLogger) text() string {
 
 // newServer starts a TLS test server on 127.0.0.1 that checks basic auth
 // (answering 401 with an HTML body like a real PC) before calling h.
-func newServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+func newServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != testUser || p != testPassword {
@@ -93,7 +93,7 @@ func caPEM(srv *httptest.Server) string {
 
 // newClient returns a client for srv that trusts its certificate, with
 // short retry waits. Each of mods adjusts the configuration.
-func newClient(t *testing.T, srv *httptest.Server, mods ...func(*Config)) (*Client, *recLogger) {
+func newClient(t testing.TB, srv *httptest.Server, mods ...func(*Config)) (*Client, *recLogger) {
 	t.Helper()
 	log := &recLogger{}
 	cfg := Config{

@@ -77,7 +77,7 @@ func listTyped[T any, R any](ctx context.Context, c *Client, op, kind, path, fil
 	err := c.listAll(ctx, op, kind, path, filter, func(raw json.RawMessage) error {
 		var v T
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return fmt.Errorf("decoding a %s: %w", kind, err)
+			return &DecodeError{What: "a " + kind, Err: err}
 		}
 		out = append(out, conv(&v))
 		return nil

@@ -826,6 +826,17 @@ func flattenSteps(steps []JobStep) []JobStep {
 // and the recovered VMs.
 func (j *RecoveryPlanJob) setSteps(steps []JobStep) {
 	j.Steps = steps
+	if j.Status == JobStatusCompletedWithWarning {
+		// A step that failed in a job that completed anyway (e.g. ENTITIES_CLEANUP when the
+		// source site went down: the source VMs were not removed) is a warning the user must
+		// see: validation_information does not carry it.
+		failed := failedSteps(steps)
+		for i := range failed {
+			if w := describeFailedStep(&failed[i]); !slices.Contains(j.Warnings, w) {
+				j.Warnings = append(j.Warnings, w)
+			}
+		}
+	}
 	j.CurrentStep = ""
 	depth := -1
 	for i := range steps {

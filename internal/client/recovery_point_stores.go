@@ -230,7 +230,7 @@ func (c *Client) getV4(ctx context.Context, op, path string, query url.Values, o
 		return c.notPrismError(st, resp, data)
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s: decoding the answer to GET %s: %w", op, full, err)
+		return &DecodeError{Operation: op, What: "the answer to GET " + full, Err: err}
 	}
 	return nil
 }

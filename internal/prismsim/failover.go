@@ -683,6 +683,7 @@ func (pc *PC) runJob(ctx context.Context, e *entity) {
 	j.phases[phaseOperation].status = jobRunning
 	j.percent = 10
 	pc.mu.Unlock()
+	pc.jobFaultAtRecovery(&in)
 
 	failed, done := 0, 0
 	var moved []*vmMove
@@ -701,6 +702,13 @@ func (pc *PC) runJob(ctx context.Context, e *entity) {
 			root.uuid = st.uuid
 		}
 		stageFailed := 0
+		if si == 0 && in.fault != nil && in.fault.Kind == FaultJobStuck {
+			pc.mu.Unlock()
+			if !pc.jobStuck(ctx, in.fault.Latency.Std()) {
+				return
+			}
+			pc.mu.Lock()
+		}
 		for _, mv := range st.moves {
 			if !pc.recoverVMLocked(j, root, mv, in.action) {
 				stageFailed++
@@ -806,6 +814,47 @@ func (pc *PC) runJob(ctx context.Context, e *entity) {
 		j.status = jobCompleted
 	}
 	j.percent, j.ended = 100, w.clock.Now()
+}
+
+// jobFaultAtRecovery applies the admin fault of a job (faults.go) that lands when its
+// recovery starts: after the VMs were powered off at the source (MIGRATE) and before any is
+// recovered. job_source_down takes the source site down: the recovery goes on from the
+// recovery points already at this site (MIGRATE's final one included) and the removal of the
+// source VMs fails (README: "Faults inside a recovery plan job"). job_pc_restart takes this
+// PC down and up again after the fault's latency: the job, kept in the PC's database,
+// resumes where it was once the PC is up (the stage loop waits for it).
+func (pc *PC) jobFaultAtRecovery(j *jobState) {
+	if j.fault == nil {
+		return
+	}
+	w := pc.w
+	switch j.fault.Kind {
+	case FaultJobSourceDown:
+		_ = w.SiteDown(j.failedSite)
+	case FaultJobPCRestart:
+		if w.SiteDown(pc.Name()) != nil {
+			return
+		}
+		down := j.fault.Latency.Std()
+		w.goBackground(func(wctx context.Context) {
+			if sleepCtx(wctx, down) {
+				_ = w.SiteUp(pc.Name())
+			}
+		})
+	}
+}
+
+// jobStuck holds a job in its current step for d of simulated time (job_stuck). It reports
+// false when the world closes meanwhile.
+func (pc *PC) jobStuck(ctx context.Context, d time.Duration) bool {
+	elapsed, timer := pc.w.simTimer(d)
+	select {
+	case <-elapsed:
+		return true
+	case <-ctx.Done():
+		timer.Stop()
+		return false
+	}
 }
 
 // endValidationLocked ends a job after its validation: a VALIDATE job, or one whose

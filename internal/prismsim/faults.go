@@ -3,6 +3,8 @@ package prismsim
 import (
 	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,10 +26,25 @@ const (
 	FaultDropAfterCommit = "drop_after_commit"
 	// FaultTaskFailure makes the next Count tasks created by matching requests end FAILED.
 	FaultTaskFailure = "task_failure"
+	// FaultJobSourceDown takes the source (failed) site of the next Count recovery plan jobs
+	// created by matching requests down once the job has powered the VMs off there (MIGRATE:
+	// after its final sync; other actions: when the recovery starts), before any VM is
+	// recovered. See tools/prismsim/README.md for what the job does then.
+	FaultJobSourceDown = "job_source_down"
+	// FaultJobPCRestart restarts the recovery Prism Central (its listener down, then up after
+	// Latency of wall-clock time, default 2s) when the job's recovery starts; the job resumes.
+	FaultJobPCRestart = "job_pc_restart"
+	// FaultJobStuck holds the job in its first recovery stage for Latency of simulated time
+	// (default 24h), past any client's timeout; it goes on once the clock has passed it.
+	FaultJobStuck = "job_stuck"
 )
 
+// jobFaultKinds are the kinds consumed when a recovery plan job is created.
+var jobFaultKinds = []string{FaultJobSourceDown, FaultJobPCRestart, FaultJobStuck}
+
 // FaultKinds lists the fault kinds.
-var FaultKinds = []string{FaultLatency, FaultStatus, FaultHTML500, FaultRetryAfter, FaultDropAfterCommit, FaultTaskFailure}
+var FaultKinds = []string{FaultLatency, FaultStatus, FaultHTML500, FaultRetryAfter, FaultDropAfterCommit, FaultTaskFailure,
+	FaultJobSourceDown, FaultJobPCRestart, FaultJobStuck}
 
 // Fault is an injected misbehavior of a PC's v3 API. A request matches when it reaches PC
 // (any PC when empty), its path starts with PathPrefix and its method is Method (any when
@@ -43,7 +60,15 @@ type Fault struct {
 	Status            int      `json:"status,omitempty"`
 	Latency           Duration `json:"latency,omitempty"`
 	RetryAfterSeconds int      `json:"retry_after_seconds,omitempty"`
+	// ErrorCode is the reason a status fault's v3 error carries in its message_list, or the
+	// error_code a task_failure fault's task ends with; left out, the reason of the status
+	// (status) or INTERNAL_ERROR (task_failure).
+	ErrorCode string `json:"error_code,omitempty"`
 }
+
+// errorCodePattern is what an error_code of a fault may be: an upper-case identifier, as
+// Prism Central's reasons are (ENTITY_NOT_FOUND, CONCURRENT_REQUESTS_NOT_ALLOWED).
+var errorCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
 // normalize checks f and fills its defaults.
 func (f *Fault) normalize(w *World) error {
@@ -59,6 +84,14 @@ func (f *Fault) normalize(w *World) error {
 	}
 	if f.Count == 0 {
 		f.Count = 1
+	}
+	if f.ErrorCode != "" {
+		if f.Kind != FaultStatus && f.Kind != FaultTaskFailure {
+			return fmt.Errorf("error_code applies to kinds status and task_failure, not %s", f.Kind)
+		}
+		if !errorCodePattern.MatchString(f.ErrorCode) {
+			return fmt.Errorf("error_code %q must be an upper-case identifier such as ENTITY_NOT_FOUND", f.ErrorCode)
+		}
 	}
 	switch f.Kind {
 	case FaultLatency:
@@ -82,7 +115,21 @@ func (f *Fault) normalize(w *World) error {
 		if f.RetryAfterSeconds == 0 {
 			f.RetryAfterSeconds = 1
 		}
-	case FaultHTML500, FaultDropAfterCommit, FaultTaskFailure:
+	case FaultHTML500, FaultDropAfterCommit, FaultTaskFailure, FaultJobSourceDown:
+	case FaultJobPCRestart:
+		if f.Latency < 0 {
+			return fmt.Errorf("kind job_pc_restart needs a positive latency (how long the PC is down), e.g. \"2s\"")
+		}
+		if f.Latency == 0 {
+			f.Latency = Duration(2 * time.Second)
+		}
+	case FaultJobStuck:
+		if f.Latency < 0 {
+			return fmt.Errorf("kind job_stuck needs a positive latency (how long the job is stuck, in simulated time), e.g. \"24h\"")
+		}
+		if f.Latency == 0 {
+			f.Latency = Duration(24 * time.Hour)
+		}
 	default:
 		return fmt.Errorf("unknown fault kind %q (known: %s)", f.Kind, strings.Join(FaultKinds, ", "))
 	}
@@ -181,6 +228,22 @@ func (w *World) takeFaults(pc, method, path string) faultEffects {
 	return fx
 }
 
+// takeJobFault consumes one matching fault of a job kind (job_source_down, job_pc_restart,
+// job_stuck), if any, for a job being created.
+func (w *World) takeJobFault(info reqInfo) (Fault, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, f := range w.faults {
+		if slices.Contains(jobFaultKinds, f.Kind) && f.Count > 0 && f.matches(info.pc, info.method, info.path) {
+			f.Count--
+			taken := *f
+			w.pruneFaultsLocked()
+			return taken, true
+		}
+	}
+	return Fault{}, false
+}
+
 // takeTaskFailure consumes one matching task_failure fault, if any.
 func (w *World) takeTaskFailure(info reqInfo) (Fault, bool) {
 	w.mu.Lock()
@@ -223,7 +286,11 @@ func faultResponder(f Fault) func(kind string) response {
 			resp.header = http.Header{"Retry-After": []string{strconv.Itoa(f.RetryAfterSeconds)}}
 			return resp
 		default:
-			return errorResponseOf(kind, errorf(f.Status, reasonForStatus(f.Status),
+			reason := f.ErrorCode
+			if reason == "" {
+				reason = reasonForStatus(f.Status)
+			}
+			return errorResponseOf(kind, errorf(f.Status, reason,
 				"%s: the service could not handle the request", http.StatusText(f.Status)))
 		}
 	}

@@ -282,3 +282,38 @@ func TestStateAdmin(t *testing.T) {
 		t.Fatal("state misses the new category")
 	}
 }
+
+// TestFaultErrorCode checks the error_code of a fault: the reason of a status fault's v3 error
+// and the error_code of a task_failure fault's task; other kinds and malformed codes are refused.
+func TestFaultErrorCode(t *testing.T) {
+	w := startWorld(t, nil)
+	c := newClient(t, w.PC("canada"))
+	f := addFault(t, c, map[string]any{"path_prefix": "/api/nutanix/v3/vms/", "method": "PUT", "kind": "task_failure", "error_code": "VM_POWER_STATE_INVALID"})
+	if getString(f, "error_code") != "VM_POWER_STATE_INVALID" {
+		t.Fatalf("fault: %v", f)
+	}
+	expect(t, c.v3("PUT", "/categories/replicated-vm", map[string]any{"name": "replicated-vm"}), 201)
+	expect(t, c.v3("PUT", "/categories/replicated-vm/from-canada", map[string]any{}), 201)
+	vm := c.vmByName("app-01")
+	id := getString(vm, "metadata", "uuid")
+	md := obj(t, vm["metadata"])
+	md["categories"] = map[string]any{"replicated-vm": "from-canada"}
+	r := expect(t, c.v3("PUT", "/vms/"+id, map[string]any{"metadata": md, "spec": vm["spec"]}), 202).json(t)
+	task := c.waitTask(getString(r, "status", "execution_context", "task_uuid"))
+	if getString(task, "status") != TaskFailed || getString(task, "error_code") != "VM_POWER_STATE_INVALID" {
+		t.Fatalf("failed task: %s", mustJSON(task))
+	}
+
+	addFault(t, c, map[string]any{"path_prefix": "/api/nutanix/v3/vms/list", "kind": "status", "status": 409, "error_code": "CONCURRENT_REQUESTS_NOT_ALLOWED"})
+	body := expect(t, c.v3("POST", "/vms/list", map[string]any{"kind": "vm"}), 409).json(t)
+	if got := getString(arr(t, get(body, "message_list"))[0], "reason"); got != "CONCURRENT_REQUESTS_NOT_ALLOWED" {
+		t.Fatalf("status fault answered %s", mustJSON(body))
+	}
+
+	for _, bad := range []map[string]any{
+		{"path_prefix": "/api", "kind": "latency", "latency": "1s", "error_code": "X"},
+		{"path_prefix": "/api", "kind": "task_failure", "error_code": "not a code"},
+	} {
+		expect(t, c.do("POST", "/_prismsim/faults", bad), http.StatusBadRequest)
+	}
+}

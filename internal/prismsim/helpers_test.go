@@ -17,7 +17,7 @@ import (
 const testTaskLatency = 30 * time.Millisecond
 
 // startWorld starts the leap-two-sites preset with fast tasks; mutate may change the config.
-func startWorld(t *testing.T, mutate func(*WorldConfig)) *World {
+func startWorld(t testing.TB, mutate func(*WorldConfig)) *World {
 	t.Helper()
 	cfg, err := Preset("leap-two-sites")
 	if err != nil {

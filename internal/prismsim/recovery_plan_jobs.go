@@ -92,6 +92,8 @@ type jobState struct {
 	// clones are the VMs a test failover created at the recovery site.
 	clones  []reference
 	stepSeq int64
+	// fault is the admin fault that lands inside this job (faults.go), if any.
+	fault *Fault
 }
 
 // jobMessage is a recovery_plan_validation_message.
@@ -344,6 +346,11 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 	if d, ok := planSpec["description"]; ok {
 		j.planSpec["description"] = d
 	}
+	if info, ok := requestInfo(ctx); ok && req.action != actionValidate {
+		if f, hit := pc.w.takeJobFault(info); hit {
+			j.fault = &f
+		}
+	}
 	refs := []reference{}
 	if parent != nil {
 		pj := jobOf(parent)
@@ -371,6 +378,19 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 				return errorf(http.StatusServiceUnavailable, reasonServiceUnavailable, "Prism Central is shutting down")
 			}
 			return nil
+		},
+		// A job whose task failed never runs: it ends FAILED rather than staying QUEUED, which
+		// would hold the plan (one job of a plan at a time) for ever.
+		abandon: func() {
+			if j.status != jobQueued {
+				return
+			}
+			j.errors = append(j.errors, jobMessage{typ: "INFRASTRUCTURE",
+				message: "the task that starts the job failed: the job did not run; run it again"})
+			for _, ph := range j.phases {
+				ph.status = jobAborted
+			}
+			j.status, j.percent, j.ended = jobFailed, 100, pc.w.clock.Now()
 		},
 	})
 	return t, nil

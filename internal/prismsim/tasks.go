@@ -104,7 +104,11 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 		}
 		var err error
 		if injected != nil {
-			err = errorf(http.StatusInternalServerError, reasonInternal,
+			code := injected.ErrorCode
+			if code == "" {
+				code = reasonInternal
+			}
+			err = errorf(http.StatusInternalServerError, code,
 				"%s failed: injected task failure (fault %d)", opType, injected.ID)
 		} else if work.unlocked != nil {
 			err = work.unlocked()

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
@@ -202,15 +203,17 @@ func (r *availabilityZoneResource) Create(ctx context.Context, req resource.Crea
 	})
 	if err != nil {
 		r.addPairingError(ctx, &resp.Diagnostics, remote, err)
-		if ct != nil && ct.UUID != "" {
-			r.unpairHalfCreated(ctx, &resp.Diagnostics, remote, ct.UUID)
+		if ct != nil && ct.UUID != "" && !r.unpairHalfCreated(ctx, &resp.Diagnostics, remote, ct.UUID) {
+			r.keepHalfCreated(ctx, &resp.Diagnostics, &resp.State, plan, ct.UUID)
 		}
 		return
 	}
 	az, err := r.data.client.GetAvailabilityZone(ctx, ct.AvailabilityZoneUUID)
 	if err != nil {
 		addClientError(&resp.Diagnostics, opCreate, kindPairing, remote, err)
-		r.unpairHalfCreated(ctx, &resp.Diagnostics, remote, ct.UUID)
+		if !r.unpairHalfCreated(ctx, &resp.Diagnostics, remote, ct.UUID) {
+			r.keepHalfCreated(ctx, &resp.Diagnostics, &resp.State, plan, ct.UUID)
+		}
 		return
 	}
 	flattenPairing(&plan, az, ct)
@@ -354,19 +357,40 @@ func pairingReplaced(plan, state availabilityZoneModel) bool {
 		changed(plan.CloudType, state.CloudType, equal)
 }
 
-// unpairHalfCreated deletes a cloud trust that a failed create left behind, with a time limit of
-// its own since the create's may be spent. If that fails too, the error says what to clean up.
-func (r *availabilityZoneResource) unpairHalfCreated(ctx context.Context, diags *diag.Diagnostics, remote, trustUUID string) {
+// unpairHalfCreated deletes a cloud trust that a failed or interrupted create left behind, with
+// a time limit of its own since the create's may be spent (the client waits for a pairing task
+// still running before it unpairs). If that fails too, the error says what to clean up, and it
+// returns false.
+func (r *availabilityZoneResource) unpairHalfCreated(ctx context.Context, diags *diag.Diagnostics, remote, trustUUID string) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	err := r.data.client.DeleteCloudTrust(ctx, trustUUID)
 	if err == nil || errors.Is(err, client.ErrNotFound) {
-		return
+		return true
 	}
 	diags.AddError(errorSummary(opCreate, kindAvailabilityZone),
 		fmt.Sprintf("The failed pairing with %q left cloud trust %s behind, and removing it failed too:\n\n%s\n\n"+
 			"Unpair it in Prism Central (Administration, Availability Zones) before running the command again.",
 			remote, trustUUID, err))
+	return false
+}
+
+// keepHalfCreated records in the state a pairing that a failed create could not remove, when
+// its availability zone can be found: the resource is then tainted, so the next apply unpairs
+// and pairs again instead of failing on a pairing it does not know of.
+func (r *availabilityZoneResource) keepHalfCreated(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.State, plan availabilityZoneModel, trustUUID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	ct, err := r.data.client.GetCloudTrust(ctx, trustUUID)
+	if err != nil || ct.AvailabilityZoneUUID == "" {
+		return
+	}
+	az, err := r.data.client.GetAvailabilityZone(ctx, ct.AvailabilityZoneUUID)
+	if err != nil {
+		return
+	}
+	flattenPairing(&plan, az, ct)
+	diags.Append(state.Set(ctx, plan)...)
 }
 
 // addPairingError words a failed pairing: the client's error, which carries Prism Central's
