@@ -785,6 +785,9 @@ func (pc *PC) runJob(ctx context.Context, e *entity) {
 		} else {
 			cleanupFailed = true
 			cleanup.errCode, cleanup.errDetail = "AZ_NOT_REACHABLE", siteLabel(w, in.failedSite)+" went down: the source VMs were not removed"
+			for _, mv := range moved {
+				j.pendingCleanup = append(j.pendingCleanup, mv.srcUUID)
+			}
 			pc.endStepLocked(cleanup, jobFailed, "")
 		}
 		pc.mu.Unlock()

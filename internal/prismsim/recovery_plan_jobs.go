@@ -73,8 +73,11 @@ type jobState struct {
 	planSpec map[string]any // status.recovery_plan_specification
 	// failedURL and recoveryURL are availability zones of the job's PC; failedSite and
 	// recoverySite the PCs of the world they denote.
-	failedURL, recoveryURL           string
-	failedSite, recoverySite         string
+	failedURL, recoveryURL   string
+	failedSite, recoverySite string
+	// pendingCleanup holds the uuids of source VMs a migration recovered elsewhere but could
+	// not remove because the source went down; they are removed when it comes back up.
+	pendingCleanup                   []string
 	failedClusters, recoveryClusters []string
 	refTime                          *time.Time
 	continueOnFailure                bool

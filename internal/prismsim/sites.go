@@ -92,7 +92,9 @@ func (w *World) SiteUp(name string) error {
 }
 
 // supersededVMs returns the VMs of a site coming back up that an unplanned failover
-// recovered at another site while it was down: that site runs them now (same uuid), and
+// recovered at another site while it was down, and those a planned failover recovered
+// elsewhere but could not remove from it because it went down during the job (the job's
+// pending cleanup, handed out once): another site runs them now (same uuid), and
 // the returning site's copies are out of date. As after an unplanned failover in Leap, the
 // returning site does not run them again: they are removed from it, so that each VM runs
 // at one site and protection can resume in the reverse direction. No mutex may be held.
@@ -109,6 +111,13 @@ func (w *World) supersededVMs(site string) []string {
 		other.mu.Lock()
 		for _, e := range other.entitiesLocked(jobKind) {
 			j := jobOf(e)
+			if j != nil && j.failedSite == site && len(j.pendingCleanup) > 0 {
+				// A migration that recovered the VMs here but could not remove the source
+				// copies: the cleanup it could not do is done now, once.
+				out = append(out, j.pendingCleanup...)
+				j.pendingCleanup = nil
+				continue
+			}
 			if j == nil || j.action != actionFailover || j.failedSite != site || j.created.Before(since) ||
 				(j.status != jobCompleted && j.status != jobCompletedWithWarning) {
 				continue
