@@ -98,8 +98,9 @@ type v4Answer struct {
 
 // v4Envelope is the shape of every v4 answer.
 type v4Envelope struct {
-	Data     json.RawMessage `json:"data"`
-	Metadata *struct {
+	ObjectType string          `json:"$objectType"`
+	Data       json.RawMessage `json:"data"`
+	Metadata   *struct {
 		TotalAvailableResults *int `json:"totalAvailableResults"`
 		Messages              []struct {
 			Code     string `json:"code"`
@@ -219,8 +220,9 @@ func (c *Client) sendV4(ctx context.Context, cl v4Call) (v4Answer, error) {
 		return ans, nil
 	}
 	if len(env.Data) == 0 || string(env.Data) == "null" {
-		if cl.method == http.MethodGet {
-			// A v4 read always answers with data; an answer without is not the v4 API.
+		if cl.method == http.MethodGet && env.ObjectType == "" && env.Metadata == nil {
+			// A v4 answer without data still says what it is ($objectType, metadata): an
+			// empty list has neither data nor entities. Without any of them it is not v4.
 			return ans, c.notPrismError(st, resp, data)
 		}
 		return ans, nil
