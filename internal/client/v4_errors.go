@@ -85,13 +85,8 @@ func (e *v4ErrorEnvelope) decode() (messages, details []string, ok bool) {
 	var list []v4AppMessage
 	if json.Unmarshal(e.Data.Error, &list) == nil {
 		for _, m := range list {
-			switch {
-			case m.Code != "" && m.Message != "":
-				messages = append(messages, m.Code+": "+m.Message)
-			case m.Message != "":
-				messages = append(messages, m.Message)
-			case m.Code != "":
-				messages = append(messages, m.Code)
+			if s := codeMessage(m.Code, m.Message); s != "" {
+				messages = append(messages, s)
 			}
 			keys := make([]string, 0, len(m.ArgumentsMap))
 			for k := range m.ArgumentsMap {
@@ -138,25 +133,28 @@ func (c *Client) v4Error(st *attemptState, resp *http.Response, data []byte) err
 		}
 		return err
 	}
-	e := &APIError{
-		Operation:  st.op,
-		Endpoint:   c.endpoint,
-		Method:     st.method,
-		Path:       st.path,
-		StatusCode: resp.StatusCode,
-		Attempts:   st.attempts,
-		Messages:   messages,
-		Details:    details,
-		username:   c.username,
-		class:      classAPI,
+	// The v3 builder fills in the request and its attempts; the v4 document replaces what it
+	// made of the body.
+	var e *APIError
+	if !errors.As(c.responseError(st, resp, data), &e) {
+		return fmt.Errorf("%s: %s %s answered %s", st.op, st.method, st.path, statusText(resp.StatusCode))
 	}
-	if st.attempts > 1 {
-		e.Cause = st.cause
-	}
+	e.class, e.Body, e.Messages, e.Details = classAPI, "", messages, details
 	if resp.StatusCode == http.StatusPreconditionFailed {
 		return &PreconditionError{APIError: e}
 	}
 	return e
+}
+
+// codeMessage renders a v4 message as "code: message", or whichever of the two is set.
+func codeMessage(code, message string) string {
+	switch {
+	case code != "" && message != "":
+		return code + ": " + message
+	case message != "":
+		return message
+	}
+	return code
 }
 
 // v4NamespaceOf names the namespace and version of a v4 path, e.g. "the v4 API datapolicies

@@ -15,15 +15,11 @@ import (
 // poll in v4, so a wait reads the task with the same capped backoff as the v3 fallback
 // (taskWaitMin doubling to taskWaitMax, never a fixed sleep).
 
-// Statuses of a v4 task (prism.v4.config.TaskStatus).
+// Statuses of a v4 task (prism.v4.config.TaskStatus): the v3 ones (tasks.go) but ABORTED, and
+// these two.
 const (
-	V4TaskQueued    = "QUEUED"
-	V4TaskRunning   = "RUNNING"
 	V4TaskCanceling = "CANCELING"
-	V4TaskSucceeded = "SUCCEEDED"
-	V4TaskFailed    = "FAILED"
 	V4TaskCanceled  = "CANCELED"
-	V4TaskSuspended = "SUSPENDED"
 )
 
 // V4Task is a v4 task.
@@ -48,7 +44,7 @@ type V4Task struct {
 
 // Done reports whether the task reached a final status.
 func (t *V4Task) Done() bool {
-	return t.Status == V4TaskSucceeded || t.Status == V4TaskFailed || t.Status == V4TaskCanceled
+	return t.Status == TaskSucceeded || t.Status == TaskFailed || t.Status == V4TaskCanceled
 }
 
 // v4TaskJSON is prism.v4.config.Task as far as the client reads it.
@@ -98,11 +94,8 @@ func (t *v4TaskJSON) toV4Task() V4Task {
 		out.CompletionDetails[d.Name] = s
 	}
 	for _, m := range t.ErrorMessages {
-		switch {
-		case m.Code != "" && m.Message != "":
-			out.ErrorMessages = append(out.ErrorMessages, m.Code+": "+m.Message)
-		case m.Message != "":
-			out.ErrorMessages = append(out.ErrorMessages, m.Message)
+		if s := codeMessage(m.Code, m.Message); s != "" {
+			out.ErrorMessages = append(out.ErrorMessages, s)
 		}
 	}
 	return out
@@ -167,32 +160,25 @@ func (c *Client) WaitForV4Task(ctx context.Context, extID, operation string, pro
 	if progress != nil {
 		w.progress = func(Task) { progress(*current) }
 	}
-	wait := c.taskWaitMin
-	for {
+	_, err := c.pollUntilDone(ctx, op, w, func() (*Task, error) {
 		t, raw, err := c.getV4Task(ctx, op, extID)
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil, w.ctxError(op, ctx.Err())
-			}
 			return nil, err
 		}
 		current = t
-		if _, done, terr := w.observe(t.asTask(raw)); done {
-			if terr != nil {
-				var te *TaskError
-				if errors.As(terr, &te) {
-					te.Status = t.Status
-					te.Messages = v4TaskErrorMessages(t, te)
-				}
-				return t, terr
-			}
-			return t, nil
-		}
-		if err := waitFor(ctx, wait); err != nil {
-			return nil, w.ctxError(op, ctx.Err())
-		}
-		wait = min(wait*2, c.taskWaitMax)
+		task := t.asTask(raw)
+		return &task, nil
+	})
+	var te *TaskError
+	if errors.As(err, &te) && current != nil {
+		te.Status = current.Status
+		te.Messages = v4TaskErrorMessages(current, te)
+		return current, err
 	}
+	if err != nil {
+		return nil, err
+	}
+	return current, nil
 }
 
 // v4TaskErrorMessages lists the task's error messages beyond the first, which the TaskError

@@ -89,7 +89,7 @@ func TestWaitForV4TaskFollowsTheTaskToSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("WaitForV4Task: %v", err)
 	}
-	if task.Status != V4TaskSucceeded || task.ProgressPercentage != 100 || !task.Done() {
+	if task.Status != TaskSucceeded || task.ProgressPercentage != 100 || !task.Done() {
 		t.Errorf("task = %+v", task)
 	}
 	if len(task.EntitiesAffected) != 1 || task.EntitiesAffected[0] != (Reference{Kind: rel, UUID: "pp-1", Name: name}) {
@@ -128,7 +128,7 @@ func TestWaitForV4TaskReportsFailureAndCancel(t *testing.T) {
 		status string
 		parts  []string
 	}{
-		"failed": {final: failed, status: V4TaskFailed, parts: []string{
+		"failed": {final: failed, status: TaskFailed, parts: []string{
 			"creating protection policy replicated-vm", "task " + id + " ended FAILED",
 			"DPL-50010: replication location france is not reachable", "DPL-50011: remote Prism Central is down",
 		}},

@@ -247,11 +247,8 @@ func (e *v4Envelope) metadata() V4Metadata {
 		md.TotalAvailableResults = *e.Metadata.TotalAvailableResults
 	}
 	for _, m := range e.Metadata.Messages {
-		switch {
-		case m.Code != "" && m.Message != "":
-			md.Messages = append(md.Messages, m.Code+": "+m.Message)
-		case m.Message != "":
-			md.Messages = append(md.Messages, m.Message)
+		if s := codeMessage(m.Code, m.Message); s != "" {
+			md.Messages = append(md.Messages, s)
 		}
 	}
 	return md
