@@ -124,7 +124,7 @@ func ResolveProtocols(apiVersion string) ([]KindProtocol, error) {
 		out = append(out, p)
 	}
 	if apiVersion == APIVersionV4 && len(notV4) > 0 {
-		return nil, fmt.Errorf("api_version = \"v4\" cannot be honoured by this provider version: it does not serve these kinds over "+
+		return nil, fmt.Errorf("api_version = \"v4\" is not available in this provider version: it does not serve these kinds over "+
 			"the v4 API yet: %s. Set api_version = \"auto\" (v4 wherever this provider and the Prism Central both serve a kind "+
 			"over v4, v3 elsewhere) or \"v3\"", strings.Join(notV4, ", "))
 	}

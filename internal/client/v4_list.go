@@ -64,7 +64,7 @@ func listV4[T any](ctx context.Context, c *Client, l v4List) ([]T, error) {
 			return all, nil
 		}
 	}
-	return nil, fmt.Errorf("%s: GET %s still answered full pages after %d pages of %d: the server does not seem to honour $page",
+	return nil, fmt.Errorf("%s: GET %s still answered full pages after %d pages of %d: the server does not seem to apply $page",
 		l.op, l.path, v4MaxPages, limit)
 }
 

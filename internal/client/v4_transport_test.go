@@ -59,10 +59,11 @@ func writeSDKError(t *testing.T, w http.ResponseWriter, status int, code, messag
 	writeSDK(t, w, status, resp)
 }
 
-// sdkPolicy is a protection policy as the SDK models it.
-func sdkPolicy(extID, name string) dpcfg.ProtectionPolicy {
+// sdkPolicy is the protection policy replicated-vm as the SDK models it.
+func sdkPolicy(extID string) dpcfg.ProtectionPolicy {
 	pp := dpcfg.NewProtectionPolicy()
 	pp.ExtId = &extID
+	name := "replicated-vm"
 	pp.Name = &name
 	pp.CategoryIds = []string{"cat-1"}
 	for i, label := range []string{"canada", "france"} {
@@ -242,7 +243,7 @@ func (s *policyServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func TestV4ReadDecodesTheSDKEnvelopeAndKeepsTheETag(t *testing.T) {
 	ps := newPolicyServer(t)
-	ps.policies["pp-1"] = sdkPolicy("pp-1", "replicated-vm")
+	ps.policies["pp-1"] = sdkPolicy("pp-1")
 	ps.version["pp-1"] = 7
 	c, _ := newClient(t, newServer(t, ps.ServeHTTP))
 
@@ -271,7 +272,7 @@ func TestV4ReadDecodesTheSDKEnvelopeAndKeepsTheETag(t *testing.T) {
 
 func TestV4UpdateSendsRequestIDAndIfMatchAndAnswersWithATask(t *testing.T) {
 	ps := newPolicyServer(t)
-	ps.policies["pp-1"] = sdkPolicy("pp-1", "replicated-vm")
+	ps.policies["pp-1"] = sdkPolicy("pp-1")
 	c, _ := newClient(t, newServer(t, ps.ServeHTTP))
 	ctx := context.Background()
 	path := v4DataPolicies.Path("/config/protection-policies/pp-1")
@@ -320,7 +321,7 @@ func TestV4RetryAfterADroppedAnswerResendsTheSameRequestID(t *testing.T) {
 	rid := NewRequestID()
 	task, err := c.mutateV4(context.Background(), v4Call{
 		op: "creating protection policy replicated-vm", method: http.MethodPost, path: v4DataPolicies.Path("/config/protection-policies"),
-		in: sdkPolicy("", "replicated-vm"), requestID: rid,
+		in: sdkPolicy(""), requestID: rid,
 	})
 	if err != nil {
 		t.Fatalf("create: %v", err)
@@ -342,7 +343,7 @@ func TestV4RetryAfterADroppedAnswerResendsTheSameRequestID(t *testing.T) {
 	// create again with it acts no more.
 	task2, err := c.mutateV4(context.Background(), v4Call{
 		op: "creating protection policy replicated-vm", method: http.MethodPost, path: v4DataPolicies.Path("/config/protection-policies"),
-		in: sdkPolicy("", "replicated-vm"), requestID: rid,
+		in: sdkPolicy(""), requestID: rid,
 	})
 	if err != nil || task2 != task || ps.acted != 1 {
 		t.Errorf("repeated create: task %q, err %v, acted %d; want %q, nil, 1", task2, err, ps.acted, task)

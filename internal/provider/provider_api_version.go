@@ -36,7 +36,7 @@ func apiVersionAttribute() schema.StringAttribute {
 	}
 }
 
-// ValidateConfig refuses, at plan time, an api_version this provider version cannot honour.
+// ValidateConfig refuses, at plan time, an api_version this provider version cannot serve.
 func (p *nutanixdrProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
 	var v types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("api_version"), &v)...)
@@ -47,7 +47,7 @@ func (p *nutanixdrProvider) ValidateConfig(ctx context.Context, req provider.Val
 }
 
 // apiVersionOf returns the api_version of the block ("auto" when unset) and reports one this
-// provider version cannot honour as an error on the attribute.
+// provider version cannot serve as an error on the attribute.
 func apiVersionOf(v types.String, diags *diag.Diagnostics) string {
 	if v.IsNull() || v.IsUnknown() {
 		return client.APIVersionAuto

@@ -36,7 +36,7 @@ data "nutanixdr_cluster" "x" {
 			},
 			{
 				Config: config(`"v4"`),
-				ExpectError: acctest.ErrorRegexp(`Invalid provider configuration`, `api_version = "v4" cannot be honoured`,
+				ExpectError: acctest.ErrorRegexp(`Invalid provider configuration`, `api_version = "v4" is not available in this provider version`,
 					`protection policies, recovery plans, failovers`, `Set api_version = "auto"`),
 			},
 			{
