@@ -12,12 +12,12 @@ import (
 	dpcfg "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/datapolicies/v4/config"
 )
 
-// TestSDKBehaviourTheContractRecordsHolds runs Nutanix's own datapolicies client against the
+// TestSDKBehaviorTheContractRecordsHolds runs Nutanix's own datapolicies client against the
 // policy server of these tests, to keep the behaviours internal/apispec/v4/README.md records as
 // OBSERVED true of the pinned SDK: it negotiates its version with OPTIONS
 // /api/datapolicies/unversioned/info, sends Ntnx-Request-Id on every call (reads included, a
 // fresh one each time), and sends back as If-Match the ETag it read.
-func TestSDKBehaviourTheContractRecordsHolds(t *testing.T) {
+func TestSDKBehaviorTheContractRecordsHolds(t *testing.T) {
 	ps := newPolicyServer(t)
 	ps.policies["pp-1"] = sdkPolicy("pp-1")
 	var mu sync.Mutex
