@@ -13,7 +13,7 @@ import (
 )
 
 // TestSDKBehaviorTheContractRecordsHolds runs Nutanix's own datapolicies client against the
-// policy server of these tests, to keep the behaviours internal/apispec/v4/README.md records as
+// policy server of these tests, to keep the behaviors internal/apispec/v4/README.md records as
 // OBSERVED true of the pinned SDK: it negotiates its version with OPTIONS
 // /api/datapolicies/unversioned/info, sends Ntnx-Request-Id on every call (reads included, a
 // fresh one each time), and sends back as If-Match the ETag it read.
