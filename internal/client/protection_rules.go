@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -646,8 +645,8 @@ func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 	oldConns := rawObjects(res[keyConnectivity])
 	oldKeys = make([][]string, len(oldConns))
 	for j, item := range oldConns {
-		s, sok := intAt(item, keySourceIndex)
-		d, dok := intAt(item, keyDestIndex)
+		s, sok := rawInt(item, keySourceIndex)
+		d, dok := rawInt(item, keyDestIndex)
 		ns, sm := oldToNew[s]
 		nd, dm := oldToNew[d]
 		if sok && dok && sm && dm {
@@ -735,7 +734,7 @@ func writeConnectivity(item map[string]any, cn *ProtectionConnectivity) {
 	old := rawObjects(item[keySchedules])
 	oldKeys := make([][]string, len(old))
 	for j, s := range old {
-		rpo := numberAt(s, keyRPO)
+		rpo := rawNumber(s, keyRPO)
 		oldKeys[j] = []string{rpo + "|" + rawString(s, "snapshot_type"), rpo}
 	}
 	newKeys := make([][]string, len(cn.Schedules))
@@ -786,62 +785,6 @@ func writeRetention(parent map[string]any, key string, p *RetentionPolicy) {
 	ro := rawObject(obj, keyRollup)
 	ro["multiple"] = p.Rollup.Multiple
 	putString(ro, "snapshot_interval_type", p.Rollup.IntervalType)
-}
-
-// matchItems pairs each new item with at most one old item: for each level
-// of keys (most specific first), a new item takes the first unused old
-// item with the same key at that level; with positional set, a new item
-// still unmatched then takes the old item at its own position if unused.
-// It returns, for each new item, the old index or -1.
-func matchItems(oldKeys, newKeys [][]string, positional bool) []int {
-	match := make([]int, len(newKeys))
-	for i := range match {
-		match[i] = -1
-	}
-	used := make([]bool, len(oldKeys))
-	levels := 0
-	for _, k := range newKeys {
-		levels = max(levels, len(k))
-	}
-	for level := range levels {
-		for i, nk := range newKeys {
-			if match[i] >= 0 || level >= len(nk) {
-				continue
-			}
-			for j, ok := range oldKeys {
-				if !used[j] && level < len(ok) && ok[level] == nk[level] {
-					match[i], used[j] = j, true
-					break
-				}
-			}
-		}
-	}
-	if positional {
-		for i := range newKeys {
-			if match[i] < 0 && i < len(oldKeys) && !used[i] {
-				match[i], used[i] = i, true
-			}
-		}
-	}
-	return match
-}
-
-// numberAt renders the number at key as read ("" when absent).
-func numberAt(m map[string]any, key string) string {
-	switch n := m[key].(type) {
-	case json.Number:
-		return n.String()
-	case int64:
-		return strconv.FormatInt(n, 10)
-	case int:
-		return strconv.Itoa(n)
-	}
-	return ""
-}
-
-func intAt(m map[string]any, key string) (int, bool) {
-	n, err := strconv.Atoi(numberAt(m, key))
-	return n, err == nil
 }
 
 // rawClusters returns the clusters of a location as read.

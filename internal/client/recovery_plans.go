@@ -898,7 +898,7 @@ func writePlanStages(res map[string]any, stages []RecoveryStage) {
 		if rawString(item, rpKeyStageUUID) == "" {
 			id = planNoKey("o", j)
 		}
-		work := planChild(planChild(item, rpKeyStageWork), rpKeyRecoverEntities)
+		work := rawChild(rawChild(item, rpKeyStageWork), rpKeyRecoverEntities)
 		for _, e := range rawObjects(work[rpKeyEntityInfoList]) {
 			oldSets[j] = append(oldSets[j], planRawEntityKey(e))
 		}
@@ -1015,11 +1015,11 @@ func planEntityKey(e *RecoveryEntity) string {
 }
 
 func planRawEntityKey(e map[string]any) string {
-	if id := rawString(planChild(e, rpKeyAnyEntityRef), "uuid"); id != "" {
+	if id := rawString(rawChild(e, rpKeyAnyEntityRef), "uuid"); id != "" {
 		return "vm:" + id
 	}
 	cats := map[string]string{}
-	for k, v := range planChild(e, rpKeyCategories) {
+	for k, v := range rawChild(e, rpKeyCategories) {
 		s, _ := v.(string)
 		cats[k] = s
 	}
@@ -1115,26 +1115,6 @@ func planRawClusterRefs(item map[string]any) string {
 	return strings.Join(ids, ",")
 }
 
-// planSetBool sets key to true, or removes it for false (a false the server
-// holds is left as it is).
-func planSetBool(m map[string]any, key string, v bool) {
-	if v {
-		m[key] = true
-		return
-	}
-	if cur, ok := m[key].(bool); ok && !cur {
-		return
-	}
-	delete(m, key)
-}
-
-// planChild returns the object at key of m, or nil (reading a nil map is
-// safe).
-func planChild(m map[string]any, key string) map[string]any {
-	o, _ := m[key].(map[string]any)
-	return o
-}
-
 func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 	if p.PrimaryLocationIndex == nil {
 		delete(params, rpKeyPlanPrimary)
@@ -1224,7 +1204,7 @@ func planRawMappingKey(item map[string]any) string {
 	entries := rawObjects(item[rpKeyAZNetMappings])
 	parts := make([]string, len(entries))
 	for i, a := range entries {
-		parts[i] = rawString(a, keyAZURL) + "=" + rawString(planChild(a, rpKeyRecoveryNet), "name")
+		parts[i] = rawString(a, keyAZURL) + "=" + rawString(rawChild(a, rpKeyRecoveryNet), "name")
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ";")
@@ -1258,7 +1238,7 @@ func writePlanNetworkMappings(params map[string]any, mappings []NetworkMapping) 
 }
 
 func writePlanNetworkMapping(item map[string]any, m *NetworkMapping) {
-	planSetBool(item, "are_networks_stretched", m.Stretched)
+	putBool(item, "are_networks_stretched", m.Stretched)
 	if m.PerAZ == nil {
 		delete(item, rpKeyAZNetMappings)
 		return
@@ -1304,7 +1284,7 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 	} else {
 		putReference(obj, "vpc_reference", "vpc", n.VPCUUID)
 	}
-	planSetBool(obj, "use_vpc_reference", n.UseVPC)
+	putBool(obj, "use_vpc_reference", n.UseVPC)
 	if n.Subnets == nil {
 		delete(obj, rpKeySubnetList)
 		return
@@ -1312,7 +1292,7 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 	old := rawObjects(obj[rpKeySubnetList])
 	oldKeys := make([][]string, len(old))
 	for j, s := range old {
-		oldKeys[j] = []string{rawString(s, "gateway_ip") + "/" + numberAt(s, "prefix_length")}
+		oldKeys[j] = []string{rawString(s, "gateway_ip") + "/" + rawNumber(s, "prefix_length")}
 	}
 	newKeys := make([][]string, len(n.Subnets))
 	for i, s := range n.Subnets {
@@ -1345,7 +1325,7 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 	old := rawObjects(parent[key])
 	oldKeys := make([][]string, len(old))
 	for j, a := range old {
-		oldKeys[j] = []string{rawString(planChild(a, rpKeyVMRef), "uuid")}
+		oldKeys[j] = []string{rawString(rawChild(a, rpKeyVMRef), "uuid")}
 	}
 	newKeys := make([][]string, len(list))
 	for i, a := range list {
@@ -1405,8 +1385,8 @@ func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 			oldVMs := rawObjects(item[rpKeyVMIPList])
 			oldKeys := make([][]string, len(oldVMs))
 			for j, v := range oldVMs {
-				vm := rawString(planChild(v, rpKeyVMRef), "uuid")
-				oldKeys[j] = []string{vm + "|" + rawString(planChild(v, "vm_nic_information"), "uuid"), vm}
+				vm := rawString(rawChild(v, rpKeyVMRef), "uuid")
+				oldKeys[j] = []string{vm + "|" + rawString(rawChild(v, "vm_nic_information"), "uuid"), vm}
 			}
 			newKeys := make([][]string, len(f.VMs))
 			for k, v := range f.VMs {
@@ -1442,5 +1422,5 @@ func writePlanFloatingConfig(parent map[string]any, key string, c *FloatingIPCon
 	}
 	obj := rawObject(parent, key)
 	putString(obj, "ip", c.IP)
-	planSetBool(obj, "should_allocate_dynamically", c.AllocateDynamically)
+	putBool(obj, "should_allocate_dynamically", c.AllocateDynamically)
 }

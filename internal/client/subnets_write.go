@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -342,107 +341,4 @@ func writeIPConfig(ip map[string]any, cfg *IPConfig) {
 	putStrings(dhcp, "domain_name_server_list", cfg.DNSServers)
 	putStrings(dhcp, "domain_search_list", cfg.DomainSearch)
 	putString(dhcp, "domain_name", cfg.DomainName)
-}
-
-// The raw helpers below edit entities decoded with decodeNumbers.
-
-// rawObject returns the object at key of m, replacing anything else there
-// with a new empty object.
-func rawObject(m map[string]any, key string) map[string]any {
-	if o, ok := m[key].(map[string]any); ok {
-		return o
-	}
-	o := map[string]any{}
-	m[key] = o
-	return o
-}
-
-// rawObjects returns the objects of a raw list; items that are not objects
-// come back as empty maps, which match nothing.
-func rawObjects(v any) []map[string]any {
-	l, _ := v.([]any)
-	out := make([]map[string]any, len(l))
-	for i, item := range l {
-		out[i], _ = item.(map[string]any)
-		if out[i] == nil {
-			out[i] = map[string]any{}
-		}
-	}
-	return out
-}
-
-func rawString(m map[string]any, key string) string {
-	s, _ := m[key].(string)
-	return s
-}
-
-// rawNumber renders the number at key as read ("" when absent).
-func rawNumber(m map[string]any, key string) string {
-	switch n := m[key].(type) {
-	case json.Number:
-		return n.String()
-	case int, int64, float64:
-		return fmt.Sprint(n)
-	}
-	return ""
-}
-
-// rawReferenceUUID returns the uuid of the reference at key of m.
-func rawReferenceUUID(m map[string]any, key string) string {
-	ref, _ := m[key].(map[string]any)
-	return rawString(ref, "uuid")
-}
-
-// putString sets key to v, or removes it when v is "" (an empty string the
-// server holds is left as it is).
-func putString(m map[string]any, key, v string) {
-	if v != "" {
-		m[key] = v
-		return
-	}
-	if cur, ok := m[key].(string); ok && cur == "" {
-		return
-	}
-	delete(m, key)
-}
-
-// putStrings sets key to the list, or removes it when the list is empty.
-func putStrings(m map[string]any, key string, v []string) {
-	if len(v) == 0 {
-		delete(m, key)
-		return
-	}
-	m[key] = slices.Clone(v)
-}
-
-// putObjects sets key to the list; an empty list is sent as [] when the
-// entity had items there and left out when it had none.
-func putObjects(m map[string]any, key string, items []any) {
-	if len(items) == 0 {
-		if cur, ok := m[key].([]any); !ok || len(cur) == 0 {
-			return
-		}
-	}
-	m[key] = items
-}
-
-// putReference points the reference at key to uuid, keeping the reference
-// as read (its name included) when it already does.
-func putReference(m map[string]any, key, kind, uuid string) {
-	if rawReferenceUUID(m, key) == uuid {
-		return
-	}
-	m[key] = map[string]any{"kind": kind, "uuid": uuid}
-}
-
-// takeObject returns the first object of old not used yet that match
-// accepts, marking it used; nil when none does.
-func takeObject(old []map[string]any, used []bool, match func(map[string]any) bool) map[string]any {
-	for i, o := range old {
-		if !used[i] && match(o) {
-			used[i] = true
-			return o
-		}
-	}
-	return nil
 }
