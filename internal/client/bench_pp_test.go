@@ -55,7 +55,7 @@ func BenchmarkCreateProtectionRule(b *testing.B) {
 			for b.Loop() {
 				in.Name = fmt.Sprintf("bench-%d", n)
 				start := time.Now()
-				r, err := c.CreateProtectionRule(ctx, in)
+				r, err := c.CreateProtectionPolicy(ctx, in)
 				measured += time.Since(start)
 				if err != nil {
 					b.Fatal(err)
@@ -63,7 +63,7 @@ func BenchmarkCreateProtectionRule(b *testing.B) {
 				if r.State != "COMPLETE" {
 					b.Fatalf("rule = %+v", r)
 				}
-				if err := c.DeleteProtectionRule(ctx, r.UUID); err != nil {
+				if err := c.DeleteProtectionPolicy(ctx, r.UUID); err != nil {
 					b.Fatal(err)
 				}
 				n++

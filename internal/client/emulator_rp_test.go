@@ -23,7 +23,7 @@ func startPlanSites(t *testing.T, withRule bool) *planSites {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
 	if withRule {
-		if _, err := ps.ca.CreateProtectionRule(context.Background(), ps.seed()); err != nil {
+		if _, err := ps.ca.CreateProtectionPolicy(context.Background(), ps.seed()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -305,19 +305,19 @@ func TestEmulatorRecoveryPlanWitness(t *testing.T) {
 	in := s.seedPlan()
 	in.Name = "witnessed"
 	in.Witnesses = []Witness{{Address: s.caOfFrance, FailoverTimeoutSecs: 30}}
-	async, err := s.ca.CreateProtectionRule(ctx, s.seed())
+	async, err := s.ca.CreateProtectionPolicy(ctx, s.seed())
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.ca.CreateRecoveryPlan(ctx, in)
 	wantRefusal(t, "a witness without synchronous replication", err, "creating recovery plan witnessed")
-	if err := s.ca.DeleteProtectionRule(ctx, async.UUID); err != nil {
+	if err := s.ca.DeleteProtectionPolicy(ctx, async.UUID); err != nil {
 		t.Fatal(err)
 	}
 	sync := s.seed()
 	sync.Name = "synchronous"
 	sync.Connectivity = []ProtectionConnectivity{{SourceIndex: 0, DestinationIndex: 1, Schedules: []SnapshotSchedule{{RPOSecs: SynchronousRPOSecs, AutoSuspendTimeoutSecs: i64(30)}}}}
-	if _, err := s.ca.CreateProtectionRule(ctx, sync); err != nil {
+	if _, err := s.ca.CreateProtectionPolicy(ctx, sync); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := s.ca.CreateRecoveryPlan(ctx, in)

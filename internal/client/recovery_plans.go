@@ -255,31 +255,31 @@ type RecoveryPlanEntity struct {
 const (
 	recoveryPlanKind     = "recovery_plan"
 	recoveryPlansPath    = "/recovery_plans"
-	rpKeyStageList       = "stage_list"
-	rpKeyStageUUID       = "stage_uuid"
-	rpKeyDelay           = "delay_time_secs"
-	rpKeyStageWork       = "stage_work"
-	rpKeyRecoverEntities = "recover_entities"
-	rpKeyEntityInfoList  = "entity_info_list"
-	rpKeyAnyEntityRef    = "any_entity_reference"
-	rpKeyCategories      = "categories"
-	rpKeyScriptList      = "script_list"
-	rpKeyParameters      = "parameters"
-	rpKeyPlanPrimary     = "primary_location_index"
-	rpKeyPlanAZList      = "availability_zone_list"
-	rpKeyClusterRefs     = "cluster_reference_list"
-	rpKeyNetMappings     = "network_mapping_list"
-	rpKeyAZNetMappings   = "availability_zone_network_mapping_list"
-	rpKeyRecoveryNet     = "recovery_network"
-	rpKeyTestNet         = "test_network"
-	rpKeyRecoveryIPs     = "recovery_ip_assignment_list"
-	rpKeyTestIPs         = "test_ip_assignment_list"
-	rpKeyIPConfigList    = "ip_config_list"
-	rpKeyVMRef           = "vm_reference"
-	rpKeySubnetList      = "subnet_list"
-	rpKeyFloatingIPs     = "floating_ip_assignment_list"
-	rpKeyVMIPList        = "vm_ip_assignment_list"
-	rpKeyWitnesses       = "witness_configuration_list"
+	planKeyStageList       = "stage_list"
+	planKeyStageUUID       = "stage_uuid"
+	planKeyDelay           = "delay_time_secs"
+	planKeyStageWork       = "stage_work"
+	planKeyRecoverEntities = "recover_entities"
+	planKeyEntityInfoList  = "entity_info_list"
+	planKeyAnyEntityRef    = "any_entity_reference"
+	planKeyCategories      = "categories"
+	planKeyScriptList      = "script_list"
+	planKeyParameters      = "parameters"
+	planKeyPlanPrimary     = "primary_location_index"
+	planKeyPlanAZList      = "availability_zone_list"
+	planKeyClusterRefs     = "cluster_reference_list"
+	planKeyNetMappings     = "network_mapping_list"
+	planKeyAZNetMappings   = "availability_zone_network_mapping_list"
+	planKeyRecoveryNet     = "recovery_network"
+	planKeyTestNet         = "test_network"
+	planKeyRecoveryIPs     = "recovery_ip_assignment_list"
+	planKeyTestIPs         = "test_ip_assignment_list"
+	planKeyIPConfigList    = "ip_config_list"
+	planKeyVMRef           = "vm_reference"
+	planKeySubnetList      = "subnet_list"
+	planKeyFloatingIPs     = "floating_ip_assignment_list"
+	planKeyVMIPList        = "vm_ip_assignment_list"
+	planKeyWitnesses       = "witness_configuration_list"
 	maxPlanNameLen       = 64
 	maxPlanDescrLen      = 1000
 	maxPlanNetNameLen    = 64
@@ -287,7 +287,7 @@ const (
 
 func planPathOf(uuid string) string { return recoveryPlansPath + "/" + escape(uuid) }
 
-type rpEntityInfoJSON struct {
+type planEntityInfoJSON struct {
 	AnyEntityReference *referenceJSON    `json:"any_entity_reference"`
 	Categories         map[string]string `json:"categories"`
 	ScriptList         []struct {
@@ -297,7 +297,7 @@ type rpEntityInfoJSON struct {
 	VMPowerState string `json:"vm_power_state"`
 }
 
-type rpNetworkJSON struct {
+type planNetworkJSON struct {
 	Name            string         `json:"name"`
 	VPCReference    *referenceJSON `json:"vpc_reference"`
 	UseVPCReference bool           `json:"use_vpc_reference"`
@@ -308,19 +308,19 @@ type rpNetworkJSON struct {
 	} `json:"subnet_list"`
 }
 
-type rpIPAssignmentJSON struct {
+type planIPAssignmentJSON struct {
 	VMReference  *referenceJSON `json:"vm_reference"`
 	IPConfigList []struct {
 		IPAddress string `json:"ip_address"`
 	} `json:"ip_config_list"`
 }
 
-type rpFloatingConfigJSON struct {
+type planFloatingConfigJSON struct {
 	IP                        string `json:"ip"`
 	ShouldAllocateDynamically bool   `json:"should_allocate_dynamically"`
 }
 
-type rpParametersJSON struct {
+type planParametersJSON struct {
 	PrimaryLocationIndex *int `json:"primary_location_index"`
 	AvailabilityZoneList []struct {
 		AvailabilityZoneURL  string          `json:"availability_zone_url"`
@@ -331,10 +331,10 @@ type rpParametersJSON struct {
 		AZNetworkMappingList []struct {
 			AvailabilityZoneURL      string               `json:"availability_zone_url"`
 			ClusterReferenceList     []referenceJSON      `json:"cluster_reference_list"`
-			RecoveryNetwork          *rpNetworkJSON       `json:"recovery_network"`
-			TestNetwork              *rpNetworkJSON       `json:"test_network"`
-			RecoveryIPAssignmentList []rpIPAssignmentJSON `json:"recovery_ip_assignment_list"`
-			TestIPAssignmentList     []rpIPAssignmentJSON `json:"test_ip_assignment_list"`
+			RecoveryNetwork          *planNetworkJSON       `json:"recovery_network"`
+			TestNetwork              *planNetworkJSON       `json:"test_network"`
+			RecoveryIPAssignmentList []planIPAssignmentJSON `json:"recovery_ip_assignment_list"`
+			TestIPAssignmentList     []planIPAssignmentJSON `json:"test_ip_assignment_list"`
 		} `json:"availability_zone_network_mapping_list"`
 	} `json:"network_mapping_list"`
 	FloatingIPAssignmentList []struct {
@@ -345,8 +345,8 @@ type rpParametersJSON struct {
 				IP   string `json:"ip"`
 				UUID string `json:"uuid"`
 			} `json:"vm_nic_information"`
-			RecoveryFloatingIPConfig *rpFloatingConfigJSON `json:"recovery_floating_ip_config"`
-			TestFloatingIPConfig     *rpFloatingConfigJSON `json:"test_floating_ip_config"`
+			RecoveryFloatingIPConfig *planFloatingConfigJSON `json:"recovery_floating_ip_config"`
+			TestFloatingIPConfig     *planFloatingConfigJSON `json:"test_floating_ip_config"`
 		} `json:"vm_ip_assignment_list"`
 	} `json:"floating_ip_assignment_list"`
 	WitnessConfigurationList []struct {
@@ -356,17 +356,17 @@ type rpParametersJSON struct {
 	CutoverMode string `json:"cutover_mode"`
 }
 
-type rpResourcesJSON struct {
+type planResourcesJSON struct {
 	StageList []struct {
 		StageUUID     string `json:"stage_uuid"`
 		DelayTimeSecs *int64 `json:"delay_time_secs"`
 		StageWork     *struct {
 			RecoverEntities *struct {
-				EntityInfoList []rpEntityInfoJSON `json:"entity_info_list"`
+				EntityInfoList []planEntityInfoJSON `json:"entity_info_list"`
 			} `json:"recover_entities"`
 		} `json:"stage_work"`
 	} `json:"stage_list"`
-	Parameters *rpParametersJSON `json:"parameters"`
+	Parameters *planParametersJSON `json:"parameters"`
 }
 
 type recoveryPlanJSON struct {
@@ -374,13 +374,13 @@ type recoveryPlanJSON struct {
 	Spec     *struct {
 		Name        string           `json:"name"`
 		Description string           `json:"description"`
-		Resources   *rpResourcesJSON `json:"resources"`
+		Resources   *planResourcesJSON `json:"resources"`
 	} `json:"spec"`
 	Status *struct {
 		Name        string           `json:"name"`
 		Description string           `json:"description"`
 		State       string           `json:"state"`
-		Resources   *rpResourcesJSON `json:"resources"`
+		Resources   *planResourcesJSON `json:"resources"`
 		MessageList []struct {
 			Reason  string            `json:"reason"`
 			Message string            `json:"message"`
@@ -400,7 +400,7 @@ func (p *recoveryPlanJSON) toPlan() RecoveryPlan {
 	if p.Metadata.SpecVersion != nil {
 		out.SpecVersion = int(*p.Metadata.SpecVersion)
 	}
-	var res *rpResourcesJSON
+	var res *planResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
 		out.Name, out.Description = p.Status.Name, p.Status.Description
@@ -497,7 +497,7 @@ func (p *recoveryPlanJSON) toPlan() RecoveryPlan {
 	return out
 }
 
-func (e *rpEntityInfoJSON) toEntity() RecoveryEntity {
+func (e *planEntityInfoJSON) toEntity() RecoveryEntity {
 	out := RecoveryEntity{Categories: e.Categories, PowerState: e.VMPowerState}
 	if e.AnyEntityReference != nil {
 		out.VMUUID, out.VMName = e.AnyEntityReference.UUID, e.AnyEntityReference.Name
@@ -511,7 +511,7 @@ func (e *rpEntityInfoJSON) toEntity() RecoveryEntity {
 	return out
 }
 
-func (n *rpNetworkJSON) toNetwork() *RecoveryNetwork {
+func (n *planNetworkJSON) toNetwork() *RecoveryNetwork {
 	if n == nil {
 		return nil
 	}
@@ -528,14 +528,14 @@ func (n *rpNetworkJSON) toNetwork() *RecoveryNetwork {
 	return out
 }
 
-func (f *rpFloatingConfigJSON) toConfig() *FloatingIPConfig {
+func (f *planFloatingConfigJSON) toConfig() *FloatingIPConfig {
 	if f == nil {
 		return nil
 	}
 	return &FloatingIPConfig{IP: f.IP, AllocateDynamically: f.ShouldAllocateDynamically}
 }
 
-func planIPAssignments(list []rpIPAssignmentJSON) []VMIPAssignment {
+func planIPAssignments(list []planIPAssignmentJSON) []VMIPAssignment {
 	if list == nil {
 		return nil
 	}
@@ -807,8 +807,8 @@ func (c *Client) DeleteRecoveryPlan(ctx context.Context, uuid string) error {
 	return c.deleteAndWait(ctx, "deleting recovery plan "+uuid, planPathOf(uuid))
 }
 
-// rpEntitiesJSON is recovery_plan_entities.
-type rpEntitiesJSON struct {
+// planEntitiesJSON is recovery_plan_entities.
+type planEntitiesJSON struct {
 	EntitiesPerAZ []struct {
 		AvailabilityZoneURL string `json:"availability_zone_url"`
 		EntityList          []struct {
@@ -824,7 +824,7 @@ type rpEntitiesJSON struct {
 	} `json:"entities_per_availability_zone_list"`
 }
 
-func (e *rpEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
+func (e *planEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
 
 // RecoveryPlanEntities returns the entities of a plan as Prism Central
 // computes them (GET /recovery_plans/{uuid}/entities): the live VMs its
@@ -833,7 +833,7 @@ func (e *rpEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
 // matching ErrNotFound.
 func (c *Client) RecoveryPlanEntities(ctx context.Context, uuid string) ([]RecoveryPlanEntity, error) {
 	op := "listing the entities of recovery plan " + uuid
-	var e rpEntitiesJSON
+	var e planEntitiesJSON
 	if err := c.do(ctx, op, http.MethodGet, planPathOf(uuid)+"/entities", nil, &e); err != nil {
 		return nil, err
 	}
@@ -867,13 +867,13 @@ func writePlanSpec(spec map[string]any, p *RecoveryPlan) {
 	res := rawObject(spec, "resources")
 	writePlanStages(res, p.Stages)
 
-	params, had := res[rpKeyParameters].(map[string]any)
+	params, had := res[planKeyParameters].(map[string]any)
 	if !had {
 		params = map[string]any{}
 	}
 	writePlanParameters(params, p)
 	if had || len(params) > 0 {
-		res[rpKeyParameters] = params
+		res[planKeyParameters] = params
 	}
 }
 
@@ -887,19 +887,19 @@ func planNoKey(side string, i int) string { return fmt.Sprintf("\x00%s%d", side,
 // position.
 func writePlanStages(res map[string]any, stages []RecoveryStage) {
 	if stages == nil {
-		delete(res, rpKeyStageList)
+		delete(res, planKeyStageList)
 		return
 	}
-	old := rawObjects(res[rpKeyStageList])
+	old := rawObjects(res[planKeyStageList])
 	oldSets := make([][]string, len(old))
 	oldKeys := make([][]string, len(old))
 	for j, item := range old {
-		id := "u:" + rawString(item, rpKeyStageUUID)
-		if rawString(item, rpKeyStageUUID) == "" {
+		id := "u:" + rawString(item, planKeyStageUUID)
+		if rawString(item, planKeyStageUUID) == "" {
 			id = planNoKey("o", j)
 		}
-		work := rawChild(rawChild(item, rpKeyStageWork), rpKeyRecoverEntities)
-		for _, e := range rawObjects(work[rpKeyEntityInfoList]) {
+		work := rawChild(rawChild(item, planKeyStageWork), planKeyRecoverEntities)
+		for _, e := range rawObjects(work[planKeyEntityInfoList]) {
 			oldSets[j] = append(oldSets[j], planRawEntityKey(e))
 		}
 		slices.Sort(oldSets[j])
@@ -953,7 +953,7 @@ func writePlanStages(res map[string]any, stages []RecoveryStage) {
 		writePlanStage(item, &stages[i])
 		list[i] = item
 	}
-	res[rpKeyStageList] = list
+	res[planKeyStageList] = list
 }
 
 // sharedCount counts the items two sorted lists have in common.
@@ -976,15 +976,15 @@ func sharedCount(a, b []string) int {
 
 func writePlanStage(item map[string]any, s *RecoveryStage) {
 	if s.UUID != "" {
-		item[rpKeyStageUUID] = s.UUID
+		item[planKeyStageUUID] = s.UUID
 	}
 	if s.DelaySecs == nil {
-		delete(item, rpKeyDelay)
+		delete(item, planKeyDelay)
 	} else {
-		item[rpKeyDelay] = *s.DelaySecs
+		item[planKeyDelay] = *s.DelaySecs
 	}
-	work := rawObject(rawObject(item, rpKeyStageWork), rpKeyRecoverEntities)
-	old := rawObjects(work[rpKeyEntityInfoList])
+	work := rawObject(rawObject(item, planKeyStageWork), planKeyRecoverEntities)
+	old := rawObjects(work[planKeyEntityInfoList])
 	oldKeys := make([][]string, len(old))
 	for j, e := range old {
 		oldKeys[j] = []string{planRawEntityKey(e)}
@@ -1003,7 +1003,7 @@ func writePlanStage(item map[string]any, s *RecoveryStage) {
 		writePlanEntity(e, &s.Entities[i])
 		list[i] = e
 	}
-	work[rpKeyEntityInfoList] = list
+	work[planKeyEntityInfoList] = list
 }
 
 // planEntityKey identifies an entity of a stage: its VM, or its categories.
@@ -1015,11 +1015,11 @@ func planEntityKey(e *RecoveryEntity) string {
 }
 
 func planRawEntityKey(e map[string]any) string {
-	if id := rawString(rawChild(e, rpKeyAnyEntityRef), "uuid"); id != "" {
+	if id := rawString(rawChild(e, planKeyAnyEntityRef), "uuid"); id != "" {
 		return "vm:" + id
 	}
 	cats := map[string]string{}
-	for k, v := range rawChild(e, rpKeyCategories) {
+	for k, v := range rawChild(e, planKeyCategories) {
 		s, _ := v.(string)
 		cats[k] = s
 	}
@@ -1037,23 +1037,23 @@ func planCategoriesKey(cats map[string]string) string {
 
 func writePlanEntity(item map[string]any, e *RecoveryEntity) {
 	if e.VMUUID == "" {
-		delete(item, rpKeyAnyEntityRef)
+		delete(item, planKeyAnyEntityRef)
 	} else {
-		writePlanVMRef(item, rpKeyAnyEntityRef, e.VMUUID, e.VMName)
+		writePlanVMRef(item, planKeyAnyEntityRef, e.VMUUID, e.VMName)
 	}
 	if e.Categories == nil {
-		delete(item, rpKeyCategories)
+		delete(item, planKeyCategories)
 	} else {
 		cats := make(map[string]any, len(e.Categories))
 		for k, v := range e.Categories {
 			cats[k] = v
 		}
-		item[rpKeyCategories] = cats
+		item[planKeyCategories] = cats
 	}
 	if e.Scripts == nil {
-		delete(item, rpKeyScriptList)
+		delete(item, planKeyScriptList)
 	} else {
-		old := rawObjects(item[rpKeyScriptList])
+		old := rawObjects(item[planKeyScriptList])
 		list := make([]any, len(e.Scripts))
 		for i, s := range e.Scripts {
 			sc := map[string]any{}
@@ -1068,7 +1068,7 @@ func writePlanEntity(item map[string]any, e *RecoveryEntity) {
 			}
 			list[i] = sc
 		}
-		item[rpKeyScriptList] = list
+		item[planKeyScriptList] = list
 	}
 	putString(item, "vm_power_state", e.PowerState)
 }
@@ -1091,10 +1091,10 @@ func writePlanVMRef(parent map[string]any, key, uuid, name string) {
 // as read (its name included) that names the same cluster.
 func writePlanClusterRefs(parent map[string]any, uuids []string) {
 	if uuids == nil {
-		delete(parent, rpKeyClusterRefs)
+		delete(parent, planKeyClusterRefs)
 		return
 	}
-	old := rawObjects(parent[rpKeyClusterRefs])
+	old := rawObjects(parent[planKeyClusterRefs])
 	used := make([]bool, len(old))
 	list := make([]any, len(uuids))
 	for i, id := range uuids {
@@ -1104,12 +1104,12 @@ func writePlanClusterRefs(parent map[string]any, uuids []string) {
 		}
 		list[i] = ref
 	}
-	parent[rpKeyClusterRefs] = list
+	parent[planKeyClusterRefs] = list
 }
 
 func planRawClusterRefs(item map[string]any) string {
 	var ids []string
-	for _, r := range rawObjects(item[rpKeyClusterRefs]) {
+	for _, r := range rawObjects(item[planKeyClusterRefs]) {
 		ids = append(ids, rawString(r, "uuid"))
 	}
 	return strings.Join(ids, ",")
@@ -1117,15 +1117,15 @@ func planRawClusterRefs(item map[string]any) string {
 
 func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 	if p.PrimaryLocationIndex == nil {
-		delete(params, rpKeyPlanPrimary)
+		delete(params, planKeyPlanPrimary)
 	} else {
-		params[rpKeyPlanPrimary] = *p.PrimaryLocationIndex
+		params[planKeyPlanPrimary] = *p.PrimaryLocationIndex
 	}
 
 	if p.AvailabilityZones == nil {
-		delete(params, rpKeyPlanAZList)
+		delete(params, planKeyPlanAZList)
 	} else {
-		old := rawObjects(params[rpKeyPlanAZList])
+		old := rawObjects(params[planKeyPlanAZList])
 		oldKeys := make([][]string, len(old))
 		for j, item := range old {
 			az := rawString(item, keyAZURL)
@@ -1146,16 +1146,16 @@ func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 			writePlanClusterRefs(item, az.ClusterUUIDs)
 			list[i] = item
 		}
-		params[rpKeyPlanAZList] = list
+		params[planKeyPlanAZList] = list
 	}
 
 	writePlanNetworkMappings(params, p.NetworkMappings)
 	writePlanFloatingIPs(params, p.FloatingIPs)
 
 	if p.Witnesses == nil {
-		delete(params, rpKeyWitnesses)
+		delete(params, planKeyWitnesses)
 	} else {
-		old := rawObjects(params[rpKeyWitnesses])
+		old := rawObjects(params[planKeyWitnesses])
 		oldKeys := make([][]string, len(old))
 		for j, item := range old {
 			oldKeys[j] = []string{rawString(item, "witness_address")}
@@ -1179,7 +1179,7 @@ func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 			}
 			list[i] = item
 		}
-		params[rpKeyWitnesses] = list
+		params[planKeyWitnesses] = list
 	}
 
 	putString(params, "cutover_mode", p.CutoverMode)
@@ -1201,10 +1201,10 @@ func planMappingKey(m *NetworkMapping) string {
 }
 
 func planRawMappingKey(item map[string]any) string {
-	entries := rawObjects(item[rpKeyAZNetMappings])
+	entries := rawObjects(item[planKeyAZNetMappings])
 	parts := make([]string, len(entries))
 	for i, a := range entries {
-		parts[i] = rawString(a, keyAZURL) + "=" + rawString(rawChild(a, rpKeyRecoveryNet), "name")
+		parts[i] = rawString(a, keyAZURL) + "=" + rawString(rawChild(a, planKeyRecoveryNet), "name")
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ";")
@@ -1212,10 +1212,10 @@ func planRawMappingKey(item map[string]any) string {
 
 func writePlanNetworkMappings(params map[string]any, mappings []NetworkMapping) {
 	if mappings == nil {
-		delete(params, rpKeyNetMappings)
+		delete(params, planKeyNetMappings)
 		return
 	}
-	old := rawObjects(params[rpKeyNetMappings])
+	old := rawObjects(params[planKeyNetMappings])
 	oldKeys := make([][]string, len(old))
 	for j, item := range old {
 		oldKeys[j] = []string{planRawMappingKey(item)}
@@ -1234,16 +1234,16 @@ func writePlanNetworkMappings(params map[string]any, mappings []NetworkMapping) 
 		writePlanNetworkMapping(item, &mappings[i])
 		list[i] = item
 	}
-	params[rpKeyNetMappings] = list
+	params[planKeyNetMappings] = list
 }
 
 func writePlanNetworkMapping(item map[string]any, m *NetworkMapping) {
 	putBool(item, "are_networks_stretched", m.Stretched)
 	if m.PerAZ == nil {
-		delete(item, rpKeyAZNetMappings)
+		delete(item, planKeyAZNetMappings)
 		return
 	}
-	old := rawObjects(item[rpKeyAZNetMappings])
+	old := rawObjects(item[planKeyAZNetMappings])
 	oldKeys := make([][]string, len(old))
 	for j, a := range old {
 		az := rawString(a, keyAZURL)
@@ -1263,13 +1263,13 @@ func writePlanNetworkMapping(item map[string]any, m *NetworkMapping) {
 		}
 		e[keyAZURL] = a.AvailabilityZoneUUID
 		writePlanClusterRefs(e, a.ClusterUUIDs)
-		writePlanNetwork(e, rpKeyRecoveryNet, a.Recovery)
-		writePlanNetwork(e, rpKeyTestNet, a.Test)
-		writePlanIPAssignments(e, rpKeyRecoveryIPs, a.RecoveryIPs)
-		writePlanIPAssignments(e, rpKeyTestIPs, a.TestIPs)
+		writePlanNetwork(e, planKeyRecoveryNet, a.Recovery)
+		writePlanNetwork(e, planKeyTestNet, a.Test)
+		writePlanIPAssignments(e, planKeyRecoveryIPs, a.RecoveryIPs)
+		writePlanIPAssignments(e, planKeyTestIPs, a.TestIPs)
 		list[i] = e
 	}
-	item[rpKeyAZNetMappings] = list
+	item[planKeyAZNetMappings] = list
 }
 
 func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
@@ -1286,10 +1286,10 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 	}
 	putBool(obj, "use_vpc_reference", n.UseVPC)
 	if n.Subnets == nil {
-		delete(obj, rpKeySubnetList)
+		delete(obj, planKeySubnetList)
 		return
 	}
-	old := rawObjects(obj[rpKeySubnetList])
+	old := rawObjects(obj[planKeySubnetList])
 	oldKeys := make([][]string, len(old))
 	for j, s := range old {
 		oldKeys[j] = []string{rawString(s, "gateway_ip") + "/" + rawNumber(s, "prefix_length")}
@@ -1314,7 +1314,7 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 		}
 		list[i] = item
 	}
-	obj[rpKeySubnetList] = list
+	obj[planKeySubnetList] = list
 }
 
 func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssignment) {
@@ -1325,7 +1325,7 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 	old := rawObjects(parent[key])
 	oldKeys := make([][]string, len(old))
 	for j, a := range old {
-		oldKeys[j] = []string{rawString(rawChild(a, rpKeyVMRef), "uuid")}
+		oldKeys[j] = []string{rawString(rawChild(a, planKeyVMRef), "uuid")}
 	}
 	newKeys := make([][]string, len(list))
 	for i, a := range list {
@@ -1338,8 +1338,8 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 		if j := match[i]; j >= 0 {
 			item = old[j]
 		}
-		writePlanVMRef(item, rpKeyVMRef, a.VMUUID, a.VMName)
-		oldIPs := rawObjects(item[rpKeyIPConfigList])
+		writePlanVMRef(item, planKeyVMRef, a.VMUUID, a.VMName)
+		oldIPs := rawObjects(item[planKeyIPConfigList])
 		used := make([]bool, len(oldIPs))
 		ips := make([]any, len(a.IPs))
 		for k, ip := range a.IPs {
@@ -1350,7 +1350,7 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 			c["ip_address"] = ip
 			ips[k] = c
 		}
-		item[rpKeyIPConfigList] = ips
+		item[planKeyIPConfigList] = ips
 		out[i] = item
 	}
 	parent[key] = out
@@ -1358,10 +1358,10 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 
 func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 	if fips == nil {
-		delete(params, rpKeyFloatingIPs)
+		delete(params, planKeyFloatingIPs)
 		return
 	}
-	old := rawObjects(params[rpKeyFloatingIPs])
+	old := rawObjects(params[planKeyFloatingIPs])
 	oldKeys := make([][]string, len(old))
 	for j, f := range old {
 		oldKeys[j] = []string{rawString(f, keyAZURL)}
@@ -1380,12 +1380,12 @@ func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 		}
 		item[keyAZURL] = f.AvailabilityZoneUUID
 		if f.VMs == nil {
-			delete(item, rpKeyVMIPList)
+			delete(item, planKeyVMIPList)
 		} else {
-			oldVMs := rawObjects(item[rpKeyVMIPList])
+			oldVMs := rawObjects(item[planKeyVMIPList])
 			oldKeys := make([][]string, len(oldVMs))
 			for j, v := range oldVMs {
-				vm := rawString(rawChild(v, rpKeyVMRef), "uuid")
+				vm := rawString(rawChild(v, planKeyVMRef), "uuid")
 				oldKeys[j] = []string{vm + "|" + rawString(rawChild(v, "vm_nic_information"), "uuid"), vm}
 			}
 			newKeys := make([][]string, len(f.VMs))
@@ -1400,7 +1400,7 @@ func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 				if j := vmMatch[k]; j >= 0 {
 					vi = oldVMs[j]
 				}
-				writePlanVMRef(vi, rpKeyVMRef, v.VMUUID, v.VMName)
+				writePlanVMRef(vi, planKeyVMRef, v.VMUUID, v.VMName)
 				nic := rawObject(vi, "vm_nic_information")
 				nic["uuid"] = v.NICUUID
 				putString(nic, "ip", v.NICIP)
@@ -1408,11 +1408,11 @@ func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
 				writePlanFloatingConfig(vi, "test_floating_ip_config", v.Test)
 				vms[k] = vi
 			}
-			item[rpKeyVMIPList] = vms
+			item[planKeyVMIPList] = vms
 		}
 		list[i] = item
 	}
-	params[rpKeyFloatingIPs] = list
+	params[planKeyFloatingIPs] = list
 }
 
 func writePlanFloatingConfig(parent map[string]any, key string, c *FloatingIPConfig) {

@@ -30,9 +30,9 @@ type RecoveryPoint struct {
 	AvailabilityZoneUUID string
 	// ClusterUUID is the cluster the point lives on, when reported.
 	ClusterUUID string
-	// ProtectionRuleUUID is the protection rule that made the point, when
+	// ProtectionPolicyUUID is the protection rule that made the point, when
 	// reported.
-	ProtectionRuleUUID string
+	ProtectionPolicyUUID string
 	// LocationAgnosticUUID is shared by every copy of the same point.
 	LocationAgnosticUUID string
 	// Type is CRASH_CONSISTENT, APPLICATION_CONSISTENT or LIVE.
@@ -90,7 +90,7 @@ func (p *recoveryPointJSON) toRecoveryPoint() RecoveryPoint {
 	out.VMUUID, out.VMName = refUUID(st.Resources.ParentVMReference, sp.Resources.ParentVMReference)
 	out.AvailabilityZoneUUID, _ = refUUID(st.AvailabilityZoneReference, sp.AvailabilityZoneReference)
 	out.ClusterUUID, _ = refUUID(st.ClusterReference, sp.ClusterReference)
-	out.ProtectionRuleUUID, _ = refUUID(st.Resources.ProtectionRuleReference, sp.Resources.ProtectionRuleReference)
+	out.ProtectionPolicyUUID, _ = refUUID(st.Resources.ProtectionRuleReference, sp.Resources.ProtectionRuleReference)
 	return out
 }
 

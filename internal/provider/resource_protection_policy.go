@@ -346,7 +346,7 @@ func (r *protectionPolicyResource) Create(ctx context.Context, req resource.Crea
 	defer cancel()
 
 	name := plan.Name.ValueString()
-	created, err := r.data.client.CreateProtectionRule(ctx, rule)
+	created, err := r.data.client.CreateProtectionPolicy(ctx, rule)
 	if err != nil {
 		addClientError(&resp.Diagnostics, opCreate, kindProtectionPolicy, name, err)
 		if created != nil && created.UUID != "" {
@@ -376,7 +376,7 @@ func (r *protectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	id := state.ID.ValueString()
-	rule, err := r.data.client.GetProtectionRule(ctx, id)
+	rule, err := r.data.client.GetProtectionPolicy(ctx, id)
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -447,13 +447,13 @@ func (r *protectionPolicyResource) Update(ctx context.Context, req resource.Upda
 	defer cancel()
 
 	id := state.ID.ValueString()
-	var rule *client.ProtectionRule
+	var rule *client.ProtectionPolicy
 	var err error
 	if reflect.DeepEqual(want, had) {
-		rule, err = r.data.client.GetProtectionRule(ctx, id)
+		rule, err = r.data.client.GetProtectionPolicy(ctx, id)
 	} else {
 		want.UUID = id
-		rule, err = r.data.client.UpdateProtectionRule(ctx, want)
+		rule, err = r.data.client.UpdateProtectionPolicy(ctx, want)
 	}
 	if err != nil {
 		addProtectionPolicyError(&resp.Diagnostics, opUpdate, plan.Name.ValueString(), id, err)
@@ -486,7 +486,7 @@ func (r *protectionPolicyResource) Delete(ctx context.Context, req resource.Dele
 	defer cancel()
 
 	id := state.ID.ValueString()
-	err := r.data.client.DeleteProtectionRule(ctx, id)
+	err := r.data.client.DeleteProtectionPolicy(ctx, id)
 	if err == nil || errors.Is(err, client.ErrNotFound) {
 		return
 	}

@@ -35,8 +35,8 @@ func linear(n int64) *RetentionPolicy { return &RetentionPolicy{NumSnapshots: i6
 
 // seedRule is the policy of the leap-two-sites seed: canada -> france every
 // 15 minutes, application-consistent, 4 local and 4 remote, and back.
-func seedRule(caAZ, caCluster, frAZ, frCluster string) ProtectionRule {
-	return ProtectionRule{
+func seedRule(caAZ, caCluster, frAZ, frCluster string) ProtectionPolicy {
+	return ProtectionPolicy{
 		Name:        "replicated-vm",
 		Description: "canada <-> france",
 		Locations: []ProtectionLocation{
@@ -55,8 +55,8 @@ func seedRule(caAZ, caCluster, frAZ, frCluster string) ProtectionRule {
 // richRule uses every part of the model: three locations with primaries,
 // several schedules between one pair, both directions, roll-up, an MST
 // target, a synchronous schedule, absent retention and empty lists.
-func richRule() ProtectionRule {
-	return ProtectionRule{
+func richRule() ProtectionPolicy {
+	return ProtectionPolicy{
 		Name:      "three-sites",
 		StartTime: "18h:30m",
 		Locations: []ProtectionLocation{
@@ -274,16 +274,16 @@ func (f *fakeRules) update(w http.ResponseWriter, e map[string]any, body []byte)
 }
 
 // asRead returns r as the client reads it back after a create.
-func asRead(r ProtectionRule, uuid string, specVersion int) ProtectionRule {
+func asRead(r ProtectionPolicy, uuid string, specVersion int) ProtectionPolicy {
 	r.UUID, r.State, r.SpecVersion = uuid, "COMPLETE", specVersion
 	return r
 }
 
-func TestCreateProtectionRuleWire(t *testing.T) {
+func TestCreateProtectionPolicyWire(t *testing.T) {
 	f := newFakeRules(t)
 	c, _ := f.server(t)
 	in := seedRule(caAZ, caCluster, frAZ, frCluster)
-	got, err := c.CreateProtectionRule(context.Background(), in)
+	got, err := c.CreateProtectionPolicy(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,21 +313,21 @@ func TestCreateProtectionRuleWire(t *testing.T) {
 	}
 	// A uuid chosen by the caller is used.
 	in.UUID = "5a000000-0000-4000-8000-0000000000a5"
-	got, err = c.CreateProtectionRule(context.Background(), in)
+	got, err = c.CreateProtectionPolicy(context.Background(), in)
 	if err != nil || got.UUID != in.UUID || f.rules[in.UUID] == nil {
 		t.Errorf("create with a chosen uuid = %+v, %v", got, err)
 	}
 }
 
-// TestProtectionRuleRoundTrip checks that every shape of the model comes
+// TestProtectionPolicyRoundTrip checks that every shape of the model comes
 // back exactly as created: order, several schedules between one pair, both
 // directions, nil against empty.
-func TestProtectionRuleRoundTrip(t *testing.T) {
+func TestProtectionPolicyRoundTrip(t *testing.T) {
 	f := newFakeRules(t)
 	c, _ := f.server(t)
 	ctx := context.Background()
 	in := richRule()
-	got, err := c.CreateProtectionRule(ctx, in)
+	got, err := c.CreateProtectionPolicy(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,12 +349,12 @@ func TestProtectionRuleRoundTrip(t *testing.T) {
 	} else if _, ok := last["snapshot_schedule_list"]; ok {
 		t.Errorf("nil schedules were sent: %v", conns[3])
 	}
-	all, err := c.ListProtectionRules(ctx, "")
+	all, err := c.ListProtectionPolicies(ctx, "")
 	if err != nil || len(all) != 1 || !reflect.DeepEqual(all[0], want) {
 		t.Errorf("ListProtectionRules = %#v, %v", all, err)
 	}
 	// An update with the rule as read sends nothing.
-	if _, err := c.UpdateProtectionRule(ctx, *got); err != nil || len(f.puts) != 0 {
+	if _, err := c.UpdateProtectionPolicy(ctx, *got); err != nil || len(f.puts) != 0 {
 		t.Errorf("no-op update: %v, %d PUTs", err, len(f.puts))
 	}
 }
@@ -433,10 +433,10 @@ func jsonOf(t *testing.T, v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func TestUpdateProtectionRuleKeepsUnknownFields(t *testing.T) {
+func TestUpdateProtectionPolicyKeepsUnknownFields(t *testing.T) {
 	f, c := fixtureServer(t)
 	ctx := context.Background()
-	r, err := c.GetProtectionRule(ctx, fixtureUUID)
+	r, err := c.GetProtectionPolicy(ctx, fixtureUUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +453,7 @@ func TestUpdateProtectionRuleKeepsUnknownFields(t *testing.T) {
 	r.Locations = append(r.Locations, ProtectionLocation{AvailabilityZoneUUID: s3AZ, TargetType: TargetTypeMST, RecoveryPointRepositoryUUID: mstStore})
 	r.Connectivity = append(r.Connectivity, ProtectionConnectivity{SourceIndex: 0, DestinationIndex: 2, Schedules: []SnapshotSchedule{{RPOSecs: 86400, RemoteRetention: linear(30)}}})
 	r.Description = "with S3"
-	got, err := c.UpdateProtectionRule(ctx, *r)
+	got, err := c.UpdateProtectionPolicy(ctx, *r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,13 +490,13 @@ func TestUpdateProtectionRuleKeepsUnknownFields(t *testing.T) {
 	}
 }
 
-// TestUpdateProtectionRuleRemovesAndRenumbers drops the first location:
+// TestUpdateProtectionPolicyRemovesAndRenumbers drops the first location:
 // the others move up, their replications follow them with their own
 // unmodeled fields, and the removed one's go with it.
-func TestUpdateProtectionRuleRemovesAndRenumbers(t *testing.T) {
+func TestUpdateProtectionPolicyRemovesAndRenumbers(t *testing.T) {
 	f, c := fixtureServer(t)
 	ctx := context.Background()
-	r, err := c.GetProtectionRule(ctx, fixtureUUID)
+	r, err := c.GetProtectionPolicy(ctx, fixtureUUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +508,7 @@ func TestUpdateProtectionRuleRemovesAndRenumbers(t *testing.T) {
 	// Drop the retention of the return schedule's remote copy and the
 	// local one of the 1h schedule: absent stays absent.
 	r.Connectivity[0].Schedules[1].LocalRetention = nil
-	if _, err := c.UpdateProtectionRule(ctx, *r); err != nil {
+	if _, err := c.UpdateProtectionPolicy(ctx, *r); err != nil {
 		t.Fatal(err)
 	}
 	put := f.lastPut(t)
@@ -534,16 +534,16 @@ func TestUpdateProtectionRuleRemovesAndRenumbers(t *testing.T) {
 	}
 }
 
-func TestUpdateProtectionRuleRetriesConflicts(t *testing.T) {
+func TestUpdateProtectionPolicyRetriesConflicts(t *testing.T) {
 	f, c := fixtureServer(t)
 	ctx := context.Background()
-	r, err := c.GetProtectionRule(ctx, fixtureUUID)
+	r, err := c.GetProtectionPolicy(ctx, fixtureUUID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.conflicts = 2
 	r.Name = "renamed"
-	got, err := c.UpdateProtectionRule(ctx, *r)
+	got, err := c.UpdateProtectionPolicy(ctx, *r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,7 +555,7 @@ func TestUpdateProtectionRuleRetriesConflicts(t *testing.T) {
 	}
 	f.conflicts = 10
 	r.Name = "again"
-	_, err = c.UpdateProtectionRule(ctx, *r)
+	_, err = c.UpdateProtectionPolicy(ctx, *r)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || !apiErr.HasReason(ReasonConcurrentRequests) {
 		t.Fatalf("error = %v, want a conflict", err)
@@ -563,15 +563,15 @@ func TestUpdateProtectionRuleRetriesConflicts(t *testing.T) {
 	mustContain(t, err.Error(), "updating protection rule again ("+fixtureUUID+")", "kept changing")
 }
 
-func TestUpdateProtectionRuleErrors(t *testing.T) {
+func TestUpdateProtectionPolicyErrors(t *testing.T) {
 	f, c := fixtureServer(t)
 	ctx := context.Background()
-	_, err := c.UpdateProtectionRule(ctx, ProtectionRule{Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
+	_, err := c.UpdateProtectionPolicy(ctx, ProtectionPolicy{Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
 	if err == nil || !strings.Contains(err.Error(), "no uuid") {
 		t.Errorf("update without uuid: %v", err)
 	}
 	missing := "7a000000-0000-4000-8000-0000000000a7"
-	_, err = c.UpdateProtectionRule(ctx, ProtectionRule{UUID: missing, Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
+	_, err = c.UpdateProtectionPolicy(ctx, ProtectionPolicy{UUID: missing, Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("update of a missing rule: %v, want ErrNotFound", err)
 	} else {
@@ -582,11 +582,11 @@ func TestUpdateProtectionRuleErrors(t *testing.T) {
 	}
 }
 
-func TestCreateProtectionRuleDroppedAnswer(t *testing.T) {
+func TestCreateProtectionPolicyDroppedAnswer(t *testing.T) {
 	f := newFakeRules(t)
 	f.dropCreates = 1
 	c, log := f.server(t)
-	got, err := c.CreateProtectionRule(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
+	got, err := c.CreateProtectionPolicy(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
 	if err != nil {
 		t.Fatalf("create after a dropped answer: %v", err)
 	}
@@ -598,13 +598,13 @@ func TestCreateProtectionRuleDroppedAnswer(t *testing.T) {
 	}
 }
 
-func TestCreateProtectionRuleTaskFails(t *testing.T) {
+func TestCreateProtectionPolicyTaskFails(t *testing.T) {
 	for _, keep := range []bool{false, true} {
 		t.Run(fmt.Sprintf("entity left %t", keep), func(t *testing.T) {
 			f := newFakeRules(t)
 			f.failTasks, f.keepFailed = true, keep
 			c, _ := f.server(t)
-			got, err := c.CreateProtectionRule(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
+			got, err := c.CreateProtectionPolicy(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
 			var te *TaskError
 			if !errors.As(err, &te) || te.ErrorCode != "INVALID_ARGUMENT" {
 				t.Fatalf("error = %v, want a *TaskError", err)
@@ -620,13 +620,13 @@ func TestCreateProtectionRuleTaskFails(t *testing.T) {
 	}
 }
 
-func TestCreateProtectionRuleWaitTimesOut(t *testing.T) {
+func TestCreateProtectionPolicyWaitTimesOut(t *testing.T) {
 	f := newFakeRules(t)
 	f.latency = time.Minute
 	c, _ := f.server(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	got, err := c.CreateProtectionRule(ctx, seedRule(caAZ, caCluster, frAZ, frCluster))
+	got, err := c.CreateProtectionPolicy(ctx, seedRule(caAZ, caCluster, frAZ, frCluster))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want the deadline", err)
 	}
@@ -635,36 +635,36 @@ func TestCreateProtectionRuleWaitTimesOut(t *testing.T) {
 	}
 }
 
-func TestCreateProtectionRuleValidates(t *testing.T) {
+func TestCreateProtectionPolicyValidates(t *testing.T) {
 	f := newFakeRules(t)
 	c, _ := f.server(t)
-	mod := func(m func(*ProtectionRule)) ProtectionRule {
+	mod := func(m func(*ProtectionPolicy)) ProtectionPolicy {
 		r := seedRule(caAZ, caCluster, frAZ, frCluster)
 		m(&r)
 		return r
 	}
 	tests := []struct {
-		r    ProtectionRule
+		r    ProtectionPolicy
 		want string
 	}{
-		{mod(func(r *ProtectionRule) { r.Name = " " }), "the name is empty"},
-		{mod(func(r *ProtectionRule) { r.Name = strings.Repeat("n", 65) }), "longer than 64"},
-		{mod(func(r *ProtectionRule) { r.StartTime = "24h:00m" }), `start time "24h:00m"`},
-		{mod(func(r *ProtectionRule) { r.StartTime = "8h:00m" }), `start time "8h:00m"`},
-		{mod(func(r *ProtectionRule) { r.Locations = nil; r.Connectivity = nil; r.PrimaryLocationIndexes = nil }), "there is no location"},
-		{mod(func(r *ProtectionRule) { r.Locations[1].AvailabilityZoneUUID = "" }), "location 1 has no availability zone"},
-		{mod(func(r *ProtectionRule) { r.Locations[0].TargetType = "S3" }), `target type "S3"`},
-		{mod(func(r *ProtectionRule) { r.PrimaryLocationIndexes = []int{2} }), "primary location index 2 is out of range 0-1"},
-		{mod(func(r *ProtectionRule) { r.Connectivity[1].DestinationIndex = 5 }), "replication 1: location indexes 1 -> 5 are out of range"},
-		{mod(func(r *ProtectionRule) { r.Connectivity[0].Schedules[0].SnapshotType = "FAST" }), `snapshot type "FAST"`},
-		{mod(func(r *ProtectionRule) { r.Connectivity[0].Schedules[0].RPOSecs = -1 }), "the RPO is negative"},
-		{mod(func(r *ProtectionRule) {
+		{mod(func(r *ProtectionPolicy) { r.Name = " " }), "the name is empty"},
+		{mod(func(r *ProtectionPolicy) { r.Name = strings.Repeat("n", 65) }), "longer than 64"},
+		{mod(func(r *ProtectionPolicy) { r.StartTime = "24h:00m" }), `start time "24h:00m"`},
+		{mod(func(r *ProtectionPolicy) { r.StartTime = "8h:00m" }), `start time "8h:00m"`},
+		{mod(func(r *ProtectionPolicy) { r.Locations = nil; r.Connectivity = nil; r.PrimaryLocationIndexes = nil }), "there is no location"},
+		{mod(func(r *ProtectionPolicy) { r.Locations[1].AvailabilityZoneUUID = "" }), "location 1 has no availability zone"},
+		{mod(func(r *ProtectionPolicy) { r.Locations[0].TargetType = "S3" }), `target type "S3"`},
+		{mod(func(r *ProtectionPolicy) { r.PrimaryLocationIndexes = []int{2} }), "primary location index 2 is out of range 0-1"},
+		{mod(func(r *ProtectionPolicy) { r.Connectivity[1].DestinationIndex = 5 }), "replication 1: location indexes 1 -> 5 are out of range"},
+		{mod(func(r *ProtectionPolicy) { r.Connectivity[0].Schedules[0].SnapshotType = "FAST" }), `snapshot type "FAST"`},
+		{mod(func(r *ProtectionPolicy) { r.Connectivity[0].Schedules[0].RPOSecs = -1 }), "the RPO is negative"},
+		{mod(func(r *ProtectionPolicy) {
 			r.Connectivity[0].Schedules[0].RemoteRetention = &RetentionPolicy{Rollup: &RollupRetention{Multiple: 1, IntervalType: "DECADE"}}
 		}), `roll-up interval "DECADE"`},
-		{mod(func(r *ProtectionRule) { r.CategoryFilter.Type = "ANY" }), `category filter type "ANY"`},
+		{mod(func(r *ProtectionPolicy) { r.CategoryFilter.Type = "ANY" }), `category filter type "ANY"`},
 	}
 	for _, tt := range tests {
-		_, err := c.CreateProtectionRule(context.Background(), tt.r)
+		_, err := c.CreateProtectionPolicy(context.Background(), tt.r)
 		if err == nil {
 			t.Errorf("%+v accepted", tt.r)
 			continue
@@ -676,21 +676,21 @@ func TestCreateProtectionRuleValidates(t *testing.T) {
 	}
 }
 
-func TestDeleteProtectionRule(t *testing.T) {
+func TestDeleteProtectionPolicy(t *testing.T) {
 	f, c := fixtureServer(t)
 	ctx := context.Background()
-	if err := c.DeleteProtectionRule(ctx, fixtureUUID); err != nil {
+	if err := c.DeleteProtectionPolicy(ctx, fixtureUUID); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.rules) != 0 || f.tasks.polls() == 0 {
 		t.Errorf("rules = %v, task polls = %d", f.rules, f.tasks.polls())
 	}
-	err := c.DeleteProtectionRule(ctx, fixtureUUID)
+	err := c.DeleteProtectionPolicy(ctx, fixtureUUID)
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("deleting a missing rule: %v", err)
 	}
 	mustContain(t, err.Error(), "deleting protection rule "+fixtureUUID)
-	if _, err := c.GetProtectionRule(ctx, fixtureUUID); !errors.Is(err, ErrNotFound) {
+	if _, err := c.GetProtectionPolicy(ctx, fixtureUUID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("GetProtectionRule after delete: %v", err)
 	}
 }

@@ -71,14 +71,14 @@ var RollupRPOSecs = []int64{
 	86400, 7 * 86400, 14 * 86400,
 }
 
-// ProtectionRule is a protection policy: which VMs (by category), where
+// ProtectionPolicy is a protection policy: which VMs (by category), where
 // they are protected (ordered locations) and how (schedules between pairs
 // of locations).
 //
 // Nil and empty are kept apart where the wire keeps them apart: a nil
 // slice or pointer is a field that is absent, an empty one is sent (and
 // read back) as an empty list. Order is kept everywhere.
-type ProtectionRule struct {
+type ProtectionPolicy struct {
 	UUID        string
 	Name        string
 	Description string
@@ -188,8 +188,8 @@ const (
 	keyAZURL        = "availability_zone_url"
 	protectionKind  = "protection_rule"
 	protectionPath  = "/protection_rules"
-	maxRuleNameLen  = 64
-	maxRuleDescrLen = 1000
+	maxPolicyNameLen  = 64
+	maxPolicyDescrLen = 1000
 )
 
 func protectionRulePath(uuid string) string { return protectionPath + "/" + escape(uuid) }
@@ -214,7 +214,7 @@ func (r *retentionJSON) toPolicy() *RetentionPolicy {
 	return out
 }
 
-type ruleResourcesJSON struct {
+type protectionRuleResourcesJSON struct {
 	StartTime                   string `json:"start_time"`
 	OrderedAvailabilityZoneList []struct {
 		AvailabilityZoneURL         string    `json:"availability_zone_url"`
@@ -247,13 +247,13 @@ type protectionRuleJSON struct {
 	Spec     *struct {
 		Name        string             `json:"name"`
 		Description string             `json:"description"`
-		Resources   *ruleResourcesJSON `json:"resources"`
+		Resources   *protectionRuleResourcesJSON `json:"resources"`
 	} `json:"spec"`
 	Status *struct {
 		Name        string             `json:"name"`
 		Description string             `json:"description"`
 		State       string             `json:"state"`
-		Resources   *ruleResourcesJSON `json:"resources"`
+		Resources   *protectionRuleResourcesJSON `json:"resources"`
 	} `json:"status"`
 }
 
@@ -261,14 +261,14 @@ func (p *protectionRuleJSON) looksLikeV3() bool {
 	return p.Metadata.UUID != "" || p.Metadata.Kind != ""
 }
 
-// toRule converts the entity: the spec (what was asked) when there is one,
+// toPolicy converts the entity: the spec (what was asked) when there is one,
 // else the status.
-func (p *protectionRuleJSON) toRule() ProtectionRule {
-	out := ProtectionRule{UUID: p.Metadata.UUID}
+func (p *protectionRuleJSON) toPolicy() ProtectionPolicy {
+	out := ProtectionPolicy{UUID: p.Metadata.UUID}
 	if p.Metadata.SpecVersion != nil {
 		out.SpecVersion = int(*p.Metadata.SpecVersion)
 	}
-	var res *ruleResourcesJSON
+	var res *protectionRuleResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
 		out.Name, out.Description = p.Status.Name, p.Status.Description
@@ -336,16 +336,16 @@ func (p *protectionRuleJSON) toRule() ProtectionRule {
 // validate checks what the client can check before anything is sent:
 // required fields, enumerations and indexes. Prism Central checks the
 // rest (zones, clusters, categories, RPOs).
-func (r *ProtectionRule) validate(op string) error {
+func (r *ProtectionPolicy) validate(op string) error {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if strings.TrimSpace(r.Name) == "" {
 		add("the name is empty")
-	} else if len(r.Name) > maxRuleNameLen {
-		add("the name is longer than %d characters", maxRuleNameLen)
+	} else if len(r.Name) > maxPolicyNameLen {
+		add("the name is longer than %d characters", maxPolicyNameLen)
 	}
-	if len(r.Description) > maxRuleDescrLen {
-		add("the description is longer than %d characters", maxRuleDescrLen)
+	if len(r.Description) > maxPolicyDescrLen {
+		add("the description is longer than %d characters", maxPolicyDescrLen)
 	}
 	if r.StartTime != "" && !validStartTime(r.StartTime) {
 		add("start time %q is not of the form HHh:MMm (00h:00m to 23h:59m)", r.StartTime)
@@ -409,8 +409,8 @@ func validStartTime(s string) bool {
 	return h <= 23 && m <= 59
 }
 
-// ruleOperation names a rule in messages.
-func ruleOperation(verb string, r *ProtectionRule) string {
+// policyOperation names a rule in messages.
+func policyOperation(verb string, r *ProtectionPolicy) string {
 	switch {
 	case r.Name != "" && r.UUID != "":
 		return fmt.Sprintf("%s protection rule %s (%s)", verb, r.Name, r.UUID)
@@ -420,7 +420,7 @@ func ruleOperation(verb string, r *ProtectionRule) string {
 	return fmt.Sprintf("%s protection rule %s", verb, r.UUID)
 }
 
-// CreateProtectionRule creates a protection rule and waits for its task,
+// CreateProtectionPolicy creates a protection rule and waits for its task,
 // then returns it as read. The create carries a metadata.uuid chosen by
 // the client (r.UUID when set), so a retry after a lost answer cannot
 // create a second rule.
@@ -429,14 +429,14 @@ func ruleOperation(verb string, r *ProtectionRule) string {
 // through (the wait timed out, a read failed, or the task failed and left
 // the rule behind), the error comes with a non-nil rule holding the uuid,
 // so that the caller can track or delete what was created.
-func (c *Client) CreateProtectionRule(ctx context.Context, r ProtectionRule) (*ProtectionRule, error) {
-	op := ruleOperation("creating", &ProtectionRule{Name: r.Name})
+func (c *Client) CreateProtectionPolicy(ctx context.Context, r ProtectionPolicy) (*ProtectionPolicy, error) {
+	op := policyOperation("creating", &ProtectionPolicy{Name: r.Name})
 	if err := r.validate(op); err != nil {
 		return nil, err
 	}
 	spec := map[string]any{}
-	writeRuleSpec(spec, &r)
-	accepted := func(id string) *ProtectionRule {
+	writePolicySpec(spec, &r)
+	accepted := func(id string) *ProtectionPolicy {
 		a := r
 		a.UUID, a.State, a.SpecVersion = id, "", 0
 		return &a
@@ -444,30 +444,30 @@ func (c *Client) CreateProtectionRule(ctx context.Context, r ProtectionRule) (*P
 	return createAndRead(ctx, c, op, protectionKind, spec, uuidMetadata(r.UUID), accepted, c.getProtectionRule)
 }
 
-// GetProtectionRule reads a protection rule.
-func (c *Client) GetProtectionRule(ctx context.Context, uuid string) (*ProtectionRule, error) {
+// GetProtectionPolicy reads a protection rule.
+func (c *Client) GetProtectionPolicy(ctx context.Context, uuid string) (*ProtectionPolicy, error) {
 	return c.getProtectionRule(ctx, "reading protection rule "+uuid, uuid)
 }
 
-func (c *Client) getProtectionRule(ctx context.Context, op, uuid string) (*ProtectionRule, error) {
+func (c *Client) getProtectionRule(ctx context.Context, op, uuid string) (*ProtectionPolicy, error) {
 	var p protectionRuleJSON
 	if err := c.do(ctx, op, http.MethodGet, protectionRulePath(uuid), nil, &p); err != nil {
 		return nil, err
 	}
-	out := p.toRule()
+	out := p.toPolicy()
 	if out.UUID == "" {
 		out.UUID = uuid
 	}
 	return &out, nil
 }
 
-// ListProtectionRules lists the protection rules matching a FIQL filter
+// ListProtectionPolicies lists the protection rules matching a FIQL filter
 // ("" for all), every page.
-func (c *Client) ListProtectionRules(ctx context.Context, filter string) ([]ProtectionRule, error) {
-	return listTyped(ctx, c, "listing protection rules", protectionKind, protectionPath+"/list", filter, (*protectionRuleJSON).toRule)
+func (c *Client) ListProtectionPolicies(ctx context.Context, filter string) ([]ProtectionPolicy, error) {
+	return listTyped(ctx, c, "listing protection rules", protectionKind, protectionPath+"/list", filter, (*protectionRuleJSON).toPolicy)
 }
 
-// UpdateProtectionRule makes the rule r.UUID what r says and waits for the
+// UpdateProtectionPolicy makes the rule r.UUID what r says and waits for the
 // task, then returns it as read. It is a read-modify-write: every field
 // the client does not model, in the spec and inside each location,
 // replication, schedule, retention and filter, is sent back as read, and
@@ -477,8 +477,8 @@ func (c *Client) ListProtectionRules(ctx context.Context, filter string) ([]Prot
 // else by position). Nothing is sent when the rule already is as r says.
 // The update starts over on a spec_version conflict (up to 5 times).
 // r.State and r.SpecVersion are ignored.
-func (c *Client) UpdateProtectionRule(ctx context.Context, r ProtectionRule) (*ProtectionRule, error) {
-	op := ruleOperation("updating", &r)
+func (c *Client) UpdateProtectionPolicy(ctx context.Context, r ProtectionPolicy) (*ProtectionPolicy, error) {
+	op := policyOperation("updating", &r)
 	if r.UUID == "" {
 		return nil, fmt.Errorf("%s: no uuid: say which protection rule to update", op)
 	}
@@ -487,29 +487,29 @@ func (c *Client) UpdateProtectionRule(ctx context.Context, r ProtectionRule) (*P
 	}
 	return updateAndRead(ctx, c, op, protectionRulePath(r.UUID),
 		specChange("rule", func(spec map[string]any) error {
-			writeRuleSpec(spec, &r)
+			writePolicySpec(spec, &r)
 			return nil
 		}),
-		func(d *document) (*ProtectionRule, error) { return ruleFromDocument(d, r.UUID) }, nil)
+		func(d *document) (*ProtectionPolicy, error) { return ruleFromDocument(d, r.UUID) }, nil)
 }
 
-func ruleFromDocument(d *document, uuid string) (*ProtectionRule, error) {
+func ruleFromDocument(d *document, uuid string) (*ProtectionPolicy, error) {
 	var p protectionRuleJSON
 	if err := d.decode(&p); err != nil {
 		return nil, err
 	}
-	out := p.toRule()
+	out := p.toPolicy()
 	if out.UUID == "" {
 		out.UUID = uuid
 	}
 	return &out, nil
 }
 
-// DeleteProtectionRule deletes a protection rule and waits for the task.
+// DeleteProtectionPolicy deletes a protection rule and waits for the task.
 // A missing rule gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done. Recovery points
 // the rule made are kept until they expire.
-func (c *Client) DeleteProtectionRule(ctx context.Context, uuid string) error {
+func (c *Client) DeleteProtectionPolicy(ctx context.Context, uuid string) error {
 	return c.deleteAndWait(ctx, "deleting protection rule "+uuid, protectionRulePath(uuid))
 }
 
@@ -598,12 +598,12 @@ func (f *CategoryFilter) matches(kind string, categories map[string]string) bool
 	return all
 }
 
-// writeRuleSpec writes the modeled fields of r into spec, a protection
+// writePolicySpec writes the modeled fields of r into spec, a protection
 // rule spec as read (or an empty map for a create), and leaves every
 // other field as it is. Lists are written in r's order; each item starts
 // from the item as read that it matches, so that what the client does not
 // model inside items survives.
-func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
+func writePolicySpec(spec map[string]any, r *ProtectionPolicy) {
 	spec["name"] = r.Name
 	putString(spec, "description", r.Description)
 	res := rawObject(spec, "resources")
