@@ -171,28 +171,26 @@ func (f *CategoryFilter) isZero() bool {
 
 // Keys of the protection rule wire format.
 const (
-	keyLocations    = "ordered_availability_zone_list"
-	keyConnectivity = "availability_zone_connectivity_list"
-	keySchedules    = "snapshot_schedule_list"
-	keyPrimary      = "primary_location_list"
-	keyClusterUUID  = "cluster_uuid"
-	keyClusterList  = "cluster_uuid_list"
-	keyFilter       = "category_filter"
-	keyLocalRet     = "local_snapshot_retention_policy"
-	keyRemoteRet    = "remote_snapshot_retention_policy"
-	keyRollup       = "rollup_retention_policy"
-	keyAutoSuspend  = "auto_suspend_timeout_secs"
-	keyRPO          = "recovery_point_objective_secs"
-	keySourceIndex  = "source_availability_zone_index"
-	keyDestIndex    = "destination_availability_zone_index"
-	keyAZURL        = "availability_zone_url"
-	protectionKind  = "protection_rule"
-	protectionPath  = "/protection_rules"
+	keyLocations      = "ordered_availability_zone_list"
+	keyConnectivity   = "availability_zone_connectivity_list"
+	keySchedules      = "snapshot_schedule_list"
+	keyPrimary        = "primary_location_list"
+	keyClusterUUID    = "cluster_uuid"
+	keyClusterList    = "cluster_uuid_list"
+	keyFilter         = "category_filter"
+	keyLocalRet       = "local_snapshot_retention_policy"
+	keyRemoteRet      = "remote_snapshot_retention_policy"
+	keyRollup         = "rollup_retention_policy"
+	keyAutoSuspend    = "auto_suspend_timeout_secs"
+	keyRPO            = "recovery_point_objective_secs"
+	keySourceIndex    = "source_availability_zone_index"
+	keyDestIndex      = "destination_availability_zone_index"
+	keyAZURL          = "availability_zone_url"
+	protectionKind    = "protection_rule"
+	protectionPath    = "/protection_rules"
 	maxPolicyNameLen  = 64
 	maxPolicyDescrLen = 1000
 )
-
-func protectionRulePath(uuid string) string { return protectionPath + "/" + escape(uuid) }
 
 // retentionJSON is snapshot_retention_policy.
 type retentionJSON struct {
@@ -203,7 +201,7 @@ type retentionJSON struct {
 	} `json:"rollup_retention_policy"`
 }
 
-func (r *retentionJSON) toPolicy() *RetentionPolicy {
+func (r *retentionJSON) toRetention() *RetentionPolicy {
 	if r == nil {
 		return nil
 	}
@@ -243,28 +241,24 @@ type protectionRuleResourcesJSON struct {
 }
 
 type protectionRuleJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     *struct {
-		Name        string             `json:"name"`
-		Description string             `json:"description"`
+	entityHead
+	Spec *struct {
+		Name        string                       `json:"name"`
+		Description string                       `json:"description"`
 		Resources   *protectionRuleResourcesJSON `json:"resources"`
 	} `json:"spec"`
 	Status *struct {
-		Name        string             `json:"name"`
-		Description string             `json:"description"`
-		State       string             `json:"state"`
+		Name        string                       `json:"name"`
+		Description string                       `json:"description"`
+		State       string                       `json:"state"`
 		Resources   *protectionRuleResourcesJSON `json:"resources"`
 	} `json:"status"`
 }
 
-func (p *protectionRuleJSON) looksLikeV3() bool {
-	return p.Metadata.UUID != "" || p.Metadata.Kind != ""
-}
-
 // toPolicy converts the entity: the spec (what was asked) when there is one,
-// else the status.
-func (p *protectionRuleJSON) toPolicy() ProtectionPolicy {
-	out := ProtectionPolicy{UUID: p.Metadata.UUID}
+// else the status. id is the uuid asked for, for an entity that names none.
+func (p *protectionRuleJSON) toPolicy(id string) ProtectionPolicy {
+	out := ProtectionPolicy{UUID: firstNonEmpty(p.Metadata.UUID, id)}
 	if p.Metadata.SpecVersion != nil {
 		out.SpecVersion = int(*p.Metadata.SpecVersion)
 	}
@@ -316,8 +310,8 @@ func (p *protectionRuleJSON) toPolicy() ProtectionPolicy {
 			conn.Schedules = append(conn.Schedules, SnapshotSchedule{
 				RPOSecs:                s.RPOSecs,
 				SnapshotType:           s.SnapshotType,
-				LocalRetention:         s.LocalRetention.toPolicy(),
-				RemoteRetention:        s.RemoteRetention.toPolicy(),
+				LocalRetention:         s.LocalRetention.toRetention(),
+				RemoteRetention:        s.RemoteRetention.toRetention(),
 				AutoSuspendTimeoutSecs: s.AutoSuspendTimeoutSecs,
 			})
 		}
@@ -409,108 +403,80 @@ func validStartTime(s string) bool {
 	return h <= 23 && m <= 59
 }
 
-// policyOperation names a rule in messages.
-func policyOperation(verb string, r *ProtectionPolicy) string {
-	switch {
-	case r.Name != "" && r.UUID != "":
-		return fmt.Sprintf("%s protection rule %s (%s)", verb, r.Name, r.UUID)
-	case r.Name != "":
-		return fmt.Sprintf("%s protection rule %s", verb, r.Name)
-	}
-	return fmt.Sprintf("%s protection rule %s", verb, r.UUID)
+// protectionPolicies declares the protection policy.
+var protectionPolicies = &entityKind[ProtectionPolicy, ProtectionPolicy]{noun: "protection rule", v3: protectionRulesV3}
+
+// protectionRulesV3 is the protection policy on the v3 wire: kind
+// protection_rule.
+var protectionRulesV3 = &v3Kind[ProtectionPolicy, ProtectionPolicy, protectionRuleJSON]{
+	kind:   "protection_rule",
+	decode: (*protectionRuleJSON).toPolicy,
+	write: func(spec map[string]any, p *ProtectionPolicy) error {
+		writePolicySpec(spec, p)
+		return nil
+	},
 }
 
-// CreateProtectionPolicy creates a protection rule and waits for its task,
-// then returns it as read. The create carries a metadata.uuid chosen by
-// the client (r.UUID when set), so a retry after a lost answer cannot
-// create a second rule.
+// CreateProtectionPolicy creates a protection policy and waits for its
+// task, then returns it as read. The create carries a metadata.uuid chosen
+// by the client (p.UUID when set), so a retry after a lost answer cannot
+// create a second policy.
 //
-// When Prism Central accepted the rule but the client could not see it
+// When Prism Central accepted the policy but the client could not see it
 // through (the wait timed out, a read failed, or the task failed and left
-// the rule behind), the error comes with a non-nil rule holding the uuid,
-// so that the caller can track or delete what was created.
-func (c *Client) CreateProtectionPolicy(ctx context.Context, r ProtectionPolicy) (*ProtectionPolicy, error) {
-	op := policyOperation("creating", &ProtectionPolicy{Name: r.Name})
-	if err := r.validate(op); err != nil {
+// the policy behind), the error comes with a non-nil policy holding the
+// uuid, so that the caller can track or delete what was created.
+func (c *Client) CreateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
+	op := protectionPolicies.operation("creating", p.Name, "")
+	if err := p.validate(op); err != nil {
 		return nil, err
 	}
-	spec := map[string]any{}
-	writePolicySpec(spec, &r)
 	accepted := func(id string) *ProtectionPolicy {
-		a := r
+		a := p
 		a.UUID, a.State, a.SpecVersion = id, "", 0
 		return &a
 	}
-	return createAndRead(ctx, c, op, protectionKind, spec, uuidMetadata(r.UUID), accepted, c.getProtectionRule)
+	return protectionPolicies.flow(c).create(ctx, c, op, &p, p.UUID, accepted)
 }
 
-// GetProtectionPolicy reads a protection rule.
+// GetProtectionPolicy reads a protection policy.
 func (c *Client) GetProtectionPolicy(ctx context.Context, uuid string) (*ProtectionPolicy, error) {
-	return c.getProtectionRule(ctx, "reading protection rule "+uuid, uuid)
+	return protectionPolicies.get(ctx, c, uuid)
 }
 
-func (c *Client) getProtectionRule(ctx context.Context, op, uuid string) (*ProtectionPolicy, error) {
-	var p protectionRuleJSON
-	if err := c.do(ctx, op, http.MethodGet, protectionRulePath(uuid), nil, &p); err != nil {
-		return nil, err
-	}
-	out := p.toPolicy()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
-}
-
-// ListProtectionPolicies lists the protection rules matching a FIQL filter
-// ("" for all), every page.
+// ListProtectionPolicies lists the protection policies matching a FIQL
+// filter ("" for all), every page.
 func (c *Client) ListProtectionPolicies(ctx context.Context, filter string) ([]ProtectionPolicy, error) {
-	return listTyped(ctx, c, "listing protection rules", protectionKind, protectionPath+"/list", filter, (*protectionRuleJSON).toPolicy)
+	return protectionPolicies.list(ctx, c, filter)
 }
 
-// UpdateProtectionPolicy makes the rule r.UUID what r says and waits for the
-// task, then returns it as read. It is a read-modify-write: every field
+// UpdateProtectionPolicy makes the policy p.UUID what p says and waits for
+// the task, then returns it as read. It is a read-modify-write: every field
 // the client does not model, in the spec and inside each location,
 // replication, schedule, retention and filter, is sent back as read, and
 // list items keep their place: an item of the update takes the unmodeled
 // fields of the item it matches as read (a location by zone and clusters,
 // a replication by its pair of locations, a schedule by RPO and type or
-// else by position). Nothing is sent when the rule already is as r says.
+// else by position). Nothing is sent when the policy already is as p says.
 // The update starts over on a spec_version conflict (up to 5 times).
-// r.State and r.SpecVersion are ignored.
-func (c *Client) UpdateProtectionPolicy(ctx context.Context, r ProtectionPolicy) (*ProtectionPolicy, error) {
-	op := policyOperation("updating", &r)
-	if r.UUID == "" {
+// p.State and p.SpecVersion are ignored.
+func (c *Client) UpdateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
+	op := protectionPolicies.operation("updating", p.Name, p.UUID)
+	if p.UUID == "" {
 		return nil, fmt.Errorf("%s: no uuid: say which protection rule to update", op)
 	}
-	if err := r.validate(op); err != nil {
+	if err := p.validate(op); err != nil {
 		return nil, err
 	}
-	return updateAndRead(ctx, c, op, protectionRulePath(r.UUID),
-		specChange("rule", func(spec map[string]any) error {
-			writePolicySpec(spec, &r)
-			return nil
-		}),
-		func(d *document) (*ProtectionPolicy, error) { return ruleFromDocument(d, r.UUID) }, nil)
+	return protectionPolicies.flow(c).update(ctx, c, op, p.UUID, &p)
 }
 
-func ruleFromDocument(d *document, uuid string) (*ProtectionPolicy, error) {
-	var p protectionRuleJSON
-	if err := d.decode(&p); err != nil {
-		return nil, err
-	}
-	out := p.toPolicy()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
-}
-
-// DeleteProtectionPolicy deletes a protection rule and waits for the task.
-// A missing rule gives an error matching ErrNotFound; a 404 to a repeated
-// attempt whose first try may have landed counts as done. Recovery points
-// the rule made are kept until they expire.
+// DeleteProtectionPolicy deletes a protection policy and waits for the
+// task. A missing policy gives an error matching ErrNotFound; a 404 to a
+// repeated attempt whose first try may have landed counts as done. Recovery
+// points the policy made are kept until they expire.
 func (c *Client) DeleteProtectionPolicy(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, "deleting protection rule "+uuid, protectionRulePath(uuid))
+	return protectionPolicies.delete(ctx, c, uuid)
 }
 
 // affectedEntitiesJSON is affected_entity_list, the answer of
@@ -531,7 +497,7 @@ func (a *affectedEntitiesJSON) looksLikeV3() bool { return a.EntityList != nil }
 func (c *Client) ProtectedVMUUIDs(ctx context.Context, uuid string) ([]string, error) {
 	op := "listing the VMs protection rule " + uuid + " protects"
 	var a affectedEntitiesJSON
-	err := c.do(ctx, op, http.MethodGet, protectionRulePath(uuid)+"/query_entities", nil, &a)
+	err := c.do(ctx, op, http.MethodGet, protectionRulesV3.path(uuid)+"/query_entities", nil, &a)
 	if err == nil {
 		out := []string{}
 		for _, e := range a.EntityList {
@@ -548,7 +514,7 @@ func (c *Client) ProtectedVMUUIDs(ctx context.Context, uuid string) ([]string, e
 	}
 	// Either the rule is missing or the server has no query_entities:
 	// reading the rule tells.
-	r, rerr := c.getProtectionRule(ctx, op, uuid)
+	r, rerr := protectionPolicies.flow(c).get(ctx, c, op, uuid)
 	if rerr != nil {
 		return nil, rerr
 	}

@@ -253,8 +253,8 @@ type RecoveryPlanEntity struct {
 
 // Keys of the recovery plan wire format.
 const (
-	recoveryPlanKind     = "recovery_plan"
-	recoveryPlansPath    = "/recovery_plans"
+	recoveryPlanKind       = "recovery_plan"
+	recoveryPlansPath      = "/recovery_plans"
 	planKeyStageList       = "stage_list"
 	planKeyStageUUID       = "stage_uuid"
 	planKeyDelay           = "delay_time_secs"
@@ -280,12 +280,10 @@ const (
 	planKeyFloatingIPs     = "floating_ip_assignment_list"
 	planKeyVMIPList        = "vm_ip_assignment_list"
 	planKeyWitnesses       = "witness_configuration_list"
-	maxPlanNameLen       = 64
-	maxPlanDescrLen      = 1000
-	maxPlanNetNameLen    = 64
+	maxPlanNameLen         = 64
+	maxPlanDescrLen        = 1000
+	maxPlanNetNameLen      = 64
 )
-
-func planPathOf(uuid string) string { return recoveryPlansPath + "/" + escape(uuid) }
 
 type planEntityInfoJSON struct {
 	AnyEntityReference *referenceJSON    `json:"any_entity_reference"`
@@ -329,8 +327,8 @@ type planParametersJSON struct {
 	NetworkMappingList []struct {
 		AreNetworksStretched bool `json:"are_networks_stretched"`
 		AZNetworkMappingList []struct {
-			AvailabilityZoneURL      string               `json:"availability_zone_url"`
-			ClusterReferenceList     []referenceJSON      `json:"cluster_reference_list"`
+			AvailabilityZoneURL      string                 `json:"availability_zone_url"`
+			ClusterReferenceList     []referenceJSON        `json:"cluster_reference_list"`
 			RecoveryNetwork          *planNetworkJSON       `json:"recovery_network"`
 			TestNetwork              *planNetworkJSON       `json:"test_network"`
 			RecoveryIPAssignmentList []planIPAssignmentJSON `json:"recovery_ip_assignment_list"`
@@ -370,16 +368,16 @@ type planResourcesJSON struct {
 }
 
 type recoveryPlanJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     *struct {
-		Name        string           `json:"name"`
-		Description string           `json:"description"`
+	entityHead
+	Spec *struct {
+		Name        string             `json:"name"`
+		Description string             `json:"description"`
 		Resources   *planResourcesJSON `json:"resources"`
 	} `json:"spec"`
 	Status *struct {
-		Name        string           `json:"name"`
-		Description string           `json:"description"`
-		State       string           `json:"state"`
+		Name        string             `json:"name"`
+		Description string             `json:"description"`
+		State       string             `json:"state"`
 		Resources   *planResourcesJSON `json:"resources"`
 		MessageList []struct {
 			Reason  string            `json:"reason"`
@@ -389,14 +387,10 @@ type recoveryPlanJSON struct {
 	} `json:"status"`
 }
 
-func (p *recoveryPlanJSON) looksLikeV3() bool {
-	return p.Metadata.UUID != "" || p.Metadata.Kind != ""
-}
-
 // toPlan converts the entity: the spec (what was asked) when there is one,
-// else the status.
-func (p *recoveryPlanJSON) toPlan() RecoveryPlan {
-	out := RecoveryPlan{UUID: p.Metadata.UUID}
+// else the status. id is the uuid asked for, for an entity that names none.
+func (p *recoveryPlanJSON) toPlan(id string) RecoveryPlan {
+	out := RecoveryPlan{UUID: firstNonEmpty(p.Metadata.UUID, id)}
 	if p.Metadata.SpecVersion != nil {
 		out.SpecVersion = int(*p.Metadata.SpecVersion)
 	}
@@ -700,15 +694,19 @@ func planIsIPv4(s string) bool {
 	return err == nil && a.Is4()
 }
 
-// planOperation names a plan in messages.
-func planOperation(verb string, p *RecoveryPlan) string {
-	switch {
-	case p.Name != "" && p.UUID != "":
-		return fmt.Sprintf("%s recovery plan %s (%s)", verb, p.Name, p.UUID)
-	case p.Name != "":
-		return fmt.Sprintf("%s recovery plan %s", verb, p.Name)
-	}
-	return fmt.Sprintf("%s recovery plan %s", verb, p.UUID)
+// recoveryPlans declares the recovery plan.
+var recoveryPlans = &entityKind[RecoveryPlan, RecoveryPlan]{noun: "recovery plan", v3: recoveryPlansV3}
+
+// recoveryPlansV3 is the recovery plan on the v3 wire: kind recovery_plan.
+var recoveryPlansV3 = &v3Kind[RecoveryPlan, RecoveryPlan, recoveryPlanJSON]{
+	kind:   "recovery_plan",
+	decode: (*recoveryPlanJSON).toPlan,
+	write: func(spec map[string]any, p *RecoveryPlan) error {
+		writePlanSpec(spec, p)
+		return nil
+	},
+	// The plan's validation messages live in its status.
+	reread: true,
 }
 
 // CreateRecoveryPlan creates a recovery plan and waits for its task, then
@@ -721,42 +719,28 @@ func planOperation(verb string, p *RecoveryPlan) string {
 // the plan behind), the error comes with a non-nil plan holding the uuid,
 // so that the caller can track or delete what was created.
 func (c *Client) CreateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	op := planOperation("creating", &RecoveryPlan{Name: p.Name})
+	op := recoveryPlans.operation("creating", p.Name, "")
 	if err := p.validate(op); err != nil {
 		return nil, err
 	}
-	spec := map[string]any{}
-	writePlanSpec(spec, &p)
 	accepted := func(id string) *RecoveryPlan {
 		a := p
 		a.UUID, a.State, a.SpecVersion, a.Validation = id, "", 0, nil
 		return &a
 	}
-	return createAndRead(ctx, c, op, recoveryPlanKind, spec, uuidMetadata(p.UUID), accepted, c.getRecoveryPlan)
+	return recoveryPlans.flow(c).create(ctx, c, op, &p, p.UUID, accepted)
 }
 
 // GetRecoveryPlan reads a recovery plan. A missing plan gives an error
 // matching ErrNotFound.
 func (c *Client) GetRecoveryPlan(ctx context.Context, uuid string) (*RecoveryPlan, error) {
-	return c.getRecoveryPlan(ctx, "reading recovery plan "+uuid, uuid)
-}
-
-func (c *Client) getRecoveryPlan(ctx context.Context, op, uuid string) (*RecoveryPlan, error) {
-	var p recoveryPlanJSON
-	if err := c.do(ctx, op, http.MethodGet, planPathOf(uuid), nil, &p); err != nil {
-		return nil, err
-	}
-	out := p.toPlan()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return recoveryPlans.get(ctx, c, uuid)
 }
 
 // ListRecoveryPlans lists the recovery plans matching a FIQL filter (""
 // for all), every page.
 func (c *Client) ListRecoveryPlans(ctx context.Context, filter string) ([]RecoveryPlan, error) {
-	return listTyped(ctx, c, "listing recovery plans", recoveryPlanKind, recoveryPlansPath+"/list", filter, (*recoveryPlanJSON).toPlan)
+	return recoveryPlans.list(ctx, c, filter)
 }
 
 // UpdateRecoveryPlan makes the plan p.UUID what p says and waits for the
@@ -771,40 +755,21 @@ func (c *Client) ListRecoveryPlans(ctx context.Context, filter string) ([]Recove
 // over on a spec_version conflict (up to 5 times). p.State,
 // p.SpecVersion and p.Validation are ignored.
 func (c *Client) UpdateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	op := planOperation("updating", &p)
+	op := recoveryPlans.operation("updating", p.Name, p.UUID)
 	if p.UUID == "" {
 		return nil, fmt.Errorf("%s: no uuid: say which recovery plan to update", op)
 	}
 	if err := p.validate(op); err != nil {
 		return nil, err
 	}
-	return updateAndRead(ctx, c, op, planPathOf(p.UUID),
-		specChange("plan", func(spec map[string]any) error {
-			writePlanSpec(spec, &p)
-			return nil
-		}),
-		func(d *document) (*RecoveryPlan, error) { return planFromDocument(d, p.UUID) },
-		// Read again: the plan's validation messages live in its status.
-		func() (*RecoveryPlan, error) { return c.getRecoveryPlan(ctx, op, p.UUID) })
-}
-
-func planFromDocument(d *document, uuid string) (*RecoveryPlan, error) {
-	var p recoveryPlanJSON
-	if err := d.decode(&p); err != nil {
-		return nil, err
-	}
-	out := p.toPlan()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return recoveryPlans.flow(c).update(ctx, c, op, p.UUID, &p)
 }
 
 // DeleteRecoveryPlan deletes a recovery plan and waits for the task. A
 // missing plan gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done.
 func (c *Client) DeleteRecoveryPlan(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, "deleting recovery plan "+uuid, planPathOf(uuid))
+	return recoveryPlans.delete(ctx, c, uuid)
 }
 
 // planEntitiesJSON is recovery_plan_entities.
@@ -834,7 +799,7 @@ func (e *planEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
 func (c *Client) RecoveryPlanEntities(ctx context.Context, uuid string) ([]RecoveryPlanEntity, error) {
 	op := "listing the entities of recovery plan " + uuid
 	var e planEntitiesJSON
-	if err := c.do(ctx, op, http.MethodGet, planPathOf(uuid)+"/entities", nil, &e); err != nil {
+	if err := c.do(ctx, op, http.MethodGet, recoveryPlansV3.path(uuid)+"/entities", nil, &e); err != nil {
 		return nil, err
 	}
 	out := []RecoveryPlanEntity{}

@@ -526,7 +526,7 @@ func TestRecoveryPlanFromStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		t.Fatal(err)
 	}
-	got := p.toPlan()
+	got := p.toPlan("")
 	want := RecoveryPlan{UUID: planFixture, Name: "from-status", State: "COMPLETE", PrimaryLocationIndex: intp(1),
 		Stages: []RecoveryStage{{DelaySecs: i64(5), Entities: []RecoveryEntity{{VMUUID: vmApp}}}}}
 	if !reflect.DeepEqual(got, want) {
@@ -536,7 +536,7 @@ func TestRecoveryPlanFromStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"spec": {"name": "x", "resources": {"stage_list": [{}], "parameters": null}}}`), &p); err != nil {
 		t.Fatal(err)
 	}
-	if got := p.toPlan(); len(got.Stages) != 1 || got.Stages[0].Entities != nil {
+	if got := p.toPlan(""); len(got.Stages) != 1 || got.Stages[0].Entities != nil {
 		t.Errorf("partial plan = %#v", got)
 	}
 }
@@ -764,7 +764,7 @@ func TestCreateRecoveryPlanValidates(t *testing.T) {
 			t.Errorf("plan accepted, want %q", tt.want)
 			continue
 		}
-		mustContain(t, err.Error(), "creating recovery plan", tt.want)
+		mustContain(t, err.Error(), "creating", "recovery plan", tt.want)
 	}
 	if len(f.posts) != 0 {
 		t.Errorf("invalid plans were sent: %d", len(f.posts))

@@ -3,12 +3,9 @@ package client
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/netip"
 	"strings"
 )
-
-const vpcKind = "vpc"
 
 // VPC is a virtual private cloud: overlay subnets live in it and reach the
 // outside through its external subnets.
@@ -42,8 +39,8 @@ type vpcResourcesJSON struct {
 }
 
 type vpcJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     struct {
+	entityHead
+	Spec struct {
 		Name        string            `json:"name"`
 		Description string            `json:"description"`
 		Resources   *vpcResourcesJSON `json:"resources"`
@@ -56,13 +53,13 @@ type vpcJSON struct {
 	} `json:"status"`
 }
 
-func (v *vpcJSON) looksLikeV3() bool { return v.Metadata.UUID != "" || v.Metadata.Kind != "" }
-
-func (v *vpcJSON) toVPC() VPC {
+// toVPC converts the entity; id is the uuid asked for, for an entity that
+// names none.
+func (v *vpcJSON) toVPC(id string) VPC {
 	// The status is what the VPC is; the spec is the fallback for a VPC
 	// that was never reconciled.
 	name, description, res := v.Spec.Name, v.Spec.Description, v.Spec.Resources
-	out := VPC{UUID: v.Metadata.UUID}
+	out := VPC{UUID: firstNonEmpty(v.Metadata.UUID, id)}
 	if st := v.Status; st != nil {
 		name = firstNonEmpty(st.Name, name)
 		description = firstNonEmpty(st.Description, description)
@@ -94,19 +91,19 @@ func (v *vpcJSON) toVPC() VPC {
 	return out
 }
 
-func vpcPath(uuid string) string { return collectionPath(vpcKind) + "/" + escape(uuid) }
+const vpcKind = "vpc"
 
-// vpcOperation names a VPC in messages.
-func vpcOperation(verb, name, uuid string) string {
-	switch {
-	case name != "" && uuid != "":
-		return fmt.Sprintf("%s VPC %s (%s)", verb, name, uuid)
-	case name != "":
-		return fmt.Sprintf("%s VPC %s", verb, name)
-	case uuid == "":
-		return fmt.Sprintf("%s a VPC", verb)
-	}
-	return fmt.Sprintf("%s VPC %s", verb, uuid)
+// vpcs declares the VPC.
+var vpcs = &entityKind[VPC, VPC]{noun: "VPC", v3: vpcsV3}
+
+// vpcsV3 is the VPC on the v3 wire: kind vpc.
+var vpcsV3 = &v3Kind[VPC, VPC, vpcJSON]{
+	kind:   vpcKind,
+	decode: (*vpcJSON).toVPC,
+	write: func(spec map[string]any, v *VPC) error {
+		writeVPCSpec(spec, v)
+		return nil
+	},
 }
 
 // check verifies what the wire format needs before anything is sent; the
@@ -146,36 +143,22 @@ func (v *VPC) check(op string) error {
 // through, the error comes with a non-nil VPC holding the uuid, so that the
 // caller can track or delete what was created.
 func (c *Client) CreateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	op := vpcOperation("creating", v.Name, "")
+	op := vpcs.operation("creating", v.Name, "")
 	if err := v.check(op); err != nil {
 		return nil, err
 	}
-	spec := map[string]any{}
-	writeVPCSpec(spec, &v)
 	accepted := func(id string) *VPC { return &VPC{UUID: id, Name: v.Name} }
-	return createAndRead(ctx, c, op, vpcKind, spec, nil, accepted, c.getVPC)
+	return vpcs.flow(c).create(ctx, c, op, &v, "", accepted)
 }
 
 // GetVPC reads a VPC.
 func (c *Client) GetVPC(ctx context.Context, uuid string) (*VPC, error) {
-	return c.getVPC(ctx, vpcOperation("reading", "", uuid), uuid)
-}
-
-func (c *Client) getVPC(ctx context.Context, op, uuid string) (*VPC, error) {
-	var v vpcJSON
-	if err := c.do(ctx, op, http.MethodGet, vpcPath(uuid), nil, &v); err != nil {
-		return nil, err
-	}
-	out := v.toVPC()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return vpcs.get(ctx, c, uuid)
 }
 
 // ListVPCs lists the VPCs matching a FIQL filter ("" for all), every page.
 func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
-	return listTyped(ctx, c, "listing VPCs", vpcKind, "/vpcs/list", filter, (*vpcJSON).toVPC)
+	return vpcs.list(ctx, c, filter)
 }
 
 // UpdateVPC makes VPC v.UUID what v says and waits for the task, then
@@ -187,29 +170,14 @@ func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
 // gateway_node_uuid_list...). Nothing is sent when the VPC already is as v
 // says; the update starts over on a spec_version conflict (up to 5 times).
 func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	op := vpcOperation("updating", v.Name, v.UUID)
+	op := vpcs.operation("updating", v.Name, v.UUID)
 	if v.UUID == "" {
 		return nil, fmt.Errorf("%s: no uuid: say which VPC to update", op)
 	}
 	if err := v.check(op); err != nil {
 		return nil, err
 	}
-	change := specChange("entity", func(spec map[string]any) error {
-		writeVPCSpec(spec, &v)
-		return nil
-	})
-	fromDoc := func(doc *document) (*VPC, error) {
-		var vj vpcJSON
-		if err := doc.decode(&vj); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out := vj.toVPC()
-		if out.UUID == "" {
-			out.UUID = v.UUID
-		}
-		return &out, nil
-	}
-	return updateAndRead(ctx, c, op, vpcPath(v.UUID), change, fromDoc, nil)
+	return vpcs.flow(c).update(ctx, c, op, v.UUID, &v)
 }
 
 // DeleteVPC deletes a VPC and waits for the task. A missing VPC gives an
@@ -217,7 +185,7 @@ func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
 // may have landed counts as done. Prism Central refuses to delete a VPC
 // that still has subnets.
 func (c *Client) DeleteVPC(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, vpcOperation("deleting", "", uuid), vpcPath(uuid))
+	return vpcs.delete(ctx, c, uuid)
 }
 
 // writeVPCSpec applies v to a VPC spec, as read or new.
