@@ -380,7 +380,9 @@ func TestEmulatorProtectionPolicyRefusals(t *testing.T) {
 		what   string
 		mutate func(*ProtectionPolicy)
 	}{
-		{"an unknown availability zone", func(r *ProtectionPolicy) { r.Locations[1].AvailabilityZoneUUID = "0f000000-0000-4000-8000-00000000000f" }},
+		{"an unknown availability zone", func(r *ProtectionPolicy) {
+			r.Locations[1].AvailabilityZoneUUID = "0f000000-0000-4000-8000-00000000000f"
+		}},
 		{"an unknown local cluster", func(r *ProtectionPolicy) {
 			r.Locations[0].ClusterUUIDs = []string{"0e000000-0000-4000-8000-00000000000e"}
 		}},
