@@ -54,6 +54,18 @@ type entityKind[T, W any] struct {
 	noun string
 	// v3 is the kind's flow over the v3 API.
 	v3 kindFlow[T, W]
+
+	// The fields below serve the kinds the client creates or updates.
+
+	// name is the name of v, for messages.
+	name func(v *W) string
+	// check verifies v before anything is sent (for a create or an update);
+	// its error starts with op.
+	check func(v *W, op string, create bool) error
+	// accepted is what a create that Prism Central took but the client
+	// could not see through returns with its error: v as far as the client
+	// knows it, under id.
+	accepted func(v *W, id string) *T
 }
 
 // flow returns the flow the client speaks for the kind.
@@ -81,6 +93,33 @@ func (k *entityKind[T, W]) get(ctx context.Context, c *Client, id string) (*T, e
 // list lists the entities matching a filter ("" for all), every page.
 func (k *entityKind[T, W]) list(ctx context.Context, c *Client, filter string) ([]T, error) {
 	return k.flow(c).list(ctx, c, "listing "+k.noun+"s", filter, nil)
+}
+
+// create checks v and creates the entity it describes, under id when id is
+// not "", then returns it as read. When Prism Central took the create but
+// the client could not see it through (the wait timed out, a read failed,
+// or the task failed and left the entity behind), the error comes with a
+// non-nil entity holding its id, so that the caller can track or delete
+// what was created.
+func (k *entityKind[T, W]) create(ctx context.Context, c *Client, v *W, id string) (*T, error) {
+	op := k.operation("creating", k.name(v), "")
+	if err := k.check(v, op, true); err != nil {
+		return nil, err
+	}
+	return k.flow(c).create(ctx, c, op, v, id, func(id string) *T { return k.accepted(v, id) })
+}
+
+// update checks v and makes entity id what v says, then returns it as it
+// then is.
+func (k *entityKind[T, W]) update(ctx context.Context, c *Client, id string, v *W) (*T, error) {
+	op := k.operation("updating", k.name(v), id)
+	if id == "" {
+		return nil, fmt.Errorf("%s: no uuid: say which %s to update", op, k.noun)
+	}
+	if err := k.check(v, op, false); err != nil {
+		return nil, err
+	}
+	return k.flow(c).update(ctx, c, op, id, v)
 }
 
 // delete deletes entity id and sees the delete through.

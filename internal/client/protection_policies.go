@@ -404,7 +404,17 @@ func validStartTime(s string) bool {
 }
 
 // protectionPolicies declares the protection policy.
-var protectionPolicies = &entityKind[ProtectionPolicy, ProtectionPolicy]{noun: "protection rule", v3: protectionRulesV3}
+var protectionPolicies = &entityKind[ProtectionPolicy, ProtectionPolicy]{
+	noun:  "protection rule",
+	v3:    protectionRulesV3,
+	name:  func(p *ProtectionPolicy) string { return p.Name },
+	check: func(p *ProtectionPolicy, op string, _ bool) error { return p.validate(op) },
+	accepted: func(p *ProtectionPolicy, id string) *ProtectionPolicy {
+		a := *p
+		a.UUID, a.State, a.SpecVersion = id, "", 0
+		return &a
+	},
+}
 
 // protectionRulesV3 is the protection policy on the v3 wire: kind
 // protection_rule.
@@ -427,16 +437,7 @@ var protectionRulesV3 = &v3Kind[ProtectionPolicy, ProtectionPolicy, protectionRu
 // the policy behind), the error comes with a non-nil policy holding the
 // uuid, so that the caller can track or delete what was created.
 func (c *Client) CreateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
-	op := protectionPolicies.operation("creating", p.Name, "")
-	if err := p.validate(op); err != nil {
-		return nil, err
-	}
-	accepted := func(id string) *ProtectionPolicy {
-		a := p
-		a.UUID, a.State, a.SpecVersion = id, "", 0
-		return &a
-	}
-	return protectionPolicies.flow(c).create(ctx, c, op, &p, p.UUID, accepted)
+	return protectionPolicies.create(ctx, c, &p, p.UUID)
 }
 
 // GetProtectionPolicy reads a protection policy.
@@ -461,14 +462,7 @@ func (c *Client) ListProtectionPolicies(ctx context.Context, filter string) ([]P
 // The update starts over on a spec_version conflict (up to 5 times).
 // p.State and p.SpecVersion are ignored.
 func (c *Client) UpdateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
-	op := protectionPolicies.operation("updating", p.Name, p.UUID)
-	if p.UUID == "" {
-		return nil, fmt.Errorf("%s: no uuid: say which protection rule to update", op)
-	}
-	if err := p.validate(op); err != nil {
-		return nil, err
-	}
-	return protectionPolicies.flow(c).update(ctx, c, op, p.UUID, &p)
+	return protectionPolicies.update(ctx, c, p.UUID, &p)
 }
 
 // DeleteProtectionPolicy deletes a protection policy and waits for the

@@ -695,7 +695,17 @@ func planIsIPv4(s string) bool {
 }
 
 // recoveryPlans declares the recovery plan.
-var recoveryPlans = &entityKind[RecoveryPlan, RecoveryPlan]{noun: "recovery plan", v3: recoveryPlansV3}
+var recoveryPlans = &entityKind[RecoveryPlan, RecoveryPlan]{
+	noun:  "recovery plan",
+	v3:    recoveryPlansV3,
+	name:  func(p *RecoveryPlan) string { return p.Name },
+	check: func(p *RecoveryPlan, op string, _ bool) error { return p.validate(op) },
+	accepted: func(p *RecoveryPlan, id string) *RecoveryPlan {
+		a := *p
+		a.UUID, a.State, a.SpecVersion, a.Validation = id, "", 0, nil
+		return &a
+	},
+}
 
 // recoveryPlansV3 is the recovery plan on the v3 wire: kind recovery_plan.
 var recoveryPlansV3 = &v3Kind[RecoveryPlan, RecoveryPlan, recoveryPlanJSON]{
@@ -719,16 +729,7 @@ var recoveryPlansV3 = &v3Kind[RecoveryPlan, RecoveryPlan, recoveryPlanJSON]{
 // the plan behind), the error comes with a non-nil plan holding the uuid,
 // so that the caller can track or delete what was created.
 func (c *Client) CreateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	op := recoveryPlans.operation("creating", p.Name, "")
-	if err := p.validate(op); err != nil {
-		return nil, err
-	}
-	accepted := func(id string) *RecoveryPlan {
-		a := p
-		a.UUID, a.State, a.SpecVersion, a.Validation = id, "", 0, nil
-		return &a
-	}
-	return recoveryPlans.flow(c).create(ctx, c, op, &p, p.UUID, accepted)
+	return recoveryPlans.create(ctx, c, &p, p.UUID)
 }
 
 // GetRecoveryPlan reads a recovery plan. A missing plan gives an error
@@ -755,14 +756,7 @@ func (c *Client) ListRecoveryPlans(ctx context.Context, filter string) ([]Recove
 // over on a spec_version conflict (up to 5 times). p.State,
 // p.SpecVersion and p.Validation are ignored.
 func (c *Client) UpdateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	op := recoveryPlans.operation("updating", p.Name, p.UUID)
-	if p.UUID == "" {
-		return nil, fmt.Errorf("%s: no uuid: say which recovery plan to update", op)
-	}
-	if err := p.validate(op); err != nil {
-		return nil, err
-	}
-	return recoveryPlans.flow(c).update(ctx, c, op, p.UUID, &p)
+	return recoveryPlans.update(ctx, c, p.UUID, &p)
 }
 
 // DeleteRecoveryPlan deletes a recovery plan and waits for the task. A

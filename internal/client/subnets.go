@@ -111,11 +111,19 @@ func (s *subnetJSON) toSubnet(id string) Subnet {
 }
 
 // subnets declares the subnet.
-var subnets = &entityKind[Subnet, SubnetSpec]{noun: "subnet", v3: &v3Kind[Subnet, SubnetSpec, subnetJSON]{
-	kind:   subnetKind,
-	decode: (*subnetJSON).toSubnet,
-	write:  writeSubnetSpec,
-}}
+var subnets = &entityKind[Subnet, SubnetSpec]{
+	noun: "subnet",
+	v3: &v3Kind[Subnet, SubnetSpec, subnetJSON]{
+		kind:   subnetKind,
+		decode: (*subnetJSON).toSubnet,
+		write:  writeSubnetSpec,
+	},
+	name:  func(s *SubnetSpec) string { return s.Name },
+	check: (*SubnetSpec).check,
+	accepted: func(s *SubnetSpec, id string) *Subnet {
+		return &Subnet{UUID: id, Name: s.Name, SubnetType: s.SubnetType}
+	},
+}
 
 // GetSubnet reads a subnet.
 func (c *Client) GetSubnet(ctx context.Context, uuid string) (*Subnet, error) {
@@ -288,12 +296,7 @@ func (ip *IPConfig) problems() []string {
 // the subnet behind), the error comes with a non-nil Subnet holding the
 // uuid, so that the caller can track or delete what was created.
 func (c *Client) CreateSubnet(ctx context.Context, s SubnetSpec) (*Subnet, error) {
-	op := subnets.operation("creating", s.Name, "")
-	if err := s.check(op, true); err != nil {
-		return nil, err
-	}
-	accepted := func(id string) *Subnet { return &Subnet{UUID: id, Name: s.Name, SubnetType: s.SubnetType} }
-	got, err := subnets.flow(c).create(ctx, c, op, &s, "", accepted)
+	got, err := subnets.create(ctx, c, &s, "")
 	c.recordSubnet(got, err)
 	return got, err
 }
@@ -319,14 +322,7 @@ func (c *Client) recordSubnet(got *Subnet, err error) {
 // a subnet cannot change. Nothing is sent when the subnet already is as s
 // says; the update starts over on a spec_version conflict (up to 5 times).
 func (c *Client) UpdateSubnet(ctx context.Context, uuid string, s SubnetSpec) (*Subnet, error) {
-	op := subnets.operation("updating", s.Name, uuid)
-	if uuid == "" {
-		return nil, fmt.Errorf("%s: no uuid: say which subnet to update", op)
-	}
-	if err := s.check(op, false); err != nil {
-		return nil, err
-	}
-	got, err := subnets.flow(c).update(ctx, c, op, uuid, &s)
+	got, err := subnets.update(ctx, c, uuid, &s)
 	if err != nil {
 		c.subnets.unknown("", uuid)
 	}

@@ -94,7 +94,13 @@ func (v *vpcJSON) toVPC(id string) VPC {
 const vpcKind = "vpc"
 
 // vpcs declares the VPC.
-var vpcs = &entityKind[VPC, VPC]{noun: "VPC", v3: vpcsV3}
+var vpcs = &entityKind[VPC, VPC]{
+	noun:     "VPC",
+	v3:       vpcsV3,
+	name:     func(v *VPC) string { return v.Name },
+	check:    func(v *VPC, op string, _ bool) error { return v.check(op) },
+	accepted: func(v *VPC, id string) *VPC { return &VPC{UUID: id, Name: v.Name} },
+}
 
 // vpcsV3 is the VPC on the v3 wire: kind vpc.
 var vpcsV3 = &v3Kind[VPC, VPC, vpcJSON]{
@@ -143,12 +149,7 @@ func (v *VPC) check(op string) error {
 // through, the error comes with a non-nil VPC holding the uuid, so that the
 // caller can track or delete what was created.
 func (c *Client) CreateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	op := vpcs.operation("creating", v.Name, "")
-	if err := v.check(op); err != nil {
-		return nil, err
-	}
-	accepted := func(id string) *VPC { return &VPC{UUID: id, Name: v.Name} }
-	return vpcs.flow(c).create(ctx, c, op, &v, "", accepted)
+	return vpcs.create(ctx, c, &v, "")
 }
 
 // GetVPC reads a VPC.
@@ -170,14 +171,7 @@ func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
 // gateway_node_uuid_list...). Nothing is sent when the VPC already is as v
 // says; the update starts over on a spec_version conflict (up to 5 times).
 func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	op := vpcs.operation("updating", v.Name, v.UUID)
-	if v.UUID == "" {
-		return nil, fmt.Errorf("%s: no uuid: say which VPC to update", op)
-	}
-	if err := v.check(op); err != nil {
-		return nil, err
-	}
-	return vpcs.flow(c).update(ctx, c, op, v.UUID, &v)
+	return vpcs.update(ctx, c, v.UUID, &v)
 }
 
 // DeleteVPC deletes a VPC and waits for the task. A missing VPC gives an
