@@ -277,3 +277,44 @@ func matchItems(oldKeys, newKeys [][]string, positional bool) []int {
 	}
 	return match
 }
+
+// mergeItems makes the raw list for items out of old, the list as read:
+// each item starts from the object of old it matches (matchItems over the
+// keys rawKey gives an object as read and key an item, most specific
+// first) or from a new object, and write fills it in. It returns the list
+// and, for each item, the index in old it took or -1.
+func mergeItems[V any](old []map[string]any, items []V, positional bool,
+	rawKey func(map[string]any) []string, key func(*V) []string, write func(item map[string]any, v *V),
+) ([]any, []int) {
+	oldKeys := make([][]string, len(old))
+	for j, o := range old {
+		oldKeys[j] = rawKey(o)
+	}
+	newKeys := make([][]string, len(items))
+	for i := range items {
+		newKeys[i] = key(&items[i])
+	}
+	match := matchItems(oldKeys, newKeys, positional)
+	list := make([]any, len(items))
+	for i := range items {
+		item := map[string]any{}
+		if j := match[i]; j >= 0 {
+			item = old[j]
+		}
+		write(item, &items[i])
+		list[i] = item
+	}
+	return list, match
+}
+
+// putItems writes the list at key of parent with mergeItems, from the list
+// as read there; nil items remove it.
+func putItems[V any](parent map[string]any, key string, items []V, positional bool,
+	rawKey func(map[string]any) []string, itemKey func(*V) []string, write func(item map[string]any, v *V),
+) {
+	if items == nil {
+		delete(parent, key)
+		return
+	}
+	parent[key], _ = mergeItems(rawObjects(parent[key]), items, positional, rawKey, itemKey, write)
+}

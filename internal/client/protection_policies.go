@@ -570,29 +570,21 @@ func writePolicySpec(spec map[string]any, r *ProtectionPolicy) {
 	putString(res, "start_time", r.StartTime)
 
 	// Locations match by zone and clusters, then by zone alone.
-	oldLocs := rawObjects(res[keyLocations])
-	oldKeys := make([][]string, len(oldLocs))
-	for j, item := range oldLocs {
-		az := rawString(item, keyAZURL)
-		oldKeys[j] = []string{az + "|" + strings.Join(rawClusters(item), ","), az}
-	}
-	newKeys := make([][]string, len(r.Locations))
-	for i, l := range r.Locations {
-		newKeys[i] = []string{l.AvailabilityZoneUUID + "|" + strings.Join(l.ClusterUUIDs, ","), l.AvailabilityZoneUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
+	locs, match := mergeItems(rawObjects(res[keyLocations]), r.Locations, false,
+		func(item map[string]any) []string {
+			az := rawString(item, keyAZURL)
+			return []string{az + "|" + strings.Join(rawClusters(item), ","), az}
+		},
+		func(l *ProtectionLocation) []string {
+			return []string{l.AvailabilityZoneUUID + "|" + strings.Join(l.ClusterUUIDs, ","), l.AvailabilityZoneUUID}
+		}, writeLocation)
+	res[keyLocations] = locs
 	oldToNew := map[int]int{}
-	locs := make([]any, len(r.Locations))
-	for i := range r.Locations {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = oldLocs[j]
+	for i, j := range match {
+		if j >= 0 {
 			oldToNew[j] = i
 		}
-		writeLocation(item, &r.Locations[i])
-		locs[i] = item
 	}
-	res[keyLocations] = locs
 
 	if r.PrimaryLocationIndexes == nil {
 		delete(res, keyPrimary)
@@ -602,34 +594,20 @@ func writePolicySpec(spec map[string]any, r *ProtectionPolicy) {
 
 	// Replications match by their pair of locations, renumbered through
 	// the location matching.
-	oldConns := rawObjects(res[keyConnectivity])
-	oldKeys = make([][]string, len(oldConns))
-	for j, item := range oldConns {
-		s, sok := rawInt(item, keySourceIndex)
-		d, dok := rawInt(item, keyDestIndex)
-		ns, sm := oldToNew[s]
-		nd, dm := oldToNew[d]
-		if sok && dok && sm && dm {
-			oldKeys[j] = []string{fmt.Sprintf("%d>%d", ns, nd)}
-		} else {
-			oldKeys[j] = []string{"\x00unmatched"}
-		}
-	}
-	newKeys = make([][]string, len(r.Connectivity))
-	for i, cn := range r.Connectivity {
-		newKeys[i] = []string{fmt.Sprintf("%d>%d", cn.SourceIndex, cn.DestinationIndex)}
-	}
-	match = matchItems(oldKeys, newKeys, false)
-	conns := make([]any, len(r.Connectivity))
-	for i := range r.Connectivity {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = oldConns[j]
-		}
-		writeConnectivity(item, &r.Connectivity[i])
-		conns[i] = item
-	}
-	res[keyConnectivity] = conns
+	res[keyConnectivity], _ = mergeItems(rawObjects(res[keyConnectivity]), r.Connectivity, false,
+		func(item map[string]any) []string {
+			s, sok := rawInt(item, keySourceIndex)
+			d, dok := rawInt(item, keyDestIndex)
+			ns, sm := oldToNew[s]
+			nd, dm := oldToNew[d]
+			if sok && dok && sm && dm {
+				return []string{fmt.Sprintf("%d>%d", ns, nd)}
+			}
+			return []string{"\x00unmatched"}
+		},
+		func(cn *ProtectionConnectivity) []string {
+			return []string{fmt.Sprintf("%d>%d", cn.SourceIndex, cn.DestinationIndex)}
+		}, writeConnectivity)
 
 	if r.CategoryFilter.isZero() {
 		delete(res, keyFilter)
@@ -691,28 +669,15 @@ func writeConnectivity(item map[string]any, cn *ProtectionConnectivity) {
 		return
 	}
 	// Schedules match by RPO and type, then by RPO, then by position.
-	old := rawObjects(item[keySchedules])
-	oldKeys := make([][]string, len(old))
-	for j, s := range old {
-		rpo := rawNumber(s, keyRPO)
-		oldKeys[j] = []string{rpo + "|" + rawString(s, "snapshot_type"), rpo}
-	}
-	newKeys := make([][]string, len(cn.Schedules))
-	for i, s := range cn.Schedules {
-		rpo := strconv.FormatInt(s.RPOSecs, 10)
-		newKeys[i] = []string{rpo + "|" + s.SnapshotType, rpo}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(cn.Schedules))
-	for i := range cn.Schedules {
-		s := map[string]any{}
-		if j := match[i]; j >= 0 {
-			s = old[j]
-		}
-		writeSchedule(s, &cn.Schedules[i])
-		list[i] = s
-	}
-	item[keySchedules] = list
+	item[keySchedules], _ = mergeItems(rawObjects(item[keySchedules]), cn.Schedules, true,
+		func(s map[string]any) []string {
+			rpo := rawNumber(s, keyRPO)
+			return []string{rpo + "|" + rawString(s, "snapshot_type"), rpo}
+		},
+		func(s *SnapshotSchedule) []string {
+			rpo := strconv.FormatInt(s.RPOSecs, 10)
+			return []string{rpo + "|" + s.SnapshotType, rpo}
+		}, writeSchedule)
 }
 
 func writeSchedule(item map[string]any, s *SnapshotSchedule) {

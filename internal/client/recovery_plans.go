@@ -943,26 +943,10 @@ func writePlanStage(item map[string]any, s *RecoveryStage) {
 		item[planKeyDelay] = *s.DelaySecs
 	}
 	work := rawObject(rawObject(item, planKeyStageWork), planKeyRecoverEntities)
-	old := rawObjects(work[planKeyEntityInfoList])
-	oldKeys := make([][]string, len(old))
-	for j, e := range old {
-		oldKeys[j] = []string{planRawEntityKey(e)}
-	}
-	newKeys := make([][]string, len(s.Entities))
-	for i := range s.Entities {
-		newKeys[i] = []string{planEntityKey(&s.Entities[i])}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(s.Entities))
-	for i := range s.Entities {
-		e := map[string]any{}
-		if j := match[i]; j >= 0 {
-			e = old[j]
-		}
-		writePlanEntity(e, &s.Entities[i])
-		list[i] = e
-	}
-	work[planKeyEntityInfoList] = list
+	work[planKeyEntityInfoList], _ = mergeItems(rawObjects(work[planKeyEntityInfoList]), s.Entities, true,
+		func(e map[string]any) []string { return []string{planRawEntityKey(e)} },
+		func(e *RecoveryEntity) []string { return []string{planEntityKey(e)} },
+		writePlanEntity)
 }
 
 // planEntityKey identifies an entity of a stage: its VM, or its categories.
@@ -1081,65 +1065,27 @@ func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 		params[planKeyPlanPrimary] = *p.PrimaryLocationIndex
 	}
 
-	if p.AvailabilityZones == nil {
-		delete(params, planKeyPlanAZList)
-	} else {
-		old := rawObjects(params[planKeyPlanAZList])
-		oldKeys := make([][]string, len(old))
-		for j, item := range old {
-			az := rawString(item, keyAZURL)
-			oldKeys[j] = []string{az + "|" + planRawClusterRefs(item), az}
-		}
-		newKeys := make([][]string, len(p.AvailabilityZones))
-		for i, az := range p.AvailabilityZones {
-			newKeys[i] = []string{az.AvailabilityZoneUUID + "|" + strings.Join(az.ClusterUUIDs, ","), az.AvailabilityZoneUUID}
-		}
-		match := matchItems(oldKeys, newKeys, false)
-		list := make([]any, len(p.AvailabilityZones))
-		for i, az := range p.AvailabilityZones {
-			item := map[string]any{}
-			if j := match[i]; j >= 0 {
-				item = old[j]
-			}
+	putItems(params, planKeyPlanAZList, p.AvailabilityZones, false, planRawZoneKey,
+		func(az *RecoveryPlanAZ) []string { return planZoneKey(az.AvailabilityZoneUUID, az.ClusterUUIDs) },
+		func(item map[string]any, az *RecoveryPlanAZ) {
 			item[keyAZURL] = az.AvailabilityZoneUUID
 			writePlanClusterRefs(item, az.ClusterUUIDs)
-			list[i] = item
-		}
-		params[planKeyPlanAZList] = list
-	}
+		})
 
 	writePlanNetworkMappings(params, p.NetworkMappings)
 	writePlanFloatingIPs(params, p.FloatingIPs)
 
-	if p.Witnesses == nil {
-		delete(params, planKeyWitnesses)
-	} else {
-		old := rawObjects(params[planKeyWitnesses])
-		oldKeys := make([][]string, len(old))
-		for j, item := range old {
-			oldKeys[j] = []string{rawString(item, "witness_address")}
-		}
-		newKeys := make([][]string, len(p.Witnesses))
-		for i, w := range p.Witnesses {
-			newKeys[i] = []string{w.Address}
-		}
-		match := matchItems(oldKeys, newKeys, true)
-		list := make([]any, len(p.Witnesses))
-		for i, w := range p.Witnesses {
-			item := map[string]any{}
-			if j := match[i]; j >= 0 {
-				item = old[j]
-			}
+	putItems(params, planKeyWitnesses, p.Witnesses, true,
+		func(item map[string]any) []string { return []string{rawString(item, "witness_address")} },
+		func(w *Witness) []string { return []string{w.Address} },
+		func(item map[string]any, w *Witness) {
 			putString(item, "witness_address", w.Address)
 			if w.FailoverTimeoutSecs == 0 {
 				delete(item, "witness_failover_timeout_secs")
 			} else {
 				item["witness_failover_timeout_secs"] = w.FailoverTimeoutSecs
 			}
-			list[i] = item
-		}
-		params[planKeyWitnesses] = list
-	}
+		})
 
 	putString(params, "cutover_mode", p.CutoverMode)
 }
@@ -1170,65 +1116,35 @@ func planRawMappingKey(item map[string]any) string {
 }
 
 func writePlanNetworkMappings(params map[string]any, mappings []NetworkMapping) {
-	if mappings == nil {
-		delete(params, planKeyNetMappings)
-		return
-	}
-	old := rawObjects(params[planKeyNetMappings])
-	oldKeys := make([][]string, len(old))
-	for j, item := range old {
-		oldKeys[j] = []string{planRawMappingKey(item)}
-	}
-	newKeys := make([][]string, len(mappings))
-	for i := range mappings {
-		newKeys[i] = []string{planMappingKey(&mappings[i])}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(mappings))
-	for i := range mappings {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		writePlanNetworkMapping(item, &mappings[i])
-		list[i] = item
-	}
-	params[planKeyNetMappings] = list
+	putItems(params, planKeyNetMappings, mappings, true,
+		func(item map[string]any) []string { return []string{planRawMappingKey(item)} },
+		func(m *NetworkMapping) []string { return []string{planMappingKey(m)} },
+		writePlanNetworkMapping)
 }
 
 func writePlanNetworkMapping(item map[string]any, m *NetworkMapping) {
 	putBool(item, "are_networks_stretched", m.Stretched)
-	if m.PerAZ == nil {
-		delete(item, planKeyAZNetMappings)
-		return
-	}
-	old := rawObjects(item[planKeyAZNetMappings])
-	oldKeys := make([][]string, len(old))
-	for j, a := range old {
-		az := rawString(a, keyAZURL)
-		oldKeys[j] = []string{az + "|" + planRawClusterRefs(a), az}
-	}
-	newKeys := make([][]string, len(m.PerAZ))
-	for i, a := range m.PerAZ {
-		newKeys[i] = []string{a.AvailabilityZoneUUID + "|" + strings.Join(a.ClusterUUIDs, ","), a.AvailabilityZoneUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
-	list := make([]any, len(m.PerAZ))
-	for i := range m.PerAZ {
-		a := &m.PerAZ[i]
-		e := map[string]any{}
-		if j := match[i]; j >= 0 {
-			e = old[j]
-		}
-		e[keyAZURL] = a.AvailabilityZoneUUID
-		writePlanClusterRefs(e, a.ClusterUUIDs)
-		writePlanNetwork(e, planKeyRecoveryNet, a.Recovery)
-		writePlanNetwork(e, planKeyTestNet, a.Test)
-		writePlanIPAssignments(e, planKeyRecoveryIPs, a.RecoveryIPs)
-		writePlanIPAssignments(e, planKeyTestIPs, a.TestIPs)
-		list[i] = e
-	}
-	item[planKeyAZNetMappings] = list
+	putItems(item, planKeyAZNetMappings, m.PerAZ, false, planRawZoneKey,
+		func(a *AZNetworkMapping) []string { return planZoneKey(a.AvailabilityZoneUUID, a.ClusterUUIDs) },
+		func(e map[string]any, a *AZNetworkMapping) {
+			e[keyAZURL] = a.AvailabilityZoneUUID
+			writePlanClusterRefs(e, a.ClusterUUIDs)
+			writePlanNetwork(e, planKeyRecoveryNet, a.Recovery)
+			writePlanNetwork(e, planKeyTestNet, a.Test)
+			writePlanIPAssignments(e, planKeyRecoveryIPs, a.RecoveryIPs)
+			writePlanIPAssignments(e, planKeyTestIPs, a.TestIPs)
+		})
+}
+
+// planZoneKey identifies a zone entry by zone and clusters, then by zone
+// alone; planRawZoneKey is the same for an entry as read.
+func planZoneKey(az string, clusters []string) []string {
+	return []string{az + "|" + strings.Join(clusters, ","), az}
+}
+
+func planRawZoneKey(item map[string]any) []string {
+	az := rawString(item, keyAZURL)
+	return []string{az + "|" + planRawClusterRefs(item), az}
 }
 
 func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
@@ -1244,134 +1160,68 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 		putReference(obj, "vpc_reference", "vpc", n.VPCUUID)
 	}
 	putBool(obj, "use_vpc_reference", n.UseVPC)
-	if n.Subnets == nil {
-		delete(obj, planKeySubnetList)
-		return
-	}
-	old := rawObjects(obj[planKeySubnetList])
-	oldKeys := make([][]string, len(old))
-	for j, s := range old {
-		oldKeys[j] = []string{rawString(s, "gateway_ip") + "/" + rawNumber(s, "prefix_length")}
-	}
-	newKeys := make([][]string, len(n.Subnets))
-	for i, s := range n.Subnets {
-		newKeys[i] = []string{s.GatewayIP + "/" + strconv.FormatInt(s.PrefixLength, 10)}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(n.Subnets))
-	for i, s := range n.Subnets {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		item["gateway_ip"] = s.GatewayIP
-		item["prefix_length"] = s.PrefixLength
-		// "" keeps what the plan as read holds: the provider does not model it, and a
-		// subnet of a public cloud zone set by hand must keep it.
-		if s.ExternalConnectivityState != "" {
-			item["external_connectivity_state"] = s.ExternalConnectivityState
-		}
-		list[i] = item
-	}
-	obj[planKeySubnetList] = list
+	putItems(obj, planKeySubnetList, n.Subnets, true,
+		func(s map[string]any) []string {
+			return []string{rawString(s, "gateway_ip") + "/" + rawNumber(s, "prefix_length")}
+		},
+		func(s *RecoverySubnet) []string {
+			return []string{s.GatewayIP + "/" + strconv.FormatInt(s.PrefixLength, 10)}
+		},
+		func(item map[string]any, s *RecoverySubnet) {
+			item["gateway_ip"] = s.GatewayIP
+			item["prefix_length"] = s.PrefixLength
+			// "" keeps what the plan as read holds: the provider does not model it, and a
+			// subnet of a public cloud zone set by hand must keep it.
+			if s.ExternalConnectivityState != "" {
+				item["external_connectivity_state"] = s.ExternalConnectivityState
+			}
+		})
 }
 
 func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssignment) {
-	if list == nil {
-		delete(parent, key)
-		return
-	}
-	old := rawObjects(parent[key])
-	oldKeys := make([][]string, len(old))
-	for j, a := range old {
-		oldKeys[j] = []string{rawString(rawChild(a, planKeyVMRef), "uuid")}
-	}
-	newKeys := make([][]string, len(list))
-	for i, a := range list {
-		newKeys[i] = []string{a.VMUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
-	out := make([]any, len(list))
-	for i, a := range list {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		writePlanVMRef(item, planKeyVMRef, a.VMUUID, a.VMName)
-		oldIPs := rawObjects(item[planKeyIPConfigList])
-		used := make([]bool, len(oldIPs))
-		ips := make([]any, len(a.IPs))
-		for k, ip := range a.IPs {
-			c := takeObject(oldIPs, used, func(o map[string]any) bool { return rawString(o, "ip_address") == ip })
-			if c == nil {
-				c = map[string]any{}
+	putItems(parent, key, list, false,
+		func(a map[string]any) []string { return []string{rawString(rawChild(a, planKeyVMRef), "uuid")} },
+		func(a *VMIPAssignment) []string { return []string{a.VMUUID} },
+		func(item map[string]any, a *VMIPAssignment) {
+			writePlanVMRef(item, planKeyVMRef, a.VMUUID, a.VMName)
+			oldIPs := rawObjects(item[planKeyIPConfigList])
+			used := make([]bool, len(oldIPs))
+			ips := make([]any, len(a.IPs))
+			for k, ip := range a.IPs {
+				c := takeObject(oldIPs, used, func(o map[string]any) bool { return rawString(o, "ip_address") == ip })
+				if c == nil {
+					c = map[string]any{}
+				}
+				c["ip_address"] = ip
+				ips[k] = c
 			}
-			c["ip_address"] = ip
-			ips[k] = c
-		}
-		item[planKeyIPConfigList] = ips
-		out[i] = item
-	}
-	parent[key] = out
+			item[planKeyIPConfigList] = ips
+		})
 }
 
 func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
-	if fips == nil {
-		delete(params, planKeyFloatingIPs)
-		return
-	}
-	old := rawObjects(params[planKeyFloatingIPs])
-	oldKeys := make([][]string, len(old))
-	for j, f := range old {
-		oldKeys[j] = []string{rawString(f, keyAZURL)}
-	}
-	newKeys := make([][]string, len(fips))
-	for i, f := range fips {
-		newKeys[i] = []string{f.AvailabilityZoneUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
-	list := make([]any, len(fips))
-	for i := range fips {
-		f := &fips[i]
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		item[keyAZURL] = f.AvailabilityZoneUUID
-		if f.VMs == nil {
-			delete(item, planKeyVMIPList)
-		} else {
-			oldVMs := rawObjects(item[planKeyVMIPList])
-			oldKeys := make([][]string, len(oldVMs))
-			for j, v := range oldVMs {
-				vm := rawString(rawChild(v, planKeyVMRef), "uuid")
-				oldKeys[j] = []string{vm + "|" + rawString(rawChild(v, "vm_nic_information"), "uuid"), vm}
-			}
-			newKeys := make([][]string, len(f.VMs))
-			for k, v := range f.VMs {
-				newKeys[k] = []string{v.VMUUID + "|" + v.NICUUID, v.VMUUID}
-			}
-			vmMatch := matchItems(oldKeys, newKeys, false)
-			vms := make([]any, len(f.VMs))
-			for k := range f.VMs {
-				v := &f.VMs[k]
-				vi := map[string]any{}
-				if j := vmMatch[k]; j >= 0 {
-					vi = oldVMs[j]
-				}
-				writePlanVMRef(vi, planKeyVMRef, v.VMUUID, v.VMName)
-				nic := rawObject(vi, "vm_nic_information")
-				nic["uuid"] = v.NICUUID
-				putString(nic, "ip", v.NICIP)
-				writePlanFloatingConfig(vi, "recovery_floating_ip_config", v.Recovery)
-				writePlanFloatingConfig(vi, "test_floating_ip_config", v.Test)
-				vms[k] = vi
-			}
-			item[planKeyVMIPList] = vms
-		}
-		list[i] = item
-	}
-	params[planKeyFloatingIPs] = list
+	putItems(params, planKeyFloatingIPs, fips, false,
+		func(f map[string]any) []string { return []string{rawString(f, keyAZURL)} },
+		func(f *FloatingIPAssignment) []string { return []string{f.AvailabilityZoneUUID} },
+		func(item map[string]any, f *FloatingIPAssignment) {
+			item[keyAZURL] = f.AvailabilityZoneUUID
+			putItems(item, planKeyVMIPList, f.VMs, false,
+				func(v map[string]any) []string {
+					vm := rawString(rawChild(v, planKeyVMRef), "uuid")
+					return []string{vm + "|" + rawString(rawChild(v, "vm_nic_information"), "uuid"), vm}
+				},
+				func(v *FloatingIPVM) []string { return []string{v.VMUUID + "|" + v.NICUUID, v.VMUUID} },
+				writePlanFloatingVM)
+		})
+}
+
+func writePlanFloatingVM(vi map[string]any, v *FloatingIPVM) {
+	writePlanVMRef(vi, planKeyVMRef, v.VMUUID, v.VMName)
+	nic := rawObject(vi, "vm_nic_information")
+	nic["uuid"] = v.NICUUID
+	putString(nic, "ip", v.NICIP)
+	writePlanFloatingConfig(vi, "recovery_floating_ip_config", v.Recovery)
+	writePlanFloatingConfig(vi, "test_floating_ip_config", v.Test)
 }
 
 func writePlanFloatingConfig(parent map[string]any, key string, c *FloatingIPConfig) {
