@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -81,80 +79,53 @@ func richRule() ProtectionPolicy {
 
 // fakeRules serves protection rules, VMs and recovery points of one Prism
 // Central, storing specs as sent.
+// fakeRules serves protection rules, and the VMs and recovery points
+// that ProtectedVMUUIDs and the recovery point reads ask for.
 type fakeRules struct {
-	t     *testing.T
-	tasks *fakeTasks
-	cnt   counter
-
-	mu     sync.Mutex
-	rules  map[string]map[string]any
+	*fakeKind
 	points []map[string]any
 	vms    []map[string]any
-	n      int
-	// posts and puts are the request bodies of creates and updates.
-	posts, puts [][]byte
-	// decorate adds server-side fields to a stored spec.
-	decorate func(spec map[string]any)
-	// dropCreates drops the answer of that many committed creates.
-	dropCreates int
-	// conflicts is how many updates are refused after a concurrent change.
-	conflicts int
-	// failTasks makes the next task fail; keepFailed leaves the entity.
-	failTasks, keepFailed bool
 	// noQuery answers query_entities 404 without a reason, as a server
 	// without the route.
 	noQuery bool
-	latency time.Duration
 }
 
 func newFakeRules(t *testing.T) *fakeRules {
-	return &fakeRules{t: t, tasks: newFakeTasks(), rules: map[string]map[string]any{}, latency: 10 * time.Millisecond}
-}
-
-func (f *fakeRules) server(t *testing.T) (*Client, *recLogger) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if f.tasks.handle(w, r) {
-			return
-		}
-		f.cnt.add(r)
-		f.handle(w, r)
-	})
-	return newClient(t, srv)
-}
-
-func (f *fakeRules) task(final map[string]any) string {
-	f.n++
-	id := fmt.Sprintf("0e000000-0000-4000-8000-%012d", f.n)
-	f.tasks.add(id, f.latency, final)
-	return id
-}
-
-func (f *fakeRules) entity(id string) map[string]any {
-	e := f.rules[id]
-	out := map[string]any{"api_version": "3.1", "metadata": e["metadata"], "spec": e["spec"],
-		"status": map[string]any{"state": "COMPLETE", "name": "status-name", "resources": map[string]any{"computed": true}}}
-	return out
+	f := &fakeRules{fakeKind: newFakeKind(t, "protection_rule", "protection rule", 10*time.Millisecond)}
+	f.specHash = "abc"
+	f.sub = f.handleSub
+	f.other = f.handleOther
+	return f
 }
 
 func listAnswer(kind string, entities []any) map[string]any {
 	return map[string]any{"api_version": "3.1", "metadata": map[string]any{"kind": kind, "total_matches": len(entities), "length": len(entities), "offset": 0}, "entities": entities}
 }
 
-func (f *fakeRules) handle(w http.ResponseWriter, r *http.Request) {
-	const base = "/api/nutanix/v3"
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	path := strings.TrimPrefix(r.URL.Path, base)
+// handleSub answers query_entities.
+func (f *fakeRules) handleSub(w http.ResponseWriter, r *http.Request, _, sub string, e map[string]any) bool {
+	if sub != "query_entities" {
+		return false
+	}
+	if f.noQuery {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		_, _ = w.Write([]byte(`{"api_version":"3.1","code":404,"state":"ERROR","message_list":[{"message":"no route"}]}`))
+		return true
+	}
+	if e == nil || r.Method != http.MethodGet {
+		return false
+	}
+	writeJSON(w, 200, map[string]any{"entity_list": []any{
+		map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmDB}},
+		map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmApp}},
+	}})
+	return true
+}
+
+// handleOther serves the VMs and the recovery points.
+func (f *fakeRules) handleOther(w http.ResponseWriter, r *http.Request, path string, body []byte) bool {
 	switch {
-	case r.Method == http.MethodPost && path == "/protection_rules":
-		f.create(w, body)
-	case r.Method == http.MethodPost && path == "/protection_rules/list":
-		var entities []any
-		for _, id := range sortedNames(f.rules) {
-			entities = append(entities, f.entity(id))
-		}
-		writeJSON(w, 200, listAnswer("protection_rule", entities))
 	case r.Method == http.MethodPost && path == "/vms/list":
 		var entities []any
 		for _, vm := range f.vms {
@@ -166,7 +137,7 @@ func (f *fakeRules) handle(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(body, &in)
 		if in.Kind != "vm_recovery_point" {
 			v3Error(w, 400, "INVALID_ARGUMENT", "kind "+in.Kind)
-			return
+			return true
 		}
 		var entities []any
 		for _, p := range f.points {
@@ -178,99 +149,14 @@ func (f *fakeRules) handle(w http.ResponseWriter, r *http.Request) {
 		for _, p := range f.points {
 			if subtree(p, "metadata.uuid") == id {
 				writeJSON(w, 200, p)
-				return
+				return true
 			}
 		}
 		v3Error(w, 404, ReasonEntityNotFound, "no recovery point "+id)
-	case strings.HasPrefix(path, "/protection_rules/"):
-		rest := strings.TrimPrefix(path, "/protection_rules/")
-		id, sub, _ := strings.Cut(rest, "/")
-		if sub == "query_entities" && f.noQuery {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(404)
-			_, _ = w.Write([]byte(`{"api_version":"3.1","code":404,"state":"ERROR","message_list":[{"message":"no route"}]}`))
-			return
-		}
-		e, ok := f.rules[id]
-		if !ok {
-			v3Error(w, 404, ReasonEntityNotFound, "protection rule "+id+" not found")
-			return
-		}
-		switch {
-		case sub == "query_entities" && r.Method == http.MethodGet:
-			writeJSON(w, 200, map[string]any{"entity_list": []any{
-				map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmDB}},
-				map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmApp}},
-			}})
-		case sub != "":
-			w.WriteHeader(404)
-		case r.Method == http.MethodGet:
-			writeJSON(w, 200, f.entity(id))
-		case r.Method == http.MethodPut:
-			f.update(w, e, body)
-		case r.Method == http.MethodDelete:
-			delete(f.rules, id)
-			writeJSON(w, 202, map[string]any{"api_version": "3.1", "metadata": map[string]any{"kind": "protection_rule", "uuid": id},
-				"status": map[string]any{"state": "DELETE_PENDING", "execution_context": map[string]any{"task_uuid": f.task(nil)}}})
-		default:
-			w.WriteHeader(405)
-		}
 	default:
-		f.t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
-		w.WriteHeader(404)
+		return false
 	}
-}
-
-func (f *fakeRules) create(w http.ResponseWriter, body []byte) {
-	f.posts = append(f.posts, body)
-	var in map[string]any
-	if err := decodeNumbers(body, &in); err != nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", err.Error())
-		return
-	}
-	meta, _ := in["metadata"].(map[string]any)
-	spec, _ := in["spec"].(map[string]any)
-	id, _ := meta["uuid"].(string)
-	if id == "" || meta["kind"] != "protection_rule" || spec == nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", "bad create")
-		return
-	}
-	if _, ok := f.rules[id]; ok {
-		v3Error(w, 409, ReasonEntityAlreadyExists, "protection rule "+id+" already exists")
-		return
-	}
-	if f.decorate != nil {
-		f.decorate(spec)
-	}
-	meta["spec_version"] = json.Number("0")
-	meta["spec_hash"] = "abc"
-	f.rules[id] = map[string]any{"metadata": meta, "spec": spec}
-	var final map[string]any
-	if f.failTasks {
-		f.failTasks = false
-		final = map[string]any{"status": TaskFailed, "error_code": "INVALID_ARGUMENT", "error_detail": "category replicated-vm:nope does not exist"}
-		if !f.keepFailed {
-			delete(f.rules, id)
-		}
-	}
-	task := f.task(final)
-	if f.dropCreates > 0 {
-		f.dropCreates--
-		dropConnection(f.t, w)
-		return
-	}
-	writeJSON(w, 202, map[string]any{"api_version": "3.1", "metadata": meta, "status": map[string]any{"state": "PENDING", "execution_context": map[string]any{"task_uuid": task}}})
-}
-
-func (f *fakeRules) update(w http.ResponseWriter, e map[string]any, body []byte) {
-	f.puts = append(f.puts, body)
-	in, stored, ok := fakePut(w, e, body, &f.conflicts)
-	if !ok {
-		return
-	}
-	bumpSpecVersion(stored)
-	e["spec"] = in["spec"]
-	writeJSON(w, 202, map[string]any{"api_version": "3.1", "metadata": stored, "status": map[string]any{"state": "PENDING", "execution_context": map[string]any{"task_uuid": f.task(nil)}}})
+	return true
 }
 
 // asRead returns r as the client reads it back after a create.
@@ -314,7 +200,7 @@ func TestCreateProtectionPolicyWire(t *testing.T) {
 	// A uuid chosen by the caller is used.
 	in.UUID = "5a000000-0000-4000-8000-0000000000a5"
 	got, err = c.CreateProtectionPolicy(context.Background(), in)
-	if err != nil || got.UUID != in.UUID || f.rules[in.UUID] == nil {
+	if err != nil || got.UUID != in.UUID || f.stored[in.UUID] == nil {
 		t.Errorf("create with a chosen uuid = %+v, %v", got, err)
 	}
 }
@@ -339,11 +225,11 @@ func TestProtectionPolicyRoundTrip(t *testing.T) {
 		got.Locations[2].ClusterUUIDs != nil || got.CategoryFilter.KindList != nil || got.CategoryFilter.Params["Team"] == nil {
 		t.Errorf("nil and empty were not kept apart: %#v", got)
 	}
-	stored := jsonOf(t, subtree(f.rules[got.UUID], "spec.resources"))
+	stored := jsonOf(t, subtree(f.stored[got.UUID], "spec.resources"))
 	if !strings.Contains(stored, `"cluster_uuid_list":["`+frCluster+`","`+fr2+`"]`) {
 		t.Errorf("two clusters were not sent as cluster_uuid_list: %s", stored)
 	}
-	conns, _ := subtree(f.rules[got.UUID], "spec.resources.availability_zone_connectivity_list").([]any)
+	conns, _ := subtree(f.stored[got.UUID], "spec.resources.availability_zone_connectivity_list").([]any)
 	if last, _ := conns[3].(map[string]any); last == nil {
 		t.Fatalf("connectivity stored as %s", stored)
 	} else if _, ok := last["snapshot_schedule_list"]; ok {
@@ -398,28 +284,9 @@ const fixtureUUID = "6a000000-0000-4000-8000-0000000000a6"
 func fixtureServer(t *testing.T) (*fakeRules, *Client) {
 	t.Helper()
 	f := newFakeRules(t)
-	var doc map[string]any
-	if err := decodeNumbers([]byte(ruleFixture), &doc); err != nil {
-		t.Fatal(err)
-	}
-	f.rules[fixtureUUID] = map[string]any{"metadata": doc["metadata"], "spec": doc["spec"]}
+	f.seed(ruleFixture)
 	c, _ := f.server(t)
 	return f, c
-}
-
-// lastPut decodes the last PUT body keeping numbers exact.
-func (f *fakeRules) lastPut(t *testing.T) map[string]any {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.puts) == 0 {
-		t.Fatal("no PUT was sent")
-	}
-	var m map[string]any
-	if err := decodeNumbers(f.puts[len(f.puts)-1], &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 func jsonOf(t *testing.T, v any) string {
@@ -590,10 +457,10 @@ func TestCreateProtectionPolicyDroppedAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create after a dropped answer: %v", err)
 	}
-	if len(f.posts) != 2 || len(f.rules) != 1 || !bytes.Equal(f.posts[0], f.posts[1]) {
-		t.Fatalf("posts = %d, rules = %d; the retry must repeat the first attempt", len(f.posts), len(f.rules))
+	if len(f.posts) != 2 || len(f.stored) != 1 || !bytes.Equal(f.posts[0], f.posts[1]) {
+		t.Fatalf("posts = %d, rules = %d; the retry must repeat the first attempt", len(f.posts), len(f.stored))
 	}
-	if f.rules[got.UUID] == nil || len(log.retries()) != 1 {
+	if f.stored[got.UUID] == nil || len(log.retries()) != 1 {
 		t.Errorf("rule = %+v, retries = %d", got, len(log.retries()))
 	}
 }
@@ -613,7 +480,7 @@ func TestCreateProtectionPolicyTaskFails(t *testing.T) {
 			if keep != (got != nil) {
 				t.Errorf("rule = %+v with the entity left %t", got, keep)
 			}
-			if got != nil && f.rules[got.UUID] == nil {
+			if got != nil && f.stored[got.UUID] == nil {
 				t.Errorf("the returned uuid %s is not the rule left behind", got.UUID)
 			}
 		})
@@ -630,7 +497,7 @@ func TestCreateProtectionPolicyWaitTimesOut(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want the deadline", err)
 	}
-	if got == nil || f.rules[got.UUID] == nil || got.Name != "replicated-vm" {
+	if got == nil || f.stored[got.UUID] == nil || got.Name != "replicated-vm" {
 		t.Fatalf("rule = %+v, want the accepted rule's uuid", got)
 	}
 }
@@ -682,8 +549,8 @@ func TestDeleteProtectionPolicy(t *testing.T) {
 	if err := c.DeleteProtectionPolicy(ctx, fixtureUUID); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.rules) != 0 || f.tasks.polls() == 0 {
-		t.Errorf("rules = %v, task polls = %d", f.rules, f.tasks.polls())
+	if len(f.stored) != 0 || f.tasks.polls() == 0 {
+		t.Errorf("rules = %v, task polls = %d", f.stored, f.tasks.polls())
 	}
 	err := c.DeleteProtectionPolicy(ctx, fixtureUUID)
 	if !errors.Is(err, ErrNotFound) {
