@@ -438,19 +438,10 @@ func wantRefusal(t *testing.T, what string, err error, op string) {
 func TestEmulatorProtectionPolicyDropAfterCommit(t *testing.T) {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
-	ps.fault(t, map[string]any{"path_prefix": "/api/nutanix/v3/protection_rules", "method": http.MethodPost, "kind": "drop_after_commit", "count": 1})
-	ps.resetRequests(t)
-	rule, err := ps.ca.CreateProtectionPolicy(context.Background(), ps.seed())
-	if err != nil {
-		t.Fatalf("create with a dropped answer: %v", err)
-	}
-	if n := ps.requests(t, "POST /api/nutanix/v3/protection_rules"); n != 2 {
-		t.Errorf("creates = %d, want 2 (one dropped, one refused as existing)", n)
-	}
-	all, err := ps.ca.ListProtectionPolicies(context.Background(), "")
-	if err != nil || len(all) != 1 || all[0].UUID != rule.UUID {
-		t.Errorf("rules = %+v, %v; want exactly the one created", all, err)
-	}
+	checkCreateSurvivesDrop(t, ps.simPC, "/protection_rules",
+		func() (*ProtectionPolicy, error) { return ps.ca.CreateProtectionPolicy(context.Background(), ps.seed()) },
+		func() ([]ProtectionPolicy, error) { return ps.ca.ListProtectionPolicies(context.Background(), "") },
+		func(p *ProtectionPolicy) string { return p.UUID })
 }
 
 // TestEmulatorProtectionPolicyShapes creates rules that use more of the

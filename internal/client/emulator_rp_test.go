@@ -504,17 +504,8 @@ func TestEmulatorRecoveryPlanRefusals(t *testing.T) {
 // landed: the retry finds the plan and there is one plan.
 func TestEmulatorRecoveryPlanDropAfterCommit(t *testing.T) {
 	s := startPlanSites(t, true)
-	s.fault(t, map[string]any{"path_prefix": "/api/nutanix/v3/recovery_plans", "method": http.MethodPost, "kind": "drop_after_commit", "count": 1})
-	s.resetRequests(t)
-	plan, err := s.ca.CreateRecoveryPlan(context.Background(), s.seedPlan())
-	if err != nil {
-		t.Fatalf("create with a dropped answer: %v", err)
-	}
-	if n := s.requests(t, "POST /api/nutanix/v3/recovery_plans"); n != 2 {
-		t.Errorf("creates = %d, want 2 (one dropped, one refused as existing)", n)
-	}
-	all, err := s.ca.ListRecoveryPlans(context.Background(), "")
-	if err != nil || len(all) != 1 || all[0].UUID != plan.UUID {
-		t.Errorf("plans = %+v, %v; want exactly the one created", all, err)
-	}
+	checkCreateSurvivesDrop(t, s.simPC, "/recovery_plans",
+		func() (*RecoveryPlan, error) { return s.ca.CreateRecoveryPlan(context.Background(), s.seedPlan()) },
+		func() ([]RecoveryPlan, error) { return s.ca.ListRecoveryPlans(context.Background(), "") },
+		func(p *RecoveryPlan) string { return p.UUID })
 }

@@ -54,14 +54,7 @@ func newFakeKind(t *testing.T, kind, noun string, latency time.Duration) *fakeKi
 }
 
 func (f *fakeKind) server(t *testing.T) (*Client, *recLogger) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if f.tasks.handle(w, r) {
-			return
-		}
-		f.cnt.add(r)
-		f.handle(w, r)
-	})
-	return newClient(t, srv)
+	return fakeServer(t, f.tasks, &f.cnt, f.handle)
 }
 
 // client is server without its log.

@@ -371,10 +371,7 @@ type JobError struct {
 // step errors, and says what to do.
 func (e *JobError) Error() string {
 	var b strings.Builder
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writeOperation(&b, e.Operation)
 	what := "recovery plan job"
 	if e.Cleanup {
 		what = "the cleanup of recovery plan job"

@@ -53,6 +53,20 @@ func newFakePlans(t *testing.T) *fakePlans {
 // seed stores planFixtureDoc as the server holds it.
 func (f *fakePlans) seed() string { return f.fakeKind.seed(planFixtureDoc) }
 
+// seededPlan serves planFixtureDoc and returns the fake, a client of it
+// and the plan as read.
+func seededPlan(t *testing.T) (*fakePlans, *Client, *RecoveryPlan) {
+	t.Helper()
+	f := newFakePlans(t)
+	f.seed()
+	c := f.client(t)
+	p, err := c.GetRecoveryPlan(context.Background(), planFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c, p
+}
+
 func sameJSON(t *testing.T, what string, got any, want string) {
 	t.Helper()
 	var g, w any
@@ -394,14 +408,8 @@ func TestRecoveryPlanFromStatus(t *testing.T) {
 }
 
 func TestUpdateRecoveryPlanKeepsUnknownFields(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
+	f, c, p := seededPlan(t)
 	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Swap the two stages (without saying their uuids), move app-01 to the
 	// front of its stage, change the dns script's timeout, add a third
 	// stage, a test IP, a second static address, a subnet to the france
@@ -485,14 +493,8 @@ func TestUpdateRecoveryPlanKeepsUnknownFields(t *testing.T) {
 // TestUpdateRecoveryPlanRemoves drops what the plan no longer says: absent
 // stays absent, and removed items take their unmodeled fields with them.
 func TestUpdateRecoveryPlanRemoves(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
+	f, c, p := seededPlan(t)
 	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p.Stages = p.Stages[1:]
 	p.Stages[0].Entities = p.Stages[0].Entities[1:]
 	p.NetworkMappings = nil
@@ -513,14 +515,8 @@ func TestUpdateRecoveryPlanRemoves(t *testing.T) {
 }
 
 func TestUpdateRecoveryPlanRetriesConflicts(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
+	f, c, p := seededPlan(t)
 	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	f.conflicts = 2
 	p.Name = "renamed"
 	got, err := c.UpdateRecoveryPlan(ctx, *p)
@@ -681,14 +677,8 @@ func TestRecoveryPlanEntities(t *testing.T) {
 // VM to one, without stage uuids: each stage still takes the uuid and the
 // unmodeled fields of the stage that shares the most entities with it.
 func TestUpdateRecoveryPlanStageFollowsItsEntities(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
+	f, c, p := seededPlan(t)
 	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p.Stages[0], p.Stages[1] = p.Stages[1], p.Stages[0]
 	p.Stages[0].UUID, p.Stages[1].UUID = "", ""
 	p.Stages[0].Entities = append(p.Stages[0].Entities, RecoveryEntity{VMUUID: vmDB})
