@@ -348,12 +348,7 @@ func (r *protectionPolicyResource) Create(ctx context.Context, req resource.Crea
 	name := plan.Name.ValueString()
 	created, err := r.data.client.CreateProtectionPolicy(ctx, rule)
 	if err != nil {
-		addClientError(&resp.Diagnostics, opCreate, kindProtectionPolicy, name, err)
-		if created != nil && created.UUID != "" {
-			// The rule exists although the wait failed: keep it in the state, so that the next
-			// apply reads it instead of creating a second one.
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.UUID)...)
-		}
+		createFailed(ctx, resp, kindProtectionPolicy, name, created, func(e *client.ProtectionPolicy) string { return e.UUID }, err)
 		return
 	}
 	state, diags := flattenProtectionPolicy(ctx, created, &plan, nil)
@@ -456,7 +451,7 @@ func (r *protectionPolicyResource) Update(ctx context.Context, req resource.Upda
 		rule, err = r.data.client.UpdateProtectionPolicy(ctx, want)
 	}
 	if err != nil {
-		addProtectionPolicyError(&resp.Diagnostics, opUpdate, plan.Name.ValueString(), id, err)
+		addEntityError(&resp.Diagnostics, opUpdate, kindProtectionPolicy, "Protection rule", plan.Name.ValueString(), id, err)
 		return
 	}
 	next, diags := flattenProtectionPolicy(ctx, rule, &plan, nil)
@@ -477,20 +472,7 @@ func (r *protectionPolicyResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id := state.ID.ValueString()
-	err := r.data.client.DeleteProtectionPolicy(ctx, id)
-	if err == nil || errors.Is(err, client.ErrNotFound) {
-		return
-	}
-	addProtectionPolicyError(&resp.Diagnostics, opDelete, state.Name.ValueString(), id, err)
+	deleteEntity(ctx, state.Timeouts, &resp.Diagnostics, kindProtectionPolicy, state.Name.ValueString(), state.ID.ValueString(), r.data.client.DeleteProtectionPolicy)
 }
 
 // ImportState imports a policy by its UUID, optionally followed by "/" and the labels of its
@@ -547,20 +529,6 @@ func policyVMs(ctx context.Context, c *client.Client, uuid string, diags *diag.D
 	set, d := types.SetValueFrom(ctx, types.StringType, slices.Compact(ids))
 	diags.Append(d...)
 	return set
-}
-
-// addProtectionPolicyError words a failed operation on an existing rule.
-func addProtectionPolicyError(diags *diag.Diagnostics, op operation, name, id string, err error) {
-	label := name
-	if label == "" {
-		label = id
-	}
-	detail := clientErrorDetail(op, kindProtectionPolicy, label, err)
-	if errors.Is(err, client.ErrNotFound) {
-		detail += fmt.Sprintf("\n\nProtection rule %s is gone from Prism Central: refresh (tofu refresh or plan) "+
-			"and apply again to create it anew.", id)
-	}
-	diags.AddError(errorSummary(op, kindProtectionPolicy), detail)
 }
 
 // parseProtectionPolicyImportID splits an import ID into the rule UUID and the location

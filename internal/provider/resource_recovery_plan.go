@@ -530,12 +530,7 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 	name := plan.Name.ValueString()
 	created, err := r.data.client.CreateRecoveryPlan(ctx, recoveryPlan)
 	if err != nil {
-		addClientError(&resp.Diagnostics, opCreate, kindRecoveryPlan, name, err)
-		if created != nil && created.UUID != "" {
-			// The plan exists although the wait failed: keep it in the state, so that the next
-			// apply reads it instead of creating a second one.
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.UUID)...)
-		}
+		createFailed(ctx, resp, kindRecoveryPlan, name, created, func(e *client.RecoveryPlan) string { return e.UUID }, err)
 		return
 	}
 	r.setState(ctx, created, &plan, plan.Timeouts, &resp.State, &resp.Diagnostics)
@@ -608,7 +603,7 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 		recoveryPlan, err = r.data.client.UpdateRecoveryPlan(ctx, want)
 	}
 	if err != nil {
-		addRecoveryPlanError(&resp.Diagnostics, opUpdate, plan.Name.ValueString(), id, err)
+		addEntityError(&resp.Diagnostics, opUpdate, kindRecoveryPlan, "Recovery plan", plan.Name.ValueString(), id, err)
 		return
 	}
 	r.setState(ctx, recoveryPlan, &plan, plan.Timeouts, &resp.State, &resp.Diagnostics)
@@ -621,20 +616,7 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id := state.ID.ValueString()
-	err := r.data.client.DeleteRecoveryPlan(ctx, id)
-	if err == nil || errors.Is(err, client.ErrNotFound) {
-		return
-	}
-	addRecoveryPlanError(&resp.Diagnostics, opDelete, state.Name.ValueString(), id, err)
+	deleteEntity(ctx, state.Timeouts, &resp.Diagnostics, kindRecoveryPlan, state.Name.ValueString(), state.ID.ValueString(), r.data.client.DeleteRecoveryPlan)
 }
 
 // ImportState imports a plan by its UUID.
@@ -730,18 +712,4 @@ func planEntityCount(ctx context.Context, c *client.Client, uuid string, diags *
 		seen[e.Kind+"/"+e.UUID] = true
 	}
 	return types.Int64Value(int64(len(seen)))
-}
-
-// addRecoveryPlanError words a failed operation on an existing plan.
-func addRecoveryPlanError(diags *diag.Diagnostics, op operation, name, id string, err error) {
-	label := name
-	if label == "" {
-		label = id
-	}
-	detail := clientErrorDetail(op, kindRecoveryPlan, label, err)
-	if errors.Is(err, client.ErrNotFound) {
-		detail += fmt.Sprintf("\n\nRecovery plan %s is gone from Prism Central: refresh (tofu refresh or plan) "+
-			"and apply again to create it anew.", id)
-	}
-	diags.AddError(errorSummary(op, kindRecoveryPlan), detail)
 }
