@@ -13,8 +13,7 @@ import (
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
 )
 
-// What the resources of Prism Central's intentful entities (protection policies, recovery
-// plans, subnets, VPCs) do alike.
+// What the resources of Prism Central's entities do alike.
 
 // deleteEntity is the Delete of a resource whose entity one client call deletes, under the
 // delete timeout t: an entity already gone counts as deleted. The entity is named in errors by
@@ -46,6 +45,21 @@ func createFailed[T any](ctx context.Context, resp *resource.CreateResponse, kin
 	if created != nil && id(created) != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id(created))...)
 	}
+}
+
+// readFound tells a resource's Read whether the read that returned err found the entity. An
+// entity gone from Prism Central leaves the state, so that the next plan creates it again;
+// another error is reported, naming the entity of kind by name.
+func readFound(ctx context.Context, resp *resource.ReadResponse, kind, name string, err error) bool {
+	if errors.Is(err, client.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return false
+	}
+	if err != nil {
+		addClientError(&resp.Diagnostics, opRead, kind, name, err)
+		return false
+	}
+	return true
 }
 
 // addEntityError words a failed operation on an existing entity of kind; when the entity is

@@ -372,12 +372,7 @@ func (r *protectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	id := state.ID.ValueString()
 	rule, err := r.data.client.GetProtectionPolicy(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindProtectionPolicy, id, err)
+	if !readFound(ctx, resp, kindProtectionPolicy, id, err) {
 		return
 	}
 

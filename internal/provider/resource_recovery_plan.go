@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 
@@ -546,12 +545,7 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	id := state.ID.ValueString()
 	recoveryPlan, err := r.data.client.GetRecoveryPlan(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindRecoveryPlan, id, err)
+	if !readFound(ctx, resp, kindRecoveryPlan, id, err) {
 		return
 	}
 	prior := &state

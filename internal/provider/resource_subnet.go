@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 
@@ -315,12 +314,7 @@ func (r *subnetResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	id := state.ID.ValueString()
 	s, err := r.data.client.LookupSubnet(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindSubnet, id, err)
+	if !readFound(ctx, resp, kindSubnet, id, err) {
 		return
 	}
 	// Right after an import only the id is known: every attribute comes from Prism Central.

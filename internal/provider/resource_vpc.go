@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 
@@ -165,12 +164,7 @@ func (r *vpcResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	id := state.ID.ValueString()
 	vpc, err := r.data.client.GetVPC(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindVPC, id, err)
+	if !readFound(ctx, resp, kindVPC, id, err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenVPC(vpc, state))...)
