@@ -101,9 +101,9 @@ func (a *azJSON) toAZ(id string) AvailabilityZone {
 	return out
 }
 
-// availabilityZones declares the availability zone, which the client reads;
+// kindAvailabilityZone declares the availability zone, which the client reads;
 // pairing (cloudTrusts) and enabling disaster recovery make them.
-var availabilityZones = &entityKind[AvailabilityZone, AvailabilityZone]{noun: "availability zone", v3: &v3Kind[AvailabilityZone, AvailabilityZone, azJSON]{
+var kindAvailabilityZone = &entityKind[AvailabilityZone, AvailabilityZone]{noun: "availability zone", v3: &v3Kind[AvailabilityZone, AvailabilityZone, azJSON]{
 	kind:   "availability_zone",
 	decode: (*azJSON).toAZ,
 }}
@@ -112,7 +112,7 @@ var availabilityZones = &entityKind[AvailabilityZone, AvailabilityZone]{noun: "a
 // filter ("" for all), every page, with CloudTrustUUID filled for remote
 // zones.
 func (c *Client) ListAvailabilityZones(ctx context.Context, filter string) ([]AvailabilityZone, error) {
-	azs, err := availabilityZones.flow(c).list(ctx, c, "listing availability zones", filter, nil)
+	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, "listing availability zones", filter, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (c *Client) ListAvailabilityZones(ctx context.Context, filter string) ([]Av
 // filled for a remote zone.
 func (c *Client) GetAvailabilityZone(ctx context.Context, uuid string) (*AvailabilityZone, error) {
 	op := "reading availability zone " + uuid
-	az, err := availabilityZones.flow(c).get(ctx, c, op, uuid)
+	az, err := kindAvailabilityZone.flow(c).get(ctx, c, op, uuid)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (c *Client) GetAvailabilityZone(ctx context.Context, uuid string) (*Availab
 // disaster recovery is not enabled.
 func (c *Client) LocalAvailabilityZone(ctx context.Context) (*AvailabilityZone, error) {
 	op := "looking up the Local availability zone of " + c.endpoint
-	azs, err := availabilityZones.flow(c).list(ctx, c, op, "", nil)
+	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (c *Client) linkCloudTrusts(ctx context.Context, op string, azs []Availabil
 	if !remote {
 		return nil
 	}
-	trusts, err := cloudTrusts.flow(c).list(ctx, c, op, "", nil)
+	trusts, err := kindCloudTrust.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}

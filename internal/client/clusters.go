@@ -47,22 +47,22 @@ func (c *clusterJSON) toCluster(id string) Cluster {
 	}
 }
 
-// clusters declares the cluster, which the client only reads.
-var clusters = &entityKind[Cluster, Cluster]{noun: "cluster", v3: &v3Kind[Cluster, Cluster, clusterJSON]{
+// kindCluster declares the cluster, which the client only reads.
+var kindCluster = &entityKind[Cluster, Cluster]{noun: "cluster", v3: &v3Kind[Cluster, Cluster, clusterJSON]{
 	kind:   clusterKind,
 	decode: (*clusterJSON).toCluster,
 }}
 
 // GetCluster reads a cluster.
 func (c *Client) GetCluster(ctx context.Context, uuid string) (*Cluster, error) {
-	return clusters.get(ctx, c, uuid)
+	return kindCluster.get(ctx, c, uuid)
 }
 
 // ListClusters lists the clusters matching a FIQL filter ("" for all),
 // every page. The Prism Central itself is included (IsPrismCentral); the
 // caller filters it out when it wants AOS clusters only.
 func (c *Client) ListClusters(ctx context.Context, filter string) ([]Cluster, error) {
-	return clusters.list(ctx, c, filter)
+	return kindCluster.list(ctx, c, filter)
 }
 
 // CheckPrismCentral verifies that the endpoint is a Prism Central: one of
@@ -72,7 +72,7 @@ func (c *Client) ListClusters(ctx context.Context, filter string) ([]Cluster, er
 // those of the list call.
 func (c *Client) CheckPrismCentral(ctx context.Context) error {
 	op := "checking that " + c.endpoint + " is a Prism Central"
-	all, err := clusters.flow(c).list(ctx, c, op, "", nil)
+	all, err := kindCluster.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}

@@ -439,7 +439,9 @@ func TestEmulatorProtectionPolicyDropAfterCommit(t *testing.T) {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
 	checkCreateSurvivesDrop(t, ps.simPC, "/protection_rules",
-		func() (*ProtectionPolicy, error) { return ps.ca.CreateProtectionPolicy(context.Background(), ps.seed()) },
+		func() (*ProtectionPolicy, error) {
+			return ps.ca.CreateProtectionPolicy(context.Background(), ps.seed())
+		},
 		func() ([]ProtectionPolicy, error) { return ps.ca.ListProtectionPolicies(context.Background(), "") },
 		func(p *ProtectionPolicy) string { return p.UUID })
 }

@@ -8,22 +8,25 @@ import (
 )
 
 // Each kind of entity the client manages is declared once, in its own file
-// (protectionPolicies, recoveryPlans, subnets, vpcs, routeTables, vms,
-// clusters, availabilityZones, cloudTrusts, vmRecoveryPoints,
-// recoveryPlanJobs): its name in messages and, per wire protocol, how its
-// entities are read and written. The typed operations the provider calls
-// (CreateProtectionPolicy, GetSubnet...) check their input, name the
-// operation and hand it to the kind's flow; the flow sees it through on the
-// wire:
+// (kindProtectionPolicy, kindRecoveryPlan, kindSubnet, kindVPC,
+// kindRouteTable, kindVM, kindCluster, kindAvailabilityZone, kindCloudTrust,
+// kindVMRecoveryPoint, kindRecoveryPlanJob): its name in messages, what a
+// create or an update checks, and per wire protocol how its entities are
+// read and written. The typed operations the provider calls
+// (CreateProtectionPolicy, GetSubnet...) hand the call to the kind, which
+// names the operation, checks the input and passes it to the kind's flow;
+// the flow sees it through on the wire:
 //
 //   - v3 (v3Kind below, over entity_flows.go): a create POSTs /<kind>s with a
 //     metadata.uuid the client chose, waits for the task and reads the
 //     entity back; an update is a read-modify-write PUT that carries the
 //     spec_version it read; a delete waits for its task; a list pages with
 //     length and offset.
-//   - A second wire implements kindFlow for the kinds it serves and is set
-//     beside v3 in their declaration; entityKind.flow picks one per client. The
-//     typed operations, and so the provider, stay as they are.
+//   - v4 (to come): a kindFlow per kind it serves, with its own JSON and
+//     writer (request ids on mutations, If-Match with the ETag it read, v4
+//     tasks, $page/$limit), set beside v3 in the kind's declaration;
+//     entityKind.flow then picks the one the client speaks for the kind.
+//     The typed operations, and so the provider, stay as they are.
 
 // kindFlow is how one wire protocol reaches the entities of one kind: T is
 // an entity as read, W what a create or an update asks for (often T
@@ -68,7 +71,8 @@ type entityKind[T, W any] struct {
 	accepted func(v *W, id string) *T
 }
 
-// flow returns the flow the client speaks for the kind.
+// flow returns the flow the client speaks for the kind: v3, the only wire
+// the client speaks yet. The client is the one choice a second wire needs.
 func (k *entityKind[T, W]) flow(*Client) kindFlow[T, W] { return k.v3 }
 
 // operation names an operation on an entity of the kind in messages:

@@ -403,10 +403,10 @@ func validStartTime(s string) bool {
 	return h <= 23 && m <= 59
 }
 
-// protectionPolicies declares the protection policy.
-var protectionPolicies = &entityKind[ProtectionPolicy, ProtectionPolicy]{
+// kindProtectionPolicy declares the protection policy.
+var kindProtectionPolicy = &entityKind[ProtectionPolicy, ProtectionPolicy]{
 	noun:  "protection rule",
-	v3:    protectionRulesV3,
+	v3:    v3ProtectionRules,
 	name:  func(p *ProtectionPolicy) string { return p.Name },
 	check: func(p *ProtectionPolicy, op string, _ bool) error { return p.validate(op) },
 	accepted: func(p *ProtectionPolicy, id string) *ProtectionPolicy {
@@ -416,9 +416,9 @@ var protectionPolicies = &entityKind[ProtectionPolicy, ProtectionPolicy]{
 	},
 }
 
-// protectionRulesV3 is the protection policy on the v3 wire: kind
+// v3ProtectionRules is the protection policy on the v3 wire: kind
 // protection_rule.
-var protectionRulesV3 = &v3Kind[ProtectionPolicy, ProtectionPolicy, protectionRuleJSON]{
+var v3ProtectionRules = &v3Kind[ProtectionPolicy, ProtectionPolicy, protectionRuleJSON]{
 	kind:   "protection_rule",
 	decode: (*protectionRuleJSON).toPolicy,
 	write: func(spec map[string]any, p *ProtectionPolicy) error {
@@ -437,18 +437,18 @@ var protectionRulesV3 = &v3Kind[ProtectionPolicy, ProtectionPolicy, protectionRu
 // the policy behind), the error comes with a non-nil policy holding the
 // uuid, so that the caller can track or delete what was created.
 func (c *Client) CreateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
-	return protectionPolicies.create(ctx, c, &p, p.UUID)
+	return kindProtectionPolicy.create(ctx, c, &p, p.UUID)
 }
 
 // GetProtectionPolicy reads a protection policy.
 func (c *Client) GetProtectionPolicy(ctx context.Context, uuid string) (*ProtectionPolicy, error) {
-	return protectionPolicies.get(ctx, c, uuid)
+	return kindProtectionPolicy.get(ctx, c, uuid)
 }
 
 // ListProtectionPolicies lists the protection policies matching a FIQL
 // filter ("" for all), every page.
 func (c *Client) ListProtectionPolicies(ctx context.Context, filter string) ([]ProtectionPolicy, error) {
-	return protectionPolicies.list(ctx, c, filter)
+	return kindProtectionPolicy.list(ctx, c, filter)
 }
 
 // UpdateProtectionPolicy makes the policy p.UUID what p says and waits for
@@ -462,7 +462,7 @@ func (c *Client) ListProtectionPolicies(ctx context.Context, filter string) ([]P
 // The update starts over on a spec_version conflict (up to 5 times).
 // p.State and p.SpecVersion are ignored.
 func (c *Client) UpdateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
-	return protectionPolicies.update(ctx, c, p.UUID, &p)
+	return kindProtectionPolicy.update(ctx, c, p.UUID, &p)
 }
 
 // DeleteProtectionPolicy deletes a protection policy and waits for the
@@ -470,7 +470,7 @@ func (c *Client) UpdateProtectionPolicy(ctx context.Context, p ProtectionPolicy)
 // repeated attempt whose first try may have landed counts as done. Recovery
 // points the policy made are kept until they expire.
 func (c *Client) DeleteProtectionPolicy(ctx context.Context, uuid string) error {
-	return protectionPolicies.delete(ctx, c, uuid)
+	return kindProtectionPolicy.delete(ctx, c, uuid)
 }
 
 // affectedEntitiesJSON is affected_entity_list, the answer of
@@ -491,7 +491,7 @@ func (a *affectedEntitiesJSON) looksLikeV3() bool { return a.EntityList != nil }
 func (c *Client) ProtectedVMUUIDs(ctx context.Context, uuid string) ([]string, error) {
 	op := "listing the VMs protection rule " + uuid + " protects"
 	var a affectedEntitiesJSON
-	err := c.do(ctx, op, http.MethodGet, protectionRulesV3.path(uuid)+"/query_entities", nil, &a)
+	err := c.do(ctx, op, http.MethodGet, v3ProtectionRules.path(uuid)+"/query_entities", nil, &a)
 	if err == nil {
 		out := []string{}
 		for _, e := range a.EntityList {
@@ -508,7 +508,7 @@ func (c *Client) ProtectedVMUUIDs(ctx context.Context, uuid string) ([]string, e
 	}
 	// Either the rule is missing or the server has no query_entities:
 	// reading the rule tells.
-	r, rerr := protectionPolicies.flow(c).get(ctx, c, op, uuid)
+	r, rerr := kindProtectionPolicy.flow(c).get(ctx, c, op, uuid)
 	if rerr != nil {
 		return nil, rerr
 	}

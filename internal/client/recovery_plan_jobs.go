@@ -73,16 +73,16 @@ const (
 	jobCleanURL = "cleanup_status"
 )
 
-// recoveryPlanJobs declares the recovery plan job: started by
+// kindRecoveryPlanJob declares the recovery plan job: started by
 // StartRecoveryPlanJob (a create that is not a plain one), read with its
 // step trees by readJob, and listed and deleted through the flow.
-var recoveryPlanJobs = &entityKind[RecoveryPlanJob, RecoveryPlanJob]{noun: "recovery plan job", v3: recoveryPlanJobsV3}
+var kindRecoveryPlanJob = &entityKind[RecoveryPlanJob, RecoveryPlanJob]{noun: "recovery plan job", v3: v3RecoveryPlanJobs}
 
-// recoveryPlanJobsV3 is the recovery plan job on the v3 wire: kind
+// v3RecoveryPlanJobs is the recovery plan job on the v3 wire: kind
 // recovery_plan_job.
-var recoveryPlanJobsV3 = &v3Kind[RecoveryPlanJob, RecoveryPlanJob, jobJSON]{kind: jobKind, decode: (*jobJSON).toJob}
+var v3RecoveryPlanJobs = &v3Kind[RecoveryPlanJob, RecoveryPlanJob, jobJSON]{kind: jobKind, decode: (*jobJSON).toJob}
 
-func jobEntityPath(id string) string { return recoveryPlanJobsV3.path(id) }
+func jobEntityPath(id string) string { return v3RecoveryPlanJobs.path(id) }
 
 // FailoverInput is what starting a recovery plan job needs. Jobs run on the
 // Prism Central of the recovery site, where the plan is synchronized; a
@@ -1124,7 +1124,7 @@ func (c *Client) readJob(ctx context.Context, op, id string, sup *stepsSupport) 
 }
 
 func (c *Client) getJob(ctx context.Context, op, id string) (*RecoveryPlanJob, error) {
-	return recoveryPlanJobs.flow(c).get(ctx, c, op, id)
+	return kindRecoveryPlanJob.flow(c).get(ctx, c, op, id)
 }
 
 // stepsAnswer tells what a read of a step tree found.
@@ -1350,20 +1350,20 @@ func newJobUUID() string { return uuid.NewString() }
 // missing job gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done.
 func (c *Client) DeleteRecoveryPlanJob(ctx context.Context, uuid string) error {
-	return recoveryPlanJobs.delete(ctx, c, uuid)
+	return kindRecoveryPlanJob.delete(ctx, c, uuid)
 }
 
 // ListRecoveryPlanJobs lists the jobs matching a FIQL filter ("" for all),
 // every page, as the list reports them (without step trees).
 func (c *Client) ListRecoveryPlanJobs(ctx context.Context, filter string) ([]RecoveryPlanJob, error) {
-	return recoveryPlanJobs.list(ctx, c, filter)
+	return kindRecoveryPlanJob.list(ctx, c, filter)
 }
 
 // ListRecoveryPlanJobsOfPlan lists the jobs of one recovery plan, newest
 // first (by start time, then creation time). The plan is matched on the
 // client side: the list's FIQL filter has no attribute for it.
 func (c *Client) ListRecoveryPlanJobsOfPlan(ctx context.Context, planUUID string) ([]RecoveryPlanJob, error) {
-	all, err := recoveryPlanJobs.flow(c).list(ctx, c, "listing the jobs of recovery plan "+planUUID, "", nil)
+	all, err := kindRecoveryPlanJob.flow(c).list(ctx, c, "listing the jobs of recovery plan "+planUUID, "", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -694,10 +694,10 @@ func planIsIPv4(s string) bool {
 	return err == nil && a.Is4()
 }
 
-// recoveryPlans declares the recovery plan.
-var recoveryPlans = &entityKind[RecoveryPlan, RecoveryPlan]{
+// kindRecoveryPlan declares the recovery plan.
+var kindRecoveryPlan = &entityKind[RecoveryPlan, RecoveryPlan]{
 	noun:  "recovery plan",
-	v3:    recoveryPlansV3,
+	v3:    v3RecoveryPlans,
 	name:  func(p *RecoveryPlan) string { return p.Name },
 	check: func(p *RecoveryPlan, op string, _ bool) error { return p.validate(op) },
 	accepted: func(p *RecoveryPlan, id string) *RecoveryPlan {
@@ -707,8 +707,8 @@ var recoveryPlans = &entityKind[RecoveryPlan, RecoveryPlan]{
 	},
 }
 
-// recoveryPlansV3 is the recovery plan on the v3 wire: kind recovery_plan.
-var recoveryPlansV3 = &v3Kind[RecoveryPlan, RecoveryPlan, recoveryPlanJSON]{
+// v3RecoveryPlans is the recovery plan on the v3 wire: kind recovery_plan.
+var v3RecoveryPlans = &v3Kind[RecoveryPlan, RecoveryPlan, recoveryPlanJSON]{
 	kind:   "recovery_plan",
 	decode: (*recoveryPlanJSON).toPlan,
 	write: func(spec map[string]any, p *RecoveryPlan) error {
@@ -729,19 +729,19 @@ var recoveryPlansV3 = &v3Kind[RecoveryPlan, RecoveryPlan, recoveryPlanJSON]{
 // the plan behind), the error comes with a non-nil plan holding the uuid,
 // so that the caller can track or delete what was created.
 func (c *Client) CreateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	return recoveryPlans.create(ctx, c, &p, p.UUID)
+	return kindRecoveryPlan.create(ctx, c, &p, p.UUID)
 }
 
 // GetRecoveryPlan reads a recovery plan. A missing plan gives an error
 // matching ErrNotFound.
 func (c *Client) GetRecoveryPlan(ctx context.Context, uuid string) (*RecoveryPlan, error) {
-	return recoveryPlans.get(ctx, c, uuid)
+	return kindRecoveryPlan.get(ctx, c, uuid)
 }
 
 // ListRecoveryPlans lists the recovery plans matching a FIQL filter (""
 // for all), every page.
 func (c *Client) ListRecoveryPlans(ctx context.Context, filter string) ([]RecoveryPlan, error) {
-	return recoveryPlans.list(ctx, c, filter)
+	return kindRecoveryPlan.list(ctx, c, filter)
 }
 
 // UpdateRecoveryPlan makes the plan p.UUID what p says and waits for the
@@ -756,14 +756,14 @@ func (c *Client) ListRecoveryPlans(ctx context.Context, filter string) ([]Recove
 // over on a spec_version conflict (up to 5 times). p.State,
 // p.SpecVersion and p.Validation are ignored.
 func (c *Client) UpdateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	return recoveryPlans.update(ctx, c, p.UUID, &p)
+	return kindRecoveryPlan.update(ctx, c, p.UUID, &p)
 }
 
 // DeleteRecoveryPlan deletes a recovery plan and waits for the task. A
 // missing plan gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done.
 func (c *Client) DeleteRecoveryPlan(ctx context.Context, uuid string) error {
-	return recoveryPlans.delete(ctx, c, uuid)
+	return kindRecoveryPlan.delete(ctx, c, uuid)
 }
 
 // planEntitiesJSON is recovery_plan_entities.
@@ -793,7 +793,7 @@ func (e *planEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
 func (c *Client) RecoveryPlanEntities(ctx context.Context, uuid string) ([]RecoveryPlanEntity, error) {
 	op := "listing the entities of recovery plan " + uuid
 	var e planEntitiesJSON
-	if err := c.do(ctx, op, http.MethodGet, recoveryPlansV3.path(uuid)+"/entities", nil, &e); err != nil {
+	if err := c.do(ctx, op, http.MethodGet, v3RecoveryPlans.path(uuid)+"/entities", nil, &e); err != nil {
 		return nil, err
 	}
 	out := []RecoveryPlanEntity{}

@@ -100,17 +100,17 @@ func (p *recoveryPointJSON) toRecoveryPoint(id string) RecoveryPoint {
 // protection_rule_uuid or recovery_point_type, e.g.
 // "vm_uuid==<uuid>".
 func (c *Client) ListVMRecoveryPoints(ctx context.Context, filter string) ([]RecoveryPoint, error) {
-	return vmRecoveryPoints.list(ctx, c, filter)
+	return kindVMRecoveryPoint.list(ctx, c, filter)
 }
 
 // GetVMRecoveryPoint reads a VM recovery point.
 func (c *Client) GetVMRecoveryPoint(ctx context.Context, uuid string) (*RecoveryPoint, error) {
-	return vmRecoveryPoints.get(ctx, c, uuid)
+	return kindVMRecoveryPoint.get(ctx, c, uuid)
 }
 
-// vmRecoveryPoints declares the VM recovery point, which the client only
+// kindVMRecoveryPoint declares the VM recovery point, which the client only
 // reads.
-var vmRecoveryPoints = &entityKind[RecoveryPoint, RecoveryPoint]{noun: "VM recovery point", v3: &v3Kind[RecoveryPoint, RecoveryPoint, recoveryPointJSON]{
+var kindVMRecoveryPoint = &entityKind[RecoveryPoint, RecoveryPoint]{noun: "VM recovery point", v3: &v3Kind[RecoveryPoint, RecoveryPoint, recoveryPointJSON]{
 	kind:   "vm_recovery_point",
 	decode: (*recoveryPointJSON).toRecoveryPoint,
 }}

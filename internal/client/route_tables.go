@@ -151,11 +151,11 @@ func (rt *RouteTable) takeStaticDefault() {
 	}
 }
 
-// routeTables declares the route table of a VPC: one per VPC, read and
+// kindRouteTable declares the route table of a VPC: one per VPC, read and
 // updated by the VPC's uuid, never created or deleted on its own.
-var routeTables = &entityKind[RouteTable, RouteTable]{noun: "route table", v3: &v3Kind[RouteTable, RouteTable, routeTableJSON]{
+var kindRouteTable = &entityKind[RouteTable, RouteTable]{noun: "route table", v3: &v3Kind[RouteTable, RouteTable, routeTableJSON]{
 	kind:       "route_table",
-	entityPath: func(vpcUUID string) string { return vpcsV3.path(vpcUUID) + "/route_tables" },
+	entityPath: func(vpcUUID string) string { return v3VPCs.path(vpcUUID) + "/route_tables" },
 	decode:     (*routeTableJSON).toRouteTable,
 	write: func(spec map[string]any, rt *RouteTable) error {
 		writeRouteTableSpec(rawObject(spec, "resources"), rt)
@@ -186,7 +186,7 @@ func (rt *RouteTable) check(op string) error {
 
 // GetRouteTable reads the route table of a VPC.
 func (c *Client) GetRouteTable(ctx context.Context, vpcUUID string) (*RouteTable, error) {
-	return routeTables.flow(c).get(ctx, c, "reading the route table of VPC "+vpcUUID, vpcUUID)
+	return kindRouteTable.flow(c).get(ctx, c, "reading the route table of VPC "+vpcUUID, vpcUUID)
 }
 
 // PutRouteTable makes the route table of VPC rt.VPCUUID hold exactly the
@@ -201,7 +201,7 @@ func (c *Client) PutRouteTable(ctx context.Context, rt RouteTable) (*RouteTable,
 	if err := rt.check(op); err != nil {
 		return nil, err
 	}
-	return routeTables.flow(c).update(ctx, c, op, rt.VPCUUID, &rt)
+	return kindRouteTable.flow(c).update(ctx, c, op, rt.VPCUUID, &rt)
 }
 
 // writeRouteTableSpec applies rt to the raw resources of a route table

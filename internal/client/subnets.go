@@ -110,8 +110,8 @@ func (s *subnetJSON) toSubnet(id string) Subnet {
 	return out
 }
 
-// subnets declares the subnet.
-var subnets = &entityKind[Subnet, SubnetSpec]{
+// kindSubnet declares the subnet.
+var kindSubnet = &entityKind[Subnet, SubnetSpec]{
 	noun: "subnet",
 	v3: &v3Kind[Subnet, SubnetSpec, subnetJSON]{
 		kind:   subnetKind,
@@ -127,14 +127,14 @@ var subnets = &entityKind[Subnet, SubnetSpec]{
 
 // GetSubnet reads a subnet.
 func (c *Client) GetSubnet(ctx context.Context, uuid string) (*Subnet, error) {
-	return subnets.get(ctx, c, uuid)
+	return kindSubnet.get(ctx, c, uuid)
 }
 
 // LookupSubnet reads a subnet like GetSubnet, but from one list of the subnets per run shared
 // by every lookup, when the run asks about enough subnets for the list to cost less than a GET
 // each (see runCache). Asking about the same subnet again in the run sends a GET.
 func (c *Client) LookupSubnet(ctx context.Context, uuid string) (*Subnet, error) {
-	list := subnets.lookupList(c, func(s *Subnet) string { return s.UUID })
+	list := kindSubnet.lookupList(c, func(s *Subnet) string { return s.UUID })
 	fetch := fetchOne(func(ctx context.Context) (*Subnet, error) { return c.GetSubnet(ctx, uuid) })
 	return lookupOne(ctx, &c.subnets, "", uuid, "subnet "+uuid, list, fetch)
 }
@@ -142,7 +142,7 @@ func (c *Client) LookupSubnet(ctx context.Context, uuid string) (*Subnet, error)
 // ListSubnets lists the subnets matching a FIQL filter ("" for all), every
 // page.
 func (c *Client) ListSubnets(ctx context.Context, filter string) ([]Subnet, error) {
-	return subnets.list(ctx, c, filter)
+	return kindSubnet.list(ctx, c, filter)
 }
 
 const (
@@ -296,7 +296,7 @@ func (ip *IPConfig) problems() []string {
 // the subnet behind), the error comes with a non-nil Subnet holding the
 // uuid, so that the caller can track or delete what was created.
 func (c *Client) CreateSubnet(ctx context.Context, s SubnetSpec) (*Subnet, error) {
-	got, err := subnets.create(ctx, c, &s, "")
+	got, err := kindSubnet.create(ctx, c, &s, "")
 	c.recordSubnet(got, err)
 	return got, err
 }
@@ -322,7 +322,7 @@ func (c *Client) recordSubnet(got *Subnet, err error) {
 // a subnet cannot change. Nothing is sent when the subnet already is as s
 // says; the update starts over on a spec_version conflict (up to 5 times).
 func (c *Client) UpdateSubnet(ctx context.Context, uuid string, s SubnetSpec) (*Subnet, error) {
-	got, err := subnets.update(ctx, c, uuid, &s)
+	got, err := kindSubnet.update(ctx, c, uuid, &s)
 	if err != nil {
 		c.subnets.unknown("", uuid)
 	}
@@ -336,7 +336,7 @@ func (c *Client) UpdateSubnet(ctx context.Context, uuid string, s SubnetSpec) (*
 // delete a subnet that is in use (by a VM, or as the external subnet of a
 // VPC) or an overlay subnet's VPC before its subnets.
 func (c *Client) DeleteSubnet(ctx context.Context, uuid string) error {
-	err := subnets.delete(ctx, c, uuid)
+	err := kindSubnet.delete(ctx, c, uuid)
 	if err == nil || errors.Is(err, ErrNotFound) {
 		c.subnets.deleted("", uuid)
 	} else {

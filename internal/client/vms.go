@@ -92,23 +92,23 @@ func vmCategories(m entityMetadata) map[string]string {
 	return out
 }
 
-// vms declares the VM, which the client reads and whose categories it
+// kindVM declares the VM, which the client reads and whose categories it
 // changes (UpdateVMCategories); it never creates or deletes one.
-var vms = &entityKind[VM, VM]{noun: "VM", v3: vmsV3}
+var kindVM = &entityKind[VM, VM]{noun: "VM", v3: v3VMs}
 
-// vmsV3 is the VM on the v3 wire: kind vm.
-var vmsV3 = &v3Kind[VM, VM, vmJSON]{kind: KindVM, decode: (*vmJSON).toVM}
+// v3VMs is the VM on the v3 wire: kind vm.
+var v3VMs = &v3Kind[VM, VM, vmJSON]{kind: KindVM, decode: (*vmJSON).toVM}
 
-func vmPath(uuid string) string { return vmsV3.path(uuid) }
+func vmPath(uuid string) string { return v3VMs.path(uuid) }
 
 // GetVM reads a VM.
 func (c *Client) GetVM(ctx context.Context, uuid string) (*VM, error) {
-	return vms.get(ctx, c, uuid)
+	return kindVM.get(ctx, c, uuid)
 }
 
 // ListVMs lists the VMs matching a FIQL filter ("" for all), every page.
 func (c *Client) ListVMs(ctx context.Context, filter string) ([]VM, error) {
-	return vms.list(ctx, c, filter)
+	return kindVM.list(ctx, c, filter)
 }
 
 // LookupVM reads a VM like GetVM, but from one list of the VMs per run shared by every lookup,
@@ -116,7 +116,7 @@ func (c *Client) ListVMs(ctx context.Context, filter string) ([]VM, error) {
 // runCache): the refresh of many VM category assignments. Asking about the same VM again in
 // the run sends a GET.
 func (c *Client) LookupVM(ctx context.Context, uuid string) (*VM, error) {
-	list := vms.lookupList(c, func(v *VM) string { return v.UUID })
+	list := kindVM.lookupList(c, func(v *VM) string { return v.UUID })
 	fetch := fetchOne(func(ctx context.Context) (*VM, error) { return c.GetVM(ctx, uuid) })
 	return lookupOne(ctx, &c.vms, "", uuid, "VM "+uuid, list, fetch)
 }
@@ -151,7 +151,7 @@ func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate fun
 		// state, addresses) is not in what was sent, so the read is converted, not the body.
 		doc = sent
 	}
-	vm, err := vmsV3.fromDocument(doc, uuid)
+	vm, err := v3VMs.fromDocument(doc, uuid)
 	if err != nil {
 		c.vms.unknown("", uuid)
 		return nil, err

@@ -93,17 +93,17 @@ func (v *vpcJSON) toVPC(id string) VPC {
 
 const vpcKind = "vpc"
 
-// vpcs declares the VPC.
-var vpcs = &entityKind[VPC, VPC]{
+// kindVPC declares the VPC.
+var kindVPC = &entityKind[VPC, VPC]{
 	noun:     "VPC",
-	v3:       vpcsV3,
+	v3:       v3VPCs,
 	name:     func(v *VPC) string { return v.Name },
 	check:    func(v *VPC, op string, _ bool) error { return v.check(op) },
 	accepted: func(v *VPC, id string) *VPC { return &VPC{UUID: id, Name: v.Name} },
 }
 
-// vpcsV3 is the VPC on the v3 wire: kind vpc.
-var vpcsV3 = &v3Kind[VPC, VPC, vpcJSON]{
+// v3VPCs is the VPC on the v3 wire: kind vpc.
+var v3VPCs = &v3Kind[VPC, VPC, vpcJSON]{
 	kind:   vpcKind,
 	decode: (*vpcJSON).toVPC,
 	write: func(spec map[string]any, v *VPC) error {
@@ -149,17 +149,17 @@ func (v *VPC) check(op string) error {
 // through, the error comes with a non-nil VPC holding the uuid, so that the
 // caller can track or delete what was created.
 func (c *Client) CreateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	return vpcs.create(ctx, c, &v, "")
+	return kindVPC.create(ctx, c, &v, "")
 }
 
 // GetVPC reads a VPC.
 func (c *Client) GetVPC(ctx context.Context, uuid string) (*VPC, error) {
-	return vpcs.get(ctx, c, uuid)
+	return kindVPC.get(ctx, c, uuid)
 }
 
 // ListVPCs lists the VPCs matching a FIQL filter ("" for all), every page.
 func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
-	return vpcs.list(ctx, c, filter)
+	return kindVPC.list(ctx, c, filter)
 }
 
 // UpdateVPC makes VPC v.UUID what v says and waits for the task, then
@@ -171,7 +171,7 @@ func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
 // gateway_node_uuid_list...). Nothing is sent when the VPC already is as v
 // says; the update starts over on a spec_version conflict (up to 5 times).
 func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	return vpcs.update(ctx, c, v.UUID, &v)
+	return kindVPC.update(ctx, c, v.UUID, &v)
 }
 
 // DeleteVPC deletes a VPC and waits for the task. A missing VPC gives an
@@ -179,7 +179,7 @@ func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
 // may have landed counts as done. Prism Central refuses to delete a VPC
 // that still has subnets.
 func (c *Client) DeleteVPC(ctx context.Context, uuid string) error {
-	return vpcs.delete(ctx, c, uuid)
+	return kindVPC.delete(ctx, c, uuid)
 }
 
 // writeVPCSpec applies v to a VPC spec, as read or new.
