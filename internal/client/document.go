@@ -295,6 +295,13 @@ func mergeItems[V any](old []map[string]any, items []V, positional bool,
 		newKeys[i] = key(&items[i])
 	}
 	match := matchItems(oldKeys, newKeys, positional)
+	return writeMatched(old, items, match, write), match
+}
+
+// writeMatched makes the raw list for items: item i starts from
+// old[match[i]], or from a new object when match[i] is -1, and write fills
+// it in.
+func writeMatched[V any](old []map[string]any, items []V, match []int, write func(item map[string]any, v *V)) []any {
 	list := make([]any, len(items))
 	for i := range items {
 		item := map[string]any{}
@@ -304,7 +311,7 @@ func mergeItems[V any](old []map[string]any, items []V, positional bool,
 		write(item, &items[i])
 		list[i] = item
 	}
-	return list, match
+	return list
 }
 
 // putItems writes the list at key of parent with mergeItems, from the list
@@ -317,4 +324,20 @@ func putItems[V any](parent map[string]any, key string, items []V, positional bo
 		return
 	}
 	parent[key], _ = mergeItems(rawObjects(parent[key]), items, positional, rawKey, itemKey, write)
+}
+
+// takeItems makes the raw list for items out of old, the list as read: each
+// item is the first object of old not taken yet that same accepts (kept as
+// read), or else fresh's new object.
+func takeItems[V any](old []map[string]any, items []V, same func(o map[string]any, v V) bool, fresh func(v V) map[string]any) []any {
+	used := make([]bool, len(old))
+	out := make([]any, 0, len(items))
+	for _, v := range items {
+		item := takeObject(old, used, func(o map[string]any) bool { return same(o, v) })
+		if item == nil {
+			item = fresh(v)
+		}
+		out = append(out, item)
+	}
+	return out
 }

@@ -903,16 +903,7 @@ func writePlanStages(res map[string]any, stages []RecoveryStage) {
 			match[i], used[i] = i, true
 		}
 	}
-	list := make([]any, len(stages))
-	for i := range stages {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		writePlanStage(item, &stages[i])
-		list[i] = item
-	}
-	res[planKeyStageList] = list
+	res[planKeyStageList] = writeMatched(old, stages, match, writePlanStage)
 }
 
 // sharedCount counts the items two sorted lists have in common.
@@ -1037,17 +1028,9 @@ func writePlanClusterRefs(parent map[string]any, uuids []string) {
 		delete(parent, planKeyClusterRefs)
 		return
 	}
-	old := rawObjects(parent[planKeyClusterRefs])
-	used := make([]bool, len(old))
-	list := make([]any, len(uuids))
-	for i, id := range uuids {
-		ref := takeObject(old, used, func(o map[string]any) bool { return rawString(o, "uuid") == id })
-		if ref == nil {
-			ref = map[string]any{"kind": "cluster", "uuid": id}
-		}
-		list[i] = ref
-	}
-	parent[planKeyClusterRefs] = list
+	parent[planKeyClusterRefs] = takeItems(rawObjects(parent[planKeyClusterRefs]), uuids,
+		func(o map[string]any, id string) bool { return rawString(o, "uuid") == id },
+		func(id string) map[string]any { return map[string]any{"kind": "cluster", "uuid": id} })
 }
 
 func planRawClusterRefs(item map[string]any) string {
@@ -1184,18 +1167,9 @@ func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssign
 		func(a *VMIPAssignment) []string { return []string{a.VMUUID} },
 		func(item map[string]any, a *VMIPAssignment) {
 			writePlanVMRef(item, planKeyVMRef, a.VMUUID, a.VMName)
-			oldIPs := rawObjects(item[planKeyIPConfigList])
-			used := make([]bool, len(oldIPs))
-			ips := make([]any, len(a.IPs))
-			for k, ip := range a.IPs {
-				c := takeObject(oldIPs, used, func(o map[string]any) bool { return rawString(o, "ip_address") == ip })
-				if c == nil {
-					c = map[string]any{}
-				}
-				c["ip_address"] = ip
-				ips[k] = c
-			}
-			item[planKeyIPConfigList] = ips
+			item[planKeyIPConfigList] = takeItems(rawObjects(item[planKeyIPConfigList]), a.IPs,
+				func(o map[string]any, ip string) bool { return rawString(o, "ip_address") == ip },
+				func(ip string) map[string]any { return map[string]any{"ip_address": ip} })
 		})
 }
 

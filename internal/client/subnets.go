@@ -396,21 +396,16 @@ func writeIPConfig(ip map[string]any, cfg *IPConfig) {
 	}
 	putString(ip, "default_gateway_ip", cfg.GatewayIP)
 
-	old := rawObjects(ip["pool_list"])
-	used := make([]bool, len(old))
-	pools := make([]any, 0, len(cfg.Pools))
-	for _, p := range cfg.Pools {
-		first, last, _ := SplitPool(p)
-		item := takeObject(old, used, func(o map[string]any) bool {
-			f, l, err := SplitPool(rawString(o, "range"))
-			return err == nil && f == first && l == last
-		})
-		if item == nil {
-			item = map[string]any{"range": first + " " + last}
-		}
-		pools = append(pools, item)
+	pools := make([][2]string, len(cfg.Pools))
+	for i, p := range cfg.Pools {
+		pools[i][0], pools[i][1], _ = SplitPool(p)
 	}
-	putObjects(ip, "pool_list", pools)
+	putObjects(ip, "pool_list", takeItems(rawObjects(ip["pool_list"]), pools,
+		func(o map[string]any, p [2]string) bool {
+			first, last, err := SplitPool(rawString(o, "range"))
+			return err == nil && first == p[0] && last == p[1]
+		},
+		func(p [2]string) map[string]any { return map[string]any{"range": p[0] + " " + p[1]} }))
 
 	_, hadDHCP := ip["dhcp_options"].(map[string]any)
 	if !hadDHCP && len(cfg.DNSServers) == 0 && len(cfg.DomainSearch) == 0 && cfg.DomainName == "" {

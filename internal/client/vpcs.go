@@ -188,47 +188,31 @@ func writeVPCSpec(spec map[string]any, v *VPC) {
 	putString(spec, "description", v.Description)
 	res := rawObject(spec, "resources")
 
-	old := rawObjects(res["external_subnet_list"])
-	used := make([]bool, len(old))
-	items := make([]any, 0, len(v.ExternalSubnetUUIDs))
-	for _, id := range v.ExternalSubnetUUIDs {
-		id = strings.TrimSpace(id)
-		item := takeObject(old, used, func(o map[string]any) bool { return rawReferenceUUID(o, "external_subnet_reference") == id })
-		if item == nil {
-			item = map[string]any{"external_subnet_reference": map[string]any{"kind": subnetKind, "uuid": id}}
-		}
-		items = append(items, item)
+	ids := make([]string, len(v.ExternalSubnetUUIDs))
+	for i, id := range v.ExternalSubnetUUIDs {
+		ids[i] = strings.TrimSpace(id)
 	}
-	putObjects(res, "external_subnet_list", items)
+	putObjects(res, "external_subnet_list", takeItems(rawObjects(res["external_subnet_list"]), ids,
+		func(o map[string]any, id string) bool { return rawReferenceUUID(o, "external_subnet_reference") == id },
+		func(id string) map[string]any {
+			return map[string]any{"external_subnet_reference": map[string]any{"kind": subnetKind, "uuid": id}}
+		}))
 
-	old = rawObjects(res["externally_routable_prefix_list"])
-	used = make([]bool, len(old))
-	items = make([]any, 0, len(v.ExternallyRoutablePrefixes))
+	var prefixes []netip.Prefix
 	for _, p := range v.ExternallyRoutablePrefixes {
-		pr, err := netip.ParsePrefix(strings.TrimSpace(p))
-		if err != nil {
-			continue
+		if pr, err := netip.ParsePrefix(strings.TrimSpace(p)); err == nil {
+			prefixes = append(prefixes, pr)
 		}
-		ip, bits := pr.Addr().String(), fmt.Sprint(pr.Bits())
-		item := takeObject(old, used, func(o map[string]any) bool {
-			return rawString(o, "ip") == ip && rawNumber(o, "prefix_length") == bits
-		})
-		if item == nil {
-			item = map[string]any{"ip": ip, "prefix_length": pr.Bits()}
-		}
-		items = append(items, item)
 	}
-	putObjects(res, "externally_routable_prefix_list", items)
+	putObjects(res, "externally_routable_prefix_list", takeItems(rawObjects(res["externally_routable_prefix_list"]), prefixes,
+		func(o map[string]any, pr netip.Prefix) bool {
+			return rawString(o, "ip") == pr.Addr().String() && rawNumber(o, "prefix_length") == fmt.Sprint(pr.Bits())
+		},
+		func(pr netip.Prefix) map[string]any {
+			return map[string]any{"ip": pr.Addr().String(), "prefix_length": pr.Bits()}
+		}))
 
-	old = rawObjects(res["common_domain_name_server_ip_list"])
-	used = make([]bool, len(old))
-	items = make([]any, 0, len(v.DNSServers))
-	for _, d := range v.DNSServers {
-		item := takeObject(old, used, func(o map[string]any) bool { return rawString(o, "ip") == d })
-		if item == nil {
-			item = map[string]any{"ip": d}
-		}
-		items = append(items, item)
-	}
-	putObjects(res, "common_domain_name_server_ip_list", items)
+	putObjects(res, "common_domain_name_server_ip_list", takeItems(rawObjects(res["common_domain_name_server_ip_list"]), v.DNSServers,
+		func(o map[string]any, d string) bool { return rawString(o, "ip") == d },
+		func(d string) map[string]any { return map[string]any{"ip": d} }))
 }
