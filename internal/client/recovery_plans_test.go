@@ -51,7 +51,7 @@ func newFakePlans(t *testing.T) *fakePlans {
 }
 
 // seed stores planFixtureDoc as the server holds it.
-func (f *fakePlans) seed() string { return f.fakeKind.seed(planFixtureDoc) }
+func (f *fakePlans) seed() { f.fakeKind.seed(planFixtureDoc) }
 
 // seededPlan serves planFixtureDoc and returns the fake, a client of it
 // and the plan as read.
