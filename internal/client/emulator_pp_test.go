@@ -120,16 +120,16 @@ func TestEmulatorProtectionPolicySeedPolicy(t *testing.T) {
 	}
 	got, err := ps.ca.GetProtectionPolicy(ctx, rule.UUID)
 	if err != nil || !reflect.DeepEqual(got, rule) {
-		t.Errorf("GetProtectionRule = %#v, %v", got, err)
+		t.Errorf("GetProtectionPolicy = %#v, %v", got, err)
 	}
 	all, err := ps.ca.ListProtectionPolicies(ctx, "")
 	if err != nil || len(all) != 1 || all[0].UUID != rule.UUID {
-		t.Errorf("ListProtectionRules on canada = %+v, %v", all, err)
+		t.Errorf("ListProtectionPolicies on canada = %+v, %v", all, err)
 	}
 	// France sees the rule, with the same uuid, in its own zones.
 	frRules, err := ps.fr.ListProtectionPolicies(ctx, "")
 	if err != nil || len(frRules) != 1 || frRules[0].UUID != rule.UUID || frRules[0].Name != rule.Name {
-		t.Fatalf("ListProtectionRules on france = %+v, %v", frRules, err)
+		t.Fatalf("ListProtectionPolicies on france = %+v, %v", frRules, err)
 	}
 	if zones := []string{frRules[0].Locations[0].AvailabilityZoneUUID, frRules[0].Locations[1].AvailabilityZoneUUID}; !slices.Equal(zones, []string{ps.frOfCanada, ps.frLocal}) {
 		t.Errorf("france's copy names zones %v, want [%s %s]", zones, ps.frOfCanada, ps.frLocal)
@@ -215,7 +215,7 @@ func TestEmulatorProtectionPolicySeedPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := ps.ca.GetProtectionPolicy(ctx, rule.UUID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetProtectionRule after delete: %v", err)
+		t.Errorf("GetProtectionPolicy after delete: %v", err)
 	}
 	if frRules, err := ps.fr.ListProtectionPolicies(ctx, ""); err != nil || len(frRules) != 0 {
 		t.Errorf("france's rules after the delete = %+v, %v", frRules, err)
@@ -403,10 +403,10 @@ func TestEmulatorProtectionPolicyRefusals(t *testing.T) {
 	}
 	missing := "0f000000-0000-4000-8000-0000000000f0"
 	if _, err := ps.ca.GetProtectionPolicy(ctx, missing); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetProtectionRule of a missing rule: %v", err)
+		t.Errorf("GetProtectionPolicy of a missing rule: %v", err)
 	}
 	if err := ps.ca.DeleteProtectionPolicy(ctx, missing); !errors.Is(err, ErrNotFound) {
-		t.Errorf("DeleteProtectionRule of a missing rule: %v", err)
+		t.Errorf("DeleteProtectionPolicy of a missing rule: %v", err)
 	}
 	if _, err := ps.ca.ProtectedVMUUIDs(ctx, missing); !errors.Is(err, ErrNotFound) {
 		t.Errorf("ProtectedVMUUIDs of a missing rule: %v", err)

@@ -237,7 +237,7 @@ func TestProtectionPolicyRoundTrip(t *testing.T) {
 	}
 	all, err := c.ListProtectionPolicies(ctx, "")
 	if err != nil || len(all) != 1 || !reflect.DeepEqual(all[0], want) {
-		t.Errorf("ListProtectionRules = %#v, %v", all, err)
+		t.Errorf("ListProtectionPolicies = %#v, %v", all, err)
 	}
 	// An update with the rule as read sends nothing.
 	if _, err := c.UpdateProtectionPolicy(ctx, *got); err != nil || len(f.puts) != 0 {
@@ -558,7 +558,7 @@ func TestDeleteProtectionPolicy(t *testing.T) {
 	}
 	mustContain(t, err.Error(), "deleting protection rule "+fixtureUUID)
 	if _, err := c.GetProtectionPolicy(ctx, fixtureUUID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetProtectionRule after delete: %v", err)
+		t.Errorf("GetProtectionPolicy after delete: %v", err)
 	}
 }
 
