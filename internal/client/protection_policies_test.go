@@ -401,70 +401,6 @@ func TestUpdateProtectionPolicyRemovesAndRenumbers(t *testing.T) {
 	}
 }
 
-func TestUpdateProtectionPolicyRetriesConflicts(t *testing.T) {
-	f, c := fixtureServer(t)
-	ctx := context.Background()
-	r, err := c.GetProtectionPolicy(ctx, fixtureUUID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.conflicts = 2
-	r.Name = "renamed"
-	got, err := c.UpdateProtectionPolicy(ctx, *r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.puts) != 3 || got.Name != "renamed" || got.SpecVersion != 6 {
-		t.Errorf("PUTs = %d, rule = %+v", len(f.puts), got)
-	}
-	if jsonOf(t, subtree(f.lastPut(t), "metadata.spec_version")) != "5" {
-		t.Errorf("the last PUT did not carry the version read last")
-	}
-	f.conflicts = 10
-	r.Name = "again"
-	_, err = c.UpdateProtectionPolicy(ctx, *r)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !apiErr.HasReason(ReasonConcurrentRequests) {
-		t.Fatalf("error = %v, want a conflict", err)
-	}
-	mustContain(t, err.Error(), "updating protection rule again ("+fixtureUUID+")", "kept changing")
-}
-
-func TestUpdateProtectionPolicyErrors(t *testing.T) {
-	f, c := fixtureServer(t)
-	ctx := context.Background()
-	_, err := c.UpdateProtectionPolicy(ctx, ProtectionPolicy{Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
-	if err == nil || !strings.Contains(err.Error(), "no uuid") {
-		t.Errorf("update without uuid: %v", err)
-	}
-	missing := "7a000000-0000-4000-8000-0000000000a7"
-	_, err = c.UpdateProtectionPolicy(ctx, ProtectionPolicy{UUID: missing, Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("update of a missing rule: %v, want ErrNotFound", err)
-	} else {
-		mustContain(t, err.Error(), "updating protection rule x ("+missing+")")
-	}
-	if len(f.puts) != 0 {
-		t.Errorf("%d PUTs sent", len(f.puts))
-	}
-}
-
-func TestCreateProtectionPolicyDroppedAnswer(t *testing.T) {
-	f := newFakeRules(t)
-	f.dropCreates = 1
-	c, log := f.server(t)
-	got, err := c.CreateProtectionPolicy(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
-	if err != nil {
-		t.Fatalf("create after a dropped answer: %v", err)
-	}
-	if len(f.posts) != 2 || len(f.stored) != 1 || !bytes.Equal(f.posts[0], f.posts[1]) {
-		t.Fatalf("posts = %d, rules = %d; the retry must repeat the first attempt", len(f.posts), len(f.stored))
-	}
-	if f.stored[got.UUID] == nil || len(log.retries()) != 1 {
-		t.Errorf("rule = %+v, retries = %d", got, len(log.retries()))
-	}
-}
-
 func TestCreateProtectionPolicyTaskFails(t *testing.T) {
 	for _, keep := range []bool{false, true} {
 		t.Run(fmt.Sprintf("entity left %t", keep), func(t *testing.T) {
@@ -540,25 +476,6 @@ func TestCreateProtectionPolicyValidates(t *testing.T) {
 	}
 	if len(f.posts) != 0 {
 		t.Errorf("invalid rules were sent: %d", len(f.posts))
-	}
-}
-
-func TestDeleteProtectionPolicy(t *testing.T) {
-	f, c := fixtureServer(t)
-	ctx := context.Background()
-	if err := c.DeleteProtectionPolicy(ctx, fixtureUUID); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.stored) != 0 || f.tasks.polls() == 0 {
-		t.Errorf("rules = %v, task polls = %d", f.stored, f.tasks.polls())
-	}
-	err := c.DeleteProtectionPolicy(ctx, fixtureUUID)
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("deleting a missing rule: %v", err)
-	}
-	mustContain(t, err.Error(), "deleting protection rule "+fixtureUUID)
-	if _, err := c.GetProtectionPolicy(ctx, fixtureUUID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetProtectionPolicy after delete: %v", err)
 	}
 }
 

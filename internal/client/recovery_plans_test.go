@@ -514,63 +514,6 @@ func TestUpdateRecoveryPlanRemoves(t *testing.T) {
 	  "floating_ip_assignment_list":[]}`)
 }
 
-func TestUpdateRecoveryPlanRetriesConflicts(t *testing.T) {
-	f, c, p := seededPlan(t)
-	ctx := context.Background()
-	f.conflicts = 2
-	p.Name = "renamed"
-	got, err := c.UpdateRecoveryPlan(ctx, *p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.puts) != 3 || got.Name != "renamed" || got.SpecVersion != 10 {
-		t.Errorf("PUTs = %d, plan = %+v", len(f.puts), got)
-	}
-	if jsonOf(t, subtree(f.lastPut(t), "metadata.spec_version")) != "9" {
-		t.Errorf("the last PUT did not carry the version read last")
-	}
-	f.conflicts = 10
-	p.Name = "again"
-	_, err = c.UpdateRecoveryPlan(ctx, *p)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !apiErr.HasReason(ReasonConcurrentRequests) {
-		t.Fatalf("error = %v, want a conflict", err)
-	}
-	mustContain(t, err.Error(), "updating recovery plan again ("+planFixture+")", "kept changing")
-}
-
-func TestUpdateRecoveryPlanErrors(t *testing.T) {
-	f := newFakePlans(t)
-	c := f.client(t)
-	ctx := context.Background()
-	_, err := c.UpdateRecoveryPlan(ctx, RecoveryPlan{Name: "x"})
-	if err == nil || !strings.Contains(err.Error(), "no uuid") {
-		t.Errorf("update without uuid: %v", err)
-	}
-	_, err = c.UpdateRecoveryPlan(ctx, RecoveryPlan{UUID: planFixture, Name: "x"})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("update of a missing plan: %v, want ErrNotFound", err)
-	} else {
-		mustContain(t, err.Error(), "updating recovery plan x ("+planFixture+")")
-	}
-	if len(f.puts) != 0 {
-		t.Errorf("%d PUTs sent", len(f.puts))
-	}
-}
-
-func TestCreateRecoveryPlanDroppedAnswer(t *testing.T) {
-	f := newFakePlans(t)
-	f.dropCreates = 1
-	c := f.client(t)
-	got, err := c.CreateRecoveryPlan(context.Background(), stagedPlan())
-	if err != nil {
-		t.Fatalf("create after a dropped answer: %v", err)
-	}
-	if len(f.posts) != 2 || len(f.stored) != 1 || !bytes.Equal(f.posts[0], f.posts[1]) || f.stored[got.UUID] == nil {
-		t.Fatalf("posts = %d, plans = %d; the retry must repeat the first attempt", len(f.posts), len(f.stored))
-	}
-}
-
 func TestCreateRecoveryPlanValidates(t *testing.T) {
 	f := newFakePlans(t)
 	c := f.client(t)
@@ -616,27 +559,6 @@ func TestCreateRecoveryPlanValidates(t *testing.T) {
 	}
 	if len(f.posts) != 0 {
 		t.Errorf("invalid plans were sent: %d", len(f.posts))
-	}
-}
-
-func TestDeleteRecoveryPlan(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
-	ctx := context.Background()
-	if err := c.DeleteRecoveryPlan(ctx, planFixture); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.stored) != 0 || f.tasks.polls() == 0 {
-		t.Errorf("plans = %v, task polls = %d", f.stored, f.tasks.polls())
-	}
-	err := c.DeleteRecoveryPlan(ctx, planFixture)
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("deleting a missing plan: %v", err)
-	}
-	mustContain(t, err.Error(), "deleting recovery plan "+planFixture)
-	if _, err := c.GetRecoveryPlan(ctx, planFixture); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetRecoveryPlan after delete: %v", err)
 	}
 }
 
