@@ -74,7 +74,7 @@ type entityKind[T, W any] struct {
 }
 
 // flow returns the flow the client speaks for the kind: v3, the only wire
-// the client speaks yet. The client is the one choice a second wire needs.
+// the client speaks yet; with a second one, the choice is the client's.
 func (k *entityKind[T, W]) flow(*Client) kindFlow[T, W] { return k.v3 }
 
 // operation names an operation on an entity of the kind in messages:
