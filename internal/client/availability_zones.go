@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"fmt"
-	"net/http"
 )
 
 // Management plane types of an availability zone.
@@ -59,8 +58,8 @@ func (r *azResourcesJSON) remoteConnection() string {
 }
 
 type azJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     struct {
+	entityHead
+	Spec struct {
 		Name      string          `json:"name"`
 		Resources azResourcesJSON `json:"resources"`
 	} `json:"spec"`
@@ -79,12 +78,12 @@ type azJSON struct {
 	} `json:"status"`
 }
 
-func (a *azJSON) looksLikeV3() bool { return a.Metadata.UUID != "" || a.Metadata.Kind != "" }
-
-func (a *azJSON) toAZ() AvailabilityZone {
+// toAZ converts the entity; id is the uuid asked for, for an entity that
+// names none.
+func (a *azJSON) toAZ(id string) AvailabilityZone {
 	st, sp := &a.Status.Resources, &a.Spec.Resources
 	out := AvailabilityZone{
-		UUID:                 a.Metadata.UUID,
+		UUID:                 firstNonEmpty(a.Metadata.UUID, id),
 		Name:                 firstNonEmpty(a.Status.Name, a.Spec.Name, a.Metadata.Name),
 		Type:                 firstNonEmpty(st.ManagementPlaneType, sp.ManagementPlaneType),
 		ManagementURL:        firstNonEmpty(st.ManagementURL, sp.ManagementURL),
@@ -102,13 +101,18 @@ func (a *azJSON) toAZ() AvailabilityZone {
 	return out
 }
 
-func azPath(uuid string) string { return "/availability_zones/" + escape(uuid) }
+// kindAvailabilityZone declares the availability zone, which the client reads;
+// pairing (cloudTrusts) and enabling disaster recovery make them.
+var kindAvailabilityZone = &entityKind[AvailabilityZone, AvailabilityZone]{noun: "availability zone", v3: &v3Kind[AvailabilityZone, AvailabilityZone, azJSON]{
+	kind:   "availability_zone",
+	decode: (*azJSON).toAZ,
+}}
 
 // ListAvailabilityZones lists the availability zones matching a FIQL
 // filter ("" for all), every page, with CloudTrustUUID filled for remote
 // zones.
 func (c *Client) ListAvailabilityZones(ctx context.Context, filter string) ([]AvailabilityZone, error) {
-	azs, err := c.listAvailabilityZones(ctx, "listing availability zones", filter)
+	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, "listing availability zones", filter, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -118,15 +122,11 @@ func (c *Client) ListAvailabilityZones(ctx context.Context, filter string) ([]Av
 	return azs, nil
 }
 
-func (c *Client) listAvailabilityZones(ctx context.Context, op, filter string) ([]AvailabilityZone, error) {
-	return listTyped(ctx, c, op, "availability_zone", "/availability_zones/list", filter, (*azJSON).toAZ)
-}
-
 // GetAvailabilityZone reads an availability zone, with CloudTrustUUID
 // filled for a remote zone.
 func (c *Client) GetAvailabilityZone(ctx context.Context, uuid string) (*AvailabilityZone, error) {
 	op := "reading availability zone " + uuid
-	az, err := c.getAvailabilityZone(ctx, op, uuid)
+	az, err := kindAvailabilityZone.flow(c).get(ctx, c, op, uuid)
 	if err != nil {
 		return nil, err
 	}
@@ -137,24 +137,12 @@ func (c *Client) GetAvailabilityZone(ctx context.Context, uuid string) (*Availab
 	return &azs[0], nil
 }
 
-func (c *Client) getAvailabilityZone(ctx context.Context, op, uuid string) (*AvailabilityZone, error) {
-	var a azJSON
-	if err := c.do(ctx, op, http.MethodGet, azPath(uuid), nil, &a); err != nil {
-		return nil, err
-	}
-	out := a.toAZ()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
-}
-
 // LocalAvailabilityZone returns the Local availability zone of the Prism
 // Central. The error matches ErrNotFound when there is none, which means
 // disaster recovery is not enabled.
 func (c *Client) LocalAvailabilityZone(ctx context.Context) (*AvailabilityZone, error) {
 	op := "looking up the Local availability zone of " + c.endpoint
-	azs, err := c.listAvailabilityZones(ctx, op, "")
+	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +164,7 @@ func (c *Client) linkCloudTrusts(ctx context.Context, op string, azs []Availabil
 	if !remote {
 		return nil
 	}
-	trusts, err := c.listCloudTrusts(ctx, op)
+	trusts, err := kindCloudTrust.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}

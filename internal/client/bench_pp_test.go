@@ -15,18 +15,8 @@ import (
 func BenchmarkCreateProtectionRule(b *testing.B) {
 	for _, latency := range []time.Duration{100 * time.Millisecond, time.Second} {
 		b.Run(fmt.Sprintf("latency=%s", latency), func(b *testing.B) {
-			w, c := benchWorld(b, latency)
+			france, c, fr := benchDRPair(b, latency)
 			ctx := context.Background()
-			france := w.PC("france")
-			fr, err := New(Config{Endpoint: france.URL(), Username: france.Username(), Password: france.Password(), CACertPEM: string(france.CACertPEM())})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, pc := range []*Client{c, fr} {
-				if err := pc.EnableDisasterRecovery(ctx); err != nil {
-					b.Fatal(err)
-				}
-			}
 			ct, err := c.CreateCloudTrust(ctx, CloudTrustInput{RemoteAddress: france.AdvertisedIP(), Username: france.Username(), Password: france.Password()})
 			if err != nil {
 				b.Fatal(err)
@@ -55,7 +45,7 @@ func BenchmarkCreateProtectionRule(b *testing.B) {
 			for b.Loop() {
 				in.Name = fmt.Sprintf("bench-%d", n)
 				start := time.Now()
-				r, err := c.CreateProtectionRule(ctx, in)
+				r, err := c.CreateProtectionPolicy(ctx, in)
 				measured += time.Since(start)
 				if err != nil {
 					b.Fatal(err)
@@ -63,7 +53,7 @@ func BenchmarkCreateProtectionRule(b *testing.B) {
 				if r.State != "COMPLETE" {
 					b.Fatalf("rule = %+v", r)
 				}
-				if err := c.DeleteProtectionRule(ctx, r.UUID); err != nil {
+				if err := c.DeleteProtectionPolicy(ctx, r.UUID); err != nil {
 					b.Fatal(err)
 				}
 				n++

@@ -41,6 +41,24 @@ func benchWorld(b *testing.B, latency time.Duration) (*prismsim.World, *Client) 
 	return w, c
 }
 
+// benchDRPair is benchWorld with disaster recovery enabled on both PCs: it
+// returns france and a client of each PC.
+func benchDRPair(b *testing.B, latency time.Duration) (*prismsim.PC, *Client, *Client) {
+	b.Helper()
+	w, c := benchWorld(b, latency)
+	france := w.PC("france")
+	fr, err := New(Config{Endpoint: france.URL(), Username: france.Username(), Password: france.Password(), CACertPEM: string(france.CACertPEM())})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, pc := range []*Client{c, fr} {
+		if err := pc.EnableDisasterRecovery(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return france, c, fr
+}
+
 // reportOverhead reports the time per operation beyond the task latency.
 func reportOverhead(b *testing.B, n int, elapsed, latency time.Duration) {
 	perOp := elapsed / time.Duration(n)
@@ -128,18 +146,8 @@ func BenchmarkGetCategoryKey(b *testing.B) {
 func BenchmarkPairing(b *testing.B) {
 	for _, latency := range []time.Duration{100 * time.Millisecond, time.Second} {
 		b.Run(fmt.Sprintf("latency=%s", latency), func(b *testing.B) {
-			w, c := benchWorld(b, latency)
+			france, c, _ := benchDRPair(b, latency)
 			ctx := context.Background()
-			france := w.PC("france")
-			fr, err := New(Config{Endpoint: france.URL(), Username: france.Username(), Password: france.Password(), CACertPEM: string(france.CACertPEM())})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, pc := range []*Client{c, fr} {
-				if err := pc.EnableDisasterRecovery(ctx); err != nil {
-					b.Fatal(err)
-				}
-			}
 			in := CloudTrustInput{RemoteAddress: france.AdvertisedIP(), Username: france.Username(), Password: france.Password()}
 			n := 0
 			start := time.Now()

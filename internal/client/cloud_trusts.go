@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,8 +78,8 @@ type cloudTrustResourcesJSON struct {
 }
 
 type cloudTrustJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     struct {
+	entityHead
+	Spec struct {
 		Name      string                  `json:"name"`
 		Resources cloudTrustResourcesJSON `json:"resources"`
 	} `json:"spec"`
@@ -91,12 +90,12 @@ type cloudTrustJSON struct {
 	} `json:"status"`
 }
 
-func (t *cloudTrustJSON) looksLikeV3() bool { return t.Metadata.UUID != "" || t.Metadata.Kind != "" }
-
-func (t *cloudTrustJSON) toCloudTrust() CloudTrust {
+// toCloudTrust converts the entity; id is the uuid asked for, for an entity
+// that names none.
+func (t *cloudTrustJSON) toCloudTrust(id string) CloudTrust {
 	st, sp := &t.Status.Resources, &t.Spec.Resources
 	out := CloudTrust{
-		UUID:      t.Metadata.UUID,
+		UUID:      firstNonEmpty(t.Metadata.UUID, id),
 		Name:      firstNonEmpty(t.Status.Name, t.Spec.Name, t.Metadata.Name),
 		URL:       firstNonEmpty(st.URL, sp.URL),
 		CloudType: firstNonEmpty(st.CloudType, sp.CloudType),
@@ -111,7 +110,13 @@ func (t *cloudTrustJSON) toCloudTrust() CloudTrust {
 	return out
 }
 
-func cloudTrustPath(uuid string) string { return "/cloud_trusts/" + escape(uuid) }
+// kindCloudTrust declares the cloud trust: a pairing with a remote Prism
+// Central, created by CreateCloudTrust (which is not a plain create) and
+// read and deleted through the flow.
+var kindCloudTrust = &entityKind[CloudTrust, CloudTrust]{noun: "cloud trust", v3: v3CloudTrusts}
+
+// v3CloudTrusts is the cloud trust on the v3 wire: kind cloud_trust.
+var v3CloudTrusts = &v3Kind[CloudTrust, CloudTrust, cloudTrustJSON]{kind: "cloud_trust", decode: (*cloudTrustJSON).toCloudTrust}
 
 // pairingOperation names a pairing in messages.
 func pairingOperation(address string) string {
@@ -178,13 +183,13 @@ func (c *Client) CreateCloudTrust(ctx context.Context, in CloudTrustInput) (*Clo
 				azUUID = ref.UUID
 			}
 		}
-	} else if _, err := c.waitSettled(ctx, op, cloudTrustPath(id)); err != nil {
+	} else if _, err := c.waitSettled(ctx, op, v3CloudTrusts.path(id)); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, fmt.Errorf("%s: Prism Central accepted the pairing (cloud trust %s) but the cloud trust is gone: the pairing failed; see its task in Prism Central (Activity > Tasks), fix the cause and run again", op, id)
 		}
 		return accepted, redactSecret(err, in.Password)
 	}
-	ct, err := c.getCloudTrust(ctx, op, id)
+	ct, err := kindCloudTrust.flow(c).get(ctx, c, op, id)
 	if err != nil {
 		return accepted, err
 	}
@@ -224,7 +229,7 @@ func (in CloudTrustInput) validate(op, address string) error {
 // GetCloudTrust reads a cloud trust, with AvailabilityZoneUUID looked up.
 func (c *Client) GetCloudTrust(ctx context.Context, uuid string) (*CloudTrust, error) {
 	op := "reading cloud trust " + uuid
-	ct, err := c.getCloudTrust(ctx, op, uuid)
+	ct, err := kindCloudTrust.flow(c).get(ctx, c, op, uuid)
 	if err != nil {
 		return nil, err
 	}
@@ -235,23 +240,11 @@ func (c *Client) GetCloudTrust(ctx context.Context, uuid string) (*CloudTrust, e
 	return ct, nil
 }
 
-func (c *Client) getCloudTrust(ctx context.Context, op, uuid string) (*CloudTrust, error) {
-	var t cloudTrustJSON
-	if err := c.do(ctx, op, http.MethodGet, cloudTrustPath(uuid), nil, &t); err != nil {
-		return nil, err
-	}
-	out := t.toCloudTrust()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
-}
-
 // ListCloudTrusts lists every cloud trust, with AvailabilityZoneUUID looked
 // up.
 func (c *Client) ListCloudTrusts(ctx context.Context) ([]CloudTrust, error) {
 	op := "listing cloud trusts"
-	trusts, err := c.listCloudTrusts(ctx, op)
+	trusts, err := kindCloudTrust.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -261,17 +254,13 @@ func (c *Client) ListCloudTrusts(ctx context.Context) ([]CloudTrust, error) {
 	return trusts, nil
 }
 
-func (c *Client) listCloudTrusts(ctx context.Context, op string) ([]CloudTrust, error) {
-	return listTyped(ctx, c, op, "cloud_trust", "/cloud_trusts/list", "", (*cloudTrustJSON).toCloudTrust)
-}
-
 // linkAvailabilityZones lists the availability zones once and calls set
 // with the zone of each trust that has one.
 func (c *Client) linkAvailabilityZones(ctx context.Context, op string, trusts []CloudTrust, set func(i int, azUUID string)) error {
 	if len(trusts) == 0 {
 		return nil
 	}
-	azs, err := c.listAvailabilityZones(ctx, op, "")
+	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}
@@ -315,7 +304,7 @@ func matchZone(t *CloudTrust, azs []AvailabilityZone) *AvailabilityZone {
 // trust gives an error matching ErrNotFound; a 404 to a repeated attempt
 // whose first try may have landed counts as done.
 func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
-	ct, err := c.getCloudTrust(ctx, "unpairing cloud trust "+uuid, uuid)
+	ct, err := kindCloudTrust.flow(c).get(ctx, c, "unpairing cloud trust "+uuid, uuid)
 	if err != nil {
 		return err
 	}
@@ -323,7 +312,7 @@ func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
 	if ct.URL == "" {
 		op = "unpairing cloud trust " + uuid
 	}
-	return c.deleteAndWait(ctx, op, cloudTrustPath(uuid))
+	return kindCloudTrust.flow(c).remove(ctx, c, op, uuid)
 }
 
 // CloudTrustForAvailabilityZone returns the cloud trust of a remote
@@ -331,14 +320,14 @@ func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
 // is missing, Local, or has no trust gives an error matching ErrNotFound.
 func (c *Client) CloudTrustForAvailabilityZone(ctx context.Context, azUUID string) (*CloudTrust, error) {
 	op := "looking up the cloud trust of availability zone " + azUUID
-	az, err := c.getAvailabilityZone(ctx, op, azUUID)
+	az, err := kindAvailabilityZone.flow(c).get(ctx, c, op, azUUID)
 	if err != nil {
 		return nil, err
 	}
 	if az.Type == AvailabilityZoneLocal {
 		return nil, fmt.Errorf("%s: %s is the Local availability zone of this Prism Central, not a paired one: give the id of a remote availability zone: %w", op, az.Name, ErrNotFound)
 	}
-	trusts, err := c.listCloudTrusts(ctx, op)
+	trusts, err := kindCloudTrust.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -293,7 +293,7 @@ func TestAvailabilityZoneReachability(t *testing.T) {
 		if err := json.Unmarshal(raw, &a); err != nil {
 			t.Fatal(err)
 		}
-		if got := a.toAZ(); got.Reachable != tt.want || got.RemoteConnectionUUID != remoteConn {
+		if got := a.toAZ(""); got.Reachable != tt.want || got.RemoteConnectionUUID != remoteConn {
 			t.Errorf("%v: zone = %+v, want reachable %t", tt.extra, got, tt.want)
 		}
 	}

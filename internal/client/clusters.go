@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 )
@@ -22,8 +21,8 @@ type Cluster struct {
 }
 
 type clusterJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     struct {
+	entityHead
+	Spec struct {
 		Name string `json:"name"`
 	} `json:"spec"`
 	Status struct {
@@ -36,33 +35,34 @@ type clusterJSON struct {
 	} `json:"status"`
 }
 
-func (c *clusterJSON) looksLikeV3() bool { return c.Metadata.UUID != "" || c.Metadata.Kind != "" }
-
-func (c *clusterJSON) toCluster() Cluster {
+// toCluster converts the entity; id is the uuid asked for, for an entity
+// that names none.
+func (c *clusterJSON) toCluster(id string) Cluster {
 	services := c.Status.Resources.Config.ServiceList
 	return Cluster{
-		UUID:           c.Metadata.UUID,
+		UUID:           firstNonEmpty(c.Metadata.UUID, id),
 		Name:           firstNonEmpty(c.Status.Name, c.Spec.Name, c.Metadata.Name),
 		ServiceList:    services,
 		IsPrismCentral: slices.Contains(services, ServicePrismCentral),
 	}
 }
 
+// kindCluster declares the cluster, which the client only reads.
+var kindCluster = &entityKind[Cluster, Cluster]{noun: "cluster", v3: &v3Kind[Cluster, Cluster, clusterJSON]{
+	kind:   clusterKind,
+	decode: (*clusterJSON).toCluster,
+}}
+
 // GetCluster reads a cluster.
 func (c *Client) GetCluster(ctx context.Context, uuid string) (*Cluster, error) {
-	var cl clusterJSON
-	if err := c.do(ctx, "reading cluster "+uuid, http.MethodGet, "/clusters/"+escape(uuid), nil, &cl); err != nil {
-		return nil, err
-	}
-	out := cl.toCluster()
-	return &out, nil
+	return kindCluster.get(ctx, c, uuid)
 }
 
 // ListClusters lists the clusters matching a FIQL filter ("" for all),
 // every page. The Prism Central itself is included (IsPrismCentral); the
 // caller filters it out when it wants AOS clusters only.
 func (c *Client) ListClusters(ctx context.Context, filter string) ([]Cluster, error) {
-	return listTyped(ctx, c, "listing clusters", "cluster", "/clusters/list", filter, (*clusterJSON).toCluster)
+	return kindCluster.list(ctx, c, filter)
 }
 
 // CheckPrismCentral verifies that the endpoint is a Prism Central: one of
@@ -72,12 +72,12 @@ func (c *Client) ListClusters(ctx context.Context, filter string) ([]Cluster, er
 // those of the list call.
 func (c *Client) CheckPrismCentral(ctx context.Context) error {
 	op := "checking that " + c.endpoint + " is a Prism Central"
-	clusters, err := listTyped(ctx, c, op, "cluster", "/clusters/list", "", (*clusterJSON).toCluster)
+	all, err := kindCluster.flow(c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}
 	var seen []string
-	for _, cl := range clusters {
+	for _, cl := range all {
 		if cl.IsPrismCentral {
 			return nil
 		}

@@ -65,14 +65,7 @@ func newFakeDR(t *testing.T) *fakeDR {
 }
 
 func (f *fakeDR) server(t *testing.T) (*Client, *recLogger) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if f.tasks.handle(w, r) {
-			return
-		}
-		f.cnt.add(r)
-		f.handle(w, r)
-	})
-	return newClient(t, srv)
+	return fakeServer(t, f.tasks, &f.cnt, f.handle)
 }
 
 func azEntity(uuid, name, kind, url, conn string, extra map[string]any) map[string]any {

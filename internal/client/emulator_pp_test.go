@@ -82,7 +82,7 @@ func (ps *protectedSites) tagSeedVMs(t *testing.T) {
 }
 
 // seed returns the seed's bidirectional policy between canada and france.
-func (ps *protectedSites) seed() ProtectionRule {
+func (ps *protectedSites) seed() ProtectionPolicy {
 	return seedRule(ps.caLocal, ps.ca01, ps.caOfFrance, ps.fr01)
 }
 
@@ -93,20 +93,20 @@ func (ps *protectedSites) advance(t *testing.T, d time.Duration) {
 }
 
 // pointsByVM groups recovery points by VM name.
-func pointsByVM(rps []RecoveryPoint) map[string][]RecoveryPoint {
+func pointsByVM(points []RecoveryPoint) map[string][]RecoveryPoint {
 	out := map[string][]RecoveryPoint{}
-	for _, rp := range rps {
-		out[rp.VMName] = append(out[rp.VMName], rp)
+	for _, point := range points {
+		out[point.VMName] = append(out[point.VMName], point)
 	}
 	return out
 }
 
-func TestEmulatorProtectionRuleSeedPolicy(t *testing.T) {
+func TestEmulatorProtectionPolicySeedPolicy(t *testing.T) {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
 	ctx := context.Background()
 	in := ps.seed()
-	rule, err := ps.ca.CreateProtectionRule(ctx, in)
+	rule, err := ps.ca.CreateProtectionPolicy(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,18 +118,18 @@ func TestEmulatorProtectionRuleSeedPolicy(t *testing.T) {
 	if !reflect.DeepEqual(*rule, want) {
 		t.Errorf("the rule does not round-trip:\n got %#v\nwant %#v", *rule, want)
 	}
-	got, err := ps.ca.GetProtectionRule(ctx, rule.UUID)
+	got, err := ps.ca.GetProtectionPolicy(ctx, rule.UUID)
 	if err != nil || !reflect.DeepEqual(got, rule) {
-		t.Errorf("GetProtectionRule = %#v, %v", got, err)
+		t.Errorf("GetProtectionPolicy = %#v, %v", got, err)
 	}
-	all, err := ps.ca.ListProtectionRules(ctx, "")
+	all, err := ps.ca.ListProtectionPolicies(ctx, "")
 	if err != nil || len(all) != 1 || all[0].UUID != rule.UUID {
-		t.Errorf("ListProtectionRules on canada = %+v, %v", all, err)
+		t.Errorf("ListProtectionPolicies on canada = %+v, %v", all, err)
 	}
 	// France sees the rule, with the same uuid, in its own zones.
-	frRules, err := ps.fr.ListProtectionRules(ctx, "")
+	frRules, err := ps.fr.ListProtectionPolicies(ctx, "")
 	if err != nil || len(frRules) != 1 || frRules[0].UUID != rule.UUID || frRules[0].Name != rule.Name {
-		t.Fatalf("ListProtectionRules on france = %+v, %v", frRules, err)
+		t.Fatalf("ListProtectionPolicies on france = %+v, %v", frRules, err)
 	}
 	if zones := []string{frRules[0].Locations[0].AvailabilityZoneUUID, frRules[0].Locations[1].AvailabilityZoneUUID}; !slices.Equal(zones, []string{ps.frOfCanada, ps.frLocal}) {
 		t.Errorf("france's copy names zones %v, want [%s %s]", zones, ps.frOfCanada, ps.frLocal)
@@ -148,15 +148,15 @@ func TestEmulatorProtectionRuleSeedPolicy(t *testing.T) {
 	}
 	byVM := pointsByVM(frPoints)
 	for _, name := range []string{"app-01", "db-01"} {
-		rps := byVM[name]
-		if len(rps) == 0 || len(rps) > 4 {
-			t.Errorf("france holds %d recovery points of %s after an hour, want 1-4", len(rps), name)
+		points := byVM[name]
+		if len(points) == 0 || len(points) > 4 {
+			t.Errorf("france holds %d recovery points of %s after an hour, want 1-4", len(points), name)
 			continue
 		}
-		for _, rp := range rps {
-			if rp.VMUUID != ps.vms[name] || rp.AvailabilityZoneUUID != ps.frLocal || rp.Type != RecoveryPointApplicationConsistent ||
-				rp.CreationTime.IsZero() || rp.ProtectionRuleUUID != rule.UUID {
-				t.Errorf("replicated recovery point of %s = %+v", name, rp)
+		for _, point := range points {
+			if point.VMUUID != ps.vms[name] || point.AvailabilityZoneUUID != ps.frLocal || point.Type != RecoveryPointApplicationConsistent ||
+				point.CreationTime.IsZero() || point.ProtectionPolicyUUID != rule.UUID {
+				t.Errorf("replicated recovery point of %s = %+v", name, point)
 			}
 		}
 	}
@@ -167,9 +167,9 @@ func TestEmulatorProtectionRuleSeedPolicy(t *testing.T) {
 		"protection_rule_uuid==" + rule.UUID:    len(frPoints),
 		"vm_uuid==" + ps.vms["dns-01"]:          0,
 	} {
-		rps, err := ps.fr.ListVMRecoveryPoints(ctx, filter)
-		if err != nil || len(rps) != want {
-			t.Errorf("ListVMRecoveryPoints(%s) = %d points, %v; want %d", filter, len(rps), err, want)
+		points, err := ps.fr.ListVMRecoveryPoints(ctx, filter)
+		if err != nil || len(points) != want {
+			t.Errorf("ListVMRecoveryPoints(%s) = %d points, %v; want %d", filter, len(points), err, want)
 		}
 	}
 	if n := len(byVM["dns-01"]); n != 0 {
@@ -179,13 +179,13 @@ func TestEmulatorProtectionRuleSeedPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, rps := range pointsByVM(caPoints) {
-		if name != "app-01" && name != "db-01" || len(rps) > 4 {
-			t.Errorf("canada holds %d local recovery points of %s", len(rps), name)
+	for name, points := range pointsByVM(caPoints) {
+		if name != "app-01" && name != "db-01" || len(points) > 4 {
+			t.Errorf("canada holds %d local recovery points of %s", len(points), name)
 		}
-		for _, rp := range rps {
-			if rp.AvailabilityZoneUUID != ps.caLocal {
-				t.Errorf("local recovery point of %s = %+v", name, rp)
+		for _, point := range points {
+			if point.AvailabilityZoneUUID != ps.caLocal {
+				t.Errorf("local recovery point of %s = %+v", name, point)
 			}
 		}
 	}
@@ -205,22 +205,22 @@ func TestEmulatorProtectionRuleSeedPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, rps := range pointsByVM(frPoints) {
-		if len(rps) != 4 {
-			t.Errorf("france holds %d recovery points of %s after two hours, want the 4 kept", len(rps), name)
+	for name, points := range pointsByVM(frPoints) {
+		if len(points) != 4 {
+			t.Errorf("france holds %d recovery points of %s after two hours, want the 4 kept", len(points), name)
 		}
 	}
 
-	if err := ps.ca.DeleteProtectionRule(ctx, rule.UUID); err != nil {
+	if err := ps.ca.DeleteProtectionPolicy(ctx, rule.UUID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ps.ca.GetProtectionRule(ctx, rule.UUID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetProtectionRule after delete: %v", err)
+	if _, err := ps.ca.GetProtectionPolicy(ctx, rule.UUID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GetProtectionPolicy after delete: %v", err)
 	}
-	if frRules, err := ps.fr.ListProtectionRules(ctx, ""); err != nil || len(frRules) != 0 {
+	if frRules, err := ps.fr.ListProtectionPolicies(ctx, ""); err != nil || len(frRules) != 0 {
 		t.Errorf("france's rules after the delete = %+v, %v", frRules, err)
 	}
-	if err := ps.ca.DeleteProtectionRule(ctx, rule.UUID); !errors.Is(err, ErrNotFound) {
+	if err := ps.ca.DeleteProtectionPolicy(ctx, rule.UUID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleting again: %v, want ErrNotFound", err)
 	}
 	// Existing recovery points stay until they expire.
@@ -229,11 +229,11 @@ func TestEmulatorProtectionRuleSeedPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rp := range frPoints {
-		alive := rp.ExpirationTime.IsZero() || rp.ExpirationTime.After(now)
-		found := slices.ContainsFunc(kept, func(k RecoveryPoint) bool { return k.UUID == rp.UUID })
+	for _, point := range frPoints {
+		alive := point.ExpirationTime.IsZero() || point.ExpirationTime.After(now)
+		found := slices.ContainsFunc(kept, func(k RecoveryPoint) bool { return k.UUID == point.UUID })
 		if alive != found {
-			t.Errorf("after the delete, at %s, recovery point %+v is kept: %t", now, rp, found)
+			t.Errorf("after the delete, at %s, recovery point %+v is kept: %t", now, point, found)
 		}
 	}
 	if len(kept) == 0 {
@@ -259,7 +259,7 @@ func (ps *protectedSites) rawRule(t *testing.T, id string) map[string]any {
 	return doc
 }
 
-func TestEmulatorProtectionRuleUpdateKeepsUnmodeledFields(t *testing.T) {
+func TestEmulatorProtectionPolicyUpdateKeepsUnmodeledFields(t *testing.T) {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
 	ctx := context.Background()
@@ -267,7 +267,7 @@ func TestEmulatorProtectionRuleUpdateKeepsUnmodeledFields(t *testing.T) {
 	// Two schedules from canada to france.
 	in.Connectivity[0].Schedules = append(in.Connectivity[0].Schedules, SnapshotSchedule{RPOSecs: 3600, SnapshotType: SnapshotTypeCrashConsistent,
 		LocalRetention: &RetentionPolicy{Rollup: &RollupRetention{Multiple: 1, IntervalType: RollupDaily}}, RemoteRetention: &RetentionPolicy{Rollup: &RollupRetention{Multiple: 7, IntervalType: RollupDaily}}})
-	rule, err := ps.ca.CreateProtectionRule(ctx, in)
+	rule, err := ps.ca.CreateProtectionPolicy(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,14 +301,14 @@ func TestEmulatorProtectionRuleUpdateKeepsUnmodeledFields(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	read, err := ps.ca.GetProtectionRule(ctx, rule.UUID)
+	read, err := ps.ca.GetProtectionPolicy(ctx, rule.UUID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	read.Description = "updated"
 	read.Connectivity[1].Schedules[0].RPOSecs = 1800
 	read.Connectivity[0].Schedules[0].RemoteRetention = linear(2)
-	updated, err := ps.ca.UpdateProtectionRule(ctx, *read)
+	updated, err := ps.ca.UpdateProtectionPolicy(ctx, *read)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,14 +342,14 @@ func TestEmulatorProtectionRuleUpdateKeepsUnmodeledFields(t *testing.T) {
 	}
 	// The same rule once more changes nothing and sends nothing.
 	ps.resetRequests(t)
-	if _, err := ps.ca.UpdateProtectionRule(ctx, *updated); err != nil {
+	if _, err := ps.ca.UpdateProtectionPolicy(ctx, *updated); err != nil {
 		t.Fatal(err)
 	}
 	if n := ps.requests(t, "PUT /api/nutanix/v3/protection_rules/{uuid}"); n != 0 {
 		t.Errorf("an update without change sent %d PUTs", n)
 	}
 	// France holds a copy, and can change it: the change reaches Canada.
-	frCopy, err := ps.fr.GetProtectionRule(ctx, rule.UUID)
+	frCopy, err := ps.fr.GetProtectionPolicy(ctx, rule.UUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,54 +357,56 @@ func TestEmulatorProtectionRuleUpdateKeepsUnmodeledFields(t *testing.T) {
 		t.Errorf("france's copy was not updated: %+v", frCopy)
 	}
 	frCopy.Description = "from france"
-	fromFR, err := ps.fr.UpdateProtectionRule(ctx, *frCopy)
+	fromFR, err := ps.fr.UpdateProtectionPolicy(ctx, *frCopy)
 	if err != nil {
 		t.Fatalf("updating france's copy: %v", err)
 	}
-	if got, err := ps.ca.GetProtectionRule(ctx, rule.UUID); err != nil || got.Description != "from france" || got.SpecVersion != fromFR.SpecVersion {
+	if got, err := ps.ca.GetProtectionPolicy(ctx, rule.UUID); err != nil || got.Description != "from france" || got.SpecVersion != fromFR.SpecVersion {
 		t.Errorf("canada after france's update: %+v, %v", got, err)
 	}
 }
 
-func TestEmulatorProtectionRuleRefusals(t *testing.T) {
+func TestEmulatorProtectionPolicyRefusals(t *testing.T) {
 	ts := startTwoSites(t)
 	ctx := context.Background()
 	// Disaster recovery is not enabled yet.
 	r := seedRule("0a000000-0000-4000-8000-00000000000a", "0b000000-0000-4000-8000-00000000000b", "0c000000-0000-4000-8000-00000000000c", "0d000000-0000-4000-8000-00000000000d")
-	_, err := ts.ca.CreateProtectionRule(ctx, r)
+	_, err := ts.ca.CreateProtectionPolicy(ctx, r)
 	wantRefusal(t, "a rule without disaster recovery", err, "creating protection rule replicated-vm")
 
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
 	cases := []struct {
 		what   string
-		mutate func(*ProtectionRule)
+		mutate func(*ProtectionPolicy)
 	}{
-		{"an unknown availability zone", func(r *ProtectionRule) { r.Locations[1].AvailabilityZoneUUID = "0f000000-0000-4000-8000-00000000000f" }},
-		{"an unknown local cluster", func(r *ProtectionRule) {
+		{"an unknown availability zone", func(r *ProtectionPolicy) {
+			r.Locations[1].AvailabilityZoneUUID = "0f000000-0000-4000-8000-00000000000f"
+		}},
+		{"an unknown local cluster", func(r *ProtectionPolicy) {
 			r.Locations[0].ClusterUUIDs = []string{"0e000000-0000-4000-8000-00000000000e"}
 		}},
-		{"an unknown category value", func(r *ProtectionRule) { r.CategoryFilter.Params = map[string][]string{seedKey: {"nope"}} }},
-		{"an unknown category key", func(r *ProtectionRule) { r.CategoryFilter.Params = map[string][]string{"no-such-key": {"x"}} }},
+		{"an unknown category value", func(r *ProtectionPolicy) { r.CategoryFilter.Params = map[string][]string{seedKey: {"nope"}} }},
+		{"an unknown category key", func(r *ProtectionPolicy) { r.CategoryFilter.Params = map[string][]string{"no-such-key": {"x"}} }},
 	}
 	for _, c := range cases {
 		r := ps.seed()
 		c.mutate(&r)
-		got, err := ps.ca.CreateProtectionRule(ctx, r)
+		got, err := ps.ca.CreateProtectionPolicy(ctx, r)
 		if got != nil {
 			t.Errorf("%s: returned %+v", c.what, got)
 		}
 		wantRefusal(t, c.what, err, "creating protection rule replicated-vm")
 	}
-	if all, err := ps.ca.ListProtectionRules(ctx, ""); err != nil || len(all) != 0 {
+	if all, err := ps.ca.ListProtectionPolicies(ctx, ""); err != nil || len(all) != 0 {
 		t.Errorf("refused creates left %+v, %v", all, err)
 	}
 	missing := "0f000000-0000-4000-8000-0000000000f0"
-	if _, err := ps.ca.GetProtectionRule(ctx, missing); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetProtectionRule of a missing rule: %v", err)
+	if _, err := ps.ca.GetProtectionPolicy(ctx, missing); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GetProtectionPolicy of a missing rule: %v", err)
 	}
-	if err := ps.ca.DeleteProtectionRule(ctx, missing); !errors.Is(err, ErrNotFound) {
-		t.Errorf("DeleteProtectionRule of a missing rule: %v", err)
+	if err := ps.ca.DeleteProtectionPolicy(ctx, missing); !errors.Is(err, ErrNotFound) {
+		t.Errorf("DeleteProtectionPolicy of a missing rule: %v", err)
 	}
 	if _, err := ps.ca.ProtectedVMUUIDs(ctx, missing); !errors.Is(err, ErrNotFound) {
 		t.Errorf("ProtectedVMUUIDs of a missing rule: %v", err)
@@ -433,28 +435,21 @@ func wantRefusal(t *testing.T, what string, err error, op string) {
 	t.Logf("%s: %v", what, err)
 }
 
-func TestEmulatorProtectionRuleDropAfterCommit(t *testing.T) {
+func TestEmulatorProtectionPolicyDropAfterCommit(t *testing.T) {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
-	ps.fault(t, map[string]any{"path_prefix": "/api/nutanix/v3/protection_rules", "method": http.MethodPost, "kind": "drop_after_commit", "count": 1})
-	ps.resetRequests(t)
-	rule, err := ps.ca.CreateProtectionRule(context.Background(), ps.seed())
-	if err != nil {
-		t.Fatalf("create with a dropped answer: %v", err)
-	}
-	if n := ps.requests(t, "POST /api/nutanix/v3/protection_rules"); n != 2 {
-		t.Errorf("creates = %d, want 2 (one dropped, one refused as existing)", n)
-	}
-	all, err := ps.ca.ListProtectionRules(context.Background(), "")
-	if err != nil || len(all) != 1 || all[0].UUID != rule.UUID {
-		t.Errorf("rules = %+v, %v; want exactly the one created", all, err)
-	}
+	checkCreateSurvivesDrop(t, ps.simPC, "/protection_rules",
+		func() (*ProtectionPolicy, error) {
+			return ps.ca.CreateProtectionPolicy(context.Background(), ps.seed())
+		},
+		func() ([]ProtectionPolicy, error) { return ps.ca.ListProtectionPolicies(context.Background(), "") },
+		func(p *ProtectionPolicy) string { return p.UUID })
 }
 
-// TestEmulatorProtectionRuleShapes creates rules that use more of the
+// TestEmulatorProtectionPolicyShapes creates rules that use more of the
 // model (a synchronous schedule, several schedules between one pair,
 // roll-up) and checks each reads back exactly.
-func TestEmulatorProtectionRuleShapes(t *testing.T) {
+func TestEmulatorProtectionPolicyShapes(t *testing.T) {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
 	ctx := context.Background()
@@ -469,8 +464,8 @@ func TestEmulatorProtectionRuleShapes(t *testing.T) {
 		{RPOSecs: 86400, RemoteRetention: &RetentionPolicy{Rollup: &RollupRetention{Multiple: 4, IntervalType: RollupWeekly}}},
 	}
 	rollup.PrimaryLocationIndexes = nil
-	for _, in := range []ProtectionRule{sync, rollup} {
-		got, err := ps.ca.CreateProtectionRule(ctx, in)
+	for _, in := range []ProtectionPolicy{sync, rollup} {
+		got, err := ps.ca.CreateProtectionPolicy(ctx, in)
 		if err != nil {
 			t.Errorf("%s: %v", in.Name, err)
 			continue
@@ -484,6 +479,6 @@ func TestEmulatorProtectionRuleShapes(t *testing.T) {
 	// A second synchronous rule over the same VMs is refused.
 	again := sync
 	again.Name = "synchronous-2"
-	_, err := ps.ca.CreateProtectionRule(ctx, again)
+	_, err := ps.ca.CreateProtectionPolicy(ctx, again)
 	wantRefusal(t, "overlapping synchronous rules", err, "creating protection rule synchronous-2")
 }

@@ -23,7 +23,7 @@ func startPlanSites(t *testing.T, withRule bool) *planSites {
 	ps := startProtectedSites(t)
 	ps.tagSeedVMs(t)
 	if withRule {
-		if _, err := ps.ca.CreateProtectionRule(context.Background(), ps.seed()); err != nil {
+		if _, err := ps.ca.CreateProtectionPolicy(context.Background(), ps.seed()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -305,19 +305,19 @@ func TestEmulatorRecoveryPlanWitness(t *testing.T) {
 	in := s.seedPlan()
 	in.Name = "witnessed"
 	in.Witnesses = []Witness{{Address: s.caOfFrance, FailoverTimeoutSecs: 30}}
-	async, err := s.ca.CreateProtectionRule(ctx, s.seed())
+	async, err := s.ca.CreateProtectionPolicy(ctx, s.seed())
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.ca.CreateRecoveryPlan(ctx, in)
 	wantRefusal(t, "a witness without synchronous replication", err, "creating recovery plan witnessed")
-	if err := s.ca.DeleteProtectionRule(ctx, async.UUID); err != nil {
+	if err := s.ca.DeleteProtectionPolicy(ctx, async.UUID); err != nil {
 		t.Fatal(err)
 	}
 	sync := s.seed()
 	sync.Name = "synchronous"
 	sync.Connectivity = []ProtectionConnectivity{{SourceIndex: 0, DestinationIndex: 1, Schedules: []SnapshotSchedule{{RPOSecs: SynchronousRPOSecs, AutoSuspendTimeoutSecs: i64(30)}}}}
-	if _, err := s.ca.CreateProtectionRule(ctx, sync); err != nil {
+	if _, err := s.ca.CreateProtectionPolicy(ctx, sync); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := s.ca.CreateRecoveryPlan(ctx, in)
@@ -504,17 +504,8 @@ func TestEmulatorRecoveryPlanRefusals(t *testing.T) {
 // landed: the retry finds the plan and there is one plan.
 func TestEmulatorRecoveryPlanDropAfterCommit(t *testing.T) {
 	s := startPlanSites(t, true)
-	s.fault(t, map[string]any{"path_prefix": "/api/nutanix/v3/recovery_plans", "method": http.MethodPost, "kind": "drop_after_commit", "count": 1})
-	s.resetRequests(t)
-	plan, err := s.ca.CreateRecoveryPlan(context.Background(), s.seedPlan())
-	if err != nil {
-		t.Fatalf("create with a dropped answer: %v", err)
-	}
-	if n := s.requests(t, "POST /api/nutanix/v3/recovery_plans"); n != 2 {
-		t.Errorf("creates = %d, want 2 (one dropped, one refused as existing)", n)
-	}
-	all, err := s.ca.ListRecoveryPlans(context.Background(), "")
-	if err != nil || len(all) != 1 || all[0].UUID != plan.UUID {
-		t.Errorf("plans = %+v, %v; want exactly the one created", all, err)
-	}
+	checkCreateSurvivesDrop(t, s.simPC, "/recovery_plans",
+		func() (*RecoveryPlan, error) { return s.ca.CreateRecoveryPlan(context.Background(), s.seedPlan()) },
+		func() ([]RecoveryPlan, error) { return s.ca.ListRecoveryPlans(context.Background(), "") },
+		func(p *RecoveryPlan) string { return p.UUID })
 }

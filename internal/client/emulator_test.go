@@ -147,6 +147,27 @@ func (s *simPC) resetRequests(t *testing.T) {
 	s.call(t, http.MethodDelete, "/_prismsim/requests", nil, nil)
 }
 
+// checkCreateSurvivesDrop loses, once, the answer to a create in collection
+// that landed, and checks that the client retried (two POSTs, the second
+// refused as existing) and that list then holds exactly the entity created.
+func checkCreateSurvivesDrop[T any](t *testing.T, s *simPC, collection string, create func() (*T, error), list func() ([]T, error), id func(*T) string) {
+	t.Helper()
+	route := "/api/nutanix/v3" + collection
+	s.fault(t, map[string]any{"path_prefix": route, "method": http.MethodPost, "kind": "drop_after_commit", "count": 1})
+	s.resetRequests(t)
+	got, err := create()
+	if err != nil {
+		t.Fatalf("create with a dropped answer: %v", err)
+	}
+	if n := s.requests(t, "POST "+route); n != 2 {
+		t.Errorf("creates = %d, want 2 (one dropped, one refused as existing)", n)
+	}
+	all, err := list()
+	if err != nil || len(all) != 1 || id(&all[0]) != id(got) {
+		t.Errorf("%s = %+v, %v; want exactly the one created", collection, all, err)
+	}
+}
+
 // vmByName finds a VM of the preset.
 func vmByName(t *testing.T, c *Client, name string) VM {
 	t.Helper()

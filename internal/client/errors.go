@@ -104,10 +104,7 @@ type APIError struct {
 // to do.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writeOperation(&b, e.Operation)
 	switch e.class {
 	case classAuth:
 		fmt.Fprintf(&b, "authentication failed for user %s at %s: %s", e.username, e.Endpoint, credentialsHint)
@@ -279,10 +276,7 @@ type DecodeError struct {
 // Error names the operation, what could not be decoded and why.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writeOperation(&b, e.Operation)
 	fmt.Fprintf(&b, "decoding %s: %v", e.What, e.Err)
 	return b.String()
 }
@@ -303,10 +297,7 @@ type TaskError struct {
 // Error names the operation, the task and the task's own error.
 func (e *TaskError) Error() string {
 	var b strings.Builder
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writeOperation(&b, e.Operation)
 	fmt.Fprintf(&b, "task %s ended %s", e.TaskUUID, e.Status)
 	var parts []string
 	if e.ErrorCode != "" {
@@ -361,8 +352,18 @@ func (d *v3ErrorDoc) isV3() bool {
 	return d.State == "ERROR" || len(d.MessageList) > 0 || (d.Kind != "" && d.Code != nil)
 }
 
-// responseError builds the APIError for a non-2xx answer.
-func (c *Client) responseError(st *attemptState, resp *http.Response, data []byte) error {
+// writeOperation starts an error message with the operation, when there
+// is one: "creating VPC x: ".
+func writeOperation(b *strings.Builder, op string) {
+	if op != "" {
+		b.WriteString(op)
+		b.WriteString(": ")
+	}
+}
+
+// apiError is the APIError of a non-2xx answer to the attempts of st, of
+// class until the answer says more.
+func (c *Client) apiError(st *attemptState, resp *http.Response, class errorClass) *APIError {
 	e := &APIError{
 		Operation:  st.op,
 		Endpoint:   c.endpoint,
@@ -371,11 +372,17 @@ func (c *Client) responseError(st *attemptState, resp *http.Response, data []byt
 		StatusCode: resp.StatusCode,
 		Attempts:   st.attempts,
 		username:   c.username,
-		class:      classOther,
+		class:      class,
 	}
 	if st.attempts > 1 {
 		e.Cause = st.cause
 	}
+	return e
+}
+
+// responseError builds the APIError for a non-2xx answer.
+func (c *Client) responseError(st *attemptState, resp *http.Response, data []byte) error {
+	e := c.apiError(st, resp, classOther)
 	e.notRepeated = st.retriesDenied != "" && !st.idempotent
 	var doc v3ErrorDoc
 	switch {

@@ -86,6 +86,20 @@ func newServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
+// fakeServer starts a server that answers the tasks of tasks and hands
+// every other request, counted in cnt, to handle; it returns a client of
+// it and the client's log.
+func fakeServer(t testing.TB, tasks *fakeTasks, cnt *counter, handle http.HandlerFunc) (*Client, *recLogger) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if tasks.handle(w, r) {
+			return
+		}
+		cnt.add(r)
+		handle(w, r)
+	})
+	return newClient(t, srv)
+}
+
 // caPEM returns the PEM of the test server's certificate.
 func caPEM(srv *httptest.Server) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))

@@ -73,7 +73,16 @@ const (
 	jobCleanURL = "cleanup_status"
 )
 
-func jobEntityPath(id string) string { return jobPath + "/" + escape(id) }
+// kindRecoveryPlanJob declares the recovery plan job: started by
+// StartRecoveryPlanJob (a create that is not a plain one), read with its
+// step trees by readJob, and listed and deleted through the flow.
+var kindRecoveryPlanJob = &entityKind[RecoveryPlanJob, RecoveryPlanJob]{noun: "recovery plan job", v3: v3RecoveryPlanJobs}
+
+// v3RecoveryPlanJobs is the recovery plan job on the v3 wire: kind
+// recovery_plan_job.
+var v3RecoveryPlanJobs = &v3Kind[RecoveryPlanJob, RecoveryPlanJob, jobJSON]{kind: jobKind, decode: (*jobJSON).toJob}
+
+func jobEntityPath(id string) string { return v3RecoveryPlanJobs.path(id) }
 
 // FailoverInput is what starting a recovery plan job needs. Jobs run on the
 // Prism Central of the recovery site, where the plan is synchronized; a
@@ -362,10 +371,7 @@ type JobError struct {
 // step errors, and says what to do.
 func (e *JobError) Error() string {
 	var b strings.Builder
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writeOperation(&b, e.Operation)
 	what := "recovery plan job"
 	if e.Cleanup {
 		what = "the cleanup of recovery plan job"
@@ -589,8 +595,10 @@ func (j *jobJSON) looksLikeV3() bool {
 	return j.Metadata.UUID != "" || j.Metadata.Kind != "" || j.Status != nil || j.Spec != nil
 }
 
-func (j *jobJSON) toJob() RecoveryPlanJob {
-	out := RecoveryPlanJob{UUID: j.Metadata.UUID, CreationTime: parseTime(j.Metadata.CreationTime, 0)}
+// toJob converts the entity; id is the uuid asked for, for an entity that
+// names none.
+func (j *jobJSON) toJob(id string) RecoveryPlanJob {
+	out := RecoveryPlanJob{UUID: firstNonEmpty(j.Metadata.UUID, id), CreationTime: parseTime(j.Metadata.CreationTime, 0)}
 	st := j.Status
 	if st == nil {
 		st = &jobStatusJSON{}
@@ -1116,15 +1124,7 @@ func (c *Client) readJob(ctx context.Context, op, id string, sup *stepsSupport) 
 }
 
 func (c *Client) getJob(ctx context.Context, op, id string) (*RecoveryPlanJob, error) {
-	var j jobJSON
-	if err := c.do(ctx, op, http.MethodGet, jobEntityPath(id), nil, &j); err != nil {
-		return nil, err
-	}
-	job := j.toJob()
-	if job.UUID == "" {
-		job.UUID = id
-	}
-	return &job, nil
+	return kindRecoveryPlanJob.flow(c).get(ctx, c, op, id)
 }
 
 // stepsAnswer tells what a read of a step tree found.
@@ -1376,20 +1376,20 @@ func newJobUUID() string { return uuid.NewString() }
 // missing job gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done.
 func (c *Client) DeleteRecoveryPlanJob(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, "deleting recovery plan job "+uuid, jobEntityPath(uuid))
+	return kindRecoveryPlanJob.delete(ctx, c, uuid)
 }
 
 // ListRecoveryPlanJobs lists the jobs matching a FIQL filter ("" for all),
 // every page, as the list reports them (without step trees).
 func (c *Client) ListRecoveryPlanJobs(ctx context.Context, filter string) ([]RecoveryPlanJob, error) {
-	return listTyped(ctx, c, "listing recovery plan jobs", jobKind, jobPath+"/list", filter, (*jobJSON).toJob)
+	return kindRecoveryPlanJob.list(ctx, c, filter)
 }
 
 // ListRecoveryPlanJobsOfPlan lists the jobs of one recovery plan, newest
 // first (by start time, then creation time). The plan is matched on the
 // client side: the list's FIQL filter has no attribute for it.
 func (c *Client) ListRecoveryPlanJobsOfPlan(ctx context.Context, planUUID string) ([]RecoveryPlanJob, error) {
-	all, err := listTyped(ctx, c, "listing the jobs of recovery plan "+planUUID, jobKind, jobPath+"/list", "", (*jobJSON).toJob)
+	all, err := kindRecoveryPlanJob.flow(c).list(ctx, c, "listing the jobs of recovery plan "+planUUID, "", nil)
 	if err != nil {
 		return nil, err
 	}

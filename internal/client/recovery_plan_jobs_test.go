@@ -1026,7 +1026,7 @@ func TestRecoveryPlanJobInitiatorAndFallbacks(t *testing.T) {
 		if err := json.Unmarshal([]byte(tc.body), &j); err != nil {
 			t.Fatal(err)
 		}
-		if got := j.toJob(); !reflect.DeepEqual(got, tc.want) {
+		if got := j.toJob(""); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s:\n got %+v\nwant %+v", tc.body, got, tc.want)
 		}
 	}

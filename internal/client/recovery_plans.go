@@ -253,41 +253,39 @@ type RecoveryPlanEntity struct {
 
 // Keys of the recovery plan wire format.
 const (
-	recoveryPlanKind     = "recovery_plan"
-	recoveryPlansPath    = "/recovery_plans"
-	rpKeyStageList       = "stage_list"
-	rpKeyStageUUID       = "stage_uuid"
-	rpKeyDelay           = "delay_time_secs"
-	rpKeyStageWork       = "stage_work"
-	rpKeyRecoverEntities = "recover_entities"
-	rpKeyEntityInfoList  = "entity_info_list"
-	rpKeyAnyEntityRef    = "any_entity_reference"
-	rpKeyCategories      = "categories"
-	rpKeyScriptList      = "script_list"
-	rpKeyParameters      = "parameters"
-	rpKeyPlanPrimary     = "primary_location_index"
-	rpKeyPlanAZList      = "availability_zone_list"
-	rpKeyClusterRefs     = "cluster_reference_list"
-	rpKeyNetMappings     = "network_mapping_list"
-	rpKeyAZNetMappings   = "availability_zone_network_mapping_list"
-	rpKeyRecoveryNet     = "recovery_network"
-	rpKeyTestNet         = "test_network"
-	rpKeyRecoveryIPs     = "recovery_ip_assignment_list"
-	rpKeyTestIPs         = "test_ip_assignment_list"
-	rpKeyIPConfigList    = "ip_config_list"
-	rpKeyVMRef           = "vm_reference"
-	rpKeySubnetList      = "subnet_list"
-	rpKeyFloatingIPs     = "floating_ip_assignment_list"
-	rpKeyVMIPList        = "vm_ip_assignment_list"
-	rpKeyWitnesses       = "witness_configuration_list"
-	maxPlanNameLen       = 64
-	maxPlanDescrLen      = 1000
-	maxPlanNetNameLen    = 64
+	recoveryPlanKind       = "recovery_plan"
+	recoveryPlansPath      = "/recovery_plans"
+	planKeyStageList       = "stage_list"
+	planKeyStageUUID       = "stage_uuid"
+	planKeyDelay           = "delay_time_secs"
+	planKeyStageWork       = "stage_work"
+	planKeyRecoverEntities = "recover_entities"
+	planKeyEntityInfoList  = "entity_info_list"
+	planKeyAnyEntityRef    = "any_entity_reference"
+	planKeyCategories      = "categories"
+	planKeyScriptList      = "script_list"
+	planKeyParameters      = "parameters"
+	planKeyPlanPrimary     = "primary_location_index"
+	planKeyPlanAZList      = "availability_zone_list"
+	planKeyClusterRefs     = "cluster_reference_list"
+	planKeyNetMappings     = "network_mapping_list"
+	planKeyAZNetMappings   = "availability_zone_network_mapping_list"
+	planKeyRecoveryNet     = "recovery_network"
+	planKeyTestNet         = "test_network"
+	planKeyRecoveryIPs     = "recovery_ip_assignment_list"
+	planKeyTestIPs         = "test_ip_assignment_list"
+	planKeyIPConfigList    = "ip_config_list"
+	planKeyVMRef           = "vm_reference"
+	planKeySubnetList      = "subnet_list"
+	planKeyFloatingIPs     = "floating_ip_assignment_list"
+	planKeyVMIPList        = "vm_ip_assignment_list"
+	planKeyWitnesses       = "witness_configuration_list"
+	maxPlanNameLen         = 64
+	maxPlanDescrLen        = 1000
+	maxPlanNetNameLen      = 64
 )
 
-func planPathOf(uuid string) string { return recoveryPlansPath + "/" + escape(uuid) }
-
-type rpEntityInfoJSON struct {
+type planEntityInfoJSON struct {
 	AnyEntityReference *referenceJSON    `json:"any_entity_reference"`
 	Categories         map[string]string `json:"categories"`
 	ScriptList         []struct {
@@ -297,7 +295,7 @@ type rpEntityInfoJSON struct {
 	VMPowerState string `json:"vm_power_state"`
 }
 
-type rpNetworkJSON struct {
+type planNetworkJSON struct {
 	Name            string         `json:"name"`
 	VPCReference    *referenceJSON `json:"vpc_reference"`
 	UseVPCReference bool           `json:"use_vpc_reference"`
@@ -308,19 +306,19 @@ type rpNetworkJSON struct {
 	} `json:"subnet_list"`
 }
 
-type rpIPAssignmentJSON struct {
+type planIPAssignmentJSON struct {
 	VMReference  *referenceJSON `json:"vm_reference"`
 	IPConfigList []struct {
 		IPAddress string `json:"ip_address"`
 	} `json:"ip_config_list"`
 }
 
-type rpFloatingConfigJSON struct {
+type planFloatingConfigJSON struct {
 	IP                        string `json:"ip"`
 	ShouldAllocateDynamically bool   `json:"should_allocate_dynamically"`
 }
 
-type rpParametersJSON struct {
+type planParametersJSON struct {
 	PrimaryLocationIndex *int `json:"primary_location_index"`
 	AvailabilityZoneList []struct {
 		AvailabilityZoneURL  string          `json:"availability_zone_url"`
@@ -329,12 +327,12 @@ type rpParametersJSON struct {
 	NetworkMappingList []struct {
 		AreNetworksStretched bool `json:"are_networks_stretched"`
 		AZNetworkMappingList []struct {
-			AvailabilityZoneURL      string               `json:"availability_zone_url"`
-			ClusterReferenceList     []referenceJSON      `json:"cluster_reference_list"`
-			RecoveryNetwork          *rpNetworkJSON       `json:"recovery_network"`
-			TestNetwork              *rpNetworkJSON       `json:"test_network"`
-			RecoveryIPAssignmentList []rpIPAssignmentJSON `json:"recovery_ip_assignment_list"`
-			TestIPAssignmentList     []rpIPAssignmentJSON `json:"test_ip_assignment_list"`
+			AvailabilityZoneURL      string                 `json:"availability_zone_url"`
+			ClusterReferenceList     []referenceJSON        `json:"cluster_reference_list"`
+			RecoveryNetwork          *planNetworkJSON       `json:"recovery_network"`
+			TestNetwork              *planNetworkJSON       `json:"test_network"`
+			RecoveryIPAssignmentList []planIPAssignmentJSON `json:"recovery_ip_assignment_list"`
+			TestIPAssignmentList     []planIPAssignmentJSON `json:"test_ip_assignment_list"`
 		} `json:"availability_zone_network_mapping_list"`
 	} `json:"network_mapping_list"`
 	FloatingIPAssignmentList []struct {
@@ -345,8 +343,8 @@ type rpParametersJSON struct {
 				IP   string `json:"ip"`
 				UUID string `json:"uuid"`
 			} `json:"vm_nic_information"`
-			RecoveryFloatingIPConfig *rpFloatingConfigJSON `json:"recovery_floating_ip_config"`
-			TestFloatingIPConfig     *rpFloatingConfigJSON `json:"test_floating_ip_config"`
+			RecoveryFloatingIPConfig *planFloatingConfigJSON `json:"recovery_floating_ip_config"`
+			TestFloatingIPConfig     *planFloatingConfigJSON `json:"test_floating_ip_config"`
 		} `json:"vm_ip_assignment_list"`
 	} `json:"floating_ip_assignment_list"`
 	WitnessConfigurationList []struct {
@@ -356,31 +354,31 @@ type rpParametersJSON struct {
 	CutoverMode string `json:"cutover_mode"`
 }
 
-type rpResourcesJSON struct {
+type planResourcesJSON struct {
 	StageList []struct {
 		StageUUID     string `json:"stage_uuid"`
 		DelayTimeSecs *int64 `json:"delay_time_secs"`
 		StageWork     *struct {
 			RecoverEntities *struct {
-				EntityInfoList []rpEntityInfoJSON `json:"entity_info_list"`
+				EntityInfoList []planEntityInfoJSON `json:"entity_info_list"`
 			} `json:"recover_entities"`
 		} `json:"stage_work"`
 	} `json:"stage_list"`
-	Parameters *rpParametersJSON `json:"parameters"`
+	Parameters *planParametersJSON `json:"parameters"`
 }
 
 type recoveryPlanJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     *struct {
-		Name        string           `json:"name"`
-		Description string           `json:"description"`
-		Resources   *rpResourcesJSON `json:"resources"`
+	entityHead
+	Spec *struct {
+		Name        string             `json:"name"`
+		Description string             `json:"description"`
+		Resources   *planResourcesJSON `json:"resources"`
 	} `json:"spec"`
 	Status *struct {
-		Name        string           `json:"name"`
-		Description string           `json:"description"`
-		State       string           `json:"state"`
-		Resources   *rpResourcesJSON `json:"resources"`
+		Name        string             `json:"name"`
+		Description string             `json:"description"`
+		State       string             `json:"state"`
+		Resources   *planResourcesJSON `json:"resources"`
 		MessageList []struct {
 			Reason  string            `json:"reason"`
 			Message string            `json:"message"`
@@ -389,18 +387,14 @@ type recoveryPlanJSON struct {
 	} `json:"status"`
 }
 
-func (p *recoveryPlanJSON) looksLikeV3() bool {
-	return p.Metadata.UUID != "" || p.Metadata.Kind != ""
-}
-
 // toPlan converts the entity: the spec (what was asked) when there is one,
-// else the status.
-func (p *recoveryPlanJSON) toPlan() RecoveryPlan {
-	out := RecoveryPlan{UUID: p.Metadata.UUID}
+// else the status. id is the uuid asked for, for an entity that names none.
+func (p *recoveryPlanJSON) toPlan(id string) RecoveryPlan {
+	out := RecoveryPlan{UUID: firstNonEmpty(p.Metadata.UUID, id)}
 	if p.Metadata.SpecVersion != nil {
 		out.SpecVersion = int(*p.Metadata.SpecVersion)
 	}
-	var res *rpResourcesJSON
+	var res *planResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
 		out.Name, out.Description = p.Status.Name, p.Status.Description
@@ -497,7 +491,7 @@ func (p *recoveryPlanJSON) toPlan() RecoveryPlan {
 	return out
 }
 
-func (e *rpEntityInfoJSON) toEntity() RecoveryEntity {
+func (e *planEntityInfoJSON) toEntity() RecoveryEntity {
 	out := RecoveryEntity{Categories: e.Categories, PowerState: e.VMPowerState}
 	if e.AnyEntityReference != nil {
 		out.VMUUID, out.VMName = e.AnyEntityReference.UUID, e.AnyEntityReference.Name
@@ -511,7 +505,7 @@ func (e *rpEntityInfoJSON) toEntity() RecoveryEntity {
 	return out
 }
 
-func (n *rpNetworkJSON) toNetwork() *RecoveryNetwork {
+func (n *planNetworkJSON) toNetwork() *RecoveryNetwork {
 	if n == nil {
 		return nil
 	}
@@ -528,14 +522,14 @@ func (n *rpNetworkJSON) toNetwork() *RecoveryNetwork {
 	return out
 }
 
-func (f *rpFloatingConfigJSON) toConfig() *FloatingIPConfig {
+func (f *planFloatingConfigJSON) toConfig() *FloatingIPConfig {
 	if f == nil {
 		return nil
 	}
 	return &FloatingIPConfig{IP: f.IP, AllocateDynamically: f.ShouldAllocateDynamically}
 }
 
-func planIPAssignments(list []rpIPAssignmentJSON) []VMIPAssignment {
+func planIPAssignments(list []planIPAssignmentJSON) []VMIPAssignment {
 	if list == nil {
 		return nil
 	}
@@ -700,15 +694,29 @@ func planIsIPv4(s string) bool {
 	return err == nil && a.Is4()
 }
 
-// planOperation names a plan in messages.
-func planOperation(verb string, p *RecoveryPlan) string {
-	switch {
-	case p.Name != "" && p.UUID != "":
-		return fmt.Sprintf("%s recovery plan %s (%s)", verb, p.Name, p.UUID)
-	case p.Name != "":
-		return fmt.Sprintf("%s recovery plan %s", verb, p.Name)
-	}
-	return fmt.Sprintf("%s recovery plan %s", verb, p.UUID)
+// kindRecoveryPlan declares the recovery plan.
+var kindRecoveryPlan = &entityKind[RecoveryPlan, RecoveryPlan]{
+	noun:  "recovery plan",
+	v3:    v3RecoveryPlans,
+	name:  func(p *RecoveryPlan) string { return p.Name },
+	check: func(p *RecoveryPlan, op string, _ bool) error { return p.validate(op) },
+	accepted: func(p *RecoveryPlan, id string) *RecoveryPlan {
+		a := *p
+		a.UUID, a.State, a.SpecVersion, a.Validation = id, "", 0, nil
+		return &a
+	},
+}
+
+// v3RecoveryPlans is the recovery plan on the v3 wire: kind recovery_plan.
+var v3RecoveryPlans = &v3Kind[RecoveryPlan, RecoveryPlan, recoveryPlanJSON]{
+	kind:   "recovery_plan",
+	decode: (*recoveryPlanJSON).toPlan,
+	write: func(spec map[string]any, p *RecoveryPlan) error {
+		writePlanSpec(spec, p)
+		return nil
+	},
+	// The plan's validation messages live in its status.
+	reread: true,
 }
 
 // CreateRecoveryPlan creates a recovery plan and waits for its task, then
@@ -721,42 +729,19 @@ func planOperation(verb string, p *RecoveryPlan) string {
 // the plan behind), the error comes with a non-nil plan holding the uuid,
 // so that the caller can track or delete what was created.
 func (c *Client) CreateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	op := planOperation("creating", &RecoveryPlan{Name: p.Name})
-	if err := p.validate(op); err != nil {
-		return nil, err
-	}
-	spec := map[string]any{}
-	writePlanSpec(spec, &p)
-	accepted := func(id string) *RecoveryPlan {
-		a := p
-		a.UUID, a.State, a.SpecVersion, a.Validation = id, "", 0, nil
-		return &a
-	}
-	return createAndRead(ctx, c, op, recoveryPlanKind, spec, uuidMetadata(p.UUID), accepted, c.getRecoveryPlan)
+	return kindRecoveryPlan.create(ctx, c, &p, p.UUID)
 }
 
 // GetRecoveryPlan reads a recovery plan. A missing plan gives an error
 // matching ErrNotFound.
 func (c *Client) GetRecoveryPlan(ctx context.Context, uuid string) (*RecoveryPlan, error) {
-	return c.getRecoveryPlan(ctx, "reading recovery plan "+uuid, uuid)
-}
-
-func (c *Client) getRecoveryPlan(ctx context.Context, op, uuid string) (*RecoveryPlan, error) {
-	var p recoveryPlanJSON
-	if err := c.do(ctx, op, http.MethodGet, planPathOf(uuid), nil, &p); err != nil {
-		return nil, err
-	}
-	out := p.toPlan()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return kindRecoveryPlan.get(ctx, c, uuid)
 }
 
 // ListRecoveryPlans lists the recovery plans matching a FIQL filter (""
 // for all), every page.
 func (c *Client) ListRecoveryPlans(ctx context.Context, filter string) ([]RecoveryPlan, error) {
-	return listTyped(ctx, c, "listing recovery plans", recoveryPlanKind, recoveryPlansPath+"/list", filter, (*recoveryPlanJSON).toPlan)
+	return kindRecoveryPlan.list(ctx, c, filter)
 }
 
 // UpdateRecoveryPlan makes the plan p.UUID what p says and waits for the
@@ -771,44 +756,18 @@ func (c *Client) ListRecoveryPlans(ctx context.Context, filter string) ([]Recove
 // over on a spec_version conflict (up to 5 times). p.State,
 // p.SpecVersion and p.Validation are ignored.
 func (c *Client) UpdateRecoveryPlan(ctx context.Context, p RecoveryPlan) (*RecoveryPlan, error) {
-	op := planOperation("updating", &p)
-	if p.UUID == "" {
-		return nil, fmt.Errorf("%s: no uuid: say which recovery plan to update", op)
-	}
-	if err := p.validate(op); err != nil {
-		return nil, err
-	}
-	return updateAndRead(ctx, c, op, planPathOf(p.UUID),
-		specChange("plan", func(spec map[string]any) error {
-			writePlanSpec(spec, &p)
-			return nil
-		}),
-		func(d *document) (*RecoveryPlan, error) { return planFromDocument(d, p.UUID) },
-		// Read again: the plan's validation messages live in its status.
-		func() (*RecoveryPlan, error) { return c.getRecoveryPlan(ctx, op, p.UUID) })
-}
-
-func planFromDocument(d *document, uuid string) (*RecoveryPlan, error) {
-	var p recoveryPlanJSON
-	if err := d.decode(&p); err != nil {
-		return nil, err
-	}
-	out := p.toPlan()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return kindRecoveryPlan.update(ctx, c, p.UUID, &p)
 }
 
 // DeleteRecoveryPlan deletes a recovery plan and waits for the task. A
 // missing plan gives an error matching ErrNotFound; a 404 to a repeated
 // attempt whose first try may have landed counts as done.
 func (c *Client) DeleteRecoveryPlan(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, "deleting recovery plan "+uuid, planPathOf(uuid))
+	return kindRecoveryPlan.delete(ctx, c, uuid)
 }
 
-// rpEntitiesJSON is recovery_plan_entities.
-type rpEntitiesJSON struct {
+// planEntitiesJSON is recovery_plan_entities.
+type planEntitiesJSON struct {
 	EntitiesPerAZ []struct {
 		AvailabilityZoneURL string `json:"availability_zone_url"`
 		EntityList          []struct {
@@ -824,7 +783,7 @@ type rpEntitiesJSON struct {
 	} `json:"entities_per_availability_zone_list"`
 }
 
-func (e *rpEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
+func (e *planEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
 
 // RecoveryPlanEntities returns the entities of a plan as Prism Central
 // computes them (GET /recovery_plans/{uuid}/entities): the live VMs its
@@ -833,8 +792,8 @@ func (e *rpEntitiesJSON) looksLikeV3() bool { return e.EntitiesPerAZ != nil }
 // matching ErrNotFound.
 func (c *Client) RecoveryPlanEntities(ctx context.Context, uuid string) ([]RecoveryPlanEntity, error) {
 	op := "listing the entities of recovery plan " + uuid
-	var e rpEntitiesJSON
-	if err := c.do(ctx, op, http.MethodGet, planPathOf(uuid)+"/entities", nil, &e); err != nil {
+	var e planEntitiesJSON
+	if err := c.do(ctx, op, http.MethodGet, v3RecoveryPlans.path(uuid)+"/entities", nil, &e); err != nil {
 		return nil, err
 	}
 	out := []RecoveryPlanEntity{}
@@ -867,13 +826,13 @@ func writePlanSpec(spec map[string]any, p *RecoveryPlan) {
 	res := rawObject(spec, "resources")
 	writePlanStages(res, p.Stages)
 
-	params, had := res[rpKeyParameters].(map[string]any)
+	params, had := res[planKeyParameters].(map[string]any)
 	if !had {
 		params = map[string]any{}
 	}
 	writePlanParameters(params, p)
 	if had || len(params) > 0 {
-		res[rpKeyParameters] = params
+		res[planKeyParameters] = params
 	}
 }
 
@@ -887,19 +846,19 @@ func planNoKey(side string, i int) string { return fmt.Sprintf("\x00%s%d", side,
 // position.
 func writePlanStages(res map[string]any, stages []RecoveryStage) {
 	if stages == nil {
-		delete(res, rpKeyStageList)
+		delete(res, planKeyStageList)
 		return
 	}
-	old := rawObjects(res[rpKeyStageList])
+	old := rawObjects(res[planKeyStageList])
 	oldSets := make([][]string, len(old))
 	oldKeys := make([][]string, len(old))
 	for j, item := range old {
-		id := "u:" + rawString(item, rpKeyStageUUID)
-		if rawString(item, rpKeyStageUUID) == "" {
+		id := "u:" + rawString(item, planKeyStageUUID)
+		if rawString(item, planKeyStageUUID) == "" {
 			id = planNoKey("o", j)
 		}
-		work := planChild(planChild(item, rpKeyStageWork), rpKeyRecoverEntities)
-		for _, e := range rawObjects(work[rpKeyEntityInfoList]) {
+		work := rawChild(rawChild(item, planKeyStageWork), planKeyRecoverEntities)
+		for _, e := range rawObjects(work[planKeyEntityInfoList]) {
 			oldSets[j] = append(oldSets[j], planRawEntityKey(e))
 		}
 		slices.Sort(oldSets[j])
@@ -944,16 +903,7 @@ func writePlanStages(res map[string]any, stages []RecoveryStage) {
 			match[i], used[i] = i, true
 		}
 	}
-	list := make([]any, len(stages))
-	for i := range stages {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		writePlanStage(item, &stages[i])
-		list[i] = item
-	}
-	res[rpKeyStageList] = list
+	res[planKeyStageList] = writeMatched(old, stages, match, writePlanStage)
 }
 
 // sharedCount counts the items two sorted lists have in common.
@@ -976,34 +926,18 @@ func sharedCount(a, b []string) int {
 
 func writePlanStage(item map[string]any, s *RecoveryStage) {
 	if s.UUID != "" {
-		item[rpKeyStageUUID] = s.UUID
+		item[planKeyStageUUID] = s.UUID
 	}
 	if s.DelaySecs == nil {
-		delete(item, rpKeyDelay)
+		delete(item, planKeyDelay)
 	} else {
-		item[rpKeyDelay] = *s.DelaySecs
+		item[planKeyDelay] = *s.DelaySecs
 	}
-	work := rawObject(rawObject(item, rpKeyStageWork), rpKeyRecoverEntities)
-	old := rawObjects(work[rpKeyEntityInfoList])
-	oldKeys := make([][]string, len(old))
-	for j, e := range old {
-		oldKeys[j] = []string{planRawEntityKey(e)}
-	}
-	newKeys := make([][]string, len(s.Entities))
-	for i := range s.Entities {
-		newKeys[i] = []string{planEntityKey(&s.Entities[i])}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(s.Entities))
-	for i := range s.Entities {
-		e := map[string]any{}
-		if j := match[i]; j >= 0 {
-			e = old[j]
-		}
-		writePlanEntity(e, &s.Entities[i])
-		list[i] = e
-	}
-	work[rpKeyEntityInfoList] = list
+	work := rawObject(rawObject(item, planKeyStageWork), planKeyRecoverEntities)
+	work[planKeyEntityInfoList], _ = mergeItems(rawObjects(work[planKeyEntityInfoList]), s.Entities, true,
+		func(e map[string]any) []string { return []string{planRawEntityKey(e)} },
+		func(e *RecoveryEntity) []string { return []string{planEntityKey(e)} },
+		writePlanEntity)
 }
 
 // planEntityKey identifies an entity of a stage: its VM, or its categories.
@@ -1015,11 +949,11 @@ func planEntityKey(e *RecoveryEntity) string {
 }
 
 func planRawEntityKey(e map[string]any) string {
-	if id := rawString(planChild(e, rpKeyAnyEntityRef), "uuid"); id != "" {
+	if id := rawString(rawChild(e, planKeyAnyEntityRef), "uuid"); id != "" {
 		return "vm:" + id
 	}
 	cats := map[string]string{}
-	for k, v := range planChild(e, rpKeyCategories) {
+	for k, v := range rawChild(e, planKeyCategories) {
 		s, _ := v.(string)
 		cats[k] = s
 	}
@@ -1037,23 +971,23 @@ func planCategoriesKey(cats map[string]string) string {
 
 func writePlanEntity(item map[string]any, e *RecoveryEntity) {
 	if e.VMUUID == "" {
-		delete(item, rpKeyAnyEntityRef)
+		delete(item, planKeyAnyEntityRef)
 	} else {
-		writePlanVMRef(item, rpKeyAnyEntityRef, e.VMUUID, e.VMName)
+		writePlanVMRef(item, planKeyAnyEntityRef, e.VMUUID, e.VMName)
 	}
 	if e.Categories == nil {
-		delete(item, rpKeyCategories)
+		delete(item, planKeyCategories)
 	} else {
 		cats := make(map[string]any, len(e.Categories))
 		for k, v := range e.Categories {
 			cats[k] = v
 		}
-		item[rpKeyCategories] = cats
+		item[planKeyCategories] = cats
 	}
 	if e.Scripts == nil {
-		delete(item, rpKeyScriptList)
+		delete(item, planKeyScriptList)
 	} else {
-		old := rawObjects(item[rpKeyScriptList])
+		old := rawObjects(item[planKeyScriptList])
 		list := make([]any, len(e.Scripts))
 		for i, s := range e.Scripts {
 			sc := map[string]any{}
@@ -1068,7 +1002,7 @@ func writePlanEntity(item map[string]any, e *RecoveryEntity) {
 			}
 			list[i] = sc
 		}
-		item[rpKeyScriptList] = list
+		item[planKeyScriptList] = list
 	}
 	putString(item, "vm_power_state", e.PowerState)
 }
@@ -1091,116 +1025,50 @@ func writePlanVMRef(parent map[string]any, key, uuid, name string) {
 // as read (its name included) that names the same cluster.
 func writePlanClusterRefs(parent map[string]any, uuids []string) {
 	if uuids == nil {
-		delete(parent, rpKeyClusterRefs)
+		delete(parent, planKeyClusterRefs)
 		return
 	}
-	old := rawObjects(parent[rpKeyClusterRefs])
-	used := make([]bool, len(old))
-	list := make([]any, len(uuids))
-	for i, id := range uuids {
-		ref := takeObject(old, used, func(o map[string]any) bool { return rawString(o, "uuid") == id })
-		if ref == nil {
-			ref = map[string]any{"kind": "cluster", "uuid": id}
-		}
-		list[i] = ref
-	}
-	parent[rpKeyClusterRefs] = list
+	parent[planKeyClusterRefs] = takeItems(rawObjects(parent[planKeyClusterRefs]), uuids,
+		func(o map[string]any, id string) bool { return rawString(o, "uuid") == id },
+		func(id string) map[string]any { return map[string]any{"kind": "cluster", "uuid": id} })
 }
 
 func planRawClusterRefs(item map[string]any) string {
 	var ids []string
-	for _, r := range rawObjects(item[rpKeyClusterRefs]) {
+	for _, r := range rawObjects(item[planKeyClusterRefs]) {
 		ids = append(ids, rawString(r, "uuid"))
 	}
 	return strings.Join(ids, ",")
 }
 
-// planSetBool sets key to true, or removes it for false (a false the server
-// holds is left as it is).
-func planSetBool(m map[string]any, key string, v bool) {
-	if v {
-		m[key] = true
-		return
-	}
-	if cur, ok := m[key].(bool); ok && !cur {
-		return
-	}
-	delete(m, key)
-}
-
-// planChild returns the object at key of m, or nil (reading a nil map is
-// safe).
-func planChild(m map[string]any, key string) map[string]any {
-	o, _ := m[key].(map[string]any)
-	return o
-}
-
 func writePlanParameters(params map[string]any, p *RecoveryPlan) {
 	if p.PrimaryLocationIndex == nil {
-		delete(params, rpKeyPlanPrimary)
+		delete(params, planKeyPlanPrimary)
 	} else {
-		params[rpKeyPlanPrimary] = *p.PrimaryLocationIndex
+		params[planKeyPlanPrimary] = *p.PrimaryLocationIndex
 	}
 
-	if p.AvailabilityZones == nil {
-		delete(params, rpKeyPlanAZList)
-	} else {
-		old := rawObjects(params[rpKeyPlanAZList])
-		oldKeys := make([][]string, len(old))
-		for j, item := range old {
-			az := rawString(item, keyAZURL)
-			oldKeys[j] = []string{az + "|" + planRawClusterRefs(item), az}
-		}
-		newKeys := make([][]string, len(p.AvailabilityZones))
-		for i, az := range p.AvailabilityZones {
-			newKeys[i] = []string{az.AvailabilityZoneUUID + "|" + strings.Join(az.ClusterUUIDs, ","), az.AvailabilityZoneUUID}
-		}
-		match := matchItems(oldKeys, newKeys, false)
-		list := make([]any, len(p.AvailabilityZones))
-		for i, az := range p.AvailabilityZones {
-			item := map[string]any{}
-			if j := match[i]; j >= 0 {
-				item = old[j]
-			}
+	putItems(params, planKeyPlanAZList, p.AvailabilityZones, false, planRawZoneKey,
+		func(az *RecoveryPlanAZ) []string { return planZoneKey(az.AvailabilityZoneUUID, az.ClusterUUIDs) },
+		func(item map[string]any, az *RecoveryPlanAZ) {
 			item[keyAZURL] = az.AvailabilityZoneUUID
 			writePlanClusterRefs(item, az.ClusterUUIDs)
-			list[i] = item
-		}
-		params[rpKeyPlanAZList] = list
-	}
+		})
 
 	writePlanNetworkMappings(params, p.NetworkMappings)
 	writePlanFloatingIPs(params, p.FloatingIPs)
 
-	if p.Witnesses == nil {
-		delete(params, rpKeyWitnesses)
-	} else {
-		old := rawObjects(params[rpKeyWitnesses])
-		oldKeys := make([][]string, len(old))
-		for j, item := range old {
-			oldKeys[j] = []string{rawString(item, "witness_address")}
-		}
-		newKeys := make([][]string, len(p.Witnesses))
-		for i, w := range p.Witnesses {
-			newKeys[i] = []string{w.Address}
-		}
-		match := matchItems(oldKeys, newKeys, true)
-		list := make([]any, len(p.Witnesses))
-		for i, w := range p.Witnesses {
-			item := map[string]any{}
-			if j := match[i]; j >= 0 {
-				item = old[j]
-			}
+	putItems(params, planKeyWitnesses, p.Witnesses, true,
+		func(item map[string]any) []string { return []string{rawString(item, "witness_address")} },
+		func(w *Witness) []string { return []string{w.Address} },
+		func(item map[string]any, w *Witness) {
 			putString(item, "witness_address", w.Address)
 			if w.FailoverTimeoutSecs == 0 {
 				delete(item, "witness_failover_timeout_secs")
 			} else {
 				item["witness_failover_timeout_secs"] = w.FailoverTimeoutSecs
 			}
-			list[i] = item
-		}
-		params[rpKeyWitnesses] = list
-	}
+		})
 
 	putString(params, "cutover_mode", p.CutoverMode)
 }
@@ -1221,75 +1089,45 @@ func planMappingKey(m *NetworkMapping) string {
 }
 
 func planRawMappingKey(item map[string]any) string {
-	entries := rawObjects(item[rpKeyAZNetMappings])
+	entries := rawObjects(item[planKeyAZNetMappings])
 	parts := make([]string, len(entries))
 	for i, a := range entries {
-		parts[i] = rawString(a, keyAZURL) + "=" + rawString(planChild(a, rpKeyRecoveryNet), "name")
+		parts[i] = rawString(a, keyAZURL) + "=" + rawString(rawChild(a, planKeyRecoveryNet), "name")
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ";")
 }
 
 func writePlanNetworkMappings(params map[string]any, mappings []NetworkMapping) {
-	if mappings == nil {
-		delete(params, rpKeyNetMappings)
-		return
-	}
-	old := rawObjects(params[rpKeyNetMappings])
-	oldKeys := make([][]string, len(old))
-	for j, item := range old {
-		oldKeys[j] = []string{planRawMappingKey(item)}
-	}
-	newKeys := make([][]string, len(mappings))
-	for i := range mappings {
-		newKeys[i] = []string{planMappingKey(&mappings[i])}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(mappings))
-	for i := range mappings {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		writePlanNetworkMapping(item, &mappings[i])
-		list[i] = item
-	}
-	params[rpKeyNetMappings] = list
+	putItems(params, planKeyNetMappings, mappings, true,
+		func(item map[string]any) []string { return []string{planRawMappingKey(item)} },
+		func(m *NetworkMapping) []string { return []string{planMappingKey(m)} },
+		writePlanNetworkMapping)
 }
 
 func writePlanNetworkMapping(item map[string]any, m *NetworkMapping) {
-	planSetBool(item, "are_networks_stretched", m.Stretched)
-	if m.PerAZ == nil {
-		delete(item, rpKeyAZNetMappings)
-		return
-	}
-	old := rawObjects(item[rpKeyAZNetMappings])
-	oldKeys := make([][]string, len(old))
-	for j, a := range old {
-		az := rawString(a, keyAZURL)
-		oldKeys[j] = []string{az + "|" + planRawClusterRefs(a), az}
-	}
-	newKeys := make([][]string, len(m.PerAZ))
-	for i, a := range m.PerAZ {
-		newKeys[i] = []string{a.AvailabilityZoneUUID + "|" + strings.Join(a.ClusterUUIDs, ","), a.AvailabilityZoneUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
-	list := make([]any, len(m.PerAZ))
-	for i := range m.PerAZ {
-		a := &m.PerAZ[i]
-		e := map[string]any{}
-		if j := match[i]; j >= 0 {
-			e = old[j]
-		}
-		e[keyAZURL] = a.AvailabilityZoneUUID
-		writePlanClusterRefs(e, a.ClusterUUIDs)
-		writePlanNetwork(e, rpKeyRecoveryNet, a.Recovery)
-		writePlanNetwork(e, rpKeyTestNet, a.Test)
-		writePlanIPAssignments(e, rpKeyRecoveryIPs, a.RecoveryIPs)
-		writePlanIPAssignments(e, rpKeyTestIPs, a.TestIPs)
-		list[i] = e
-	}
-	item[rpKeyAZNetMappings] = list
+	putBool(item, "are_networks_stretched", m.Stretched)
+	putItems(item, planKeyAZNetMappings, m.PerAZ, false, planRawZoneKey,
+		func(a *AZNetworkMapping) []string { return planZoneKey(a.AvailabilityZoneUUID, a.ClusterUUIDs) },
+		func(e map[string]any, a *AZNetworkMapping) {
+			e[keyAZURL] = a.AvailabilityZoneUUID
+			writePlanClusterRefs(e, a.ClusterUUIDs)
+			writePlanNetwork(e, planKeyRecoveryNet, a.Recovery)
+			writePlanNetwork(e, planKeyTestNet, a.Test)
+			writePlanIPAssignments(e, planKeyRecoveryIPs, a.RecoveryIPs)
+			writePlanIPAssignments(e, planKeyTestIPs, a.TestIPs)
+		})
+}
+
+// planZoneKey identifies a zone entry by zone and clusters, then by zone
+// alone; planRawZoneKey is the same for an entry as read.
+func planZoneKey(az string, clusters []string) []string {
+	return []string{az + "|" + strings.Join(clusters, ","), az}
+}
+
+func planRawZoneKey(item map[string]any) []string {
+	az := rawString(item, keyAZURL)
+	return []string{az + "|" + planRawClusterRefs(item), az}
 }
 
 func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
@@ -1304,135 +1142,60 @@ func writePlanNetwork(parent map[string]any, key string, n *RecoveryNetwork) {
 	} else {
 		putReference(obj, "vpc_reference", "vpc", n.VPCUUID)
 	}
-	planSetBool(obj, "use_vpc_reference", n.UseVPC)
-	if n.Subnets == nil {
-		delete(obj, rpKeySubnetList)
-		return
-	}
-	old := rawObjects(obj[rpKeySubnetList])
-	oldKeys := make([][]string, len(old))
-	for j, s := range old {
-		oldKeys[j] = []string{rawString(s, "gateway_ip") + "/" + numberAt(s, "prefix_length")}
-	}
-	newKeys := make([][]string, len(n.Subnets))
-	for i, s := range n.Subnets {
-		newKeys[i] = []string{s.GatewayIP + "/" + strconv.FormatInt(s.PrefixLength, 10)}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(n.Subnets))
-	for i, s := range n.Subnets {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		item["gateway_ip"] = s.GatewayIP
-		item["prefix_length"] = s.PrefixLength
-		// "" keeps what the plan as read holds: the provider does not model it, and a
-		// subnet of a public cloud zone set by hand must keep it.
-		if s.ExternalConnectivityState != "" {
-			item["external_connectivity_state"] = s.ExternalConnectivityState
-		}
-		list[i] = item
-	}
-	obj[rpKeySubnetList] = list
+	putBool(obj, "use_vpc_reference", n.UseVPC)
+	putItems(obj, planKeySubnetList, n.Subnets, true,
+		func(s map[string]any) []string {
+			return []string{rawString(s, "gateway_ip") + "/" + rawNumber(s, "prefix_length")}
+		},
+		func(s *RecoverySubnet) []string {
+			return []string{s.GatewayIP + "/" + strconv.FormatInt(s.PrefixLength, 10)}
+		},
+		func(item map[string]any, s *RecoverySubnet) {
+			item["gateway_ip"] = s.GatewayIP
+			item["prefix_length"] = s.PrefixLength
+			// "" keeps what the plan as read holds: the provider does not model it, and a
+			// subnet of a public cloud zone set by hand must keep it.
+			if s.ExternalConnectivityState != "" {
+				item["external_connectivity_state"] = s.ExternalConnectivityState
+			}
+		})
 }
 
 func writePlanIPAssignments(parent map[string]any, key string, list []VMIPAssignment) {
-	if list == nil {
-		delete(parent, key)
-		return
-	}
-	old := rawObjects(parent[key])
-	oldKeys := make([][]string, len(old))
-	for j, a := range old {
-		oldKeys[j] = []string{rawString(planChild(a, rpKeyVMRef), "uuid")}
-	}
-	newKeys := make([][]string, len(list))
-	for i, a := range list {
-		newKeys[i] = []string{a.VMUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
-	out := make([]any, len(list))
-	for i, a := range list {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		writePlanVMRef(item, rpKeyVMRef, a.VMUUID, a.VMName)
-		oldIPs := rawObjects(item[rpKeyIPConfigList])
-		used := make([]bool, len(oldIPs))
-		ips := make([]any, len(a.IPs))
-		for k, ip := range a.IPs {
-			c := takeObject(oldIPs, used, func(o map[string]any) bool { return rawString(o, "ip_address") == ip })
-			if c == nil {
-				c = map[string]any{}
-			}
-			c["ip_address"] = ip
-			ips[k] = c
-		}
-		item[rpKeyIPConfigList] = ips
-		out[i] = item
-	}
-	parent[key] = out
+	putItems(parent, key, list, false,
+		func(a map[string]any) []string { return []string{rawString(rawChild(a, planKeyVMRef), "uuid")} },
+		func(a *VMIPAssignment) []string { return []string{a.VMUUID} },
+		func(item map[string]any, a *VMIPAssignment) {
+			writePlanVMRef(item, planKeyVMRef, a.VMUUID, a.VMName)
+			item[planKeyIPConfigList] = takeItems(rawObjects(item[planKeyIPConfigList]), a.IPs,
+				func(o map[string]any, ip string) bool { return rawString(o, "ip_address") == ip },
+				func(ip string) map[string]any { return map[string]any{"ip_address": ip} })
+		})
 }
 
 func writePlanFloatingIPs(params map[string]any, fips []FloatingIPAssignment) {
-	if fips == nil {
-		delete(params, rpKeyFloatingIPs)
-		return
-	}
-	old := rawObjects(params[rpKeyFloatingIPs])
-	oldKeys := make([][]string, len(old))
-	for j, f := range old {
-		oldKeys[j] = []string{rawString(f, keyAZURL)}
-	}
-	newKeys := make([][]string, len(fips))
-	for i, f := range fips {
-		newKeys[i] = []string{f.AvailabilityZoneUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
-	list := make([]any, len(fips))
-	for i := range fips {
-		f := &fips[i]
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = old[j]
-		}
-		item[keyAZURL] = f.AvailabilityZoneUUID
-		if f.VMs == nil {
-			delete(item, rpKeyVMIPList)
-		} else {
-			oldVMs := rawObjects(item[rpKeyVMIPList])
-			oldKeys := make([][]string, len(oldVMs))
-			for j, v := range oldVMs {
-				vm := rawString(planChild(v, rpKeyVMRef), "uuid")
-				oldKeys[j] = []string{vm + "|" + rawString(planChild(v, "vm_nic_information"), "uuid"), vm}
-			}
-			newKeys := make([][]string, len(f.VMs))
-			for k, v := range f.VMs {
-				newKeys[k] = []string{v.VMUUID + "|" + v.NICUUID, v.VMUUID}
-			}
-			vmMatch := matchItems(oldKeys, newKeys, false)
-			vms := make([]any, len(f.VMs))
-			for k := range f.VMs {
-				v := &f.VMs[k]
-				vi := map[string]any{}
-				if j := vmMatch[k]; j >= 0 {
-					vi = oldVMs[j]
-				}
-				writePlanVMRef(vi, rpKeyVMRef, v.VMUUID, v.VMName)
-				nic := rawObject(vi, "vm_nic_information")
-				nic["uuid"] = v.NICUUID
-				putString(nic, "ip", v.NICIP)
-				writePlanFloatingConfig(vi, "recovery_floating_ip_config", v.Recovery)
-				writePlanFloatingConfig(vi, "test_floating_ip_config", v.Test)
-				vms[k] = vi
-			}
-			item[rpKeyVMIPList] = vms
-		}
-		list[i] = item
-	}
-	params[rpKeyFloatingIPs] = list
+	putItems(params, planKeyFloatingIPs, fips, false,
+		func(f map[string]any) []string { return []string{rawString(f, keyAZURL)} },
+		func(f *FloatingIPAssignment) []string { return []string{f.AvailabilityZoneUUID} },
+		func(item map[string]any, f *FloatingIPAssignment) {
+			item[keyAZURL] = f.AvailabilityZoneUUID
+			putItems(item, planKeyVMIPList, f.VMs, false,
+				func(v map[string]any) []string {
+					vm := rawString(rawChild(v, planKeyVMRef), "uuid")
+					return []string{vm + "|" + rawString(rawChild(v, "vm_nic_information"), "uuid"), vm}
+				},
+				func(v *FloatingIPVM) []string { return []string{v.VMUUID + "|" + v.NICUUID, v.VMUUID} },
+				writePlanFloatingVM)
+		})
+}
+
+func writePlanFloatingVM(vi map[string]any, v *FloatingIPVM) {
+	writePlanVMRef(vi, planKeyVMRef, v.VMUUID, v.VMName)
+	nic := rawObject(vi, "vm_nic_information")
+	nic["uuid"] = v.NICUUID
+	putString(nic, "ip", v.NICIP)
+	writePlanFloatingConfig(vi, "recovery_floating_ip_config", v.Recovery)
+	writePlanFloatingConfig(vi, "test_floating_ip_config", v.Test)
 }
 
 func writePlanFloatingConfig(parent map[string]any, key string, c *FloatingIPConfig) {
@@ -1442,5 +1205,5 @@ func writePlanFloatingConfig(parent map[string]any, key string, c *FloatingIPCon
 	}
 	obj := rawObject(parent, key)
 	putString(obj, "ip", c.IP)
-	planSetBool(obj, "should_allocate_dynamically", c.AllocateDynamically)
+	putBool(obj, "should_allocate_dynamically", c.AllocateDynamically)
 }

@@ -5,12 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -26,181 +23,50 @@ const (
 
 func intp(v int) *int { return &v }
 
-// fakePlans serves recovery plans the way Prism Central stores intentful
-// entities: creates by client-chosen uuid, specs kept as sent, updates
-// checked against spec_version, every change through a task.
+// fakePlans serves recovery plans, their validation messages and their
+// entities.
 type fakePlans struct {
-	t     *testing.T
-	tasks *fakeTasks
-	cnt   counter
-
-	mu    sync.Mutex
-	plans map[string]map[string]any
-	n     int
-	// posts and puts are the request bodies of creates and updates.
-	posts, puts [][]byte
+	*fakeKind
 	// messages is the status.message_list of every plan.
 	messages []any
 	// entities is the answer to GET /recovery_plans/{uuid}/entities.
 	entities map[string]any
-	// dropCreates drops the answer of that many committed creates.
-	dropCreates int
-	// conflicts is how many updates are refused after a concurrent change.
-	conflicts int
 }
 
 func newFakePlans(t *testing.T) *fakePlans {
-	return &fakePlans{t: t, tasks: newFakeTasks(), plans: map[string]map[string]any{}}
-}
-
-func (f *fakePlans) client(t *testing.T) *Client {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if f.tasks.handle(w, r) {
-			return
+	f := &fakePlans{fakeKind: newFakeKind(t, "recovery_plan", "recovery plan", 5*time.Millisecond)}
+	f.status = func(status map[string]any) {
+		if f.messages != nil {
+			status["message_list"] = f.messages
 		}
-		f.cnt.add(r)
-		f.handle(w, r)
-	})
-	c, _ := newClient(t, srv)
-	return c
-}
-
-// seed stores planFixtureDoc as the server holds it ({metadata, spec}).
-func (f *fakePlans) seed() string {
-	var e map[string]any
-	if err := decodeNumbers([]byte(planFixtureDoc), &e); err != nil {
-		f.t.Fatal(err)
 	}
-	id, _ := subtree(e, "metadata.uuid").(string)
-	f.plans[id] = e
-	return id
-}
-
-func (f *fakePlans) task() string {
-	f.n++
-	id := fmt.Sprintf("0e000000-0000-4000-8000-%012d", f.n)
-	f.tasks.add(id, 5*time.Millisecond, nil)
-	return id
-}
-
-func (f *fakePlans) answer(id string) map[string]any {
-	e := f.plans[id]
-	status := map[string]any{"state": "COMPLETE", "name": "status-name", "resources": map[string]any{"computed": true}}
-	if f.messages != nil {
-		status["message_list"] = f.messages
-	}
-	return map[string]any{"api_version": "3.1", "metadata": e["metadata"], "spec": e["spec"], "status": status}
-}
-
-func (f *fakePlans) accepted(w http.ResponseWriter, meta any) {
-	writeJSON(w, 202, map[string]any{"api_version": "3.1", "metadata": meta,
-		"status": map[string]any{"state": "PENDING", "execution_context": map[string]any{"task_uuid": f.task()}}})
-}
-
-func (f *fakePlans) handle(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	path := strings.TrimPrefix(r.URL.Path, APIPath)
-	switch {
-	case r.Method == http.MethodPost && path == "/recovery_plans":
-		f.create(w, body)
-	case r.Method == http.MethodPost && path == "/recovery_plans/list":
-		var in listRequest
-		_ = json.Unmarshal(body, &in)
-		if in.Kind != "recovery_plan" {
-			v3Error(w, 400, "INVALID_ARGUMENT", "kind "+in.Kind)
-			return
+	f.sub = func(w http.ResponseWriter, r *http.Request, _, sub string, e map[string]any) bool {
+		if sub != "entities" || e == nil || r.Method != http.MethodGet {
+			return false
 		}
-		var all []any
-		for _, id := range sortedNames(f.plans) {
-			all = append(all, f.answer(id))
-		}
-		page := all[min(in.Offset, len(all)):min(in.Offset+in.Length, len(all))]
-		writeJSON(w, 200, map[string]any{"api_version": "3.1", "metadata": map[string]any{"kind": in.Kind, "total_matches": len(all), "length": len(page), "offset": in.Offset}, "entities": page})
-	case strings.HasPrefix(path, "/recovery_plans/"):
-		id, sub, _ := strings.Cut(strings.TrimPrefix(path, "/recovery_plans/"), "/")
-		e, ok := f.plans[id]
-		if !ok {
-			v3Error(w, 404, ReasonEntityNotFound, "recovery plan "+id+" not found")
-			return
-		}
-		switch {
-		case sub == "entities" && r.Method == http.MethodGet:
-			writeJSON(w, 200, f.entities)
-		case sub != "":
-			w.WriteHeader(404)
-		case r.Method == http.MethodGet:
-			writeJSON(w, 200, f.answer(id))
-		case r.Method == http.MethodPut:
-			f.update(w, e, body)
-		case r.Method == http.MethodDelete:
-			delete(f.plans, id)
-			f.accepted(w, e["metadata"])
-		default:
-			w.WriteHeader(405)
-		}
-	default:
-		f.t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
-		w.WriteHeader(404)
+		writeJSON(w, 200, f.entities)
+		return true
 	}
+	return f
 }
 
-func (f *fakePlans) create(w http.ResponseWriter, body []byte) {
-	f.posts = append(f.posts, body)
-	var in map[string]any
-	if err := decodeNumbers(body, &in); err != nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", err.Error())
-		return
-	}
-	meta, _ := in["metadata"].(map[string]any)
-	id, _ := meta["uuid"].(string)
-	if id == "" || meta["kind"] != "recovery_plan" || in["spec"] == nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", "bad create")
-		return
-	}
-	if _, ok := f.plans[id]; ok {
-		v3Error(w, 409, ReasonEntityAlreadyExists, "recovery plan "+id+" already exists")
-		return
-	}
-	meta["spec_version"] = json.Number("0")
-	f.plans[id] = map[string]any{"metadata": meta, "spec": in["spec"]}
-	if f.dropCreates > 0 {
-		f.dropCreates--
-		f.task()
-		dropConnection(f.t, w)
-		return
-	}
-	f.accepted(w, meta)
-}
+// seed stores planFixtureDoc as the server holds it.
+func (f *fakePlans) seed() { f.fakeKind.seed(planFixtureDoc) }
 
-func (f *fakePlans) update(w http.ResponseWriter, e map[string]any, body []byte) {
-	f.puts = append(f.puts, body)
-	in, stored, ok := fakePut(w, e, body, &f.conflicts)
-	if !ok {
-		return
-	}
-	bumpSpecVersion(stored)
-	e["spec"] = in["spec"]
-	f.accepted(w, stored)
-}
-
-func (f *fakePlans) lastPut(t *testing.T) map[string]any {
+// seededPlan serves planFixtureDoc and returns the fake, a client of it
+// and the plan as read.
+func seededPlan(t *testing.T) (*fakePlans, *Client, *RecoveryPlan) {
 	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.puts) == 0 {
-		t.Fatal("no PUT was sent")
-	}
-	var m map[string]any
-	if err := decodeNumbers(f.puts[len(f.puts)-1], &m); err != nil {
+	f := newFakePlans(t)
+	f.seed()
+	c := f.client(t)
+	p, err := c.GetRecoveryPlan(context.Background(), planFixture)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return f, c, p
 }
 
-// sameJSON fails unless got, encoded, means the same JSON as want: same
-// keys (absent is not null), same values, lists in the same order.
 func sameJSON(t *testing.T, what string, got any, want string) {
 	t.Helper()
 	var g, w any
@@ -352,7 +218,7 @@ func TestCreateRecoveryPlanWire(t *testing.T) {
 	// A uuid chosen by the caller is used.
 	in.UUID = planFixture
 	got, err = c.CreateRecoveryPlan(ctx, in)
-	if err != nil || got.UUID != planFixture || f.plans[planFixture] == nil {
+	if err != nil || got.UUID != planFixture || f.stored[planFixture] == nil {
 		t.Errorf("create with a chosen uuid = %+v, %v", got, err)
 	}
 }
@@ -389,11 +255,11 @@ func TestRecoveryPlanRoundTrip(t *testing.T) {
 			t.Errorf("no-op update of %s: %v, %d PUTs", in.Name, err, len(f.puts)-puts)
 		}
 	}
-	minimal := jsonOf(t, f.plans[sortedPlanByName(t, f, "minimal")]["spec"])
+	minimal := jsonOf(t, f.stored[sortedPlanByName(t, f, "minimal")]["spec"])
 	if minimal != `{"name":"minimal","resources":{"stage_list":[{"stage_work":{"recover_entities":{"entity_info_list":[{"any_entity_reference":{"kind":"vm","uuid":"`+vmApp+`"}}]}}}]}}` {
 		t.Errorf("a minimal plan was sent as %s", minimal)
 	}
-	empty := jsonOf(t, f.plans[sortedPlanByName(t, f, "empty lists")]["spec"])
+	empty := jsonOf(t, f.stored[sortedPlanByName(t, f, "empty lists")]["spec"])
 	if empty != `{"name":"empty lists","resources":{"parameters":{"availability_zone_list":[],"floating_ip_assignment_list":[{"availability_zone_url":"`+frAZ+`"}],"network_mapping_list":[{"availability_zone_network_mapping_list":[]}],"witness_configuration_list":[]},"stage_list":[]}}` {
 		t.Errorf("empty lists were sent as %s", empty)
 	}
@@ -410,7 +276,7 @@ func TestRecoveryPlanRoundTrip(t *testing.T) {
 
 func sortedPlanByName(t *testing.T, f *fakePlans, name string) string {
 	t.Helper()
-	for id, e := range f.plans {
+	for id, e := range f.stored {
 		if subtree(e, "spec.name") == name {
 			return id
 		}
@@ -526,7 +392,7 @@ func TestRecoveryPlanFromStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		t.Fatal(err)
 	}
-	got := p.toPlan()
+	got := p.toPlan("")
 	want := RecoveryPlan{UUID: planFixture, Name: "from-status", State: "COMPLETE", PrimaryLocationIndex: intp(1),
 		Stages: []RecoveryStage{{DelaySecs: i64(5), Entities: []RecoveryEntity{{VMUUID: vmApp}}}}}
 	if !reflect.DeepEqual(got, want) {
@@ -536,20 +402,14 @@ func TestRecoveryPlanFromStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"spec": {"name": "x", "resources": {"stage_list": [{}], "parameters": null}}}`), &p); err != nil {
 		t.Fatal(err)
 	}
-	if got := p.toPlan(); len(got.Stages) != 1 || got.Stages[0].Entities != nil {
+	if got := p.toPlan(""); len(got.Stages) != 1 || got.Stages[0].Entities != nil {
 		t.Errorf("partial plan = %#v", got)
 	}
 }
 
 func TestUpdateRecoveryPlanKeepsUnknownFields(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
+	f, c, p := seededPlan(t)
 	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Swap the two stages (without saying their uuids), move app-01 to the
 	// front of its stage, change the dns script's timeout, add a third
 	// stage, a test IP, a second static address, a subnet to the france
@@ -633,14 +493,8 @@ func TestUpdateRecoveryPlanKeepsUnknownFields(t *testing.T) {
 // TestUpdateRecoveryPlanRemoves drops what the plan no longer says: absent
 // stays absent, and removed items take their unmodeled fields with them.
 func TestUpdateRecoveryPlanRemoves(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
+	f, c, p := seededPlan(t)
 	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p.Stages = p.Stages[1:]
 	p.Stages[0].Entities = p.Stages[0].Entities[1:]
 	p.NetworkMappings = nil
@@ -658,69 +512,6 @@ func TestUpdateRecoveryPlanRemoves(t *testing.T) {
 	sameJSON(t, "parameters", subtree(put, "spec.resources.parameters"), `{"params_extra":"p","data_service_ip_mapping_list":[{"data_service_ip_mapping":[]}],
 	  "availability_zone_list":[{"availability_zone_url":"`+caAZ+`","az_extra":"ca"},{"availability_zone_url":"`+frAZ+`","az_extra":"fr"}],
 	  "floating_ip_assignment_list":[]}`)
-}
-
-func TestUpdateRecoveryPlanRetriesConflicts(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
-	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.conflicts = 2
-	p.Name = "renamed"
-	got, err := c.UpdateRecoveryPlan(ctx, *p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.puts) != 3 || got.Name != "renamed" || got.SpecVersion != 10 {
-		t.Errorf("PUTs = %d, plan = %+v", len(f.puts), got)
-	}
-	if jsonOf(t, subtree(f.lastPut(t), "metadata.spec_version")) != "9" {
-		t.Errorf("the last PUT did not carry the version read last")
-	}
-	f.conflicts = 10
-	p.Name = "again"
-	_, err = c.UpdateRecoveryPlan(ctx, *p)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !apiErr.HasReason(ReasonConcurrentRequests) {
-		t.Fatalf("error = %v, want a conflict", err)
-	}
-	mustContain(t, err.Error(), "updating recovery plan again ("+planFixture+")", "kept changing")
-}
-
-func TestUpdateRecoveryPlanErrors(t *testing.T) {
-	f := newFakePlans(t)
-	c := f.client(t)
-	ctx := context.Background()
-	_, err := c.UpdateRecoveryPlan(ctx, RecoveryPlan{Name: "x"})
-	if err == nil || !strings.Contains(err.Error(), "no uuid") {
-		t.Errorf("update without uuid: %v", err)
-	}
-	_, err = c.UpdateRecoveryPlan(ctx, RecoveryPlan{UUID: planFixture, Name: "x"})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("update of a missing plan: %v, want ErrNotFound", err)
-	} else {
-		mustContain(t, err.Error(), "updating recovery plan x ("+planFixture+")")
-	}
-	if len(f.puts) != 0 {
-		t.Errorf("%d PUTs sent", len(f.puts))
-	}
-}
-
-func TestCreateRecoveryPlanDroppedAnswer(t *testing.T) {
-	f := newFakePlans(t)
-	f.dropCreates = 1
-	c := f.client(t)
-	got, err := c.CreateRecoveryPlan(context.Background(), stagedPlan())
-	if err != nil {
-		t.Fatalf("create after a dropped answer: %v", err)
-	}
-	if len(f.posts) != 2 || len(f.plans) != 1 || !bytes.Equal(f.posts[0], f.posts[1]) || f.plans[got.UUID] == nil {
-		t.Fatalf("posts = %d, plans = %d; the retry must repeat the first attempt", len(f.posts), len(f.plans))
-	}
 }
 
 func TestCreateRecoveryPlanValidates(t *testing.T) {
@@ -764,31 +555,10 @@ func TestCreateRecoveryPlanValidates(t *testing.T) {
 			t.Errorf("plan accepted, want %q", tt.want)
 			continue
 		}
-		mustContain(t, err.Error(), "creating recovery plan", tt.want)
+		mustContain(t, err.Error(), "creating", "recovery plan", tt.want)
 	}
 	if len(f.posts) != 0 {
 		t.Errorf("invalid plans were sent: %d", len(f.posts))
-	}
-}
-
-func TestDeleteRecoveryPlan(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
-	ctx := context.Background()
-	if err := c.DeleteRecoveryPlan(ctx, planFixture); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.plans) != 0 || f.tasks.polls() == 0 {
-		t.Errorf("plans = %v, task polls = %d", f.plans, f.tasks.polls())
-	}
-	err := c.DeleteRecoveryPlan(ctx, planFixture)
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("deleting a missing plan: %v", err)
-	}
-	mustContain(t, err.Error(), "deleting recovery plan "+planFixture)
-	if _, err := c.GetRecoveryPlan(ctx, planFixture); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetRecoveryPlan after delete: %v", err)
 	}
 }
 
@@ -829,14 +599,8 @@ func TestRecoveryPlanEntities(t *testing.T) {
 // VM to one, without stage uuids: each stage still takes the uuid and the
 // unmodeled fields of the stage that shares the most entities with it.
 func TestUpdateRecoveryPlanStageFollowsItsEntities(t *testing.T) {
-	f := newFakePlans(t)
-	f.seed()
-	c := f.client(t)
+	f, c, p := seededPlan(t)
 	ctx := context.Background()
-	p, err := c.GetRecoveryPlan(ctx, planFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
 	p.Stages[0], p.Stages[1] = p.Stages[1], p.Stages[0]
 	p.Stages[0].UUID, p.Stages[1].UUID = "", ""
 	p.Stages[0].Entities = append(p.Stages[0].Entities, RecoveryEntity{VMUUID: vmDB})

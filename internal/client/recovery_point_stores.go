@@ -248,19 +248,7 @@ func (c *Client) v4ResponseError(st *attemptState, resp *http.Response, data []b
 		}
 		return err
 	}
-	e := &APIError{
-		Operation:  st.op,
-		Endpoint:   c.endpoint,
-		Method:     st.method,
-		Path:       st.path,
-		StatusCode: resp.StatusCode,
-		Attempts:   st.attempts,
-		username:   c.username,
-		class:      classAPI,
-	}
-	if st.attempts > 1 {
-		e.Cause = st.cause
-	}
+	e := c.apiError(st, resp, classAPI)
 	for _, m := range doc.Data.Error {
 		msg := m.Message
 		if m.Code != "" {

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net/http"
 	"time"
 )
 
@@ -30,9 +29,9 @@ type RecoveryPoint struct {
 	AvailabilityZoneUUID string
 	// ClusterUUID is the cluster the point lives on, when reported.
 	ClusterUUID string
-	// ProtectionRuleUUID is the protection rule that made the point, when
+	// ProtectionPolicyUUID is the protection rule that made the point, when
 	// reported.
-	ProtectionRuleUUID string
+	ProtectionPolicyUUID string
 	// LocationAgnosticUUID is shared by every copy of the same point.
 	LocationAgnosticUUID string
 	// Type is CRASH_CONSISTENT, APPLICATION_CONSISTENT or LIVE.
@@ -60,12 +59,10 @@ type recoveryPointSideJSON struct {
 }
 
 type recoveryPointJSON struct {
-	Metadata entityMetadata        `json:"metadata"`
-	Spec     recoveryPointSideJSON `json:"spec"`
-	Status   recoveryPointSideJSON `json:"status"`
+	entityHead
+	Spec   recoveryPointSideJSON `json:"spec"`
+	Status recoveryPointSideJSON `json:"status"`
 }
-
-func (p *recoveryPointJSON) looksLikeV3() bool { return p.Metadata.UUID != "" || p.Metadata.Kind != "" }
 
 // refUUID returns the uuid of the first non-nil reference.
 func refUUID(refs ...*referenceJSON) (uuid, name string) {
@@ -77,10 +74,12 @@ func refUUID(refs ...*referenceJSON) (uuid, name string) {
 	return "", ""
 }
 
-func (p *recoveryPointJSON) toRecoveryPoint() RecoveryPoint {
+// toRecoveryPoint converts the entity; id is the uuid asked for, for an
+// entity that names none.
+func (p *recoveryPointJSON) toRecoveryPoint(id string) RecoveryPoint {
 	st, sp := &p.Status, &p.Spec
 	out := RecoveryPoint{
-		UUID:                 p.Metadata.UUID,
+		UUID:                 firstNonEmpty(p.Metadata.UUID, id),
 		Name:                 firstNonEmpty(st.Name, sp.Name, p.Metadata.Name),
 		Type:                 firstNonEmpty(st.Resources.RecoveryPointType, sp.Resources.RecoveryPointType),
 		LocationAgnosticUUID: firstNonEmpty(st.Resources.VMRecoveryPointLocationAgnosticUUID, sp.Resources.VMRecoveryPointLocationAgnosticUUID),
@@ -90,7 +89,7 @@ func (p *recoveryPointJSON) toRecoveryPoint() RecoveryPoint {
 	out.VMUUID, out.VMName = refUUID(st.Resources.ParentVMReference, sp.Resources.ParentVMReference)
 	out.AvailabilityZoneUUID, _ = refUUID(st.AvailabilityZoneReference, sp.AvailabilityZoneReference)
 	out.ClusterUUID, _ = refUUID(st.ClusterReference, sp.ClusterReference)
-	out.ProtectionRuleUUID, _ = refUUID(st.Resources.ProtectionRuleReference, sp.Resources.ProtectionRuleReference)
+	out.ProtectionPolicyUUID, _ = refUUID(st.Resources.ProtectionRuleReference, sp.Resources.ProtectionRuleReference)
 	return out
 }
 
@@ -101,18 +100,17 @@ func (p *recoveryPointJSON) toRecoveryPoint() RecoveryPoint {
 // protection_rule_uuid or recovery_point_type, e.g.
 // "vm_uuid==<uuid>".
 func (c *Client) ListVMRecoveryPoints(ctx context.Context, filter string) ([]RecoveryPoint, error) {
-	return listTyped(ctx, c, "listing VM recovery points", "vm_recovery_point", "/vm_recovery_points/list", filter, (*recoveryPointJSON).toRecoveryPoint)
+	return kindVMRecoveryPoint.list(ctx, c, filter)
 }
 
 // GetVMRecoveryPoint reads a VM recovery point.
 func (c *Client) GetVMRecoveryPoint(ctx context.Context, uuid string) (*RecoveryPoint, error) {
-	var p recoveryPointJSON
-	if err := c.do(ctx, "reading VM recovery point "+uuid, http.MethodGet, "/vm_recovery_points/"+escape(uuid), nil, &p); err != nil {
-		return nil, err
-	}
-	out := p.toRecoveryPoint()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return kindVMRecoveryPoint.get(ctx, c, uuid)
 }
+
+// kindVMRecoveryPoint declares the VM recovery point, which the client only
+// reads.
+var kindVMRecoveryPoint = &entityKind[RecoveryPoint, RecoveryPoint]{noun: "VM recovery point", v3: &v3Kind[RecoveryPoint, RecoveryPoint, recoveryPointJSON]{
+	kind:   "vm_recovery_point",
+	decode: (*recoveryPointJSON).toRecoveryPoint,
+}}

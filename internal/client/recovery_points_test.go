@@ -25,7 +25,7 @@ func recoveryPointEntity(uuid, vm, vmName, az, rule, typ, created, expires strin
 		"metadata":    map[string]any{"kind": "vm_recovery_point", "uuid": uuid},
 		"spec":        map[string]any{"name": "ignored-spec-name"},
 		"status": map[string]any{
-			"name": vmName + "-rp", "state": "COMPLETE",
+			"name": vmName + "-point", "state": "COMPLETE",
 			"availability_zone_reference": map[string]any{"kind": "availability_zone", "uuid": az},
 			"cluster_reference":           map[string]any{"kind": "cluster", "uuid": frCluster},
 			"resources":                   res,
@@ -41,26 +41,26 @@ func TestListVMRecoveryPoints(t *testing.T) {
 	}
 	c, _ := f.server(t)
 	ctx := context.Background()
-	rps, err := c.ListVMRecoveryPoints(ctx, "")
-	if err != nil || len(rps) != 2 {
-		t.Fatalf("ListVMRecoveryPoints = %+v, %v", rps, err)
+	points, err := c.ListVMRecoveryPoints(ctx, "")
+	if err != nil || len(points) != 2 {
+		t.Fatalf("ListVMRecoveryPoints = %+v, %v", points, err)
 	}
 	want := RecoveryPoint{
-		UUID: "8a000000-0000-4000-8000-0000000000a8", Name: "app-01-rp", VMUUID: vmApp, VMName: "app-01",
-		AvailabilityZoneUUID: frAZ, ClusterUUID: frCluster, ProtectionRuleUUID: fixtureUUID,
+		UUID: "8a000000-0000-4000-8000-0000000000a8", Name: "app-01-point", VMUUID: vmApp, VMName: "app-01",
+		AvailabilityZoneUUID: frAZ, ClusterUUID: frCluster, ProtectionPolicyUUID: fixtureUUID,
 		LocationAgnosticUUID: "9a000000-0000-4000-8000-0000000000a9", Type: RecoveryPointApplicationConsistent,
 		CreationTime:   time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
 		ExpirationTime: time.Date(2025, 1, 2, 4, 4, 5, 0, time.UTC),
 	}
-	if !rps[0].CreationTime.Equal(want.CreationTime) || !rps[0].ExpirationTime.Equal(want.ExpirationTime) {
-		t.Errorf("times = %v, %v", rps[0].CreationTime, rps[0].ExpirationTime)
+	if !points[0].CreationTime.Equal(want.CreationTime) || !points[0].ExpirationTime.Equal(want.ExpirationTime) {
+		t.Errorf("times = %v, %v", points[0].CreationTime, points[0].ExpirationTime)
 	}
-	rps[0].CreationTime, rps[0].ExpirationTime = want.CreationTime, want.ExpirationTime
-	if rps[0] != want {
-		t.Errorf("recovery point = %+v\nwant %+v", rps[0], want)
+	points[0].CreationTime, points[0].ExpirationTime = want.CreationTime, want.ExpirationTime
+	if points[0] != want {
+		t.Errorf("recovery point = %+v\nwant %+v", points[0], want)
 	}
-	if !rps[1].ExpirationTime.IsZero() || rps[1].ProtectionRuleUUID != "" || rps[1].CreationTime.Nanosecond() != 5e8 {
-		t.Errorf("recovery point without expiry or rule = %+v", rps[1])
+	if !points[1].ExpirationTime.IsZero() || points[1].ProtectionPolicyUUID != "" || points[1].CreationTime.Nanosecond() != 5e8 {
+		t.Errorf("recovery point without expiry or rule = %+v", points[1])
 	}
 	got, err := c.GetVMRecoveryPoint(ctx, want.UUID)
 	if err != nil || got.VMUUID != vmApp || got.Type != want.Type {

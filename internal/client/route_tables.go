@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/netip"
 	"slices"
 	"strings"
@@ -152,7 +151,17 @@ func (rt *RouteTable) takeStaticDefault() {
 	}
 }
 
-func routeTablePath(vpcUUID string) string { return vpcPath(vpcUUID) + "/route_tables" }
+// kindRouteTable declares the route table of a VPC: one per VPC, read and
+// updated by the VPC's uuid, never created or deleted on its own.
+var kindRouteTable = &entityKind[RouteTable, RouteTable]{noun: "route table", v3: &v3Kind[RouteTable, RouteTable, routeTableJSON]{
+	kind:       "route_table",
+	entityPath: func(vpcUUID string) string { return v3VPCs.path(vpcUUID) + "/route_tables" },
+	decode:     (*routeTableJSON).toRouteTable,
+	write: func(spec map[string]any, rt *RouteTable) error {
+		writeRouteTableSpec(rawObject(spec, "resources"), rt)
+		return nil
+	},
+}}
 
 // check verifies what the wire format needs before anything is sent.
 func (rt *RouteTable) check(op string) error {
@@ -177,16 +186,7 @@ func (rt *RouteTable) check(op string) error {
 
 // GetRouteTable reads the route table of a VPC.
 func (c *Client) GetRouteTable(ctx context.Context, vpcUUID string) (*RouteTable, error) {
-	return c.getRouteTable(ctx, "reading the route table of VPC "+vpcUUID, vpcUUID)
-}
-
-func (c *Client) getRouteTable(ctx context.Context, op, vpcUUID string) (*RouteTable, error) {
-	var t routeTableJSON
-	if err := c.do(ctx, op, http.MethodGet, routeTablePath(vpcUUID), nil, &t); err != nil {
-		return nil, err
-	}
-	out := t.toRouteTable(vpcUUID)
-	return &out, nil
+	return kindRouteTable.flow(c).get(ctx, c, "reading the route table of VPC "+vpcUUID, vpcUUID)
 }
 
 // PutRouteTable makes the route table of VPC rt.VPCUUID hold exactly the
@@ -201,19 +201,7 @@ func (c *Client) PutRouteTable(ctx context.Context, rt RouteTable) (*RouteTable,
 	if err := rt.check(op); err != nil {
 		return nil, err
 	}
-	change := specChange("entity", func(spec map[string]any) error {
-		writeRouteTableSpec(rawObject(spec, "resources"), &rt)
-		return nil
-	})
-	fromDoc := func(doc *document) (*RouteTable, error) {
-		var t routeTableJSON
-		if err := doc.decode(&t); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out := t.toRouteTable(rt.VPCUUID)
-		return &out, nil
-	}
-	return updateAndRead(ctx, c, op, routeTablePath(rt.VPCUUID), change, fromDoc, nil)
+	return kindRouteTable.flow(c).update(ctx, c, op, rt.VPCUUID, &rt)
 }
 
 // writeRouteTableSpec applies rt to the raw resources of a route table

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"maps"
-	"net/http"
 	"slices"
 )
 
@@ -33,8 +32,8 @@ type vmResourcesJSON struct {
 }
 
 type vmJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     struct {
+	entityHead
+	Spec struct {
 		Name             string          `json:"name"`
 		ClusterReference *referenceJSON  `json:"cluster_reference"`
 		Resources        vmResourcesJSON `json:"resources"`
@@ -46,11 +45,11 @@ type vmJSON struct {
 	} `json:"status"`
 }
 
-func (v *vmJSON) looksLikeV3() bool { return v.Metadata.UUID != "" || v.Metadata.Kind != "" }
-
-func (v *vmJSON) toVM() VM {
+// toVM converts the entity; id is the uuid asked for, for an entity that
+// names none.
+func (v *vmJSON) toVM(id string) VM {
 	out := VM{
-		UUID:       v.Metadata.UUID,
+		UUID:       firstNonEmpty(v.Metadata.UUID, id),
 		Name:       firstNonEmpty(v.Status.Name, v.Spec.Name, v.Metadata.Name),
 		PowerState: firstNonEmpty(v.Status.Resources.PowerState, v.Spec.Resources.PowerState),
 		Categories: vmCategories(v.Metadata),
@@ -93,21 +92,23 @@ func vmCategories(m entityMetadata) map[string]string {
 	return out
 }
 
-func vmPath(uuid string) string { return "/vms/" + escape(uuid) }
+// kindVM declares the VM, which the client reads and whose categories it
+// changes (UpdateVMCategories); it never creates or deletes one.
+var kindVM = &entityKind[VM, VM]{noun: "VM", v3: v3VMs}
+
+// v3VMs is the VM on the v3 wire: kind vm.
+var v3VMs = &v3Kind[VM, VM, vmJSON]{kind: KindVM, decode: (*vmJSON).toVM}
+
+func vmPath(uuid string) string { return v3VMs.path(uuid) }
 
 // GetVM reads a VM.
 func (c *Client) GetVM(ctx context.Context, uuid string) (*VM, error) {
-	var v vmJSON
-	if err := c.do(ctx, "reading VM "+uuid, http.MethodGet, vmPath(uuid), nil, &v); err != nil {
-		return nil, err
-	}
-	out := v.toVM()
-	return &out, nil
+	return kindVM.get(ctx, c, uuid)
 }
 
 // ListVMs lists the VMs matching a FIQL filter ("" for all), every page.
 func (c *Client) ListVMs(ctx context.Context, filter string) ([]VM, error) {
-	return listTyped(ctx, c, "listing VMs", "vm", "/vms/list", filter, (*vmJSON).toVM)
+	return kindVM.list(ctx, c, filter)
 }
 
 // LookupVM reads a VM like GetVM, but from one list of the VMs per run shared by every lookup,
@@ -115,7 +116,7 @@ func (c *Client) ListVMs(ctx context.Context, filter string) ([]VM, error) {
 // runCache): the refresh of many VM category assignments. Asking about the same VM again in
 // the run sends a GET.
 func (c *Client) LookupVM(ctx context.Context, uuid string) (*VM, error) {
-	list := listGroup(c, "listing VMs", "vm", "/vms/list", (*vmJSON).toVM, func(v *VM) string { return v.UUID })
+	list := kindVM.lookupList(c, func(v *VM) string { return v.UUID })
 	fetch := fetchOne(func(ctx context.Context) (*VM, error) { return c.GetVM(ctx, uuid) })
 	return lookupOne(ctx, &c.vms, "", uuid, "VM "+uuid, list, fetch)
 }
@@ -150,7 +151,7 @@ func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate fun
 		// state, addresses) is not in what was sent, so the read is converted, not the body.
 		doc = sent
 	}
-	vm, err := vmFromDocument(doc)
+	vm, err := v3VMs.fromDocument(doc, uuid)
 	if err != nil {
 		c.vms.unknown("", uuid)
 		return nil, err
@@ -161,15 +162,6 @@ func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate fun
 	}
 	c.vms.wrote("", uuid, *vm)
 	return vm, nil
-}
-
-func vmFromDocument(d *document) (*VM, error) {
-	var v vmJSON
-	if err := d.decode(&v); err != nil {
-		return nil, err
-	}
-	out := v.toVM()
-	return &out, nil
 }
 
 // setVMCategories writes want into metadata.categories of the document and

@@ -3,12 +3,9 @@ package client
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/netip"
 	"strings"
 )
-
-const vpcKind = "vpc"
 
 // VPC is a virtual private cloud: overlay subnets live in it and reach the
 // outside through its external subnets.
@@ -42,8 +39,8 @@ type vpcResourcesJSON struct {
 }
 
 type vpcJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     struct {
+	entityHead
+	Spec struct {
 		Name        string            `json:"name"`
 		Description string            `json:"description"`
 		Resources   *vpcResourcesJSON `json:"resources"`
@@ -56,13 +53,13 @@ type vpcJSON struct {
 	} `json:"status"`
 }
 
-func (v *vpcJSON) looksLikeV3() bool { return v.Metadata.UUID != "" || v.Metadata.Kind != "" }
-
-func (v *vpcJSON) toVPC() VPC {
+// toVPC converts the entity; id is the uuid asked for, for an entity that
+// names none.
+func (v *vpcJSON) toVPC(id string) VPC {
 	// The status is what the VPC is; the spec is the fallback for a VPC
 	// that was never reconciled.
 	name, description, res := v.Spec.Name, v.Spec.Description, v.Spec.Resources
-	out := VPC{UUID: v.Metadata.UUID}
+	out := VPC{UUID: firstNonEmpty(v.Metadata.UUID, id)}
 	if st := v.Status; st != nil {
 		name = firstNonEmpty(st.Name, name)
 		description = firstNonEmpty(st.Description, description)
@@ -94,19 +91,25 @@ func (v *vpcJSON) toVPC() VPC {
 	return out
 }
 
-func vpcPath(uuid string) string { return collectionPath(vpcKind) + "/" + escape(uuid) }
+const vpcKind = "vpc"
 
-// vpcOperation names a VPC in messages.
-func vpcOperation(verb, name, uuid string) string {
-	switch {
-	case name != "" && uuid != "":
-		return fmt.Sprintf("%s VPC %s (%s)", verb, name, uuid)
-	case name != "":
-		return fmt.Sprintf("%s VPC %s", verb, name)
-	case uuid == "":
-		return fmt.Sprintf("%s a VPC", verb)
-	}
-	return fmt.Sprintf("%s VPC %s", verb, uuid)
+// kindVPC declares the VPC.
+var kindVPC = &entityKind[VPC, VPC]{
+	noun:     "VPC",
+	v3:       v3VPCs,
+	name:     func(v *VPC) string { return v.Name },
+	check:    func(v *VPC, op string, _ bool) error { return v.check(op) },
+	accepted: func(v *VPC, id string) *VPC { return &VPC{UUID: id, Name: v.Name} },
+}
+
+// v3VPCs is the VPC on the v3 wire: kind vpc.
+var v3VPCs = &v3Kind[VPC, VPC, vpcJSON]{
+	kind:   vpcKind,
+	decode: (*vpcJSON).toVPC,
+	write: func(spec map[string]any, v *VPC) error {
+		writeVPCSpec(spec, v)
+		return nil
+	},
 }
 
 // check verifies what the wire format needs before anything is sent; the
@@ -146,36 +149,17 @@ func (v *VPC) check(op string) error {
 // through, the error comes with a non-nil VPC holding the uuid, so that the
 // caller can track or delete what was created.
 func (c *Client) CreateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	op := vpcOperation("creating", v.Name, "")
-	if err := v.check(op); err != nil {
-		return nil, err
-	}
-	spec := map[string]any{}
-	writeVPCSpec(spec, &v)
-	accepted := func(id string) *VPC { return &VPC{UUID: id, Name: v.Name} }
-	return createAndRead(ctx, c, op, vpcKind, spec, nil, accepted, c.getVPC)
+	return kindVPC.create(ctx, c, &v, "")
 }
 
 // GetVPC reads a VPC.
 func (c *Client) GetVPC(ctx context.Context, uuid string) (*VPC, error) {
-	return c.getVPC(ctx, vpcOperation("reading", "", uuid), uuid)
-}
-
-func (c *Client) getVPC(ctx context.Context, op, uuid string) (*VPC, error) {
-	var v vpcJSON
-	if err := c.do(ctx, op, http.MethodGet, vpcPath(uuid), nil, &v); err != nil {
-		return nil, err
-	}
-	out := v.toVPC()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+	return kindVPC.get(ctx, c, uuid)
 }
 
 // ListVPCs lists the VPCs matching a FIQL filter ("" for all), every page.
 func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
-	return listTyped(ctx, c, "listing VPCs", vpcKind, "/vpcs/list", filter, (*vpcJSON).toVPC)
+	return kindVPC.list(ctx, c, filter)
 }
 
 // UpdateVPC makes VPC v.UUID what v says and waits for the task, then
@@ -187,29 +171,7 @@ func (c *Client) ListVPCs(ctx context.Context, filter string) ([]VPC, error) {
 // gateway_node_uuid_list...). Nothing is sent when the VPC already is as v
 // says; the update starts over on a spec_version conflict (up to 5 times).
 func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
-	op := vpcOperation("updating", v.Name, v.UUID)
-	if v.UUID == "" {
-		return nil, fmt.Errorf("%s: no uuid: say which VPC to update", op)
-	}
-	if err := v.check(op); err != nil {
-		return nil, err
-	}
-	change := specChange("entity", func(spec map[string]any) error {
-		writeVPCSpec(spec, &v)
-		return nil
-	})
-	fromDoc := func(doc *document) (*VPC, error) {
-		var vj vpcJSON
-		if err := doc.decode(&vj); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out := vj.toVPC()
-		if out.UUID == "" {
-			out.UUID = v.UUID
-		}
-		return &out, nil
-	}
-	return updateAndRead(ctx, c, op, vpcPath(v.UUID), change, fromDoc, nil)
+	return kindVPC.update(ctx, c, v.UUID, &v)
 }
 
 // DeleteVPC deletes a VPC and waits for the task. A missing VPC gives an
@@ -217,7 +179,7 @@ func (c *Client) UpdateVPC(ctx context.Context, v VPC) (*VPC, error) {
 // may have landed counts as done. Prism Central refuses to delete a VPC
 // that still has subnets.
 func (c *Client) DeleteVPC(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, vpcOperation("deleting", "", uuid), vpcPath(uuid))
+	return kindVPC.delete(ctx, c, uuid)
 }
 
 // writeVPCSpec applies v to a VPC spec, as read or new.
@@ -226,47 +188,31 @@ func writeVPCSpec(spec map[string]any, v *VPC) {
 	putString(spec, "description", v.Description)
 	res := rawObject(spec, "resources")
 
-	old := rawObjects(res["external_subnet_list"])
-	used := make([]bool, len(old))
-	items := make([]any, 0, len(v.ExternalSubnetUUIDs))
-	for _, id := range v.ExternalSubnetUUIDs {
-		id = strings.TrimSpace(id)
-		item := takeObject(old, used, func(o map[string]any) bool { return rawReferenceUUID(o, "external_subnet_reference") == id })
-		if item == nil {
-			item = map[string]any{"external_subnet_reference": map[string]any{"kind": subnetKind, "uuid": id}}
-		}
-		items = append(items, item)
+	ids := make([]string, len(v.ExternalSubnetUUIDs))
+	for i, id := range v.ExternalSubnetUUIDs {
+		ids[i] = strings.TrimSpace(id)
 	}
-	putObjects(res, "external_subnet_list", items)
+	putObjects(res, "external_subnet_list", takeItems(rawObjects(res["external_subnet_list"]), ids,
+		func(o map[string]any, id string) bool { return rawReferenceUUID(o, "external_subnet_reference") == id },
+		func(id string) map[string]any {
+			return map[string]any{"external_subnet_reference": map[string]any{"kind": subnetKind, "uuid": id}}
+		}))
 
-	old = rawObjects(res["externally_routable_prefix_list"])
-	used = make([]bool, len(old))
-	items = make([]any, 0, len(v.ExternallyRoutablePrefixes))
+	var prefixes []netip.Prefix
 	for _, p := range v.ExternallyRoutablePrefixes {
-		pr, err := netip.ParsePrefix(strings.TrimSpace(p))
-		if err != nil {
-			continue
+		if pr, err := netip.ParsePrefix(strings.TrimSpace(p)); err == nil {
+			prefixes = append(prefixes, pr)
 		}
-		ip, bits := pr.Addr().String(), fmt.Sprint(pr.Bits())
-		item := takeObject(old, used, func(o map[string]any) bool {
-			return rawString(o, "ip") == ip && rawNumber(o, "prefix_length") == bits
-		})
-		if item == nil {
-			item = map[string]any{"ip": ip, "prefix_length": pr.Bits()}
-		}
-		items = append(items, item)
 	}
-	putObjects(res, "externally_routable_prefix_list", items)
+	putObjects(res, "externally_routable_prefix_list", takeItems(rawObjects(res["externally_routable_prefix_list"]), prefixes,
+		func(o map[string]any, pr netip.Prefix) bool {
+			return rawString(o, "ip") == pr.Addr().String() && rawNumber(o, "prefix_length") == fmt.Sprint(pr.Bits())
+		},
+		func(pr netip.Prefix) map[string]any {
+			return map[string]any{"ip": pr.Addr().String(), "prefix_length": pr.Bits()}
+		}))
 
-	old = rawObjects(res["common_domain_name_server_ip_list"])
-	used = make([]bool, len(old))
-	items = make([]any, 0, len(v.DNSServers))
-	for _, d := range v.DNSServers {
-		item := takeObject(old, used, func(o map[string]any) bool { return rawString(o, "ip") == d })
-		if item == nil {
-			item = map[string]any{"ip": d}
-		}
-		items = append(items, item)
-	}
-	putObjects(res, "common_domain_name_server_ip_list", items)
+	putObjects(res, "common_domain_name_server_ip_list", takeItems(rawObjects(res["common_domain_name_server_ip_list"]), v.DNSServers,
+		func(o map[string]any, d string) bool { return rawString(o, "ip") == d },
+		func(d string) map[string]any { return map[string]any{"ip": d} }))
 }

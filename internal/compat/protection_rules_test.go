@@ -87,7 +87,7 @@ func TestCompatProtectionRules(t *testing.T) {
 	sdk := e.ca.sdk.V3
 
 	id := e.createSDKRule(t, "compat-rule")
-	got, err := e.ca.our.GetProtectionRule(ctx, id)
+	got, err := e.ca.our.GetProtectionPolicy(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestCompatProtectionRules(t *testing.T) {
 		t.Fatalf("update: %v", err)
 	}
 	wait(t, e.ca, taskOf(t, upd.Status.ExecutionContext))
-	if got, err := e.ca.our.GetProtectionRule(ctx, id); err != nil || got.Description != "changed by prism-go-client" || got.Connectivity[0].Schedules[0].RPOSecs != 7200 {
+	if got, err := e.ca.our.GetProtectionPolicy(ctx, id); err != nil || got.Description != "changed by prism-go-client" || got.Connectivity[0].Schedules[0].RPOSecs != 7200 {
 		t.Fatalf("after update, our client reads %+v %v", got, err)
 	}
 
@@ -138,7 +138,7 @@ func TestCompatProtectionRules(t *testing.T) {
 		t.Fatalf("delete: %v", err)
 	}
 	wait(t, e.ca, taskOf(t, del.Status.ExecutionContext))
-	if _, err := e.ca.our.GetProtectionRule(ctx, id); !errors.Is(err, client.ErrNotFound) {
+	if _, err := e.ca.our.GetProtectionPolicy(ctx, id); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("after delete, our client reads the rule: %v", err)
 	}
 }
@@ -172,7 +172,7 @@ func TestCompatSyncedRuleChangedOnFrance(t *testing.T) {
 	}
 	wait(t, e.fr, taskOf(t, upd.Status.ExecutionContext))
 
-	got, err := e.ca.our.GetProtectionRule(ctx, id)
+	got, err := e.ca.our.GetProtectionPolicy(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestCompatSyncedRuleChangedOnFrance(t *testing.T) {
 		t.Fatalf("delete on france: %v", err)
 	}
 	wait(t, e.fr, taskOf(t, del.Status.ExecutionContext))
-	if _, err := e.ca.our.GetProtectionRule(ctx, id); !errors.Is(err, client.ErrNotFound) {
+	if _, err := e.ca.our.GetProtectionPolicy(ctx, id); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("after the delete on france, canada still has the rule: %v", err)
 	}
 }

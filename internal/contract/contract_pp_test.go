@@ -50,9 +50,9 @@ func i64(v int64) *int64 { return &v }
 
 // ppSeedRule is the seed's policy: canada -> france every 15 minutes, application
 // consistent, 4 local and 4 remote, and france -> canada for failback.
-func ppSeedRule(e *env) client.ProtectionRule {
+func ppSeedRule(e *env) client.ProtectionPolicy {
 	four := func() *client.RetentionPolicy { return &client.RetentionPolicy{NumSnapshots: i64(4)} }
-	return client.ProtectionRule{
+	return client.ProtectionPolicy{
 		Name:        "replicated-vm",
 		Description: "canada <-> france",
 		Locations: []client.ProtectionLocation{
@@ -98,9 +98,9 @@ func ppTagVMs(ctx context.Context, t *testing.T, e *env) {
 func ppCreate(ctx context.Context, t *testing.T, e *env) {
 	need(t, "cluster FR01 and the categories", e.dr[ppFR01])
 	in := ppSeedRule(e)
-	r, err := e.canada.CreateProtectionRule(ctx, in)
+	r, err := e.canada.CreateProtectionPolicy(ctx, in)
 	if err != nil {
-		t.Fatalf("CreateProtectionRule: %v", err)
+		t.Fatalf("CreateProtectionPolicy: %v", err)
 	}
 	e.dr[ppRule] = r.UUID
 	want := in
@@ -113,17 +113,17 @@ func ppCreate(ctx context.Context, t *testing.T, e *env) {
 func ppList(ctx context.Context, t *testing.T, e *env) {
 	id := need(t, "the protection rule", e.dr[ppRule])
 	for name, c := range map[string]*client.Client{"canada": e.canada, "france": e.france} {
-		all, err := c.ListProtectionRules(ctx, "")
+		all, err := c.ListProtectionPolicies(ctx, "")
 		if err != nil {
-			t.Fatalf("ListProtectionRules on %s: %v", name, err)
+			t.Fatalf("ListProtectionPolicies on %s: %v", name, err)
 		}
 		if len(all) != 1 || all[0].UUID != id || all[0].Name != "replicated-vm" || len(all[0].Connectivity) != 2 {
 			t.Errorf("%s lists %+v, want the rule %s", name, all, id)
 		}
 	}
-	named, err := e.canada.ListProtectionRules(ctx, "name==replicated-vm")
+	named, err := e.canada.ListProtectionPolicies(ctx, "name==replicated-vm")
 	if err != nil || len(named) != 1 {
-		t.Errorf("ListProtectionRules(name==replicated-vm) = %+v, %v", named, err)
+		t.Errorf("ListProtectionPolicies(name==replicated-vm) = %+v, %v", named, err)
 	}
 }
 
@@ -180,7 +180,7 @@ func ppRecoveryPoints(ctx context.Context, t *testing.T, e *env) {
 	count := map[string]int{}
 	for _, rp := range rps {
 		count[rp.VMName]++
-		if rp.AvailabilityZoneUUID != frLocal || rp.ProtectionRuleUUID != id || rp.CreationTime.IsZero() || rp.VMUUID != e.vms[rp.VMName] {
+		if rp.AvailabilityZoneUUID != frLocal || rp.ProtectionPolicyUUID != id || rp.CreationTime.IsZero() || rp.VMUUID != e.vms[rp.VMName] {
 			t.Errorf("replicated recovery point = %+v", rp)
 		}
 	}
@@ -210,23 +210,23 @@ func ppRecoveryPoints(ctx context.Context, t *testing.T, e *env) {
 
 func ppUpdate(ctx context.Context, t *testing.T, e *env) {
 	id := need(t, "the protection rule", e.dr[ppRule])
-	r, err := e.canada.GetProtectionRule(ctx, id)
+	r, err := e.canada.GetProtectionPolicy(ctx, id)
 	if err != nil {
-		t.Fatalf("GetProtectionRule: %v", err)
+		t.Fatalf("GetProtectionPolicy: %v", err)
 	}
 	r.Description = "updated"
 	r.Connectivity[1].Schedules[0].RPOSecs = 1800
 	r.Connectivity[0].Schedules[0].LocalRetention = &client.RetentionPolicy{NumSnapshots: i64(6)}
-	got, err := e.canada.UpdateProtectionRule(ctx, *r)
+	got, err := e.canada.UpdateProtectionPolicy(ctx, *r)
 	if err != nil {
-		t.Fatalf("UpdateProtectionRule: %v", err)
+		t.Fatalf("UpdateProtectionPolicy: %v", err)
 	}
 	want := *r
 	want.SpecVersion = got.SpecVersion
 	if got.SpecVersion <= r.SpecVersion || !reflect.DeepEqual(*got, want) {
 		t.Errorf("updated rule = %#v\nwant %#v", *got, want)
 	}
-	copyOnFrance, err := e.france.GetProtectionRule(ctx, id)
+	copyOnFrance, err := e.france.GetProtectionPolicy(ctx, id)
 	if err != nil || copyOnFrance.Description != "updated" || copyOnFrance.SpecVersion != got.SpecVersion {
 		t.Errorf("france's copy after the update = %+v, %v", copyOnFrance, err)
 	}
@@ -261,7 +261,7 @@ func ppStale(ctx context.Context, t *testing.T, e *env) {
 	if !strings.Contains(string(body), client.ReasonConcurrentRequests) {
 		t.Errorf("stale PUT answered %s, want reason %s", truncate(body), client.ReasonConcurrentRequests)
 	}
-	if r, err := e.canada.GetProtectionRule(ctx, id); err != nil || int64(r.SpecVersion) != current {
+	if r, err := e.canada.GetProtectionPolicy(ctx, id); err != nil || int64(r.SpecVersion) != current {
 		t.Errorf("the refused PUT changed the rule: %+v, %v", r, err)
 	}
 }
@@ -270,16 +270,16 @@ func ppStale(ctx context.Context, t *testing.T, e *env) {
 // policy on the destination PC: canada gets the change, in its own availability zones.
 func ppCopyUpdated(ctx context.Context, t *testing.T, e *env) {
 	id := need(t, "the protection rule", e.dr[ppRule])
-	r, err := e.france.GetProtectionRule(ctx, id)
+	r, err := e.france.GetProtectionPolicy(ctx, id)
 	if err != nil {
-		t.Fatalf("GetProtectionRule on france: %v", err)
+		t.Fatalf("GetProtectionPolicy on france: %v", err)
 	}
 	r.Description = "changed on france"
-	updated, err := e.france.UpdateProtectionRule(ctx, *r)
+	updated, err := e.france.UpdateProtectionPolicy(ctx, *r)
 	if err != nil {
 		t.Fatalf("updating the copy on france: %v", err)
 	}
-	got, err := e.canada.GetProtectionRule(ctx, id)
+	got, err := e.canada.GetProtectionPolicy(ctx, id)
 	if err != nil || got.Description != "changed on france" || got.SpecVersion != updated.SpecVersion {
 		t.Fatalf("the rule on canada after the update on france = %+v, %v", got, err)
 	}
@@ -293,17 +293,17 @@ func ppRefused(ctx context.Context, t *testing.T, e *env) {
 	cases := []struct {
 		what   string
 		reason string
-		mutate func(*client.ProtectionRule)
+		mutate func(*client.ProtectionPolicy)
 	}{
-		{"an unknown availability zone", "", func(r *client.ProtectionRule) { r.Locations[1].AvailabilityZoneUUID = randomUUID(t) }},
-		{"an unknown cluster of the Local AZ", "", func(r *client.ProtectionRule) { r.Locations[0].ClusterUUIDs = []string{randomUUID(t)} }},
-		{"a category value that does not exist", "", func(r *client.ProtectionRule) { r.CategoryFilter.Params = map[string][]string{ppCatKey: {"nope"}} }},
-		{"a replication index out of range", "", func(r *client.ProtectionRule) {
+		{"an unknown availability zone", "", func(r *client.ProtectionPolicy) { r.Locations[1].AvailabilityZoneUUID = randomUUID(t) }},
+		{"an unknown cluster of the Local AZ", "", func(r *client.ProtectionPolicy) { r.Locations[0].ClusterUUIDs = []string{randomUUID(t)} }},
+		{"a category value that does not exist", "", func(r *client.ProtectionPolicy) { r.CategoryFilter.Params = map[string][]string{ppCatKey: {"nope"}} }},
+		{"a replication index out of range", "", func(r *client.ProtectionPolicy) {
 			r.Locations = r.Locations[:1]
 			r.PrimaryLocationIndexes = nil
 			r.Connectivity = []client.ProtectionConnectivity{{SourceIndex: 0, DestinationIndex: 0, Schedules: r.Connectivity[0].Schedules}}
 		}},
-		{"a synchronous schedule with retention", "", func(r *client.ProtectionRule) {
+		{"a synchronous schedule with retention", "", func(r *client.ProtectionPolicy) {
 			r.Connectivity[0].Schedules = []client.SnapshotSchedule{{RPOSecs: 0, LocalRetention: &client.RetentionPolicy{NumSnapshots: i64(1)}}}
 		}},
 	}
@@ -311,7 +311,7 @@ func ppRefused(ctx context.Context, t *testing.T, e *env) {
 		r := ppSeedRule(e)
 		r.Name = "refused"
 		c.mutate(&r)
-		got, err := e.canada.CreateProtectionRule(ctx, r)
+		got, err := e.canada.CreateProtectionPolicy(ctx, r)
 		if got != nil {
 			t.Errorf("%s: returned %+v", c.what, got)
 		}
@@ -323,7 +323,7 @@ func ppRefused(ctx context.Context, t *testing.T, e *env) {
 			t.Errorf("%s: error %q does not name the operation", c.what, err)
 		}
 	}
-	all, err := e.canada.ListProtectionRules(ctx, "")
+	all, err := e.canada.ListProtectionPolicies(ctx, "")
 	if err != nil || len(all) != 1 {
 		t.Errorf("refused creates left rules: %+v, %v", all, err)
 	}
@@ -364,22 +364,22 @@ func ppMalformed(ctx context.Context, t *testing.T, e *env) {
 			t.Errorf("%s: %s %s answered %d, want 4xx: %s", c.what, c.method, c.path, status, truncate(body))
 		}
 	}
-	if all, err := e.canada.ListProtectionRules(ctx, ""); err != nil || len(all) != 1 {
+	if all, err := e.canada.ListProtectionPolicies(ctx, ""); err != nil || len(all) != 1 {
 		t.Errorf("malformed creates left rules: %+v, %v", all, err)
 	}
 }
 
 func ppNotFound(ctx context.Context, t *testing.T, e *env) {
 	missing := randomUUID(t)
-	_, err := e.canada.GetProtectionRule(ctx, missing)
-	wantNotFound(t, "GetProtectionRule", err)
-	wantNotFound(t, "DeleteProtectionRule", e.canada.DeleteProtectionRule(ctx, missing))
+	_, err := e.canada.GetProtectionPolicy(ctx, missing)
+	wantNotFound(t, "GetProtectionPolicy", err)
+	wantNotFound(t, "DeleteProtectionPolicy", e.canada.DeleteProtectionPolicy(ctx, missing))
 	_, err = e.canada.ProtectedVMUUIDs(ctx, missing)
 	wantNotFound(t, "ProtectedVMUUIDs", err)
 	_, err = e.canada.GetVMRecoveryPoint(ctx, missing)
 	wantNotFound(t, "GetVMRecoveryPoint", err)
-	_, err = e.canada.UpdateProtectionRule(ctx, client.ProtectionRule{UUID: missing, Name: "x", Locations: []client.ProtectionLocation{{AvailabilityZoneUUID: e.dr[drLocalCanada]}}})
-	wantNotFound(t, "UpdateProtectionRule", err)
+	_, err = e.canada.UpdateProtectionPolicy(ctx, client.ProtectionPolicy{UUID: missing, Name: "x", Locations: []client.ProtectionLocation{{AvailabilityZoneUUID: e.dr[drLocalCanada]}}})
+	wantNotFound(t, "UpdateProtectionPolicy", err)
 }
 
 func ppDelete(ctx context.Context, t *testing.T, e *env) {
@@ -389,15 +389,15 @@ func ppDelete(ctx context.Context, t *testing.T, e *env) {
 		t.Fatalf("ListVMRecoveryPoints: %v", err)
 	}
 	// Deleted on france (a synced policy can be deleted on either PC): gone on both.
-	if err := e.france.DeleteProtectionRule(ctx, id); err != nil {
-		t.Fatalf("DeleteProtectionRule on france: %v", err)
+	if err := e.france.DeleteProtectionPolicy(ctx, id); err != nil {
+		t.Fatalf("DeleteProtectionPolicy on france: %v", err)
 	}
 	for name, c := range map[string]*client.Client{"canada": e.canada, "france": e.france} {
-		if all, err := c.ListProtectionRules(ctx, ""); err != nil || len(all) != 0 {
+		if all, err := c.ListProtectionPolicies(ctx, ""); err != nil || len(all) != 0 {
 			t.Errorf("%s still lists %+v, %v", name, all, err)
 		}
 	}
-	_, err = e.canada.GetProtectionRule(ctx, id)
+	_, err = e.canada.GetProtectionPolicy(ctx, id)
 	wantNotFound(t, "the rule after its delete", err)
 	after, err := e.france.ListVMRecoveryPoints(ctx, "protection_rule_uuid=="+id)
 	if err != nil || (len(before) > 0 && len(after) == 0) {

@@ -51,9 +51,9 @@ func rplanSetup(ctx context.Context, t *testing.T, e *env) {
 	need(t, "the pairing of canada with france", e.dr[drTrust])
 	need(t, "cluster FR01", e.dr[ppFR01])
 	ppTagVMs(ctx, t, e)
-	r, err := e.canada.CreateProtectionRule(ctx, ppSeedRule(e))
+	r, err := e.canada.CreateProtectionPolicy(ctx, ppSeedRule(e))
 	if err != nil {
-		t.Fatalf("CreateProtectionRule: %v", err)
+		t.Fatalf("CreateProtectionPolicy: %v", err)
 	}
 	e.dr[rplanRule] = r.UUID
 }
@@ -436,8 +436,8 @@ func rplanDelete(ctx context.Context, t *testing.T, e *env) {
 
 func rplanCleanup(ctx context.Context, t *testing.T, e *env) {
 	id := need(t, "the protection rule of the plans", e.dr[rplanRule])
-	if err := e.canada.DeleteProtectionRule(ctx, id); err != nil {
-		t.Errorf("DeleteProtectionRule: %v", err)
+	if err := e.canada.DeleteProtectionPolicy(ctx, id); err != nil {
+		t.Errorf("DeleteProtectionPolicy: %v", err)
 	}
 	delete(e.dr, rplanRule)
 	ppCleanup(ctx, t, e)

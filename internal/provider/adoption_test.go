@@ -384,7 +384,7 @@ import {
 	cli.must("apply", "-no-color", "-input=false", "-auto-approve")
 	cli.planEmpty()
 
-	rule, err := s.ca.GetProtectionRule(t.Context(), s.ruleID)
+	rule, err := s.ca.GetProtectionPolicy(t.Context(), s.ruleID)
 	if err != nil {
 		t.Fatalf("reading the policy on canada: %v", err)
 	}

@@ -15,7 +15,7 @@ import (
 // newProtectionPoliciesDataSource lists protection policies, for import blocks with for_each
 // and for references by name.
 func newProtectionPoliciesDataSource() datasource.DataSource {
-	return &listDataSource[client.ProtectionRule]{spec: listSpec[client.ProtectionRule]{
+	return &listDataSource[client.ProtectionPolicy]{spec: listSpec[client.ProtectionPolicy]{
 		typeSuffix: "protection_policies",
 		kind:       kindProtectionPolicy,
 		description: "Lists the protection policies of Prism Central, filtered by name and by the categories they " +
@@ -34,14 +34,14 @@ func newProtectionPoliciesDataSource() datasource.DataSource {
 			},
 			"availability_zone_ids": computedList("UUIDs of the availability zones of its locations, in order."),
 		},
-		list: func(ctx context.Context, c *client.Client) ([]client.ProtectionRule, error) {
-			return c.ListProtectionRules(ctx, "")
+		list: func(ctx context.Context, c *client.Client) ([]client.ProtectionPolicy, error) {
+			return c.ListProtectionPolicies(ctx, "")
 		},
-		nameOf:         func(r client.ProtectionRule) string { return r.Name },
-		idOf:           func(r client.ProtectionRule) string { return r.UUID },
-		categoriesOf:   func(r client.ProtectionRule) map[string][]string { return r.CategoryFilter.Params },
+		nameOf:         func(r client.ProtectionPolicy) string { return r.Name },
+		idOf:           func(r client.ProtectionPolicy) string { return r.UUID },
+		categoriesOf:   func(r client.ProtectionPolicy) map[string][]string { return r.CategoryFilter.Params },
 		categoriesHelp: "protect (in their category filter)",
-		flatten: func(r client.ProtectionRule) map[string]attr.Value {
+		flatten: func(r client.ProtectionPolicy) map[string]attr.Value {
 			cats := make(map[string]attr.Value, len(r.CategoryFilter.Params))
 			for k, vs := range r.CategoryFilter.Params {
 				vs = slices.Clone(vs)

@@ -34,7 +34,7 @@ func addBulkPoliciesAndPlans(t *testing.T, s *failoverSites) {
 		for k, v := range cat {
 			params[k] = []string{v}
 		}
-		_, err := s.ca.CreateProtectionRule(ctx, client.ProtectionRule{
+		_, err := s.ca.CreateProtectionPolicy(ctx, client.ProtectionPolicy{
 			Name: fmt.Sprintf("bulk-rule-%03d", n),
 			Locations: []client.ProtectionLocation{
 				{AvailabilityZoneUUID: s.caLocal, ClusterUUIDs: []string{ca01}},

@@ -128,12 +128,12 @@ func (d *protectionPolicyDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	finder := named[client.ProtectionRule]{
+	finder := named[client.ProtectionPolicy]{
 		kind:       kindProtectionPolicy,
-		list:       d.data.client.ListProtectionRules,
+		list:       d.data.client.ListProtectionPolicies,
 		filterAttr: "name",
-		nameOf:     func(r client.ProtectionRule) string { return r.Name },
-		idOf:       func(r client.ProtectionRule) string { return r.UUID },
+		nameOf:     func(r client.ProtectionPolicy) string { return r.Name },
+		idOf:       func(r client.ProtectionPolicy) string { return r.UUID },
 		narrowHint: "Rename the protection policies so that their names are unique.",
 	}
 	rule, ok := finder.lookup(ctx, cfg.Name.ValueString(), nil, &resp.Diagnostics)

@@ -130,11 +130,11 @@ func (d *recoveryPlanDataSource) Read(ctx context.Context, req datasource.ReadRe
 		idOf:       func(p client.RecoveryPlan) string { return p.UUID },
 		narrowHint: "Rename the recovery plans so that their names are unique.",
 	}
-	rp, ok := finder.lookup(ctx, cfg.Name.ValueString(), nil, &resp.Diagnostics)
+	recoveryPlan, ok := finder.lookup(ctx, cfg.Name.ValueString(), nil, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	full, diags := flattenRecoveryPlan(ctx, &rp, nil)
+	full, diags := flattenRecoveryPlan(ctx, &recoveryPlan, nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -142,10 +142,10 @@ func (d *recoveryPlanDataSource) Read(ctx context.Context, req datasource.ReadRe
 	out := recoveryPlanDataSourceModel{
 		ID:               full.ID,
 		Name:             full.Name,
-		Description:      types.StringValue(rp.Description),
+		Description:      types.StringValue(recoveryPlan.Description),
 		PrimaryLocation:  full.PrimaryLocation,
 		RecoveryLocation: full.RecoveryLocation,
-		EntityCount:      planEntityCount(ctx, d.data.client, rp.UUID, &resp.Diagnostics),
+		EntityCount:      planEntityCount(ctx, d.data.client, recoveryPlan.UUID, &resp.Diagnostics),
 		Validation:       full.Validation,
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)

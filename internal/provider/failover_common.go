@@ -139,13 +139,13 @@ func resolveDirection(ctx context.Context, c *client.Client, op operation, a *fa
 		return diags
 	}
 	planID := a.RecoveryPlanID.ValueString()
-	rp, err := c.GetRecoveryPlan(ctx, planID)
+	recoveryPlan, err := c.GetRecoveryPlan(ctx, planID)
 	if err != nil {
 		diags.AddError(errorSummary(op, kindFailover), clientErrorDetail(opRead, "recovery plan", planID, err))
 		return diags
 	}
-	pi, ri := planLocationIndexes(rp)
-	primary, recovery := azAt(rp, pi).AvailabilityZoneUUID, azAt(rp, ri).AvailabilityZoneUUID
+	pi, ri := planLocationIndexes(recoveryPlan)
+	primary, recovery := azAt(recoveryPlan, pi).AvailabilityZoneUUID, azAt(recoveryPlan, ri).AvailabilityZoneUUID
 	other := func(id string) string {
 		switch {
 		case strings.EqualFold(id, primary):
@@ -178,7 +178,7 @@ func resolveDirection(ctx context.Context, c *client.Client, op operation, a *fa
 			fmt.Sprintf("Could not tell the direction of the failover from recovery plan %s (%q): its locations are %s "+
 				"(primary) and %s (recovery) as this Prism Central names them, and %s. A failover runs on the Prism "+
 				"Central of the site that recovers: use the provider configuration of that site, or set "+
-				"from_availability_zone_id and to_availability_zone_id.", planID, rp.Name, orUnset(primary), orUnset(recovery), hint))
+				"from_availability_zone_id and to_availability_zone_id.", planID, recoveryPlan.Name, orUnset(primary), orUnset(recovery), hint))
 	}
 	return diags
 }

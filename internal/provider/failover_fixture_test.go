@@ -81,7 +81,7 @@ func newFailoverSites(t *testing.T, opts failoverSitesOptions) *failoverSites {
 	if opts.synchronous {
 		schedule = client.SnapshotSchedule{RPOSecs: 0}
 	}
-	rule, err := s.ca.CreateProtectionRule(ctx, client.ProtectionRule{
+	rule, err := s.ca.CreateProtectionPolicy(ctx, client.ProtectionPolicy{
 		Name: "replicated-vm",
 		Locations: []client.ProtectionLocation{
 			{AvailabilityZoneUUID: s.caLocal, ClusterUUIDs: []string{ca01}},

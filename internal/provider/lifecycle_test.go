@@ -367,7 +367,7 @@ func nothingLeft(t *testing.T, w *prismsim.World, vmsSite string) error {
 		ctx := context.Background()
 		for _, pc := range []string{acctest.PCCanada, acctest.PCFrance} {
 			c := acctest.Client(t, w, pc)
-			rules, err := c.ListProtectionRules(ctx, "")
+			rules, err := c.ListProtectionPolicies(ctx, "")
 			if err != nil {
 				return err
 			}

@@ -226,9 +226,9 @@ func listResources() []func() list.ListResource {
 				return c.ListAvailabilityZones(ctx, "")
 			}, func(az client.AvailabilityZone) (string, string, bool) { return az.UUID, az.Name, az.Type == "PC" })}),
 		newListResource(listResourceSpec{typeSuffix: "protection_policy", kind: kindProtectionPolicy, newResource: newProtectionPolicyResource,
-			list: listing(func(ctx context.Context, c *client.Client) ([]client.ProtectionRule, error) {
-				return c.ListProtectionRules(ctx, "")
-			}, func(r client.ProtectionRule) (string, string, bool) { return r.UUID, r.Name, true })}),
+			list: listing(func(ctx context.Context, c *client.Client) ([]client.ProtectionPolicy, error) {
+				return c.ListProtectionPolicies(ctx, "")
+			}, func(r client.ProtectionPolicy) (string, string, bool) { return r.UUID, r.Name, true })}),
 		newListResource(listResourceSpec{typeSuffix: "recovery_plan", kind: kindRecoveryPlan, newResource: newRecoveryPlanResource,
 			list: listing(func(ctx context.Context, c *client.Client) ([]client.RecoveryPlan, error) {
 				return c.ListRecoveryPlans(ctx, "")

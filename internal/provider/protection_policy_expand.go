@@ -94,9 +94,9 @@ func objectAs[T any](ctx context.Context, o types.Object) (T, bool, diag.Diagnos
 // locations in their order with their labels as indexes, one connectivity entry per (from, to)
 // pair in the order the pairs first appear, and the replications of a pair as its schedules in
 // their order.
-func expandProtectionPolicy(ctx context.Context, m protectionPolicyModel) (client.ProtectionRule, diag.Diagnostics) {
+func expandProtectionPolicy(ctx context.Context, m protectionPolicyModel) (client.ProtectionPolicy, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	rule := client.ProtectionRule{
+	rule := client.ProtectionPolicy{
 		UUID:        m.ID.ValueString(),
 		Name:        m.Name.ValueString(),
 		Description: m.Description.ValueString(),
@@ -222,7 +222,7 @@ func expandRetention(ctx context.Context, o types.Object) (*client.RetentionPoli
 // of the replications and of category values, the spelling of durations, and which nulls stay
 // null although Prism Central filled a value in. importLabels, if any, label the locations of an
 // import. ProtectedVMIDs and Timeouts are left to the caller.
-func flattenProtectionPolicy(ctx context.Context, rule *client.ProtectionRule, prior *protectionPolicyModel, importLabels []string) (protectionPolicyModel, diag.Diagnostics) {
+func flattenProtectionPolicy(ctx context.Context, rule *client.ProtectionPolicy, prior *protectionPolicyModel, importLabels []string) (protectionPolicyModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	out := protectionPolicyModel{
 		ID:             types.StringValue(rule.UUID),
@@ -289,7 +289,7 @@ func optionalString(s string, prior *types.String) types.String {
 // isPrimary tells whether location i of rule is primary. A rule without primary_location_list
 // (two locations, made elsewhere) has its first location primary, as the order of
 // ordered_availability_zone_list is the order of preference.
-func isPrimary(rule *client.ProtectionRule, i int) bool {
+func isPrimary(rule *client.ProtectionPolicy, i int) bool {
 	if len(rule.PrimaryLocationIndexes) == 0 {
 		return i == 0
 	}
@@ -402,7 +402,7 @@ type apiReplication struct {
 // first remaining schedule between the same locations (a change made outside Terraform); prior
 // replications with no schedule left are dropped, and schedules nobody took follow, in the API's
 // order.
-func flattenReplications(rule *client.ProtectionRule, labels []string, prior []replicationModel) ([]replicationModel, diag.Diagnostics) {
+func flattenReplications(rule *client.ProtectionPolicy, labels []string, prior []replicationModel) ([]replicationModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var api []apiReplication
 	for _, c := range rule.Connectivity {

@@ -28,75 +28,75 @@ const (
 
 // Values of site in ip_assignments and floating_ips.
 const (
-	rpSitePrimary  = "primary"
-	rpSiteRecovery = "recovery"
+	recoveryPlanSitePrimary  = "primary"
+	recoveryPlanSiteRecovery = "recovery"
 )
 
-// rpSites are the values of site.
-var rpSites = []string{rpSitePrimary, rpSiteRecovery}
+// recoveryPlanSites are the values of site.
+var recoveryPlanSites = []string{recoveryPlanSitePrimary, recoveryPlanSiteRecovery}
 
-// rpCutoverModes are the values of cutover_mode.
-var rpCutoverModes = client.CutoverModes
+// recoveryPlanCutoverModes are the values of cutover_mode.
+var recoveryPlanCutoverModes = client.CutoverModes
 
 // Attribute types of the nested objects, for building values.
 var (
-	rpLocationAttrTypes = map[string]attr.Type{
+	recoveryPlanLocationAttrTypes = map[string]attr.Type{
 		"availability_zone_id": types.StringType,
 		"cluster_ids":          types.ListType{ElemType: types.StringType},
 	}
-	rpScriptAttrTypes = map[string]attr.Type{
+	recoveryPlanScriptAttrTypes = map[string]attr.Type{
 		"enabled": types.BoolType,
 		"timeout": timetypes.GoDurationType{},
 	}
-	rpEntityAttrTypes = map[string]attr.Type{
+	recoveryPlanEntityAttrTypes = map[string]attr.Type{
 		"categories": types.MapType{ElemType: types.StringType},
 		"vm_id":      types.StringType,
-		"script":     types.ObjectType{AttrTypes: rpScriptAttrTypes},
+		"script":     types.ObjectType{AttrTypes: recoveryPlanScriptAttrTypes},
 		"power_on":   types.BoolType,
 	}
-	rpStageAttrTypes = map[string]attr.Type{
+	recoveryPlanStageAttrTypes = map[string]attr.Type{
 		"delay_after": timetypes.GoDurationType{},
-		"entities":    types.ListType{ElemType: types.ObjectType{AttrTypes: rpEntityAttrTypes}},
+		"entities":    types.ListType{ElemType: types.ObjectType{AttrTypes: recoveryPlanEntityAttrTypes}},
 	}
-	rpNetworkAttrTypes = map[string]attr.Type{
+	recoveryPlanNetworkAttrTypes = map[string]attr.Type{
 		"subnet_name":   types.StringType,
 		"vpc_id":        types.StringType,
 		"gateway_ip":    types.StringType,
 		"prefix_length": types.Int64Type,
 	}
-	rpSiteNetworksAttrTypes = map[string]attr.Type{
-		"production":  types.ObjectType{AttrTypes: rpNetworkAttrTypes},
-		"test":        types.ObjectType{AttrTypes: rpNetworkAttrTypes},
+	recoveryPlanSiteNetworksAttrTypes = map[string]attr.Type{
+		"production":  types.ObjectType{AttrTypes: recoveryPlanNetworkAttrTypes},
+		"test":        types.ObjectType{AttrTypes: recoveryPlanNetworkAttrTypes},
 		"cluster_ids": types.ListType{ElemType: types.StringType},
 	}
-	rpNetworkMappingAttrTypes = map[string]attr.Type{
+	recoveryPlanNetworkMappingAttrTypes = map[string]attr.Type{
 		"stretched": types.BoolType,
-		"primary":   types.ObjectType{AttrTypes: rpSiteNetworksAttrTypes},
-		"recovery":  types.ObjectType{AttrTypes: rpSiteNetworksAttrTypes},
+		"primary":   types.ObjectType{AttrTypes: recoveryPlanSiteNetworksAttrTypes},
+		"recovery":  types.ObjectType{AttrTypes: recoveryPlanSiteNetworksAttrTypes},
 	}
-	rpIPAssignmentAttrTypes = map[string]attr.Type{
+	recoveryPlanIPAssignmentAttrTypes = map[string]attr.Type{
 		"vm_id":       types.StringType,
 		"site":        types.StringType,
 		"recovery_ip": types.StringType,
 		"test_ip":     types.StringType,
 	}
-	rpFloatingIPConfigAttrTypes = map[string]attr.Type{
+	recoveryPlanFloatingIPConfigAttrTypes = map[string]attr.Type{
 		"ip":                   types.StringType,
 		"allocate_dynamically": types.BoolType,
 	}
-	rpFloatingIPAttrTypes = map[string]attr.Type{
+	recoveryPlanFloatingIPAttrTypes = map[string]attr.Type{
 		"vm_id":    types.StringType,
 		"site":     types.StringType,
 		"nic_id":   types.StringType,
 		"nic_ip":   types.StringType,
-		"recovery": types.ObjectType{AttrTypes: rpFloatingIPConfigAttrTypes},
-		"test":     types.ObjectType{AttrTypes: rpFloatingIPConfigAttrTypes},
+		"recovery": types.ObjectType{AttrTypes: recoveryPlanFloatingIPConfigAttrTypes},
+		"test":     types.ObjectType{AttrTypes: recoveryPlanFloatingIPConfigAttrTypes},
 	}
-	rpWitnessAttrTypes = map[string]attr.Type{
+	recoveryPlanWitnessAttrTypes = map[string]attr.Type{
 		"availability_zone_id": types.StringType,
 		"failover_timeout":     timetypes.GoDurationType{},
 	}
-	rpValidationAttrTypes = map[string]attr.Type{
+	recoveryPlanValidationAttrTypes = map[string]attr.Type{
 		"severity": types.StringType,
 		"type":     types.StringType,
 		"reason":   types.StringType,
@@ -107,52 +107,52 @@ var (
 // expandRecoveryPlan builds the recovery plan of a known model (a plan or a state).
 func expandRecoveryPlan(ctx context.Context, m recoveryPlanModel) (client.RecoveryPlan, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	rp := client.RecoveryPlan{
+	recoveryPlan := client.RecoveryPlan{
 		Name:        m.Name.ValueString(),
 		Description: m.Description.ValueString(),
 		CutoverMode: m.CutoverMode.ValueString(),
 	}
 	if known(m.ID) {
-		rp.UUID = m.ID.ValueString()
+		recoveryPlan.UUID = m.ID.ValueString()
 	}
 
-	primary, _, d := objectAs[rpLocationModel](ctx, m.PrimaryLocation)
+	primary, _, d := objectAs[recoveryPlanLocationModel](ctx, m.PrimaryLocation)
 	diags.Append(d...)
-	recovery, _, d := objectAs[rpLocationModel](ctx, m.RecoveryLocation)
+	recovery, _, d := objectAs[recoveryPlanLocationModel](ctx, m.RecoveryLocation)
 	diags.Append(d...)
 	zero := 0
-	rp.PrimaryLocationIndex = &zero
-	rp.AvailabilityZones = []client.RecoveryPlanAZ{
+	recoveryPlan.PrimaryLocationIndex = &zero
+	recoveryPlan.AvailabilityZones = []client.RecoveryPlanAZ{
 		{AvailabilityZoneUUID: primary.AvailabilityZoneID.ValueString(), ClusterUUIDs: expandStringList(ctx, primary.ClusterIDs, &diags)},
 		{AvailabilityZoneUUID: recovery.AvailabilityZoneID.ValueString(), ClusterUUIDs: expandStringList(ctx, recovery.ClusterIDs, &diags)},
 	}
 
-	stages, d := listElems[rpStageModel](ctx, m.Stages)
+	stages, d := listElems[recoveryPlanStageModel](ctx, m.Stages)
 	diags.Append(d...)
-	rp.Stages = make([]client.RecoveryStage, 0, len(stages))
+	recoveryPlan.Stages = make([]client.RecoveryStage, 0, len(stages))
 	for _, s := range stages {
 		stage, d := expandRecoveryStage(ctx, s)
 		diags.Append(d...)
-		rp.Stages = append(rp.Stages, stage)
+		recoveryPlan.Stages = append(recoveryPlan.Stages, stage)
 	}
 
-	mappings, d := listElems[rpNetworkMappingModel](ctx, m.NetworkMappings)
+	mappings, d := listElems[recoveryPlanNetworkMappingModel](ctx, m.NetworkMappings)
 	diags.Append(d...)
-	sameAZ := rp.AvailabilityZones[0].AvailabilityZoneUUID == rp.AvailabilityZones[1].AvailabilityZoneUUID
-	sides := make([][2]rpSiteNetworksModel, len(mappings))
+	sameAZ := recoveryPlan.AvailabilityZones[0].AvailabilityZoneUUID == recoveryPlan.AvailabilityZones[1].AvailabilityZoneUUID
+	sides := make([][2]recoveryPlanSiteNetworksModel, len(mappings))
 	for i, nm := range mappings {
 		out := client.NetworkMapping{Stretched: nm.Stretched.ValueBool()}
 		for k, o := range []types.Object{nm.Primary, nm.Recovery} {
-			side, _, d := objectAs[rpSiteNetworksModel](ctx, o)
+			side, _, d := objectAs[recoveryPlanSiteNetworksModel](ctx, o)
 			diags.Append(d...)
 			sides[i][k] = side
-			az := client.AZNetworkMapping{AvailabilityZoneUUID: rp.AvailabilityZones[k].AvailabilityZoneUUID}
+			az := client.AZNetworkMapping{AvailabilityZoneUUID: recoveryPlan.AvailabilityZones[k].AvailabilityZoneUUID}
 			switch {
 			case !side.ClusterIDs.IsNull() && !side.ClusterIDs.IsUnknown():
 				az.ClusterUUIDs = expandStringList(ctx, side.ClusterIDs, &diags)
 			case sameAZ:
 				// Within one availability zone, the clusters tell the two sides apart.
-				az.ClusterUUIDs = rp.AvailabilityZones[k].ClusterUUIDs
+				az.ClusterUUIDs = recoveryPlan.AvailabilityZones[k].ClusterUUIDs
 			}
 			az.Recovery, d = expandRecoveryNetwork(ctx, side.Production)
 			diags.Append(d...)
@@ -160,68 +160,68 @@ func expandRecoveryPlan(ctx context.Context, m recoveryPlanModel) (client.Recove
 			diags.Append(d...)
 			out.PerAZ = append(out.PerAZ, az)
 		}
-		rp.NetworkMappings = append(rp.NetworkMappings, out)
+		recoveryPlan.NetworkMappings = append(recoveryPlan.NetworkMappings, out)
 	}
 
-	ips, d := listElems[rpIPAssignmentModel](ctx, m.IPAssignments)
+	ips, d := listElems[recoveryPlanIPAssignmentModel](ctx, m.IPAssignments)
 	diags.Append(d...)
 	for _, a := range ips {
 		k := siteIndex(a.Site.ValueString())
 		vm := a.VMID.ValueString()
 		if known(a.RecoveryIP) {
 			if i := placeIP(ctx, sides, k, false, a.RecoveryIP.ValueString()); i >= 0 {
-				az := &rp.NetworkMappings[i].PerAZ[k]
+				az := &recoveryPlan.NetworkMappings[i].PerAZ[k]
 				az.RecoveryIPs = append(az.RecoveryIPs, client.VMIPAssignment{VMUUID: vm, IPs: []string{a.RecoveryIP.ValueString()}})
 			}
 		}
 		if known(a.TestIP) {
 			if i := placeIP(ctx, sides, k, true, a.TestIP.ValueString()); i >= 0 {
-				az := &rp.NetworkMappings[i].PerAZ[k]
+				az := &recoveryPlan.NetworkMappings[i].PerAZ[k]
 				az.TestIPs = append(az.TestIPs, client.VMIPAssignment{VMUUID: vm, IPs: []string{a.TestIP.ValueString()}})
 			}
 		}
 	}
 
-	fips, d := listElems[rpFloatingIPModel](ctx, m.FloatingIPs)
+	fips, d := listElems[recoveryPlanFloatingIPModel](ctx, m.FloatingIPs)
 	diags.Append(d...)
 	group := map[int]int{}
 	for _, f := range fips {
 		k := siteIndex(f.Site.ValueString())
 		g, ok := group[k]
 		if !ok {
-			g = len(rp.FloatingIPs)
+			g = len(recoveryPlan.FloatingIPs)
 			group[k] = g
-			rp.FloatingIPs = append(rp.FloatingIPs, client.FloatingIPAssignment{AvailabilityZoneUUID: rp.AvailabilityZones[k].AvailabilityZoneUUID})
+			recoveryPlan.FloatingIPs = append(recoveryPlan.FloatingIPs, client.FloatingIPAssignment{AvailabilityZoneUUID: recoveryPlan.AvailabilityZones[k].AvailabilityZoneUUID})
 		}
 		vm := client.FloatingIPVM{VMUUID: f.VMID.ValueString(), NICUUID: f.NICID.ValueString(), NICIP: f.NICIP.ValueString()}
 		vm.Recovery, d = expandFloatingIPConfig(ctx, f.Recovery)
 		diags.Append(d...)
 		vm.Test, d = expandFloatingIPConfig(ctx, f.Test)
 		diags.Append(d...)
-		rp.FloatingIPs[g].VMs = append(rp.FloatingIPs[g].VMs, vm)
+		recoveryPlan.FloatingIPs[g].VMs = append(recoveryPlan.FloatingIPs[g].VMs, vm)
 	}
 
-	if w, ok, d := objectAs[rpWitnessModel](ctx, m.Witness); ok {
+	if w, ok, d := objectAs[recoveryPlanWitnessModel](ctx, m.Witness); ok {
 		t, dd := w.FailoverTimeout.ValueGoDuration()
 		diags.Append(dd...)
-		rp.Witnesses = []client.Witness{{Address: w.AvailabilityZoneID.ValueString(), FailoverTimeoutSecs: int64(t / time.Second)}}
+		recoveryPlan.Witnesses = []client.Witness{{Address: w.AvailabilityZoneID.ValueString(), FailoverTimeoutSecs: int64(t / time.Second)}}
 	} else {
 		diags.Append(d...)
 	}
-	return rp, diags
+	return recoveryPlan, diags
 }
 
 // siteIndex returns the index in availability_zone_list of a site: 0 for primary, 1 for
 // recovery.
 func siteIndex(site string) int {
-	if site == rpSitePrimary {
+	if site == recoveryPlanSitePrimary {
 		return 0
 	}
 	return 1
 }
 
 // expandRecoveryStage builds a stage: its delay (absent when unset) and its entities in order.
-func expandRecoveryStage(ctx context.Context, s rpStageModel) (client.RecoveryStage, diag.Diagnostics) {
+func expandRecoveryStage(ctx context.Context, s recoveryPlanStageModel) (client.RecoveryStage, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var out client.RecoveryStage
 	if known(s.DelayAfter) {
@@ -230,7 +230,7 @@ func expandRecoveryStage(ctx context.Context, s rpStageModel) (client.RecoverySt
 		secs := int64(d / time.Second)
 		out.DelaySecs = &secs
 	}
-	entities, d := listElems[rpEntityModel](ctx, s.Entities)
+	entities, d := listElems[recoveryPlanEntityModel](ctx, s.Entities)
 	diags.Append(d...)
 	out.Entities = make([]client.RecoveryEntity, 0, len(entities))
 	for _, e := range entities {
@@ -239,7 +239,7 @@ func expandRecoveryStage(ctx context.Context, s rpStageModel) (client.RecoverySt
 			ent.Categories = map[string]string{}
 			diags.Append(e.Categories.ElementsAs(ctx, &ent.Categories, false)...)
 		}
-		if sc, ok, d := objectAs[rpScriptModel](ctx, e.Script); ok {
+		if sc, ok, d := objectAs[recoveryPlanScriptModel](ctx, e.Script); ok {
 			script := client.RecoveryScript{Enabled: sc.Enabled.ValueBool()}
 			if known(sc.Timeout) {
 				t, dd := sc.Timeout.ValueGoDuration()
@@ -264,7 +264,7 @@ func expandRecoveryStage(ctx context.Context, s rpStageModel) (client.RecoverySt
 
 // expandRecoveryNetwork builds a network; a null network gives nil.
 func expandRecoveryNetwork(ctx context.Context, o types.Object) (*client.RecoveryNetwork, diag.Diagnostics) {
-	n, ok, diags := objectAs[rpNetworkModel](ctx, o)
+	n, ok, diags := objectAs[recoveryPlanNetworkModel](ctx, o)
 	if !ok {
 		return nil, diags
 	}
@@ -280,7 +280,7 @@ func expandRecoveryNetwork(ctx context.Context, o types.Object) (*client.Recover
 
 // expandFloatingIPConfig builds a floating IP configuration; a null one gives nil.
 func expandFloatingIPConfig(ctx context.Context, o types.Object) (*client.FloatingIPConfig, diag.Diagnostics) {
-	c, ok, diags := objectAs[rpFloatingIPConfigModel](ctx, o)
+	c, ok, diags := objectAs[recoveryPlanFloatingIPConfigModel](ctx, o)
 	if !ok {
 		return nil, diags
 	}
@@ -289,7 +289,7 @@ func expandFloatingIPConfig(ctx context.Context, o types.Object) (*client.Floati
 
 // networkPrefix returns the network of a production or test network from its gateway and
 // prefix length, and whether both are known.
-func networkPrefix(n rpNetworkModel) (netip.Prefix, bool) {
+func networkPrefix(n recoveryPlanNetworkModel) (netip.Prefix, bool) {
 	if !known(n.GatewayIP) || !known(n.PrefixLength) {
 		return netip.Prefix{}, false
 	}
@@ -301,19 +301,19 @@ func networkPrefix(n rpNetworkModel) (netip.Prefix, bool) {
 }
 
 // siteNetwork returns the production (or test) network of side k of a mapping, if set.
-func siteNetwork(ctx context.Context, side rpSiteNetworksModel, test bool) (rpNetworkModel, bool) {
+func siteNetwork(ctx context.Context, side recoveryPlanSiteNetworksModel, test bool) (recoveryPlanNetworkModel, bool) {
 	o := side.Production
 	if test {
 		o = side.Test
 	}
-	n, ok, _ := objectAs[rpNetworkModel](ctx, o)
+	n, ok, _ := objectAs[recoveryPlanNetworkModel](ctx, o)
 	return n, ok
 }
 
 // placeIP returns the index of the network mapping whose production (or test) network at
 // side k holds ip: the only mapping when there is one and it has that network, else the first
 // whose network contains the address; -1 when none does.
-func placeIP(ctx context.Context, sides [][2]rpSiteNetworksModel, k int, test bool, ip string) int {
+func placeIP(ctx context.Context, sides [][2]recoveryPlanSiteNetworksModel, k int, test bool, ip string) int {
 	addr, err := parseIPv4(ip)
 	if err != nil {
 		return -1
@@ -340,16 +340,16 @@ func placeIP(ctx context.Context, sides [][2]rpSiteNetworksModel, k int, test bo
 }
 
 // hasPrefix tells whether a network sets its gateway and prefix length.
-func hasPrefix(n rpNetworkModel) bool {
+func hasPrefix(n recoveryPlanNetworkModel) bool {
 	_, ok := networkPrefix(n)
 	return ok
 }
 
-// flattenRecoveryPlan builds the model of rp. prior is the plan (after a create or an update)
+// flattenRecoveryPlan builds the model of recoveryPlan. prior is the plan (after a create or an update)
 // or the state (on refresh), nil right after an import; it decides which nulls stay null
 // although Prism Central read back an empty or default value, the spelling of durations, and
 // the order of ip_assignments and floating_ips. EntityCount and Timeouts are left to the caller.
-func flattenRecoveryPlan(ctx context.Context, rp *client.RecoveryPlan, prior *recoveryPlanModel) (recoveryPlanModel, diag.Diagnostics) {
+func flattenRecoveryPlan(ctx context.Context, recoveryPlan *client.RecoveryPlan, prior *recoveryPlanModel) (recoveryPlanModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var p recoveryPlanModel
 	if prior != nil {
@@ -358,32 +358,32 @@ func flattenRecoveryPlan(ctx context.Context, rp *client.RecoveryPlan, prior *re
 		p = nullRecoveryPlanModel()
 	}
 	out := recoveryPlanModel{
-		ID:          types.StringValue(rp.UUID),
-		Name:        types.StringValue(rp.Name),
-		Description: optionalString(rp.Description, &p.Description),
-		CutoverMode: optionalString(rp.CutoverMode, &p.CutoverMode),
+		ID:          types.StringValue(recoveryPlan.UUID),
+		Name:        types.StringValue(recoveryPlan.Name),
+		Description: optionalString(recoveryPlan.Description, &p.Description),
+		CutoverMode: optionalString(recoveryPlan.CutoverMode, &p.CutoverMode),
 		EntityCount: types.Int64Null(),
 	}
 
-	pi, ri := planLocationIndexes(rp)
-	var priorPrimary, priorRecovery *rpLocationModel
-	if l, ok, _ := objectAs[rpLocationModel](ctx, p.PrimaryLocation); ok {
+	pi, ri := planLocationIndexes(recoveryPlan)
+	var priorPrimary, priorRecovery *recoveryPlanLocationModel
+	if l, ok, _ := objectAs[recoveryPlanLocationModel](ctx, p.PrimaryLocation); ok {
 		priorPrimary = &l
 	}
-	if l, ok, _ := objectAs[rpLocationModel](ctx, p.RecoveryLocation); ok {
+	if l, ok, _ := objectAs[recoveryPlanLocationModel](ctx, p.RecoveryLocation); ok {
 		priorRecovery = &l
 	}
 	var d diag.Diagnostics
-	out.PrimaryLocation, d = flattenRPLocation(ctx, azAt(rp, pi), priorPrimary)
+	out.PrimaryLocation, d = flattenRPLocation(ctx, azAt(recoveryPlan, pi), priorPrimary)
 	diags.Append(d...)
-	out.RecoveryLocation, d = flattenRPLocation(ctx, azAt(rp, ri), priorRecovery)
+	out.RecoveryLocation, d = flattenRPLocation(ctx, azAt(recoveryPlan, ri), priorRecovery)
 	diags.Append(d...)
 
-	priorStages, d := listElems[rpStageModel](ctx, p.Stages)
+	priorStages, d := listElems[recoveryPlanStageModel](ctx, p.Stages)
 	diags.Append(d...)
-	stages := make([]attr.Value, 0, len(rp.Stages))
-	for i, s := range rp.Stages {
-		var ps *rpStageModel
+	stages := make([]attr.Value, 0, len(recoveryPlan.Stages))
+	for i, s := range recoveryPlan.Stages {
+		var ps *recoveryPlanStageModel
 		if i < len(priorStages) {
 			ps = &priorStages[i]
 		}
@@ -391,16 +391,16 @@ func flattenRecoveryPlan(ctx context.Context, rp *client.RecoveryPlan, prior *re
 		diags.Append(d...)
 		stages = append(stages, v)
 	}
-	out.Stages, d = types.ListValue(types.ObjectType{AttrTypes: rpStageAttrTypes}, stages)
+	out.Stages, d = types.ListValue(types.ObjectType{AttrTypes: recoveryPlanStageAttrTypes}, stages)
 	diags.Append(d...)
 
-	primaryAZ, recoveryAZ := azAt(rp, pi), azAt(rp, ri)
-	priorMappings, d := listElems[rpNetworkMappingModel](ctx, p.NetworkMappings)
+	primaryAZ, recoveryAZ := azAt(recoveryPlan, pi), azAt(recoveryPlan, ri)
+	priorMappings, d := listElems[recoveryPlanNetworkMappingModel](ctx, p.NetworkMappings)
 	diags.Append(d...)
-	mappings := make([]attr.Value, 0, len(rp.NetworkMappings))
-	var ips []rpIPAssignmentModel
-	for i, nm := range rp.NetworkMappings {
-		var pm *rpNetworkMappingModel
+	mappings := make([]attr.Value, 0, len(recoveryPlan.NetworkMappings))
+	var ips []recoveryPlanIPAssignmentModel
+	for i, nm := range recoveryPlan.NetworkMappings {
+		var pm *recoveryPlanNetworkMappingModel
 		if i < len(priorMappings) {
 			pm = &priorMappings[i]
 		}
@@ -410,33 +410,33 @@ func flattenRecoveryPlan(ctx context.Context, rp *client.RecoveryPlan, prior *re
 		mappings = append(mappings, v)
 		for k, az := range perAZ {
 			if az != nil {
-				ips = append(ips, flattenIPAssignments(*az, rpSites[k])...)
+				ips = append(ips, flattenIPAssignments(*az, recoveryPlanSites[k])...)
 			}
 		}
 	}
-	out.NetworkMappings, d = optionalList(types.ObjectType{AttrTypes: rpNetworkMappingAttrTypes}, mappings, p.NetworkMappings)
+	out.NetworkMappings, d = optionalList(types.ObjectType{AttrTypes: recoveryPlanNetworkMappingAttrTypes}, mappings, p.NetworkMappings)
 	diags.Append(d...)
 
-	priorIPs, d := listElems[rpIPAssignmentModel](ctx, p.IPAssignments)
+	priorIPs, d := listElems[recoveryPlanIPAssignmentModel](ctx, p.IPAssignments)
 	diags.Append(d...)
 	ipValues := make([]attr.Value, 0, len(ips))
-	for _, a := range orderLike(ips, priorIPs, ipAssignmentEqual, func(a, b rpIPAssignmentModel) bool {
+	for _, a := range orderLike(ips, priorIPs, ipAssignmentEqual, func(a, b recoveryPlanIPAssignmentModel) bool {
 		return a.VMID.Equal(b.VMID) && a.Site.Equal(b.Site)
 	}) {
-		v, d := types.ObjectValueFrom(ctx, rpIPAssignmentAttrTypes, a)
+		v, d := types.ObjectValueFrom(ctx, recoveryPlanIPAssignmentAttrTypes, a)
 		diags.Append(d...)
 		ipValues = append(ipValues, v)
 	}
-	out.IPAssignments, d = optionalList(types.ObjectType{AttrTypes: rpIPAssignmentAttrTypes}, ipValues, p.IPAssignments)
+	out.IPAssignments, d = optionalList(types.ObjectType{AttrTypes: recoveryPlanIPAssignmentAttrTypes}, ipValues, p.IPAssignments)
 	diags.Append(d...)
 
-	priorFIPs, d := listElems[rpFloatingIPModel](ctx, p.FloatingIPs)
+	priorFIPs, d := listElems[recoveryPlanFloatingIPModel](ctx, p.FloatingIPs)
 	diags.Append(d...)
-	var fips []rpFloatingIPModel
-	for _, g := range rp.FloatingIPs {
-		site := rpSiteRecovery
+	var fips []recoveryPlanFloatingIPModel
+	for _, g := range recoveryPlan.FloatingIPs {
+		site := recoveryPlanSiteRecovery
 		if g.AvailabilityZoneUUID == primaryAZ.AvailabilityZoneUUID && primaryAZ.AvailabilityZoneUUID != recoveryAZ.AvailabilityZoneUUID {
-			site = rpSitePrimary
+			site = recoveryPlanSitePrimary
 		}
 		for _, vm := range g.VMs {
 			f, d := flattenFloatingIP(vm, site)
@@ -445,33 +445,33 @@ func flattenRecoveryPlan(ctx context.Context, rp *client.RecoveryPlan, prior *re
 		}
 	}
 	fipValues := make([]attr.Value, 0, len(fips))
-	for _, f := range orderLike(fips, priorFIPs, floatingIPEqual, func(a, b rpFloatingIPModel) bool {
+	for _, f := range orderLike(fips, priorFIPs, floatingIPEqual, func(a, b recoveryPlanFloatingIPModel) bool {
 		return a.VMID.Equal(b.VMID) && a.Site.Equal(b.Site) && a.NICID.Equal(b.NICID)
 	}) {
-		v, d := types.ObjectValueFrom(ctx, rpFloatingIPAttrTypes, f)
+		v, d := types.ObjectValueFrom(ctx, recoveryPlanFloatingIPAttrTypes, f)
 		diags.Append(d...)
 		fipValues = append(fipValues, v)
 	}
-	out.FloatingIPs, d = optionalList(types.ObjectType{AttrTypes: rpFloatingIPAttrTypes}, fipValues, p.FloatingIPs)
+	out.FloatingIPs, d = optionalList(types.ObjectType{AttrTypes: recoveryPlanFloatingIPAttrTypes}, fipValues, p.FloatingIPs)
 	diags.Append(d...)
 
-	out.Witness = types.ObjectNull(rpWitnessAttrTypes)
-	if len(rp.Witnesses) > 0 {
-		w := rp.Witnesses[0]
+	out.Witness = types.ObjectNull(recoveryPlanWitnessAttrTypes)
+	if len(recoveryPlan.Witnesses) > 0 {
+		w := recoveryPlan.Witnesses[0]
 		var priorTimeout *timetypes.GoDuration
-		if pw, ok, _ := objectAs[rpWitnessModel](ctx, p.Witness); ok {
+		if pw, ok, _ := objectAs[recoveryPlanWitnessModel](ctx, p.Witness); ok {
 			priorTimeout = &pw.FailoverTimeout
 		}
-		out.Witness, d = types.ObjectValue(rpWitnessAttrTypes, map[string]attr.Value{
+		out.Witness, d = types.ObjectValue(recoveryPlanWitnessAttrTypes, map[string]attr.Value{
 			"availability_zone_id": types.StringValue(w.Address),
 			"failover_timeout":     durationValue(w.FailoverTimeoutSecs, priorTimeout),
 		})
 		diags.Append(d...)
 	}
 
-	vals := make([]attr.Value, 0, len(rp.Validation))
-	for _, m := range rp.Validation {
-		v, d := types.ObjectValue(rpValidationAttrTypes, map[string]attr.Value{
+	vals := make([]attr.Value, 0, len(recoveryPlan.Validation))
+	for _, m := range recoveryPlan.Validation {
+		v, d := types.ObjectValue(recoveryPlanValidationAttrTypes, map[string]attr.Value{
 			"severity": types.StringValue(m.Severity),
 			"type":     types.StringValue(m.ValidationType),
 			"reason":   types.StringValue(m.Reason),
@@ -480,7 +480,7 @@ func flattenRecoveryPlan(ctx context.Context, rp *client.RecoveryPlan, prior *re
 		diags.Append(d...)
 		vals = append(vals, v)
 	}
-	out.Validation, d = types.ListValue(types.ObjectType{AttrTypes: rpValidationAttrTypes}, vals)
+	out.Validation, d = types.ListValue(types.ObjectType{AttrTypes: recoveryPlanValidationAttrTypes}, vals)
 	diags.Append(d...)
 	return out, diags
 }
@@ -490,22 +490,22 @@ func nullRecoveryPlanModel() recoveryPlanModel {
 	return recoveryPlanModel{
 		Description:      types.StringNull(),
 		CutoverMode:      types.StringNull(),
-		PrimaryLocation:  types.ObjectNull(rpLocationAttrTypes),
-		RecoveryLocation: types.ObjectNull(rpLocationAttrTypes),
-		Stages:           types.ListNull(types.ObjectType{AttrTypes: rpStageAttrTypes}),
-		NetworkMappings:  types.ListNull(types.ObjectType{AttrTypes: rpNetworkMappingAttrTypes}),
-		IPAssignments:    types.ListNull(types.ObjectType{AttrTypes: rpIPAssignmentAttrTypes}),
-		FloatingIPs:      types.ListNull(types.ObjectType{AttrTypes: rpFloatingIPAttrTypes}),
-		Witness:          types.ObjectNull(rpWitnessAttrTypes),
+		PrimaryLocation:  types.ObjectNull(recoveryPlanLocationAttrTypes),
+		RecoveryLocation: types.ObjectNull(recoveryPlanLocationAttrTypes),
+		Stages:           types.ListNull(types.ObjectType{AttrTypes: recoveryPlanStageAttrTypes}),
+		NetworkMappings:  types.ListNull(types.ObjectType{AttrTypes: recoveryPlanNetworkMappingAttrTypes}),
+		IPAssignments:    types.ListNull(types.ObjectType{AttrTypes: recoveryPlanIPAssignmentAttrTypes}),
+		FloatingIPs:      types.ListNull(types.ObjectType{AttrTypes: recoveryPlanFloatingIPAttrTypes}),
+		Witness:          types.ObjectNull(recoveryPlanWitnessAttrTypes),
 	}
 }
 
 // planLocationIndexes returns the indexes in availability_zone_list of the primary location
 // (primary_location_index, 0 when absent) and of the recovery location (the first other one).
-func planLocationIndexes(rp *client.RecoveryPlan) (int, int) {
+func planLocationIndexes(recoveryPlan *client.RecoveryPlan) (int, int) {
 	pi := 0
-	if rp.PrimaryLocationIndex != nil && *rp.PrimaryLocationIndex >= 0 && *rp.PrimaryLocationIndex < len(rp.AvailabilityZones) {
-		pi = *rp.PrimaryLocationIndex
+	if recoveryPlan.PrimaryLocationIndex != nil && *recoveryPlan.PrimaryLocationIndex >= 0 && *recoveryPlan.PrimaryLocationIndex < len(recoveryPlan.AvailabilityZones) {
+		pi = *recoveryPlan.PrimaryLocationIndex
 	}
 	ri := 1
 	if pi == 1 {
@@ -516,16 +516,16 @@ func planLocationIndexes(rp *client.RecoveryPlan) (int, int) {
 
 // azAt returns entry i of availability_zone_list, or an empty one when Prism Central answered
 // fewer (a partial answer must not crash the provider).
-func azAt(rp *client.RecoveryPlan, i int) client.RecoveryPlanAZ {
-	if i < len(rp.AvailabilityZones) {
-		return rp.AvailabilityZones[i]
+func azAt(recoveryPlan *client.RecoveryPlan, i int) client.RecoveryPlanAZ {
+	if i < len(recoveryPlan.AvailabilityZones) {
+		return recoveryPlan.AvailabilityZones[i]
 	}
 	return client.RecoveryPlanAZ{}
 }
 
 // flattenRPLocation builds primary_location or recovery_location; clusters stay unset where
 // the prior value leaves them unset.
-func flattenRPLocation(ctx context.Context, az client.RecoveryPlanAZ, prior *rpLocationModel) (types.Object, diag.Diagnostics) {
+func flattenRPLocation(ctx context.Context, az client.RecoveryPlanAZ, prior *recoveryPlanLocationModel) (types.Object, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	clusters := types.ListNull(types.StringType)
 	if len(az.ClusterUUIDs) > 0 && (prior == nil || !prior.ClusterIDs.IsNull()) {
@@ -533,7 +533,7 @@ func flattenRPLocation(ctx context.Context, az client.RecoveryPlanAZ, prior *rpL
 		clusters, d = types.ListValueFrom(ctx, types.StringType, az.ClusterUUIDs)
 		diags.Append(d...)
 	}
-	out, d := types.ObjectValue(rpLocationAttrTypes, map[string]attr.Value{
+	out, d := types.ObjectValue(recoveryPlanLocationAttrTypes, map[string]attr.Value{
 		"availability_zone_id": types.StringValue(az.AvailabilityZoneUUID),
 		"cluster_ids":          clusters,
 	})
@@ -543,7 +543,7 @@ func flattenRPLocation(ctx context.Context, az client.RecoveryPlanAZ, prior *rpL
 
 // flattenRecoveryStage builds a stage; prior (nil when none) keeps the spelling of the delay
 // and a null delay null when Prism Central reads it back as zero.
-func flattenRecoveryStage(ctx context.Context, s client.RecoveryStage, prior *rpStageModel) (types.Object, diag.Diagnostics) {
+func flattenRecoveryStage(ctx context.Context, s client.RecoveryStage, prior *recoveryPlanStageModel) (types.Object, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	delay := timetypes.NewGoDurationNull()
 	priorNull := prior == nil || prior.DelayAfter.IsNull()
@@ -554,15 +554,15 @@ func flattenRecoveryStage(ctx context.Context, s client.RecoveryStage, prior *rp
 		}
 		delay = durationValue(*s.DelaySecs, pd)
 	}
-	var priorEntities []rpEntityModel
+	var priorEntities []recoveryPlanEntityModel
 	if prior != nil {
 		var d diag.Diagnostics
-		priorEntities, d = listElems[rpEntityModel](ctx, prior.Entities)
+		priorEntities, d = listElems[recoveryPlanEntityModel](ctx, prior.Entities)
 		diags.Append(d...)
 	}
 	entities := make([]attr.Value, 0, len(s.Entities))
 	for i, e := range s.Entities {
-		var pe *rpEntityModel
+		var pe *recoveryPlanEntityModel
 		if i < len(priorEntities) {
 			pe = &priorEntities[i]
 		}
@@ -570,21 +570,21 @@ func flattenRecoveryStage(ctx context.Context, s client.RecoveryStage, prior *rp
 		diags.Append(d...)
 		entities = append(entities, v)
 	}
-	list, d := types.ListValue(types.ObjectType{AttrTypes: rpEntityAttrTypes}, entities)
+	list, d := types.ListValue(types.ObjectType{AttrTypes: recoveryPlanEntityAttrTypes}, entities)
 	diags.Append(d...)
-	out, d := types.ObjectValue(rpStageAttrTypes, map[string]attr.Value{"delay_after": delay, "entities": list})
+	out, d := types.ObjectValue(recoveryPlanStageAttrTypes, map[string]attr.Value{"delay_after": delay, "entities": list})
 	diags.Append(d...)
 	return out, diags
 }
 
 // flattenRecoveryEntity builds an entity selector. A script Prism Central reads back as
 // disabled without a timeout stays null where the prior value is null.
-func flattenRecoveryEntity(ctx context.Context, e client.RecoveryEntity, prior *rpEntityModel) (types.Object, diag.Diagnostics) {
+func flattenRecoveryEntity(ctx context.Context, e client.RecoveryEntity, prior *recoveryPlanEntityModel) (types.Object, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	vals := map[string]attr.Value{
 		"categories": types.MapNull(types.StringType),
 		"vm_id":      types.StringNull(),
-		"script":     types.ObjectNull(rpScriptAttrTypes),
+		"script":     types.ObjectNull(recoveryPlanScriptAttrTypes),
 		"power_on":   types.BoolNull(),
 	}
 	switch {
@@ -602,14 +602,14 @@ func flattenRecoveryEntity(ctx context.Context, e client.RecoveryEntity, prior *
 			timeout := timetypes.NewGoDurationNull()
 			var priorTimeout *timetypes.GoDuration
 			if prior != nil {
-				if ps, ok, _ := objectAs[rpScriptModel](ctx, prior.Script); ok {
+				if ps, ok, _ := objectAs[recoveryPlanScriptModel](ctx, prior.Script); ok {
 					priorTimeout = &ps.Timeout
 				}
 			}
 			if sc.TimeoutSecs != nil && (priorTimeout == nil || !priorTimeout.IsNull() || *sc.TimeoutSecs != 0) {
 				timeout = durationValue(*sc.TimeoutSecs, priorTimeout)
 			}
-			s, d := types.ObjectValue(rpScriptAttrTypes, map[string]attr.Value{
+			s, d := types.ObjectValue(recoveryPlanScriptAttrTypes, map[string]attr.Value{
 				"enabled": types.BoolValue(sc.Enabled),
 				"timeout": timeout,
 			})
@@ -620,7 +620,7 @@ func flattenRecoveryEntity(ctx context.Context, e client.RecoveryEntity, prior *
 	if e.PowerState != "" {
 		vals["power_on"] = types.BoolValue(e.PowerState == client.PowerStateOn)
 	}
-	out, d := types.ObjectValue(rpEntityAttrTypes, vals)
+	out, d := types.ObjectValue(recoveryPlanEntityAttrTypes, vals)
 	diags.Append(d...)
 	return out, diags
 }
@@ -664,18 +664,18 @@ func mappingSides(nm client.NetworkMapping, primary, recovery client.RecoveryPla
 
 // flattenNetworkMapping builds a network mapping from the entries of its two sides.
 func flattenNetworkMapping(ctx context.Context, stretched bool, perAZ [2]*client.AZNetworkMapping, locs [2]client.RecoveryPlanAZ,
-	prior *rpNetworkMappingModel) (types.Object, diag.Diagnostics) {
+	prior *recoveryPlanNetworkMappingModel) (types.Object, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	sameAZ := locs[0].AvailabilityZoneUUID == locs[1].AvailabilityZoneUUID
 	sides := make(map[string]attr.Value, 2)
-	for k, name := range rpSites {
-		var ps *rpSiteNetworksModel
+	for k, name := range recoveryPlanSites {
+		var ps *recoveryPlanSiteNetworksModel
 		if prior != nil {
 			o := prior.Primary
 			if k == 1 {
 				o = prior.Recovery
 			}
-			if s, ok, _ := objectAs[rpSiteNetworksModel](ctx, o); ok {
+			if s, ok, _ := objectAs[recoveryPlanSiteNetworksModel](ctx, o); ok {
 				ps = &s
 			}
 		}
@@ -683,12 +683,12 @@ func flattenNetworkMapping(ctx context.Context, stretched bool, perAZ [2]*client
 		if perAZ[k] != nil {
 			prod, test = perAZ[k].Recovery, perAZ[k].Test
 		}
-		var priorProd, priorTest *rpNetworkModel
+		var priorProd, priorTest *recoveryPlanNetworkModel
 		if ps != nil {
-			if n, ok, _ := objectAs[rpNetworkModel](ctx, ps.Production); ok {
+			if n, ok, _ := objectAs[recoveryPlanNetworkModel](ctx, ps.Production); ok {
 				priorProd = &n
 			}
-			if n, ok, _ := objectAs[rpNetworkModel](ctx, ps.Test); ok {
+			if n, ok, _ := objectAs[recoveryPlanNetworkModel](ctx, ps.Test); ok {
 				priorTest = &n
 			}
 		}
@@ -711,14 +711,14 @@ func flattenNetworkMapping(ctx context.Context, stretched bool, perAZ [2]*client
 		}
 		cv, d := flattenMappingClusters(ctx, clusters, sameAZ, locs[k].ClusterUUIDs, priorClusters)
 		diags.Append(d...)
-		sv, d := types.ObjectValue(rpSiteNetworksAttrTypes, map[string]attr.Value{"production": pv, "test": tv, "cluster_ids": cv})
+		sv, d := types.ObjectValue(recoveryPlanSiteNetworksAttrTypes, map[string]attr.Value{"production": pv, "test": tv, "cluster_ids": cv})
 		diags.Append(d...)
 		sides[name] = sv
 	}
-	out, d := types.ObjectValue(rpNetworkMappingAttrTypes, map[string]attr.Value{
+	out, d := types.ObjectValue(recoveryPlanNetworkMappingAttrTypes, map[string]attr.Value{
 		"stretched": types.BoolValue(stretched),
-		"primary":   sides[rpSitePrimary],
-		"recovery":  sides[rpSiteRecovery],
+		"primary":   sides[recoveryPlanSitePrimary],
+		"recovery":  sides[recoveryPlanSiteRecovery],
 	})
 	diags.Append(d...)
 	return out, diags
@@ -744,9 +744,9 @@ func flattenMappingClusters(ctx context.Context, clusters []string, sameAZ bool,
 // flattenRecoveryNetwork builds a network; nil (or an empty one Prism Central may answer for an
 // absent network) gives null. The VPC,
 // gateway and prefix length stay null where the prior value leaves them null.
-func flattenRecoveryNetwork(n *client.RecoveryNetwork, prior *rpNetworkModel) (types.Object, diag.Diagnostics) {
+func flattenRecoveryNetwork(n *client.RecoveryNetwork, prior *recoveryPlanNetworkModel) (types.Object, diag.Diagnostics) {
 	if n == nil || (n.Name == "" && n.VPCUUID == "" && len(n.Subnets) == 0 && (prior == nil || prior.SubnetName.IsNull())) {
-		return types.ObjectNull(rpNetworkAttrTypes), nil
+		return types.ObjectNull(recoveryPlanNetworkAttrTypes), nil
 	}
 	vals := map[string]attr.Value{
 		"subnet_name":   types.StringValue(n.Name),
@@ -764,20 +764,20 @@ func flattenRecoveryNetwork(n *client.RecoveryNetwork, prior *rpNetworkModel) (t
 		}
 		vals["prefix_length"] = types.Int64Value(s.PrefixLength)
 	}
-	return types.ObjectValue(rpNetworkAttrTypes, vals)
+	return types.ObjectValue(recoveryPlanNetworkAttrTypes, vals)
 }
 
 // flattenIPAssignments turns the static IPs of one side of a mapping into ip_assignments: one
 // element per VM, with its production and test address, in the order the VMs first appear.
-func flattenIPAssignments(az client.AZNetworkMapping, site string) []rpIPAssignmentModel {
-	var out []rpIPAssignmentModel
+func flattenIPAssignments(az client.AZNetworkMapping, site string) []recoveryPlanIPAssignmentModel {
+	var out []recoveryPlanIPAssignmentModel
 	at := map[string]int{}
-	get := func(vm string) *rpIPAssignmentModel {
+	get := func(vm string) *recoveryPlanIPAssignmentModel {
 		i, ok := at[vm]
 		if !ok {
 			i = len(out)
 			at[vm] = i
-			out = append(out, rpIPAssignmentModel{
+			out = append(out, recoveryPlanIPAssignmentModel{
 				VMID: types.StringValue(vm), Site: types.StringValue(site),
 				RecoveryIP: types.StringNull(), TestIP: types.StringNull(),
 			})
@@ -798,9 +798,9 @@ func flattenIPAssignments(az client.AZNetworkMapping, site string) []rpIPAssignm
 }
 
 // flattenFloatingIP builds a floating IP element of a site.
-func flattenFloatingIP(vm client.FloatingIPVM, site string) (rpFloatingIPModel, diag.Diagnostics) {
+func flattenFloatingIP(vm client.FloatingIPVM, site string) (recoveryPlanFloatingIPModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	out := rpFloatingIPModel{
+	out := recoveryPlanFloatingIPModel{
 		VMID:  types.StringValue(vm.VMUUID),
 		Site:  types.StringValue(site),
 		NICID: types.StringValue(vm.NICUUID),
@@ -820,7 +820,7 @@ func flattenFloatingIP(vm client.FloatingIPVM, site string) (rpFloatingIPModel, 
 // flattenFloatingIPConfig builds a floating IP configuration; nil gives null.
 func flattenFloatingIPConfig(c *client.FloatingIPConfig) (types.Object, diag.Diagnostics) {
 	if c == nil {
-		return types.ObjectNull(rpFloatingIPConfigAttrTypes), nil
+		return types.ObjectNull(recoveryPlanFloatingIPConfigAttrTypes), nil
 	}
 	ip, dyn := types.StringNull(), types.BoolNull()
 	if c.IP != "" {
@@ -829,16 +829,16 @@ func flattenFloatingIPConfig(c *client.FloatingIPConfig) (types.Object, diag.Dia
 	if c.AllocateDynamically {
 		dyn = types.BoolValue(true)
 	}
-	return types.ObjectValue(rpFloatingIPConfigAttrTypes, map[string]attr.Value{"ip": ip, "allocate_dynamically": dyn})
+	return types.ObjectValue(recoveryPlanFloatingIPConfigAttrTypes, map[string]attr.Value{"ip": ip, "allocate_dynamically": dyn})
 }
 
 // ipAssignmentEqual tells whether two IP assignments are the same values.
-func ipAssignmentEqual(a, b rpIPAssignmentModel) bool {
+func ipAssignmentEqual(a, b recoveryPlanIPAssignmentModel) bool {
 	return a.VMID.Equal(b.VMID) && a.Site.Equal(b.Site) && a.RecoveryIP.Equal(b.RecoveryIP) && a.TestIP.Equal(b.TestIP)
 }
 
 // floatingIPEqual tells whether two floating IP elements are the same values.
-func floatingIPEqual(a, b rpFloatingIPModel) bool {
+func floatingIPEqual(a, b recoveryPlanFloatingIPModel) bool {
 	return a.VMID.Equal(b.VMID) && a.Site.Equal(b.Site) && a.NICID.Equal(b.NICID) && a.NICIP.Equal(b.NICIP) &&
 		a.Recovery.Equal(b.Recovery) && a.Test.Equal(b.Test)
 }

@@ -38,7 +38,7 @@ func validateRecoveryPlan(ctx context.Context, m recoveryPlanModel) diag.Diagnos
 
 // witnessTimeout returns the failover timeout of the witness, null when there is none.
 func witnessTimeout(ctx context.Context, o types.Object) timetypes.GoDuration {
-	w, ok, _ := objectAs[rpWitnessModel](ctx, o)
+	w, ok, _ := objectAs[recoveryPlanWitnessModel](ctx, o)
 	if !ok {
 		return timetypes.NewGoDurationNull()
 	}
@@ -48,9 +48,9 @@ func witnessTimeout(ctx context.Context, o types.Object) timetypes.GoDuration {
 // validateRPLocations checks that the primary and recovery locations differ: another
 // availability zone, or other clusters of the same one.
 func validateRPLocations(ctx context.Context, m recoveryPlanModel, diags *diag.Diagnostics) {
-	primary, ok1, d := objectAs[rpLocationModel](ctx, m.PrimaryLocation)
+	primary, ok1, d := objectAs[recoveryPlanLocationModel](ctx, m.PrimaryLocation)
 	diags.Append(d...)
-	recovery, ok2, d := objectAs[rpLocationModel](ctx, m.RecoveryLocation)
+	recovery, ok2, d := objectAs[recoveryPlanLocationModel](ctx, m.RecoveryLocation)
 	diags.Append(d...)
 	if !ok1 || !ok2 || !known(primary.AvailabilityZoneID) || !known(recovery.AvailabilityZoneID) ||
 		primary.AvailabilityZoneID.ValueString() != recovery.AvailabilityZoneID.ValueString() {
@@ -87,7 +87,7 @@ func validateRPLocations(ctx context.Context, m recoveryPlanModel, diags *diag.D
 // validateRPStages checks the delays and that every entity selector has exactly one of
 // categories and vm_id.
 func validateRPStages(ctx context.Context, l types.List, diags *diag.Diagnostics) {
-	stages, _, d := knownElems[rpStageModel](ctx, l)
+	stages, _, d := knownElems[recoveryPlanStageModel](ctx, l)
 	diags.Append(d...)
 	for _, s := range stages {
 		p := path.Root("stages").AtListIndex(s.index)
@@ -99,7 +99,7 @@ func validateRPStages(ctx context.Context, l types.List, diags *diag.Diagnostics
 			}
 		}
 		validateWholeSeconds(p.AtName("delay_after"), s.value.DelayAfter, diags)
-		entities, _, d := knownElems[rpEntityModel](ctx, s.value.Entities)
+		entities, _, d := knownElems[recoveryPlanEntityModel](ctx, s.value.Entities)
 		diags.Append(d...)
 		for _, e := range entities {
 			ep := p.AtName("entities").AtListIndex(e.index)
@@ -116,7 +116,7 @@ func validateRPStages(ctx context.Context, l types.List, diags *diag.Diagnostics
 					fmt.Sprintf("%s sets neither categories nor vm_id: give exactly one, such as "+
 						"{ categories = { \"replicated-vm\" = \"from-canada\" } } or { vm_id = data.nutanixdr_vm.dns.id }.", ep))
 			}
-			if sc, ok, _ := objectAs[rpScriptModel](ctx, e.value.Script); ok {
+			if sc, ok, _ := objectAs[recoveryPlanScriptModel](ctx, e.value.Script); ok {
 				validateWholeSeconds(ep.AtName("script").AtName("timeout"), sc.Timeout, diags)
 			}
 		}
@@ -135,35 +135,35 @@ func validateWholeSeconds(p path.Path, v timetypes.GoDuration, diags *diag.Diagn
 	}
 }
 
-// rpSides are the known sides of the known network mappings: for each mapping, its primary
+// recoveryPlanSides are the known sides of the known network mappings: for each mapping, its primary
 // and recovery networks, and whether each side is known.
-type rpSides struct {
-	sides [][2]rpSiteNetworksModel
+type recoveryPlanSides struct {
+	sides [][2]recoveryPlanSiteNetworksModel
 	index []int // position in network_mappings of each element of sides
 	known bool  // no mapping or side is unknown
 }
 
 // validateRPNetworkMappings checks each network: gateway and prefix length together, the
 // gateway a host address of its network, and production and test networks apart.
-func validateRPNetworkMappings(ctx context.Context, l types.List, diags *diag.Diagnostics) rpSides {
-	out := rpSides{known: !l.IsUnknown()}
-	mappings, someUnknown, d := knownElems[rpNetworkMappingModel](ctx, l)
+func validateRPNetworkMappings(ctx context.Context, l types.List, diags *diag.Diagnostics) recoveryPlanSides {
+	out := recoveryPlanSides{known: !l.IsUnknown()}
+	mappings, someUnknown, d := knownElems[recoveryPlanNetworkMappingModel](ctx, l)
 	diags.Append(d...)
 	out.known = out.known && !someUnknown
 	for _, nm := range mappings {
-		var pair [2]rpSiteNetworksModel
+		var pair [2]recoveryPlanSiteNetworksModel
 		for k, o := range []types.Object{nm.value.Primary, nm.value.Recovery} {
-			p := path.Root("network_mappings").AtListIndex(nm.index).AtName(rpSites[k])
-			side, ok, d := objectAs[rpSiteNetworksModel](ctx, o)
+			p := path.Root("network_mappings").AtListIndex(nm.index).AtName(recoveryPlanSites[k])
+			side, ok, d := objectAs[recoveryPlanSiteNetworksModel](ctx, o)
 			diags.Append(d...)
 			if !ok {
 				out.known = out.known && !o.IsUnknown()
 				continue
 			}
 			pair[k] = side
-			prod, prodOK, d := objectAs[rpNetworkModel](ctx, side.Production)
+			prod, prodOK, d := objectAs[recoveryPlanNetworkModel](ctx, side.Production)
 			diags.Append(d...)
-			test, testOK, d := objectAs[rpNetworkModel](ctx, side.Test)
+			test, testOK, d := objectAs[recoveryPlanNetworkModel](ctx, side.Test)
 			diags.Append(d...)
 			if prodOK {
 				validateRPNetwork(p.AtName("production"), prod, diags)
@@ -186,7 +186,7 @@ func validateRPNetworkMappings(ctx context.Context, l types.List, diags *diag.Di
 }
 
 // validateRPNetwork checks one production or test network.
-func validateRPNetwork(p path.Path, n rpNetworkModel, diags *diag.Diagnostics) {
+func validateRPNetwork(p path.Path, n recoveryPlanNetworkModel, diags *diag.Diagnostics) {
 	if n.GatewayIP.IsUnknown() || n.PrefixLength.IsUnknown() {
 		return
 	}
@@ -214,8 +214,8 @@ func validateRPNetwork(p path.Path, n rpNetworkModel, diags *diag.Diagnostics) {
 
 // validateRPIPAssignments checks that each static IP lies in a network mapped at its site, is
 // a host address there, and that a VM has one element per site.
-func validateRPIPAssignments(ctx context.Context, m recoveryPlanModel, sides rpSides, diags *diag.Diagnostics) {
-	ips, _, d := knownElems[rpIPAssignmentModel](ctx, m.IPAssignments)
+func validateRPIPAssignments(ctx context.Context, m recoveryPlanModel, sides recoveryPlanSides, diags *diag.Diagnostics) {
+	ips, _, d := knownElems[recoveryPlanIPAssignmentModel](ctx, m.IPAssignments)
 	diags.Append(d...)
 	seen := map[[2]string]int{}
 	for _, a := range ips {
@@ -255,7 +255,7 @@ func validateRPIPAssignments(ctx context.Context, m recoveryPlanModel, sides rpS
 }
 
 // validateRPStaticIP checks one static IP against the networks of side k.
-func validateRPStaticIP(ctx context.Context, p path.Path, ip, site string, k int, test bool, sides rpSides, diags *diag.Diagnostics) {
+func validateRPStaticIP(ctx context.Context, p path.Path, ip, site string, k int, test bool, sides recoveryPlanSides, diags *diag.Diagnostics) {
 	addr, err := parseIPv4(ip)
 	if err != nil {
 		return // The attribute validator reports it.
@@ -326,7 +326,7 @@ func hostAddressProblem(prefix netip.Prefix, gw, addr netip.Addr) string {
 // validateRPFloatingIPs checks that each floating IP configuration sets exactly one of ip and
 // allocate_dynamically.
 func validateRPFloatingIPs(ctx context.Context, l types.List, diags *diag.Diagnostics) {
-	fips, _, d := knownElems[rpFloatingIPModel](ctx, l)
+	fips, _, d := knownElems[recoveryPlanFloatingIPModel](ctx, l)
 	diags.Append(d...)
 	for _, f := range fips {
 		p := path.Root("floating_ips").AtListIndex(f.index)
@@ -338,7 +338,7 @@ func validateRPFloatingIPs(ctx context.Context, l types.List, diags *diag.Diagno
 			attr string
 			o    types.Object
 		}{{"recovery", f.value.Recovery}, {"test", f.value.Test}} {
-			cfg, ok, d := objectAs[rpFloatingIPConfigModel](ctx, c.o)
+			cfg, ok, d := objectAs[recoveryPlanFloatingIPConfigModel](ctx, c.o)
 			diags.Append(d...)
 			if !ok || cfg.IP.IsUnknown() || cfg.AllocateDynamically.IsUnknown() {
 				continue
@@ -359,10 +359,10 @@ func validateRPFloatingIPs(ctx context.Context, l types.List, diags *diag.Diagno
 
 // checkAtApply runs the checks that need Prism Central, before the plan is sent: the mapped
 // subnets of the site this Prism Central manages, and the synchronous policy a witness needs.
-func (r *recoveryPlanResource) checkAtApply(ctx context.Context, m recoveryPlanModel, rp client.RecoveryPlan, diags *diag.Diagnostics) {
+func (r *recoveryPlanResource) checkAtApply(ctx context.Context, m recoveryPlanModel, recoveryPlan client.RecoveryPlan, diags *diag.Diagnostics) {
 	r.checkSubnets(ctx, m, diags)
-	if len(rp.Witnesses) > 0 {
-		r.checkWitness(ctx, rp, diags)
+	if len(recoveryPlan.Witnesses) > 0 {
+		r.checkWitness(ctx, recoveryPlan, diags)
 	}
 }
 
@@ -380,7 +380,7 @@ func (r *recoveryPlanResource) checkSubnets(ctx context.Context, m recoveryPlanM
 	}
 	var localSites []int
 	for k, o := range []types.Object{m.PrimaryLocation, m.RecoveryLocation} {
-		l, ok, _ := objectAs[rpLocationModel](ctx, o)
+		l, ok, _ := objectAs[recoveryPlanLocationModel](ctx, o)
 		if ok && known(l.AvailabilityZoneID) && l.AvailabilityZoneID.ValueString() == local.UUID {
 			localSites = append(localSites, k)
 		}
@@ -388,7 +388,7 @@ func (r *recoveryPlanResource) checkSubnets(ctx context.Context, m recoveryPlanM
 	if len(localSites) == 0 {
 		return
 	}
-	mappings, _, d := knownElems[rpNetworkMappingModel](ctx, m.NetworkMappings)
+	mappings, _, d := knownElems[recoveryPlanNetworkMappingModel](ctx, m.NetworkMappings)
 	diags.Append(d...)
 	var subnets []client.Subnet
 	listed := false
@@ -398,7 +398,7 @@ func (r *recoveryPlanResource) checkSubnets(ctx context.Context, m recoveryPlanM
 			if k == 1 {
 				o = nm.value.Recovery
 			}
-			side, ok, _ := objectAs[rpSiteNetworksModel](ctx, o)
+			side, ok, _ := objectAs[recoveryPlanSiteNetworksModel](ctx, o)
 			if !ok {
 				continue
 			}
@@ -413,7 +413,7 @@ func (r *recoveryPlanResource) checkSubnets(ctx context.Context, m recoveryPlanM
 					}
 					listed = true
 				}
-				p := path.Root("network_mappings").AtListIndex(nm.index).AtName(rpSites[k]).AtName(kind)
+				p := path.Root("network_mappings").AtListIndex(nm.index).AtName(recoveryPlanSites[k]).AtName(kind)
 				checkMappedSubnet(p, n, subnets, diags)
 			}
 		}
@@ -421,7 +421,7 @@ func (r *recoveryPlanResource) checkSubnets(ctx context.Context, m recoveryPlanM
 }
 
 // checkMappedSubnet checks network n, at path p, against the subnets of its site.
-func checkMappedSubnet(p path.Path, n rpNetworkModel, subnets []client.Subnet, diags *diag.Diagnostics) {
+func checkMappedSubnet(p path.Path, n recoveryPlanNetworkModel, subnets []client.Subnet, diags *diag.Diagnostics) {
 	name := n.SubnetName.ValueString()
 	var names []string
 	var found *client.Subnet
@@ -472,14 +472,14 @@ func orUnknown(s string) string {
 
 // checkWitness checks that a synchronous protection policy between the plan's two
 // availability zones covers the plan's VMs (those of this Prism Central it selects).
-func (r *recoveryPlanResource) checkWitness(ctx context.Context, rp client.RecoveryPlan, diags *diag.Diagnostics) {
+func (r *recoveryPlanResource) checkWitness(ctx context.Context, recoveryPlan client.RecoveryPlan, diags *diag.Diagnostics) {
 	p := path.Root("witness")
-	rules, err := r.data.client.ListProtectionRules(ctx, "")
+	rules, err := r.data.client.ListProtectionPolicies(ctx, "")
 	if err != nil {
 		addClientError(diags, opLookup, kindProtectionPolicy, "(all)", err)
 		return
 	}
-	primary, recovery := azAt(&rp, 0).AvailabilityZoneUUID, azAt(&rp, 1).AvailabilityZoneUUID
+	primary, recovery := azAt(&recoveryPlan, 0).AvailabilityZoneUUID, azAt(&recoveryPlan, 1).AvailabilityZoneUUID
 	covered := map[string]bool{}
 	var syncRules []string
 	for _, rule := range rules {
@@ -510,7 +510,7 @@ func (r *recoveryPlanResource) checkWitness(ctx context.Context, rp client.Recov
 	}
 	var missing []string
 	for _, vm := range vms {
-		if planSelects(rp, vm) && !covered[vm.UUID] {
+		if planSelects(recoveryPlan, vm) && !covered[vm.UUID] {
 			missing = append(missing, vm.Name)
 		}
 	}
@@ -524,7 +524,7 @@ func (r *recoveryPlanResource) checkWitness(ctx context.Context, rp client.Recov
 
 // synchronousBetween tells whether rule replicates synchronously from availability zone a to
 // b or back.
-func synchronousBetween(rule client.ProtectionRule, a, b string) bool {
+func synchronousBetween(rule client.ProtectionPolicy, a, b string) bool {
 	for _, c := range rule.Connectivity {
 		if c.SourceIndex < 0 || c.SourceIndex >= len(rule.Locations) || c.DestinationIndex < 0 || c.DestinationIndex >= len(rule.Locations) {
 			continue
@@ -540,9 +540,9 @@ func synchronousBetween(rule client.ProtectionRule, a, b string) bool {
 	return false
 }
 
-// planSelects tells whether a stage of rp selects vm, by id or by all of a selector's categories.
-func planSelects(rp client.RecoveryPlan, vm client.VM) bool {
-	for _, s := range rp.Stages {
+// planSelects tells whether a stage of recoveryPlan selects vm, by id or by all of a selector's categories.
+func planSelects(recoveryPlan client.RecoveryPlan, vm client.VM) bool {
+	for _, s := range recoveryPlan.Stages {
 		for _, e := range s.Entities {
 			if e.VMUUID != "" {
 				if e.VMUUID == vm.UUID {

@@ -230,12 +230,7 @@ func (r *availabilityZoneResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	id := state.ID.ValueString()
 	az, err := r.data.client.GetAvailabilityZone(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindAvailabilityZone, id, err)
+	if !readFound(ctx, resp, kindAvailabilityZone, id, err) {
 		return
 	}
 	if az.Type == client.AvailabilityZoneLocal {
@@ -248,12 +243,7 @@ func (r *availabilityZoneResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	ct, err := r.data.client.GetCloudTrust(ctx, az.CloudTrustUUID)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindAvailabilityZone, id, err)
+	if !readFound(ctx, resp, kindAvailabilityZone, id, err) {
 		return
 	}
 	flattenPairing(&state, az, ct)

@@ -120,12 +120,7 @@ func (r *categoryResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	got, err := r.data.client.GetCategoryKey(ctx, state.ID.ValueString())
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindCategory, state.ID.ValueString(), err)
+	if !readFound(ctx, resp, kindCategory, state.ID.ValueString(), err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenCategory(got))...)

@@ -141,12 +141,7 @@ func (r *categoryValueResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	key, value := state.Category.ValueString(), state.Value.ValueString()
 	got, err := r.data.client.LookupCategoryValue(ctx, key, value)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindCategoryValue, categoryValueID(key, value), err)
+	if !readFound(ctx, resp, kindCategoryValue, categoryValueID(key, value), err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenCategoryValue(got))...)

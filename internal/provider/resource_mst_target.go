@@ -349,12 +349,7 @@ func (r *mstTargetResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	id := state.ID.ValueString()
 	store, err := r.data.client.GetRecoveryPointStore(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindMSTTarget, id, err)
+	if !readFound(ctx, resp, kindMSTTarget, id, err) {
 		return
 	}
 	flattenMSTTarget(&state, store)

@@ -346,14 +346,9 @@ func (r *protectionPolicyResource) Create(ctx context.Context, req resource.Crea
 	defer cancel()
 
 	name := plan.Name.ValueString()
-	created, err := r.data.client.CreateProtectionRule(ctx, rule)
+	created, err := r.data.client.CreateProtectionPolicy(ctx, rule)
 	if err != nil {
-		addClientError(&resp.Diagnostics, opCreate, kindProtectionPolicy, name, err)
-		if created != nil && created.UUID != "" {
-			// The rule exists although the wait failed: keep it in the state, so that the next
-			// apply reads it instead of creating a second one.
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.UUID)...)
-		}
+		createFailed(ctx, resp, kindProtectionPolicy, name, created, func(e *client.ProtectionPolicy) string { return e.UUID }, err)
 		return
 	}
 	state, diags := flattenProtectionPolicy(ctx, created, &plan, nil)
@@ -376,13 +371,8 @@ func (r *protectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	id := state.ID.ValueString()
-	rule, err := r.data.client.GetProtectionRule(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindProtectionPolicy, id, err)
+	rule, err := r.data.client.GetProtectionPolicy(ctx, id)
+	if !readFound(ctx, resp, kindProtectionPolicy, id, err) {
 		return
 	}
 
@@ -447,16 +437,16 @@ func (r *protectionPolicyResource) Update(ctx context.Context, req resource.Upda
 	defer cancel()
 
 	id := state.ID.ValueString()
-	var rule *client.ProtectionRule
+	var rule *client.ProtectionPolicy
 	var err error
 	if reflect.DeepEqual(want, had) {
-		rule, err = r.data.client.GetProtectionRule(ctx, id)
+		rule, err = r.data.client.GetProtectionPolicy(ctx, id)
 	} else {
 		want.UUID = id
-		rule, err = r.data.client.UpdateProtectionRule(ctx, want)
+		rule, err = r.data.client.UpdateProtectionPolicy(ctx, want)
 	}
 	if err != nil {
-		addProtectionPolicyError(&resp.Diagnostics, opUpdate, plan.Name.ValueString(), id, err)
+		addEntityError(&resp.Diagnostics, opUpdate, kindProtectionPolicy, "Protection rule", plan.Name.ValueString(), id, err)
 		return
 	}
 	next, diags := flattenProtectionPolicy(ctx, rule, &plan, nil)
@@ -477,20 +467,7 @@ func (r *protectionPolicyResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id := state.ID.ValueString()
-	err := r.data.client.DeleteProtectionRule(ctx, id)
-	if err == nil || errors.Is(err, client.ErrNotFound) {
-		return
-	}
-	addProtectionPolicyError(&resp.Diagnostics, opDelete, state.Name.ValueString(), id, err)
+	deleteEntity(ctx, state.Timeouts, &resp.Diagnostics, kindProtectionPolicy, state.Name.ValueString(), state.ID.ValueString(), r.data.client.DeleteProtectionPolicy)
 }
 
 // ImportState imports a policy by its UUID, optionally followed by "/" and the labels of its
@@ -547,20 +524,6 @@ func policyVMs(ctx context.Context, c *client.Client, uuid string, diags *diag.D
 	set, d := types.SetValueFrom(ctx, types.StringType, slices.Compact(ids))
 	diags.Append(d...)
 	return set
-}
-
-// addProtectionPolicyError words a failed operation on an existing rule.
-func addProtectionPolicyError(diags *diag.Diagnostics, op operation, name, id string, err error) {
-	label := name
-	if label == "" {
-		label = id
-	}
-	detail := clientErrorDetail(op, kindProtectionPolicy, label, err)
-	if errors.Is(err, client.ErrNotFound) {
-		detail += fmt.Sprintf("\n\nProtection rule %s is gone from Prism Central: refresh (tofu refresh or plan) "+
-			"and apply again to create it anew.", id)
-	}
-	diags.AddError(errorSummary(op, kindProtectionPolicy), detail)
 }
 
 // parseProtectionPolicyImportID splits an import ID into the rule UUID and the location

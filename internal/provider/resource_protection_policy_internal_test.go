@@ -213,7 +213,7 @@ func TestProtectionPolicyExpand_seed(t *testing.T) {
 	rule, d := expandProtectionPolicy(context.Background(), ppSeed(t))
 	ppNoError(t, d)
 	four := int64(4)
-	want := client.ProtectionRule{
+	want := client.ProtectionPolicy{
 		UUID: ppRuleID,
 		Name: "replicated-vm",
 		Locations: []client.ProtectionLocation{
@@ -300,7 +300,7 @@ func TestProtectionPolicyRoundTrip(t *testing.T) {
 
 // ppShuffled returns rule as a server could answer it: connectivity entries and the schedules
 // of each in reverse order, category values reordered, and values filled in.
-func ppShuffled(rule client.ProtectionRule) client.ProtectionRule {
+func ppShuffled(rule client.ProtectionPolicy) client.ProtectionPolicy {
 	out := rule
 	out.Connectivity = nil
 	for i := len(rule.Connectivity) - 1; i >= 0; i-- {

@@ -141,12 +141,12 @@ data "nutanixdr_cluster" "fr" {
 }
 
 // testAccPolicyRule returns the rule of the state's test resource, read from c.
-func testAccPolicyRule(ctx context.Context, c *client.Client, s *terraform.State) (*client.ProtectionRule, error) {
+func testAccPolicyRule(ctx context.Context, c *client.Client, s *terraform.State) (*client.ProtectionPolicy, error) {
 	rs, ok := s.RootModule().Resources[testAccPolicyAddr]
 	if !ok {
 		return nil, errors.New(testAccPolicyAddr + " is not in the state")
 	}
-	rule, err := c.GetProtectionRule(ctx, rs.Primary.ID)
+	rule, err := c.GetProtectionPolicy(ctx, rs.Primary.ID)
 	if err != nil {
 		return nil, fmt.Errorf("reading protection rule %s: %w", rs.Primary.ID, err)
 	}
@@ -154,7 +154,7 @@ func testAccPolicyRule(ctx context.Context, c *client.Client, s *terraform.State
 }
 
 // testAccPolicyShape describes a rule as "src>dst:rpo,rpo src>dst:rpo" for comparisons.
-func testAccPolicyShape(rule *client.ProtectionRule) string {
+func testAccPolicyShape(rule *client.ProtectionPolicy) string {
 	var parts []string
 	for _, c := range rule.Connectivity {
 		var rpos []string
@@ -189,7 +189,7 @@ func testAccCheckPolicyShape(t *testing.T, c *client.Client, shape string, prima
 func testAccCheckPoliciesGone(t *testing.T, clients ...*client.Client) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		for _, c := range clients {
-			rules, err := c.ListProtectionRules(t.Context(), "")
+			rules, err := c.ListProtectionPolicies(t.Context(), "")
 			if err != nil {
 				return fmt.Errorf("listing protection rules: %w", err)
 			}
@@ -337,7 +337,7 @@ func TestAccProtectionPolicy_basic(t *testing.T) {
 				// Changed outside Terraform: the plan puts it back in place.
 				PreConfig: func() {
 					ctx := t.Context()
-					rules, err := ca.ListProtectionRules(ctx, "")
+					rules, err := ca.ListProtectionPolicies(ctx, "")
 					if err != nil || len(rules) != 1 {
 						t.Fatalf("listing protection rules: %v %+v", err, rules)
 					}
@@ -345,7 +345,7 @@ func TestAccProtectionPolicy_basic(t *testing.T) {
 					rule.Connectivity[0].Schedules[0].RPOSecs = 4 * 3600
 					two := int64(2)
 					rule.Connectivity[1].Schedules[0].LocalRetention = &client.RetentionPolicy{NumSnapshots: &two}
-					if _, err := ca.UpdateProtectionRule(ctx, rule); err != nil {
+					if _, err := ca.UpdateProtectionPolicy(ctx, rule); err != nil {
 						t.Fatalf("changing the protection rule out of band: %v", err)
 					}
 				},
@@ -375,11 +375,11 @@ func TestAccProtectionPolicy_basic(t *testing.T) {
 			{
 				// Deleted outside Terraform: the plan creates it again.
 				PreConfig: func() {
-					rules, err := ca.ListProtectionRules(t.Context(), "")
+					rules, err := ca.ListProtectionPolicies(t.Context(), "")
 					if err != nil || len(rules) != 1 {
 						t.Fatalf("listing protection rules: %v %+v", err, rules)
 					}
-					if err := ca.DeleteProtectionRule(t.Context(), rules[0].UUID); err != nil {
+					if err := ca.DeleteProtectionPolicy(t.Context(), rules[0].UUID); err != nil {
 						t.Fatalf("deleting the protection rule out of band: %v", err)
 					}
 				},
@@ -693,7 +693,7 @@ func TestAccProtectionPolicy_apiErrors(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					testAccCheckPolicyShape(t, ca, "0>1:3600", []int{0}),
 					func(*terraform.State) error {
-						rules, err := ca.ListProtectionRules(t.Context(), "")
+						rules, err := ca.ListProtectionPolicies(t.Context(), "")
 						if err != nil {
 							return err
 						}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 
@@ -67,64 +66,64 @@ type recoveryPlanModel struct {
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
-// rpLocationModel is primary_location and recovery_location.
-type rpLocationModel struct {
+// recoveryPlanLocationModel is primary_location and recovery_location.
+type recoveryPlanLocationModel struct {
 	AvailabilityZoneID types.String `tfsdk:"availability_zone_id"`
 	ClusterIDs         types.List   `tfsdk:"cluster_ids"`
 }
 
-// rpStageModel is one element of stages.
-type rpStageModel struct {
+// recoveryPlanStageModel is one element of stages.
+type recoveryPlanStageModel struct {
 	DelayAfter timetypes.GoDuration `tfsdk:"delay_after"`
 	Entities   types.List           `tfsdk:"entities"`
 }
 
-// rpEntityModel is one element of stages[*].entities: exactly one of categories and vm_id.
-type rpEntityModel struct {
+// recoveryPlanEntityModel is one element of stages[*].entities: exactly one of categories and vm_id.
+type recoveryPlanEntityModel struct {
 	Categories types.Map    `tfsdk:"categories"`
 	VMID       types.String `tfsdk:"vm_id"`
 	Script     types.Object `tfsdk:"script"`
 	PowerOn    types.Bool   `tfsdk:"power_on"`
 }
 
-// rpScriptModel is the script of an entity selector.
-type rpScriptModel struct {
+// recoveryPlanScriptModel is the script of an entity selector.
+type recoveryPlanScriptModel struct {
 	Enabled types.Bool           `tfsdk:"enabled"`
 	Timeout timetypes.GoDuration `tfsdk:"timeout"`
 }
 
-// rpNetworkMappingModel is one element of network_mappings.
-type rpNetworkMappingModel struct {
+// recoveryPlanNetworkMappingModel is one element of network_mappings.
+type recoveryPlanNetworkMappingModel struct {
 	Stretched types.Bool   `tfsdk:"stretched"`
 	Primary   types.Object `tfsdk:"primary"`
 	Recovery  types.Object `tfsdk:"recovery"`
 }
 
-// rpSiteNetworksModel is the primary or recovery side of a network mapping.
-type rpSiteNetworksModel struct {
+// recoveryPlanSiteNetworksModel is the primary or recovery side of a network mapping.
+type recoveryPlanSiteNetworksModel struct {
 	Production types.Object `tfsdk:"production"`
 	Test       types.Object `tfsdk:"test"`
 	ClusterIDs types.List   `tfsdk:"cluster_ids"`
 }
 
-// rpNetworkModel is a production or test network.
-type rpNetworkModel struct {
+// recoveryPlanNetworkModel is a production or test network.
+type recoveryPlanNetworkModel struct {
 	SubnetName   types.String `tfsdk:"subnet_name"`
 	VPCID        types.String `tfsdk:"vpc_id"`
 	GatewayIP    types.String `tfsdk:"gateway_ip"`
 	PrefixLength types.Int64  `tfsdk:"prefix_length"`
 }
 
-// rpIPAssignmentModel is one element of ip_assignments.
-type rpIPAssignmentModel struct {
+// recoveryPlanIPAssignmentModel is one element of ip_assignments.
+type recoveryPlanIPAssignmentModel struct {
 	VMID       types.String `tfsdk:"vm_id"`
 	Site       types.String `tfsdk:"site"`
 	RecoveryIP types.String `tfsdk:"recovery_ip"`
 	TestIP     types.String `tfsdk:"test_ip"`
 }
 
-// rpFloatingIPModel is one element of floating_ips.
-type rpFloatingIPModel struct {
+// recoveryPlanFloatingIPModel is one element of floating_ips.
+type recoveryPlanFloatingIPModel struct {
 	VMID     types.String `tfsdk:"vm_id"`
 	Site     types.String `tfsdk:"site"`
 	NICID    types.String `tfsdk:"nic_id"`
@@ -133,14 +132,14 @@ type rpFloatingIPModel struct {
 	Test     types.Object `tfsdk:"test"`
 }
 
-// rpFloatingIPConfigModel is the recovery or test floating IP of a NIC.
-type rpFloatingIPConfigModel struct {
+// recoveryPlanFloatingIPConfigModel is the recovery or test floating IP of a NIC.
+type recoveryPlanFloatingIPConfigModel struct {
 	IP                  types.String `tfsdk:"ip"`
 	AllocateDynamically types.Bool   `tfsdk:"allocate_dynamically"`
 }
 
-// rpWitnessModel is the witness attribute.
-type rpWitnessModel struct {
+// recoveryPlanWitnessModel is the witness attribute.
+type recoveryPlanWitnessModel struct {
 	AvailabilityZoneID types.String         `tfsdk:"availability_zone_id"`
 	FailoverTimeout    timetypes.GoDuration `tfsdk:"failover_timeout"`
 }
@@ -382,7 +381,7 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 							MarkdownDescription: "Where the addresses apply: `recovery` (failover to the recovery location) " +
 								"or `primary` (failback to the primary location).",
 							Required:   true,
-							Validators: []validator.String{stringvalidator.OneOf(rpSites...)},
+							Validators: []validator.String{stringvalidator.OneOf(recoveryPlanSites...)},
 						},
 						"recovery_ip": schema.StringAttribute{
 							MarkdownDescription: "Address in the site's production network, after a failover or migration.",
@@ -410,7 +409,7 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 						"site": schema.StringAttribute{
 							MarkdownDescription: "Where the floating IPs apply: `recovery` or `primary`.",
 							Required:            true,
-							Validators:          []validator.String{stringvalidator.OneOf(rpSites...)},
+							Validators:          []validator.String{stringvalidator.OneOf(recoveryPlanSites...)},
 						},
 						"nic_id": schema.StringAttribute{
 							MarkdownDescription: "UUID of the VM's NIC.",
@@ -451,7 +450,7 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "For recovery from recovery points on network storage: `EARLY` makes the VMs " +
 					"available before their data is fully restored, `LATE` after. Unset, Prism Central's default.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(rpCutoverModes...)},
+				Validators: []validator.String{stringvalidator.OneOf(recoveryPlanCutoverModes...)},
 			},
 			"entity_count": schema.Int64Attribute{
 				MarkdownDescription: "How many entities (VMs) the plan covers now, as Prism Central computes them from its " +
@@ -517,25 +516,20 @@ func (r *recoveryPlanResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rp, diags := expandRecoveryPlan(ctx, plan)
+	recoveryPlan, diags := expandRecoveryPlan(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.checkAtApply(ctx, plan, rp, &resp.Diagnostics)
+	r.checkAtApply(ctx, plan, recoveryPlan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	name := plan.Name.ValueString()
-	created, err := r.data.client.CreateRecoveryPlan(ctx, rp)
+	created, err := r.data.client.CreateRecoveryPlan(ctx, recoveryPlan)
 	if err != nil {
-		addClientError(&resp.Diagnostics, opCreate, kindRecoveryPlan, name, err)
-		if created != nil && created.UUID != "" {
-			// The plan exists although the wait failed: keep it in the state, so that the next
-			// apply reads it instead of creating a second one.
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.UUID)...)
-		}
+		createFailed(ctx, resp, kindRecoveryPlan, name, created, func(e *client.RecoveryPlan) string { return e.UUID }, err)
 		return
 	}
 	r.setState(ctx, created, &plan, plan.Timeouts, &resp.State, &resp.Diagnostics)
@@ -550,20 +544,15 @@ func (r *recoveryPlanResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	id := state.ID.ValueString()
-	rp, err := r.data.client.GetRecoveryPlan(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindRecoveryPlan, id, err)
+	recoveryPlan, err := r.data.client.GetRecoveryPlan(ctx, id)
+	if !readFound(ctx, resp, kindRecoveryPlan, id, err) {
 		return
 	}
 	prior := &state
 	if state.Name.IsNull() {
 		prior = nil // Imported: nothing to align with.
 	}
-	r.setState(ctx, rp, prior, state.Timeouts, &resp.State, &resp.Diagnostics)
+	r.setState(ctx, recoveryPlan, prior, state.Timeouts, &resp.State, &resp.Diagnostics)
 }
 
 // Update changes the plan in place. A change Prism Central does not see (the timeouts) is
@@ -595,23 +584,23 @@ func (r *recoveryPlanResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	id := state.ID.ValueString()
-	var rp *client.RecoveryPlan
+	var recoveryPlan *client.RecoveryPlan
 	var err error
 	if reflect.DeepEqual(want, had) {
-		rp, err = r.data.client.GetRecoveryPlan(ctx, id)
+		recoveryPlan, err = r.data.client.GetRecoveryPlan(ctx, id)
 	} else {
 		r.checkAtApply(ctx, plan, want, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 		want.UUID = id
-		rp, err = r.data.client.UpdateRecoveryPlan(ctx, want)
+		recoveryPlan, err = r.data.client.UpdateRecoveryPlan(ctx, want)
 	}
 	if err != nil {
-		addRecoveryPlanError(&resp.Diagnostics, opUpdate, plan.Name.ValueString(), id, err)
+		addEntityError(&resp.Diagnostics, opUpdate, kindRecoveryPlan, "Recovery plan", plan.Name.ValueString(), id, err)
 		return
 	}
-	r.setState(ctx, rp, &plan, plan.Timeouts, &resp.State, &resp.Diagnostics)
+	r.setState(ctx, recoveryPlan, &plan, plan.Timeouts, &resp.State, &resp.Diagnostics)
 }
 
 // Delete deletes the plan and waits for its task; a plan already gone counts as deleted.
@@ -621,20 +610,7 @@ func (r *recoveryPlanResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id := state.ID.ValueString()
-	err := r.data.client.DeleteRecoveryPlan(ctx, id)
-	if err == nil || errors.Is(err, client.ErrNotFound) {
-		return
-	}
-	addRecoveryPlanError(&resp.Diagnostics, opDelete, state.Name.ValueString(), id, err)
+	deleteEntity(ctx, state.Timeouts, &resp.Diagnostics, kindRecoveryPlan, state.Name.ValueString(), state.ID.ValueString(), r.data.client.DeleteRecoveryPlan)
 }
 
 // ImportState imports a plan by its UUID.
@@ -695,17 +671,17 @@ func (r *recoveryPlanResource) ValidateConfig(ctx context.Context, req resource.
 	resp.Diagnostics.Append(validateRecoveryPlan(ctx, cfg)...)
 }
 
-// setState stores the model of rp, aligned with prior (nil after an import), with the plan's
+// setState stores the model of recoveryPlan, aligned with prior (nil after an import), with the plan's
 // entity count read from Prism Central.
-func (r *recoveryPlanResource) setState(ctx context.Context, rp *client.RecoveryPlan, prior *recoveryPlanModel, to timeouts.Value, state interface {
+func (r *recoveryPlanResource) setState(ctx context.Context, recoveryPlan *client.RecoveryPlan, prior *recoveryPlanModel, to timeouts.Value, state interface {
 	Set(context.Context, any) diag.Diagnostics
 }, diags *diag.Diagnostics) {
-	next, d := flattenRecoveryPlan(ctx, rp, prior)
+	next, d := flattenRecoveryPlan(ctx, recoveryPlan, prior)
 	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
-	next.EntityCount = r.entityCount(ctx, rp.UUID, diags)
+	next.EntityCount = r.entityCount(ctx, recoveryPlan.UUID, diags)
 	next.Timeouts = to
 	diags.Append(state.Set(ctx, next)...)
 }
@@ -730,18 +706,4 @@ func planEntityCount(ctx context.Context, c *client.Client, uuid string, diags *
 		seen[e.Kind+"/"+e.UUID] = true
 	}
 	return types.Int64Value(int64(len(seen)))
-}
-
-// addRecoveryPlanError words a failed operation on an existing plan.
-func addRecoveryPlanError(diags *diag.Diagnostics, op operation, name, id string, err error) {
-	label := name
-	if label == "" {
-		label = id
-	}
-	detail := clientErrorDetail(op, kindRecoveryPlan, label, err)
-	if errors.Is(err, client.ErrNotFound) {
-		detail += fmt.Sprintf("\n\nRecovery plan %s is gone from Prism Central: refresh (tofu refresh or plan) "+
-			"and apply again to create it anew.", id)
-	}
-	diags.AddError(errorSummary(op, kindRecoveryPlan), detail)
 }

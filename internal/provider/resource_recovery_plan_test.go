@@ -76,7 +76,7 @@ func testAccPlanWorldWith(t *testing.T, sync bool, edit func(*prismsim.WorldConf
 	if sync {
 		sched = client.SnapshotSchedule{RPOSecs: 0, SnapshotType: client.SnapshotTypeCrashConsistent}
 	}
-	_, err := env.ca.CreateProtectionRule(t.Context(), client.ProtectionRule{
+	_, err := env.ca.CreateProtectionPolicy(t.Context(), client.ProtectionPolicy{
 		Name: "replicated-vm",
 		Locations: []client.ProtectionLocation{
 			{AvailabilityZoneUUID: env.azCanada, ClusterUUIDs: []string{env.clusterCA}, TargetType: client.TargetTypeAOSCluster},

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 
@@ -294,12 +293,7 @@ func (r *subnetResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	created, err := r.data.client.CreateSubnet(ctx, spec)
 	if err != nil {
-		addClientError(&resp.Diagnostics, opCreate, kindSubnet, name, err)
-		if created != nil && created.UUID != "" {
-			// The subnet exists although the wait failed: keep it, tainted, so that destroy
-			// removes it instead of leaving it behind unmanaged.
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.UUID)...)
-		}
+		createFailed(ctx, resp, kindSubnet, name, created, func(e *client.Subnet) string { return e.UUID }, err)
 		return
 	}
 	state, diags := flattenSubnetResource(ctx, created, plan, false)
@@ -320,12 +314,7 @@ func (r *subnetResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	id := state.ID.ValueString()
 	s, err := r.data.client.LookupSubnet(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindSubnet, id, err)
+	if !readFound(ctx, resp, kindSubnet, id, err) {
 		return
 	}
 	// Right after an import only the id is known: every attribute comes from Prism Central.
@@ -388,23 +377,7 @@ func (r *subnetResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	label := state.Name.ValueString()
-	if label == "" {
-		label = state.ID.ValueString()
-	}
-	err := r.data.client.DeleteSubnet(ctx, state.ID.ValueString())
-	if err == nil || errors.Is(err, client.ErrNotFound) {
-		return
-	}
-	addClientError(&resp.Diagnostics, opDelete, kindSubnet, label, err)
+	deleteEntity(ctx, state.Timeouts, &resp.Diagnostics, kindSubnet, state.Name.ValueString(), state.ID.ValueString(), r.data.client.DeleteSubnet)
 }
 
 // ImportState imports a subnet by its UUID; Read fills in the rest.

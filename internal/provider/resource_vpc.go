@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 
@@ -149,12 +148,7 @@ func (r *vpcResource) Create(ctx context.Context, req resource.CreateRequest, re
 
 	created, err := r.data.client.CreateVPC(ctx, vpc)
 	if err != nil {
-		addClientError(&resp.Diagnostics, opCreate, kindVPC, vpc.Name, err)
-		if created != nil && created.UUID != "" {
-			// The VPC exists although the wait failed: keep it, tainted, so that destroy removes
-			// it instead of leaving it behind unmanaged.
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.UUID)...)
-		}
+		createFailed(ctx, resp, kindVPC, vpc.Name, created, func(e *client.VPC) string { return e.UUID }, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenVPC(created, plan))...)
@@ -170,12 +164,7 @@ func (r *vpcResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	}
 	id := state.ID.ValueString()
 	vpc, err := r.data.client.GetVPC(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindVPC, id, err)
+	if !readFound(ctx, resp, kindVPC, id, err) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, flattenVPC(vpc, state))...)
@@ -221,23 +210,7 @@ func (r *vpcResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTaskTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	err := r.data.client.DeleteVPC(ctx, state.ID.ValueString())
-	if err == nil || errors.Is(err, client.ErrNotFound) {
-		return
-	}
-	label := state.Name.ValueString()
-	if label == "" {
-		label = state.ID.ValueString()
-	}
-	addClientError(&resp.Diagnostics, opDelete, kindVPC, label, err)
+	deleteEntity(ctx, state.Timeouts, &resp.Diagnostics, kindVPC, state.Name.ValueString(), state.ID.ValueString(), r.data.client.DeleteVPC)
 }
 
 // ImportState imports a VPC by its UUID; Read fills in the rest.

@@ -157,12 +157,7 @@ func (r *vpcRouteTableResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	id := state.ID.ValueString()
 	rt, err := r.data.client.GetRouteTable(ctx, id)
-	if errors.Is(err, client.ErrNotFound) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addClientError(&resp.Diagnostics, opRead, kindRouteTable, id, err)
+	if !readFound(ctx, resp, kindRouteTable, id, err) {
 		return
 	}
 	next, diags := flattenRouteTable(rt, state)

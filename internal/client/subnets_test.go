@@ -52,14 +52,7 @@ func newFakeNet(t *testing.T) *fakeNet {
 }
 
 func (f *fakeNet) client(t *testing.T) *Client {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if f.tasks.handle(w, r) {
-			return
-		}
-		f.cnt.add(r)
-		f.handle(w, r)
-	})
-	c, _ := newClient(t, srv)
+	c, _ := fakeServer(t, f.tasks, &f.cnt, f.handle)
 	return c
 }
 

@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -35,8 +33,8 @@ func linear(n int64) *RetentionPolicy { return &RetentionPolicy{NumSnapshots: i6
 
 // seedRule is the policy of the leap-two-sites seed: canada -> france every
 // 15 minutes, application-consistent, 4 local and 4 remote, and back.
-func seedRule(caAZ, caCluster, frAZ, frCluster string) ProtectionRule {
-	return ProtectionRule{
+func seedRule(caAZ, caCluster, frAZ, frCluster string) ProtectionPolicy {
+	return ProtectionPolicy{
 		Name:        "replicated-vm",
 		Description: "canada <-> france",
 		Locations: []ProtectionLocation{
@@ -55,8 +53,8 @@ func seedRule(caAZ, caCluster, frAZ, frCluster string) ProtectionRule {
 // richRule uses every part of the model: three locations with primaries,
 // several schedules between one pair, both directions, roll-up, an MST
 // target, a synchronous schedule, absent retention and empty lists.
-func richRule() ProtectionRule {
-	return ProtectionRule{
+func richRule() ProtectionPolicy {
+	return ProtectionPolicy{
 		Name:      "three-sites",
 		StartTime: "18h:30m",
 		Locations: []ProtectionLocation{
@@ -81,80 +79,53 @@ func richRule() ProtectionRule {
 
 // fakeRules serves protection rules, VMs and recovery points of one Prism
 // Central, storing specs as sent.
+// fakeRules serves protection rules, and the VMs and recovery points
+// that ProtectedVMUUIDs and the recovery point reads ask for.
 type fakeRules struct {
-	t     *testing.T
-	tasks *fakeTasks
-	cnt   counter
-
-	mu     sync.Mutex
-	rules  map[string]map[string]any
+	*fakeKind
 	points []map[string]any
 	vms    []map[string]any
-	n      int
-	// posts and puts are the request bodies of creates and updates.
-	posts, puts [][]byte
-	// decorate adds server-side fields to a stored spec.
-	decorate func(spec map[string]any)
-	// dropCreates drops the answer of that many committed creates.
-	dropCreates int
-	// conflicts is how many updates are refused after a concurrent change.
-	conflicts int
-	// failTasks makes the next task fail; keepFailed leaves the entity.
-	failTasks, keepFailed bool
 	// noQuery answers query_entities 404 without a reason, as a server
 	// without the route.
 	noQuery bool
-	latency time.Duration
 }
 
 func newFakeRules(t *testing.T) *fakeRules {
-	return &fakeRules{t: t, tasks: newFakeTasks(), rules: map[string]map[string]any{}, latency: 10 * time.Millisecond}
-}
-
-func (f *fakeRules) server(t *testing.T) (*Client, *recLogger) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if f.tasks.handle(w, r) {
-			return
-		}
-		f.cnt.add(r)
-		f.handle(w, r)
-	})
-	return newClient(t, srv)
-}
-
-func (f *fakeRules) task(final map[string]any) string {
-	f.n++
-	id := fmt.Sprintf("0e000000-0000-4000-8000-%012d", f.n)
-	f.tasks.add(id, f.latency, final)
-	return id
-}
-
-func (f *fakeRules) entity(id string) map[string]any {
-	e := f.rules[id]
-	out := map[string]any{"api_version": "3.1", "metadata": e["metadata"], "spec": e["spec"],
-		"status": map[string]any{"state": "COMPLETE", "name": "status-name", "resources": map[string]any{"computed": true}}}
-	return out
+	f := &fakeRules{fakeKind: newFakeKind(t, "protection_rule", "protection rule", 10*time.Millisecond)}
+	f.specHash = "abc"
+	f.sub = f.handleSub
+	f.other = f.handleOther
+	return f
 }
 
 func listAnswer(kind string, entities []any) map[string]any {
 	return map[string]any{"api_version": "3.1", "metadata": map[string]any{"kind": kind, "total_matches": len(entities), "length": len(entities), "offset": 0}, "entities": entities}
 }
 
-func (f *fakeRules) handle(w http.ResponseWriter, r *http.Request) {
-	const base = "/api/nutanix/v3"
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	path := strings.TrimPrefix(r.URL.Path, base)
+// handleSub answers query_entities.
+func (f *fakeRules) handleSub(w http.ResponseWriter, r *http.Request, _, sub string, e map[string]any) bool {
+	if sub != "query_entities" {
+		return false
+	}
+	if f.noQuery {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		_, _ = w.Write([]byte(`{"api_version":"3.1","code":404,"state":"ERROR","message_list":[{"message":"no route"}]}`))
+		return true
+	}
+	if e == nil || r.Method != http.MethodGet {
+		return false
+	}
+	writeJSON(w, 200, map[string]any{"entity_list": []any{
+		map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmDB}},
+		map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmApp}},
+	}})
+	return true
+}
+
+// handleOther serves the VMs and the recovery points.
+func (f *fakeRules) handleOther(w http.ResponseWriter, r *http.Request, path string, body []byte) bool {
 	switch {
-	case r.Method == http.MethodPost && path == "/protection_rules":
-		f.create(w, body)
-	case r.Method == http.MethodPost && path == "/protection_rules/list":
-		var entities []any
-		for _, id := range sortedNames(f.rules) {
-			entities = append(entities, f.entity(id))
-		}
-		writeJSON(w, 200, listAnswer("protection_rule", entities))
 	case r.Method == http.MethodPost && path == "/vms/list":
 		var entities []any
 		for _, vm := range f.vms {
@@ -166,7 +137,7 @@ func (f *fakeRules) handle(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(body, &in)
 		if in.Kind != "vm_recovery_point" {
 			v3Error(w, 400, "INVALID_ARGUMENT", "kind "+in.Kind)
-			return
+			return true
 		}
 		var entities []any
 		for _, p := range f.points {
@@ -178,112 +149,27 @@ func (f *fakeRules) handle(w http.ResponseWriter, r *http.Request) {
 		for _, p := range f.points {
 			if subtree(p, "metadata.uuid") == id {
 				writeJSON(w, 200, p)
-				return
+				return true
 			}
 		}
 		v3Error(w, 404, ReasonEntityNotFound, "no recovery point "+id)
-	case strings.HasPrefix(path, "/protection_rules/"):
-		rest := strings.TrimPrefix(path, "/protection_rules/")
-		id, sub, _ := strings.Cut(rest, "/")
-		if sub == "query_entities" && f.noQuery {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(404)
-			_, _ = w.Write([]byte(`{"api_version":"3.1","code":404,"state":"ERROR","message_list":[{"message":"no route"}]}`))
-			return
-		}
-		e, ok := f.rules[id]
-		if !ok {
-			v3Error(w, 404, ReasonEntityNotFound, "protection rule "+id+" not found")
-			return
-		}
-		switch {
-		case sub == "query_entities" && r.Method == http.MethodGet:
-			writeJSON(w, 200, map[string]any{"entity_list": []any{
-				map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmDB}},
-				map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": vmApp}},
-			}})
-		case sub != "":
-			w.WriteHeader(404)
-		case r.Method == http.MethodGet:
-			writeJSON(w, 200, f.entity(id))
-		case r.Method == http.MethodPut:
-			f.update(w, e, body)
-		case r.Method == http.MethodDelete:
-			delete(f.rules, id)
-			writeJSON(w, 202, map[string]any{"api_version": "3.1", "metadata": map[string]any{"kind": "protection_rule", "uuid": id},
-				"status": map[string]any{"state": "DELETE_PENDING", "execution_context": map[string]any{"task_uuid": f.task(nil)}}})
-		default:
-			w.WriteHeader(405)
-		}
 	default:
-		f.t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
-		w.WriteHeader(404)
+		return false
 	}
-}
-
-func (f *fakeRules) create(w http.ResponseWriter, body []byte) {
-	f.posts = append(f.posts, body)
-	var in map[string]any
-	if err := decodeNumbers(body, &in); err != nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", err.Error())
-		return
-	}
-	meta, _ := in["metadata"].(map[string]any)
-	spec, _ := in["spec"].(map[string]any)
-	id, _ := meta["uuid"].(string)
-	if id == "" || meta["kind"] != "protection_rule" || spec == nil {
-		v3Error(w, 400, "INVALID_ARGUMENT", "bad create")
-		return
-	}
-	if _, ok := f.rules[id]; ok {
-		v3Error(w, 409, ReasonEntityAlreadyExists, "protection rule "+id+" already exists")
-		return
-	}
-	if f.decorate != nil {
-		f.decorate(spec)
-	}
-	meta["spec_version"] = json.Number("0")
-	meta["spec_hash"] = "abc"
-	f.rules[id] = map[string]any{"metadata": meta, "spec": spec}
-	var final map[string]any
-	if f.failTasks {
-		f.failTasks = false
-		final = map[string]any{"status": TaskFailed, "error_code": "INVALID_ARGUMENT", "error_detail": "category replicated-vm:nope does not exist"}
-		if !f.keepFailed {
-			delete(f.rules, id)
-		}
-	}
-	task := f.task(final)
-	if f.dropCreates > 0 {
-		f.dropCreates--
-		dropConnection(f.t, w)
-		return
-	}
-	writeJSON(w, 202, map[string]any{"api_version": "3.1", "metadata": meta, "status": map[string]any{"state": "PENDING", "execution_context": map[string]any{"task_uuid": task}}})
-}
-
-func (f *fakeRules) update(w http.ResponseWriter, e map[string]any, body []byte) {
-	f.puts = append(f.puts, body)
-	in, stored, ok := fakePut(w, e, body, &f.conflicts)
-	if !ok {
-		return
-	}
-	bumpSpecVersion(stored)
-	e["spec"] = in["spec"]
-	writeJSON(w, 202, map[string]any{"api_version": "3.1", "metadata": stored, "status": map[string]any{"state": "PENDING", "execution_context": map[string]any{"task_uuid": f.task(nil)}}})
+	return true
 }
 
 // asRead returns r as the client reads it back after a create.
-func asRead(r ProtectionRule, uuid string, specVersion int) ProtectionRule {
+func asRead(r ProtectionPolicy, uuid string, specVersion int) ProtectionPolicy {
 	r.UUID, r.State, r.SpecVersion = uuid, "COMPLETE", specVersion
 	return r
 }
 
-func TestCreateProtectionRuleWire(t *testing.T) {
+func TestCreateProtectionPolicyWire(t *testing.T) {
 	f := newFakeRules(t)
 	c, _ := f.server(t)
 	in := seedRule(caAZ, caCluster, frAZ, frCluster)
-	got, err := c.CreateProtectionRule(context.Background(), in)
+	got, err := c.CreateProtectionPolicy(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,21 +199,21 @@ func TestCreateProtectionRuleWire(t *testing.T) {
 	}
 	// A uuid chosen by the caller is used.
 	in.UUID = "5a000000-0000-4000-8000-0000000000a5"
-	got, err = c.CreateProtectionRule(context.Background(), in)
-	if err != nil || got.UUID != in.UUID || f.rules[in.UUID] == nil {
+	got, err = c.CreateProtectionPolicy(context.Background(), in)
+	if err != nil || got.UUID != in.UUID || f.stored[in.UUID] == nil {
 		t.Errorf("create with a chosen uuid = %+v, %v", got, err)
 	}
 }
 
-// TestProtectionRuleRoundTrip checks that every shape of the model comes
+// TestProtectionPolicyRoundTrip checks that every shape of the model comes
 // back exactly as created: order, several schedules between one pair, both
 // directions, nil against empty.
-func TestProtectionRuleRoundTrip(t *testing.T) {
+func TestProtectionPolicyRoundTrip(t *testing.T) {
 	f := newFakeRules(t)
 	c, _ := f.server(t)
 	ctx := context.Background()
 	in := richRule()
-	got, err := c.CreateProtectionRule(ctx, in)
+	got, err := c.CreateProtectionPolicy(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,22 +225,22 @@ func TestProtectionRuleRoundTrip(t *testing.T) {
 		got.Locations[2].ClusterUUIDs != nil || got.CategoryFilter.KindList != nil || got.CategoryFilter.Params["Team"] == nil {
 		t.Errorf("nil and empty were not kept apart: %#v", got)
 	}
-	stored := jsonOf(t, subtree(f.rules[got.UUID], "spec.resources"))
+	stored := jsonOf(t, subtree(f.stored[got.UUID], "spec.resources"))
 	if !strings.Contains(stored, `"cluster_uuid_list":["`+frCluster+`","`+fr2+`"]`) {
 		t.Errorf("two clusters were not sent as cluster_uuid_list: %s", stored)
 	}
-	conns, _ := subtree(f.rules[got.UUID], "spec.resources.availability_zone_connectivity_list").([]any)
+	conns, _ := subtree(f.stored[got.UUID], "spec.resources.availability_zone_connectivity_list").([]any)
 	if last, _ := conns[3].(map[string]any); last == nil {
 		t.Fatalf("connectivity stored as %s", stored)
 	} else if _, ok := last["snapshot_schedule_list"]; ok {
 		t.Errorf("nil schedules were sent: %v", conns[3])
 	}
-	all, err := c.ListProtectionRules(ctx, "")
+	all, err := c.ListProtectionPolicies(ctx, "")
 	if err != nil || len(all) != 1 || !reflect.DeepEqual(all[0], want) {
-		t.Errorf("ListProtectionRules = %#v, %v", all, err)
+		t.Errorf("ListProtectionPolicies = %#v, %v", all, err)
 	}
 	// An update with the rule as read sends nothing.
-	if _, err := c.UpdateProtectionRule(ctx, *got); err != nil || len(f.puts) != 0 {
+	if _, err := c.UpdateProtectionPolicy(ctx, *got); err != nil || len(f.puts) != 0 {
 		t.Errorf("no-op update: %v, %d PUTs", err, len(f.puts))
 	}
 }
@@ -398,28 +284,9 @@ const fixtureUUID = "6a000000-0000-4000-8000-0000000000a6"
 func fixtureServer(t *testing.T) (*fakeRules, *Client) {
 	t.Helper()
 	f := newFakeRules(t)
-	var doc map[string]any
-	if err := decodeNumbers([]byte(ruleFixture), &doc); err != nil {
-		t.Fatal(err)
-	}
-	f.rules[fixtureUUID] = map[string]any{"metadata": doc["metadata"], "spec": doc["spec"]}
+	f.seed(ruleFixture)
 	c, _ := f.server(t)
 	return f, c
-}
-
-// lastPut decodes the last PUT body keeping numbers exact.
-func (f *fakeRules) lastPut(t *testing.T) map[string]any {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.puts) == 0 {
-		t.Fatal("no PUT was sent")
-	}
-	var m map[string]any
-	if err := decodeNumbers(f.puts[len(f.puts)-1], &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 func jsonOf(t *testing.T, v any) string {
@@ -433,10 +300,10 @@ func jsonOf(t *testing.T, v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func TestUpdateProtectionRuleKeepsUnknownFields(t *testing.T) {
+func TestUpdateProtectionPolicyKeepsUnknownFields(t *testing.T) {
 	f, c := fixtureServer(t)
 	ctx := context.Background()
-	r, err := c.GetProtectionRule(ctx, fixtureUUID)
+	r, err := c.GetProtectionPolicy(ctx, fixtureUUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +320,7 @@ func TestUpdateProtectionRuleKeepsUnknownFields(t *testing.T) {
 	r.Locations = append(r.Locations, ProtectionLocation{AvailabilityZoneUUID: s3AZ, TargetType: TargetTypeMST, RecoveryPointRepositoryUUID: mstStore})
 	r.Connectivity = append(r.Connectivity, ProtectionConnectivity{SourceIndex: 0, DestinationIndex: 2, Schedules: []SnapshotSchedule{{RPOSecs: 86400, RemoteRetention: linear(30)}}})
 	r.Description = "with S3"
-	got, err := c.UpdateProtectionRule(ctx, *r)
+	got, err := c.UpdateProtectionPolicy(ctx, *r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,13 +357,13 @@ func TestUpdateProtectionRuleKeepsUnknownFields(t *testing.T) {
 	}
 }
 
-// TestUpdateProtectionRuleRemovesAndRenumbers drops the first location:
+// TestUpdateProtectionPolicyRemovesAndRenumbers drops the first location:
 // the others move up, their replications follow them with their own
 // unmodeled fields, and the removed one's go with it.
-func TestUpdateProtectionRuleRemovesAndRenumbers(t *testing.T) {
+func TestUpdateProtectionPolicyRemovesAndRenumbers(t *testing.T) {
 	f, c := fixtureServer(t)
 	ctx := context.Background()
-	r, err := c.GetProtectionRule(ctx, fixtureUUID)
+	r, err := c.GetProtectionPolicy(ctx, fixtureUUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +375,7 @@ func TestUpdateProtectionRuleRemovesAndRenumbers(t *testing.T) {
 	// Drop the retention of the return schedule's remote copy and the
 	// local one of the 1h schedule: absent stays absent.
 	r.Connectivity[0].Schedules[1].LocalRetention = nil
-	if _, err := c.UpdateProtectionRule(ctx, *r); err != nil {
+	if _, err := c.UpdateProtectionPolicy(ctx, *r); err != nil {
 		t.Fatal(err)
 	}
 	put := f.lastPut(t)
@@ -534,77 +401,13 @@ func TestUpdateProtectionRuleRemovesAndRenumbers(t *testing.T) {
 	}
 }
 
-func TestUpdateProtectionRuleRetriesConflicts(t *testing.T) {
-	f, c := fixtureServer(t)
-	ctx := context.Background()
-	r, err := c.GetProtectionRule(ctx, fixtureUUID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.conflicts = 2
-	r.Name = "renamed"
-	got, err := c.UpdateProtectionRule(ctx, *r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.puts) != 3 || got.Name != "renamed" || got.SpecVersion != 6 {
-		t.Errorf("PUTs = %d, rule = %+v", len(f.puts), got)
-	}
-	if jsonOf(t, subtree(f.lastPut(t), "metadata.spec_version")) != "5" {
-		t.Errorf("the last PUT did not carry the version read last")
-	}
-	f.conflicts = 10
-	r.Name = "again"
-	_, err = c.UpdateProtectionRule(ctx, *r)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !apiErr.HasReason(ReasonConcurrentRequests) {
-		t.Fatalf("error = %v, want a conflict", err)
-	}
-	mustContain(t, err.Error(), "updating protection rule again ("+fixtureUUID+")", "kept changing")
-}
-
-func TestUpdateProtectionRuleErrors(t *testing.T) {
-	f, c := fixtureServer(t)
-	ctx := context.Background()
-	_, err := c.UpdateProtectionRule(ctx, ProtectionRule{Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
-	if err == nil || !strings.Contains(err.Error(), "no uuid") {
-		t.Errorf("update without uuid: %v", err)
-	}
-	missing := "7a000000-0000-4000-8000-0000000000a7"
-	_, err = c.UpdateProtectionRule(ctx, ProtectionRule{UUID: missing, Name: "x", Locations: []ProtectionLocation{{AvailabilityZoneUUID: caAZ}}})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("update of a missing rule: %v, want ErrNotFound", err)
-	} else {
-		mustContain(t, err.Error(), "updating protection rule x ("+missing+")")
-	}
-	if len(f.puts) != 0 {
-		t.Errorf("%d PUTs sent", len(f.puts))
-	}
-}
-
-func TestCreateProtectionRuleDroppedAnswer(t *testing.T) {
-	f := newFakeRules(t)
-	f.dropCreates = 1
-	c, log := f.server(t)
-	got, err := c.CreateProtectionRule(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
-	if err != nil {
-		t.Fatalf("create after a dropped answer: %v", err)
-	}
-	if len(f.posts) != 2 || len(f.rules) != 1 || !bytes.Equal(f.posts[0], f.posts[1]) {
-		t.Fatalf("posts = %d, rules = %d; the retry must repeat the first attempt", len(f.posts), len(f.rules))
-	}
-	if f.rules[got.UUID] == nil || len(log.retries()) != 1 {
-		t.Errorf("rule = %+v, retries = %d", got, len(log.retries()))
-	}
-}
-
-func TestCreateProtectionRuleTaskFails(t *testing.T) {
+func TestCreateProtectionPolicyTaskFails(t *testing.T) {
 	for _, keep := range []bool{false, true} {
 		t.Run(fmt.Sprintf("entity left %t", keep), func(t *testing.T) {
 			f := newFakeRules(t)
 			f.failTasks, f.keepFailed = true, keep
 			c, _ := f.server(t)
-			got, err := c.CreateProtectionRule(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
+			got, err := c.CreateProtectionPolicy(context.Background(), seedRule(caAZ, caCluster, frAZ, frCluster))
 			var te *TaskError
 			if !errors.As(err, &te) || te.ErrorCode != "INVALID_ARGUMENT" {
 				t.Fatalf("error = %v, want a *TaskError", err)
@@ -613,58 +416,58 @@ func TestCreateProtectionRuleTaskFails(t *testing.T) {
 			if keep != (got != nil) {
 				t.Errorf("rule = %+v with the entity left %t", got, keep)
 			}
-			if got != nil && f.rules[got.UUID] == nil {
+			if got != nil && f.stored[got.UUID] == nil {
 				t.Errorf("the returned uuid %s is not the rule left behind", got.UUID)
 			}
 		})
 	}
 }
 
-func TestCreateProtectionRuleWaitTimesOut(t *testing.T) {
+func TestCreateProtectionPolicyWaitTimesOut(t *testing.T) {
 	f := newFakeRules(t)
 	f.latency = time.Minute
 	c, _ := f.server(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	got, err := c.CreateProtectionRule(ctx, seedRule(caAZ, caCluster, frAZ, frCluster))
+	got, err := c.CreateProtectionPolicy(ctx, seedRule(caAZ, caCluster, frAZ, frCluster))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error = %v, want the deadline", err)
 	}
-	if got == nil || f.rules[got.UUID] == nil || got.Name != "replicated-vm" {
+	if got == nil || f.stored[got.UUID] == nil || got.Name != "replicated-vm" {
 		t.Fatalf("rule = %+v, want the accepted rule's uuid", got)
 	}
 }
 
-func TestCreateProtectionRuleValidates(t *testing.T) {
+func TestCreateProtectionPolicyValidates(t *testing.T) {
 	f := newFakeRules(t)
 	c, _ := f.server(t)
-	mod := func(m func(*ProtectionRule)) ProtectionRule {
+	mod := func(m func(*ProtectionPolicy)) ProtectionPolicy {
 		r := seedRule(caAZ, caCluster, frAZ, frCluster)
 		m(&r)
 		return r
 	}
 	tests := []struct {
-		r    ProtectionRule
+		r    ProtectionPolicy
 		want string
 	}{
-		{mod(func(r *ProtectionRule) { r.Name = " " }), "the name is empty"},
-		{mod(func(r *ProtectionRule) { r.Name = strings.Repeat("n", 65) }), "longer than 64"},
-		{mod(func(r *ProtectionRule) { r.StartTime = "24h:00m" }), `start time "24h:00m"`},
-		{mod(func(r *ProtectionRule) { r.StartTime = "8h:00m" }), `start time "8h:00m"`},
-		{mod(func(r *ProtectionRule) { r.Locations = nil; r.Connectivity = nil; r.PrimaryLocationIndexes = nil }), "there is no location"},
-		{mod(func(r *ProtectionRule) { r.Locations[1].AvailabilityZoneUUID = "" }), "location 1 has no availability zone"},
-		{mod(func(r *ProtectionRule) { r.Locations[0].TargetType = "S3" }), `target type "S3"`},
-		{mod(func(r *ProtectionRule) { r.PrimaryLocationIndexes = []int{2} }), "primary location index 2 is out of range 0-1"},
-		{mod(func(r *ProtectionRule) { r.Connectivity[1].DestinationIndex = 5 }), "replication 1: location indexes 1 -> 5 are out of range"},
-		{mod(func(r *ProtectionRule) { r.Connectivity[0].Schedules[0].SnapshotType = "FAST" }), `snapshot type "FAST"`},
-		{mod(func(r *ProtectionRule) { r.Connectivity[0].Schedules[0].RPOSecs = -1 }), "the RPO is negative"},
-		{mod(func(r *ProtectionRule) {
+		{mod(func(r *ProtectionPolicy) { r.Name = " " }), "the name is empty"},
+		{mod(func(r *ProtectionPolicy) { r.Name = strings.Repeat("n", 65) }), "longer than 64"},
+		{mod(func(r *ProtectionPolicy) { r.StartTime = "24h:00m" }), `start time "24h:00m"`},
+		{mod(func(r *ProtectionPolicy) { r.StartTime = "8h:00m" }), `start time "8h:00m"`},
+		{mod(func(r *ProtectionPolicy) { r.Locations = nil; r.Connectivity = nil; r.PrimaryLocationIndexes = nil }), "there is no location"},
+		{mod(func(r *ProtectionPolicy) { r.Locations[1].AvailabilityZoneUUID = "" }), "location 1 has no availability zone"},
+		{mod(func(r *ProtectionPolicy) { r.Locations[0].TargetType = "S3" }), `target type "S3"`},
+		{mod(func(r *ProtectionPolicy) { r.PrimaryLocationIndexes = []int{2} }), "primary location index 2 is out of range 0-1"},
+		{mod(func(r *ProtectionPolicy) { r.Connectivity[1].DestinationIndex = 5 }), "replication 1: location indexes 1 -> 5 are out of range"},
+		{mod(func(r *ProtectionPolicy) { r.Connectivity[0].Schedules[0].SnapshotType = "FAST" }), `snapshot type "FAST"`},
+		{mod(func(r *ProtectionPolicy) { r.Connectivity[0].Schedules[0].RPOSecs = -1 }), "the RPO is negative"},
+		{mod(func(r *ProtectionPolicy) {
 			r.Connectivity[0].Schedules[0].RemoteRetention = &RetentionPolicy{Rollup: &RollupRetention{Multiple: 1, IntervalType: "DECADE"}}
 		}), `roll-up interval "DECADE"`},
-		{mod(func(r *ProtectionRule) { r.CategoryFilter.Type = "ANY" }), `category filter type "ANY"`},
+		{mod(func(r *ProtectionPolicy) { r.CategoryFilter.Type = "ANY" }), `category filter type "ANY"`},
 	}
 	for _, tt := range tests {
-		_, err := c.CreateProtectionRule(context.Background(), tt.r)
+		_, err := c.CreateProtectionPolicy(context.Background(), tt.r)
 		if err == nil {
 			t.Errorf("%+v accepted", tt.r)
 			continue
@@ -673,25 +476,6 @@ func TestCreateProtectionRuleValidates(t *testing.T) {
 	}
 	if len(f.posts) != 0 {
 		t.Errorf("invalid rules were sent: %d", len(f.posts))
-	}
-}
-
-func TestDeleteProtectionRule(t *testing.T) {
-	f, c := fixtureServer(t)
-	ctx := context.Background()
-	if err := c.DeleteProtectionRule(ctx, fixtureUUID); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.rules) != 0 || f.tasks.polls() == 0 {
-		t.Errorf("rules = %v, task polls = %d", f.rules, f.tasks.polls())
-	}
-	err := c.DeleteProtectionRule(ctx, fixtureUUID)
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("deleting a missing rule: %v", err)
-	}
-	mustContain(t, err.Error(), "deleting protection rule "+fixtureUUID)
-	if _, err := c.GetProtectionRule(ctx, fixtureUUID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetProtectionRule after delete: %v", err)
 	}
 }
 

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -72,14 +71,14 @@ var RollupRPOSecs = []int64{
 	86400, 7 * 86400, 14 * 86400,
 }
 
-// ProtectionRule is a protection policy: which VMs (by category), where
+// ProtectionPolicy is a protection policy: which VMs (by category), where
 // they are protected (ordered locations) and how (schedules between pairs
 // of locations).
 //
 // Nil and empty are kept apart where the wire keeps them apart: a nil
 // slice or pointer is a field that is absent, an empty one is sent (and
 // read back) as an empty list. Order is kept everywhere.
-type ProtectionRule struct {
+type ProtectionPolicy struct {
 	UUID        string
 	Name        string
 	Description string
@@ -172,28 +171,26 @@ func (f *CategoryFilter) isZero() bool {
 
 // Keys of the protection rule wire format.
 const (
-	keyLocations    = "ordered_availability_zone_list"
-	keyConnectivity = "availability_zone_connectivity_list"
-	keySchedules    = "snapshot_schedule_list"
-	keyPrimary      = "primary_location_list"
-	keyClusterUUID  = "cluster_uuid"
-	keyClusterList  = "cluster_uuid_list"
-	keyFilter       = "category_filter"
-	keyLocalRet     = "local_snapshot_retention_policy"
-	keyRemoteRet    = "remote_snapshot_retention_policy"
-	keyRollup       = "rollup_retention_policy"
-	keyAutoSuspend  = "auto_suspend_timeout_secs"
-	keyRPO          = "recovery_point_objective_secs"
-	keySourceIndex  = "source_availability_zone_index"
-	keyDestIndex    = "destination_availability_zone_index"
-	keyAZURL        = "availability_zone_url"
-	protectionKind  = "protection_rule"
-	protectionPath  = "/protection_rules"
-	maxRuleNameLen  = 64
-	maxRuleDescrLen = 1000
+	keyLocations      = "ordered_availability_zone_list"
+	keyConnectivity   = "availability_zone_connectivity_list"
+	keySchedules      = "snapshot_schedule_list"
+	keyPrimary        = "primary_location_list"
+	keyClusterUUID    = "cluster_uuid"
+	keyClusterList    = "cluster_uuid_list"
+	keyFilter         = "category_filter"
+	keyLocalRet       = "local_snapshot_retention_policy"
+	keyRemoteRet      = "remote_snapshot_retention_policy"
+	keyRollup         = "rollup_retention_policy"
+	keyAutoSuspend    = "auto_suspend_timeout_secs"
+	keyRPO            = "recovery_point_objective_secs"
+	keySourceIndex    = "source_availability_zone_index"
+	keyDestIndex      = "destination_availability_zone_index"
+	keyAZURL          = "availability_zone_url"
+	protectionKind    = "protection_rule"
+	protectionPath    = "/protection_rules"
+	maxPolicyNameLen  = 64
+	maxPolicyDescrLen = 1000
 )
-
-func protectionRulePath(uuid string) string { return protectionPath + "/" + escape(uuid) }
 
 // retentionJSON is snapshot_retention_policy.
 type retentionJSON struct {
@@ -204,7 +201,7 @@ type retentionJSON struct {
 	} `json:"rollup_retention_policy"`
 }
 
-func (r *retentionJSON) toPolicy() *RetentionPolicy {
+func (r *retentionJSON) toRetention() *RetentionPolicy {
 	if r == nil {
 		return nil
 	}
@@ -215,7 +212,7 @@ func (r *retentionJSON) toPolicy() *RetentionPolicy {
 	return out
 }
 
-type ruleResourcesJSON struct {
+type protectionRuleResourcesJSON struct {
 	StartTime                   string `json:"start_time"`
 	OrderedAvailabilityZoneList []struct {
 		AvailabilityZoneURL         string    `json:"availability_zone_url"`
@@ -244,32 +241,28 @@ type ruleResourcesJSON struct {
 }
 
 type protectionRuleJSON struct {
-	Metadata entityMetadata `json:"metadata"`
-	Spec     *struct {
-		Name        string             `json:"name"`
-		Description string             `json:"description"`
-		Resources   *ruleResourcesJSON `json:"resources"`
+	entityHead
+	Spec *struct {
+		Name        string                       `json:"name"`
+		Description string                       `json:"description"`
+		Resources   *protectionRuleResourcesJSON `json:"resources"`
 	} `json:"spec"`
 	Status *struct {
-		Name        string             `json:"name"`
-		Description string             `json:"description"`
-		State       string             `json:"state"`
-		Resources   *ruleResourcesJSON `json:"resources"`
+		Name        string                       `json:"name"`
+		Description string                       `json:"description"`
+		State       string                       `json:"state"`
+		Resources   *protectionRuleResourcesJSON `json:"resources"`
 	} `json:"status"`
 }
 
-func (p *protectionRuleJSON) looksLikeV3() bool {
-	return p.Metadata.UUID != "" || p.Metadata.Kind != ""
-}
-
-// toRule converts the entity: the spec (what was asked) when there is one,
-// else the status.
-func (p *protectionRuleJSON) toRule() ProtectionRule {
-	out := ProtectionRule{UUID: p.Metadata.UUID}
+// toPolicy converts the entity: the spec (what was asked) when there is one,
+// else the status. id is the uuid asked for, for an entity that names none.
+func (p *protectionRuleJSON) toPolicy(id string) ProtectionPolicy {
+	out := ProtectionPolicy{UUID: firstNonEmpty(p.Metadata.UUID, id)}
 	if p.Metadata.SpecVersion != nil {
 		out.SpecVersion = int(*p.Metadata.SpecVersion)
 	}
-	var res *ruleResourcesJSON
+	var res *protectionRuleResourcesJSON
 	if p.Status != nil {
 		out.State = p.Status.State
 		out.Name, out.Description = p.Status.Name, p.Status.Description
@@ -317,8 +310,8 @@ func (p *protectionRuleJSON) toRule() ProtectionRule {
 			conn.Schedules = append(conn.Schedules, SnapshotSchedule{
 				RPOSecs:                s.RPOSecs,
 				SnapshotType:           s.SnapshotType,
-				LocalRetention:         s.LocalRetention.toPolicy(),
-				RemoteRetention:        s.RemoteRetention.toPolicy(),
+				LocalRetention:         s.LocalRetention.toRetention(),
+				RemoteRetention:        s.RemoteRetention.toRetention(),
 				AutoSuspendTimeoutSecs: s.AutoSuspendTimeoutSecs,
 			})
 		}
@@ -337,16 +330,16 @@ func (p *protectionRuleJSON) toRule() ProtectionRule {
 // validate checks what the client can check before anything is sent:
 // required fields, enumerations and indexes. Prism Central checks the
 // rest (zones, clusters, categories, RPOs).
-func (r *ProtectionRule) validate(op string) error {
+func (r *ProtectionPolicy) validate(op string) error {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if strings.TrimSpace(r.Name) == "" {
 		add("the name is empty")
-	} else if len(r.Name) > maxRuleNameLen {
-		add("the name is longer than %d characters", maxRuleNameLen)
+	} else if len(r.Name) > maxPolicyNameLen {
+		add("the name is longer than %d characters", maxPolicyNameLen)
 	}
-	if len(r.Description) > maxRuleDescrLen {
-		add("the description is longer than %d characters", maxRuleDescrLen)
+	if len(r.Description) > maxPolicyDescrLen {
+		add("the description is longer than %d characters", maxPolicyDescrLen)
 	}
 	if r.StartTime != "" && !validStartTime(r.StartTime) {
 		add("start time %q is not of the form HHh:MMm (00h:00m to 23h:59m)", r.StartTime)
@@ -410,108 +403,74 @@ func validStartTime(s string) bool {
 	return h <= 23 && m <= 59
 }
 
-// ruleOperation names a rule in messages.
-func ruleOperation(verb string, r *ProtectionRule) string {
-	switch {
-	case r.Name != "" && r.UUID != "":
-		return fmt.Sprintf("%s protection rule %s (%s)", verb, r.Name, r.UUID)
-	case r.Name != "":
-		return fmt.Sprintf("%s protection rule %s", verb, r.Name)
-	}
-	return fmt.Sprintf("%s protection rule %s", verb, r.UUID)
-}
-
-// CreateProtectionRule creates a protection rule and waits for its task,
-// then returns it as read. The create carries a metadata.uuid chosen by
-// the client (r.UUID when set), so a retry after a lost answer cannot
-// create a second rule.
-//
-// When Prism Central accepted the rule but the client could not see it
-// through (the wait timed out, a read failed, or the task failed and left
-// the rule behind), the error comes with a non-nil rule holding the uuid,
-// so that the caller can track or delete what was created.
-func (c *Client) CreateProtectionRule(ctx context.Context, r ProtectionRule) (*ProtectionRule, error) {
-	op := ruleOperation("creating", &ProtectionRule{Name: r.Name})
-	if err := r.validate(op); err != nil {
-		return nil, err
-	}
-	spec := map[string]any{}
-	writeRuleSpec(spec, &r)
-	accepted := func(id string) *ProtectionRule {
-		a := r
+// kindProtectionPolicy declares the protection policy.
+var kindProtectionPolicy = &entityKind[ProtectionPolicy, ProtectionPolicy]{
+	noun:  "protection rule",
+	v3:    v3ProtectionRules,
+	name:  func(p *ProtectionPolicy) string { return p.Name },
+	check: func(p *ProtectionPolicy, op string, _ bool) error { return p.validate(op) },
+	accepted: func(p *ProtectionPolicy, id string) *ProtectionPolicy {
+		a := *p
 		a.UUID, a.State, a.SpecVersion = id, "", 0
 		return &a
-	}
-	return createAndRead(ctx, c, op, protectionKind, spec, uuidMetadata(r.UUID), accepted, c.getProtectionRule)
+	},
 }
 
-// GetProtectionRule reads a protection rule.
-func (c *Client) GetProtectionRule(ctx context.Context, uuid string) (*ProtectionRule, error) {
-	return c.getProtectionRule(ctx, "reading protection rule "+uuid, uuid)
+// v3ProtectionRules is the protection policy on the v3 wire: kind
+// protection_rule.
+var v3ProtectionRules = &v3Kind[ProtectionPolicy, ProtectionPolicy, protectionRuleJSON]{
+	kind:   "protection_rule",
+	decode: (*protectionRuleJSON).toPolicy,
+	write: func(spec map[string]any, p *ProtectionPolicy) error {
+		writePolicySpec(spec, p)
+		return nil
+	},
 }
 
-func (c *Client) getProtectionRule(ctx context.Context, op, uuid string) (*ProtectionRule, error) {
-	var p protectionRuleJSON
-	if err := c.do(ctx, op, http.MethodGet, protectionRulePath(uuid), nil, &p); err != nil {
-		return nil, err
-	}
-	out := p.toRule()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
+// CreateProtectionPolicy creates a protection policy and waits for its
+// task, then returns it as read. The create carries a metadata.uuid chosen
+// by the client (p.UUID when set), so a retry after a lost answer cannot
+// create a second policy.
+//
+// When Prism Central accepted the policy but the client could not see it
+// through (the wait timed out, a read failed, or the task failed and left
+// the policy behind), the error comes with a non-nil policy holding the
+// uuid, so that the caller can track or delete what was created.
+func (c *Client) CreateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
+	return kindProtectionPolicy.create(ctx, c, &p, p.UUID)
 }
 
-// ListProtectionRules lists the protection rules matching a FIQL filter
-// ("" for all), every page.
-func (c *Client) ListProtectionRules(ctx context.Context, filter string) ([]ProtectionRule, error) {
-	return listTyped(ctx, c, "listing protection rules", protectionKind, protectionPath+"/list", filter, (*protectionRuleJSON).toRule)
+// GetProtectionPolicy reads a protection policy.
+func (c *Client) GetProtectionPolicy(ctx context.Context, uuid string) (*ProtectionPolicy, error) {
+	return kindProtectionPolicy.get(ctx, c, uuid)
 }
 
-// UpdateProtectionRule makes the rule r.UUID what r says and waits for the
-// task, then returns it as read. It is a read-modify-write: every field
+// ListProtectionPolicies lists the protection policies matching a FIQL
+// filter ("" for all), every page.
+func (c *Client) ListProtectionPolicies(ctx context.Context, filter string) ([]ProtectionPolicy, error) {
+	return kindProtectionPolicy.list(ctx, c, filter)
+}
+
+// UpdateProtectionPolicy makes the policy p.UUID what p says and waits for
+// the task, then returns it as read. It is a read-modify-write: every field
 // the client does not model, in the spec and inside each location,
 // replication, schedule, retention and filter, is sent back as read, and
 // list items keep their place: an item of the update takes the unmodeled
 // fields of the item it matches as read (a location by zone and clusters,
 // a replication by its pair of locations, a schedule by RPO and type or
-// else by position). Nothing is sent when the rule already is as r says.
+// else by position). Nothing is sent when the policy already is as p says.
 // The update starts over on a spec_version conflict (up to 5 times).
-// r.State and r.SpecVersion are ignored.
-func (c *Client) UpdateProtectionRule(ctx context.Context, r ProtectionRule) (*ProtectionRule, error) {
-	op := ruleOperation("updating", &r)
-	if r.UUID == "" {
-		return nil, fmt.Errorf("%s: no uuid: say which protection rule to update", op)
-	}
-	if err := r.validate(op); err != nil {
-		return nil, err
-	}
-	return updateAndRead(ctx, c, op, protectionRulePath(r.UUID),
-		specChange("rule", func(spec map[string]any) error {
-			writeRuleSpec(spec, &r)
-			return nil
-		}),
-		func(d *document) (*ProtectionRule, error) { return ruleFromDocument(d, r.UUID) }, nil)
+// p.State and p.SpecVersion are ignored.
+func (c *Client) UpdateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (*ProtectionPolicy, error) {
+	return kindProtectionPolicy.update(ctx, c, p.UUID, &p)
 }
 
-func ruleFromDocument(d *document, uuid string) (*ProtectionRule, error) {
-	var p protectionRuleJSON
-	if err := d.decode(&p); err != nil {
-		return nil, err
-	}
-	out := p.toRule()
-	if out.UUID == "" {
-		out.UUID = uuid
-	}
-	return &out, nil
-}
-
-// DeleteProtectionRule deletes a protection rule and waits for the task.
-// A missing rule gives an error matching ErrNotFound; a 404 to a repeated
-// attempt whose first try may have landed counts as done. Recovery points
-// the rule made are kept until they expire.
-func (c *Client) DeleteProtectionRule(ctx context.Context, uuid string) error {
-	return c.deleteAndWait(ctx, "deleting protection rule "+uuid, protectionRulePath(uuid))
+// DeleteProtectionPolicy deletes a protection policy and waits for the
+// task. A missing policy gives an error matching ErrNotFound; a 404 to a
+// repeated attempt whose first try may have landed counts as done. Recovery
+// points the policy made are kept until they expire.
+func (c *Client) DeleteProtectionPolicy(ctx context.Context, uuid string) error {
+	return kindProtectionPolicy.delete(ctx, c, uuid)
 }
 
 // affectedEntitiesJSON is affected_entity_list, the answer of
@@ -532,7 +491,7 @@ func (a *affectedEntitiesJSON) looksLikeV3() bool { return a.EntityList != nil }
 func (c *Client) ProtectedVMUUIDs(ctx context.Context, uuid string) ([]string, error) {
 	op := "listing the VMs protection rule " + uuid + " protects"
 	var a affectedEntitiesJSON
-	err := c.do(ctx, op, http.MethodGet, protectionRulePath(uuid)+"/query_entities", nil, &a)
+	err := c.do(ctx, op, http.MethodGet, v3ProtectionRules.path(uuid)+"/query_entities", nil, &a)
 	if err == nil {
 		out := []string{}
 		for _, e := range a.EntityList {
@@ -549,7 +508,7 @@ func (c *Client) ProtectedVMUUIDs(ctx context.Context, uuid string) ([]string, e
 	}
 	// Either the rule is missing or the server has no query_entities:
 	// reading the rule tells.
-	r, rerr := c.getProtectionRule(ctx, op, uuid)
+	r, rerr := kindProtectionPolicy.flow(c).get(ctx, c, op, uuid)
 	if rerr != nil {
 		return nil, rerr
 	}
@@ -599,41 +558,33 @@ func (f *CategoryFilter) matches(kind string, categories map[string]string) bool
 	return all
 }
 
-// writeRuleSpec writes the modeled fields of r into spec, a protection
+// writePolicySpec writes the modeled fields of r into spec, a protection
 // rule spec as read (or an empty map for a create), and leaves every
 // other field as it is. Lists are written in r's order; each item starts
 // from the item as read that it matches, so that what the client does not
 // model inside items survives.
-func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
+func writePolicySpec(spec map[string]any, r *ProtectionPolicy) {
 	spec["name"] = r.Name
 	putString(spec, "description", r.Description)
 	res := rawObject(spec, "resources")
 	putString(res, "start_time", r.StartTime)
 
 	// Locations match by zone and clusters, then by zone alone.
-	oldLocs := rawObjects(res[keyLocations])
-	oldKeys := make([][]string, len(oldLocs))
-	for j, item := range oldLocs {
-		az := rawString(item, keyAZURL)
-		oldKeys[j] = []string{az + "|" + strings.Join(rawClusters(item), ","), az}
-	}
-	newKeys := make([][]string, len(r.Locations))
-	for i, l := range r.Locations {
-		newKeys[i] = []string{l.AvailabilityZoneUUID + "|" + strings.Join(l.ClusterUUIDs, ","), l.AvailabilityZoneUUID}
-	}
-	match := matchItems(oldKeys, newKeys, false)
+	locs, match := mergeItems(rawObjects(res[keyLocations]), r.Locations, false,
+		func(item map[string]any) []string {
+			az := rawString(item, keyAZURL)
+			return []string{az + "|" + strings.Join(rawClusters(item), ","), az}
+		},
+		func(l *ProtectionLocation) []string {
+			return []string{l.AvailabilityZoneUUID + "|" + strings.Join(l.ClusterUUIDs, ","), l.AvailabilityZoneUUID}
+		}, writeLocation)
+	res[keyLocations] = locs
 	oldToNew := map[int]int{}
-	locs := make([]any, len(r.Locations))
-	for i := range r.Locations {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = oldLocs[j]
+	for i, j := range match {
+		if j >= 0 {
 			oldToNew[j] = i
 		}
-		writeLocation(item, &r.Locations[i])
-		locs[i] = item
 	}
-	res[keyLocations] = locs
 
 	if r.PrimaryLocationIndexes == nil {
 		delete(res, keyPrimary)
@@ -643,34 +594,20 @@ func writeRuleSpec(spec map[string]any, r *ProtectionRule) {
 
 	// Replications match by their pair of locations, renumbered through
 	// the location matching.
-	oldConns := rawObjects(res[keyConnectivity])
-	oldKeys = make([][]string, len(oldConns))
-	for j, item := range oldConns {
-		s, sok := intAt(item, keySourceIndex)
-		d, dok := intAt(item, keyDestIndex)
-		ns, sm := oldToNew[s]
-		nd, dm := oldToNew[d]
-		if sok && dok && sm && dm {
-			oldKeys[j] = []string{fmt.Sprintf("%d>%d", ns, nd)}
-		} else {
-			oldKeys[j] = []string{"\x00unmatched"}
-		}
-	}
-	newKeys = make([][]string, len(r.Connectivity))
-	for i, cn := range r.Connectivity {
-		newKeys[i] = []string{fmt.Sprintf("%d>%d", cn.SourceIndex, cn.DestinationIndex)}
-	}
-	match = matchItems(oldKeys, newKeys, false)
-	conns := make([]any, len(r.Connectivity))
-	for i := range r.Connectivity {
-		item := map[string]any{}
-		if j := match[i]; j >= 0 {
-			item = oldConns[j]
-		}
-		writeConnectivity(item, &r.Connectivity[i])
-		conns[i] = item
-	}
-	res[keyConnectivity] = conns
+	res[keyConnectivity], _ = mergeItems(rawObjects(res[keyConnectivity]), r.Connectivity, false,
+		func(item map[string]any) []string {
+			s, sok := rawInt(item, keySourceIndex)
+			d, dok := rawInt(item, keyDestIndex)
+			ns, sm := oldToNew[s]
+			nd, dm := oldToNew[d]
+			if sok && dok && sm && dm {
+				return []string{fmt.Sprintf("%d>%d", ns, nd)}
+			}
+			return []string{"\x00unmatched"}
+		},
+		func(cn *ProtectionConnectivity) []string {
+			return []string{fmt.Sprintf("%d>%d", cn.SourceIndex, cn.DestinationIndex)}
+		}, writeConnectivity)
 
 	if r.CategoryFilter.isZero() {
 		delete(res, keyFilter)
@@ -732,28 +669,15 @@ func writeConnectivity(item map[string]any, cn *ProtectionConnectivity) {
 		return
 	}
 	// Schedules match by RPO and type, then by RPO, then by position.
-	old := rawObjects(item[keySchedules])
-	oldKeys := make([][]string, len(old))
-	for j, s := range old {
-		rpo := numberAt(s, keyRPO)
-		oldKeys[j] = []string{rpo + "|" + rawString(s, "snapshot_type"), rpo}
-	}
-	newKeys := make([][]string, len(cn.Schedules))
-	for i, s := range cn.Schedules {
-		rpo := strconv.FormatInt(s.RPOSecs, 10)
-		newKeys[i] = []string{rpo + "|" + s.SnapshotType, rpo}
-	}
-	match := matchItems(oldKeys, newKeys, true)
-	list := make([]any, len(cn.Schedules))
-	for i := range cn.Schedules {
-		s := map[string]any{}
-		if j := match[i]; j >= 0 {
-			s = old[j]
-		}
-		writeSchedule(s, &cn.Schedules[i])
-		list[i] = s
-	}
-	item[keySchedules] = list
+	item[keySchedules], _ = mergeItems(rawObjects(item[keySchedules]), cn.Schedules, true,
+		func(s map[string]any) []string {
+			rpo := rawNumber(s, keyRPO)
+			return []string{rpo + "|" + rawString(s, "snapshot_type"), rpo}
+		},
+		func(s *SnapshotSchedule) []string {
+			rpo := strconv.FormatInt(s.RPOSecs, 10)
+			return []string{rpo + "|" + s.SnapshotType, rpo}
+		}, writeSchedule)
 }
 
 func writeSchedule(item map[string]any, s *SnapshotSchedule) {
@@ -786,62 +710,6 @@ func writeRetention(parent map[string]any, key string, p *RetentionPolicy) {
 	ro := rawObject(obj, keyRollup)
 	ro["multiple"] = p.Rollup.Multiple
 	putString(ro, "snapshot_interval_type", p.Rollup.IntervalType)
-}
-
-// matchItems pairs each new item with at most one old item: for each level
-// of keys (most specific first), a new item takes the first unused old
-// item with the same key at that level; with positional set, a new item
-// still unmatched then takes the old item at its own position if unused.
-// It returns, for each new item, the old index or -1.
-func matchItems(oldKeys, newKeys [][]string, positional bool) []int {
-	match := make([]int, len(newKeys))
-	for i := range match {
-		match[i] = -1
-	}
-	used := make([]bool, len(oldKeys))
-	levels := 0
-	for _, k := range newKeys {
-		levels = max(levels, len(k))
-	}
-	for level := range levels {
-		for i, nk := range newKeys {
-			if match[i] >= 0 || level >= len(nk) {
-				continue
-			}
-			for j, ok := range oldKeys {
-				if !used[j] && level < len(ok) && ok[level] == nk[level] {
-					match[i], used[j] = j, true
-					break
-				}
-			}
-		}
-	}
-	if positional {
-		for i := range newKeys {
-			if match[i] < 0 && i < len(oldKeys) && !used[i] {
-				match[i], used[i] = i, true
-			}
-		}
-	}
-	return match
-}
-
-// numberAt renders the number at key as read ("" when absent).
-func numberAt(m map[string]any, key string) string {
-	switch n := m[key].(type) {
-	case json.Number:
-		return n.String()
-	case int64:
-		return strconv.FormatInt(n, 10)
-	case int:
-		return strconv.Itoa(n)
-	}
-	return ""
-}
-
-func intAt(m map[string]any, key string) (int, bool) {
-	n, err := strconv.Atoi(numberAt(m, key))
-	return n, err == nil
 }
 
 // rawClusters returns the clusters of a location as read.
