@@ -278,6 +278,7 @@ func (pc *PC) state() PCState {
 
 // Site outages (/sites) are in sites.go.
 func init() {
+	registerMount(mount{prefix: adminPrefix + "/", serve: (*PC).serveAdmin})
 	registerAdmin(http.MethodGet, "/clock", adminGetClock)
 	registerAdmin(http.MethodPost, "/clock/advance", adminAdvanceClock)
 	registerAdmin(http.MethodPost, "/faults", adminAddFault)

@@ -1,6 +1,7 @@
 package prismsim
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -188,18 +189,11 @@ func (w *World) ClearFaults(pc string) int {
 	return removed
 }
 
-// faultEffects is what the faults matching one request do to it.
-type faultEffects struct {
-	latency time.Duration
-	respond func(kind string) response // answers instead of the handler
-	drop    bool
-}
-
 // takeFaults consumes the faults that apply to a request: every matching latency fault,
 // the first matching answering fault (status, html500, retry_after) and the first matching
 // drop_after_commit fault. Faults of kind task_failure are consumed when tasks are created.
-func (w *World) takeFaults(pc, method, path string) faultEffects {
-	var fx faultEffects
+func (w *World) takeFaults(pc, method, path string) interception {
+	var fx interception
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, f := range w.faults {
@@ -242,6 +236,29 @@ func (w *World) takeJobFault(info reqInfo) (Fault, bool) {
 		}
 	}
 	return Fault{}, false
+}
+
+func init() {
+	intercept = (*World).takeFaults
+	taskFailureInjector = injectedTaskFailure
+}
+
+// injectedTaskFailure consumes a task_failure fault matching the request in ctx, if any,
+// and returns the error the task of opType it creates fails with.
+func injectedTaskFailure(w *World, ctx context.Context, opType string) error {
+	info, ok := requestInfo(ctx)
+	if !ok {
+		return nil
+	}
+	f, hit := w.takeTaskFailure(info)
+	if !hit {
+		return nil
+	}
+	code := f.ErrorCode
+	if code == "" {
+		code = reasonInternal
+	}
+	return errorf(http.StatusInternalServerError, code, "%s failed: injected task failure (fault %d)", opType, f.ID)
 }
 
 // takeTaskFailure consumes one matching task_failure fault, if any.

@@ -1,6 +1,7 @@
 package prismsim
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -57,8 +58,6 @@ type PC struct {
 	requestsTotal int
 	requests      map[string]int
 
-	// sshd is the PC VM's SSH server (ssh.go), nil unless the configuration enables it.
-	sshd *sshServer
 	// mst holds the MST deployments and recovery point stores (mst.go).
 	mst mstState
 }
@@ -86,9 +85,6 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 		vmClusters:    map[string]string{},
 	}
 	pc.port.Store(int64(cfg.Port))
-	if err := pc.setupSSH(); err != nil {
-		return nil, fmt.Errorf("pc %s: %w", cfg.Name, err)
-	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	pc.seedCategoriesLocked(cfg.Categories)
@@ -200,4 +196,22 @@ func (p *PC) countRequest(key string) {
 	defer p.statsMu.Unlock()
 	p.requestsTotal++
 	p.requests[key]++
+}
+
+// waitUp returns at once when the site is up, else waits until it is; it reports false
+// when ctx ends first.
+func (pc *PC) waitUp(ctx context.Context) bool {
+	for {
+		pc.lifeMu.Lock()
+		down, ch := pc.down.Load(), pc.upEvent
+		pc.lifeMu.Unlock()
+		if !down || ch == nil {
+			return ctx.Err() == nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }

@@ -196,10 +196,35 @@ func (rt *route) moreSpecific(other *route) bool {
 	return false
 }
 
-// ServeHTTP authenticates, then serves the admin API or the v3 API.
+// mount is a protocol served under a path prefix of the PC's HTTPS listener besides v3:
+// the admin API (admin.go) and the v4 reads (v4_stores.go) mount themselves in their init
+// functions, so that this file names none of them.
+type mount struct {
+	prefix string
+	// api marks a Prism Central API: its requests that fail authentication are recorded.
+	api   bool
+	serve func(pc *PC, w http.ResponseWriter, r *http.Request)
+}
+
+var mounts []mount
+
+func registerMount(m mount) { mounts = append(mounts, m) }
+
+// mountOf returns the mount serving path, if any.
+func mountOf(path string) (mount, bool) {
+	for _, m := range mounts {
+		if strings.HasPrefix(path, m.prefix) {
+			return m, true
+		}
+	}
+	return mount{}, false
+}
+
+// ServeHTTP authenticates, then serves the v3 API or the mount whose prefix the path has.
 func (pc *PC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	isAPI := strings.HasPrefix(path, v3Prefix+"/") || path == v3Prefix || isV4Path(path)
+	m, mounted := mountOf(path)
+	isAPI := strings.HasPrefix(path, v3Prefix+"/") || path == v3Prefix || (mounted && m.api)
 	if !pc.authorized(r) {
 		body := []byte("<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head>" +
 			"<body><h1>HTTP Status 401 - Unauthorized</h1><p>Authentication required.</p></body></html>\n")
@@ -217,8 +242,8 @@ func (pc *PC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case strings.HasPrefix(path, adminPrefix+"/"):
-		pc.serveAdmin(w, r)
+	case mounted:
+		m.serve(pc, w, r)
 	case isAPI:
 		pc.serveAPI(w, r)
 	default:
@@ -253,6 +278,17 @@ func requestInfo(ctx context.Context) (reqInfo, bool) {
 	return info, ok
 }
 
+// interception is what the faults matching one request do to it (faults.go): delay it,
+// answer instead of the handler, or drop the connection after the handler has answered.
+type interception struct {
+	latency time.Duration
+	respond func(kind string) response // answers instead of the handler
+	drop    bool
+}
+
+// intercept, set by faults.go, consumes the faults that apply to a request.
+var intercept = func(*World, string, string, string) interception { return interception{} }
+
 // response is a fully rendered answer, kept in memory until faults have had their say.
 type response struct {
 	status      int
@@ -274,7 +310,7 @@ func (pc *PC) serveAPI(w http.ResponseWriter, r *http.Request) {
 	pc.countRequest(routeKey)
 
 	var resp response
-	fx := pc.w.takeFaults(pc.Name(), r.Method, path)
+	fx := intercept(pc.w, pc.Name(), r.Method, path)
 	if fx.latency > 0 {
 		timer := time.NewTimer(fx.latency)
 		select {

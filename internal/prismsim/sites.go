@@ -1,7 +1,6 @@
 package prismsim
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -155,24 +154,6 @@ func (w *World) siteFor(name string) (*PC, error) {
 		return nil, errors.New("world is not started")
 	}
 	return pc, nil
-}
-
-// waitUp returns at once when the site is up, else waits until it is; it reports false
-// when ctx ends first.
-func (pc *PC) waitUp(ctx context.Context) bool {
-	for {
-		pc.lifeMu.Lock()
-		down, ch := pc.down.Load(), pc.upEvent
-		pc.lifeMu.Unlock()
-		if !down || ch == nil {
-			return ctx.Err() == nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return false
-		}
-	}
 }
 
 // SiteState is how the admin API shows a site.

@@ -63,6 +63,10 @@ type taskWork struct {
 
 func (t *task) done() bool { return t.status == TaskSucceeded || t.status == TaskFailed }
 
+// taskFailureInjector, set by faults.go, returns the error a task of opType created while
+// serving the request in ctx must fail with (an injected fault), or nil.
+var taskFailureInjector func(w *World, ctx context.Context, opType string) error
+
 // startTask creates a QUEUED task and schedules it: RUNNING after half of the world's
 // task latency (real time), then SUCCEEDED once work.run succeeds at the full latency, or
 // FAILED. A matching task_failure fault for the request in ctx fails it. The caller holds
@@ -84,11 +88,9 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 	pc.tasks[t.uuid] = t
 	pc.taskList = append(pc.taskList, t)
 
-	var injected *Fault
-	if info, ok := requestInfo(ctx); ok {
-		if f, hit := pc.w.takeTaskFailure(info); hit {
-			injected = &f
-		}
+	var injected error
+	if taskFailureInjector != nil {
+		injected = taskFailureInjector(pc.w, ctx, opType)
 	}
 	latency := pc.w.Settings().TaskLatency.Std()
 	started := pc.w.goBackground(func(wctx context.Context) {
@@ -104,12 +106,7 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 		}
 		var err error
 		if injected != nil {
-			code := injected.ErrorCode
-			if code == "" {
-				code = reasonInternal
-			}
-			err = errorf(http.StatusInternalServerError, code,
-				"%s failed: injected task failure (fault %d)", opType, injected.ID)
+			err = injected
 		} else if work.unlocked != nil {
 			err = work.unlocked()
 			if err == nil && !pc.waitUp(wctx) {

@@ -30,15 +30,14 @@ const (
 	v4MaxLimit             = 100
 )
 
-// isV4Path reports whether a path belongs to the v4 APIs the emulator serves.
-func isV4Path(p string) bool { return strings.HasPrefix(p, v4DataProtectionPrefix+"/") }
-
 // registerV4 adds a v4 route; template is the full path.
 func registerV4(method, template, kind string, h apiHandler) {
 	apiRoutes.add(method, template, kind, h)
 }
 
 func init() {
+	// v4 requests go through the v3 server's pipeline: counted, faulted and recorded.
+	registerMount(mount{prefix: v4DataProtectionPrefix + "/", api: true, serve: (*PC).serveAPI})
 	registerV4(http.MethodGet, v4StoresPath, "recovery_point_store", handleListStores)
 	registerV4(http.MethodGet, v4StoresPath+"/{extId}", "recovery_point_store", handleGetStore)
 }

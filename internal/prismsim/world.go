@@ -38,6 +38,9 @@ type World struct {
 
 	exchange atomic.Pointer[func(Exchange)]
 
+	// sides are the protocols served beside the HTTPS listeners; set by NewWorld.
+	sides []sideWire
+
 	// repl schedules replication (replication.go).
 	repl *replicator
 
@@ -79,6 +82,35 @@ type PCEnv struct {
 	SSH *SSHEnv `json:"ssh,omitempty"`
 }
 
+// SSHEnv is how to reach a PC's SSH server, as env.json holds it.
+type SSHEnv struct {
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+	// HostKey is the server's public host key in authorized_keys format, for pinning.
+	HostKey string `json:"host_key"`
+}
+
+// sideWire is a protocol a PC serves on a listener of its own beside the HTTPS one (the PC
+// VM's SSH server, ssh.go). Its file registers a constructor with registerSideWire, which
+// NewWorld calls once the PCs are built; this file names none of them.
+type sideWire interface {
+	// listenLocked opens the wire's listeners and serves them in goroutines Close waits
+	// for; on error none is left open. The caller holds w.mu.
+	listenLocked() error
+	// close stops the listeners and the connections they serve.
+	close() error
+	// env fills what env.json says of the wire for pc.
+	env(pc *PC, e *PCEnv)
+}
+
+var sideWireFactories []func(w *World) (sideWire, error)
+
+func registerSideWire(f func(w *World) (sideWire, error)) {
+	sideWireFactories = append(sideWireFactories, f)
+}
+
 // NewWorld validates cfg, builds every PC's inventory and generates their certificates and
 // missing passwords. Nothing listens until Start.
 func NewWorld(cfg WorldConfig) (*World, error) {
@@ -117,6 +149,14 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 		w.pcs = append(w.pcs, pc)
 		w.byName[pc.Name()] = pc
 	}
+	for _, f := range sideWireFactories {
+		side, err := f(w)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		w.sides = append(w.sides, side)
+	}
 	return w, nil
 }
 
@@ -141,11 +181,16 @@ func (w *World) Start() error {
 		}
 		listeners = append(listeners, ln)
 	}
-	if err := w.listenSSHLocked(); err != nil {
-		for _, l := range listeners {
-			_ = l.Close()
+	for i, side := range w.sides {
+		if err := side.listenLocked(); err != nil {
+			for _, opened := range w.sides[:i] {
+				_ = opened.close()
+			}
+			for _, l := range listeners {
+				_ = l.Close()
+			}
+			return err
 		}
-		return err
 	}
 	for i, pc := range w.pcs {
 		// No site can go down before Start returns (SiteDown needs started, under w.mu),
@@ -207,8 +252,10 @@ func (w *World) Close() error {
 		}
 		pc.lifeMu.Unlock()
 	}
-	if err := w.closeSSH(); err != nil {
-		errs = append(errs, err)
+	for _, side := range w.sides {
+		if err := side.close(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	w.wg.Wait()
 	return errors.Join(errs...)
@@ -289,15 +336,18 @@ func (w *World) record(x Exchange) {
 func (w *World) Env(stateDir string) Env {
 	env := Env{PCs: map[string]PCEnv{}}
 	for _, pc := range w.pcs {
-		env.PCs[pc.Name()] = PCEnv{
+		e := PCEnv{
 			Endpoint:     pc.Endpoint(),
 			Port:         pc.Port(),
 			Username:     pc.Username(),
 			Password:     pc.Password(),
 			CAFile:       filepath.Join(stateDir, pc.Name()+"-ca.pem"),
 			AdvertisedIP: pc.AdvertisedIP(),
-			SSH:          sshEnvOf(pc),
 		}
+		for _, side := range w.sides {
+			side.env(pc, &e)
+		}
+		env.PCs[pc.Name()] = e
 	}
 	return env
 }
