@@ -23,15 +23,24 @@ const (
 // reason is the caller's (PAIRING_FAILED for pairing), or reasonDRDisabled when empty. It
 // may be called with or without the PC's mutex held.
 func (pc *PC) requireDR(reason, action string) *apiError {
+	if me := pc.drRequired(reason, action); me != nil {
+		return v3Error(me)
+	}
+	return nil
+}
+
+// drRequired is the model's refusal of an action that needs disaster recovery while it is
+// not enabled, with the condition code (reasonDRDisabled when empty); nil when it is.
+func (pc *PC) drRequired(code, action string) *modelError {
 	if pc.drEnabled.Load() {
 		return nil
 	}
-	if reason == "" {
-		reason = reasonDRDisabled
+	if code == "" {
+		code = reasonDRDisabled
 	}
-	return &apiError{
-		Status: http.StatusUnprocessableEntity,
-		Reason: reason,
+	return &modelError{
+		Kind: errPrecondition,
+		Code: code,
 		Message: fmt.Sprintf("disaster recovery is not enabled on this Prism Central (%s): enable it first "+
 			"(POST /services/disaster_recovery {\"state\": \"ENABLE\"}) before %s", pc.AdvertisedIP(), action),
 		Details: map[string]string{"service": serviceDR},

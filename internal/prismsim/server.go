@@ -355,11 +355,7 @@ func (pc *PC) serveAPI(w http.ResponseWriter, r *http.Request) {
 func runHandler(rt *route, rq *request) response {
 	status, body, err := rt.h(rq)
 	if err != nil {
-		var apiErr *apiError
-		if !errors.As(err, &apiErr) {
-			apiErr = errorf(http.StatusInternalServerError, reasonInternal, "%v", err)
-		}
-		return errorResponseOf(rt.kind, apiErr)
+		return errorResponseOf(rt.kind, v3Error(err))
 	}
 	return renderBody(status, body)
 }

@@ -24,14 +24,14 @@ const maxPollTimeout = 30
 
 // task is an asynchronous operation of a PC. Fields are guarded by the PC's mutex.
 type task struct {
-	uuid      string
-	opType    string
-	status    string
-	percent   int
-	progress  string
-	refs      []reference
-	errCode   string
-	errDetail string
+	uuid     string
+	opType   string
+	status   string
+	percent  int
+	progress string
+	refs     []reference
+	// err is why the task failed, typed (a *modelError) when the model knows why.
+	err       error
 	created   time.Time
 	started   time.Time
 	completed time.Time
@@ -122,11 +122,7 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 			if work.abandon != nil {
 				work.abandon()
 			}
-			t.errCode, t.errDetail = reasonInternal, err.Error()
-			var apiErr *apiError
-			if errors.As(err, &apiErr) {
-				t.errCode, t.errDetail = apiErr.Reason, apiErr.Message
-			}
+			t.err = err
 			pc.setTaskLocked(t, TaskFailed, 100, "Failed")
 		} else {
 			pc.setTaskLocked(t, TaskSucceeded, 100, "Completed")
@@ -136,6 +132,22 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 		t.progress = "Not started: Prism Central is shutting down"
 	}
 	return t
+}
+
+// taskErrorOf is the error_code and error_detail of a task that failed with err: the
+// condition a model error names (its v3 reason when it names none), or INTERNAL_ERROR.
+func taskErrorOf(err error) (code, detail string) {
+	var me *modelError
+	var apiErr *apiError
+	switch {
+	case errors.As(err, &me):
+		e := v3Error(me)
+		return e.Reason, e.Message
+	case errors.As(err, &apiErr):
+		return apiErr.Reason, apiErr.Message
+	default:
+		return reasonInternal, err.Error()
+	}
 }
 
 // setTaskLocked moves a task to a new status and wakes pollers when it ends.
@@ -218,8 +230,9 @@ func (pc *PC) renderTaskLocked(t *task) taskJSON {
 		CreationTimeUsecs:    t.created.UnixMicro(),
 		LastUpdateTime:       formatTime(t.updated),
 		LogicalTimestamp:     t.logical,
-		ErrorCode:            t.errCode,
-		ErrorDetail:          t.errDetail,
+	}
+	if t.err != nil {
+		out.ErrorCode, out.ErrorDetail = taskErrorOf(t.err)
 	}
 	if !t.started.IsZero() {
 		out.StartTime = formatTime(t.started)
