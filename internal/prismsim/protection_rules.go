@@ -426,9 +426,10 @@ func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create boo
 			return nil, validationError("spec.resources.category_filter.params[%q] must list at least one value", key)
 		}
 	}
-	if apiErr := pc.checkCategoriesLocked(f.Params); apiErr != nil {
-		apiErr.Message = "spec.resources.category_filter: " + apiErr.Message
-		return nil, apiErr
+	if me := pc.checkCategoriesLocked(f.Params); me != nil {
+		me.Field = "spec.resources.category_filter"
+		me.Message = "spec.resources.category_filter: " + me.Message
+		return nil, v3Error(me)
 	}
 	if hasSync {
 		if apiErr := pc.checkSyncOverlapLocked(self, f); apiErr != nil {
