@@ -263,9 +263,9 @@ func (pc *PC) state() PCState {
 	st.Categories = []categoryState{}
 	for _, name := range sortedKeys(pc.categories) {
 		k := pc.categories[name]
-		cs := categoryState{categoryKeyJSON: k.render(), Values: []categoryValueJSON{}}
+		cs := categoryState{categoryKeyJSON: k.info().render(), Values: []categoryValueJSON{}}
 		for _, v := range sortedKeys(k.values) {
-			cs.Values = append(cs.Values, k.values[v].render(name))
+			cs.Values = append(cs.Values, k.values[v].info(name).render())
 		}
 		st.Categories = append(st.Categories, cs)
 	}
