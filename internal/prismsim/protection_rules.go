@@ -759,21 +759,16 @@ func handleRuleQueryEntities(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	e := pc.entityLocked(prKind, id)
-	if e == nil {
-		return 0, nil, notFound(prKind.name, id)
+	protected, err := rq.pc.protectedVMs(id)
+	if err != nil {
+		return 0, nil, err
 	}
 	list := []any{}
-	for _, vm := range pc.protectedVMsLocked(e) {
-		item := map[string]any{"vm_reference": reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.current().name}}
+	for _, p := range protected {
+		item := map[string]any{"vm_reference": p.vm}
 		var conflicts []any
-		for _, other := range pc.entitiesLocked(prKind) {
-			if other != e && decodeRuleSpec(other.current().spec).Resources.CategoryFilter.matches(vm.current().categories) {
-				conflicts = append(conflicts, map[string]any{"protection_rule_reference": other.ref()})
-			}
+		for _, other := range p.conflicts {
+			conflicts = append(conflicts, map[string]any{"protection_rule_reference": other})
 		}
 		if len(conflicts) > 0 {
 			item["conflicting_protection_rule_list"] = conflicts
@@ -781,6 +776,33 @@ func handleRuleQueryEntities(rq *request) (int, any, error) {
 		list = append(list, item)
 	}
 	return http.StatusOK, map[string]any{"entity_list": list}, nil
+}
+
+// protectedVM is a VM a protection policy selects, and the other policies that select it too.
+type protectedVM struct {
+	vm        reference
+	conflicts []reference
+}
+
+// protectedVMs returns the VMs of this PC the protection policy id selects.
+func (pc *PC) protectedVMs(id string) ([]protectedVM, error) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e := pc.entityLocked(prKind, id)
+	if e == nil {
+		return nil, notFoundError(prKind.name, id)
+	}
+	var out []protectedVM
+	for _, vm := range pc.protectedVMsLocked(e) {
+		p := protectedVM{vm: reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.current().name}}
+		for _, other := range pc.entitiesLocked(prKind) {
+			if other != e && decodeRuleSpec(other.current().spec).Resources.CategoryFilter.matches(vm.current().categories) {
+				p.conflicts = append(p.conflicts, other.ref())
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // protectedVMsLocked returns the VMs of this PC a rule's committed category filter selects.

@@ -302,6 +302,20 @@ func networkFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts) []m
 // recovery_plan_entities: for each availability zone of the plan, the live VMs there that
 // the plan selects, then the VMs it selects that have only recovery points there
 // (is_recovery_point true; with recovery_reference_time, points taken at or before it).
+// planFacts resolves the recovery plan id of this PC and returns it with the facts of every
+// site it names and of this PC, with their recovery points.
+func (pc *PC) planFacts(id string) (*recoveryPlan, map[string]*siteFacts, error) {
+	pc.mu.Lock()
+	e := pc.entityLocked(rpKind, id)
+	if e == nil {
+		pc.mu.Unlock()
+		return nil, nil, notFoundError(rpKind.name, id)
+	}
+	p := pc.planOfLocked(e.uuid, e.current())
+	pc.mu.Unlock()
+	return p, pc.w.sitesFacts(append(p.sites(), pc.Name()), true), nil
+}
+
 func handlePlanEntities(rq *request) (int, any, error) {
 	id, apiErr := uuidParam(rq)
 	if apiErr != nil {
@@ -320,15 +334,10 @@ func handlePlanEntities(rq *request) (int, any, error) {
 		refTime = t
 	}
 	pc := rq.pc
-	pc.mu.Lock()
-	e := pc.entityLocked(rpKind, id)
-	if e == nil {
-		pc.mu.Unlock()
-		return 0, nil, notFound(rpKind.name, id)
+	p, sites, err := pc.planFacts(id)
+	if err != nil {
+		return 0, nil, err
 	}
-	p := pc.planOfLocked(e.uuid, e.current())
-	pc.mu.Unlock()
-	sites := pc.w.sitesFacts(append(p.sites(), pc.Name()), true)
 	asker := sites[pc.Name()]
 	list := []any{}
 	for _, az := range p.azs {

@@ -393,22 +393,49 @@ func handleListRecoveryPoints(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	v := pc.rpViewLocked()
-	points := pc.recoveryPointsLocked(live)
-	items := make([]listItem, len(points))
-	for i, p := range points {
-		p := p
-		items[i] = listItem{seq: int64(i), attrs: v.attrs(p), render: func() any { return v.render(p) }}
-	}
-	meta, page, apiErr := runList(lr, "vm_recovery_point", rpAttrs, items)
+	var meta listMetadata
+	var page []any
+	rq.pc.viewRecoveryPoints(func(v rpView, points []*recoveryPoint) {
+		items := make([]listItem, len(points))
+		for i, p := range points {
+			p := p
+			items[i] = listItem{seq: int64(i), attrs: v.attrs(p), render: func() any { return v.render(p) }}
+		}
+		meta, page, apiErr = runList(lr, "vm_recovery_point", rpAttrs, items)
+	})
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
 	return http.StatusOK, map[string]any{"api_version": apiVersion, "metadata": meta, "entities": page}, nil
+}
+
+// viewRecoveryPoints calls view with the recovery points that live on the PC now (live
+// synchronous replicas included) and what rendering them needs.
+func (pc *PC) viewRecoveryPoints(view func(v rpView, points []*recoveryPoint)) {
+	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	view(pc.rpViewLocked(), pc.recoveryPointsLocked(live))
+}
+
+// viewRecoveryPoint calls view with the recovery point id of the PC.
+func (pc *PC) viewRecoveryPoint(id string, view func(v rpView, p *recoveryPoint)) error {
+	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	v := pc.rpViewLocked()
+	pc.rps.pruneExpired(v.now, pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
+	if p := pc.rps.byID[id]; p != nil {
+		view(v, p)
+		return nil
+	}
+	for _, p := range live {
+		if p.uuid == id {
+			view(v, p)
+			return nil
+		}
+	}
+	return notFoundError("vm_recovery_point", id)
 }
 
 func handleGetRecoveryPoint(rq *request) (int, any, error) {
@@ -416,21 +443,11 @@ func handleGetRecoveryPoint(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	v := pc.rpViewLocked()
-	pc.rps.pruneExpired(v.now, pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
-	if p := pc.rps.byID[id]; p != nil {
-		return http.StatusOK, v.render(p), nil
+	var out map[string]any
+	if err := rq.pc.viewRecoveryPoint(id, func(v rpView, p *recoveryPoint) { out = v.render(p) }); err != nil {
+		return 0, nil, err
 	}
-	for _, p := range live {
-		if p.uuid == id {
-			return http.StatusOK, v.render(p), nil
-		}
-	}
-	return 0, nil, notFound("vm_recovery_point", id)
+	return http.StatusOK, out, nil
 }
 
 func init() {

@@ -251,13 +251,68 @@ func handleGetTask(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
+	var out taskJSON
+	if err := pc.viewTask(id, func(t *task) { out = pc.renderTaskLocked(t) }); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, out, nil
+}
+
+// viewTask calls view with the task id of the PC.
+func (pc *PC) viewTask(id string, view func(t *task)) error {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	t, ok := pc.tasks[id]
 	if !ok {
-		return 0, nil, notFound("task", id)
+		return notFoundError("task", id)
 	}
-	return http.StatusOK, pc.renderTaskLocked(t), nil
+	view(t)
+	return nil
+}
+
+// viewTasks calls view with every task of the PC, in creation order.
+func (pc *PC) viewTasks(view func(tasks []*task)) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	view(pc.taskList)
+}
+
+// pollTasks waits until one of the tasks ids has ended (not at all when one already has),
+// or timeout passes, then calls view with them all; timedOut tells that none had ended.
+func (pc *PC) pollTasks(ctx context.Context, ids []string, timeout time.Duration, view func(tasks []*task, timedOut bool)) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	timedOut := false
+	for {
+		pc.mu.Lock()
+		tasks := make([]*task, len(ids))
+		anyDone := false
+		for i, id := range ids {
+			t, ok := pc.tasks[id]
+			if !ok {
+				pc.mu.Unlock()
+				return notFoundError("task", id)
+			}
+			tasks[i] = t
+			anyDone = anyDone || t.done()
+		}
+		if anyDone || timedOut || timeout == 0 {
+			view(tasks, !anyDone)
+			pc.mu.Unlock()
+			return nil
+		}
+		event := pc.taskEvent
+		pc.mu.Unlock()
+		select {
+		case <-event:
+		case <-deadline.C:
+			timedOut = true
+		case <-ctx.Done():
+			return failf(errUnavailable, "", "request canceled")
+		case <-pc.w.ctx.Done():
+			return failf(errUnavailable, "", "Prism Central is shutting down")
+		}
+	}
 }
 
 type taskPollInput struct {
@@ -297,42 +352,17 @@ func handlePollTasks(rq *request) (int, any, error) {
 		}
 		ids[i] = normUUID(id)
 	}
-	deadline := time.NewTimer(time.Duration(secs) * time.Second)
-	defer deadline.Stop()
-	timedOut := false
-	for {
-		pc.mu.Lock()
-		tasks := make([]*task, len(ids))
-		anyDone := false
-		for i, id := range ids {
-			t, ok := pc.tasks[id]
-			if !ok {
-				pc.mu.Unlock()
-				return 0, nil, notFound("task", id)
-			}
-			tasks[i] = t
-			anyDone = anyDone || t.done()
+	var out taskPollResponse
+	err = pc.pollTasks(rq.ctx(), ids, time.Duration(secs)*time.Second, func(tasks []*task, timedOut bool) {
+		out = taskPollResponse{Entities: make([]taskJSON, len(tasks)), HasPollTimedOut: timedOut}
+		for i, t := range tasks {
+			out.Entities[i] = pc.renderTaskLocked(t)
 		}
-		if anyDone || timedOut || secs == 0 {
-			out := taskPollResponse{Entities: make([]taskJSON, len(tasks)), HasPollTimedOut: !anyDone}
-			for i, t := range tasks {
-				out.Entities[i] = pc.renderTaskLocked(t)
-			}
-			pc.mu.Unlock()
-			return http.StatusOK, out, nil
-		}
-		event := pc.taskEvent
-		pc.mu.Unlock()
-		select {
-		case <-event:
-		case <-deadline.C:
-			timedOut = true
-		case <-rq.ctx().Done():
-			return 0, nil, errorf(http.StatusServiceUnavailable, reasonServiceUnavailable, "request canceled")
-		case <-pc.w.ctx.Done():
-			return 0, nil, errorf(http.StatusServiceUnavailable, reasonServiceUnavailable, "Prism Central is shutting down")
-		}
+	})
+	if err != nil {
+		return 0, nil, err
 	}
+	return http.StatusOK, out, nil
 }
 
 var taskAttrs = []string{"uuid", "status", "operation_type", "entity_uuid", "entity_kind", "creation_time"}
@@ -343,27 +373,29 @@ func handleListTasks(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	items := make([]listItem, 0, len(pc.taskList))
-	// Newest first, as Prism Central lists tasks.
-	ordered := append([]*task(nil), pc.taskList...)
-	sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].seq > ordered[j].seq })
-	for i, t := range ordered {
-		attrs := map[string][]string{
-			"uuid":           {t.uuid},
-			"status":         {t.status},
-			"operation_type": {t.opType},
-			"creation_time":  {fmt.Sprint(t.created.UnixMicro())},
+	var meta listMetadata
+	var page []any
+	pc.viewTasks(func(tasks []*task) {
+		items := make([]listItem, 0, len(tasks))
+		// Newest first, as Prism Central lists tasks.
+		ordered := append([]*task(nil), tasks...)
+		sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].seq > ordered[j].seq })
+		for i, t := range ordered {
+			attrs := map[string][]string{
+				"uuid":           {t.uuid},
+				"status":         {t.status},
+				"operation_type": {t.opType},
+				"creation_time":  {fmt.Sprint(t.created.UnixMicro())},
+			}
+			for _, ref := range t.refs {
+				attrs["entity_uuid"] = append(attrs["entity_uuid"], ref.UUID)
+				attrs["entity_kind"] = append(attrs["entity_kind"], ref.Kind)
+			}
+			t := t
+			items = append(items, listItem{seq: int64(i), attrs: attrs, render: func() any { return pc.renderTaskLocked(t) }})
 		}
-		for _, ref := range t.refs {
-			attrs["entity_uuid"] = append(attrs["entity_uuid"], ref.UUID)
-			attrs["entity_kind"] = append(attrs["entity_kind"], ref.Kind)
-		}
-		t := t
-		items = append(items, listItem{seq: int64(i), attrs: attrs, render: func() any { return pc.renderTaskLocked(t) }})
-	}
-	meta, page, apiErr := runList(lr, "task", taskAttrs, items)
+		meta, page, apiErr = runList(lr, "task", taskAttrs, items)
+	})
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
