@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // The category model: keys, values and the rules their names follow, whatever the wire
@@ -143,7 +145,7 @@ func (v *categoryValue) info(key string) categoryValueInfo {
 }
 
 func readOnly(what string) *modelError {
-	return failf(errPrecondition, reasonReadOnly, "%s is system-defined: it cannot be modified or deleted", what)
+	return failf(errPrecondition, model.CondReadOnly, "%s is system-defined: it cannot be modified or deleted", what)
 }
 
 // putCategoryKey creates the key name or replaces its description and cardinality; created
@@ -202,7 +204,7 @@ func (pc *PC) deleteCategoryKey(name string) error {
 	}
 	if len(k.values) > 0 {
 		values := sortedKeys(k.values)
-		return &modelError{Kind: errInUse, Code: reasonDeletionFailed, Entity: "category", ID: name,
+		return &modelError{Kind: errInUse, Code: model.CondDeletionFailed, Entity: "category", ID: name,
 			Message: fmt.Sprintf("category %s still has %d value(s) (%s): delete its values first",
 				name, len(values), strings.Join(values, ", ")),
 			Details: map[string]string{"values": strings.Join(values, ",")},
@@ -294,7 +296,7 @@ func (pc *PC) deleteCategoryValue(key, value string) error {
 		for i, u := range users {
 			names[i] = u.Kind + " " + u.Name
 		}
-		return &modelError{Kind: errInUse, Code: reasonDeletionFailed, Entity: "category", ID: key + "/" + value,
+		return &modelError{Kind: errInUse, Code: model.CondDeletionFailed, Entity: "category", ID: key + "/" + value,
 			Message: fmt.Sprintf("category value %s:%s is in use by %s: remove it from them first",
 				key, value, strings.Join(names, ", ")),
 			Details: map[string]string{"entities": strings.Join(names, ",")},

@@ -4,22 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // The model of intentful entities, whatever the wire: view, create, update and delete an
 // entity of a kind, with the kind's hooks (kindSpec). Each operation takes the PC's mutex
 // itself; what a wire shows of the result it takes through a view function the operation
 // calls under that mutex, at the moment the result is exactly as the operation left it.
-
-// notFoundError is the model's error for an entity of kind that does not exist.
-func notFoundError(kind, id string) *modelError {
-	return &modelError{Kind: errNotFound, Entity: kind, ID: id, Message: fmt.Sprintf("%s %s was not found", kind, id)}
-}
-
-// existsError is the model's error for an entity created with the uuid of another.
-func existsError(kind, id string) *modelError {
-	return &modelError{Kind: errExists, Entity: kind, ID: id, Message: fmt.Sprintf("%s with uuid %s already exists", kind, id)}
-}
 
 // viewEntity calls view with the entity of kind k and uuid id.
 func (pc *PC) viewEntity(k *kindSpec, id string, view func(e *entity)) error {
@@ -189,7 +181,7 @@ func (pc *PC) checkCategoriesLocked(cats map[string][]string) *modelError {
 	}
 	return &modelError{
 		Kind:  errInvalid,
-		Code:  reasonCategoryMismatch,
+		Code:  model.CondCategoryMismatch,
 		Field: "categories",
 		Message: fmt.Sprintf("category %s does not exist on this Prism Central: create the key and value first",
 			strings.Join(missing, ", ")),

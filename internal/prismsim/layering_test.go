@@ -62,3 +62,34 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 	}
 	return false
 }
+
+// The model package imports no wire and no HTTP; the wire packages do not import
+// prismsim (it assembles them, not the other way round).
+func TestPackagesPointToTheModel(t *testing.T) {
+	forbidden := map[string][]string{
+		"model": {"net/http", "encoding/json", modulePath + "/internal/prismsim"},
+		"v4":    {modulePath + "/internal/prismsim"},
+	}
+	for dir, banned := range forbidden {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no files (%v)", dir, err)
+		}
+		for _, name := range files {
+			f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range f.Imports {
+				path := strings.Trim(imp.Path.Value, `"`)
+				for _, b := range banned {
+					if path == b {
+						t.Errorf("%s imports %s", name, path)
+					}
+				}
+			}
+		}
+	}
+}
+
+const modulePath = "github.com/nutanixdr/terraform-provider-nutanixdr"

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	v4 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v4"
 )
 
 // MST (Multicloud Snapshot Technology) recovery point stores.
@@ -43,8 +46,8 @@ const (
 
 // Bucket types of clustermgmt-cli mst deploy -t.
 const (
-	BucketTypeAWS    = "aws"
-	BucketTypeNtxOSS = "ntx_oss"
+	BucketTypeAWS    = model.BucketTypeAWS
+	BucketTypeNtxOSS = model.BucketTypeNtxOSS
 )
 
 // mstDeploySteps and mstRemoveSteps are the progress steps of a deployment and a removal.
@@ -529,7 +532,7 @@ func (w *World) checkStoreLocationLocked(field, target, id string) *apiError {
 	return &apiError{
 		Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
 		Message: fmt.Sprintf("%s.recovery_point_repository_uuid: no recovery point store %s is deployed on the Prism Central of this availability zone (PC_%s): deploy MST there first (clustermgmt-cli mst deploy) and use the extId from GET %s",
-			field, id, owner.AdvertisedIP(), v4StoresPath),
+			field, id, owner.AdvertisedIP(), v4.StoresPath),
 		Details: map[string]string{"recovery_point_repository_uuid": id},
 	}
 }
@@ -549,32 +552,11 @@ func storeRetention(loc planLocation, r retention) retention {
 	return r
 }
 
-// RecoveryPointStore is a deployed MST store as the emulator shows it (admin state, Go
-// API). It never holds the secret key; the access key is masked.
-type RecoveryPointStore struct {
-	ExtID       string                  `json:"ext_id"`
-	Name        string                  `json:"name"`
-	Bucket      string                  `json:"bucket"`
-	BucketType  string                  `json:"bucket_type"`
-	Region      string                  `json:"region"`
-	Network     string                  `json:"network"`
-	NetworkUUID string                  `json:"network_uuid"`
-	IPAddresses []string                `json:"ip_addresses"`
-	Status      string                  `json:"status"`
-	AccessKeyID string                  `json:"access_key_id"`
-	CreateTime  time.Time               `json:"create_time"`
-	UpdateTime  time.Time               `json:"update_time"`
-	Stats       RecoveryPointStoreStats `json:"stats"`
-}
+// RecoveryPointStore is a deployed MST store as the emulator shows it (model.RecoveryPointStore).
+type RecoveryPointStore = model.RecoveryPointStore
 
-// RecoveryPointStoreStats counts the recovery points kept in a store.
-type RecoveryPointStoreStats struct {
-	RecoveryPoints   int            `json:"recovery_points"`
-	ByVM             map[string]int `json:"by_vm"`
-	ByProtectionRule map[string]int `json:"by_protection_rule"`
-	Oldest           *time.Time     `json:"oldest,omitempty"`
-	Latest           *time.Time     `json:"latest,omitempty"`
-}
+// RecoveryPointStoreStats counts the recovery points kept in a store (model.RecoveryPointStoreStats).
+type RecoveryPointStoreStats = model.RecoveryPointStoreStats
 
 // RecoveryPointStores returns the PC's deployed MST stores (not the deployments in
 // progress), in creation order, with their stats.

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // World is a set of Prism Centrals sharing one simulated clock and one set of settings.
@@ -125,7 +127,7 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &World{
-		clock:    newClock(time.Now(), cfg.Settings.ClockRate),
+		clock:    model.NewClock(time.Now(), cfg.Settings.ClockRate),
 		byName:   map[string]*PC{},
 		settings: cfg.Settings,
 		ctx:      ctx,
@@ -200,7 +202,7 @@ func (w *World) Start() error {
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		w.clock.run(w.ctx)
+		w.clock.Run(w.ctx)
 	}()
 	w.started = true
 	return nil
