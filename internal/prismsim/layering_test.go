@@ -69,6 +69,7 @@ func TestPackagesPointToTheModel(t *testing.T) {
 	forbidden := map[string][]string{
 		"model": {"net/http", "encoding/json", modulePath + "/internal/prismsim"},
 		"v4":    {modulePath + "/internal/prismsim"},
+		"ssh":   {modulePath + "/internal/prismsim", "net/http"},
 	}
 	for dir, banned := range forbidden {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))

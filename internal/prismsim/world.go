@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/ssh"
 )
 
 // World is a set of Prism Centrals sharing one simulated clock and one set of settings.
@@ -84,15 +85,8 @@ type PCEnv struct {
 	SSH *SSHEnv `json:"ssh,omitempty"`
 }
 
-// SSHEnv is how to reach a PC's SSH server, as env.json holds it.
-type SSHEnv struct {
-	Host     string `json:"host"`
-	Port     int    `json:"port"`
-	User     string `json:"user"`
-	Password string `json:"password"`
-	// HostKey is the server's public host key in authorized_keys format, for pinning.
-	HostKey string `json:"host_key"`
-}
+// SSHEnv is how to reach a PC's SSH server, as env.json holds it (ssh.Env).
+type SSHEnv = ssh.Env
 
 // sideWire is a protocol a PC serves on a listener of its own beside the HTTPS one (the PC
 // VM's SSH server, ssh.go). Its file registers a constructor with registerSideWire, which

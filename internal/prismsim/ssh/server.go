@@ -1,4 +1,18 @@
-package prismsim
+// Package ssh is the SSH wire of prismsim: the PC VM's SSH server. A PC whose
+// configuration enables SSH gets, at NewWorld, its own ed25519 host key and a password
+// for the user nutanix (20 random characters unless configured); Start opens a listener
+// on 127.0.0.1 (the configured port or a free one) next to the HTTPS one, and Close stops
+// it and the sessions it serves.
+//
+// It authenticates the user with the password or, if the configuration lists
+// authorized keys, with one of them, and serves "session" channels: an exec request runs
+// one command line, a shell request runs a line-oriented shell (with echo and line editing
+// when a pty was requested). The commands beyond a few builtins are the host's (prismsim's mst_cli.go); anything else is
+// "command not found" (status 127). Each command ends with an exit-status request. While
+// the site is down (World.SiteDown), new connections are closed at once.
+//
+// The server knows the model only through Host, which prismsim implements (wire_ssh.go).
+package ssh
 
 import (
 	"bytes"
@@ -16,32 +30,68 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/crypto/ssh"
+	gossh "golang.org/x/crypto/ssh"
 )
 
-// The PC VM's SSH server. A PC whose configuration enables SSH gets, at NewWorld, its own
-// ed25519 host key and a password for the user nutanix (20 random characters unless
-// configured); Start opens a listener on 127.0.0.1 (the configured port or a free one)
-// next to the HTTPS one, and Close stops it and the sessions it serves.
-//
-// It authenticates the user with the password or, if the configuration lists
-// authorized keys, with one of them, and serves "session" channels: an exec request runs
-// one command line, a shell request runs a line-oriented shell (with echo and line editing
-// when a pty was requested). The commands are those of mst_cli.go; anything else is
-// "command not found" (status 127). Each command ends with an exit-status request. While
-// the site is down (World.SiteDown), new connections are closed at once.
+// DefaultUser is the PC VM's user.
+const DefaultUser = "nutanix"
 
-// DefaultSSHUser is the PC VM's user.
-const DefaultSSHUser = "nutanix"
+// Host is the PC VM a server runs on, as the model shows it.
+type Host interface {
+	Name() string
+	AdvertisedIP() string
+	// Down reports whether the site is down: new connections are closed at once.
+	Down() bool
+	// Command runs a command of the PC VM beyond the shell's builtins (true, false,
+	// whoami, hostname, echo) and returns its exit status; found is false when the VM has
+	// no command of that name.
+	Command(ctx context.Context, name string, args []string, term Terminal) (status int, found bool)
+}
 
-// sshServer is one PC's SSH server.
-type sshServer struct {
-	pc         *PC
+// Terminal is what a command run over SSH reads from and writes to.
+type Terminal struct {
+	In  LineReader
+	Out io.Writer
+	Err io.Writer
+	// PTY is true when the client asked for a terminal: input is echoed (except secrets).
+	PTY bool
+	// Interrupted reports whether the client sent an interrupting signal.
+	Interrupted func() bool
+}
+
+// LineReader reads the lines a user types.
+type LineReader interface {
+	// ReadLine returns the next line; secret lines are not echoed. It returns
+	// ErrInterrupted on Ctrl-C or an interrupting signal.
+	ReadLine(ctx context.Context, secret bool) (string, error)
+}
+
+// Config describes a server: the PC's ssh configuration with its defaults filled in.
+type Config struct {
+	Port           int
+	User           string // DefaultUser when empty
+	Password       string // required
+	AuthorizedKeys []string
+}
+
+// Env is how to reach a server, as env.json holds it.
+type Env struct {
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+	// HostKey is the server's public host key in authorized_keys format, for pinning.
+	HostKey string `json:"host_key"`
+}
+
+// Server is one PC's SSH server.
+type Server struct {
+	host       Host
 	user       string
 	password   string
-	hostKey    ssh.Signer
+	hostKey    gossh.Signer
 	authorized map[string]bool // marshaled public keys
-	config     *ssh.ServerConfig
+	config     *gossh.ServerConfig
 	port       atomic.Int64
 
 	mu     sync.Mutex
@@ -50,84 +100,45 @@ type sshServer struct {
 	closed bool
 }
 
-// sshWire holds the SSH servers of a world's PCs; it is one of the world's side wires.
-// servers does not change after NewWorld.
-type sshWire struct {
-	w       *World
-	servers map[*PC]*sshServer
-}
-
-func init() { registerSideWire(newSSHWire) }
-
-func newSSHWire(w *World) (sideWire, error) {
-	sw := &sshWire{w: w, servers: map[*PC]*sshServer{}}
-	for _, pc := range w.pcs {
-		s, err := newSSHServer(pc)
-		if err != nil {
-			return nil, fmt.Errorf("pc %s: %w", pc.Name(), err)
-		}
-		if s != nil {
-			sw.servers[pc] = s
-		}
-	}
-	return sw, nil
-}
-
-// sshServerOf returns the PC's SSH server, or nil.
-func sshServerOf(pc *PC) *sshServer {
-	for _, side := range pc.w.sides {
-		if sw, ok := side.(*sshWire); ok {
-			return sw.servers[pc]
-		}
-	}
-	return nil
-}
-
-// newSSHServer prepares the PC's SSH server when its configuration enables one: host key,
-// password and authorized keys; nil when it does not. Nothing listens until Start.
-func newSSHServer(pc *PC) (*sshServer, error) {
-	c := pc.cfg.SSH
-	if !c.enabled() {
-		return nil, nil
-	}
+// NewServer prepares a server for host: host key, user and authorized keys. Nothing
+// listens until Listen.
+func NewServer(host Host, c Config) (*Server, error) {
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generating the ssh host key: %w", err)
 	}
-	signer, err := ssh.NewSignerFromKey(priv)
+	signer, err := gossh.NewSignerFromKey(priv)
 	if err != nil {
 		return nil, fmt.Errorf("generating the ssh host key: %w", err)
 	}
-	s := &sshServer{pc: pc, user: c.User, password: c.Password, hostKey: signer, authorized: map[string]bool{},
+	if c.Password == "" {
+		return nil, errors.New("ssh: a password is required")
+	}
+	s := &Server{host: host, user: c.User, password: c.Password, hostKey: signer, authorized: map[string]bool{},
 		conns: map[net.Conn]bool{}}
 	if s.user == "" {
-		s.user = DefaultSSHUser
-	}
-	if s.password == "" {
-		if s.password, err = randomPassword(defaultPasswordLength); err != nil {
-			return nil, err
-		}
+		s.user = DefaultUser
 	}
 	for _, k := range c.AuthorizedKeys {
-		pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(k))
+		pub, _, _, _, err := gossh.ParseAuthorizedKey([]byte(k))
 		if err != nil {
 			return nil, fmt.Errorf("ssh authorized key: %w", err)
 		}
 		s.authorized[string(pub.Marshal())] = true
 	}
 	s.port.Store(int64(c.Port))
-	s.config = &ssh.ServerConfig{
-		PasswordCallback: func(meta ssh.ConnMetadata, pass []byte) (*ssh.Permissions, error) {
+	s.config = &gossh.ServerConfig{
+		PasswordCallback: func(meta gossh.ConnMetadata, pass []byte) (*gossh.Permissions, error) {
 			userOK := subtle.ConstantTimeCompare([]byte(meta.User()), []byte(s.user)) == 1
 			passOK := subtle.ConstantTimeCompare(pass, []byte(s.password)) == 1
 			if userOK && passOK {
-				return &ssh.Permissions{}, nil
+				return &gossh.Permissions{}, nil
 			}
 			return nil, errors.New("permission denied")
 		},
-		PublicKeyCallback: func(meta ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+		PublicKeyCallback: func(meta gossh.ConnMetadata, key gossh.PublicKey) (*gossh.Permissions, error) {
 			if meta.User() == s.user && s.authorized[string(key.Marshal())] {
-				return &ssh.Permissions{}, nil
+				return &gossh.Permissions{}, nil
 			}
 			return nil, errors.New("permission denied")
 		},
@@ -138,88 +149,36 @@ func newSSHServer(pc *PC) (*sshServer, error) {
 	return s, nil
 }
 
-// SSHEnabled reports whether the PC runs an SSH server.
-func (p *PC) SSHEnabled() bool { return sshServerOf(p) != nil }
-
-// SSH describes the PC's SSH server; ok is false when it has none. The port is the
-// configured one before Start.
-func (p *PC) SSH() (env SSHEnv, ok bool) {
-	s := sshServerOf(p)
-	if s == nil {
-		return SSHEnv{}, false
-	}
-	return SSHEnv{Host: "127.0.0.1", Port: int(s.port.Load()), User: s.user, Password: s.password,
-		HostKey: s.hostKeyLine()}, true
+// Env describes how to reach the server; the port is the configured one before Listen.
+func (s *Server) Env() Env {
+	return Env{Host: "127.0.0.1", Port: int(s.port.Load()), User: s.user, Password: s.password, HostKey: s.hostKeyLine()}
 }
 
-// SSHHostKey returns the SSH server's public host key, or nil when the PC has none.
-func (p *PC) SSHHostKey() ssh.PublicKey {
-	s := sshServerOf(p)
-	if s == nil {
-		return nil
-	}
-	return s.hostKey.PublicKey()
+// HostKey returns the server's public host key.
+func (s *Server) HostKey() gossh.PublicKey { return s.hostKey.PublicKey() }
+
+func (s *Server) hostKeyLine() string {
+	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.hostKey.PublicKey())))
 }
 
-func (s *sshServer) hostKeyLine() string {
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(s.hostKey.PublicKey())))
-}
-
-// env sets the ssh entry of env.json for a PC, left nil when it has no SSH server.
-func (sw *sshWire) env(pc *PC, e *PCEnv) {
-	if env, ok := pc.SSH(); ok {
-		e.SSH = &env
+// Listen opens the server's listener on 127.0.0.1 (its port, or a free one) and records
+// the port.
+func (s *Server) Listen(ctx context.Context) error {
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(s.port.Load()))))
+	if err != nil {
+		return fmt.Errorf("starting the ssh server of pc %s: %w", s.host.Name(), err)
 	}
-}
-
-// listenLocked opens the SSH listeners of the PCs that have a server and serves them
-// in goroutines Close waits for. On error no listener is left open. The caller holds w.mu.
-func (sw *sshWire) listenLocked() error {
-	w := sw.w
-	var opened []*sshServer
-	for _, pc := range w.pcs {
-		s := sw.servers[pc]
-		if s == nil {
-			continue
-		}
-		ln, err := (&net.ListenConfig{}).Listen(w.ctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(int(s.port.Load()))))
-		if err != nil {
-			for _, o := range opened {
-				_ = o.ln.Close()
-			}
-			return fmt.Errorf("starting the ssh server of pc %s: %w", pc.Name(), err)
-		}
-		if addr, ok := ln.Addr().(*net.TCPAddr); ok {
-			s.port.Store(int64(addr.Port))
-		}
-		s.ln = ln
-		opened = append(opened, s)
+	if addr, ok := ln.Addr().(*net.TCPAddr); ok {
+		s.port.Store(int64(addr.Port))
 	}
-	for _, s := range opened {
-		s := s
-		w.wg.Add(1)
-		go func() {
-			defer w.wg.Done()
-			s.serve()
-		}()
-	}
+	s.mu.Lock()
+	s.ln = ln
+	s.mu.Unlock()
 	return nil
 }
 
-// close stops every SSH server and closes their connections.
-func (sw *sshWire) close() error {
-	var errs []error
-	for _, pc := range sw.w.pcs {
-		if s := sw.servers[pc]; s != nil {
-			if err := s.close(); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (s *sshServer) close() error {
+// Close stops the server and closes its connections.
+func (s *Server) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -229,7 +188,7 @@ func (s *sshServer) close() error {
 	var err error
 	if s.ln != nil {
 		if cerr := s.ln.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
-			err = fmt.Errorf("closing the ssh server of pc %s: %w", s.pc.Name(), cerr)
+			err = fmt.Errorf("closing the ssh server of pc %s: %w", s.host.Name(), cerr)
 		}
 	}
 	for c := range s.conns {
@@ -239,7 +198,7 @@ func (s *sshServer) close() error {
 }
 
 // track records an open connection; it reports false once the server is closed.
-func (s *sshServer) track(c net.Conn, open bool) bool {
+func (s *Server) track(c net.Conn, open bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !open {
@@ -253,44 +212,47 @@ func (s *sshServer) track(c net.Conn, open bool) bool {
 	return true
 }
 
-func (s *sshServer) serve() {
-	w := s.pc.w
+// Serve accepts connections until the listener closes. Each connection is served by a
+// function started with spawn (so that the caller may wait for them), its sessions under
+// ctx.
+func (s *Server) Serve(ctx context.Context, spawn func(func())) {
+	s.mu.Lock()
+	ln := s.ln
+	s.mu.Unlock()
 	for {
-		c, err := s.ln.Accept()
+		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
-		if s.pc.Down() || !s.track(c, true) {
+		if s.host.Down() || !s.track(c, true) {
 			_ = c.Close()
 			continue
 		}
-		w.wg.Add(1)
-		go func() {
-			defer w.wg.Done()
+		spawn(func() {
 			defer s.track(c, false)
 			defer func() { _ = c.Close() }()
-			s.handleConn(c)
-		}()
+			s.handleConn(ctx, c)
+		})
 	}
 }
 
-// sshHandshakeTimeout bounds the key exchange and authentication.
-const sshHandshakeTimeout = 30 * time.Second
+// handshakeTimeout bounds the key exchange and authentication.
+const handshakeTimeout = 30 * time.Second
 
-func (s *sshServer) handleConn(c net.Conn) {
-	_ = c.SetDeadline(time.Now().Add(sshHandshakeTimeout))
-	conn, chans, reqs, err := ssh.NewServerConn(c, s.config)
+func (s *Server) handleConn(ctx context.Context, c net.Conn) {
+	_ = c.SetDeadline(time.Now().Add(handshakeTimeout))
+	conn, chans, reqs, err := gossh.NewServerConn(c, s.config)
 	if err != nil {
 		return
 	}
 	_ = c.SetDeadline(time.Time{})
 	defer func() { _ = conn.Close() }()
-	go ssh.DiscardRequests(reqs)
+	go gossh.DiscardRequests(reqs)
 	var sessions sync.WaitGroup
 	defer sessions.Wait()
 	for nc := range chans {
 		if nc.ChannelType() != "session" {
-			_ = nc.Reject(ssh.UnknownChannelType, "only session channels are supported")
+			_ = nc.Reject(gossh.UnknownChannelType, "only session channels are supported")
 			continue
 		}
 		ch, chReqs, err := nc.Accept()
@@ -300,15 +262,15 @@ func (s *sshServer) handleConn(c net.Conn) {
 		sessions.Add(1)
 		go func() {
 			defer sessions.Done()
-			s.handleSession(ch, chReqs)
+			s.handleSession(ctx, ch, chReqs)
 		}()
 	}
 }
 
 // session is one SSH session channel.
 type session struct {
-	s      *sshServer
-	ch     ssh.Channel
+	s      *Server
+	ch     gossh.Channel
 	pty    bool
 	in     *lineReader
 	cancel context.CancelFunc
@@ -316,8 +278,8 @@ type session struct {
 	interrupted atomic.Bool
 }
 
-func (s *sshServer) handleSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
-	ctx, cancel := context.WithCancel(s.pc.w.ctx)
+func (s *Server) handleSession(parent context.Context, ch gossh.Channel, reqs <-chan *gossh.Request) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	sess := &session{s: s, ch: ch, cancel: cancel}
 	started := false
@@ -342,7 +304,7 @@ func (s *sshServer) handleSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
 			command := ""
 			if req.Type == "exec" {
 				var payload struct{ Command string }
-				if ssh.Unmarshal(req.Payload, &payload) != nil {
+				if gossh.Unmarshal(req.Payload, &payload) != nil {
 					break
 				}
 				command = payload.Command
@@ -364,7 +326,7 @@ func (s *sshServer) handleSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
 				} else {
 					status = sess.exec(ctx, command)
 				}
-				_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{uint32(status)}))
+				_, _ = ch.SendRequest("exit-status", false, gossh.Marshal(struct{ Status uint32 }{uint32(status)}))
 				_ = ch.CloseWrite()
 				_ = ch.Close()
 			}()
@@ -412,31 +374,31 @@ func (sess *session) run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
 		return 0
 	}
-	cli := &cliSession{pc: sess.s.pc, in: sess.in, out: sess.out(), errOut: sess.errOut(),
-		interrupted: sess.interrupted.Load}
+	term := Terminal{In: sess.in, Out: sess.out(), Err: sess.errOut(), PTY: sess.pty, Interrupted: sess.interrupted.Load}
 	switch args[0] {
-	case cliName:
-		return cli.run(ctx, args[1:])
 	case "true":
 		return 0
 	case "false":
 		return 1
 	case "whoami":
-		_, _ = fmt.Fprintln(cli.out, sess.s.user)
+		_, _ = fmt.Fprintln(term.Out, sess.s.user)
 		return 0
 	case "hostname":
-		_, _ = fmt.Fprintln(cli.out, sess.hostname())
+		_, _ = fmt.Fprintln(term.Out, sess.hostname())
 		return 0
 	case "echo":
-		_, _ = fmt.Fprintln(cli.out, strings.Join(args[1:], " "))
+		_, _ = fmt.Fprintln(term.Out, strings.Join(args[1:], " "))
 		return 0
 	}
-	_, _ = fmt.Fprintf(cli.errOut, "bash: %s: command not found\n", args[0])
+	if status, found := sess.s.host.Command(ctx, args[0], args[1:], term); found {
+		return status
+	}
+	_, _ = fmt.Fprintf(term.Err, "bash: %s: command not found\n", args[0])
 	return 127
 }
 
 func (sess *session) hostname() string {
-	return "NTNX-" + strings.ReplaceAll(sess.s.pc.AdvertisedIP(), ".", "-") + "-A-PCVM"
+	return "NTNX-" + strings.ReplaceAll(sess.s.host.AdvertisedIP(), ".", "-") + "-A-PCVM"
 }
 
 // shell reads command lines until exit or end of input; it returns the status of the last
@@ -447,8 +409,8 @@ func (sess *session) shell(ctx context.Context) int {
 	prompt := sess.s.user + "@" + sess.hostname() + ":~$ "
 	for {
 		_, _ = io.WriteString(out, prompt)
-		line, err := sess.in.readLine(ctx, false)
-		if errors.Is(err, errInterrupted) {
+		line, err := sess.in.ReadLine(ctx, false)
+		if errors.Is(err, ErrInterrupted) {
 			status = 130
 			continue
 		}
@@ -461,7 +423,7 @@ func (sess *session) shell(ctx context.Context) int {
 		// Continuation lines: a trailing backslash asks for more.
 		for strings.HasSuffix(line, "\\") {
 			_, _ = io.WriteString(out, "> ")
-			more, err := sess.in.readLine(ctx, false)
+			more, err := sess.in.ReadLine(ctx, false)
 			if err != nil {
 				return status
 			}
@@ -499,8 +461,8 @@ func (c crlfWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// errInterrupted is what readLine returns on Ctrl-C or an interrupting signal.
-var errInterrupted = errors.New("interrupted")
+// ErrInterrupted is what ReadLine returns on Ctrl-C or an interrupting signal.
+var ErrInterrupted = errors.New("interrupted")
 
 // lineReader reads lines from a session's stdin. With a pty it echoes what is typed
 // (except secrets), handles backspace, Ctrl-C and Ctrl-D on an empty line; without one it
@@ -516,7 +478,7 @@ type lineReader struct {
 	afterCR bool
 }
 
-func newLineReader(ch ssh.Channel, pty bool) *lineReader {
+func newLineReader(ch gossh.Channel, pty bool) *lineReader {
 	lr := &lineReader{r: ch}
 	if pty {
 		lr.echo = ch
@@ -528,9 +490,9 @@ func newLineReader(ch ssh.Channel, pty bool) *lineReader {
 const maxLineLength = 64 << 10
 
 // readLine returns the next line without its end. It fails with io.EOF at the end of
-// input, errInterrupted on Ctrl-C, or when ctx ends (the read itself goes on in the
+// input, ErrInterrupted on Ctrl-C, or when ctx ends (the read itself goes on in the
 // background, bounded by the session's life).
-func (lr *lineReader) readLine(ctx context.Context, secret bool) (string, error) {
+func (lr *lineReader) ReadLine(ctx context.Context, secret bool) (string, error) {
 	type result struct {
 		line string
 		err  error
@@ -591,7 +553,7 @@ func (lr *lineReader) readLineBlocking(secret bool) (string, error) {
 			return string(line), nil
 		case 0x03: // Ctrl-C
 			_, _ = lr.echo.Write([]byte("^C\r\n"))
-			return "", errInterrupted
+			return "", ErrInterrupted
 		case 0x04: // Ctrl-D
 			if len(line) == 0 {
 				_, _ = lr.echo.Write([]byte("\r\n"))
