@@ -55,7 +55,7 @@ type PCConfig struct {
 	Subnets    []SubnetConfig   `json:"subnets,omitempty" yaml:"subnets,omitempty"`
 	VMs        []VMConfig       `json:"vms,omitempty" yaml:"vms,omitempty"`
 	Categories []CategoryConfig `json:"categories,omitempty" yaml:"categories,omitempty"`
-	// SSH, when enabled, runs an SSH server for the PC VM's shell (ssh.go), with the
+	// SSH, when enabled, runs an SSH server for the PC VM's shell (package ssh, wire_ssh.go), with the
 	// clustermgmt-cli commands that deploy MST (mst_cli.go).
 	SSH *SSHConfig `json:"ssh,omitempty" yaml:"ssh,omitempty"`
 }

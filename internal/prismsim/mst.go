@@ -19,7 +19,7 @@ import (
 // MST (Multicloud Snapshot Technology) recovery point stores.
 //
 // No REST call deploys MST: an operator runs clustermgmt-cli mst deploy on the PC VM
-// (mst_cli.go, over ssh.go). A deployment is checked against the PC's state (network,
+// (mst_cli.go, over the ssh wire). A deployment is checked against the PC's state (network,
 // addresses, buckets), then runs in the background: mstDeploySteps steps, each lasting
 // Settings.TaskLatency of real time (paused while the site is down), after which the
 // recovery point store exists with status AVAILABLE and a new extId. It keeps running if

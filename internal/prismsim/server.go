@@ -197,7 +197,7 @@ func (rt *route) moreSpecific(other *route) bool {
 }
 
 // mount is a protocol served under a path prefix of the PC's HTTPS listener besides v3:
-// the admin API (admin.go) and the v4 reads (v4_stores.go) mount themselves in their init
+// the admin API (admin.go) and the v4 wire (wire_v4.go, package v4) mount themselves in their init
 // functions, so that this file names none of them.
 type mount struct {
 	prefix string
@@ -415,7 +415,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // Routes lists every v3 route the emulator serves, as "METHOD /api/nutanix/v3/template"
-// with the spec's path templates, sorted. The v4 routes (v4_stores.go) are not listed.
+// with the spec's path templates, sorted. The v4 routes (package v4) are not listed.
 func Routes() []string {
 	out := make([]string, 0, len(apiRoutes.routes))
 	for _, rt := range apiRoutes.routes {

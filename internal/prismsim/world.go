@@ -81,7 +81,7 @@ type PCEnv struct {
 	Password     string `json:"password"`
 	CAFile       string `json:"ca_file"`
 	AdvertisedIP string `json:"advertised_ip"`
-	// SSH is the PC VM's SSH server, when the PC has one (ssh.go).
+	// SSH is the PC VM's SSH server, when the PC has one (wire_ssh.go).
 	SSH *SSHEnv `json:"ssh,omitempty"`
 }
 
@@ -89,7 +89,7 @@ type PCEnv struct {
 type SSHEnv = ssh.Env
 
 // sideWire is a protocol a PC serves on a listener of its own beside the HTTPS one (the PC
-// VM's SSH server, ssh.go). Its file registers a constructor with registerSideWire, which
+// VM's SSH server, wire_ssh.go). Its file registers a constructor with registerSideWire, which
 // NewWorld calls once the PCs are built; this file names none of them.
 type sideWire interface {
 	// listenLocked opens the wire's listeners and serves them in goroutines Close waits
