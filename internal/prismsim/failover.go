@@ -127,7 +127,7 @@ func vmSize(spec map[string]any) (vcpus, mem int64) {
 // inventoryLocked copies what validation needs of the recovery PC. The caller holds its
 // mutex.
 func (pc *PC) inventoryLocked(j *jobState) (*dstInventory, bool) {
-	planE := pc.entityLocked(rpKind, j.plan.UUID)
+	planE := pc.entityLocked(planKind, j.plan.UUID)
 	if planE == nil {
 		return nil, false
 	}

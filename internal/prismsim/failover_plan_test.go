@@ -7,7 +7,7 @@ import (
 
 // planFailover is pure: it plans from copied facts, with no PC, no world and no mutex.
 func TestPlanFailoverFromFactsAlone(t *testing.T) {
-	job := &jobState{action: actionMigrate, plan: reference{Kind: rpKind.name, UUID: newUUID(), Name: "plan"}, failedSite: "a"}
+	job := &jobState{action: actionMigrate, plan: reference{Kind: planKind.name, UUID: newUUID(), Name: "plan"}, failedSite: "a"}
 
 	fp := planFailover(&failoverFacts{job: job, dstName: "b", srcName: "a", srcKnown: true})
 	if !fp.fatal || len(fp.errors) != 1 || !strings.Contains(fp.errors[0].message, "does not exist on this Prism Central any more") {

@@ -442,7 +442,7 @@ func (pc *PC) startMSTRemoval(bucket string) (*mstJob, error) {
 			}
 		}
 		pc.mst.mu.Unlock()
-		pc.rps.removeWhere(func(p *recoveryPoint) bool { return p.store == st.extID })
+		pc.points.removeWhere(func(p *recoveryPoint) bool { return p.store == st.extID })
 		pc.mu.Unlock()
 		close(job.lines)
 	})
@@ -456,7 +456,7 @@ func (pc *PC) startMSTRemoval(bucket string) (*mstJob, error) {
 }
 
 // removeWhere drops the recovery points f selects.
-func (st *rpStore) removeWhere(f func(*recoveryPoint) bool) {
+func (st *pointStore) removeWhere(f func(*recoveryPoint) bool) {
 	for k, list := range st.series {
 		kept := list[:0]
 		for _, p := range list {
@@ -482,7 +482,7 @@ func (w *World) rulesUsingStore(extID string) []string {
 	seen := map[string]int{}
 	for _, pc := range w.pcs {
 		pc.mu.Lock()
-		for _, e := range pc.entitiesLocked(prKind) {
+		for _, e := range pc.entitiesLocked(policyKind) {
 			if anySnapshot(e, func(s *snapshot) bool {
 				for _, loc := range decodeRuleSpec(s.spec).Resources.OrderedAZList {
 					if loc.target() == "MST" && normUUID(loc.RecoveryPointRepositoryUUID) == extID {
@@ -494,7 +494,7 @@ func (w *World) rulesUsingStore(extID string) []string {
 				line := fmt.Sprintf("%s (%s) on %s", e.current().name, e.uuid, pc.Name())
 				key := pc.ruleOriginLocked(e) + "/" + e.uuid
 				if i, ok := seen[key]; ok {
-					if prInfo(e).origin == "" {
+					if policyInfo(e).origin == "" {
 						out[i] = line
 					}
 					continue

@@ -49,9 +49,9 @@ type PC struct {
 	// pendingUnpair holds the peers that removed their trust with this PC while it was
 	// down; the matching entries are removed when the site comes back.
 	pendingUnpair map[string]bool
-	// rps holds the recovery points that live on this PC; vmClusters caches each VM's
+	// points holds the recovery points that live on this PC; vmClusters caches each VM's
 	// cluster for them.
-	rps        rpStore
+	points     pointStore
 	vmClusters map[string]string
 
 	statsMu       sync.Mutex
@@ -81,7 +81,7 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 
 		pairing:       map[string]bool{},
 		pendingUnpair: map[string]bool{},
-		rps:           newRPStore(),
+		points:        newPointStore(),
 		vmClusters:    map[string]string{},
 	}
 	pc.port.Store(int64(cfg.Port))

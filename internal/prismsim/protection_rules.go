@@ -60,22 +60,22 @@ const (
 	mstMaxRollup = 31 * 24 * time.Hour
 )
 
-// prData is what a protection rule is beyond its spec: origin names the PC the rule was
-// created on ("" on that PC). It tells the copies of one rule from an unrelated rule that
+// policyData is what a protection policy (the v3 protection_rule) is beyond its spec:
+// origin names the PC the rule was created on ("" on that PC). It tells the copies of one rule from an unrelated rule that
 // has the same uuid on another PC; it is never answered.
-type prData struct {
+type policyData struct {
 	origin string
 }
 
-func prInfo(e *entity) prData {
-	d, _ := e.data.(prData)
+func policyInfo(e *entity) policyData {
+	d, _ := e.data.(policyData)
 	return d
 }
 
 // ruleOriginLocked names the PC a rule of this PC was created on. The caller holds the
 // PC's mutex.
 func (pc *PC) ruleOriginLocked(e *entity) string {
-	if o := prInfo(e).origin; o != "" {
+	if o := policyInfo(e).origin; o != "" {
 		return o
 	}
 	return pc.Name()
@@ -218,7 +218,7 @@ func (r *retentionView) normalized() *retentionView {
 	return &out
 }
 
-var prKind = &kindSpec{
+var policyKind = &kindSpec{
 	name:   "protection_rule",
 	plural: "protection_rules",
 	opName: "ProtectionRule",
@@ -240,13 +240,13 @@ var prKind = &kindSpec{
 }
 
 func init() {
-	// Set here: these functions refer to prKind.
-	prKind.prepare = prepareProtectionRule
-	prKind.status = prStatus
-	prKind.beforeCommit = beforeRuleCommit
-	prKind.afterCommit = afterRuleCommit
-	registerKind(prKind, opGet, opList, opCreate, opUpdate, opDelete)
-	registerAPI(http.MethodGet, "/protection_rules/{uuid}/query_entities", prKind.name, handleRuleQueryEntities)
+	// Set here: these functions refer to policyKind.
+	policyKind.prepare = prepareProtectionRule
+	policyKind.status = prStatus
+	policyKind.beforeCommit = beforeRuleCommit
+	policyKind.afterCommit = afterRuleCommit
+	registerKind(policyKind, opGet, opList, opCreate, opUpdate, opDelete)
+	registerAPI(http.MethodGet, "/protection_rules/{uuid}/query_entities", policyKind.name, handleRuleQueryEntities)
 }
 
 // prepareProtectionRule checks a rule intent on the PC it is sent to.
@@ -538,7 +538,7 @@ func hasSyncSchedule(spec prSpecView) bool {
 // another synchronous rule protects already.
 func (pc *PC) checkSyncOverlapLocked(self string, f *categoryFilterView) *apiError {
 	var others []*entity
-	for _, e := range pc.entitiesLocked(prKind) {
+	for _, e := range pc.entitiesLocked(policyKind) {
 		if e.uuid != self && hasSyncSchedule(decodeRuleSpec(e.intent.spec)) {
 			others = append(others, e)
 		}
@@ -661,7 +661,7 @@ func (pc *PC) putRuleCopy(writer *PC, origin, id string, created time.Time, vers
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	pc.syncCategoriesLocked(cats)
-	e := pc.entityLocked(prKind, id)
+	e := pc.entityLocked(policyKind, id)
 	if e != nil && (pc.ruleOriginLocked(e) != origin || !pc.syncedWriteWinsLocked(e, writer.Name(), version, snap)) {
 		return
 	}
@@ -686,7 +686,7 @@ func (pc *PC) putRuleCopy(writer *PC, origin, id string, created time.Time, vers
 	cp := &snapshot{version: version, name: snap.name, spec: raw, categories: cloneMapping(snap.categories),
 		meta: snap.meta, updated: snap.updated}
 	if e == nil {
-		e = &entity{kind: prKind, uuid: id, created: created, data: prData{origin: originHere(pc, origin)}}
+		e = &entity{kind: policyKind, uuid: id, created: created, data: policyData{origin: originHere(pc, origin)}}
 		pc.addEntityLocked(e)
 	}
 	e.version, e.intent, e.committed = version, cp, cp
@@ -737,7 +737,7 @@ func (pc *PC) syncedWriteWinsLocked(e *entity, writer string, version int64, sna
 func (pc *PC) dropRuleCopy(origin, id string) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if e := pc.entityLocked(prKind, id); e != nil && pc.ruleOriginLocked(e) == origin {
+	if e := pc.entityLocked(policyKind, id); e != nil && pc.ruleOriginLocked(e) == origin {
 		pc.removeEntityLocked(e)
 	}
 }
@@ -788,14 +788,14 @@ type protectedVM struct {
 func (pc *PC) protectedVMs(id string) ([]protectedVM, error) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	e := pc.entityLocked(prKind, id)
+	e := pc.entityLocked(policyKind, id)
 	if e == nil {
-		return nil, notFoundError(prKind.name, id)
+		return nil, notFoundError(policyKind.name, id)
 	}
 	var out []protectedVM
 	for _, vm := range pc.protectedVMsLocked(e) {
 		p := protectedVM{vm: reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.current().name}}
-		for _, other := range pc.entitiesLocked(prKind) {
+		for _, other := range pc.entitiesLocked(policyKind) {
 			if other != e && decodeRuleSpec(other.current().spec).Resources.CategoryFilter.matches(vm.current().categories) {
 				p.conflicts = append(p.conflicts, other.ref())
 			}
@@ -820,7 +820,7 @@ func (pc *PC) protectedVMsLocked(e *entity) []*entity {
 // ruleProtectingLocked returns a committed rule of this PC whose filter selects the VM,
 // or nil.
 func (pc *PC) ruleProtectingLocked(vm *entity) *entity {
-	for _, e := range pc.entitiesLocked(prKind) {
+	for _, e := range pc.entitiesLocked(policyKind) {
 		if e.committed != nil && decodeRuleSpec(e.committed.spec).Resources.CategoryFilter.matches(vm.current().categories) {
 			return e
 		}

@@ -241,8 +241,8 @@ func checkJobSpec(raw []byte) (jobRequest, *apiError) {
 	if r.RecoveryPlanReference == nil || !isUUID(r.RecoveryPlanReference.UUID) {
 		return req, validationError("spec.resources.recovery_plan_reference.uuid is required: the uuid of the recovery plan to run")
 	}
-	if k := r.RecoveryPlanReference.Kind; k != "" && k != rpKind.name {
-		return req, validationError("spec.resources.recovery_plan_reference.kind must be %q, got %q", rpKind.name, k)
+	if k := r.RecoveryPlanReference.Kind; k != "" && k != planKind.name {
+		return req, validationError("spec.resources.recovery_plan_reference.kind must be %q, got %q", planKind.name, k)
 	}
 	req.planUUID = normUUID(r.RecoveryPlanReference.UUID)
 	p := r.ExecutionParameters
@@ -300,7 +300,7 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 	if existing := pc.findEntityLocked(id); existing != nil {
 		return nil, existsError(existing.kind.name, id)
 	}
-	plan := pc.entityLocked(rpKind, req.planUUID)
+	plan := pc.entityLocked(planKind, req.planUUID)
 	if plan == nil || plan.committed == nil {
 		return nil, &modelError{Kind: errInvalid, Field: "spec.resources.recovery_plan_reference",
 			Message: fmt.Sprintf("spec.resources.recovery_plan_reference: recovery plan %s does not exist on this Prism Central: run the job on the Prism Central of the recovery availability zone, where the plan is synced", req.planUUID),
@@ -805,7 +805,7 @@ func jobSpecJSON(name, planUUID, planName, action, failedURL, recoveryURL string
 	spec := map[string]any{
 		"name": name,
 		"resources": map[string]any{
-			"recovery_plan_reference": reference{Kind: rpKind.name, UUID: planUUID, Name: planName},
+			"recovery_plan_reference": reference{Kind: planKind.name, UUID: planUUID, Name: planName},
 			"execution_parameters": map[string]any{
 				"failed_availability_zone_list":         []any{map[string]any{"availability_zone_url": failedURL}},
 				"recovery_availability_zone_list":       []any{map[string]any{"availability_zone_url": recoveryURL}},

@@ -66,17 +66,17 @@ var (
 	planSeverityWarning = "WARNING"
 )
 
-// rpData is what a recovery plan is beyond its spec: origin names the PC the plan was
+// planData is what a recovery plan is beyond its spec: origin names the PC the plan was
 // created on ("" on that PC; never answered: it tells the copies of one plan from an
 // unrelated plan with the same uuid); view is the latest validation of its current
 // snapshot.
-type rpData struct {
+type planData struct {
 	origin string
 	view   *planView
 }
 
-func rpInfo(e *entity) rpData {
-	d, _ := e.data.(rpData)
+func planInfo(e *entity) planData {
+	d, _ := e.data.(planData)
 	return d
 }
 
@@ -89,7 +89,7 @@ type planView struct {
 	orders   []any
 }
 
-var rpKind = &kindSpec{
+var planKind = &kindSpec{
 	name:   "recovery_plan",
 	plural: "recovery_plans",
 	opName: "RecoveryPlan",
@@ -119,14 +119,14 @@ var rpKind = &kindSpec{
 
 func init() {
 	// Set here: these functions refer to rpKind.
-	rpKind.prepare = preparePlan
-	rpKind.precheck = precheckPlan
-	rpKind.status = planStatus
-	rpKind.beforeCommit = beforePlanCommit
-	registerKind(rpKind, opCreate, opUpdate, opDelete)
-	registerAPI(http.MethodGet, "/recovery_plans/{uuid}", rpKind.name, withPlanViews(handleGetEntity(rpKind)))
-	registerAPI(http.MethodPost, "/recovery_plans/list", rpKind.name, withPlanViews(handleListEntities(rpKind)))
-	registerAPI(http.MethodGet, "/recovery_plans/{uuid}/entities", rpKind.name, handlePlanEntities)
+	planKind.prepare = preparePlan
+	planKind.precheck = precheckPlan
+	planKind.status = planStatus
+	planKind.beforeCommit = beforePlanCommit
+	registerKind(planKind, opCreate, opUpdate, opDelete)
+	registerAPI(http.MethodGet, "/recovery_plans/{uuid}", planKind.name, withPlanViews(handleGetEntity(planKind)))
+	registerAPI(http.MethodPost, "/recovery_plans/list", planKind.name, withPlanViews(handleListEntities(planKind)))
+	registerAPI(http.MethodGet, "/recovery_plans/{uuid}/entities", planKind.name, handlePlanEntities)
 	registerSubnetUsers(planSubnetUsers)
 	registerVPCUsers(planVPCUsers)
 }
@@ -141,7 +141,7 @@ func preparePlan(pc *PC, old *entity, in *snapshot) *apiError {
 	}
 	// Stages keep their uuid: a stage sent without one gets the uuid of the stage at the
 	// same position before the update, or a new one.
-	var before []rpStageView
+	var before []planStageView
 	if old != nil {
 		before = decodePlanSpec(old.intent.spec).Resources.StageList
 	}
@@ -173,7 +173,7 @@ func preparePlan(pc *PC, old *entity, in *snapshot) *apiError {
 	return nil
 }
 
-func stageUUIDTaken(spec rpSpecView, id string) bool {
+func stageUUIDTaken(spec planSpecView, id string) bool {
 	for _, st := range spec.Resources.StageList {
 		if normUUID(st.StageUUID) == normUUID(id) {
 			return true
@@ -183,8 +183,8 @@ func stageUUIDTaken(spec rpSpecView, id string) bool {
 }
 
 // checkPlanLocked checks what can be checked on this PC alone. The caller holds its mutex.
-func (pc *PC) checkPlanLocked(in *snapshot) (rpSpecView, *apiError) {
-	var spec rpSpecView
+func (pc *PC) checkPlanLocked(in *snapshot) (planSpecView, *apiError) {
+	var spec planSpecView
 	if apiErr := pc.requireDR("", "creating recovery plans"); apiErr != nil {
 		return spec, apiErr
 	}
@@ -224,7 +224,7 @@ func (pc *PC) checkPlanLocked(in *snapshot) (rpSpecView, *apiError) {
 
 const planParams = "spec.resources.parameters"
 
-func checkPlanLocations(pc *PC, spec rpSpecView, p *recoveryPlan) *apiError {
+func checkPlanLocations(pc *PC, spec planSpecView, p *recoveryPlan) *apiError {
 	params := spec.Resources.Parameters
 	if len(params.AvailabilityZoneList) != 2 {
 		return validationError("%s.availability_zone_list must name exactly two availability zones (the primary and the recovery location), got %d",
@@ -281,7 +281,7 @@ func checkClusterRefs(field string, refs []refView) *apiError {
 	return nil
 }
 
-func checkPlanStages(spec rpSpecView) *apiError {
+func checkPlanStages(spec planSpecView) *apiError {
 	vms := map[string]string{}
 	cats := map[string]string{}
 	uuids := map[string]bool{}
@@ -358,7 +358,7 @@ func mappingField(i, j int) string {
 	return fmt.Sprintf("%s.network_mapping_list[%d].availability_zone_network_mapping_list[%d]", planParams, i, j)
 }
 
-func checkPlanNetworks(spec rpSpecView, p *recoveryPlan) *apiError {
+func checkPlanNetworks(spec planSpecView, p *recoveryPlan) *apiError {
 	for i, m := range spec.Resources.Parameters.NetworkMappingList {
 		for j, e := range m.AZNetworkMappingList {
 			field := mappingField(i, j)
@@ -375,8 +375,8 @@ func checkPlanNetworks(spec rpSpecView, p *recoveryPlan) *apiError {
 			site := p.mappings[i].sites[j]
 			for _, n := range []struct {
 				name string
-				view *rpNetworkView
-				ips  []rpVMIPView
+				view *planNetworkView
+				ips  []planVMIPView
 				net  *planNetwork
 			}{
 				{"recovery", e.RecoveryNetwork, e.RecoveryIPAssignmentList, site.recovery},
@@ -401,7 +401,7 @@ func checkPlanNetworks(spec rpSpecView, p *recoveryPlan) *apiError {
 	return nil
 }
 
-func checkNetworkView(field string, v *rpNetworkView) *apiError {
+func checkNetworkView(field string, v *planNetworkView) *apiError {
 	if len(v.Name) > maxPlanNetworkName {
 		return validationError("%s.name is longer than %d characters", field, maxPlanNetworkName)
 	}
@@ -428,7 +428,7 @@ func checkNetworkView(field string, v *rpNetworkView) *apiError {
 
 // checkStaticIPs checks static IP assignments: IPv4 addresses, inside network when known,
 // not the gateway, each address and each VM once.
-func checkStaticIPs(field string, list []rpVMIPView, network *net.IPNet) *apiError {
+func checkStaticIPs(field string, list []planVMIPView, network *net.IPNet) *apiError {
 	seen := map[string]bool{}
 	vms := map[string]bool{}
 	for k, a := range list {
@@ -460,7 +460,7 @@ func checkStaticIPs(field string, list []rpVMIPView, network *net.IPNet) *apiErr
 	return nil
 }
 
-func checkPlanExtras(pc *PC, spec rpSpecView, p *recoveryPlan) *apiError {
+func checkPlanExtras(pc *PC, spec planSpecView, p *recoveryPlan) *apiError {
 	params := spec.Resources.Parameters
 	for i, f := range params.FloatingIPAssignmentList {
 		field := fmt.Sprintf("%s.floating_ip_assignment_list[%d]", planParams, i)
@@ -478,7 +478,7 @@ func checkPlanExtras(pc *PC, spec rpSpecView, p *recoveryPlan) *apiError {
 			if a.VMNicInformation == nil || !isUUID(a.VMNicInformation.UUID) {
 				return validationError("%s.vm_nic_information.uuid is required", af)
 			}
-			for name, c := range map[string]*rpFloatingIPView{"recovery_floating_ip_config": a.RecoveryFloatingIPConfig, "test_floating_ip_config": a.TestFloatingIPConfig} {
+			for name, c := range map[string]*planFloatingIPView{"recovery_floating_ip_config": a.RecoveryFloatingIPConfig, "test_floating_ip_config": a.TestFloatingIPConfig} {
 				if c == nil {
 					continue
 				}
@@ -554,7 +554,7 @@ func precheckPlan(pc *PC, id string, in *snapshot, create bool) *apiError {
 			return nil // the generic handler answers ENTITY_ALREADY_EXISTS
 		}
 	} else {
-		old = pc.entityLocked(rpKind, id)
+		old = pc.entityLocked(planKind, id)
 		if old == nil || old.deleting {
 			pc.mu.Unlock()
 			return nil // the generic handler answers 404 or 409
@@ -825,7 +825,7 @@ func (pc *PC) putPlanCopy(writer *PC, origin, id string, created time.Time, snap
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	pc.syncCategoriesLocked(cats)
-	e := pc.entityLocked(rpKind, id)
+	e := pc.entityLocked(planKind, id)
 	if e != nil && (pc.planOriginLocked(e) != origin || !pc.syncedWriteWinsLocked(e, writer.Name(), snap.version, snap)) {
 		return
 	}
@@ -848,7 +848,7 @@ func (pc *PC) putPlanCopy(writer *PC, origin, id string, created time.Time, snap
 	cp := &snapshot{version: snap.version, name: snap.name, spec: raw, categories: cloneMapping(snap.categories),
 		meta: snap.meta, updated: snap.updated}
 	if e == nil {
-		e = &entity{kind: rpKind, uuid: id, created: created, data: rpData{origin: originHere(pc, origin)}}
+		e = &entity{kind: planKind, uuid: id, created: created, data: planData{origin: originHere(pc, origin)}}
 		pc.addEntityLocked(e)
 	}
 	e.version, e.intent, e.committed = snap.version, cp, cp
@@ -876,7 +876,7 @@ func rewriteFields(v any, fields map[string]bool, f func(string) string) {
 // planOriginLocked names the PC a plan of this PC was created on. The caller holds the
 // PC's mutex.
 func (pc *PC) planOriginLocked(e *entity) string {
-	if o := rpInfo(e).origin; o != "" {
+	if o := planInfo(e).origin; o != "" {
 		return o
 	}
 	return pc.Name()
@@ -886,7 +886,7 @@ func (pc *PC) planOriginLocked(e *entity) string {
 func (pc *PC) dropPlanCopy(origin, id string) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if e := pc.entityLocked(rpKind, id); e != nil && pc.planOriginLocked(e) == origin {
+	if e := pc.entityLocked(planKind, id); e != nil && pc.planOriginLocked(e) == origin {
 		pc.removeEntityLocked(e)
 	}
 }
@@ -926,7 +926,7 @@ func planVPCUsers(pc *PC, vpcUUID string) []reference {
 // uses the entity.
 func (pc *PC) planUsersLocked(match func(p *recoveryPlan, site *planSiteNetwork, n *planNetwork) bool) []reference {
 	var out []reference
-	for _, e := range pc.entitiesLocked(rpKind) {
+	for _, e := range pc.entitiesLocked(planKind) {
 		used := false
 		for _, snap := range []*snapshot{e.intent, e.committed} {
 			if snap == nil || used {
