@@ -311,12 +311,6 @@ func handleCreateCloudTrust(rq *request) (int, any, error) {
 	return http.StatusAccepted, out, nil
 }
 
-// acceptedView is how a wire takes its view of a change the model accepted: the model calls
-// it with the entity and the task that will settle it, at the moment of acceptance (under
-// the PC's mutex, before the task can move), so that the answer shows the change as it was
-// accepted. It must only read the entity and the PC's inventory.
-type acceptedView func(e *entity, t *task)
-
 // pair is the model of a pairing request: it refuses at once what cannot be accepted (an
 // existing uuid, disaster recovery not enabled), else records the trust PENDING and starts
 // the task that pairs both sides, or fails with the refusal known now (unreachable address,

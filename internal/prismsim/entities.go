@@ -13,6 +13,12 @@ import (
 // itself; what a wire shows of the result it takes through a view function the operation
 // calls under that mutex, at the moment the result is exactly as the operation left it.
 
+// acceptedView is how a wire takes its view of a change the model accepted: the model calls
+// it with the entity and the task that will settle it, at the moment of acceptance (under
+// the PC's mutex, before the task can move), so that the answer shows the change as it was
+// accepted. It must only read the entity and the PC's inventory.
+type acceptedView func(e *entity, t *task)
+
 // viewEntity calls view with the entity of kind k and uuid id.
 func (pc *PC) viewEntity(k *kindSpec, id string, view func(e *entity)) error {
 	pc.mu.Lock()

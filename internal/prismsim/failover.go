@@ -748,9 +748,9 @@ func (pc *PC) runJob(ctx context.Context, e *entity) {
 			root.uuid = st.uuid
 		}
 		stageFailed := 0
-		if si == 0 && in.fault != nil && in.fault.Kind == FaultJobStuck {
+		if si == 0 && in.fault != nil && in.fault.kind == FaultJobStuck {
 			pc.mu.Unlock()
-			if !pc.jobStuck(ctx, in.fault.Latency.Std()) {
+			if !pc.jobStuck(ctx, in.fault.latency) {
 				return
 			}
 			pc.mu.Lock()
@@ -877,14 +877,14 @@ func (pc *PC) jobFaultAtRecovery(j *jobState) {
 		return
 	}
 	w := pc.w
-	switch j.fault.Kind {
+	switch j.fault.kind {
 	case FaultJobSourceDown:
 		_ = w.SiteDown(j.failedSite)
 	case FaultJobPCRestart:
 		if w.SiteDown(pc.Name()) != nil {
 			return
 		}
-		down := j.fault.Latency.Std()
+		down := j.fault.latency
 		w.goBackground(func(wctx context.Context) {
 			if sleepCtx(wctx, down) {
 				_ = w.SiteUp(pc.Name())

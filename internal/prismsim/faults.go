@@ -241,6 +241,20 @@ func (w *World) takeJobFault(info reqInfo) (Fault, bool) {
 func init() {
 	intercept = (*World).takeFaults
 	taskFailureInjector = injectedTaskFailure
+	jobFaultInjector = injectedJobFault
+}
+
+// injectedJobFault consumes a job fault matching the request in ctx, if any.
+func injectedJobFault(w *World, ctx context.Context) *jobFault {
+	info, ok := requestInfo(ctx)
+	if !ok {
+		return nil
+	}
+	f, hit := w.takeJobFault(info)
+	if !hit {
+		return nil
+	}
+	return &jobFault{kind: f.Kind, latency: f.Latency.Std()}
 }
 
 // injectedTaskFailure consumes a task_failure fault matching the request in ctx, if any,

@@ -95,9 +95,20 @@ type jobState struct {
 	// clones are the VMs a test failover created at the recovery site.
 	clones  []reference
 	stepSeq int64
-	// fault is the admin fault that lands inside this job (faults.go), if any.
-	fault *Fault
+	// fault is the injected fault that lands inside this job (faults.go), if any.
+	fault *jobFault
 }
+
+// jobFault is a fault injected inside a recovery plan job: its kind (FaultJobSourceDown,
+// FaultJobPCRestart, FaultJobStuck) and how long it lasts.
+type jobFault struct {
+	kind    string
+	latency time.Duration
+}
+
+// jobFaultInjector, set by faults.go, consumes the fault a job created while serving the
+// request in ctx must suffer, if any.
+var jobFaultInjector func(w *World, ctx context.Context) *jobFault
 
 // jobMessage is a recovery_plan_validation_message.
 type jobMessage struct {
@@ -348,10 +359,8 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 	if d, ok := planSpec["description"]; ok {
 		j.planSpec["description"] = d
 	}
-	if info, ok := requestInfo(ctx); ok && req.action != actionValidate {
-		if f, hit := pc.w.takeJobFault(info); hit {
-			j.fault = &f
-		}
+	if req.action != actionValidate && jobFaultInjector != nil {
+		j.fault = jobFaultInjector(pc.w, ctx)
 	}
 	refs := []reference{}
 	if parent != nil {
