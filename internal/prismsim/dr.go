@@ -21,11 +21,11 @@ const (
 	reasonDRDisabled = reasonInvalidRequest
 )
 
-// requireDR refuses an action with 422 when disaster recovery is not enabled on the PC. The
-// reason is the caller's (PAIRING_FAILED for pairing), or reasonDRDisabled when empty. It
-// may be called with or without the PC's mutex held.
-func (pc *PC) requireDR(reason, action string) *apiError {
-	if me := pc.drRequired(reason, action); me != nil {
+// requireDR is the v3 refusal (422, reasonDRDisabled) of an action that needs disaster
+// recovery while it is not enabled on the PC (drRequired). It may be called with or without
+// the PC's mutex held.
+func (pc *PC) requireDR(action string) *apiError {
+	if me := pc.drRequired("", action); me != nil {
 		return v3Error(me)
 	}
 	return nil

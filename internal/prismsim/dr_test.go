@@ -125,10 +125,10 @@ func TestDREnabledConfig(t *testing.T) {
 		t.Fatalf("state dr_enabled: canada %v france %v", state.PCs["canada"].DREnabled, state.PCs["france"].DREnabled)
 	}
 	// requireDR is what later kinds call.
-	if err := w.PC("canada").requireDR("", "creating a protection rule"); err == nil || err.Status != 422 {
+	if err := w.PC("canada").requireDR("creating a protection rule"); err == nil || err.Status != 422 {
 		t.Fatalf("requireDR on canada: %v", err)
 	}
-	if err := w.PC("france").requireDR("", "creating a protection rule"); err != nil {
+	if err := w.PC("france").requireDR("creating a protection rule"); err != nil {
 		t.Fatalf("requireDR on france: %v", err)
 	}
 }

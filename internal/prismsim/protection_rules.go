@@ -251,7 +251,7 @@ func init() {
 
 // prepareProtectionRule checks a rule intent on the PC it is sent to.
 func prepareProtectionRule(pc *PC, old *entity, in *snapshot) *apiError {
-	if apiErr := pc.requireDR("", "creating protection policies"); apiErr != nil {
+	if apiErr := pc.requireDR("creating protection policies"); apiErr != nil {
 		return apiErr
 	}
 	var spec prSpecView

@@ -185,7 +185,7 @@ func stageUUIDTaken(spec planSpecView, id string) bool {
 // checkPlanLocked checks what can be checked on this PC alone. The caller holds its mutex.
 func (pc *PC) checkPlanLocked(in *snapshot) (planSpecView, *apiError) {
 	var spec planSpecView
-	if apiErr := pc.requireDR("", "creating recovery plans"); apiErr != nil {
+	if apiErr := pc.requireDR("creating recovery plans"); apiErr != nil {
 		return spec, apiErr
 	}
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {

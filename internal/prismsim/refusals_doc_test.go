@@ -18,7 +18,7 @@ import (
 const refusalReadme = "../../tools/prismsim/README.md"
 
 var (
-	refusalFileHeading = regexp.MustCompile("^#### (\\S+\\.go)$")
+	refusalFileHeading = regexp.MustCompile(`^#### (\S+\.go)$`)
 	refusalRow         = regexp.MustCompile("^\\| ([abc-]) \\| `(.*)` \\| .* \\|$")
 	refusalCounts      = regexp.MustCompile(`^Counts: \*\*(\d+) \(a\)\*\*, \*\*(\d+) \(b\)\*\*, \*\*(\d+) \(c\)\*\*, (\d+) not a v3 refusal \((\d+) sites`)
 )
@@ -51,7 +51,7 @@ func TestRefusalTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	shared := stringLiterals(t, "model/errors.go")
 	literals := map[string][]string{}
 	inSection := false

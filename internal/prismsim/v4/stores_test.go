@@ -1,6 +1,7 @@
 package v4
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -25,7 +26,7 @@ func serve(t *testing.T, b Backend, method, target string, params map[string]str
 		if (params == nil) != (rt.Template == StoresPath) {
 			continue
 		}
-		status, body := rt.Serve(Request{PC: b, HTTP: httptest.NewRequest(method, target, nil), Params: params})
+		status, body := rt.Serve(Request{PC: b, HTTP: httptest.NewRequestWithContext(context.Background(), method, target, nil), Params: params})
 		data, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)
@@ -51,8 +52,9 @@ func TestStoresWireOnAFakeModel(t *testing.T) {
 	if status != http.StatusOK || len(data) != 1 {
 		t.Fatalf("filtered list: %d %v", status, body)
 	}
-	if got := data[0].(map[string]any)["name"]; got != "b" {
-		t.Fatalf("filtered list named %v, want b", got)
+	first, ok := data[0].(map[string]any)
+	if !ok || first["name"] != "b" {
+		t.Fatalf("filtered list: %v, want the store named b", data[0])
 	}
 	status, _ = serve(t, pc, http.MethodGet, StoresPath+"/"+pc.stores[0].ExtID, map[string]string{"extId": pc.stores[0].ExtID})
 	if status != http.StatusOK {
