@@ -9,6 +9,8 @@ import (
 	"math"
 	"net/http"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // The admin API lives under /_prismsim on every PC's listener, with that PC's credentials.
@@ -84,12 +86,8 @@ func targetPC(rq *request) (*PC, *apiError) {
 	return pc, nil
 }
 
-// ClockState is what GET /_prismsim/clock answers.
-type ClockState struct {
-	Now           time.Time `json:"now"`
-	Rate          float64   `json:"rate"`
-	PendingTimers int       `json:"pending_timers"`
-}
+// ClockState is what GET /_prismsim/clock answers (model.ClockState).
+type ClockState = model.ClockState
 
 func (w *World) clockState() ClockState {
 	return ClockState{Now: w.clock.Now(), Rate: w.clock.Rate(), PendingTimers: w.clock.PendingTimers()}
@@ -188,7 +186,7 @@ func adminPutSettings(rq *request) (int, any, error) {
 	if err := decodeAdmin(rq, &s); err != nil {
 		return 0, nil, err
 	}
-	if err := s.validate(); err != nil {
+	if err := s.Validate(); err != nil {
 		return 0, nil, badAdmin("%v", err)
 	}
 	w.UpdateSettings(s)

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // PC is one emulated Prism Central: an HTTPS listener with its own certificate and
@@ -165,11 +167,8 @@ func (p *PC) DREnabled() bool { return p.drEnabled.Load() }
 // and its tasks are paused.
 func (p *PC) Down() bool { return p.down.Load() }
 
-// RequestCounts is how many v3 requests a PC received, by route template.
-type RequestCounts struct {
-	Total   int            `json:"total"`
-	ByRoute map[string]int `json:"by_route"`
-}
+// RequestCounts is how many v3 requests a PC received (model.RequestCounts).
+type RequestCounts = model.RequestCounts
 
 // RequestCounts returns the v3 requests received since the start or the last reset. Admin
 // calls and requests that failed authentication are not counted.

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // Site outages. A site that is down has no listener: connections to its port are refused.
@@ -156,14 +158,8 @@ func (w *World) siteFor(name string) (*PC, error) {
 	return pc, nil
 }
 
-// SiteState is how the admin API shows a site.
-type SiteState struct {
-	PC           string `json:"pc"`
-	URL          string `json:"url"`
-	AdvertisedIP string `json:"advertised_ip"`
-	Down         bool   `json:"down"`
-	DREnabled    bool   `json:"dr_enabled"`
-}
+// SiteState is how the admin API shows a site (model.SiteState).
+type SiteState = model.SiteState
 
 func siteState(pc *PC) SiteState {
 	return SiteState{PC: pc.Name(), URL: pc.URL(), AdvertisedIP: pc.AdvertisedIP(), Down: pc.Down(), DREnabled: pc.DREnabled()}

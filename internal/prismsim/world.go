@@ -110,7 +110,7 @@ func registerSideWire(f func(w *World) (sideWire, error)) {
 // NewWorld validates cfg, builds every PC's inventory and generates their certificates and
 // missing passwords. Nothing listens until Start.
 func NewWorld(cfg WorldConfig) (*World, error) {
-	cfg.Settings = cfg.Settings.withDefaults()
+	cfg.Settings = cfg.Settings.WithDefaults()
 	for i := range cfg.PCs {
 		if cfg.PCs[i].Username == "" {
 			cfg.PCs[i].Username = DefaultUsername
@@ -302,8 +302,8 @@ func (w *World) Settings() Settings {
 // applies from now on without a jump in simulated time; tasks already started keep the
 // latency they started with. Settings with negative values are ignored.
 func (w *World) UpdateSettings(s Settings) {
-	s = s.withDefaults()
-	if s.validate() != nil {
+	s = s.WithDefaults()
+	if s.Validate() != nil {
 		return
 	}
 	w.mu.Lock()
