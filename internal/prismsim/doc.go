@@ -104,7 +104,7 @@
 // file's init function; the generic model operations (entities.go) and v3 handlers
 // (envelope.go) serve it. Routes that are not plain entity operations are a v3 handler that
 // decodes, a model operation on PC that locks and answers model errors, and a rendering;
-// they are added with registerAPI, admin endpoints with registerAdmin. Asynchronous work
+// they are added with registerAPI; admin endpoints are package admin's. Asynchronous work
 // goes through PC.startTask, whose run function applies the change when the task succeeds.
 // A kind whose changes reach other PCs or start simulations sets kindSpec.beforeCommit
 // (runs in the task without any mutex held) and kindSpec.afterCommit (runs when the change

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/admin"
 	v4 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v4"
 )
 
@@ -34,7 +35,7 @@ func FuzzRequestBodies(f *testing.F) {
 	ids := fuzzEntityIDs(f, pc)
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
 		if int(route) >= len(apiRoutes.routes) {
-			rec := serveFuzzed(pc, http.MethodPost, adminPrefix+"/faults", body)
+			rec := serveFuzzed(pc, http.MethodPost, admin.Prefix+"/faults", body)
 			if rec.Code >= 500 || !json.Valid(rec.Body.Bytes()) {
 				t.Fatalf("POST faults answered %d: %s", rec.Code, rec.Body)
 			}

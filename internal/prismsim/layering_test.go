@@ -70,6 +70,7 @@ func TestPackagesPointToTheModel(t *testing.T) {
 		"model": {"net/http", modulePath + "/internal/prismsim"},
 		"v4":    {modulePath + "/internal/prismsim"},
 		"ssh":   {modulePath + "/internal/prismsim", "net/http"},
+		"admin": {modulePath + "/internal/prismsim"},
 	}
 	for dir, banned := range forbidden {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))

@@ -18,7 +18,6 @@ import (
 
 const (
 	v3Prefix     = "/api/nutanix/v3"
-	adminPrefix  = "/_prismsim"
 	maxBodyBytes = 16 << 20
 )
 
@@ -40,9 +39,6 @@ type request struct {
 	body   []byte
 	route  *route
 	params map[string]string
-	// after, set by an admin handler, runs once the answer has been sent (taking down
-	// the site whose listener got the request, for example).
-	after func()
 }
 
 func (rq *request) ctx() context.Context { return rq.r.Context() }
@@ -89,12 +85,9 @@ type router struct {
 	routes []*route
 }
 
-// apiRoutes and adminRoutes are filled by the init functions of the files that define them,
-// so that a new entity kind is a new file.
-var (
-	apiRoutes   router
-	adminRoutes router
-)
+// apiRoutes is filled by the init functions of the files that define routes, so that a new
+// entity kind is a new file.
+var apiRoutes router
 
 func (rr *router) add(method, template, kind string, h apiHandler) {
 	for _, existing := range rr.routes {
@@ -114,10 +107,6 @@ func (rr *router) add(method, template, kind string, h apiHandler) {
 // registerAPI adds a v3 route; template is relative to /api/nutanix/v3.
 func registerAPI(method, template, kind string, h apiHandler) {
 	apiRoutes.add(method, v3Prefix+template, kind, h)
-}
-
-func registerAdmin(method, template string, h apiHandler) {
-	adminRoutes.add(method, adminPrefix+template, "", h)
 }
 
 func splitPath(p string) []string {
