@@ -15,9 +15,9 @@ func init() {
 	registerMount(mount{prefix: v4.Prefix + "/", api: true, serve: (*PC).serveAPI})
 	for _, rt := range v4.Routes() {
 		serve := rt.Serve
-		apiRoutes.add(rt.Method, rt.Template, rt.Kind, func(rq *request) (int, any, error) {
+		apiRoutes.Add(rt.Method, rt.Template, routeHandler{kind: rt.Kind, h: func(rq *request) (int, any, error) {
 			status, body := serve(v4.Request{PC: rq.pc, HTTP: rq.r, Params: rq.params})
 			return status, body, nil
-		})
+		}})
 	}
 }

@@ -13,11 +13,11 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/routing"
 )
 
 // Prefix is the path prefix of the admin API.
@@ -79,72 +79,31 @@ func unknownPC(format string, args ...any) *adminError {
 
 type handler func(rq *request) (int, any, error)
 
-type route struct {
-	method string
-	segs   []string
-	h      handler
-}
-
-var routes = []route{
-	{http.MethodGet, segments("/clock"), getClock},
-	{http.MethodPost, segments("/clock/advance"), advanceClock},
-	{http.MethodPost, segments("/faults"), addFault},
-	{http.MethodGet, segments("/faults"), listFaults},
-	{http.MethodDelete, segments("/faults"), clearFaults},
-	{http.MethodGet, segments("/requests"), getRequests},
-	{http.MethodDelete, segments("/requests"), resetRequests},
-	{http.MethodGet, segments("/state"), getState},
-	{http.MethodGet, segments("/settings"), getSettings},
-	{http.MethodPut, segments("/settings"), putSettings},
-	{http.MethodGet, segments("/sites"), listSites},
-	{http.MethodPost, segments("/sites/{pc}/down"), siteDown},
-	{http.MethodPost, segments("/sites/{pc}/up"), siteUp},
-}
-
-func segments(p string) []string { return strings.Split(strings.Trim(Prefix+p, "/"), "/") }
-
-// match finds the route of method and escaped path, with its parameters; otherMethod tells
-// that another method would have matched the path.
-func match(method, escapedPath string) (rt *route, params map[string]string, otherMethod bool) {
-	raw := strings.Split(strings.Trim(escapedPath, "/"), "/")
-	segs := make([]string, len(raw))
-	for i, s := range raw {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, nil, false
-		}
-		segs[i] = u
+// routes are the admin endpoints.
+var routes = func() *routing.Table[handler] {
+	t := &routing.Table[handler]{}
+	for _, r := range []struct {
+		method, path string
+		h            handler
+	}{
+		{http.MethodGet, "/clock", getClock},
+		{http.MethodPost, "/clock/advance", advanceClock},
+		{http.MethodPost, "/faults", addFault},
+		{http.MethodGet, "/faults", listFaults},
+		{http.MethodDelete, "/faults", clearFaults},
+		{http.MethodGet, "/requests", getRequests},
+		{http.MethodDelete, "/requests", resetRequests},
+		{http.MethodGet, "/state", getState},
+		{http.MethodGet, "/settings", getSettings},
+		{http.MethodPut, "/settings", putSettings},
+		{http.MethodGet, "/sites", listSites},
+		{http.MethodPost, "/sites/{pc}/down", siteDown},
+		{http.MethodPost, "/sites/{pc}/up", siteUp},
+	} {
+		t.Add(r.method, Prefix+r.path, r.h)
 	}
-	for i := range routes {
-		candidate := &routes[i]
-		if len(candidate.segs) != len(segs) {
-			continue
-		}
-		p := map[string]string{}
-		ok := true
-		for j, s := range candidate.segs {
-			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-				if segs[j] == "" {
-					ok = false
-					break
-				}
-				p[s[1:len(s)-1]] = segs[j]
-			} else if s != segs[j] {
-				ok = false
-				break
-			}
-		}
-		if !ok {
-			continue
-		}
-		if candidate.method != method {
-			otherMethod = true
-			continue
-		}
-		return candidate, p, false
-	}
-	return nil, nil, otherMethod
-}
+	return t
+}()
 
 // Serve answers an admin request that reached the listener of the PC named pc.
 func Serve(w World, pc string, rw http.ResponseWriter, r *http.Request) {
@@ -153,7 +112,7 @@ func Serve(w World, pc string, rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "reading request body: " + err.Error()})
 		return
 	}
-	rt, params, otherMethod := match(r.Method, r.URL.EscapedPath())
+	rt, params, otherMethod := routes.Match(r.Method, r.URL.EscapedPath())
 	if rt == nil {
 		status := http.StatusNotFound
 		if otherMethod {
@@ -163,7 +122,7 @@ func Serve(w World, pc string, rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rq := &request{w: w, pc: pc, r: r, body: body, params: params}
-	status, out, err := rt.h(rq)
+	status, out, err := rt.H(rq)
 	if err != nil {
 		status = http.StatusBadRequest
 		var ae *adminError
