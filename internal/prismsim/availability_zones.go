@@ -62,12 +62,12 @@ func init() {
 }
 
 // prepareByName takes an entity's name from spec.name.
-func prepareByName(_ *PC, _ *entity, in *snapshot) *apiError {
+func prepareByName(_ *PC, _ *entity, in *snapshot) *modelError {
 	var spec struct {
 		Name string `json:"name"`
 	}
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
+		return malformed("spec: %v", err)
 	}
 	in.name = spec.Name
 	return nil
@@ -108,7 +108,7 @@ func peerMessages(pc *PC, peerName string) []messageItem {
 // /availability_zones/{uuid}: availability zones come from enabling disaster recovery and
 // from pairing, and go with unpairing.
 func refuseAZChange(rq *request) (int, any, error) {
-	if rq.route.method == http.MethodPost {
+	if rq.route.Method == http.MethodPost {
 		return 0, nil, errorf(http.StatusUnprocessableEntity, reasonActionNotSupported,
 			"availability zones are not created directly: the Local AZ comes with enabling disaster recovery "+
 				"(POST /services/disaster_recovery), a remote one with pairing (POST /cloud_trusts)")
@@ -117,26 +117,46 @@ func refuseAZChange(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	e := pc.entityLocked(azKind, id)
-	if e == nil {
-		return 0, nil, notFound(azKind.name, id)
+	az, err := rq.pc.availabilityZone(id)
+	if err != nil {
+		return 0, nil, err
 	}
 	verb := "changed"
-	if rq.route.method == http.MethodDelete {
+	if rq.route.Method == http.MethodDelete {
 		verb = "deleted"
 	}
-	d := azInfo(e)
-	if d.local {
+	if az.local {
 		return 0, nil, errorf(http.StatusUnprocessableEntity, reasonActionNotSupported,
 			"the Local availability zone is managed by Prism Central and cannot be %s", verb)
 	}
 	hint := ""
-	if ct := pc.trustWithLocked(d.peer); ct != nil {
-		hint = fmt.Sprintf(": unpair with DELETE /cloud_trusts/%s", ct.uuid)
+	if az.trust != "" {
+		hint = fmt.Sprintf(": unpair with DELETE /cloud_trusts/%s", az.trust)
 	}
 	return 0, nil, errorf(http.StatusUnprocessableEntity, reasonActionNotSupported,
-		"availability zone %s comes from pairing and cannot be %s directly%s", e.current().name, verb, hint)
+		"availability zone %s comes from pairing and cannot be %s directly%s", az.name, verb, hint)
+}
+
+// azInfoOf is what the model says of an availability zone: its name, whether it is the
+// Local one, and the cloud trust it came with, if any.
+type azInfoOf struct {
+	name  string
+	local bool
+	trust string
+}
+
+// availabilityZone returns the availability zone id of the PC.
+func (pc *PC) availabilityZone(id string) (azInfoOf, error) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e := pc.entityLocked(azKind, id)
+	if e == nil {
+		return azInfoOf{}, notFoundError(azKind.name, id)
+	}
+	d := azInfo(e)
+	out := azInfoOf{name: e.current().name, local: d.local}
+	if ct := pc.trustWithLocked(d.peer); ct != nil {
+		out.trust = ct.uuid
+	}
+	return out, nil
 }

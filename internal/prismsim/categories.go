@@ -4,77 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
-	"strings"
 )
-
-// Category limits from the spec.
-const (
-	maxCategoryName        = 64
-	maxCategoryDescription = 1000
-	defaultCardinality     = 64
-)
-
-// systemCategories are created on every PC with system_defined true; they cannot be changed
-// or deleted, but users may add values of their own to them, as on a real PC.
-var systemCategories = []struct {
-	name        string
-	description string
-	values      []string
-}{
-	{"Environment", "Environment", []string{"Production", "Dev", "Staging", "Testing"}},
-	{"AppType", "Application type", []string{"Default", "Exchange", "Oracle_DB", "SQL_Server", "Kubernetes"}},
-	{"AppTier", "Application tier", []string{"Default"}},
-	{"Quarantine", "Quarantine", []string{"Strict", "Forensic"}},
-}
-
-// categoryKey is a category key and its values. Categories are synchronous: no task.
-type categoryKey struct {
-	name          string
-	description   string
-	systemDefined bool
-	cardinality   int64
-	values        map[string]*categoryValue
-	seq           int64
-}
-
-type categoryValue struct {
-	value          string
-	description    string
-	systemDefined  bool
-	assignmentRule json.RawMessage
-	seq            int64
-}
-
-// categoryNamePattern is the spec's pattern for the {name} and {value} path parameters of
-// PUT /categories/{name}[/{value}]: words of letters, digits, '_', '.' and '-', separated
-// by single spaces.
-var categoryNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+( [a-zA-Z0-9_.-]+)*$`)
-
-// checkCategoryName checks a key or value name as PUT takes it: 1-64 characters matching
-// categoryNamePattern.
-func checkCategoryName(field, s string) error {
-	if err := checkCategoryLength(field, s); err != nil {
-		return err
-	}
-	if !categoryNamePattern.MatchString(s) {
-		return fmt.Errorf("%s %q must be words of letters, digits, '_', '.' or '-' separated by single spaces (pattern %s)",
-			field, s, categoryNamePattern)
-	}
-	return nil
-}
-
-// checkCategoryLength checks the maxLength every {name} and {value} path parameter has.
-func checkCategoryLength(field, s string) error {
-	if s == "" {
-		return fmt.Errorf("%s must not be empty", field)
-	}
-	if len(s) > maxCategoryName {
-		return fmt.Errorf("%s %q is longer than %d characters", field, s, maxCategoryName)
-	}
-	return nil
-}
 
 // categoryPathParams checks the {name} and {value} path parameters of a request; strict
 // applies the pattern PUT requires, else only the length every operation requires.
@@ -96,41 +27,6 @@ func categoryPathParams(rq *request, strict bool) *apiError {
 	return nil
 }
 
-func (pc *PC) seedCategoriesLocked(extra []CategoryConfig) {
-	for _, sys := range systemCategories {
-		k := pc.addCategoryKeyLocked(sys.name, sys.description, true)
-		for _, v := range sys.values {
-			pc.addCategoryValueLocked(k, v, "", true)
-		}
-	}
-	for _, c := range extra {
-		k := pc.categories[c.Name]
-		if k == nil {
-			k = pc.addCategoryKeyLocked(c.Name, c.Description, false)
-		}
-		for _, v := range c.Values {
-			if k.values[v] == nil {
-				pc.addCategoryValueLocked(k, v, "", false)
-			}
-		}
-	}
-}
-
-func (pc *PC) addCategoryKeyLocked(name, description string, system bool) *categoryKey {
-	pc.entitySeq++
-	k := &categoryKey{name: name, description: description, systemDefined: system,
-		cardinality: defaultCardinality, values: map[string]*categoryValue{}, seq: pc.entitySeq}
-	pc.categories[name] = k
-	return k
-}
-
-func (pc *PC) addCategoryValueLocked(k *categoryKey, value, description string, system bool) *categoryValue {
-	pc.entitySeq++
-	v := &categoryValue{value: value, description: description, systemDefined: system, seq: pc.entitySeq}
-	k.values[value] = v
-	return v
-}
-
 // categoryKeyJSON is the spec's category_key_status.
 type categoryKeyJSON struct {
 	APIVersion    string         `json:"api_version"`
@@ -150,13 +46,13 @@ type categoryValueJSON struct {
 	AssignmentRule json.RawMessage `json:"assignment_rule,omitempty"`
 }
 
-func (k *categoryKey) render() categoryKeyJSON {
+func (k categoryKeyInfo) render() categoryKeyJSON {
 	return categoryKeyJSON{APIVersion: apiVersion, Name: k.name, Description: k.description,
 		SystemDefined: k.systemDefined, Capabilities: map[string]any{"cardinality": k.cardinality}}
 }
 
-func (v *categoryValue) render(key string) categoryValueJSON {
-	return categoryValueJSON{APIVersion: apiVersion, Name: key, Value: v.value, Description: v.description,
+func (v categoryValueInfo) render() categoryValueJSON {
+	return categoryValueJSON{APIVersion: apiVersion, Name: v.key, Value: v.value, Description: v.description,
 		SystemDefined: v.systemDefined, AssignmentRule: v.assignmentRule}
 }
 
@@ -166,11 +62,6 @@ type categoryKeyInput struct {
 	Capabilities *struct {
 		Cardinality *int64 `json:"cardinality"`
 	} `json:"capabilities"`
-}
-
-func readOnly(what string) *apiError {
-	return errorf(http.StatusUnprocessableEntity, reasonReadOnly,
-		"%s is system-defined: it cannot be modified or deleted", what)
 }
 
 func handlePutCategoryKey(rq *request) (int, any, error) {
@@ -205,22 +96,19 @@ func handlePutCategoryKey(rq *request) (int, any, error) {
 			return 0, nil, validationError("capabilities.cardinality must be at least 1")
 		}
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	k := pc.categories[name]
-	status := http.StatusOK
-	switch {
-	case k == nil:
-		k = pc.addCategoryKeyLocked(name, description, false)
-		status = http.StatusCreated
-	case k.systemDefined:
-		return 0, nil, readOnly("category " + name)
-	default:
-		k.description = description
+	k, created, err := rq.pc.putCategoryKey(name, description, cardinality)
+	if err != nil {
+		return 0, nil, err
 	}
-	k.cardinality = cardinality
-	return status, k.render(), nil
+	return createdOrOK(created), k.render(), nil
+}
+
+// createdOrOK is the status of a PUT that created (201) or replaced (200) what it names.
+func createdOrOK(created bool) int {
+	if created {
+		return http.StatusCreated
+	}
+	return http.StatusOK
 }
 
 func handleGetCategoryKey(rq *request) (int, any, error) {
@@ -228,12 +116,9 @@ func handleGetCategoryKey(rq *request) (int, any, error) {
 	if apiErr := categoryPathParams(rq, false); apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	k := pc.categories[name]
-	if k == nil {
-		return 0, nil, notFound("category", name)
+	k, err := rq.pc.categoryKey(name)
+	if err != nil {
+		return 0, nil, err
 	}
 	return http.StatusOK, k.render(), nil
 }
@@ -243,27 +128,9 @@ func handleDeleteCategoryKey(rq *request) (int, any, error) {
 	if apiErr := categoryPathParams(rq, false); apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	k := pc.categories[name]
-	if k == nil {
-		return 0, nil, notFound("category", name)
+	if err := rq.pc.deleteCategoryKey(name); err != nil {
+		return 0, nil, err
 	}
-	if k.systemDefined {
-		return 0, nil, readOnly("category " + name)
-	}
-	if len(k.values) > 0 {
-		values := sortedKeys(k.values)
-		return 0, nil, &apiError{
-			Status: http.StatusConflict,
-			Reason: reasonDeletionFailed,
-			Message: fmt.Sprintf("category %s still has %d value(s) (%s): delete its values first",
-				name, len(values), strings.Join(values, ", ")),
-			Details: map[string]string{"values": strings.Join(values, ",")},
-		}
-	}
-	delete(pc.categories, name)
 	return http.StatusOK, nil, nil
 }
 
@@ -298,28 +165,11 @@ func handlePutCategoryValue(rq *request) (int, any, error) {
 	if string(in.AssignmentRule) == "null" {
 		in.AssignmentRule = nil
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	k := pc.categories[name]
-	if k == nil {
-		apiErr := notFound("category", name)
-		apiErr.Message = fmt.Sprintf("category %s was not found: create the key before its values", name)
-		return 0, nil, apiErr
+	v, created, err := rq.pc.putCategoryValue(name, value, description, in.AssignmentRule)
+	if err != nil {
+		return 0, nil, err
 	}
-	v := k.values[value]
-	status := http.StatusOK
-	switch {
-	case v == nil:
-		v = pc.addCategoryValueLocked(k, value, description, false)
-		status = http.StatusCreated
-	case v.systemDefined:
-		return 0, nil, readOnly("category value " + name + ":" + value)
-	default:
-		v.description = description
-	}
-	v.assignmentRule = in.AssignmentRule
-	return status, v.render(name), nil
+	return createdOrOK(created), v.render(), nil
 }
 
 func handleGetCategoryValue(rq *request) (int, any, error) {
@@ -327,18 +177,11 @@ func handleGetCategoryValue(rq *request) (int, any, error) {
 	if apiErr := categoryPathParams(rq, false); apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	k := pc.categories[name]
-	if k == nil {
-		return 0, nil, notFound("category", name)
+	v, err := rq.pc.categoryValue(name, value)
+	if err != nil {
+		return 0, nil, err
 	}
-	v := k.values[value]
-	if v == nil {
-		return 0, nil, notFound("category", name+"/"+value)
-	}
-	return http.StatusOK, v.render(name), nil
+	return http.StatusOK, v.render(), nil
 }
 
 func handleDeleteCategoryValue(rq *request) (int, any, error) {
@@ -346,61 +189,10 @@ func handleDeleteCategoryValue(rq *request) (int, any, error) {
 	if apiErr := categoryPathParams(rq, false); apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	k := pc.categories[name]
-	if k == nil {
-		return 0, nil, notFound("category", name)
+	if err := rq.pc.deleteCategoryValue(name, value); err != nil {
+		return 0, nil, err
 	}
-	v := k.values[value]
-	if v == nil {
-		return 0, nil, notFound("category", name+"/"+value)
-	}
-	if v.systemDefined {
-		return 0, nil, readOnly("category value " + name + ":" + value)
-	}
-	if users := pc.categoryUsersLocked(name, value); len(users) > 0 {
-		names := make([]string, len(users))
-		for i, u := range users {
-			names[i] = u.Kind + " " + u.Name
-		}
-		return 0, nil, &apiError{
-			Status: http.StatusConflict,
-			Reason: reasonDeletionFailed,
-			Message: fmt.Sprintf("category value %s:%s is in use by %s: remove it from them first",
-				name, value, strings.Join(names, ", ")),
-			Details: map[string]string{"entities": strings.Join(names, ",")},
-		}
-	}
-	delete(k.values, value)
 	return http.StatusOK, nil, nil
-}
-
-// categoryUsersLocked lists the entities that have key:value assigned (in their intent or
-// committed state) or refer to it in their spec.
-func (pc *PC) categoryUsersLocked(key, value string) []reference {
-	var out []reference
-	for _, kindName := range sortedKeys(kinds) {
-		k := kinds[kindName]
-		for _, e := range pc.entitiesLocked(k) {
-			if hasCategory(e.intent.categories, key, value) ||
-				(e.committed != nil && hasCategory(e.committed.categories, key, value)) ||
-				(k.usesCategory != nil && k.usesCategory(e, key, value)) {
-				out = append(out, e.ref())
-			}
-		}
-	}
-	return out
-}
-
-func hasCategory(cats map[string][]string, key, value string) bool {
-	for _, v := range cats[key] {
-		if v == value {
-			return true
-		}
-	}
-	return false
 }
 
 var (
@@ -413,11 +205,9 @@ func handleListCategoryKeys(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	items := make([]listItem, 0, len(pc.categories))
-	for _, k := range pc.categories {
+	keys := rq.pc.categoryKeys()
+	items := make([]listItem, 0, len(keys))
+	for _, k := range keys {
 		k := k
 		items = append(items, listItem{
 			seq:    k.seq,
@@ -442,20 +232,17 @@ func handleListCategoryValues(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	k := pc.categories[name]
-	if k == nil {
-		return 0, nil, notFound("category", name)
+	values, err := rq.pc.categoryValues(name)
+	if err != nil {
+		return 0, nil, err
 	}
-	items := make([]listItem, 0, len(k.values))
-	for _, v := range k.values {
+	items := make([]listItem, 0, len(values))
+	for _, v := range values {
 		v := v
 		items = append(items, listItem{
 			seq:    v.seq,
 			attrs:  map[string][]string{"value": {v.value}, "system_defined": {fmt.Sprint(v.systemDefined)}},
-			render: func() any { return v.render(name) },
+			render: func() any { return v.render() },
 		})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].seq < items[j].seq })
@@ -529,44 +316,18 @@ func handleCategoryQuery(rq *request) (int, any, error) {
 	if offset < 0 || count < 1 {
 		return 0, nil, validationError("group_member_offset must be >= 0 and group_member_count >= 1")
 	}
-	params := in.CategoryFilter.Params
-	kindNames := in.CategoryFilter.KindList
-	explicitKinds := len(kindNames) > 0
-	if !explicitKinds {
-		kindNames = sortedKeys(kinds)
-	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
+	groups := rq.pc.queryCategories(categoryQuery{params: in.CategoryFilter.Params, kinds: in.CategoryFilter.KindList,
+		usedIn: usage == "USED_IN", matchAll: matchAll, offset: offset, count: count})
 	results := []queryResult{}
 	total := 0
-	for _, kindName := range kindNames {
-		k := kinds[kindName]
-		var matched []*entity
-		if k != nil {
-			for _, e := range pc.entitiesLocked(k) {
-				if queryMatches(e, k, usage, params, matchAll) {
-					matched = append(matched, e)
-				}
-			}
-		}
-		if len(matched) == 0 && !explicitKinds {
-			continue
-		}
-		res := queryResult{Kind: kindName, KindReferenceList: []queryReference{},
-			FilteredEntityCount: int64(len(matched)), TotalEntityCount: int64(len(matched))}
-		for i := offset; i < int64(len(matched)) && i < offset+count; i++ {
-			e := matched[i]
-			single := map[string]string{}
-			for key, values := range e.current().categories {
-				if len(values) > 0 {
-					single[key] = values[0]
-				}
-			}
+	for _, g := range groups {
+		res := queryResult{Kind: g.kind, KindReferenceList: []queryReference{},
+			FilteredEntityCount: int64(g.matched), TotalEntityCount: int64(g.matched)}
+		for _, m := range g.page {
 			res.KindReferenceList = append(res.KindReferenceList, queryReference{
-				Kind: k.name, UUID: e.uuid, Name: e.current().name, Categories: single})
+				Kind: m.kind, UUID: m.uuid, Name: m.name, Categories: m.categories})
 		}
-		total += len(matched)
+		total += g.matched
 		results = append(results, res)
 	}
 	return http.StatusOK, map[string]any{
@@ -574,44 +335,6 @@ func handleCategoryQuery(rq *request) (int, any, error) {
 		"metadata":    map[string]any{"kind": "category", "total_matches": total, "usage_type": usage},
 		"results":     results,
 	}, nil
-}
-
-// queryMatches applies a category filter to an entity. A key with an empty value list
-// matches any value of that key.
-func queryMatches(e *entity, k *kindSpec, usage string, params map[string][]string, matchAll bool) bool {
-	if len(params) == 0 {
-		return false
-	}
-	has := func(key, value string) bool {
-		if usage == "USED_IN" {
-			return k.usesCategory != nil && k.usesCategory(e, key, value)
-		}
-		return hasCategory(e.current().categories, key, value)
-	}
-	keyMatches := func(key string, values []string) bool {
-		if len(values) == 0 {
-			if usage == "APPLIED_TO" {
-				return len(e.current().categories[key]) > 0
-			}
-			return false
-		}
-		for _, v := range values {
-			if has(key, v) {
-				return true
-			}
-		}
-		return false
-	}
-	for key, values := range params {
-		m := keyMatches(key, values)
-		if matchAll && !m {
-			return false
-		}
-		if !matchAll && m {
-			return true
-		}
-	}
-	return matchAll
 }
 
 func init() {

@@ -118,9 +118,11 @@ func ctStatus(pc *PC, e *entity) map[string]any {
 	return status
 }
 
-// trustInput is a checked pairing request.
+// trustInput is a checked pairing request: the typed arguments of PC.pair.
 type trustInput struct {
-	name      string
+	id        string    // the trust's uuid
+	intent    *snapshot // the trust as stored, its spec without the password
+	name      string    // "" names the trust PC_<remote address>
 	url       string
 	username  string
 	password  string
@@ -272,11 +274,13 @@ func withoutPassword(spec json.RawMessage) json.RawMessage {
 	return out
 }
 
-func unreachable(url string) *apiError {
-	return errorf(http.StatusServiceUnavailable, reasonRemoteNotConnected,
+func unreachable(url string) *modelError {
+	return failf(errUnavailable, condRemoteNotConnected,
 		"remote Prism Central %s is unreachable: nothing answers at that address; check the address and that the remote Prism Central is up", url)
 }
 
+// handleCreateCloudTrust is the v3 wire of pairing: it decodes and checks the request,
+// asks the model to pair (PC.pair) and renders the accepted trust.
 func handleCreateCloudTrust(rq *request) (int, any, error) {
 	meta, snap, apiErr := decodeIntent(rq, ctKind)
 	if apiErr != nil {
@@ -290,47 +294,57 @@ func handleCreateCloudTrust(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	id := newUUID()
+	in.id = newUUID()
 	if meta.UUID != "" {
 		if !isUUID(meta.UUID) {
 			return 0, nil, errorf(http.StatusUnprocessableEntity, reasonInvalidUUID, "metadata.uuid %q is not a UUID", meta.UUID)
 		}
-		id = normUUID(meta.UUID)
+		in.id = normUUID(meta.UUID)
 	}
 	snap.spec = withoutPassword(snap.spec)
+	in.intent = snap
+	var out envelope
+	err := rq.pc.pair(rq.ctx(), in, func(e *entity, t *task) { out = rq.pc.renderAcceptedLocked(e, t) })
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusAccepted, out, nil
+}
 
-	pc := rq.pc
+// pair is the model of a pairing request: it refuses at once what cannot be accepted (an
+// existing uuid, disaster recovery not enabled), else records the trust PENDING and starts
+// the task that pairs both sides, or fails with the refusal known now (unreachable address,
+// this PC itself, an existing or pending pairing). It takes the PC's mutex.
+func (pc *PC) pair(ctx context.Context, in trustInput, view acceptedView) error {
 	w := pc.w
+	snap := in.intent
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if existing := pc.findEntityLocked(id); existing != nil {
-		return 0, nil, &apiError{
-			Status:  http.StatusConflict,
-			Reason:  reasonAlreadyExists,
-			Message: fmt.Sprintf("%s with uuid %s already exists", existing.kind.name, id),
-			Details: map[string]string{"uuid": id},
-		}
+	if existing := pc.findEntityLocked(in.id); existing != nil {
+		return &modelError{Kind: errExists, Entity: existing.kind.name, ID: in.id,
+			Message: fmt.Sprintf("%s with uuid %s already exists", existing.kind.name, in.id)}
 	}
-	if apiErr := pc.requireDR(reasonPairingFailed, "pairing with another Prism Central"); apiErr != nil {
-		return 0, nil, apiErr
+	if me := pc.drRequired(condPairingFailed, "pairing with another Prism Central"); me != nil {
+		return me
 	}
 	remote := w.pcAt(in.host, in.port)
 	// refusal is the task's failure when it is known now; the remote side is asked only
 	// when there is none.
-	var refusal *apiError
+	var refusal *modelError
 	switch remote {
 	case nil:
 		refusal = unreachable(in.url)
 	case pc:
-		refusal = errorf(http.StatusUnprocessableEntity, reasonPairingFailed,
+		refusal = failf(errInvalid, condPairingFailed,
 			"cannot pair a Prism Central with itself: %s is this Prism Central (%s)", in.url, pc.AdvertisedIP())
+		refusal.Field = "url"
 	default:
 		if ct := pc.trustWithLocked(remote.Name()); ct != nil {
-			refusal = errorf(http.StatusConflict, reasonCloudTrustExists,
+			refusal = failf(errConflict, condCloudTrustExists,
 				"this Prism Central is already paired with %s (cloud trust %s, availability zone PC_%s): unpair first to pair again",
 				remote.AdvertisedIP(), ct.uuid, remote.AdvertisedIP())
 		} else if pc.pairing[remote.Name()] {
-			refusal = errorf(http.StatusConflict, reasonCloudTrustExists,
+			refusal = failf(errConflict, condCloudTrustExists,
 				"a pairing with %s is already in progress on this Prism Central", remote.AdvertisedIP())
 		}
 	}
@@ -348,11 +362,11 @@ func handleCreateCloudTrust(rq *request) (int, any, error) {
 		pc.pairing[remote.Name()] = true
 	}
 	remoteSide := pairIDs{ct: newUUID(), az: newUUID(), rc: newUUID()}
-	e := &entity{kind: ctKind, uuid: id, created: snap.updated, intent: snap, pending: 1, data: d}
+	e := &entity{kind: ctKind, uuid: in.id, created: snap.updated, intent: snap, pending: 1, data: d}
 	pc.addEntityLocked(e)
 	username, password := in.username, in.password
 	var t *task
-	t = pc.startTask(rq.ctx(), ctKind.opName+"Create", []reference{e.ref()}, taskWork{
+	t = pc.startTask(ctx, ctKind.opName+"Create", []reference{e.ref()}, taskWork{
 		unlocked: func() error {
 			if refusal != nil {
 				return refusal
@@ -380,7 +394,8 @@ func handleCreateCloudTrust(rq *request) (int, any, error) {
 			pc.removeEntityLocked(e)
 		},
 	})
-	return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+	view(e, t)
+	return nil
 }
 
 // pairIDs are the UUIDs of one side's entities of a pairing.
@@ -399,18 +414,18 @@ func (pc *PC) acceptPairing(from *PC, username, password string, ids pairIDs, fr
 		return unreachable(pc.AdvertisedIP())
 	}
 	if !pc.credentialsMatch(username, password) {
-		return errorf(http.StatusUnauthorized, reasonPairingFailed,
+		return failf(errUnauthorized, condPairingFailed,
 			"authentication failed on remote Prism Central %s for user %q: check the remote username and password",
 			pc.AdvertisedIP(), username)
 	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	if !pc.DREnabled() {
-		return errorf(http.StatusUnprocessableEntity, reasonPairingFailed,
+		return failf(errPrecondition, condPairingFailed,
 			"disaster recovery is not enabled on the remote Prism Central %s: enable it there first", pc.AdvertisedIP())
 	}
 	if ct := pc.trustWithLocked(from.Name()); ct != nil || pc.pairing[from.Name()] {
-		return errorf(http.StatusConflict, reasonCloudTrustExists,
+		return failf(errConflict, condCloudTrustExists,
 			"the remote Prism Central %s already has a cloud trust (or a pairing in progress) with this one (%s)",
 			pc.AdvertisedIP(), from.AdvertisedIP())
 	}
@@ -489,30 +504,41 @@ func (pc *PC) dropPairing(peer string) {
 	pc.removePairingLocked(peer)
 }
 
+// handleDeleteCloudTrust is the v3 wire of unpairing: PC.unpair, then the accepted answer.
 func handleDeleteCloudTrust(rq *request) (int, any, error) {
 	id, apiErr := uuidParam(rq)
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
+	var out deletedEnvelope
+	if err := rq.pc.unpair(rq.ctx(), id, func(e *entity, t *task) { out = rq.pc.renderDeleteAcceptedLocked(e, t) }); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusAccepted, out, nil
+}
+
+// unpair is the model of removing a cloud trust: it starts the task that removes the trust,
+// the availability zone and the remote connection on both sides (the peer's side when it
+// comes back, if it is down). It takes the PC's mutex.
+func (pc *PC) unpair(ctx context.Context, id string, view acceptedView) error {
 	w := pc.w
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e := pc.entityLocked(ctKind, id)
 	if e == nil {
-		return 0, nil, notFound(ctKind.name, id)
+		return &modelError{Kind: errNotFound, Entity: ctKind.name, ID: id, Message: fmt.Sprintf("%s %s was not found", ctKind.name, id)}
 	}
 	if e.deleting {
-		return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "cloud trust %s is already being deleted", id)
+		return &modelError{Kind: errConflict, Entity: ctKind.name, ID: id, Message: fmt.Sprintf("cloud trust %s is already being deleted", id)}
 	}
 	if e.committed == nil {
-		return 0, nil, errorf(http.StatusConflict, reasonConcurrent,
-			"cloud trust %s is still being created: wait for its task, then delete it", id)
+		return &modelError{Kind: errConflict, Entity: ctKind.name, ID: id,
+			Message: fmt.Sprintf("cloud trust %s is still being created: wait for its task, then delete it", id)}
 	}
 	d := ctInfo(e)
 	e.deleting = true
 	e.pending++
-	t := pc.startTask(rq.ctx(), ctKind.opName+"Delete", []reference{e.ref()}, taskWork{
+	t := pc.startTask(ctx, ctKind.opName+"Delete", []reference{e.ref()}, taskWork{
 		unlocked: func() error {
 			if peer := w.PC(d.peer); peer != nil {
 				peer.dropPairing(pc.Name())
@@ -530,5 +556,6 @@ func handleDeleteCloudTrust(rq *request) (int, any, error) {
 			e.deleting = false
 		},
 	})
-	return http.StatusAccepted, pc.renderDeleteAcceptedLocked(e, t), nil
+	view(e, t)
+	return nil
 }

@@ -11,17 +11,18 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	"golang.org/x/crypto/ssh"
 	"gopkg.in/yaml.v3"
 )
 
 // Defaults applied by NewWorld to fields left empty.
 const (
 	DefaultUsername         = "admin"
-	DefaultTaskLatency      = 200 * time.Millisecond
-	DefaultReplicationDelay = 30 * time.Second
-	DefaultClockRate        = 1.0
+	DefaultTaskLatency      = model.DefaultTaskLatency
+	DefaultReplicationDelay = model.DefaultReplicationDelay
+	DefaultClockRate        = model.DefaultClockRate
 	defaultVCPUs            = 2
 	defaultMemoryMiB        = 4096
 	defaultPasswordLength   = 20
@@ -54,7 +55,7 @@ type PCConfig struct {
 	Subnets    []SubnetConfig   `json:"subnets,omitempty" yaml:"subnets,omitempty"`
 	VMs        []VMConfig       `json:"vms,omitempty" yaml:"vms,omitempty"`
 	Categories []CategoryConfig `json:"categories,omitempty" yaml:"categories,omitempty"`
-	// SSH, when enabled, runs an SSH server for the PC VM's shell (ssh.go), with the
+	// SSH, when enabled, runs an SSH server for the PC VM's shell (package ssh, wire_ssh.go), with the
 	// clustermgmt-cli commands that deploy MST (mst_cli.go).
 	SSH *SSHConfig `json:"ssh,omitempty" yaml:"ssh,omitempty"`
 }
@@ -116,103 +117,11 @@ type CategoryConfig struct {
 	Values      []string `json:"values,omitempty" yaml:"values,omitempty"`
 }
 
-// Settings are the world's tunables; they can be changed at run time through
-// World.UpdateSettings or PUT /_prismsim/settings.
-type Settings struct {
-	// TaskLatency is how long (real time) a task stays QUEUED then RUNNING before it ends.
-	// Zero means the default, 200ms.
-	TaskLatency Duration `json:"task_latency" yaml:"task_latency"`
-	// ReplicationDelay is how long (simulated time) a replication takes. Zero means 30s.
-	ReplicationDelay Duration `json:"replication_delay" yaml:"replication_delay"`
-	// ClockRate is how many simulated seconds pass per real second. Zero means 1.
-	ClockRate float64 `json:"clock_rate" yaml:"clock_rate"`
-}
+// Settings are the world's tunables (model.Settings).
+type Settings = model.Settings
 
-// withDefaults returns s with zero fields set to their defaults.
-func (s Settings) withDefaults() Settings {
-	if s.TaskLatency == 0 {
-		s.TaskLatency = Duration(DefaultTaskLatency)
-	}
-	if s.ReplicationDelay == 0 {
-		s.ReplicationDelay = Duration(DefaultReplicationDelay)
-	}
-	if s.ClockRate == 0 {
-		s.ClockRate = DefaultClockRate
-	}
-	return s
-}
-
-func (s Settings) validate() error {
-	if s.TaskLatency < 0 {
-		return fmt.Errorf("task_latency %s is negative", s.TaskLatency)
-	}
-	if s.ReplicationDelay < 0 {
-		return fmt.Errorf("replication_delay %s is negative", s.ReplicationDelay)
-	}
-	if s.ClockRate < 0 {
-		return fmt.Errorf("clock_rate %g is negative", s.ClockRate)
-	}
-	return nil
-}
-
-// Duration is a time.Duration that marshals as a Go duration string ("1s", "15m"). It
-// unmarshals from such a string or from a number of seconds.
-type Duration time.Duration
-
-// Std returns d as a time.Duration.
-func (d Duration) Std() time.Duration { return time.Duration(d) }
-
-// String formats d as a Go duration string.
-func (d Duration) String() string { return time.Duration(d).String() }
-
-// MarshalJSON encodes d as a duration string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-// UnmarshalJSON decodes a duration string or a number of seconds.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		return d.parse(s)
-	}
-	var secs float64
-	if err := json.Unmarshal(b, &secs); err != nil {
-		return fmt.Errorf("duration must be a string such as \"1s\" or a number of seconds: %w", err)
-	}
-	*d = Duration(secs * float64(time.Second))
-	return nil
-}
-
-// MarshalYAML encodes d as a duration string.
-func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
-
-// UnmarshalYAML decodes a duration string or a number of seconds.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: duration must be a string such as \"1s\" or a number of seconds", n.Line)
-	}
-	if n.Tag == "!!int" || n.Tag == "!!float" {
-		secs, err := strconv.ParseFloat(n.Value, 64)
-		if err != nil {
-			return fmt.Errorf("line %d: %w", n.Line, err)
-		}
-		*d = Duration(secs * float64(time.Second))
-		return nil
-	}
-	return d.parse(n.Value)
-}
-
-func (d *Duration) parse(s string) error {
-	if s == "" {
-		*d = 0
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("invalid duration %q: %w", s, err)
-	}
-	*d = Duration(v)
-	return nil
-}
+// Duration is a time.Duration that marshals as a Go duration string (model.Duration).
+type Duration = model.Duration
 
 // LoadConfig reads a world configuration from a .json, .yaml or .yml file. Unknown fields are
 // refused so that typos do not pass silently.
@@ -248,7 +157,7 @@ func (cfg WorldConfig) validate() error {
 	if len(cfg.PCs) == 0 {
 		return errors.New("world config: at least one PC is required")
 	}
-	if err := cfg.Settings.validate(); err != nil {
+	if err := cfg.Settings.Validate(); err != nil {
 		return fmt.Errorf("world config: settings: %w", err)
 	}
 	names := map[string]bool{}
@@ -493,4 +402,47 @@ func (p *PC) ClusterCapacity(name string) (ClusterCapacity, bool) {
 		}
 	}
 	return ClusterCapacity{}, false
+}
+
+// SSHConfig enables and describes a PC's SSH server.
+type SSHConfig struct {
+	// Enabled starts the SSH server with the world.
+	Enabled bool `json:"enabled" yaml:"enabled"`
+	// Port is the listener's port on 127.0.0.1; 0 picks a free one.
+	Port int `json:"port,omitempty" yaml:"port,omitempty"`
+	// User defaults to "nutanix".
+	User string `json:"user,omitempty" yaml:"user,omitempty"`
+	// Password defaults to 20 random characters generated by NewWorld.
+	Password string `json:"password,omitempty" yaml:"password,omitempty"`
+	// AuthorizedKeys are public keys in authorized_keys format that may log in too.
+	AuthorizedKeys []string `json:"authorized_keys,omitempty" yaml:"authorized_keys,omitempty"`
+}
+
+func (c *SSHConfig) enabled() bool { return c != nil && c.Enabled }
+
+var sshUserPattern = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+
+// validate checks an SSH configuration; ports holds the ports already claimed.
+func (c *SSHConfig) validate(pcName string, ports map[int]string) error {
+	if !c.enabled() {
+		return nil
+	}
+	if c.User != "" && !sshUserPattern.MatchString(c.User) {
+		return fmt.Errorf("ssh.user %q is not a valid user name", c.User)
+	}
+	if c.Port < 0 || c.Port > 65535 {
+		return fmt.Errorf("ssh.port %d is out of range", c.Port)
+	}
+	if c.Port != 0 {
+		if other, ok := ports[c.Port]; ok {
+			return fmt.Errorf("ssh.port %d is already used by %s", c.Port, other)
+		}
+		ports[c.Port] = "the ssh server of pc " + strconv.Quote(pcName)
+	}
+	for i, k := range c.AuthorizedKeys {
+		if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(k)); err != nil {
+			return fmt.Errorf("ssh.authorized_keys[%d]: %w", i, err)
+		}
+	}
+	return nil
 }

@@ -1,9 +1,11 @@
 package prismsim
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // Disaster recovery ("Leap"). POST /services/disaster_recovery {"state": "ENABLE"} answers
@@ -13,25 +15,24 @@ import (
 
 const (
 	serviceDR = "disaster_recovery"
-	// The reason requireDR gives to kinds other than pairing. Which
+	// The reason drRequired gives to kinds other than pairing. Which
 	// reason a real Prism Central gives is UNCONFIRMED; INVALID_REQUEST says the request
 	// cannot succeed as the PC is configured, and is not retried by clients.
 	reasonDRDisabled = reasonInvalidRequest
 )
 
-// requireDR refuses an action with 422 when disaster recovery is not enabled on the PC. The
-// reason is the caller's (PAIRING_FAILED for pairing), or reasonDRDisabled when empty. It
-// may be called with or without the PC's mutex held.
-func (pc *PC) requireDR(reason, action string) *apiError {
+// drRequired is the model's refusal of an action that needs disaster recovery while it is
+// not enabled, with the condition code (reasonDRDisabled when empty); nil when it is.
+func (pc *PC) drRequired(code, action string) *modelError {
 	if pc.drEnabled.Load() {
 		return nil
 	}
-	if reason == "" {
-		reason = reasonDRDisabled
+	if code == "" {
+		code = reasonDRDisabled
 	}
-	return &apiError{
-		Status: http.StatusUnprocessableEntity,
-		Reason: reason,
+	return &modelError{
+		Kind: errPrecondition,
+		Code: code,
 		Message: fmt.Sprintf("disaster recovery is not enabled on this Prism Central (%s): enable it first "+
 			"(POST /services/disaster_recovery {\"state\": \"ENABLE\"}) before %s", pc.AdvertisedIP(), action),
 		Details: map[string]string{"service": serviceDR},
@@ -85,11 +86,15 @@ func handleEnableDR(rq *request) (int, any, error) {
 	if *in.State != "ENABLE" {
 		return 0, nil, validationError("state must be ENABLE, got %q (disaster recovery cannot be disabled through the API)", *in.State)
 	}
-	pc := rq.pc
+	return http.StatusAccepted, map[string]string{"task_uuid": rq.pc.enableDR(rq.ctx())}, nil
+}
+
+// enableDR starts the task that enables disaster recovery and returns its uuid.
+func (pc *PC) enableDR(ctx context.Context) string {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	var t *task
-	t = pc.startTask(rq.ctx(), "EnableDisasterRecovery", nil, taskWork{
+	t = pc.startTask(ctx, "EnableDisasterRecovery", nil, taskWork{
 		run: func() error {
 			az, err := pc.enableDRLocked()
 			if err != nil {
@@ -100,7 +105,27 @@ func handleEnableDR(rq *request) (int, any, error) {
 		},
 	})
 	pc.drTask = t
-	return http.StatusAccepted, map[string]string{"task_uuid": t.uuid}, nil
+	return t.uuid
+}
+
+// drStatus is the state of the disaster recovery service of a PC.
+type drStatus struct {
+	enabled  bool
+	enabling bool      // the latest request to enable it has not ended
+	task     string    // that request's task, if any
+	since    time.Time // when it was enabled
+}
+
+// drState returns the state of the disaster recovery service.
+func (pc *PC) drState() drStatus {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	st := drStatus{enabled: pc.drEnabled.Load(), since: pc.drSince}
+	if pc.drTask != nil {
+		st.task = pc.drTask.uuid
+		st.enabling = !pc.drTask.done()
+	}
+	return st
 }
 
 // serviceStatusJSON is the spec's service_enablement_status.
@@ -140,24 +165,19 @@ func handleServiceStatus(rq *request) (int, any, error) {
 		}
 		withCaps = b
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	out := serviceStatusJSON{EnablementStatus: "DISABLED"}
-	if pc.drTask != nil {
-		out.TaskUUID = pc.drTask.uuid
-	}
+	st := rq.pc.drState()
+	out := serviceStatusJSON{EnablementStatus: "DISABLED", TaskUUID: st.task}
 	switch {
-	case pc.drEnabled.Load():
+	case st.enabled:
 		out.EnablementStatus = "ENABLED"
 		out.RunningStatus = "HEALTHY"
-		out.EnablementTimestamp = formatTime(pc.drSince)
-	case pc.drTask != nil && !pc.drTask.done():
+		out.EnablementTimestamp = formatTime(st.since)
+	case st.enabling:
 		out.EnablementStatus = "ENABLING"
 		out.RunningStatus = "STARTING"
 	}
 	if withCaps {
-		enabled := pc.drEnabled.Load()
+		enabled := st.enabled
 		enable := serviceCapability{State: !enabled}
 		if enabled {
 			enable.ValidationMessageList = []validationMessage{{ErrorDetail: "disaster recovery is already enabled"}}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -23,7 +22,7 @@ type kindSpec struct {
 
 	// prepare checks an intent before it is accepted and may normalise its spec (for
 	// example give new NICs a UUID). It must set in.name. old is nil on create.
-	prepare func(pc *PC, old *entity, in *snapshot) *apiError
+	prepare func(pc *PC, old *entity, in *snapshot) *modelError
 	// status renders the status of e from its committed snapshot (its intent while
 	// a create is pending); the generic code sets status.state.
 	status func(pc *PC, e *entity) map[string]any
@@ -35,9 +34,9 @@ type kindSpec struct {
 	// held, so that it may check the intent against other PCs (references to their
 	// inventory); it may take one PC's mutex at a time. id is the entity's uuid; create
 	// tells a create from an update.
-	precheck func(pc *PC, id string, in *snapshot, create bool) *apiError
+	precheck func(pc *PC, id string, in *snapshot, create bool) *modelError
 	// beforeDelete may refuse a delete.
-	beforeDelete func(pc *PC, e *entity) *apiError
+	beforeDelete func(pc *PC, e *entity) *modelError
 	// usesCategory reports whether e's spec refers to a category value (as a policy's
 	// category filter does), for /category/query USED_IN and deletion checks.
 	usesCategory func(e *entity, key, value string) bool
@@ -277,14 +276,11 @@ func handleGetEntity(k *kindSpec) apiHandler {
 		if apiErr != nil {
 			return 0, nil, apiErr
 		}
-		pc := rq.pc
-		pc.mu.Lock()
-		defer pc.mu.Unlock()
-		e := pc.entityLocked(k, id)
-		if e == nil {
-			return 0, nil, notFound(k.name, id)
+		var out envelope
+		if err := rq.pc.viewEntity(k, id, func(e *entity) { out = rq.pc.renderLocked(e) }); err != nil {
+			return 0, nil, err
 		}
-		return http.StatusOK, pc.renderLocked(e), nil
+		return http.StatusOK, out, nil
 	}
 }
 
@@ -295,16 +291,18 @@ func handleListEntities(k *kindSpec) apiHandler {
 			return 0, nil, apiErr
 		}
 		pc := rq.pc
-		pc.mu.Lock()
-		defer pc.mu.Unlock()
-		var items []listItem
-		for _, e := range pc.entitiesLocked(k) {
-			e := e
-			attrs := k.attrs(pc, e)
-			attrs["uuid"] = []string{e.uuid}
-			items = append(items, listItem{seq: e.seq, attrs: attrs, render: func() any { return pc.renderLocked(e) }})
-		}
-		meta, page, apiErr := runList(lr, k.name, append([]string{"uuid"}, k.known...), items)
+		var meta listMetadata
+		var page []any
+		pc.viewEntities(k, func(entities []*entity) {
+			var items []listItem
+			for _, e := range entities {
+				e := e
+				attrs := k.attrs(pc, e)
+				attrs["uuid"] = []string{e.uuid}
+				items = append(items, listItem{seq: e.seq, attrs: attrs, render: func() any { return pc.renderLocked(e) }})
+			}
+			meta, page, apiErr = runList(lr, k.name, append([]string{"uuid"}, k.known...), items)
+		})
 		if apiErr != nil {
 			return 0, nil, apiErr
 		}
@@ -400,50 +398,11 @@ func handleCreateEntity(k *kindSpec) apiHandler {
 			}
 			id = normUUID(meta.UUID)
 		}
-		pc := rq.pc
-		if k.precheck != nil {
-			if apiErr := k.precheck(pc, id, snap, true); apiErr != nil {
-				return 0, nil, apiErr
-			}
+		var out envelope
+		if err := rq.pc.createEntity(rq.ctx(), k, id, snap, func(e *entity, t *task) { out = rq.pc.renderAcceptedLocked(e, t) }); err != nil {
+			return 0, nil, err
 		}
-		pc.mu.Lock()
-		defer pc.mu.Unlock()
-		if existing := pc.findEntityLocked(id); existing != nil {
-			return 0, nil, &apiError{
-				Status:  http.StatusConflict,
-				Reason:  reasonAlreadyExists,
-				Message: fmt.Sprintf("%s with uuid %s already exists", existing.kind.name, id),
-				Details: map[string]string{"uuid": id},
-			}
-		}
-		if apiErr := pc.checkCategoriesLocked(snap.categories); apiErr != nil {
-			return 0, nil, apiErr
-		}
-		if k.prepare != nil {
-			if apiErr := k.prepare(pc, nil, snap); apiErr != nil {
-				return 0, nil, apiErr
-			}
-		}
-		e := &entity{kind: k, uuid: id, created: snap.updated, intent: snap, pending: 1}
-		pc.addEntityLocked(e)
-		t := pc.startTask(rq.ctx(), k.opName+"Create", []reference{e.ref()}, taskWork{
-			unlocked: k.beforeCommitOf(pc, e, snap),
-			run: func() error {
-				e.pending--
-				if e.committed == nil || snap.version > e.committed.version {
-					e.committed = snap
-				}
-				if k.afterCommit != nil {
-					k.afterCommit(pc, e, false)
-				}
-				return nil
-			},
-			abandon: func() {
-				e.pending--
-				pc.removeEntityLocked(e)
-			},
-		})
-		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+		return http.StatusAccepted, out, nil
 	}
 }
 
@@ -463,62 +422,11 @@ func handleUpdateEntity(k *kindSpec) apiHandler {
 		if meta.SpecVersion == nil {
 			return 0, nil, validationError("metadata.spec_version is required on update: read the %s first and send back its metadata", k.name)
 		}
-		pc := rq.pc
-		if k.precheck != nil {
-			if apiErr := k.precheck(pc, id, snap, false); apiErr != nil {
-				return 0, nil, apiErr
-			}
+		var out envelope
+		if err := rq.pc.updateEntity(rq.ctx(), k, id, *meta.SpecVersion, snap, func(e *entity, t *task) { out = rq.pc.renderAcceptedLocked(e, t) }); err != nil {
+			return 0, nil, err
 		}
-		pc.mu.Lock()
-		defer pc.mu.Unlock()
-		e := pc.entityLocked(k, id)
-		if e == nil {
-			return 0, nil, notFound(k.name, id)
-		}
-		if e.deleting {
-			return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "%s %s is being deleted", k.name, id)
-		}
-		if *meta.SpecVersion != e.version {
-			return 0, nil, &apiError{
-				Status: http.StatusConflict,
-				Reason: reasonConcurrent,
-				Message: fmt.Sprintf("Edit conflict: %s %s is at spec_version %d, the request was based on %d: read it again and retry",
-					k.name, id, e.version, *meta.SpecVersion),
-				Details: map[string]string{"current_spec_version": fmt.Sprint(e.version)},
-			}
-		}
-		if apiErr := pc.checkCategoriesLocked(snap.categories); apiErr != nil {
-			return 0, nil, apiErr
-		}
-		if k.prepare != nil {
-			if apiErr := k.prepare(pc, e, snap); apiErr != nil {
-				return 0, nil, apiErr
-			}
-		}
-		e.version++
-		snap.version = e.version
-		e.intent = snap
-		e.pending++
-		t := pc.startTask(rq.ctx(), k.opName+"Update", []reference{e.ref()}, taskWork{
-			unlocked: k.beforeCommitOf(pc, e, snap),
-			run: func() error {
-				e.pending--
-				if e.committed == nil || snap.version > e.committed.version {
-					e.committed = snap
-					if k.afterCommit != nil {
-						k.afterCommit(pc, e, false)
-					}
-				}
-				return nil
-			},
-			abandon: func() {
-				e.pending--
-				if e.intent == snap && e.committed != nil {
-					e.intent = e.committed
-				}
-			},
-		})
-		return http.StatusAccepted, pc.renderAcceptedLocked(e, t), nil
+		return http.StatusAccepted, out, nil
 	}
 }
 
@@ -528,39 +436,11 @@ func handleDeleteEntity(k *kindSpec) apiHandler {
 		if apiErr != nil {
 			return 0, nil, apiErr
 		}
-		pc := rq.pc
-		pc.mu.Lock()
-		defer pc.mu.Unlock()
-		e := pc.entityLocked(k, id)
-		if e == nil {
-			return 0, nil, notFound(k.name, id)
+		var out deletedEnvelope
+		if err := rq.pc.deleteEntity(rq.ctx(), k, id, func(e *entity, t *task) { out = rq.pc.renderDeleteAcceptedLocked(e, t) }); err != nil {
+			return 0, nil, err
 		}
-		if e.deleting {
-			return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "%s %s is already being deleted", k.name, id)
-		}
-		if k.beforeDelete != nil {
-			if apiErr := k.beforeDelete(pc, e); apiErr != nil {
-				return 0, nil, apiErr
-			}
-		}
-		e.deleting = true
-		e.pending++
-		t := pc.startTask(rq.ctx(), k.opName+"Delete", []reference{e.ref()}, taskWork{
-			unlocked: k.beforeCommitOf(pc, e, nil),
-			run: func() error {
-				e.pending--
-				pc.removeEntityLocked(e)
-				if k.afterCommit != nil {
-					k.afterCommit(pc, e, true)
-				}
-				return nil
-			},
-			abandon: func() {
-				e.pending--
-				e.deleting = false
-			},
-		})
-		return http.StatusAccepted, pc.renderDeleteAcceptedLocked(e, t), nil
+		return http.StatusAccepted, out, nil
 	}
 }
 
@@ -570,21 +450,6 @@ func (k *kindSpec) beforeCommitOf(pc *PC, e *entity, snap *snapshot) func() erro
 		return nil
 	}
 	return func() error { return k.beforeCommit(pc, e, snap) }
-}
-
-// checkCategoriesLocked refuses category assignments whose key or value does not exist.
-func (pc *PC) checkCategoriesLocked(cats map[string][]string) *apiError {
-	missing := pc.missingCategoriesLocked(cats)
-	if len(missing) == 0 {
-		return nil
-	}
-	return &apiError{
-		Status: http.StatusUnprocessableEntity,
-		Reason: reasonCategoryMismatch,
-		Message: fmt.Sprintf("category %s does not exist on this Prism Central: create the key and value first",
-			strings.Join(missing, ", ")),
-		Details: map[string]string{"categories": strings.Join(missing, ",")},
-	}
 }
 
 // missingCategoriesLocked returns the key:value pairs of cats that do not exist on this PC,

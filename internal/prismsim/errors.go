@@ -1,6 +1,7 @@
 package prismsim
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -70,6 +71,67 @@ func validationError(format string, args ...any) *apiError {
 // invalidArgument is the 422 answered for a well-formed body that names something unusable.
 func invalidArgument(format string, args ...any) *apiError {
 	return errorf(http.StatusUnprocessableEntity, reasonInvalidArgument, format, args...)
+}
+
+// v3Statuses and v3Reasons are how the v3 wire answers each kind of model error; a
+// modelError's Code, when set, replaces the reason.
+var (
+	v3Statuses = map[errKind]int{
+		errInvalid:      http.StatusUnprocessableEntity,
+		errMalformed:    http.StatusUnprocessableEntity,
+		errPrecondition: http.StatusUnprocessableEntity,
+		errNotFound:     http.StatusNotFound,
+		errExists:       http.StatusConflict,
+		errConflict:     http.StatusConflict,
+		errInUse:        http.StatusConflict,
+		errUnauthorized: http.StatusUnauthorized,
+		errUnavailable:  http.StatusServiceUnavailable,
+		errInternal:     http.StatusInternalServerError,
+	}
+	v3Reasons = map[errKind]string{
+		errInvalid:      reasonInvalidArgument,
+		errMalformed:    reasonValidation,
+		errPrecondition: reasonInvalidArgument,
+		errNotFound:     reasonNotFound,
+		errExists:       reasonAlreadyExists,
+		errConflict:     reasonConcurrent,
+		errInUse:        reasonConcurrent,
+		errUnauthorized: reasonAuthRequired,
+		errUnavailable:  reasonServiceUnavailable,
+		errInternal:     reasonInternal,
+	}
+)
+
+// v3Error is how the v3 wire answers err: an *apiError as is, a *modelError by its kind
+// and code, anything else as a 500 INTERNAL_ERROR.
+func v3Error(err error) *apiError {
+	var apiErr *apiError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	var me *modelError
+	if !errors.As(err, &me) {
+		return errorf(http.StatusInternalServerError, reasonInternal, "%v", err)
+	}
+	status, ok := v3Statuses[me.Kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	out := &apiError{Status: status, Reason: v3Reasons[me.Kind], Message: me.Message, Details: me.Details}
+	if out.Reason == "" {
+		out.Reason = reasonInternal
+	}
+	if me.Code != "" {
+		out.Reason = me.Code
+	}
+	switch {
+	case me.Kind == errNotFound && me.Entity != "":
+		out.Kind = me.Entity
+		out.Details = map[string]string{"kind": me.Entity, "id": me.ID}
+	case me.Kind == errExists && me.ID != "":
+		out.Details = map[string]string{"uuid": me.ID}
+	}
+	return out
 }
 
 type errorResponse struct {

@@ -14,7 +14,7 @@ import (
 // What a recovery plan job does (jobs are in recovery_plan_jobs.go). A job runs in a
 // goroutine of the recovery PC once its create task has succeeded:
 //
-//  1. Validation (planFailover), on the facts of both sites: the VMs to recover stage by
+//  1. Validation (planFailover), on the facts of both sites (gatherFailoverFacts): the VMs to recover stage by
 //     stage, where each NIC goes and which address it gets, the recovery cluster's
 //     capacity, categories at the recovery site. Errors stop the job (FAILED) unless
 //     should_continue_on_validation_failure is set, in which case the VMs in error are
@@ -127,7 +127,7 @@ func vmSize(spec map[string]any) (vcpus, mem int64) {
 // inventoryLocked copies what validation needs of the recovery PC. The caller holds its
 // mutex.
 func (pc *PC) inventoryLocked(j *jobState) (*dstInventory, bool) {
-	planE := pc.entityLocked(rpKind, j.plan.UUID)
+	planE := pc.entityLocked(planKind, j.plan.UUID)
 	if planE == nil {
 		return nil, false
 	}
@@ -165,28 +165,98 @@ func (pc *PC) inventoryLocked(j *jobState) (*dstInventory, bool) {
 	return inv, true
 }
 
-// planFailover validates a job against both sites and plans what it does. No mutex may be
-// held; it takes one PC's mutex at a time.
-func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
-	fp := &failoverPlan{}
-	srcName := j.failedSite
-	srcPC := w.PC(srcName)
-	test := j.action == actionTestFailover
+// failoverFacts is what planning a job needs of both sites. gatherFailoverFacts copies it
+// under each PC's mutex in turn; planFailover works on it alone, without any mutex.
+type failoverFacts struct {
+	job      *jobState
+	dstName  string
+	srcName  string
+	inv      *dstInventory // nil when the plan is gone from the recovery PC
+	srcKnown bool          // the failed site names a PC of the world
+	srcF     *siteFacts
+	dstF     *siteFacts
+	srcLabel string
+	dstLabel string
+	now      time.Time
+	ref      time.Time // recover from recovery points taken at or before ref
+	fromLive bool      // the VMs are recovered from the live source, not recovery points
+	specs    map[string]vmCopy
+	points   map[string]pointCopy
+	// srcDownSince is when the failed site went down, if srcDown.
+	srcDown      bool
+	srcDownSince time.Time
+	capacity     ClusterCapacity
+	hasCapacity  bool
+}
+
+// gatherFailoverFacts copies what planning job j at the recovery PC dst needs, taking one
+// PC's mutex at a time. No mutex may be held. It stops gathering where planning will stop.
+func (w *World) gatherFailoverFacts(dst *PC, j *jobState) *failoverFacts {
+	f := &failoverFacts{job: j, dstName: dst.Name(), srcName: j.failedSite}
+	srcPC := w.PC(f.srcName)
+	f.srcKnown = srcPC != nil
 	dst.mu.Lock()
 	inv, ok := dst.inventoryLocked(j)
 	dst.mu.Unlock()
 	if !ok || srcPC == nil {
+		return f
+	}
+	f.inv = inv
+	sites := w.sitesFacts([]string{f.srcName, f.dstName}, false)
+	f.srcF, f.dstF = sites[f.srcName], sites[f.dstName]
+	f.srcLabel, f.dstLabel = siteLabel(w, f.srcName), localAZName+" ("+f.dstName+")"
+	f.now = w.clock.Now()
+	f.fromLive = j.action == actionMigrate || j.action == actionLiveMigrate || (j.action == actionValidate && !f.srcF.down)
+	if (f.fromLive && f.srcF.down) || inv.cluster == "" {
+		return f
+	}
+	f.specs, f.points = map[string]vmCopy{}, map[string]pointCopy{}
+	f.ref = f.now
+	if j.refTime != nil && j.refTime.Before(f.now) {
+		f.ref = *j.refTime
+	}
+	if f.fromLive {
+		srcPC.mu.Lock()
+		for _, vm := range srcPC.entitiesLocked(vmKind) {
+			f.specs[vm.uuid] = vmCopy{spec: vm.current().spec, cats: cloneMapping(vm.current().categories)}
+		}
+		srcPC.mu.Unlock()
+	} else {
+		live := w.repl.liveReplicas(f.dstName, f.now)
+		dst.mu.Lock()
+		for _, pt := range dst.recoveryPointsLocked(live) {
+			if pt.sourcePC != f.srcName || pt.created.After(f.ref) {
+				continue
+			}
+			if old, seen := f.points[pt.vmUUID]; !seen || !pt.created.Before(old.created) {
+				f.points[pt.vmUUID] = pointCopy{vm: pt.vmUUID, name: pt.vmName, cluster: pt.sourceCluster,
+					cats: cloneMapping(pt.vmCategories), spec: pt.vmSpec, created: pt.created, store: pt.store}
+			}
+		}
+		dst.mu.Unlock()
+	}
+	f.srcDownSince, f.srcDown = w.repl.downSinceOf(f.srcName)
+	f.capacity, f.hasCapacity = dst.ClusterCapacity(inv.clusterName)
+	return f
+}
+
+// planFailover validates a job against the facts of both sites and plans what it does. It
+// takes no mutex: everything it needs is in f.
+func planFailover(f *failoverFacts) *failoverPlan {
+	fp := &failoverPlan{}
+	j := f.job
+	test := j.action == actionTestFailover
+	inv := f.inv
+	if inv == nil || !f.srcKnown {
 		fp.fatal = true
 		fp.errorf("ENTITY", []reference{j.plan}, "recovery plan %s does not exist on this Prism Central any more", j.plan.Name)
 		return fp
 	}
 	p := inv.plan
 	fp.clusterName = inv.clusterName
-	sites := w.sitesFacts([]string{srcName, dst.Name()}, false)
-	srcF, dstF := sites[srcName], sites[dst.Name()]
-	srcLabel, dstLabel := siteLabel(w, srcName), localAZName+" ("+dst.Name()+")"
-	now := w.clock.Now()
-	fromLive := j.action == actionMigrate || j.action == actionLiveMigrate || (j.action == actionValidate && !srcF.down)
+	srcF, dstF := f.srcF, f.dstF
+	srcLabel, dstLabel := f.srcLabel, f.dstLabel
+	fromLive := f.fromLive
 	if fromLive && srcF.down {
 		fp.fatal = true
 		fp.errors = append(fp.errors, jobMessage{typ: "CONNECTIVITY", message: fmt.Sprintf(
@@ -201,33 +271,9 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 	}
 
 	// The VMs to recover and what they are recovered from.
-	specs := map[string]vmCopy{}
-	points := map[string]pointCopy{}
-	var facts *siteFacts
-	ref := now
-	if j.refTime != nil && j.refTime.Before(now) {
-		ref = *j.refTime
-	}
-	if fromLive {
-		srcPC.mu.Lock()
-		for _, vm := range srcPC.entitiesLocked(vmKind) {
-			specs[vm.uuid] = vmCopy{spec: vm.current().spec, cats: cloneMapping(vm.current().categories)}
-		}
-		srcPC.mu.Unlock()
-		facts = srcF
-	} else {
-		live := w.repl.liveReplicas(dst.Name(), now)
-		dst.mu.Lock()
-		for _, pt := range dst.recoveryPointsLocked(live) {
-			if pt.sourcePC != srcName || pt.created.After(ref) {
-				continue
-			}
-			if old, seen := points[pt.vmUUID]; !seen || !pt.created.Before(old.created) {
-				points[pt.vmUUID] = pointCopy{vm: pt.vmUUID, name: pt.vmName, cluster: pt.sourceCluster,
-					cats: cloneMapping(pt.vmCategories), spec: pt.vmSpec, created: pt.created, store: pt.store}
-			}
-		}
-		dst.mu.Unlock()
+	specs, points, ref := f.specs, f.points, f.ref
+	facts := srcF
+	if !fromLive {
 		facts = pointFacts(srcF, points)
 	}
 	stages := p.stageVMs(facts)
@@ -281,7 +327,7 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 	var failure time.Time
 	if j.action == actionFailover {
 		failure = ref
-		if since, down := w.repl.downSinceOf(srcName); down && srcF.down && since.Before(failure) {
+		if since := f.srcDownSince; f.srcDown && srcF.down && since.Before(failure) {
 			failure = since
 		}
 	}
@@ -311,7 +357,7 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 			}
 			switch j.action {
 			case actionMigrate, actionLiveMigrate:
-				rules, sync := srcF.covering(vm, dst.Name())
+				rules, sync := srcF.covering(vm, f.dstName)
 				if len(rules) == 0 {
 					mv.skip = fmt.Sprintf("vm %s is not protected by a protection policy that replicates it from %s to %s", vm.name, srcLabel, dstLabel)
 				} else if j.action == actionLiveMigrate && !sync {
@@ -374,7 +420,7 @@ func (w *World) planFailover(dst *PC, j *jobState) *failoverPlan {
 		}
 		fp.stages = append(fp.stages, stage)
 	}
-	if capacity, ok := dst.ClusterCapacity(inv.clusterName); ok {
+	if capacity, ok := f.capacity, f.hasCapacity; ok {
 		needVCPUs, needMem = fp.deferStoreVMs(capacity, inv, dstLabel, needVCPUs, needMem)
 		if capacity.VCPUs > 0 && inv.usedVCPUs+needVCPUs > int64(capacity.VCPUs) {
 			fp.fatal = true
@@ -654,7 +700,7 @@ func (pc *PC) runJob(ctx context.Context, e *entity) {
 	in := *j
 	pc.mu.Unlock()
 
-	fp := w.planFailover(pc, &in)
+	fp := planFailover(w.gatherFailoverFacts(pc, &in))
 	pc.mu.Lock()
 	j.errors, j.warnings = fp.errors, fp.warnings
 	if in.action == actionValidate || fp.fatal || (len(fp.errors) > 0 && !in.continueOnFailure) {
@@ -702,9 +748,9 @@ func (pc *PC) runJob(ctx context.Context, e *entity) {
 			root.uuid = st.uuid
 		}
 		stageFailed := 0
-		if si == 0 && in.fault != nil && in.fault.Kind == FaultJobStuck {
+		if si == 0 && in.fault != nil && in.fault.kind == FaultJobStuck {
 			pc.mu.Unlock()
-			if !pc.jobStuck(ctx, in.fault.Latency.Std()) {
+			if !pc.jobStuck(ctx, in.fault.latency) {
 				return
 			}
 			pc.mu.Lock()
@@ -831,14 +877,14 @@ func (pc *PC) jobFaultAtRecovery(j *jobState) {
 		return
 	}
 	w := pc.w
-	switch j.fault.Kind {
+	switch j.fault.kind {
 	case FaultJobSourceDown:
 		_ = w.SiteDown(j.failedSite)
 	case FaultJobPCRestart:
 		if w.SiteDown(pc.Name()) != nil {
 			return
 		}
-		down := j.fault.Latency.Std()
+		down := j.fault.latency
 		w.goBackground(func(wctx context.Context) {
 			if sleepCtx(wctx, down) {
 				_ = w.SiteUp(pc.Name())

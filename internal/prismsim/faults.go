@@ -1,6 +1,7 @@
 package prismsim
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -8,70 +9,38 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
-// Fault kinds.
+// The fault kinds, the Fault type and FaultKinds are the model's (model/faults.go).
 const (
-	// FaultLatency delays matching requests by Latency, then serves them normally.
-	FaultLatency = "latency"
-	// FaultStatus answers matching requests with Status and a v3 JSON error, unprocessed.
-	FaultStatus = "status"
-	// FaultHTML500 answers matching requests with a 500 and an HTML page, unprocessed.
-	FaultHTML500 = "html500"
-	// FaultRetryAfter answers matching requests with Status (default 429) and a Retry-After
-	// header of RetryAfterSeconds (default 1), unprocessed.
-	FaultRetryAfter = "retry_after"
-	// FaultDropAfterCommit processes and commits matching requests, then closes the
-	// connection without answering.
-	FaultDropAfterCommit = "drop_after_commit"
-	// FaultTaskFailure makes the next Count tasks created by matching requests end FAILED.
-	FaultTaskFailure = "task_failure"
-	// FaultJobSourceDown takes the source (failed) site of the next Count recovery plan jobs
-	// created by matching requests down once the job has powered the VMs off there (MIGRATE:
-	// after its final sync; other actions: when the recovery starts), before any VM is
-	// recovered. See tools/prismsim/README.md for what the job does then.
-	FaultJobSourceDown = "job_source_down"
-	// FaultJobPCRestart restarts the recovery Prism Central (its listener down, then up after
-	// Latency of wall-clock time, default 2s) when the job's recovery starts; the job resumes.
-	FaultJobPCRestart = "job_pc_restart"
-	// FaultJobStuck holds the job in its first recovery stage for Latency of simulated time
-	// (default 24h), past any client's timeout; it goes on once the clock has passed it.
-	FaultJobStuck = "job_stuck"
+	FaultLatency         = model.FaultLatency
+	FaultStatus          = model.FaultStatus
+	FaultHTML500         = model.FaultHTML500
+	FaultRetryAfter      = model.FaultRetryAfter
+	FaultDropAfterCommit = model.FaultDropAfterCommit
+	FaultTaskFailure     = model.FaultTaskFailure
+	FaultJobSourceDown   = model.FaultJobSourceDown
+	FaultJobPCRestart    = model.FaultJobPCRestart
+	FaultJobStuck        = model.FaultJobStuck
 )
+
+// Fault is an injected misbehavior of a PC (model.Fault).
+type Fault = model.Fault
+
+// FaultKinds lists the fault kinds.
+var FaultKinds = model.FaultKinds
 
 // jobFaultKinds are the kinds consumed when a recovery plan job is created.
 var jobFaultKinds = []string{FaultJobSourceDown, FaultJobPCRestart, FaultJobStuck}
-
-// FaultKinds lists the fault kinds.
-var FaultKinds = []string{FaultLatency, FaultStatus, FaultHTML500, FaultRetryAfter, FaultDropAfterCommit, FaultTaskFailure,
-	FaultJobSourceDown, FaultJobPCRestart, FaultJobStuck}
-
-// Fault is an injected misbehavior of a PC's v3 API. A request matches when it reaches PC
-// (any PC when empty), its path starts with PathPrefix and its method is Method (any when
-// empty). Each matching request consumes one of Count (task_failure: each task created);
-// the fault disappears when Count reaches zero.
-type Fault struct {
-	ID                int      `json:"id"`
-	PC                string   `json:"pc,omitempty"`
-	PathPrefix        string   `json:"path_prefix"`
-	Method            string   `json:"method,omitempty"`
-	Kind              string   `json:"kind"`
-	Count             int      `json:"count"`
-	Status            int      `json:"status,omitempty"`
-	Latency           Duration `json:"latency,omitempty"`
-	RetryAfterSeconds int      `json:"retry_after_seconds,omitempty"`
-	// ErrorCode is the reason a status fault's v3 error carries in its message_list, or the
-	// error_code a task_failure fault's task ends with; left out, the reason of the status
-	// (status) or INTERNAL_ERROR (task_failure).
-	ErrorCode string `json:"error_code,omitempty"`
-}
 
 // errorCodePattern is what an error_code of a fault may be: an upper-case identifier, as
 // Prism Central's reasons are (ENTITY_NOT_FOUND, CONCURRENT_REQUESTS_NOT_ALLOWED).
 var errorCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 
-// normalize checks f and fills its defaults.
-func (f *Fault) normalize(w *World) error {
+// normalizeFault checks f and fills its defaults.
+func normalizeFault(f *Fault, w *World) error {
 	if f.PC != "" && w.PC(f.PC) == nil {
 		return fmt.Errorf("unknown pc %q (known: %s)", f.PC, strings.Join(w.PCNames(), ", "))
 	}
@@ -136,7 +105,7 @@ func (f *Fault) normalize(w *World) error {
 	return nil
 }
 
-func (f *Fault) matches(pc, method, path string) bool {
+func faultMatches(f *Fault, pc, method, path string) bool {
 	return (f.PC == "" || f.PC == pc) &&
 		strings.HasPrefix(path, f.PathPrefix) &&
 		(f.Method == "" || f.Method == method)
@@ -144,7 +113,7 @@ func (f *Fault) matches(pc, method, path string) bool {
 
 // AddFault installs a fault and returns it with its ID and defaults filled in.
 func (w *World) AddFault(f Fault) (Fault, error) {
-	if err := f.normalize(w); err != nil {
+	if err := normalizeFault(&f, w); err != nil {
 		return Fault{}, err
 	}
 	w.mu.Lock()
@@ -188,22 +157,15 @@ func (w *World) ClearFaults(pc string) int {
 	return removed
 }
 
-// faultEffects is what the faults matching one request do to it.
-type faultEffects struct {
-	latency time.Duration
-	respond func(kind string) response // answers instead of the handler
-	drop    bool
-}
-
 // takeFaults consumes the faults that apply to a request: every matching latency fault,
 // the first matching answering fault (status, html500, retry_after) and the first matching
 // drop_after_commit fault. Faults of kind task_failure are consumed when tasks are created.
-func (w *World) takeFaults(pc, method, path string) faultEffects {
-	var fx faultEffects
+func (w *World) takeFaults(pc, method, path string) interception {
+	var fx interception
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, f := range w.faults {
-		if f.Count == 0 || !f.matches(pc, method, path) {
+		if f.Count == 0 || !faultMatches(f, pc, method, path) {
 			continue
 		}
 		switch f.Kind {
@@ -234,7 +196,7 @@ func (w *World) takeJobFault(info reqInfo) (Fault, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, f := range w.faults {
-		if slices.Contains(jobFaultKinds, f.Kind) && f.Count > 0 && f.matches(info.pc, info.method, info.path) {
+		if slices.Contains(jobFaultKinds, f.Kind) && f.Count > 0 && faultMatches(f, info.pc, info.method, info.path) {
 			f.Count--
 			taken := *f
 			w.pruneFaultsLocked()
@@ -244,12 +206,49 @@ func (w *World) takeJobFault(info reqInfo) (Fault, bool) {
 	return Fault{}, false
 }
 
+func init() {
+	intercept = (*World).takeFaults
+	taskFailureInjector = injectedTaskFailure
+	jobFaultInjector = injectedJobFault
+}
+
+// injectedJobFault consumes a job fault matching the request in ctx, if any.
+func injectedJobFault(w *World, ctx context.Context) *jobFault {
+	info, ok := requestInfo(ctx)
+	if !ok {
+		return nil
+	}
+	f, hit := w.takeJobFault(info)
+	if !hit {
+		return nil
+	}
+	return &jobFault{kind: f.Kind, latency: f.Latency.Std()}
+}
+
+// injectedTaskFailure consumes a task_failure fault matching the request in ctx, if any,
+// and returns the error the task of opType it creates fails with.
+func injectedTaskFailure(w *World, ctx context.Context, opType string) error {
+	info, ok := requestInfo(ctx)
+	if !ok {
+		return nil
+	}
+	f, hit := w.takeTaskFailure(info)
+	if !hit {
+		return nil
+	}
+	code := f.ErrorCode
+	if code == "" {
+		code = reasonInternal
+	}
+	return errorf(http.StatusInternalServerError, code, "%s failed: injected task failure (fault %d)", opType, f.ID)
+}
+
 // takeTaskFailure consumes one matching task_failure fault, if any.
 func (w *World) takeTaskFailure(info reqInfo) (Fault, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, f := range w.faults {
-		if f.Kind == FaultTaskFailure && f.Count > 0 && f.matches(info.pc, info.method, info.path) {
+		if f.Kind == FaultTaskFailure && f.Count > 0 && faultMatches(f, info.pc, info.method, info.path) {
 			f.Count--
 			taken := *f
 			w.pruneFaultsLocked()

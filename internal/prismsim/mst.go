@@ -5,18 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	v4 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v4"
 )
 
 // MST (Multicloud Snapshot Technology) recovery point stores.
 //
 // No REST call deploys MST: an operator runs clustermgmt-cli mst deploy on the PC VM
-// (mst_cli.go, over ssh.go). A deployment is checked against the PC's state (network,
+// (mst_cli.go, over the ssh wire). A deployment is checked against the PC's state (network,
 // addresses, buckets), then runs in the background: mstDeploySteps steps, each lasting
 // Settings.TaskLatency of real time (paused while the site is down), after which the
 // recovery point store exists with status AVAILABLE and a new extId. It keeps running if
@@ -43,8 +45,8 @@ const (
 
 // Bucket types of clustermgmt-cli mst deploy -t.
 const (
-	BucketTypeAWS    = "aws"
-	BucketTypeNtxOSS = "ntx_oss"
+	BucketTypeAWS    = model.BucketTypeAWS
+	BucketTypeNtxOSS = model.BucketTypeNtxOSS
 )
 
 // mstDeploySteps and mstRemoveSteps are the progress steps of a deployment and a removal.
@@ -439,7 +441,7 @@ func (pc *PC) startMSTRemoval(bucket string) (*mstJob, error) {
 			}
 		}
 		pc.mst.mu.Unlock()
-		pc.rps.removeWhere(func(p *recoveryPoint) bool { return p.store == st.extID })
+		pc.points.removeWhere(func(p *recoveryPoint) bool { return p.store == st.extID })
 		pc.mu.Unlock()
 		close(job.lines)
 	})
@@ -453,7 +455,7 @@ func (pc *PC) startMSTRemoval(bucket string) (*mstJob, error) {
 }
 
 // removeWhere drops the recovery points f selects.
-func (st *rpStore) removeWhere(f func(*recoveryPoint) bool) {
+func (st *pointStore) removeWhere(f func(*recoveryPoint) bool) {
 	for k, list := range st.series {
 		kept := list[:0]
 		for _, p := range list {
@@ -479,7 +481,7 @@ func (w *World) rulesUsingStore(extID string) []string {
 	seen := map[string]int{}
 	for _, pc := range w.pcs {
 		pc.mu.Lock()
-		for _, e := range pc.entitiesLocked(prKind) {
+		for _, e := range pc.entitiesLocked(policyKind) {
 			if anySnapshot(e, func(s *snapshot) bool {
 				for _, loc := range decodeRuleSpec(s.spec).Resources.OrderedAZList {
 					if loc.target() == "MST" && normUUID(loc.RecoveryPointRepositoryUUID) == extID {
@@ -491,7 +493,7 @@ func (w *World) rulesUsingStore(extID string) []string {
 				line := fmt.Sprintf("%s (%s) on %s", e.current().name, e.uuid, pc.Name())
 				key := pc.ruleOriginLocked(e) + "/" + e.uuid
 				if i, ok := seen[key]; ok {
-					if prInfo(e).origin == "" {
+					if policyInfo(e).origin == "" {
 						out[i] = line
 					}
 					continue
@@ -509,10 +511,10 @@ func (w *World) rulesUsingStore(extID string) []string {
 // type MST whose availability zone is the PC named target: the store must be deployed
 // there and available. The caller holds a PC's mutex (the rule's); it takes only the
 // target's MST mutex.
-func (w *World) checkStoreLocationLocked(field, target, id string) *apiError {
+func (w *World) checkStoreLocationLocked(field, target, id string) *modelError {
 	owner := w.PC(target)
 	if owner == nil {
-		return invalidArgument("%s: the availability zone does not resolve to a Prism Central", field)
+		return invalid("%s: the availability zone does not resolve to a Prism Central", field)
 	}
 	id = normUUID(id)
 	owner.mst.mu.Lock()
@@ -522,14 +524,14 @@ func (w *World) checkStoreLocationLocked(field, target, id string) *apiError {
 			continue
 		}
 		if s.status != StoreAvailable {
-			return invalidArgument("%s.recovery_point_repository_uuid: recovery point store %s (bucket %s) is %s", field, id, s.bucket, strings.ToLower(s.status))
+			return invalid("%s.recovery_point_repository_uuid: recovery point store %s (bucket %s) is %s", field, id, s.bucket, strings.ToLower(s.status))
 		}
 		return nil
 	}
-	return &apiError{
-		Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+	return &modelError{
+		Kind: errInvalid, Code: reasonInvalidArgument,
 		Message: fmt.Sprintf("%s.recovery_point_repository_uuid: no recovery point store %s is deployed on the Prism Central of this availability zone (PC_%s): deploy MST there first (clustermgmt-cli mst deploy) and use the extId from GET %s",
-			field, id, owner.AdvertisedIP(), v4StoresPath),
+			field, id, owner.AdvertisedIP(), v4.StoresPath),
 		Details: map[string]string{"recovery_point_repository_uuid": id},
 	}
 }
@@ -549,32 +551,11 @@ func storeRetention(loc planLocation, r retention) retention {
 	return r
 }
 
-// RecoveryPointStore is a deployed MST store as the emulator shows it (admin state, Go
-// API). It never holds the secret key; the access key is masked.
-type RecoveryPointStore struct {
-	ExtID       string                  `json:"ext_id"`
-	Name        string                  `json:"name"`
-	Bucket      string                  `json:"bucket"`
-	BucketType  string                  `json:"bucket_type"`
-	Region      string                  `json:"region"`
-	Network     string                  `json:"network"`
-	NetworkUUID string                  `json:"network_uuid"`
-	IPAddresses []string                `json:"ip_addresses"`
-	Status      string                  `json:"status"`
-	AccessKeyID string                  `json:"access_key_id"`
-	CreateTime  time.Time               `json:"create_time"`
-	UpdateTime  time.Time               `json:"update_time"`
-	Stats       RecoveryPointStoreStats `json:"stats"`
-}
+// RecoveryPointStore is a deployed MST store as the emulator shows it (model.RecoveryPointStore).
+type RecoveryPointStore = model.RecoveryPointStore
 
-// RecoveryPointStoreStats counts the recovery points kept in a store.
-type RecoveryPointStoreStats struct {
-	RecoveryPoints   int            `json:"recovery_points"`
-	ByVM             map[string]int `json:"by_vm"`
-	ByProtectionRule map[string]int `json:"by_protection_rule"`
-	Oldest           *time.Time     `json:"oldest,omitempty"`
-	Latest           *time.Time     `json:"latest,omitempty"`
-}
+// RecoveryPointStoreStats counts the recovery points kept in a store (model.RecoveryPointStoreStats).
+type RecoveryPointStoreStats = model.RecoveryPointStoreStats
 
 // RecoveryPointStores returns the PC's deployed MST stores (not the deployments in
 // progress), in creation order, with their stats.

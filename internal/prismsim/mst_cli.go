@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/ssh"
 )
 
 // clustermgmt-cli, the PC VM's command that deploys MST, as the SSH server runs it.
@@ -42,8 +44,9 @@ const (
 // cliSession is one run of clustermgmt-cli in an SSH session.
 type cliSession struct {
 	pc          *PC
-	in          *lineReader
+	in          ssh.LineReader
 	out, errOut io.Writer
+	pty         bool // the terminal echoes what is typed
 	interrupted func() bool
 }
 
@@ -263,13 +266,13 @@ func (c *cliSession) deploy(ctx context.Context, args []string) int {
 // status to return.
 func (c *cliSession) prompt(ctx context.Context, text string, secret bool) (string, int) {
 	c.printf("%s", text)
-	line, err := c.in.readLine(ctx, secret)
-	if c.in.echo == nil {
+	line, err := c.in.ReadLine(ctx, secret)
+	if !c.pty {
 		// No terminal echoed the end of the line.
 		c.printf("\n")
 	}
 	switch {
-	case errors.Is(err, errInterrupted) || (err != nil && c.interrupted()):
+	case errors.Is(err, ssh.ErrInterrupted) || (err != nil && c.interrupted()):
 		return "", c.errorf(cliExitInterrupted, "interrupted")
 	case errors.Is(err, io.EOF):
 		what := "access key"

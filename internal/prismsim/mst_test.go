@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	v4 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v4"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -118,7 +119,7 @@ func deployStdin() string { return testAccessKey + "\n" + testSecretKey + "\n" }
 // v4Stores lists the stores through the v4 API.
 func v4Stores(t *testing.T, c *apiClient, query string) map[string]any {
 	t.Helper()
-	return expect(t, c.do("GET", v4StoresPath+query, nil), 200).json(t)
+	return expect(t, c.do("GET", v4.StoresPath+query, nil), 200).json(t)
 }
 
 func TestSSHAuthAndHostKey(t *testing.T) {
@@ -382,7 +383,7 @@ func TestMSTDeployHappyPathAndStoreDelay(t *testing.T) {
 	if !strings.Contains(text, "Recovery point store: "+testBucket+" (ext ID "+id+")") {
 		t.Errorf("output does not name the store %s:\n%s", id, text)
 	}
-	one := expect(t, api.do("GET", v4StoresPath+"/"+id, nil), 200).json(t)
+	one := expect(t, api.do("GET", v4.StoresPath+"/"+id, nil), 200).json(t)
 	if getString(one, "data", "extId") != id {
 		t.Errorf("get: %s", mustJSON(one))
 	}
@@ -627,7 +628,7 @@ func TestMSTPolicyFillsStore(t *testing.T) {
 	if r.status != 0 || !strings.Contains(r.stdout, "MST deployment for bucket "+testBucket+" removed.") {
 		t.Fatalf("remove: %+v", r)
 	}
-	expect(t, env.nc2.do("GET", v4StoresPath+"/"+env.store, nil), 404)
+	expect(t, env.nc2.do("GET", v4.StoresPath+"/"+env.store, nil), 404)
 	if n := len(rps(t, env.nc2, "")); n != 0 {
 		t.Errorf("%d points left after removal", n)
 	}
@@ -672,20 +673,20 @@ func TestStoreV4Endpoint(t *testing.T) {
 	for query, status := range map[string]int{
 		"?$filter=bucket%20ne%20'x'": 400, "?$filter=owner%20eq%20'x'": 400, "?$limit=0": 400, "?$limit=101": 400, "?foo=1": 400,
 	} {
-		r := api.do("GET", v4StoresPath+query, nil)
+		r := api.do("GET", v4.StoresPath+query, nil)
 		if r.status != status || getString(r.json(t), "data", "error", 0, "severity") != "ERROR" {
 			t.Errorf("%s: %d %s", query, r.status, r.body)
 		}
 	}
-	r := expect(t, api.do("GET", v4StoresPath+"/"+newUUID(), nil), 404)
+	r := expect(t, api.do("GET", v4.StoresPath+"/"+newUUID(), nil), 404)
 	if !strings.Contains(getString(r.json(t), "data", "error", 0, "message"), "not found") {
 		t.Errorf("404 body: %s", r.body)
 	}
-	expect(t, api.do("GET", v4StoresPath+"/nope", nil), 400)
+	expect(t, api.do("GET", v4.StoresPath+"/nope", nil), 400)
 	// Same authentication as v3.
 	bad := newClient(t, nc2)
 	bad.pass = "wrong"
-	if r := bad.do("GET", v4StoresPath, nil); r.status != 401 || !strings.Contains(string(r.body), "<html>") {
+	if r := bad.do("GET", v4.StoresPath, nil); r.status != 401 || !strings.Contains(string(r.body), "<html>") {
 		t.Errorf("bad credentials: %d %s", r.status, r.body)
 	}
 	// onprem has no store; the v4 routes stay out of Routes().
@@ -845,22 +846,6 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-func TestSplitCommandLine(t *testing.T) {
-	for in, want := range map[string][]string{
-		"a  b\tc":                  {"a", "b", "c"},
-		"-b 'x y' \"z \\\" w\"":    {"-b", "x y", `z " w`},
-		"deploy \\\n-b x \\\n-r y": {"deploy", "-b", "x", "-r", "y"},
-		`a\ b`:                     {"a b"},
-		"":                         nil,
-		"x=''":                     {"x="},
-	} {
-		got, err := splitCommandLine(in)
-		if err != nil || strings.Join(got, "|") != strings.Join(want, "|") || len(got) != len(want) {
-			t.Errorf("%q: %q %v, want %q", in, got, err, want)
-		}
-	}
 }
 
 func TestSSHSiteDownRefusesConnections(t *testing.T) {

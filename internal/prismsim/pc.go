@@ -1,6 +1,7 @@
 package prismsim
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // PC is one emulated Prism Central: an HTTPS listener with its own certificate and
@@ -29,7 +32,7 @@ type PC struct {
 	upEvent chan struct{} // closed when a down site comes back
 	down    atomic.Bool   // the site is down: no listener, tasks paused
 
-	// drEnabled is written with mu held and read without it (requireDR, peers).
+	// drEnabled is written with mu held and read without it (drRequired, peers).
 	drEnabled atomic.Bool
 
 	mu         sync.Mutex
@@ -48,17 +51,15 @@ type PC struct {
 	// pendingUnpair holds the peers that removed their trust with this PC while it was
 	// down; the matching entries are removed when the site comes back.
 	pendingUnpair map[string]bool
-	// rps holds the recovery points that live on this PC; vmClusters caches each VM's
+	// points holds the recovery points that live on this PC; vmClusters caches each VM's
 	// cluster for them.
-	rps        rpStore
+	points     pointStore
 	vmClusters map[string]string
 
 	statsMu       sync.Mutex
 	requestsTotal int
 	requests      map[string]int
 
-	// sshd is the PC VM's SSH server (ssh.go), nil unless the configuration enables it.
-	sshd *sshServer
 	// mst holds the MST deployments and recovery point stores (mst.go).
 	mst mstState
 }
@@ -82,13 +83,10 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 
 		pairing:       map[string]bool{},
 		pendingUnpair: map[string]bool{},
-		rps:           newRPStore(),
+		points:        newPointStore(),
 		vmClusters:    map[string]string{},
 	}
 	pc.port.Store(int64(cfg.Port))
-	if err := pc.setupSSH(); err != nil {
-		return nil, fmt.Errorf("pc %s: %w", cfg.Name, err)
-	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	pc.seedCategoriesLocked(cfg.Categories)
@@ -169,11 +167,8 @@ func (p *PC) DREnabled() bool { return p.drEnabled.Load() }
 // and its tasks are paused.
 func (p *PC) Down() bool { return p.down.Load() }
 
-// RequestCounts is how many v3 requests a PC received, by route template.
-type RequestCounts struct {
-	Total   int            `json:"total"`
-	ByRoute map[string]int `json:"by_route"`
-}
+// RequestCounts is how many v3 requests a PC received (model.RequestCounts).
+type RequestCounts = model.RequestCounts
 
 // RequestCounts returns the v3 requests received since the start or the last reset. Admin
 // calls and requests that failed authentication are not counted.
@@ -200,4 +195,22 @@ func (p *PC) countRequest(key string) {
 	defer p.statsMu.Unlock()
 	p.requestsTotal++
 	p.requests[key]++
+}
+
+// waitUp returns at once when the site is up, else waits until it is; it reports false
+// when ctx ends first.
+func (pc *PC) waitUp(ctx context.Context) bool {
+	for {
+		pc.lifeMu.Lock()
+		down, ch := pc.down.Load(), pc.upEvent
+		pc.lifeMu.Unlock()
+		if !down || ch == nil {
+			return ctx.Err() == nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }

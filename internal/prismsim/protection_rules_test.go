@@ -416,7 +416,7 @@ func TestLinearRetention(t *testing.T) {
 }
 
 func TestRollupRetentionPrune(t *testing.T) {
-	st := newRPStore()
+	st := newPointStore()
 	keep := retention{multiple: 3, unit: 24 * time.Hour}
 	start := time.Date(2025, 1, 1, 0, 30, 0, 0, time.UTC)
 	var last time.Time

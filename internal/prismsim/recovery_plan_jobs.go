@@ -95,9 +95,20 @@ type jobState struct {
 	// clones are the VMs a test failover created at the recovery site.
 	clones  []reference
 	stepSeq int64
-	// fault is the admin fault that lands inside this job (faults.go), if any.
-	fault *Fault
+	// fault is the injected fault that lands inside this job (faults.go), if any.
+	fault *jobFault
 }
+
+// jobFault is a fault injected inside a recovery plan job: its kind (FaultJobSourceDown,
+// FaultJobPCRestart, FaultJobStuck) and how long it lasts.
+type jobFault struct {
+	kind    string
+	latency time.Duration
+}
+
+// jobFaultInjector, set by faults.go, consumes the fault a job created while serving the
+// request in ctx must suffer, if any.
+var jobFaultInjector func(w *World, ctx context.Context) *jobFault
 
 // jobMessage is a recovery_plan_validation_message.
 type jobMessage struct {
@@ -241,8 +252,8 @@ func checkJobSpec(raw []byte) (jobRequest, *apiError) {
 	if r.RecoveryPlanReference == nil || !isUUID(r.RecoveryPlanReference.UUID) {
 		return req, validationError("spec.resources.recovery_plan_reference.uuid is required: the uuid of the recovery plan to run")
 	}
-	if k := r.RecoveryPlanReference.Kind; k != "" && k != rpKind.name {
-		return req, validationError("spec.resources.recovery_plan_reference.kind must be %q, got %q", rpKind.name, k)
+	if k := r.RecoveryPlanReference.Kind; k != "" && k != planKind.name {
+		return req, validationError("spec.resources.recovery_plan_reference.kind must be %q, got %q", planKind.name, k)
 	}
 	req.planUUID = normUUID(r.RecoveryPlanReference.UUID)
 	p := r.ExecutionParameters
@@ -269,8 +280,8 @@ func checkJobSpec(raw []byte) (jobRequest, *apiError) {
 		if !isUUID(l.list[0].AvailabilityZoneURL) {
 			return req, validationError("%s[0].availability_zone_url is required: the uuid of an availability zone", field)
 		}
-		if apiErr := checkClusterRefs(field+"[0].cluster_reference_list", l.list[0].ClusterReferenceList); apiErr != nil {
-			return req, apiErr
+		if me := checkClusterRefs(field+"[0].cluster_reference_list", l.list[0].ClusterReferenceList); me != nil {
+			return req, v3Error(me)
 		}
 		*l.url = normUUID(l.list[0].AvailabilityZoneURL)
 		*l.clusters = refUUIDs(l.list[0].ClusterReferenceList)
@@ -293,17 +304,16 @@ func checkJobSpec(raw []byte) (jobRequest, *apiError) {
 // newJobLocked checks a job request against this PC (the plan, its availability zones,
 // no other job of the plan running) and adds the job, QUEUED, with a task that starts it.
 // The caller holds the PC's mutex.
-func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap *snapshot, initiator, witness string, parent *entity) (*task, *apiError) {
-	if apiErr := pc.requireDR("", "running recovery plans"); apiErr != nil {
-		return nil, apiErr
+func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap *snapshot, initiator, witness string, parent *entity) (*task, error) {
+	if me := pc.drRequired("", "running recovery plans"); me != nil {
+		return nil, me
 	}
 	if existing := pc.findEntityLocked(id); existing != nil {
-		return nil, &apiError{Status: http.StatusConflict, Reason: reasonAlreadyExists,
-			Message: fmt.Sprintf("%s with uuid %s already exists", existing.kind.name, id), Details: map[string]string{"uuid": id}}
+		return nil, existsError(existing.kind.name, id)
 	}
-	plan := pc.entityLocked(rpKind, req.planUUID)
+	plan := pc.entityLocked(planKind, req.planUUID)
 	if plan == nil || plan.committed == nil {
-		return nil, &apiError{Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+		return nil, &modelError{Kind: errInvalid, Field: "spec.resources.recovery_plan_reference",
 			Message: fmt.Sprintf("spec.resources.recovery_plan_reference: recovery plan %s does not exist on this Prism Central: run the job on the Prism Central of the recovery availability zone, where the plan is synced", req.planUUID),
 			Details: map[string]string{"recovery_plan_uuid": req.planUUID}}
 	}
@@ -331,7 +341,7 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 		}
 	}
 	if other := pc.runningJobLocked(plan.uuid); other != nil {
-		return nil, &apiError{Status: http.StatusConflict, Reason: reasonConcurrent,
+		return nil, &modelError{Kind: errConflict, Entity: jobKind.name, ID: other.uuid,
 			Message: fmt.Sprintf("recovery plan %s already has a running job: %s %s (%s) is %s; wait for it to end",
 				plan.current().name, jobOf(other).action, jobOf(other).name, other.uuid, jobOf(other).status),
 			Details: map[string]string{"recovery_plan_job_uuid": other.uuid}}
@@ -349,10 +359,8 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 	if d, ok := planSpec["description"]; ok {
 		j.planSpec["description"] = d
 	}
-	if info, ok := requestInfo(ctx); ok && req.action != actionValidate {
-		if f, hit := pc.w.takeJobFault(info); hit {
-			j.fault = &f
-		}
+	if req.action != actionValidate && jobFaultInjector != nil {
+		j.fault = jobFaultInjector(pc.w, ctx)
 	}
 	refs := []reference{}
 	if parent != nil {
@@ -425,17 +433,26 @@ func handleCreateJob(rq *request) (int, any, error) {
 		}
 		id = normUUID(meta.UUID)
 	}
-	pc := rq.pc
+	taskUUID, err := rq.pc.createJob(rq.ctx(), id, req, snap)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusAccepted, map[string]string{"task_uuid": taskUUID}, nil
+}
+
+// createJob accepts a recovery plan job asked for by a user: it checks the job's categories
+// and its request against this PC, and returns the uuid of the task that starts it.
+func (pc *PC) createJob(ctx context.Context, id string, req jobRequest, snap *snapshot) (string, error) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if apiErr := pc.checkCategoriesLocked(snap.categories); apiErr != nil {
-		return 0, nil, apiErr
+	if me := pc.checkCategoriesLocked(snap.categories); me != nil {
+		return "", me
 	}
-	t, apiErr := pc.newJobLocked(rq.ctx(), id, req, snap, initiatorUser, "", nil)
-	if apiErr != nil {
-		return 0, nil, apiErr
+	t, err := pc.newJobLocked(ctx, id, req, snap, initiatorUser, "", nil)
+	if err != nil {
+		return "", err
 	}
-	return http.StatusAccepted, map[string]string{"task_uuid": t.uuid}, nil
+	return t.uuid, nil
 }
 
 func handleDeleteJob(rq *request) (int, any, error) {
@@ -443,26 +460,36 @@ func handleDeleteJob(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
+	taskUUID, err := rq.pc.deleteJob(rq.ctx(), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]string{"task_uuid": taskUUID}, nil
+}
+
+// deleteJob removes a job that has ended, and returns the uuid of the task that does.
+func (pc *PC) deleteJob(ctx context.Context, id string) (string, error) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e := pc.entityLocked(jobKind, id)
 	if e == nil {
-		return 0, nil, notFound(jobKind.name, id)
+		return "", notFoundError(jobKind.name, id)
 	}
 	j := jobOf(e)
 	if !j.done() || (j.cleanup != nil && j.cleanup.status == jobRunning) {
-		return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "recovery plan job %s is %s: delete it once it has ended", id, j.status)
+		return "", &modelError{Kind: errConflict, Entity: jobKind.name, ID: id,
+			Message: fmt.Sprintf("recovery plan job %s is %s: delete it once it has ended", id, j.status)}
 	}
 	if e.deleting {
-		return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "recovery plan job %s is already being deleted", id)
+		return "", &modelError{Kind: errConflict, Entity: jobKind.name, ID: id,
+			Message: fmt.Sprintf("recovery plan job %s is already being deleted", id)}
 	}
 	e.deleting = true
-	t := pc.startTask(rq.ctx(), jobKind.opName+"Delete", []reference{e.ref()}, taskWork{
+	t := pc.startTask(ctx, jobKind.opName+"Delete", []reference{e.ref()}, taskWork{
 		run:     func() error { pc.removeEntityLocked(e); return nil },
 		abandon: func() { e.deleting = false },
 	})
-	return http.StatusOK, map[string]string{"task_uuid": t.uuid}, nil
+	return t.uuid, nil
 }
 
 // handleJobAction answers POST /recovery_plan_jobs/{uuid}/cleanup and /rerun.
@@ -485,42 +512,75 @@ func handleJobAction(rq *request) (int, any, error) {
 	if in.RerunUUID != "" && !isUUID(in.RerunUUID) {
 		return 0, nil, validationError("rerun_recovery_plan_job_uuid %q is not a UUID", in.RerunUUID)
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
+	var taskUUID string
+	var err error
+	if action == "cleanup" {
+		taskUUID, err = rq.pc.cleanupJob(rq.ctx(), id)
+	} else {
+		newID := newUUID()
+		if in.RerunUUID != "" {
+			newID = normUUID(in.RerunUUID)
+		}
+		taskUUID, err = rq.pc.rerunJob(rq.ctx(), id, newID, in.RerunOnError != nil && *in.RerunOnError)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusAccepted, map[string]string{"task_uuid": taskUUID}, nil
+}
+
+// liveJobLocked returns the job id unless it does not exist or is being deleted.
+func (pc *PC) liveJobLocked(id string) (*entity, error) {
 	e := pc.entityLocked(jobKind, id)
 	if e == nil || e.deleting {
-		return 0, nil, notFound(jobKind.name, id)
+		return nil, notFoundError(jobKind.name, id)
+	}
+	return e, nil
+}
+
+// cleanupJob starts the cleanup of a test failover job, and returns its task's uuid.
+func (pc *PC) cleanupJob(ctx context.Context, id string) (string, error) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e, err := pc.liveJobLocked(id)
+	if err != nil {
+		return "", err
+	}
+	t, err := pc.startCleanupLocked(ctx, e)
+	if err != nil {
+		return "", err
+	}
+	return t.uuid, nil
+}
+
+// rerunJob runs a MIGRATE, FAILOVER or TEST_FAILOVER job that has ended again, as a new job
+// newID, and returns the uuid of the task that starts it.
+func (pc *PC) rerunJob(ctx context.Context, id, newID string, continueOnValidationFailure bool) (string, error) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	e, err := pc.liveJobLocked(id)
+	if err != nil {
+		return "", err
 	}
 	j := jobOf(e)
-	if action == "cleanup" {
-		t, apiErr := pc.startCleanupLocked(rq.ctx(), e)
-		if apiErr != nil {
-			return 0, nil, apiErr
-		}
-		return http.StatusAccepted, map[string]string{"task_uuid": t.uuid}, nil
-	}
 	switch j.action {
 	case actionMigrate, actionFailover, actionTestFailover:
 	default:
-		return 0, nil, invalidArgument("a %s job cannot be rerun: rerun applies to MIGRATE, FAILOVER and TEST_FAILOVER jobs", j.action)
+		return "", failf(errInvalid, "", "a %s job cannot be rerun: rerun applies to MIGRATE, FAILOVER and TEST_FAILOVER jobs", j.action)
 	}
 	if !j.done() {
-		return 0, nil, errorf(http.StatusConflict, reasonConcurrent, "recovery plan job %s is %s: rerun it once it has ended", id, j.status)
+		return "", &modelError{Kind: errConflict, Entity: jobKind.name, ID: id,
+			Message: fmt.Sprintf("recovery plan job %s is %s: rerun it once it has ended", id, j.status)}
 	}
 	req := jobRequest{name: j.name, planUUID: j.plan.UUID, action: j.action, failedURL: j.failedURL, recoveryURL: j.recoveryURL,
 		failedClusters: j.failedClusters, recClusters: j.recoveryClusters, refTime: j.refTime,
-		cont: in.RerunOnError != nil && *in.RerunOnError}
-	newID := newUUID()
-	if in.RerunUUID != "" {
-		newID = normUUID(in.RerunUUID)
-	}
+		cont: continueOnValidationFailure}
 	snap := &snapshot{spec: e.current().spec, categories: map[string][]string{}, updated: pc.w.clock.Now()}
-	t, apiErr := pc.newJobLocked(rq.ctx(), newID, req, snap, j.initiator, j.witness, e)
-	if apiErr != nil {
-		return 0, nil, apiErr
+	t, err := pc.newJobLocked(ctx, newID, req, snap, j.initiator, j.witness, e)
+	if err != nil {
+		return "", err
 	}
-	return http.StatusAccepted, map[string]string{"task_uuid": t.uuid}, nil
+	return t.uuid, nil
 }
 
 // handleJobSteps answers GET /recovery_plan_jobs/{uuid}/execution_status and
@@ -534,19 +594,21 @@ func handleJobSteps(rq *request) (int, any, error) {
 	if which != "execution_status" && which != "cleanup_status" {
 		return 0, nil, validationError("status must be execution_status or cleanup_status, got %q", which)
 	}
-	pc := rq.pc
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	e := pc.entityLocked(jobKind, id)
-	if e == nil {
-		return 0, nil, notFound(jobKind.name, id)
+	var out map[string]any
+	if err := rq.pc.viewEntity(jobKind, id, func(e *entity) { out = renderJobSteps(jobOf(e), which) }); err != nil {
+		return 0, nil, err
 	}
-	j := jobOf(e)
+	return http.StatusOK, out, nil
+}
+
+// renderJobSteps renders the step trees of a job's phases (which: execution_status) or of
+// its cleanup's (cleanup_status).
+func renderJobSteps(j *jobState, which string) map[string]any {
 	phases := j.phases
 	if which == "cleanup_status" {
 		if j.cleanup == nil {
 			// No cleanup yet: no phases. prism-go-client reads this path for any job.
-			return http.StatusOK, map[string]any{}, nil
+			return map[string]any{}
 		}
 		phases = j.cleanup.phases
 	}
@@ -559,7 +621,7 @@ func handleJobSteps(rq *request) (int, any, error) {
 		}
 		out[name] = map[string]any{"status": stepStatus(ph.status), "percentage_complete": ph.percent, "step_execution_status_list": steps}
 	}
-	return http.StatusOK, out, nil
+	return out
 }
 
 // stepStatus maps a job status to the narrower enum of phases and steps.
@@ -691,16 +753,18 @@ func jobStatus(_ *PC, e *entity) map[string]any {
 
 // startCleanupLocked starts the cleanup of a test failover: its task removes the clones
 // the job created at this PC.
-func (pc *PC) startCleanupLocked(ctx context.Context, e *entity) (*task, *apiError) {
+func (pc *PC) startCleanupLocked(ctx context.Context, e *entity) (*task, error) {
 	j := jobOf(e)
 	if j.action != actionTestFailover {
-		return nil, invalidArgument("recovery plan job %s is a %s job: only a TEST_FAILOVER job has test VMs to clean up", e.uuid, j.action)
+		return nil, failf(errInvalid, "", "recovery plan job %s is a %s job: only a TEST_FAILOVER job has test VMs to clean up", e.uuid, j.action)
 	}
 	if !j.done() {
-		return nil, errorf(http.StatusConflict, reasonConcurrent, "recovery plan job %s is %s: clean it up once it has ended", e.uuid, j.status)
+		return nil, &modelError{Kind: errConflict, Entity: jobKind.name, ID: e.uuid,
+			Message: fmt.Sprintf("recovery plan job %s is %s: clean it up once it has ended", e.uuid, j.status)}
 	}
 	if j.cleanup != nil && j.cleanup.status != jobFailed {
-		return nil, errorf(http.StatusConflict, reasonConcurrent, "recovery plan job %s has been cleaned up already (cleanup %s)", e.uuid, j.cleanup.status)
+		return nil, &modelError{Kind: errConflict, Entity: jobKind.name, ID: e.uuid,
+			Message: fmt.Sprintf("recovery plan job %s has been cleaned up already (cleanup %s)", e.uuid, j.cleanup.status)}
 	}
 	now := pc.w.clock.Now()
 	c := &jobCleanup{status: jobRunning, phases: newPhases()}
@@ -750,7 +814,7 @@ func jobSpecJSON(name, planUUID, planName, action, failedURL, recoveryURL string
 	spec := map[string]any{
 		"name": name,
 		"resources": map[string]any{
-			"recovery_plan_reference": reference{Kind: rpKind.name, UUID: planUUID, Name: planName},
+			"recovery_plan_reference": reference{Kind: planKind.name, UUID: planUUID, Name: planName},
 			"execution_parameters": map[string]any{
 				"failed_availability_zone_list":         []any{map[string]any{"availability_zone_url": failedURL}},
 				"recovery_availability_zone_list":       []any{map[string]any{"availability_zone_url": recoveryURL}},

@@ -15,28 +15,28 @@ import (
 // other site (recoveryPlan.mapNetwork, planSiteNetwork.staticIPs).
 
 // The part of a recovery plan spec the emulator interprets; the rest is kept as sent.
-type rpSpecView struct {
-	Name        *string          `json:"name"`
-	Description *string          `json:"description"`
-	Resources   *rpResourcesView `json:"resources"`
+type planSpecView struct {
+	Name        *string            `json:"name"`
+	Description *string            `json:"description"`
+	Resources   *planResourcesView `json:"resources"`
 }
 
-type rpResourcesView struct {
-	StageList  []rpStageView     `json:"stage_list"`
-	Parameters *rpParametersView `json:"parameters"`
+type planResourcesView struct {
+	StageList  []planStageView     `json:"stage_list"`
+	Parameters *planParametersView `json:"parameters"`
 }
 
-type rpStageView struct {
+type planStageView struct {
 	StageUUID     string `json:"stage_uuid"`
 	DelayTimeSecs *int64 `json:"delay_time_secs"`
 	StageWork     *struct {
 		RecoverEntities *struct {
-			EntityInfoList []rpEntityInfoView `json:"entity_info_list"`
+			EntityInfoList []planEntityInfoView `json:"entity_info_list"`
 		} `json:"recover_entities"`
 	} `json:"stage_work"`
 }
 
-type rpEntityInfoView struct {
+type planEntityInfoView struct {
 	AnyEntityReference *refView          `json:"any_entity_reference"`
 	Categories         map[string]string `json:"categories"`
 	VMPowerState       string            `json:"vm_power_state"`
@@ -46,15 +46,15 @@ type rpEntityInfoView struct {
 	} `json:"script_list"`
 }
 
-type rpParametersView struct {
+type planParametersView struct {
 	PrimaryLocationIndex *int64 `json:"primary_location_index"`
 	AvailabilityZoneList []struct {
 		AvailabilityZoneURL  string    `json:"availability_zone_url"`
 		ClusterReferenceList []refView `json:"cluster_reference_list"`
 	} `json:"availability_zone_list"`
 	NetworkMappingList []struct {
-		AreNetworksStretched *bool             `json:"are_networks_stretched"`
-		AZNetworkMappingList []rpAZNetworkView `json:"availability_zone_network_mapping_list"`
+		AreNetworksStretched *bool               `json:"are_networks_stretched"`
+		AZNetworkMappingList []planAZNetworkView `json:"availability_zone_network_mapping_list"`
 	} `json:"network_mapping_list"`
 	FloatingIPAssignmentList []struct {
 		AvailabilityZoneURL string `json:"availability_zone_url"`
@@ -64,8 +64,8 @@ type rpParametersView struct {
 				IP   string `json:"ip"`
 				UUID string `json:"uuid"`
 			} `json:"vm_nic_information"`
-			RecoveryFloatingIPConfig *rpFloatingIPView `json:"recovery_floating_ip_config"`
-			TestFloatingIPConfig     *rpFloatingIPView `json:"test_floating_ip_config"`
+			RecoveryFloatingIPConfig *planFloatingIPView `json:"recovery_floating_ip_config"`
+			TestFloatingIPConfig     *planFloatingIPView `json:"test_floating_ip_config"`
 		} `json:"vm_ip_assignment_list"`
 	} `json:"floating_ip_assignment_list"`
 	WitnessConfigurationList []struct {
@@ -75,49 +75,49 @@ type rpParametersView struct {
 	CutoverMode string `json:"cutover_mode"`
 }
 
-type rpAZNetworkView struct {
-	AvailabilityZoneURL      string         `json:"availability_zone_url"`
-	ClusterReferenceList     []refView      `json:"cluster_reference_list"`
-	RecoveryNetwork          *rpNetworkView `json:"recovery_network"`
-	TestNetwork              *rpNetworkView `json:"test_network"`
-	RecoveryIPAssignmentList []rpVMIPView   `json:"recovery_ip_assignment_list"`
-	TestIPAssignmentList     []rpVMIPView   `json:"test_ip_assignment_list"`
+type planAZNetworkView struct {
+	AvailabilityZoneURL      string           `json:"availability_zone_url"`
+	ClusterReferenceList     []refView        `json:"cluster_reference_list"`
+	RecoveryNetwork          *planNetworkView `json:"recovery_network"`
+	TestNetwork              *planNetworkView `json:"test_network"`
+	RecoveryIPAssignmentList []planVMIPView   `json:"recovery_ip_assignment_list"`
+	TestIPAssignmentList     []planVMIPView   `json:"test_ip_assignment_list"`
 }
 
-type rpNetworkView struct {
-	Name            string         `json:"name"`
-	VPCReference    *refView       `json:"vpc_reference"`
-	UseVPCReference bool           `json:"use_vpc_reference"`
-	SubnetList      []rpSubnetView `json:"subnet_list"`
+type planNetworkView struct {
+	Name            string           `json:"name"`
+	VPCReference    *refView         `json:"vpc_reference"`
+	UseVPCReference bool             `json:"use_vpc_reference"`
+	SubnetList      []planSubnetView `json:"subnet_list"`
 }
 
-type rpSubnetView struct {
+type planSubnetView struct {
 	GatewayIP                 string `json:"gateway_ip"`
 	PrefixLength              *int64 `json:"prefix_length"`
 	ExternalConnectivityState string `json:"external_connectivity_state"`
 }
 
-type rpVMIPView struct {
+type planVMIPView struct {
 	VMReference  *refView `json:"vm_reference"`
 	IPConfigList []struct {
 		IPAddress string `json:"ip_address"`
 	} `json:"ip_config_list"`
 }
 
-type rpFloatingIPView struct {
+type planFloatingIPView struct {
 	IP                        string `json:"ip"`
 	ShouldAllocateDynamically *bool  `json:"should_allocate_dynamically"`
 }
 
 // decodePlanSpec decodes a stored plan spec; Resources and Parameters are never nil.
-func decodePlanSpec(raw []byte) rpSpecView {
-	var spec rpSpecView
+func decodePlanSpec(raw []byte) planSpecView {
+	var spec planSpecView
 	_ = json.Unmarshal(raw, &spec)
 	if spec.Resources == nil {
-		spec.Resources = &rpResourcesView{}
+		spec.Resources = &planResourcesView{}
 	}
 	if spec.Resources.Parameters == nil {
-		spec.Resources.Parameters = &rpParametersView{}
+		spec.Resources.Parameters = &planParametersView{}
 	}
 	return spec
 }
@@ -281,7 +281,7 @@ func (pc *PC) planOfLocked(id string, snap *snapshot) *recoveryPlan {
 
 // resolvePlan builds the model of a decoded spec; site maps an availability zone URL to
 // the PC of the world it denotes ("" if unknown).
-func resolvePlan(id, name string, spec rpSpecView, site func(string) string) *recoveryPlan {
+func resolvePlan(id, name string, spec planSpecView, site func(string) string) *recoveryPlan {
 	p := &recoveryPlan{uuid: id, name: name}
 	params := spec.Resources.Parameters
 	for _, az := range params.AvailabilityZoneList {
@@ -356,7 +356,7 @@ func refUUIDs(refs []refView) []string {
 	return out
 }
 
-func planNetworkOf(v *rpNetworkView) *planNetwork {
+func planNetworkOf(v *planNetworkView) *planNetwork {
 	if v == nil || (v.Name == "" && len(v.SubnetList) == 0) {
 		return nil
 	}
@@ -374,7 +374,7 @@ func planNetworkOf(v *rpNetworkView) *planNetwork {
 	return n
 }
 
-func staticIPsOf(list []rpVMIPView) []planStaticIP {
+func staticIPsOf(list []planVMIPView) []planStaticIP {
 	var out []planStaticIP
 	for _, a := range list {
 		s := planStaticIP{}
@@ -566,7 +566,7 @@ type siteFacts struct {
 	subnets  []subnetFact
 	vpcs     map[string]string // uuid -> name
 	vms      []vmFact
-	rules    []ruleFact
+	rules    []policyFact
 	points   []pointFact
 }
 
@@ -587,9 +587,9 @@ type nicFact struct {
 	ips                      []string
 }
 
-// ruleFact is a committed protection rule of the site: its locations as PCs of the world
+// policyFact is a committed protection policy (v3 protection_rule) of the site: its locations as PCs of the world
 // and its replication links.
-type ruleFact struct {
+type policyFact struct {
 	uuid, name string
 	filter     *categoryFilterView
 	locations  []planLocation
@@ -665,12 +665,12 @@ func (pc *PC) siteFactsLocked(points []*recoveryPoint) *siteFacts {
 		}
 		f.vms = append(f.vms, vf)
 	}
-	for _, r := range pc.entitiesLocked(prKind) {
+	for _, r := range pc.entitiesLocked(policyKind) {
 		if r.committed == nil {
 			continue
 		}
 		spec := decodeRuleSpec(r.committed.spec)
-		rf := ruleFact{uuid: r.uuid, name: r.committed.name, filter: spec.Resources.CategoryFilter}
+		rf := policyFact{uuid: r.uuid, name: r.committed.name, filter: spec.Resources.CategoryFilter}
 		for _, loc := range spec.Resources.OrderedAZList {
 			site, _ := pc.azTargetLocked(loc.AvailabilityZoneURL)
 			rf.locations = append(rf.locations, planLocation{pc: site, clusters: loc.clusters(), target: loc.target()})
@@ -743,7 +743,7 @@ func (s *siteFacts) subnetsNamed(n *planNetwork, clusters []string) []subnetFact
 }
 
 // covering returns the site's rules that replicate a VM of the site to the PC to.
-func (s *siteFacts) covering(vm vmFact, to string) (rules []ruleFact, sync bool) {
+func (s *siteFacts) covering(vm vmFact, to string) (rules []policyFact, sync bool) {
 	for _, r := range s.rules {
 		if !r.filter.matches(vm.categories) {
 			continue
@@ -796,7 +796,7 @@ func (o azOrder) key() string {
 }
 
 // orderOf renders a rule's location order with the asking site's availability zone URLs.
-func orderOf(r ruleFact, asker *siteFacts) azOrder {
+func orderOf(r policyFact, asker *siteFacts) azOrder {
 	out := azOrder{}
 	for _, loc := range r.locations {
 		item := map[string]string{"availability_zone_url": asker.azURLs[loc.pc]}
@@ -810,7 +810,7 @@ func orderOf(r ruleFact, asker *siteFacts) azOrder {
 
 // uniqueOrders returns the distinct orders of rules, in first-seen order, and the index
 // of each rule's order.
-func uniqueOrders(rules []ruleFact, asker *siteFacts) ([]azOrder, map[string]int) {
+func uniqueOrders(rules []policyFact, asker *siteFacts) ([]azOrder, map[string]int) {
 	var orders []azOrder
 	index := map[string]int{}
 	keys := map[string]int{}

@@ -23,7 +23,7 @@ func planStatus(pc *PC, e *entity) map[string]any {
 	if d, ok := spec["description"]; ok {
 		status["description"] = d
 	}
-	if v := rpInfo(e).view; v != nil && v.snap == cur {
+	if v := planInfo(e).view; v != nil && v.snap == cur {
 		status["recovery_availability_zone_order_list"] = v.orders
 		status["latest_validation_time"] = formatTime(v.at)
 		if len(v.messages) > 0 {
@@ -54,7 +54,7 @@ func (pc *PC) refreshPlanViews() {
 	pc.mu.Lock()
 	var jobs []job
 	names := []string{pc.Name()}
-	for _, e := range pc.entitiesLocked(rpKind) {
+	for _, e := range pc.entitiesLocked(planKind) {
 		j := job{e: e, snap: e.current(), plan: pc.planOfLocked(e.uuid, e.current())}
 		j.missing = pc.missingCategoriesLocked(j.plan.categoryPairs())
 		jobs = append(jobs, j)
@@ -82,8 +82,8 @@ func (pc *PC) refreshPlanViews() {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	for i, j := range jobs {
-		if pc.entityLocked(rpKind, j.e.uuid) == j.e && j.e.current() == j.snap {
-			d := rpInfo(j.e)
+		if pc.entityLocked(planKind, j.e.uuid) == j.e && j.e.current() == j.snap {
+			d := planInfo(j.e)
 			d.view = views[i]
 			j.e.data = d
 		}
@@ -117,7 +117,7 @@ func planFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts, asker 
 	orders := []any{}
 	if f != nil && asker != nil {
 		msgs = append(msgs, entityFindings(w, p, sites, f, recovery.site)...)
-		var rules []ruleFact
+		var rules []policyFact
 		seen := map[string]bool{}
 		for _, vm := range p.entities(f) {
 			covering, _ := f.covering(vm, recovery.site)
@@ -302,6 +302,20 @@ func networkFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts) []m
 // recovery_plan_entities: for each availability zone of the plan, the live VMs there that
 // the plan selects, then the VMs it selects that have only recovery points there
 // (is_recovery_point true; with recovery_reference_time, points taken at or before it).
+// planFacts resolves the recovery plan id of this PC and returns it with the facts of every
+// site it names and of this PC, with their recovery points.
+func (pc *PC) planFacts(id string) (*recoveryPlan, map[string]*siteFacts, error) {
+	pc.mu.Lock()
+	e := pc.entityLocked(planKind, id)
+	if e == nil {
+		pc.mu.Unlock()
+		return nil, nil, notFoundError(planKind.name, id)
+	}
+	p := pc.planOfLocked(e.uuid, e.current())
+	pc.mu.Unlock()
+	return p, pc.w.sitesFacts(append(p.sites(), pc.Name()), true), nil
+}
+
 func handlePlanEntities(rq *request) (int, any, error) {
 	id, apiErr := uuidParam(rq)
 	if apiErr != nil {
@@ -320,15 +334,10 @@ func handlePlanEntities(rq *request) (int, any, error) {
 		refTime = t
 	}
 	pc := rq.pc
-	pc.mu.Lock()
-	e := pc.entityLocked(rpKind, id)
-	if e == nil {
-		pc.mu.Unlock()
-		return 0, nil, notFound(rpKind.name, id)
+	p, sites, err := pc.planFacts(id)
+	if err != nil {
+		return 0, nil, err
 	}
-	p := pc.planOfLocked(e.uuid, e.current())
-	pc.mu.Unlock()
-	sites := pc.w.sitesFacts(append(p.sites(), pc.Name()), true)
 	asker := sites[pc.Name()]
 	list := []any{}
 	for _, az := range p.azs {
@@ -344,10 +353,10 @@ func handlePlanEntities(rq *request) (int, any, error) {
 		if az.site == other {
 			other = p.primaryAZ().site
 		}
-		var rules []ruleFact
+		var rules []policyFact
 		type entry struct {
 			item  map[string]any
-			rules []ruleFact
+			rules []policyFact
 		}
 		var entries []entry
 		live := map[string]bool{}

@@ -56,19 +56,19 @@ type seriesKey struct {
 	vm    string
 }
 
-// rpStore holds a PC's recovery points; it is guarded by the PC's mutex.
-type rpStore struct {
+// pointStore holds a PC's recovery points; it is guarded by the PC's mutex.
+type pointStore struct {
 	byID   map[string]*recoveryPoint
 	series map[seriesKey][]*recoveryPoint
 	seq    int64
 }
 
-func newRPStore() rpStore {
-	return rpStore{byID: map[string]*recoveryPoint{}, series: map[seriesKey][]*recoveryPoint{}}
+func newPointStore() pointStore {
+	return pointStore{byID: map[string]*recoveryPoint{}, series: map[seriesKey][]*recoveryPoint{}}
 }
 
 // add stores p and applies the retention to its series.
-func (st *rpStore) add(p *recoveryPoint, keep retention) {
+func (st *pointStore) add(p *recoveryPoint, keep retention) {
 	st.seq++
 	p.seq = st.seq
 	st.byID[p.uuid] = p
@@ -81,7 +81,7 @@ func (st *rpStore) add(p *recoveryPoint, keep retention) {
 }
 
 // prune applies a retention to a series sorted by creation time, as of ref.
-func (st *rpStore) prune(list []*recoveryPoint, keep retention, ref time.Time) []*recoveryPoint {
+func (st *pointStore) prune(list []*recoveryPoint, keep retention, ref time.Time) []*recoveryPoint {
 	if keep.unit == 0 {
 		if keep.count > 0 && len(list) > keep.count {
 			for _, p := range list[:len(list)-keep.count] {
@@ -118,7 +118,7 @@ func (st *rpStore) prune(list []*recoveryPoint, keep retention, ref time.Time) [
 // refreshExpiry recomputes the expiration_time of the points of p's series under a
 // linear retention: the i-th newest point (from 0) goes when count-i more points have
 // come, one RPO apart, so it expires count-i RPOs after the newest one was taken.
-func (st *rpStore) refreshExpiry(p *recoveryPoint, keep retention, rpo time.Duration) {
+func (st *pointStore) refreshExpiry(p *recoveryPoint, keep retention, rpo time.Duration) {
 	if keep.unit > 0 || keep.count <= 0 || rpo <= 0 {
 		return
 	}
@@ -135,7 +135,7 @@ func (st *rpStore) refreshExpiry(p *recoveryPoint, keep retention, rpo time.Dura
 // pruneExpired removes the points whose expiration_time has passed; copies (points with a
 // source PC) of a rule that is still scheduled are given copyGrace more, the time the
 // next copy takes to arrive and prune them by the retention.
-func (st *rpStore) pruneExpired(now time.Time, copyGrace time.Duration, live func(rule string) bool) {
+func (st *pointStore) pruneExpired(now time.Time, copyGrace time.Duration, live func(rule string) bool) {
 	liveRules := map[string]bool{}
 	for k, list := range st.series {
 		isLive, seen := liveRules[k.rule]
@@ -223,8 +223,8 @@ func (pc *PC) takeRecoveryPointsLocked(plan *rulePlan, s planSchedule, at time.T
 	for _, vm := range vms {
 		p := pc.newPointLocked(plan, s, vm, at)
 		p.expires = at.Add(s.local.horizon(s.rpo))
-		pc.rps.add(p, s.local)
-		pc.rps.refreshExpiry(p, s.local, s.rpo)
+		pc.points.add(p, s.local)
+		pc.points.refreshExpiry(p, s.local, s.rpo)
 		out = append(out, p)
 	}
 	return out
@@ -257,17 +257,17 @@ func (pc *PC) receiveLocked(tr *transfer, _ time.Time) {
 			p.store = tr.dst.store
 		}
 		keep := storeRetention(tr.dst, tr.sched.remote)
-		pc.rps.add(&p, keep)
-		pc.rps.refreshExpiry(&p, keep, tr.sched.rpo)
+		pc.points.add(&p, keep)
+		pc.points.refreshExpiry(&p, keep, tr.sched.rpo)
 	}
 }
 
 // recoveryPointsLocked returns this PC's recovery points (with the live replicas given),
 // oldest first, after removing expired ones. The caller holds the PC's mutex.
 func (pc *PC) recoveryPointsLocked(live []*recoveryPoint) []*recoveryPoint {
-	pc.rps.pruneExpired(pc.w.clock.Now(), pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
-	out := make([]*recoveryPoint, 0, len(pc.rps.byID)+len(live))
-	for _, p := range pc.rps.byID {
+	pc.points.pruneExpired(pc.w.clock.Now(), pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
+	out := make([]*recoveryPoint, 0, len(pc.points.byID)+len(live))
+	for _, p := range pc.points.byID {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -279,22 +279,22 @@ func (pc *PC) recoveryPointsLocked(live []*recoveryPoint) []*recoveryPoint {
 	return append(out, live...)
 }
 
-// rpView is what rendering a recovery point needs of its PC.
-type rpView struct {
+// pointView is what rendering a recovery point needs of its PC.
+type pointView struct {
 	pc    *PC
 	local *entity
 	now   time.Time
 }
 
-func (pc *PC) rpViewLocked() rpView {
-	return rpView{pc: pc, local: pc.localAZLocked(), now: pc.w.clock.Now()}
+func (pc *PC) pointViewLocked() pointView {
+	return pointView{pc: pc, local: pc.localAZLocked(), now: pc.w.clock.Now()}
 }
 
-var rpAttrs = []string{"name", "vm_uuid", "vm_name", "availability_zone_uuid", "availability_zone_name", "cluster_uuid",
+var pointAttrs = []string{"name", "vm_uuid", "vm_name", "availability_zone_uuid", "availability_zone_name", "cluster_uuid",
 	"source_availability_zone_uuid", "protection_rule_uuid", "recovery_point_type", "creation_time", "expiration_time",
 	"location_agnostic_uuid", "uuid", "recovery_point_store_uuid"}
 
-func (v rpView) attrs(p *recoveryPoint) map[string][]string {
+func (v pointView) attrs(p *recoveryPoint) map[string][]string {
 	a := map[string][]string{
 		"uuid":                   {p.uuid},
 		"name":                   {p.name},
@@ -327,7 +327,7 @@ func (v rpView) attrs(p *recoveryPoint) map[string][]string {
 }
 
 // render renders a point as the spec's vm_recovery_point_intent_resource.
-func (v rpView) render(p *recoveryPoint) map[string]any {
+func (v pointView) render(p *recoveryPoint) map[string]any {
 	created := p.created
 	resources := map[string]any{
 		"parent_vm_reference":                      reference{Kind: vmKind.name, UUID: p.vmUUID, Name: p.vmName},
@@ -370,7 +370,7 @@ func (v rpView) render(p *recoveryPoint) map[string]any {
 	}
 	statusRes["vm_metadata"] = map[string]any{"kind": vmKind.name, "uuid": p.vmUUID, "categories": single}
 	// Not in the spec: the rule that made the recovery point.
-	statusRes["protection_rule_reference"] = reference{Kind: prKind.name, UUID: p.rule, Name: p.ruleName}
+	statusRes["protection_rule_reference"] = reference{Kind: policyKind.name, UUID: p.rule, Name: p.ruleName}
 	// Not in the spec either: the MST store a replica is kept in.
 	if ref := v.pc.storeRefLocked(p.store); ref != nil {
 		statusRes["recovery_point_store_reference"] = ref
@@ -393,22 +393,49 @@ func handleListRecoveryPoints(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	v := pc.rpViewLocked()
-	points := pc.recoveryPointsLocked(live)
-	items := make([]listItem, len(points))
-	for i, p := range points {
-		p := p
-		items[i] = listItem{seq: int64(i), attrs: v.attrs(p), render: func() any { return v.render(p) }}
-	}
-	meta, page, apiErr := runList(lr, "vm_recovery_point", rpAttrs, items)
+	var meta listMetadata
+	var page []any
+	rq.pc.viewRecoveryPoints(func(v pointView, points []*recoveryPoint) {
+		items := make([]listItem, len(points))
+		for i, p := range points {
+			p := p
+			items[i] = listItem{seq: int64(i), attrs: v.attrs(p), render: func() any { return v.render(p) }}
+		}
+		meta, page, apiErr = runList(lr, "vm_recovery_point", pointAttrs, items)
+	})
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
 	return http.StatusOK, map[string]any{"api_version": apiVersion, "metadata": meta, "entities": page}, nil
+}
+
+// viewRecoveryPoints calls view with the recovery points that live on the PC now (live
+// synchronous replicas included) and what rendering them needs.
+func (pc *PC) viewRecoveryPoints(view func(v pointView, points []*recoveryPoint)) {
+	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	view(pc.pointViewLocked(), pc.recoveryPointsLocked(live))
+}
+
+// viewRecoveryPoint calls view with the recovery point id of the PC.
+func (pc *PC) viewRecoveryPoint(id string, view func(v pointView, p *recoveryPoint)) error {
+	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	v := pc.pointViewLocked()
+	pc.points.pruneExpired(v.now, pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
+	if p := pc.points.byID[id]; p != nil {
+		view(v, p)
+		return nil
+	}
+	for _, p := range live {
+		if p.uuid == id {
+			view(v, p)
+			return nil
+		}
+	}
+	return notFoundError("vm_recovery_point", id)
 }
 
 func handleGetRecoveryPoint(rq *request) (int, any, error) {
@@ -416,21 +443,11 @@ func handleGetRecoveryPoint(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc := rq.pc
-	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	v := pc.rpViewLocked()
-	pc.rps.pruneExpired(v.now, pc.w.Settings().ReplicationDelay.Std(), pc.w.repl.live)
-	if p := pc.rps.byID[id]; p != nil {
-		return http.StatusOK, v.render(p), nil
+	var out map[string]any
+	if err := rq.pc.viewRecoveryPoint(id, func(v pointView, p *recoveryPoint) { out = v.render(p) }); err != nil {
+		return 0, nil, err
 	}
-	for _, p := range live {
-		if p.uuid == id {
-			return http.StatusOK, v.render(p), nil
-		}
-	}
-	return 0, nil, notFound("vm_recovery_point", id)
+	return http.StatusOK, out, nil
 }
 
 func init() {
@@ -492,9 +509,9 @@ type ProtectionRuleState struct {
 func (p *PC) ruleStatesLocked() []ProtectionRuleState {
 	now := p.w.clock.Now()
 	out := []ProtectionRuleState{}
-	for _, e := range p.entitiesLocked(prKind) {
+	for _, e := range p.entitiesLocked(policyKind) {
 		owner := p.Name()
-		if o := prInfo(e).origin; o != "" {
+		if o := policyInfo(e).origin; o != "" {
 			owner = o
 		}
 		st := ProtectionRuleState{UUID: e.uuid, Name: e.intent.name, Owner: owner, ProtectedVMs: []string{},

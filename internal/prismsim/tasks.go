@@ -24,14 +24,14 @@ const maxPollTimeout = 30
 
 // task is an asynchronous operation of a PC. Fields are guarded by the PC's mutex.
 type task struct {
-	uuid      string
-	opType    string
-	status    string
-	percent   int
-	progress  string
-	refs      []reference
-	errCode   string
-	errDetail string
+	uuid     string
+	opType   string
+	status   string
+	percent  int
+	progress string
+	refs     []reference
+	// err is why the task failed, typed (a *modelError) when the model knows why.
+	err       error
 	created   time.Time
 	started   time.Time
 	completed time.Time
@@ -53,7 +53,7 @@ type taskWork struct {
 	// unlocked, optional, runs first, without any mutex held, so that it may work on
 	// another PC (pairing creates the remote side there); an error fails the task.
 	unlocked func() error
-	// run applies the change; an error fails the task (an *apiError gives its reason as
+	// run applies the change; an error fails the task (a *modelError gives its condition as
 	// error_code). run must leave the state unchanged when it fails.
 	run func() error
 	// abandon, optional, undoes what was reserved when the request was accepted; it runs
@@ -62,6 +62,10 @@ type taskWork struct {
 }
 
 func (t *task) done() bool { return t.status == TaskSucceeded || t.status == TaskFailed }
+
+// taskFailureInjector, set by faults.go, returns the error a task of opType created while
+// serving the request in ctx must fail with (an injected fault), or nil.
+var taskFailureInjector func(w *World, ctx context.Context, opType string) error
 
 // startTask creates a QUEUED task and schedules it: RUNNING after half of the world's
 // task latency (real time), then SUCCEEDED once work.run succeeds at the full latency, or
@@ -84,11 +88,9 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 	pc.tasks[t.uuid] = t
 	pc.taskList = append(pc.taskList, t)
 
-	var injected *Fault
-	if info, ok := requestInfo(ctx); ok {
-		if f, hit := pc.w.takeTaskFailure(info); hit {
-			injected = &f
-		}
+	var injected error
+	if taskFailureInjector != nil {
+		injected = taskFailureInjector(pc.w, ctx, opType)
 	}
 	latency := pc.w.Settings().TaskLatency.Std()
 	started := pc.w.goBackground(func(wctx context.Context) {
@@ -104,12 +106,7 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 		}
 		var err error
 		if injected != nil {
-			code := injected.ErrorCode
-			if code == "" {
-				code = reasonInternal
-			}
-			err = errorf(http.StatusInternalServerError, code,
-				"%s failed: injected task failure (fault %d)", opType, injected.ID)
+			err = injected
 		} else if work.unlocked != nil {
 			err = work.unlocked()
 			if err == nil && !pc.waitUp(wctx) {
@@ -125,11 +122,7 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 			if work.abandon != nil {
 				work.abandon()
 			}
-			t.errCode, t.errDetail = reasonInternal, err.Error()
-			var apiErr *apiError
-			if errors.As(err, &apiErr) {
-				t.errCode, t.errDetail = apiErr.Reason, apiErr.Message
-			}
+			t.err = err
 			pc.setTaskLocked(t, TaskFailed, 100, "Failed")
 		} else {
 			pc.setTaskLocked(t, TaskSucceeded, 100, "Completed")
@@ -139,6 +132,22 @@ func (pc *PC) startTask(ctx context.Context, opType string, refs []reference, wo
 		t.progress = "Not started: Prism Central is shutting down"
 	}
 	return t
+}
+
+// taskErrorOf is the error_code and error_detail of a task that failed with err: the
+// condition a model error names (its v3 reason when it names none), or INTERNAL_ERROR.
+func taskErrorOf(err error) (code, detail string) {
+	var me *modelError
+	var apiErr *apiError
+	switch {
+	case errors.As(err, &me):
+		e := v3Error(me)
+		return e.Reason, e.Message
+	case errors.As(err, &apiErr):
+		return apiErr.Reason, apiErr.Message
+	default:
+		return reasonInternal, err.Error()
+	}
 }
 
 // setTaskLocked moves a task to a new status and wakes pollers when it ends.
@@ -221,8 +230,9 @@ func (pc *PC) renderTaskLocked(t *task) taskJSON {
 		CreationTimeUsecs:    t.created.UnixMicro(),
 		LastUpdateTime:       formatTime(t.updated),
 		LogicalTimestamp:     t.logical,
-		ErrorCode:            t.errCode,
-		ErrorDetail:          t.errDetail,
+	}
+	if t.err != nil {
+		out.ErrorCode, out.ErrorDetail = taskErrorOf(t.err)
 	}
 	if !t.started.IsZero() {
 		out.StartTime = formatTime(t.started)
@@ -241,13 +251,68 @@ func handleGetTask(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
+	var out taskJSON
+	if err := pc.viewTask(id, func(t *task) { out = pc.renderTaskLocked(t) }); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, out, nil
+}
+
+// viewTask calls view with the task id of the PC.
+func (pc *PC) viewTask(id string, view func(t *task)) error {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	t, ok := pc.tasks[id]
 	if !ok {
-		return 0, nil, notFound("task", id)
+		return notFoundError("task", id)
 	}
-	return http.StatusOK, pc.renderTaskLocked(t), nil
+	view(t)
+	return nil
+}
+
+// viewTasks calls view with every task of the PC, in creation order.
+func (pc *PC) viewTasks(view func(tasks []*task)) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	view(pc.taskList)
+}
+
+// pollTasks waits until one of the tasks ids has ended (not at all when one already has),
+// or timeout passes, then calls view with them all; timedOut tells that none had ended.
+func (pc *PC) pollTasks(ctx context.Context, ids []string, timeout time.Duration, view func(tasks []*task, timedOut bool)) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	timedOut := false
+	for {
+		pc.mu.Lock()
+		tasks := make([]*task, len(ids))
+		anyDone := false
+		for i, id := range ids {
+			t, ok := pc.tasks[id]
+			if !ok {
+				pc.mu.Unlock()
+				return notFoundError("task", id)
+			}
+			tasks[i] = t
+			anyDone = anyDone || t.done()
+		}
+		if anyDone || timedOut || timeout == 0 {
+			view(tasks, !anyDone)
+			pc.mu.Unlock()
+			return nil
+		}
+		event := pc.taskEvent
+		pc.mu.Unlock()
+		select {
+		case <-event:
+		case <-deadline.C:
+			timedOut = true
+		case <-ctx.Done():
+			return failf(errUnavailable, "", "request canceled")
+		case <-pc.w.ctx.Done():
+			return failf(errUnavailable, "", "Prism Central is shutting down")
+		}
+	}
 }
 
 type taskPollInput struct {
@@ -287,42 +352,17 @@ func handlePollTasks(rq *request) (int, any, error) {
 		}
 		ids[i] = normUUID(id)
 	}
-	deadline := time.NewTimer(time.Duration(secs) * time.Second)
-	defer deadline.Stop()
-	timedOut := false
-	for {
-		pc.mu.Lock()
-		tasks := make([]*task, len(ids))
-		anyDone := false
-		for i, id := range ids {
-			t, ok := pc.tasks[id]
-			if !ok {
-				pc.mu.Unlock()
-				return 0, nil, notFound("task", id)
-			}
-			tasks[i] = t
-			anyDone = anyDone || t.done()
+	var out taskPollResponse
+	err = pc.pollTasks(rq.ctx(), ids, time.Duration(secs)*time.Second, func(tasks []*task, timedOut bool) {
+		out = taskPollResponse{Entities: make([]taskJSON, len(tasks)), HasPollTimedOut: timedOut}
+		for i, t := range tasks {
+			out.Entities[i] = pc.renderTaskLocked(t)
 		}
-		if anyDone || timedOut || secs == 0 {
-			out := taskPollResponse{Entities: make([]taskJSON, len(tasks)), HasPollTimedOut: !anyDone}
-			for i, t := range tasks {
-				out.Entities[i] = pc.renderTaskLocked(t)
-			}
-			pc.mu.Unlock()
-			return http.StatusOK, out, nil
-		}
-		event := pc.taskEvent
-		pc.mu.Unlock()
-		select {
-		case <-event:
-		case <-deadline.C:
-			timedOut = true
-		case <-rq.ctx().Done():
-			return 0, nil, errorf(http.StatusServiceUnavailable, reasonServiceUnavailable, "request canceled")
-		case <-pc.w.ctx.Done():
-			return 0, nil, errorf(http.StatusServiceUnavailable, reasonServiceUnavailable, "Prism Central is shutting down")
-		}
+	})
+	if err != nil {
+		return 0, nil, err
 	}
+	return http.StatusOK, out, nil
 }
 
 var taskAttrs = []string{"uuid", "status", "operation_type", "entity_uuid", "entity_kind", "creation_time"}
@@ -333,27 +373,29 @@ func handleListTasks(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	items := make([]listItem, 0, len(pc.taskList))
-	// Newest first, as Prism Central lists tasks.
-	ordered := append([]*task(nil), pc.taskList...)
-	sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].seq > ordered[j].seq })
-	for i, t := range ordered {
-		attrs := map[string][]string{
-			"uuid":           {t.uuid},
-			"status":         {t.status},
-			"operation_type": {t.opType},
-			"creation_time":  {fmt.Sprint(t.created.UnixMicro())},
+	var meta listMetadata
+	var page []any
+	pc.viewTasks(func(tasks []*task) {
+		items := make([]listItem, 0, len(tasks))
+		// Newest first, as Prism Central lists tasks.
+		ordered := append([]*task(nil), tasks...)
+		sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].seq > ordered[j].seq })
+		for i, t := range ordered {
+			attrs := map[string][]string{
+				"uuid":           {t.uuid},
+				"status":         {t.status},
+				"operation_type": {t.opType},
+				"creation_time":  {fmt.Sprint(t.created.UnixMicro())},
+			}
+			for _, ref := range t.refs {
+				attrs["entity_uuid"] = append(attrs["entity_uuid"], ref.UUID)
+				attrs["entity_kind"] = append(attrs["entity_kind"], ref.Kind)
+			}
+			t := t
+			items = append(items, listItem{seq: int64(i), attrs: attrs, render: func() any { return pc.renderTaskLocked(t) }})
 		}
-		for _, ref := range t.refs {
-			attrs["entity_uuid"] = append(attrs["entity_uuid"], ref.UUID)
-			attrs["entity_kind"] = append(attrs["entity_kind"], ref.Kind)
-		}
-		t := t
-		items = append(items, listItem{seq: int64(i), attrs: attrs, render: func() any { return pc.renderTaskLocked(t) }})
-	}
-	meta, page, apiErr := runList(lr, "task", taskAttrs, items)
+		meta, page, apiErr = runList(lr, "task", taskAttrs, items)
+	})
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}

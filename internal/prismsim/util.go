@@ -6,29 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
-	"strings"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
-var uuidPattern = regexp.MustCompile(`^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`)
-
-// isUUID reports whether s has the spec's UUID format.
-func isUUID(s string) bool { return uuidPattern.MatchString(s) }
-
-func normUUID(s string) string { return strings.ToLower(s) }
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(fmt.Sprintf("prismsim: reading random bytes: %v", err))
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+// The UUID helpers are the model's (model/uuid.go).
+var (
+	isUUID   = model.IsUUID
+	normUUID = model.NormUUID
+	newUUID  = model.NewUUID
+)
 
 // newMAC returns a random MAC address in the range AHV uses (50:6b:8d).
 func newMAC() string {

@@ -44,7 +44,7 @@ func (w *World) witnessSiteDown(site string) {
 		}
 		var arms []witnessArm
 		pc.mu.Lock()
-		for _, e := range pc.entitiesLocked(rpKind) {
+		for _, e := range pc.entitiesLocked(planKind) {
 			if e.committed == nil {
 				continue
 			}
@@ -90,7 +90,7 @@ func (w *World) witnessFire(pc *PC, site string, since time.Time, arm witnessArm
 		return
 	}
 	pc.mu.Lock()
-	e := pc.entityLocked(rpKind, arm.plan)
+	e := pc.entityLocked(planKind, arm.plan)
 	ok := e != nil && e.committed != nil && pc.runningJobLocked(arm.plan) == nil
 	var p *recoveryPlan
 	if ok {

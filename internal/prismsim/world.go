@@ -17,6 +17,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/ssh"
 )
 
 // World is a set of Prism Centrals sharing one simulated clock and one set of settings.
@@ -37,6 +40,9 @@ type World struct {
 	closing  bool
 
 	exchange atomic.Pointer[func(Exchange)]
+
+	// sides are the protocols served beside the HTTPS listeners; set by NewWorld.
+	sides []sideWire
 
 	// repl schedules replication (replication.go).
 	repl *replicator
@@ -75,14 +81,36 @@ type PCEnv struct {
 	Password     string `json:"password"`
 	CAFile       string `json:"ca_file"`
 	AdvertisedIP string `json:"advertised_ip"`
-	// SSH is the PC VM's SSH server, when the PC has one (ssh.go).
+	// SSH is the PC VM's SSH server, when the PC has one (wire_ssh.go).
 	SSH *SSHEnv `json:"ssh,omitempty"`
+}
+
+// SSHEnv is how to reach a PC's SSH server, as env.json holds it (ssh.Env).
+type SSHEnv = ssh.Env
+
+// sideWire is a protocol a PC serves on a listener of its own beside the HTTPS one (the PC
+// VM's SSH server, wire_ssh.go). Its file registers a constructor with registerSideWire, which
+// NewWorld calls once the PCs are built; this file names none of them.
+type sideWire interface {
+	// listenLocked opens the wire's listeners and serves them in goroutines Close waits
+	// for; on error none is left open. The caller holds w.mu.
+	listenLocked() error
+	// close stops the listeners and the connections they serve.
+	close() error
+	// env fills what env.json says of the wire for pc.
+	env(pc *PC, e *PCEnv)
+}
+
+var sideWireFactories []func(w *World) (sideWire, error)
+
+func registerSideWire(f func(w *World) (sideWire, error)) {
+	sideWireFactories = append(sideWireFactories, f)
 }
 
 // NewWorld validates cfg, builds every PC's inventory and generates their certificates and
 // missing passwords. Nothing listens until Start.
 func NewWorld(cfg WorldConfig) (*World, error) {
-	cfg.Settings = cfg.Settings.withDefaults()
+	cfg.Settings = cfg.Settings.WithDefaults()
 	for i := range cfg.PCs {
 		if cfg.PCs[i].Username == "" {
 			cfg.PCs[i].Username = DefaultUsername
@@ -93,7 +121,7 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &World{
-		clock:    newClock(time.Now(), cfg.Settings.ClockRate),
+		clock:    model.NewClock(time.Now(), cfg.Settings.ClockRate),
 		byName:   map[string]*PC{},
 		settings: cfg.Settings,
 		ctx:      ctx,
@@ -116,6 +144,14 @@ func NewWorld(cfg WorldConfig) (*World, error) {
 		}
 		w.pcs = append(w.pcs, pc)
 		w.byName[pc.Name()] = pc
+	}
+	for _, f := range sideWireFactories {
+		side, err := f(w)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		w.sides = append(w.sides, side)
 	}
 	return w, nil
 }
@@ -141,11 +177,16 @@ func (w *World) Start() error {
 		}
 		listeners = append(listeners, ln)
 	}
-	if err := w.listenSSHLocked(); err != nil {
-		for _, l := range listeners {
-			_ = l.Close()
+	for i, side := range w.sides {
+		if err := side.listenLocked(); err != nil {
+			for _, opened := range w.sides[:i] {
+				_ = opened.close()
+			}
+			for _, l := range listeners {
+				_ = l.Close()
+			}
+			return err
 		}
-		return err
 	}
 	for i, pc := range w.pcs {
 		// No site can go down before Start returns (SiteDown needs started, under w.mu),
@@ -155,7 +196,7 @@ func (w *World) Start() error {
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		w.clock.run(w.ctx)
+		w.clock.Run(w.ctx)
 	}()
 	w.started = true
 	return nil
@@ -207,8 +248,10 @@ func (w *World) Close() error {
 		}
 		pc.lifeMu.Unlock()
 	}
-	if err := w.closeSSH(); err != nil {
-		errs = append(errs, err)
+	for _, side := range w.sides {
+		if err := side.close(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	w.wg.Wait()
 	return errors.Join(errs...)
@@ -259,8 +302,8 @@ func (w *World) Settings() Settings {
 // applies from now on without a jump in simulated time; tasks already started keep the
 // latency they started with. Settings with negative values are ignored.
 func (w *World) UpdateSettings(s Settings) {
-	s = s.withDefaults()
-	if s.validate() != nil {
+	s = s.WithDefaults()
+	if s.Validate() != nil {
 		return
 	}
 	w.mu.Lock()
@@ -289,15 +332,18 @@ func (w *World) record(x Exchange) {
 func (w *World) Env(stateDir string) Env {
 	env := Env{PCs: map[string]PCEnv{}}
 	for _, pc := range w.pcs {
-		env.PCs[pc.Name()] = PCEnv{
+		e := PCEnv{
 			Endpoint:     pc.Endpoint(),
 			Port:         pc.Port(),
 			Username:     pc.Username(),
 			Password:     pc.Password(),
 			CAFile:       filepath.Join(stateDir, pc.Name()+"-ca.pem"),
 			AdvertisedIP: pc.AdvertisedIP(),
-			SSH:          sshEnvOf(pc),
 		}
+		for _, side := range w.sides {
+			side.env(pc, &e)
+		}
+		env.PCs[pc.Name()] = e
 	}
 	return env
 }

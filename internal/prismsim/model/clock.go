@@ -1,4 +1,4 @@
-package prismsim
+package model
 
 import (
 	"container/heap"
@@ -35,7 +35,7 @@ type Timer struct {
 	index int // in the heap; -1 once fired or stopped
 }
 
-func newClock(start time.Time, rate float64) *Clock {
+func NewClock(start time.Time, rate float64) *Clock {
 	return &Clock{
 		base:     start.UTC().Truncate(time.Microsecond),
 		realBase: time.Now(),
@@ -164,7 +164,7 @@ func (c *Clock) fireDue() {
 }
 
 // run fires timers as simulated time reaches them in real time, until ctx ends.
-func (c *Clock) run(ctx context.Context) {
+func (c *Clock) Run(ctx context.Context) {
 	for {
 		c.fireDue()
 		c.mu.Lock()

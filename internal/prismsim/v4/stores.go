@@ -1,13 +1,17 @@
-package prismsim
+package v4
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 )
 
 // The v4 read API of MST recovery point stores, on the PC's HTTPS listener with the same
@@ -23,28 +27,49 @@ import (
 // store being removed is listed with status REMOVING until it is gone.
 
 const (
-	v4DataProtectionPrefix = "/api/dataprotection/v4.4"
-	v4StoresPath           = v4DataProtectionPrefix + "/config/recovery-point-stores"
-	v4StoreObjectType      = "dataprotection.v4.config.RecoveryPointStore"
-	v4DefaultLimit         = 50
-	v4MaxLimit             = 100
+	// Prefix is the path prefix of the v4 APIs the wire serves.
+	Prefix = "/api/dataprotection/v4.4"
+	// StoresPath lists the recovery point stores.
+	StoresPath        = Prefix + "/config/recovery-point-stores"
+	v4StoreObjectType = "dataprotection.v4.config.RecoveryPointStore"
+	v4DefaultLimit    = 50
+	v4MaxLimit        = 100
 )
 
-// isV4Path reports whether a path belongs to the v4 APIs the emulator serves.
-func isV4Path(p string) bool { return strings.HasPrefix(p, v4DataProtectionPrefix+"/") }
-
-// registerV4 adds a v4 route; template is the full path.
-func registerV4(method, template, kind string, h apiHandler) {
-	apiRoutes.add(method, template, kind, h)
+// Backend is what the v4 wire needs of a PC of the model.
+type Backend interface {
+	// URL is the PC's base URL, for links.
+	URL() string
+	// RecoveryPointStores returns the PC's deployed MST stores.
+	RecoveryPointStores() []model.RecoveryPointStore
 }
 
-func init() {
-	registerV4(http.MethodGet, v4StoresPath, "recovery_point_store", handleListStores)
-	registerV4(http.MethodGet, v4StoresPath+"/{extId}", "recovery_point_store", handleGetStore)
+// Request is a v4 request as the server that routed it hands it over.
+type Request struct {
+	PC     Backend
+	HTTP   *http.Request
+	Params map[string]string // the route template's path parameters
+}
+
+// Route is a v4 route: its method, its full path template, the kind it serves, and the
+// function that answers it with a status and a body to encode as JSON.
+type Route struct {
+	Method   string
+	Template string
+	Kind     string
+	Serve    func(rq Request) (int, any)
+}
+
+// Routes lists the routes of the v4 wire.
+func Routes() []Route {
+	return []Route{
+		{http.MethodGet, StoresPath, "recovery_point_store", handleListStores},
+		{http.MethodGet, StoresPath + "/{extId}", "recovery_point_store", handleGetStore},
+	}
 }
 
 // v4Error answers in the v4 error shape.
-func v4Error(status int, code, format string, args ...any) (int, any, error) {
+func v4Error(status int, code, format string, args ...any) (int, any) {
 	return status, map[string]any{
 		"$objectType": "dataprotection.v4.error.ErrorResponse",
 		"data": map[string]any{
@@ -57,7 +82,7 @@ func v4Error(status int, code, format string, args ...any) (int, any, error) {
 				"locale":      "en_US",
 			}},
 		},
-	}, nil
+	}
 }
 
 func v4Flags(paginated bool) []map[string]any {
@@ -72,9 +97,9 @@ func v4Link(href, rel string) map[string]any {
 }
 
 // renderStore renders a store as the v4 RecoveryPointStore.
-func (pc *PC) renderStore(s RecoveryPointStore) map[string]any {
+func renderStore(pc Backend, s model.RecoveryPointStore) map[string]any {
 	objectType, endpoint := "AWS_S3", "s3."+s.Region+".amazonaws.com"
-	if s.BucketType == BucketTypeNtxOSS {
+	if s.BucketType == model.BucketTypeNtxOSS {
 		objectType, endpoint = "NUTANIX_OBJECTS", ""
 	}
 	ips := make([]map[string]any, len(s.IPAddresses))
@@ -112,28 +137,28 @@ func (pc *PC) renderStore(s RecoveryPointStore) map[string]any {
 		"createTime":     s.CreateTime.UTC().Format(time.RFC3339),
 		"lastUpdateTime": s.UpdateTime.UTC().Format(time.RFC3339),
 		"stats":          stats,
-		"links":          []map[string]any{v4Link(pc.URL()+v4StoresPath+"/"+s.ExtID, "self")},
+		"links":          []map[string]any{v4Link(pc.URL()+StoresPath+"/"+s.ExtID, "self")},
 	}
 }
 
 var v4FilterClause = regexp.MustCompile(`^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$`)
 
-var v4FilterFields = map[string]func(RecoveryPointStore) string{
-	"extId":      func(s RecoveryPointStore) string { return s.ExtID },
-	"name":       func(s RecoveryPointStore) string { return s.Name },
-	"bucket":     func(s RecoveryPointStore) string { return s.Bucket },
-	"bucketType": func(s RecoveryPointStore) string { return s.BucketType },
-	"region":     func(s RecoveryPointStore) string { return s.Region },
-	"status":     func(s RecoveryPointStore) string { return s.Status },
+var v4FilterFields = map[string]func(model.RecoveryPointStore) string{
+	"extId":      func(s model.RecoveryPointStore) string { return s.ExtID },
+	"name":       func(s model.RecoveryPointStore) string { return s.Name },
+	"bucket":     func(s model.RecoveryPointStore) string { return s.Bucket },
+	"bucketType": func(s model.RecoveryPointStore) string { return s.BucketType },
+	"region":     func(s model.RecoveryPointStore) string { return s.Region },
+	"status":     func(s model.RecoveryPointStore) string { return s.Status },
 }
 
 // parseV4Filter parses "a eq 'x' and b eq 'y'" into a predicate.
-func parseV4Filter(f string) (func(RecoveryPointStore) bool, error) {
+func parseV4Filter(f string) (func(model.RecoveryPointStore) bool, error) {
 	if strings.TrimSpace(f) == "" {
-		return func(RecoveryPointStore) bool { return true }, nil
+		return func(model.RecoveryPointStore) bool { return true }, nil
 	}
 	type clause struct {
-		get   func(RecoveryPointStore) string
+		get   func(model.RecoveryPointStore) string
 		value string
 	}
 	var clauses []clause
@@ -144,11 +169,11 @@ func parseV4Filter(f string) (func(RecoveryPointStore) bool, error) {
 		}
 		get, ok := v4FilterFields[m[1]]
 		if !ok {
-			return nil, fmt.Errorf("unsupported $filter field %q (filterable: %s)", m[1], strings.Join(sortedKeys(v4FilterFields), ", "))
+			return nil, fmt.Errorf("unsupported $filter field %q (filterable: %s)", m[1], strings.Join(slices.Sorted(maps.Keys(v4FilterFields)), ", "))
 		}
 		clauses = append(clauses, clause{get: get, value: strings.ReplaceAll(m[2], "''", "'")})
 	}
-	return func(s RecoveryPointStore) bool {
+	return func(s model.RecoveryPointStore) bool {
 		for _, c := range clauses {
 			if c.get(s) != c.value {
 				return false
@@ -170,8 +195,8 @@ func v4IntParam(q url.Values, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func handleListStores(rq *request) (int, any, error) {
-	q := rq.r.URL.Query()
+func handleListStores(rq Request) (int, any) {
+	q := rq.HTTP.URL.Query()
 	for k := range q {
 		switch k {
 		case "$filter", "$page", "$limit", "$select", "$orderby":
@@ -191,8 +216,8 @@ func handleListStores(rq *request) (int, any, error) {
 	if err != nil {
 		return v4Error(http.StatusBadRequest, "DTP-40003", "%v", err)
 	}
-	pc := rq.pc
-	var selected []RecoveryPointStore
+	pc := rq.PC
+	var selected []model.RecoveryPointStore
 	for _, s := range pc.RecoveryPointStores() {
 		if match(s) {
 			selected = append(selected, s)
@@ -201,9 +226,9 @@ func handleListStores(rq *request) (int, any, error) {
 	data := []map[string]any{}
 	start := page * limit
 	for i := start; i < len(selected) && i < start+limit; i++ {
-		data = append(data, pc.renderStore(selected[i]))
+		data = append(data, renderStore(pc, selected[i]))
 	}
-	self := pc.URL() + rq.r.URL.RequestURI()
+	self := pc.URL() + rq.HTTP.URL.RequestURI()
 	links := []map[string]any{v4Link(self, "self")}
 	if start+limit < len(selected) {
 		next := url.Values{}
@@ -212,7 +237,7 @@ func handleListStores(rq *request) (int, any, error) {
 		}
 		next.Set("$page", strconv.Itoa(page+1))
 		next.Set("$limit", strconv.Itoa(limit))
-		links = append(links, v4Link(pc.URL()+v4StoresPath+"?"+next.Encode(), "next"))
+		links = append(links, v4Link(pc.URL()+StoresPath+"?"+next.Encode(), "next"))
 	}
 	return http.StatusOK, map[string]any{
 		"$objectType": "dataprotection.v4.config.ListRecoveryPointStoresApiResponse",
@@ -223,26 +248,26 @@ func handleListStores(rq *request) (int, any, error) {
 			"flags":                 v4Flags(len(selected) > limit),
 			"links":                 links,
 		},
-	}, nil
+	}
 }
 
-func handleGetStore(rq *request) (int, any, error) {
-	id := rq.param("extId")
-	if !isUUID(id) {
+func handleGetStore(rq Request) (int, any) {
+	id := rq.Params["extId"]
+	if !model.IsUUID(id) {
 		return v4Error(http.StatusBadRequest, "DTP-40004", "extId %q is not a UUID", id)
 	}
-	pc := rq.pc
+	pc := rq.PC
 	for _, s := range pc.RecoveryPointStores() {
-		if s.ExtID == normUUID(id) {
+		if s.ExtID == model.NormUUID(id) {
 			return http.StatusOK, map[string]any{
 				"$objectType": "dataprotection.v4.config.GetRecoveryPointStoreApiResponse",
-				"data":        pc.renderStore(s),
+				"data":        renderStore(pc, s),
 				"metadata": map[string]any{
 					"$objectType": "common.v1.response.ApiResponseMetadata",
 					"flags":       v4Flags(false),
-					"links":       []map[string]any{v4Link(pc.URL()+v4StoresPath+"/"+s.ExtID, "self")},
+					"links":       []map[string]any{v4Link(pc.URL()+StoresPath+"/"+s.ExtID, "self")},
 				},
-			}, nil
+			}
 		}
 	}
 	return v4Error(http.StatusNotFound, "DTP-40400", "recovery point store %s not found", id)
