@@ -57,7 +57,9 @@ func newClient(t *testing.T, pc *PC) *apiClient {
 	if !pool.AppendCertsFromPEM(pc.CACertPEM()) {
 		t.Fatal("CA PEM did not parse")
 	}
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	// One connection per request: a site taken down closes its connections, and a POST sent on
+	// a pooled one it closed fails with EOF (Go does not repeat a POST), as seen under load.
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &apiClient{t: t, pc: pc, http: &http.Client{Transport: tr, Timeout: 60 * time.Second},
 		user: pc.Username(), pass: pc.Password()}
