@@ -1267,7 +1267,7 @@ func outageCause(err, outage error) error {
 	if outage == nil {
 		return err
 	}
-	return fmt.Errorf("%w (Prism Central was not answering: %v)", err, outage)
+	return fmt.Errorf("%w (Prism Central was not answering: %w)", err, outage)
 }
 
 // jobRerunRequest is recovery_plan_job_action_request for a rerun.
