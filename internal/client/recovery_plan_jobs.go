@@ -1124,7 +1124,7 @@ func (c *Client) readJob(ctx context.Context, op, id string, sup *stepsSupport) 
 }
 
 func (c *Client) getJob(ctx context.Context, op, id string) (*RecoveryPlanJob, error) {
-	return kindRecoveryPlanJob.flow(c).get(ctx, c, op, id)
+	return kindRecoveryPlanJob.flow(ctx, c).get(ctx, c, op, id)
 }
 
 // stepsAnswer tells what a read of a step tree found.
@@ -1389,7 +1389,7 @@ func (c *Client) ListRecoveryPlanJobs(ctx context.Context, filter string) ([]Rec
 // first (by start time, then creation time). The plan is matched on the
 // client side: the list's FIQL filter has no attribute for it.
 func (c *Client) ListRecoveryPlanJobsOfPlan(ctx context.Context, planUUID string) ([]RecoveryPlanJob, error) {
-	all, err := kindRecoveryPlanJob.flow(c).list(ctx, c, "listing the jobs of recovery plan "+planUUID, "", nil)
+	all, err := kindRecoveryPlanJob.flow(ctx, c).list(ctx, c, "listing the jobs of recovery plan "+planUUID, "", nil)
 	if err != nil {
 		return nil, err
 	}
