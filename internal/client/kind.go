@@ -25,9 +25,10 @@ import (
 //   - v4 (v4_flow.go): a kindFlow per kind it serves, with its own JSON and
 //     writer (request ids on mutations, If-Match with the ETag it read, v4
 //     tasks, $page/$limit), set beside v3 in the kind's declaration;
-//     entityKind.flow then picks the one the client speaks for the kind
-//     (v4_wire.go). The typed operations, and so the provider, stay as
-//     they are.
+//     entityKind.flow then picks the one the client chose for the kind
+//     (api_version, v4_wire.go). The typed operations, and so the
+//     provider, stay as they are. List filters are v3 FIQL today: a v4
+//     flow translates them to OData $filter (odataFilter).
 
 // kindFlow is how one wire protocol reaches the entities of one kind: T is
 // an entity as read, W what a create or an update asks for (often T
