@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -155,7 +156,6 @@ func (k *v4Kind[T, W]) update(ctx context.Context, c *Client, op, id string, v *
 		if err := decodeNumbers(raw, &body); err != nil {
 			return "", false, err
 		}
-		before, _ := json.Marshal(body)
 		if err := k.write(ctx, c, body, v); err != nil {
 			return "", false, err
 		}
@@ -163,7 +163,10 @@ func (k *v4Kind[T, W]) update(ctx context.Context, c *Client, op, id string, v *
 		if err != nil {
 			return "", false, err
 		}
-		if bytes.Equal(before, after) {
+		// The server adds and normalizes fields ($objectType, $reserved, defaults), so
+		// the change is judged on what the client models: the entity as read and as it
+		// would be, both converted (the id maps are warm: no request).
+		if bytes.Equal(raw, after) || k.same(ctx, c, raw, after) {
 			return "", false, nil
 		}
 		last = nil
@@ -182,6 +185,13 @@ func (k *v4Kind[T, W]) update(ctx context.Context, c *Client, op, id string, v *
 		return &out, nil
 	}
 	return k.get(ctx, c, op, id)
+}
+
+// same reports whether two forms of the entity convert to the same T.
+func (k *v4Kind[T, W]) same(ctx context.Context, c *Client, a, b json.RawMessage) bool {
+	ta, err1 := k.decode(ctx, c, a)
+	tb, err2 := k.decode(ctx, c, b)
+	return err1 == nil && err2 == nil && reflect.DeepEqual(ta, tb)
 }
 
 func (k *v4Kind[T, W]) remove(ctx context.Context, c *Client, op, id string) error {

@@ -1,0 +1,402 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	dpcfg "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/datapolicies/v4/config"
+	prismcommon "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/models/common/v1/config"
+	prismcfg "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/models/prism/v4/config"
+	prismmgmt "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/models/prism/v4/management"
+)
+
+// v4Fake is a small Prism Central for the v4 kinds the client speaks, whose answers are the
+// SDKs' own models: the namespace probe, categories, protection policies, tasks, the local
+// domain manager and its registrations, and the v3 availability zones the zone map reads. It
+// keeps an ETag per entity and refuses a stale If-Match with 412, acts once per
+// Ntnx-Request-Id (a repeated id gets the first answer again), and records every mutation.
+type v4Fake struct {
+	t  *testing.T
+	mu sync.Mutex
+	// served is the version OPTIONS /api/<ns>/unversioned/info answers per namespace; a
+	// namespace not in it answers 404.
+	served map[string]string
+	probes map[string]int
+
+	cats     map[string]prismcfg.Category
+	policies map[string]dpcfg.ProtectionPolicy
+	version  map[string]int
+	tasks    map[string]prismcfg.Task
+	answered map[string]fakeAnswer // request id -> first answer
+	next     int
+
+	localDM string
+	regs    []prismmgmt.Registration
+	azs     []map[string]any
+
+	// mutations are every POST, PUT and DELETE attempt, in order; acted counts those that
+	// changed state.
+	mutations []v4Mutation
+	acted     int
+	// requests counts every request by "METHOD /path" with ids replaced by {id}.
+	requests map[string]int
+	// dropAfterActing drops the connection after acting on the next mutation.
+	dropAfterActing bool
+	// changeBeforeNextWrite changes the entity (bumps its ETag) just before the next PUT or
+	// DELETE is checked, as someone else's write would.
+	changeBeforeNextWrite bool
+}
+
+type fakeAnswer struct {
+	status int
+	body   []byte
+}
+
+type v4Mutation struct {
+	Method, Path, RequestID, IfMatch string
+}
+
+const (
+	catBase = "/api/prism/v4.3/config/categories"
+	dmBase  = "/api/prism/v4.3/config/domain-managers"
+	regBase = "/api/prism/v4.3/management/domain-managers/"
+)
+
+func newV4Fake(t *testing.T) *v4Fake {
+	f := &v4Fake{
+		t: t, served: map[string]string{"prism": "v4.3", "datapolicies": "v4.2"}, probes: map[string]int{},
+		cats: map[string]prismcfg.Category{}, policies: map[string]dpcfg.ProtectionPolicy{}, version: map[string]int{},
+		tasks: map[string]prismcfg.Task{}, answered: map[string]fakeAnswer{}, requests: map[string]int{},
+		localDM: "dm-local-0000",
+	}
+	// Two paired Prism Centrals: the Local zone and a remote one whose management_url is its
+	// address; the registration names the remote domain manager and that address.
+	f.azs = []map[string]any{
+		fakeAZ("az-local", "Local", "10.0.0.5"),
+		fakeAZ("az-remote", "PC", "10.1.0.5"),
+	}
+	reg := prismmgmt.NewRegistration()
+	regID, remote := "reg-1", "dm-remote-1111"
+	reg.ExtId, reg.RemoteClusterExtId = &regID, &remote
+	rc := prismmgmt.NewRemoteCluster()
+	addr := prismcommon.NewIPAddressOrFQDN()
+	ip := prismcommon.NewIPv4Address()
+	v := "10.1.0.5"
+	ip.Value = &v
+	addr.Ipv4 = ip
+	rc.ExternalAddress = addr
+	rc.ExtId = &remote
+	reg.RemoteClusterDetails = rc
+	f.regs = []prismmgmt.Registration{*reg}
+	return f
+}
+
+func fakeAZ(uuid, typ, url string) map[string]any {
+	res := map[string]any{"management_plane_type": typ, "management_url": url}
+	return map[string]any{
+		"metadata": map[string]any{"kind": "availability_zone", "uuid": uuid},
+		"spec":     map[string]any{"name": uuid, "resources": res},
+		"status":   map[string]any{"name": uuid, "state": "COMPLETE", "resources": res},
+	}
+}
+
+// client starts the server and returns a client of it under api_version.
+func (f *v4Fake) client(apiVersion string) *Client {
+	srv := newServer(f.t, f.ServeHTTP)
+	c, _ := newClient(f.t, srv, func(cfg *Config) { cfg.APIVersion = apiVersion })
+	return c
+}
+
+func (f *v4Fake) etag(id string) string { return fmt.Sprintf(`W/"%s-%d"`, id, f.version[id]) }
+
+var fakeIDPattern = regexp.MustCompile(`/(cat|pp|task|dm|reg)-[^/]*|/ZXJnb24=:[^/]*`)
+
+func (f *v4Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.requests[r.Method+" "+fakeIDPattern.ReplaceAllString(r.URL.Path, "/{id}")]++
+	body, _ := io.ReadAll(r.Body)
+	if r.Method == http.MethodOptions {
+		ns := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/"), "/unversioned/info")
+		f.probes[ns]++
+		if v, ok := f.served[ns]; ok {
+			writeJSON(w, http.StatusOK, map[string]any{"data": v})
+			return
+		}
+		http.NotFound(w, r)
+		return
+	}
+	if isMutation(r.Method) && !strings.HasPrefix(r.URL.Path, "/api/nutanix/v3/") {
+		rid := r.Header.Get(headerRequestID)
+		f.mutations = append(f.mutations, v4Mutation{Method: r.Method, Path: r.URL.Path, RequestID: rid, IfMatch: r.Header.Get(headerIfMatch)})
+		if rid == "" {
+			writeSDKError(f.t, w, http.StatusBadRequest, "PRI-40001", "Ntnx-Request-Id header is required")
+			return
+		}
+		if a, ok := f.answered[rid]; ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(a.status)
+			_, _ = w.Write(a.body)
+			return
+		}
+		rec := httptest.NewRecorder()
+		f.route(rec, r, body)
+		if rec.Code < 300 {
+			f.acted++
+			f.answered[rid] = fakeAnswer{status: rec.Code, body: rec.Body.Bytes()}
+			if f.dropAfterActing {
+				f.dropAfterActing = false
+				dropConnection(f.t, w)
+				return
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	f.route(w, r, body)
+}
+
+func (f *v4Fake) route(w http.ResponseWriter, r *http.Request, body []byte) {
+	p := r.URL.Path
+	switch {
+	case r.Method == http.MethodPost && p == "/api/nutanix/v3/availability_zones/list":
+		writeJSON(w, 200, map[string]any{"api_version": "3.1", "entities": f.azs,
+			"metadata": map[string]any{"kind": "availability_zone", "total_matches": len(f.azs), "length": len(f.azs), "offset": 0}})
+	case r.Method == http.MethodGet && strings.HasPrefix(p, taskBase):
+		t, ok := f.tasks[strings.TrimPrefix(p, taskBase)]
+		if !ok {
+			writeSDKError(f.t, w, http.StatusNotFound, "PRI-40400", "no such task")
+			return
+		}
+		resp := prismcfg.NewGetTaskApiResponse()
+		f.must(resp.SetData(t))
+		writeSDK(f.t, w, 200, resp)
+	case r.Method == http.MethodGet && p == dmBase:
+		dm := prismcfg.NewDomainManager()
+		dm.ExtId = &f.localDM
+		resp := prismcfg.NewListDomainManagerApiResponse()
+		f.must(resp.SetData([]prismcfg.DomainManager{*dm}))
+		writeSDK(f.t, w, 200, resp)
+	case r.Method == http.MethodGet && p == regBase+f.localDM+"/registrations":
+		resp := prismmgmt.NewListRegistrationApiResponse()
+		f.must(resp.SetData(f.regs))
+		writeSDK(f.t, w, 200, resp)
+	case strings.HasPrefix(p, catBase):
+		f.categories(w, r, strings.TrimPrefix(strings.TrimPrefix(p, catBase), "/"), body)
+	case strings.HasPrefix(p, ppBase):
+		f.protectionPolicies(w, r, strings.TrimPrefix(strings.TrimPrefix(p, ppBase), "/"), body)
+	default:
+		f.t.Errorf("v4Fake: unexpected %s %s", r.Method, p)
+		http.NotFound(w, r)
+	}
+}
+
+func (f *v4Fake) must(err error) {
+	if err != nil {
+		f.t.Fatalf("SDK SetData: %v", err)
+	}
+}
+
+// conditional checks the If-Match of a PUT or DELETE on id; false when it answered.
+func (f *v4Fake) conditional(w http.ResponseWriter, r *http.Request, id string) bool {
+	if f.changeBeforeNextWrite {
+		f.changeBeforeNextWrite = false
+		f.version[id]++
+	}
+	if r.Header.Get(headerIfMatch) != f.etag(id) {
+		writeSDKError(f.t, w, http.StatusPreconditionFailed, "PRI-41200", "the entity has been modified: ETag mismatch")
+		return false
+	}
+	return true
+}
+
+// odataEq reads the "field eq 'value'" terms of a $filter.
+var odataEq = regexp.MustCompile(`(\w+) eq '((?:[^']|'')*)'`)
+
+func filterTerms(r *http.Request) map[string]string {
+	out := map[string]string{}
+	for _, m := range odataEq.FindAllStringSubmatch(r.URL.Query().Get("$filter"), -1) {
+		out[m[1]] = strings.ReplaceAll(m[2], "''", "'")
+	}
+	return out
+}
+
+// page applies $page and $limit to n sorted items: the range [from, to).
+func page(r *http.Request, n int) (from, to int) {
+	pg, _ := strconv.Atoi(r.URL.Query().Get("$page"))
+	limit, err := strconv.Atoi(r.URL.Query().Get("$limit"))
+	if err != nil || limit <= 0 {
+		limit = 50
+	}
+	from = min(pg*limit, n)
+	return from, min(from+limit, n)
+}
+
+func (f *v4Fake) categories(w http.ResponseWriter, r *http.Request, id string, body []byte) {
+	switch {
+	case r.Method == http.MethodGet && id == "":
+		terms := filterTerms(r)
+		var ids []string
+		for k, c := range f.cats {
+			if (terms["key"] == "" || *c.Key == terms["key"]) && (terms["value"] == "" || *c.Value == terms["value"]) {
+				ids = append(ids, k)
+			}
+		}
+		sort.Strings(ids)
+		from, to := page(r, len(ids))
+		var out []prismcfg.Category
+		for _, k := range ids[from:to] {
+			out = append(out, f.cats[k])
+		}
+		resp := prismcfg.NewListCategoriesApiResponse()
+		if len(out) > 0 {
+			f.must(resp.SetData(out))
+		}
+		writeSDK(f.t, w, 200, resp)
+	case r.Method == http.MethodPost && id == "":
+		var in prismcfg.Category
+		if err := json.Unmarshal(body, &in); err != nil || in.Key == nil || in.Value == nil {
+			writeSDKError(f.t, w, http.StatusBadRequest, "PRI-40002", "invalid category")
+			return
+		}
+		for _, c := range f.cats {
+			if *c.Key == *in.Key && *c.Value == *in.Value {
+				writeSDKError(f.t, w, http.StatusConflict, "PRI-40900", "category already exists")
+				return
+			}
+		}
+		f.next++
+		newID := fmt.Sprintf("cat-%04d", f.next)
+		in.ExtId, in.Type = &newID, prismcfg.CATEGORYTYPE_USER.Ref()
+		f.cats[newID] = in
+		resp := prismcfg.NewCreateCategoryApiResponse()
+		f.must(resp.SetData(in))
+		writeSDK(f.t, w, http.StatusCreated, resp)
+	default:
+		c, ok := f.cats[id]
+		if !ok {
+			writeSDKError(f.t, w, http.StatusNotFound, "PRI-40400", "category "+id+" not found")
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			resp := prismcfg.NewGetCategoryApiResponse()
+			f.must(resp.SetData(c))
+			w.Header().Set(headerETag, f.etag(id))
+			writeSDK(f.t, w, 200, resp)
+		case http.MethodPut:
+			if !f.conditional(w, r, id) {
+				return
+			}
+			var in prismcfg.Category
+			if err := json.Unmarshal(body, &in); err != nil {
+				writeSDKError(f.t, w, http.StatusBadRequest, "PRI-40002", "invalid category")
+				return
+			}
+			in.ExtId = &id
+			f.cats[id] = in
+			f.version[id]++
+			writeJSON(w, 200, map[string]any{"$objectType": "prism.v4.config.UpdateCategoryApiResponse", "data": []any{}})
+		case http.MethodDelete:
+			if !f.conditional(w, r, id) {
+				return
+			}
+			delete(f.cats, id)
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}
+}
+
+// task records a succeeded task on entity id of rel and answers its reference.
+func (f *v4Fake) task(w http.ResponseWriter, id, rel string) {
+	f.next++
+	tid := fmt.Sprintf("ZXJnb24=:task-%04d", f.next)
+	t := sdkTask(tid, prismcfg.TASKSTATUS_SUCCEEDED, 100)
+	ref := prismcfg.NewEntityReference()
+	ref.ExtId, ref.Rel = &id, &rel
+	t.EntitiesAffected = []prismcfg.EntityReference{*ref}
+	f.tasks[tid] = t
+	writeSDK(f.t, w, http.StatusAccepted, taskAnswer(tid))
+}
+
+func (f *v4Fake) protectionPolicies(w http.ResponseWriter, r *http.Request, id string, body []byte) {
+	const rel = "datapolicies:config:protection-policy"
+	switch {
+	case r.Method == http.MethodGet && id == "":
+		terms := filterTerms(r)
+		var ids []string
+		for k, p := range f.policies {
+			if terms["name"] == "" || *p.Name == terms["name"] {
+				ids = append(ids, k)
+			}
+		}
+		sort.Strings(ids)
+		from, to := page(r, len(ids))
+		var out []dpcfg.ProtectionPolicy
+		for _, k := range ids[from:to] {
+			out = append(out, f.policies[k])
+		}
+		resp := dpcfg.NewListProtectionPoliciesApiResponse()
+		if len(out) > 0 {
+			f.must(resp.SetData(out))
+		}
+		writeSDK(f.t, w, 200, resp)
+	case r.Method == http.MethodPost && id == "":
+		var in dpcfg.ProtectionPolicy
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&in); err != nil || in.Name == nil {
+			writeSDKError(f.t, w, http.StatusBadRequest, "DPL-40002", fmt.Sprintf("invalid protection policy: %v", err))
+			return
+		}
+		f.next++
+		newID := fmt.Sprintf("pp-%04d", f.next)
+		in.ExtId = &newID
+		f.policies[newID] = in
+		f.task(w, newID, rel)
+	default:
+		p, ok := f.policies[id]
+		if !ok {
+			writeSDKError(f.t, w, http.StatusNotFound, "DPL-40400", "protection policy "+id+" not found")
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			resp := dpcfg.NewGetProtectionPolicyApiResponse()
+			f.must(resp.SetData(p))
+			w.Header().Set(headerETag, f.etag(id))
+			writeSDK(f.t, w, 200, resp)
+		case http.MethodPut:
+			if !f.conditional(w, r, id) {
+				return
+			}
+			var in dpcfg.ProtectionPolicy
+			if err := json.Unmarshal(body, &in); err != nil {
+				writeSDKError(f.t, w, http.StatusBadRequest, "DPL-40002", "invalid protection policy")
+				return
+			}
+			in.ExtId = &id
+			f.policies[id] = in
+			f.version[id]++
+			f.task(w, id, rel)
+		case http.MethodDelete:
+			if !f.conditional(w, r, id) {
+				return
+			}
+			delete(f.policies, id)
+			f.task(w, id, rel)
+		}
+	}
+}
