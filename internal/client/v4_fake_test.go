@@ -55,6 +55,8 @@ type v4Fake struct {
 	// changeBeforeNextWrite changes the entity (bumps its ETag) just before the next PUT or
 	// DELETE is checked, as someone else's write would.
 	changeBeforeNextWrite bool
+	// failNextCreate makes the next create's task fail, leaving nothing.
+	failNextCreate bool
 }
 
 type fakeAnswer struct {
@@ -323,9 +325,13 @@ func (f *v4Fake) categories(w http.ResponseWriter, r *http.Request, id string, b
 
 // task records a succeeded task on entity id of rel and answers its reference.
 func (f *v4Fake) task(w http.ResponseWriter, id, rel string) {
+	f.taskEnding(w, id, rel, prismcfg.TASKSTATUS_SUCCEEDED)
+}
+
+func (f *v4Fake) taskEnding(w http.ResponseWriter, id, rel string, status prismcfg.TaskStatus) {
 	f.next++
 	tid := fmt.Sprintf("ZXJnb24=:task-%04d", f.next)
-	t := sdkTask(tid, prismcfg.TASKSTATUS_SUCCEEDED, 100)
+	t := sdkTask(tid, status, 100)
 	ref := prismcfg.NewEntityReference()
 	ref.ExtId, ref.Rel = &id, &rel
 	t.EntitiesAffected = []prismcfg.EntityReference{*ref}
@@ -364,6 +370,11 @@ func (f *v4Fake) protectionPolicies(w http.ResponseWriter, r *http.Request, id s
 		f.next++
 		newID := fmt.Sprintf("pp-%04d", f.next)
 		in.ExtId = &newID
+		if f.failNextCreate {
+			f.failNextCreate = false
+			f.taskEnding(w, newID, rel, prismcfg.TASKSTATUS_FAILED)
+			return
+		}
 		f.policies[newID] = in
 		f.task(w, newID, rel)
 	default:

@@ -89,6 +89,9 @@ func (k *v4Kind[T, W]) create(ctx context.Context, c *Client, op string, v *W, _
 	}
 	task, err := c.mutateV4(ctx, v4Call{op: op, method: http.MethodPost, path: k.ns.Path(k.collection), in: body, requestID: NewRequestID()})
 	if err != nil {
+		// Every retry carried the request id, so at most one create landed. Which entity it
+		// made is not known without its task: an entity found by name could be someone
+		// else's, so none is claimed.
 		return nil, err
 	}
 	t, werr := c.WaitForV4Task(ctx, task, op, nil)
@@ -96,15 +99,22 @@ func (k *v4Kind[T, W]) create(ctx context.Context, c *Client, op string, v *W, _
 	if t != nil {
 		id = k.createdID(t)
 	}
-	if id == "" && (werr == nil || t != nil) {
-		// The task names no entity of the kind: find it by name.
-		if found, err := k.findByName(ctx, c, op, k.name(v)); err == nil {
-			id = found
-		} else if werr == nil {
+	if id == "" && werr == nil {
+		// The task succeeded but names no entity of the kind: find it by name.
+		found, err := k.findByName(ctx, c, op, k.name(v))
+		if err != nil {
 			return nil, err
 		}
+		id = found
 	}
 	if werr != nil {
+		var te *TaskError
+		if id != "" && errors.As(werr, &te) {
+			// The task failed: the entity is the caller's to track only if it was left.
+			if _, _, err := k.read(ctx, c, op, id); errors.Is(err, ErrNotFound) {
+				return nil, werr
+			}
+		}
 		if id != "" {
 			return accepted(id), werr
 		}

@@ -419,3 +419,22 @@ func TestV4RequestsPerOperation(t *testing.T) {
 	count("protection policy delete", 3, func() error { return c.DeleteProtectionPolicy(ctx, id) })
 	count("category value delete", 3, func() error { return c.DeleteCategoryValue(ctx, "DR", "gold") })
 }
+
+// TestV4CreateWhoseTaskFails: a create whose task fails and leaves nothing returns the task's
+// error and no entity to track.
+func TestV4CreateWhoseTaskFails(t *testing.T) {
+	ctx := context.Background()
+	f := newV4Fake(t)
+	c := f.client(APIVersionAuto)
+	if _, err := c.CreateCategoryValue(ctx, CategoryValue{Key: "DR", Value: "gold"}); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.failNextCreate = true
+	f.mu.Unlock()
+	got, err := c.CreateProtectionPolicy(ctx, testPolicy("gold"))
+	var te *TaskError
+	if !errors.As(err, &te) || got != nil {
+		t.Errorf("create = %+v, %v; want no policy and a *TaskError", got, err)
+	}
+}
