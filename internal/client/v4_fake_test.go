@@ -237,33 +237,36 @@ func filterTerms(r *http.Request) map[string]string {
 	return out
 }
 
-// page applies $page and $limit to n sorted items: the range [from, to).
-func page(r *http.Request, n int) (from, to int) {
+// fakePage returns the page $page of $limit items of store that keep, in the order of their
+// extIds.
+func fakePage[T any](r *http.Request, store map[string]T, keep func(T) bool) []T {
+	var ids []string
+	for k, v := range store {
+		if keep(v) {
+			ids = append(ids, k)
+		}
+	}
+	sort.Strings(ids)
 	pg, _ := strconv.Atoi(r.URL.Query().Get("$page"))
 	limit, err := strconv.Atoi(r.URL.Query().Get("$limit"))
 	if err != nil || limit <= 0 {
 		limit = 50
 	}
-	from = min(pg*limit, n)
-	return from, min(from+limit, n)
+	from := min(pg*limit, len(ids))
+	var out []T
+	for _, k := range ids[from:min(from+limit, len(ids))] {
+		out = append(out, store[k])
+	}
+	return out
 }
 
 func (f *v4Fake) categories(w http.ResponseWriter, r *http.Request, id string, body []byte) {
 	switch {
 	case r.Method == http.MethodGet && id == "":
 		terms := filterTerms(r)
-		var ids []string
-		for k, c := range f.cats {
-			if (terms["key"] == "" || *c.Key == terms["key"]) && (terms["value"] == "" || *c.Value == terms["value"]) {
-				ids = append(ids, k)
-			}
-		}
-		sort.Strings(ids)
-		from, to := page(r, len(ids))
-		var out []prismcfg.Category
-		for _, k := range ids[from:to] {
-			out = append(out, f.cats[k])
-		}
+		out := fakePage(r, f.cats, func(c prismcfg.Category) bool {
+			return (terms["key"] == "" || *c.Key == terms["key"]) && (terms["value"] == "" || *c.Value == terms["value"])
+		})
 		resp := prismcfg.NewListCategoriesApiResponse()
 		if len(out) > 0 {
 			f.must(resp.SetData(out))
@@ -289,37 +292,56 @@ func (f *v4Fake) categories(w http.ResponseWriter, r *http.Request, id string, b
 		f.must(resp.SetData(in))
 		writeSDK(f.t, w, http.StatusCreated, resp)
 	default:
-		c, ok := f.cats[id]
-		if !ok {
-			writeSDKError(f.t, w, http.StatusNotFound, "PRI-40400", "category "+id+" not found")
+		fakeEntity(f, w, r, body, f.cats, id, "PRI", "category",
+			func(c *prismcfg.Category, id string) { c.ExtId = &id },
+			func(c prismcfg.Category) any {
+				resp := prismcfg.NewGetCategoryApiResponse()
+				f.must(resp.SetData(c))
+				return resp
+			},
+			func(w http.ResponseWriter, deleted bool) {
+				if deleted {
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+				writeJSON(w, 200, map[string]any{"$objectType": "prism.v4.config.UpdateCategoryApiResponse", "data": []any{}})
+			})
+	}
+}
+
+// fakeEntity serves GET, PUT (If-Match) and DELETE (If-Match) of entity id of store: get
+// wraps the entity in its SDK answer, done answers a write that was made.
+func fakeEntity[T any](f *v4Fake, w http.ResponseWriter, r *http.Request, body []byte, store map[string]T, id, prefix, noun string,
+	setID func(*T, string), get func(T) any, done func(w http.ResponseWriter, deleted bool),
+) {
+	e, ok := store[id]
+	if !ok {
+		writeSDKError(f.t, w, http.StatusNotFound, prefix+"-40400", noun+" "+id+" not found")
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		w.Header().Set(headerETag, f.etag(id))
+		writeSDK(f.t, w, 200, get(e))
+	case http.MethodPut:
+		if !f.conditional(w, r, id) {
 			return
 		}
-		switch r.Method {
-		case http.MethodGet:
-			resp := prismcfg.NewGetCategoryApiResponse()
-			f.must(resp.SetData(c))
-			w.Header().Set(headerETag, f.etag(id))
-			writeSDK(f.t, w, 200, resp)
-		case http.MethodPut:
-			if !f.conditional(w, r, id) {
-				return
-			}
-			var in prismcfg.Category
-			if err := json.Unmarshal(body, &in); err != nil {
-				writeSDKError(f.t, w, http.StatusBadRequest, "PRI-40002", "invalid category")
-				return
-			}
-			in.ExtId = &id
-			f.cats[id] = in
-			f.version[id]++
-			writeJSON(w, 200, map[string]any{"$objectType": "prism.v4.config.UpdateCategoryApiResponse", "data": []any{}})
-		case http.MethodDelete:
-			if !f.conditional(w, r, id) {
-				return
-			}
-			delete(f.cats, id)
-			w.WriteHeader(http.StatusNoContent)
+		var in T
+		if err := json.Unmarshal(body, &in); err != nil {
+			writeSDKError(f.t, w, http.StatusBadRequest, prefix+"-40002", "invalid "+noun)
+			return
 		}
+		setID(&in, id)
+		store[id] = in
+		f.version[id]++
+		done(w, false)
+	case http.MethodDelete:
+		if !f.conditional(w, r, id) {
+			return
+		}
+		delete(store, id)
+		done(w, true)
 	}
 }
 
@@ -344,18 +366,7 @@ func (f *v4Fake) protectionPolicies(w http.ResponseWriter, r *http.Request, id s
 	switch {
 	case r.Method == http.MethodGet && id == "":
 		terms := filterTerms(r)
-		var ids []string
-		for k, p := range f.policies {
-			if terms["name"] == "" || *p.Name == terms["name"] {
-				ids = append(ids, k)
-			}
-		}
-		sort.Strings(ids)
-		from, to := page(r, len(ids))
-		var out []dpcfg.ProtectionPolicy
-		for _, k := range ids[from:to] {
-			out = append(out, f.policies[k])
-		}
+		out := fakePage(r, f.policies, func(p dpcfg.ProtectionPolicy) bool { return terms["name"] == "" || *p.Name == terms["name"] })
 		resp := dpcfg.NewListProtectionPoliciesApiResponse()
 		if len(out) > 0 {
 			f.must(resp.SetData(out))
@@ -378,36 +389,13 @@ func (f *v4Fake) protectionPolicies(w http.ResponseWriter, r *http.Request, id s
 		f.policies[newID] = in
 		f.task(w, newID, rel)
 	default:
-		p, ok := f.policies[id]
-		if !ok {
-			writeSDKError(f.t, w, http.StatusNotFound, "DPL-40400", "protection policy "+id+" not found")
-			return
-		}
-		switch r.Method {
-		case http.MethodGet:
-			resp := dpcfg.NewGetProtectionPolicyApiResponse()
-			f.must(resp.SetData(p))
-			w.Header().Set(headerETag, f.etag(id))
-			writeSDK(f.t, w, 200, resp)
-		case http.MethodPut:
-			if !f.conditional(w, r, id) {
-				return
-			}
-			var in dpcfg.ProtectionPolicy
-			if err := json.Unmarshal(body, &in); err != nil {
-				writeSDKError(f.t, w, http.StatusBadRequest, "DPL-40002", "invalid protection policy")
-				return
-			}
-			in.ExtId = &id
-			f.policies[id] = in
-			f.version[id]++
-			f.task(w, id, rel)
-		case http.MethodDelete:
-			if !f.conditional(w, r, id) {
-				return
-			}
-			delete(f.policies, id)
-			f.task(w, id, rel)
-		}
+		fakeEntity(f, w, r, body, f.policies, id, "DPL", "protection policy",
+			func(p *dpcfg.ProtectionPolicy, id string) { p.ExtId = &id },
+			func(p dpcfg.ProtectionPolicy) any {
+				resp := dpcfg.NewGetProtectionPolicyApiResponse()
+				f.must(resp.SetData(p))
+				return resp
+			},
+			func(w http.ResponseWriter, _ bool) { f.task(w, id, rel) })
 	}
 }

@@ -76,20 +76,9 @@ func (a *v4AddressJSON) matches(addr string) bool {
 
 // domainManagerOf returns the domain manager extId of availability zone az.
 func (c *Client) domainManagerOf(ctx context.Context, op, az string) (string, error) {
-	for attempt := 0; attempt < 2; attempt++ {
-		c.zones.mu.Lock()
-		dm, ok := c.zones.toDM[az]
-		built := c.zones.toDM != nil
-		c.zones.mu.Unlock()
-		if ok {
-			return dm, nil
-		}
-		if built && attempt > 0 {
-			break
-		}
-		if err := c.buildZoneMap(ctx, op); err != nil {
-			return "", err
-		}
+	dm, ok, err := c.zoneLookup(ctx, op, func() map[string]string { return c.zones.toDM }, az)
+	if err != nil || ok {
+		return dm, err
 	}
 	return "", fmt.Errorf("%s: availability zone %s has no Prism Central (domain manager) that the v4 API knows: "+
 		"check that the zone exists and its pairing is complete", op, az)
@@ -98,24 +87,30 @@ func (c *Client) domainManagerOf(ctx context.Context, op, az string) (string, er
 // zoneOf returns the availability zone uuid of domain manager dm. A domain manager without a
 // zone (which v3 would not show either) is returned as it is, with a warning.
 func (c *Client) zoneOf(ctx context.Context, op, dm string) (string, error) {
-	for attempt := 0; attempt < 2; attempt++ {
-		c.zones.mu.Lock()
-		az, ok := c.zones.toAZ[dm]
-		built := c.zones.toAZ != nil
-		c.zones.mu.Unlock()
-		if ok {
-			return az, nil
-		}
-		if built && attempt > 0 {
-			break
-		}
-		if err := c.buildZoneMap(ctx, op); err != nil {
-			return "", err
-		}
+	az, ok, err := c.zoneLookup(ctx, op, func() map[string]string { return c.zones.toAZ }, dm)
+	if err != nil || ok {
+		return az, err
 	}
 	c.log.Warn(ctx, "a v4 location names a Prism Central that no availability zone names; keeping its domain manager id",
 		map[string]any{"operation": op, "domain_manager": dm})
 	return dm, nil
+}
+
+// zoneLookup finds key in one direction of the map (side, read under the lock), building the
+// map when it has not been built or does not have key: a pairing may have been made since.
+func (c *Client) zoneLookup(ctx context.Context, op string, side func() map[string]string, key string) (string, bool, error) {
+	for attempt := 0; attempt < 2; attempt++ {
+		c.zones.mu.Lock()
+		v, ok := side()[key]
+		c.zones.mu.Unlock()
+		if ok || attempt > 0 {
+			return v, ok, nil
+		}
+		if err := c.buildZoneMap(ctx, op); err != nil {
+			return "", false, err
+		}
+	}
+	return "", false, nil
 }
 
 // buildZoneMap lists the zones (v3), the local domain manager and its registrations (v4).
