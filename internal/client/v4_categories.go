@@ -224,7 +224,7 @@ func (c *Client) categoryParams(ctx context.Context, op string, ids []string) (m
 			c.categoryNames.Store(id, j)
 			v = j
 		}
-		j := v.(v4CategoryJSON)
+		j, _ := v.(v4CategoryJSON)
 		out[j.Key] = append(out[j.Key], j.Value)
 	}
 	return out, nil

@@ -232,10 +232,9 @@ func writeV4Policy(ctx context.Context, c *Client, body map[string]any, p *Prote
 	}
 	body["replicationConfigurations"] = nonNilAny(confs)
 	f := p.CategoryFilter
-	switch {
-	case f.Params == nil:
+	if f.Params == nil {
 		delete(body, "categoryIds")
-	default:
+	} else {
 		n := 0
 		for _, vs := range f.Params {
 			n += len(vs)

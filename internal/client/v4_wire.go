@@ -54,7 +54,10 @@ func (c *Client) wire(ctx context.Context, kind DRKind) string {
 // speaks, asking it once per process.
 func (c *Client) v4Served(ctx context.Context, ns v4Namespace) bool {
 	v, _ := v4Probes.LoadOrStore(c.endpoint+" "+ns.Name, &v4Probe{})
-	p := v.(*v4Probe)
+	p, ok := v.(*v4Probe)
+	if !ok {
+		return false
+	}
 	p.once.Do(func() {
 		p.highest, p.served, p.why = c.probeV4(ctx, ns)
 		c.log.Debug(ctx, "Prism Central v4 namespace probe", map[string]any{

@@ -134,8 +134,8 @@ func (c *Client) buildZoneMap(ctx context.Context, op string) error {
 	toDM, toAZ := map[string]string{}, map[string]string{}
 	for _, az := range azs {
 		dm := ""
-		switch {
-		case az.Type == AvailabilityZoneLocal:
+		switch az.Type {
+		case AvailabilityZoneLocal:
 			dm = local
 		default:
 			for _, r := range regs {
