@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,6 +34,10 @@ type v4Fake struct {
 
 	cats     map[string]prismcfg.Category
 	policies map[string]dpcfg.ProtectionPolicy
+	plans    map[string]dpcfg.RecoveryPlan
+	stages   map[string]dpcfg.RecoveryStage
+	mappings map[string]dpcfg.NetworkMapping
+	owner    map[string]string // stage or mapping extId -> plan extId
 	version  map[string]int
 	tasks    map[string]prismcfg.Task
 	answered map[string]fakeAnswer // request id -> first answer
@@ -72,12 +75,15 @@ const (
 	catBase = "/api/prism/v4.3/config/categories"
 	dmBase  = "/api/prism/v4.3/config/domain-managers"
 	regBase = "/api/prism/v4.3/management/domain-managers/"
+	rpBase  = "/api/datapolicies/v4.2/config/recovery-plans"
 )
 
 func newV4Fake(t *testing.T) *v4Fake {
 	f := &v4Fake{
 		t: t, served: map[string]string{"prism": "v4.3", "datapolicies": "v4.2"}, probes: map[string]int{},
 		cats: map[string]prismcfg.Category{}, policies: map[string]dpcfg.ProtectionPolicy{}, version: map[string]int{},
+		plans: map[string]dpcfg.RecoveryPlan{}, stages: map[string]dpcfg.RecoveryStage{}, mappings: map[string]dpcfg.NetworkMapping{},
+		owner: map[string]string{},
 		tasks: map[string]prismcfg.Task{}, answered: map[string]fakeAnswer{}, requests: map[string]int{},
 		localDM: "dm-local-0000",
 	}
@@ -121,7 +127,7 @@ func (f *v4Fake) client(apiVersion string) *Client {
 
 func (f *v4Fake) etag(id string) string { return fmt.Sprintf(`W/"%s-%d"`, id, f.version[id]) }
 
-var fakeIDPattern = regexp.MustCompile(`/(cat|pp|task|dm|reg)-[^/]*|/ZXJnb24=:[^/]*`)
+var fakeIDPattern = regexp.MustCompile(`/(cat|pp|rp|st|nm|task|dm|reg)-[^/]*|/ZXJnb24=:[^/]*`)
 
 func (f *v4Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
@@ -199,6 +205,8 @@ func (f *v4Fake) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeSDK(f.t, w, 200, resp)
 	case strings.HasPrefix(p, catBase):
 		f.categories(w, r, strings.TrimPrefix(strings.TrimPrefix(p, catBase), "/"), body)
+	case strings.HasPrefix(p, rpBase):
+		f.recoveryPlans(w, r, strings.TrimPrefix(strings.TrimPrefix(p, rpBase), "/"), body)
 	case strings.HasPrefix(p, ppBase):
 		f.protectionPolicies(w, r, strings.TrimPrefix(strings.TrimPrefix(p, ppBase), "/"), body)
 	default:
@@ -362,40 +370,123 @@ func (f *v4Fake) taskEnding(w http.ResponseWriter, id, rel string, status prismc
 }
 
 func (f *v4Fake) protectionPolicies(w http.ResponseWriter, r *http.Request, id string, body []byte) {
-	const rel = "datapolicies:config:protection-policy"
+	terms := filterTerms(r)
+	fakeTasked(f, w, r, body, f.policies, id, "DPL", "protection policy", "datapolicies:config:protection-policy", "pp",
+		func(p dpcfg.ProtectionPolicy) bool { return terms["name"] == "" || *p.Name == terms["name"] },
+		func(p *dpcfg.ProtectionPolicy, id string) { p.ExtId = &id },
+		func(ps []dpcfg.ProtectionPolicy) any {
+			resp := dpcfg.NewListProtectionPoliciesApiResponse()
+			if len(ps) > 0 {
+				f.must(resp.SetData(ps))
+			}
+			return resp
+		},
+		func(p dpcfg.ProtectionPolicy) any {
+			resp := dpcfg.NewGetProtectionPolicyApiResponse()
+			f.must(resp.SetData(p))
+			return resp
+		}, nil)
+}
+
+// recoveryPlans serves the plans and, under each, its stages and network mappings.
+func (f *v4Fake) recoveryPlans(w http.ResponseWriter, r *http.Request, rest string, body []byte) {
+	parts := strings.Split(rest, "/")
+	if rest == "" || len(parts) == 1 {
+		terms := filterTerms(r)
+		fakeTasked(f, w, r, body, f.plans, rest, "DPL", "recovery plan", "datapolicies:config:recovery-plan", "rp",
+			func(p dpcfg.RecoveryPlan) bool { return terms["name"] == "" || *p.Name == terms["name"] },
+			func(p *dpcfg.RecoveryPlan, id string) { p.ExtId = &id },
+			func(ps []dpcfg.RecoveryPlan) any {
+				resp := dpcfg.NewListRecoveryPlansApiResponse()
+				if len(ps) > 0 {
+					f.must(resp.SetData(ps))
+				}
+				return resp
+			},
+			func(p dpcfg.RecoveryPlan) any {
+				resp := dpcfg.NewGetRecoveryPlanApiResponse()
+				f.must(resp.SetData(p))
+				return resp
+			}, nil)
+		return
+	}
+	plan := parts[0]
+	if _, ok := f.plans[plan]; !ok {
+		writeSDKError(f.t, w, http.StatusNotFound, "DPL-40400", "recovery plan "+plan+" not found")
+		return
+	}
+	id := ""
+	if len(parts) > 2 {
+		id = parts[2]
+	}
+	own := func(newID string) { f.owner[newID] = plan }
+	switch parts[1] {
+	case "stages":
+		fakeTasked(f, w, r, body, f.stages, id, "DPL", "recovery stage", "datapolicies:config:recovery-stage", "st",
+			func(s dpcfg.RecoveryStage) bool { return f.owner[*s.ExtId] == plan },
+			func(s *dpcfg.RecoveryStage, id string) { s.ExtId = &id },
+			func(ss []dpcfg.RecoveryStage) any {
+				resp := dpcfg.NewListRecoveryStagesApiResponse()
+				if len(ss) > 0 {
+					f.must(resp.SetData(ss))
+				}
+				return resp
+			},
+			func(s dpcfg.RecoveryStage) any {
+				resp := dpcfg.NewGetRecoveryStageApiResponse()
+				f.must(resp.SetData(s))
+				return resp
+			}, own)
+	case "network-mappings":
+		fakeTasked(f, w, r, body, f.mappings, id, "DPL", "network mapping", "datapolicies:config:network-mapping", "nm",
+			func(m dpcfg.NetworkMapping) bool { return f.owner[*m.ExtId] == plan },
+			func(m *dpcfg.NetworkMapping, id string) { m.ExtId = &id },
+			func(ms []dpcfg.NetworkMapping) any {
+				resp := dpcfg.NewListNetworkMappingsApiResponse()
+				if len(ms) > 0 {
+					f.must(resp.SetData(ms))
+				}
+				return resp
+			},
+			func(m dpcfg.NetworkMapping) any {
+				resp := dpcfg.NewGetNetworkMappingApiResponse()
+				f.must(resp.SetData(m))
+				return resp
+			}, own)
+	default:
+		f.t.Errorf("v4Fake: unexpected %s %s", r.Method, r.URL.Path)
+		http.NotFound(w, r)
+	}
+}
+
+// fakeTasked serves a collection whose writes answer with tasks: a list of what keep keeps,
+// a create (created, when set, hears of the new extId), and GET, PUT and DELETE of one entity.
+func fakeTasked[T any](f *v4Fake, w http.ResponseWriter, r *http.Request, body []byte, store map[string]T, id, prefix, noun, rel, idPrefix string,
+	keep func(T) bool, setID func(*T, string), list func([]T) any, get func(T) any, created func(id string),
+) {
 	switch {
 	case r.Method == http.MethodGet && id == "":
-		terms := filterTerms(r)
-		out := fakePage(r, f.policies, func(p dpcfg.ProtectionPolicy) bool { return terms["name"] == "" || *p.Name == terms["name"] })
-		resp := dpcfg.NewListProtectionPoliciesApiResponse()
-		if len(out) > 0 {
-			f.must(resp.SetData(out))
-		}
-		writeSDK(f.t, w, 200, resp)
+		writeSDK(f.t, w, 200, list(fakePage(r, store, keep)))
 	case r.Method == http.MethodPost && id == "":
-		var in dpcfg.ProtectionPolicy
-		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&in); err != nil || in.Name == nil {
-			writeSDKError(f.t, w, http.StatusBadRequest, "DPL-40002", fmt.Sprintf("invalid protection policy: %v", err))
+		var in T
+		if err := json.Unmarshal(body, &in); err != nil {
+			writeSDKError(f.t, w, http.StatusBadRequest, prefix+"-40002", fmt.Sprintf("invalid %s: %v", noun, err))
 			return
 		}
 		f.next++
-		newID := fmt.Sprintf("pp-%04d", f.next)
-		in.ExtId = &newID
+		newID := fmt.Sprintf("%s-%04d", idPrefix, f.next)
+		setID(&in, newID)
 		if f.failNextCreate {
 			f.failNextCreate = false
 			f.taskEnding(w, newID, rel, prismcfg.TASKSTATUS_FAILED)
 			return
 		}
-		f.policies[newID] = in
+		store[newID] = in
+		if created != nil {
+			created(newID)
+		}
 		f.task(w, newID, rel)
 	default:
-		fakeEntity(f, w, r, body, f.policies, id, "DPL", "protection policy",
-			func(p *dpcfg.ProtectionPolicy, id string) { p.ExtId = &id },
-			func(p dpcfg.ProtectionPolicy) any {
-				resp := dpcfg.NewGetProtectionPolicyApiResponse()
-				f.must(resp.SetData(p))
-				return resp
-			},
-			func(w http.ResponseWriter, _ bool) { f.task(w, id, rel) })
+		fakeEntity(f, w, r, body, store, id, prefix, noun, setID, get, func(w http.ResponseWriter, _ bool) { f.task(w, id, rel) })
 	}
 }

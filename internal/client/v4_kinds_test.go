@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -38,6 +39,9 @@ func (f *v4Fake) changeNext() { f.mu.Lock(); f.changeBeforeNextWrite = true; f.m
 // (a uuid or extId, or "key/value" for a category value).
 type v4KindCase struct {
 	name string
+	// writes is the number of mutations a create makes (1 when 0): a recovery plan's stages
+	// and network mappings are entities of their own.
+	writes int
 	// setup makes what the kind's entities refer to.
 	setup  func(ctx context.Context, t *testing.T, c *Client)
 	create func(ctx context.Context, c *Client) (id string, err error)
@@ -64,6 +68,26 @@ func testPolicy(name string) ProtectionPolicy {
 			{SourceIndex: 1, DestinationIndex: 0, Schedules: []SnapshotSchedule{{RPOSecs: 3600, SnapshotType: SnapshotTypeCrashConsistent, LocalRetention: &RetentionPolicy{Rollup: &RollupRetention{Multiple: 7, IntervalType: RollupDaily}}, RemoteRetention: &RetentionPolicy{Rollup: &RollupRetention{Multiple: 2, IntervalType: RollupWeekly}}}}},
 		},
 		CategoryFilter: CategoryFilter{Type: CategoriesMatchAny, KindList: []string{KindVM}, Params: map[string][]string{"DR": {"gold"}}},
+	}
+}
+
+// testPlan is a recovery plan from the fake's Local zone to its remote one: a stage of two
+// VMs, a stage of the VMs of category DR/gold, and one network mapping.
+func testPlan(name, description string) RecoveryPlan {
+	zero, delay := 0, int64(60)
+	return RecoveryPlan{
+		Name:                 name,
+		Description:          description,
+		PrimaryLocationIndex: &zero,
+		AvailabilityZones:    []RecoveryPlanAZ{{AvailabilityZoneUUID: "az-local", ClusterUUIDs: []string{"cl-a"}}, {AvailabilityZoneUUID: "az-remote", ClusterUUIDs: []string{"cl-b"}}},
+		Stages: []RecoveryStage{
+			{DelaySecs: &delay, Entities: []RecoveryEntity{{VMUUID: "vm-1"}, {VMUUID: "vm-2"}}},
+			{Entities: []RecoveryEntity{{Categories: map[string]string{"DR": "gold"}}}},
+		},
+		NetworkMappings: []NetworkMapping{{PerAZ: []AZNetworkMapping{
+			{AvailabilityZoneUUID: "az-local", Recovery: &RecoveryNetwork{Name: "prod", Subnets: []RecoverySubnet{{GatewayIP: "10.0.0.1", PrefixLength: 24}}}, Test: &RecoveryNetwork{Name: "test"}},
+			{AvailabilityZoneUUID: "az-remote", Recovery: &RecoveryNetwork{Name: "prod-dr", VPCUUID: "vpc-1"}},
+		}}},
 	}
 }
 
@@ -140,6 +164,53 @@ var v4KindCases = []v4KindCase{
 		},
 		remove: func(ctx context.Context, c *Client, id string) error { return c.DeleteProtectionPolicy(ctx, id) },
 	},
+	{
+		name:   "recovery plans",
+		writes: 4, // the plan, two stages, a network mapping
+		setup: func(ctx context.Context, t *testing.T, c *Client) {
+			if _, err := c.CreateCategoryValue(ctx, CategoryValue{Key: "DR", Value: "gold"}); err != nil {
+				t.Fatalf("category DR/gold: %v", err)
+			}
+		},
+		create: func(ctx context.Context, c *Client) (string, error) {
+			p, err := c.CreateRecoveryPlan(ctx, testPlan("plan", "to Paris"))
+			if p == nil {
+				return "", err
+			}
+			return p.UUID, err
+		},
+		get: func(ctx context.Context, c *Client, id string) (any, error) {
+			p, err := c.GetRecoveryPlan(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			// The stages' ids are the server's: the comparison is of the rest.
+			for i := range p.Stages {
+				p.Stages[i].UUID = ""
+			}
+			return *p, nil
+		},
+		list: func(ctx context.Context, c *Client) ([]string, error) {
+			ps, err := c.ListRecoveryPlans(ctx, "name==plan")
+			var out []string
+			for _, p := range ps {
+				out = append(out, p.UUID)
+			}
+			return out, err
+		},
+		update: func(ctx context.Context, c *Client, id, description string) error {
+			p := testPlan("plan", description)
+			p.UUID = id
+			_, err := c.UpdateRecoveryPlan(ctx, p)
+			return err
+		},
+		updated: func(id, description string) any {
+			p := testPlan("plan", description)
+			p.UUID = id
+			return p
+		},
+		remove: func(ctx context.Context, c *Client, id string) error { return c.DeleteRecoveryPlan(ctx, id) },
+	},
 }
 
 // runV4KindCases runs every case against a fresh target from newTarget.
@@ -161,8 +232,15 @@ func runV4KindCases(t *testing.T, newTarget func(t *testing.T) v4Target) {
 			}
 			muts, _ := tg.log()
 			created := muts[len(before):]
-			if len(created) != 1 || created[0].Method != "POST" || created[0].RequestID == "" {
-				t.Fatalf("create sent %+v, want one POST with a Ntnx-Request-Id", created)
+			writes := max(kc.writes, 1)
+			reqIDs := map[string]bool{}
+			for _, m := range created {
+				if m.Method == "POST" && m.RequestID != "" {
+					reqIDs[m.RequestID] = true
+				}
+			}
+			if len(created) != writes || len(reqIDs) != writes {
+				t.Fatalf("create sent %+v, want %d POSTs, each with its own Ntnx-Request-Id", created, writes)
 			}
 			got, err := kc.get(ctx, c, id)
 			if err != nil {
@@ -234,8 +312,8 @@ func runV4KindCases(t *testing.T, newTarget func(t *testing.T) v4Target) {
 			}
 			muts, acted := tg.log()
 			posts := muts[len(before):]
-			if acted != actedBefore+1 || len(posts) != 2 || posts[0].RequestID != posts[1].RequestID {
-				t.Errorf("create with a lost answer: acted %d times, sent %+v; want once, two attempts with one request id", acted-actedBefore, posts)
+			if acted != actedBefore+writes || len(posts) != writes+1 || posts[0].RequestID != posts[1].RequestID {
+				t.Errorf("create with a lost answer: acted %d times, sent %+v; want %d, the first POST twice with one request id", acted-actedBefore, posts, writes)
 			}
 		})
 	}
@@ -436,5 +514,88 @@ func TestV4CreateWhoseTaskFails(t *testing.T) {
 	var te *TaskError
 	if !errors.As(err, &te) || got != nil {
 		t.Errorf("create = %+v, %v; want no policy and a *TaskError", got, err)
+	}
+}
+
+// TestV4RecoveryPlanPartsFollowTheUpdate: an update changes a stage that differs (PUT with
+// If-Match), deletes one no longer asked and creates a new network mapping, and leaves the
+// rest alone; what v4 cannot say is refused before anything is sent.
+func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
+	ctx := context.Background()
+	f := newV4Fake(t)
+	c := f.client(APIVersionAuto)
+	if _, err := c.CreateCategoryValue(ctx, CategoryValue{Key: "DR", Value: "gold"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.CreateRecoveryPlan(ctx, testPlan("plan", "x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	sdk := f.plans[p.UUID]
+	f.mu.Unlock()
+	if *sdk.PrimaryLocation.DomainManagerExtId != "dm-local-0000" || *sdk.RecoveryLocation.DomainManagerExtId != "dm-remote-1111" {
+		t.Errorf("locations = %s -> %s, want the local and the remote domain managers", *sdk.PrimaryLocation.DomainManagerExtId, *sdk.RecoveryLocation.DomainManagerExtId)
+	}
+	before, _ := f.log()
+	want := testPlan("plan", "x")
+	want.UUID = p.UUID
+	longer := int64(120)
+	want.Stages = want.Stages[:1]
+	want.Stages[0].DelaySecs = &longer
+	want.NetworkMappings = append(want.NetworkMappings, NetworkMapping{PerAZ: []AZNetworkMapping{
+		{AvailabilityZoneUUID: "az-local", Recovery: &RecoveryNetwork{Name: "db"}},
+		{AvailabilityZoneUUID: "az-remote", Recovery: &RecoveryNetwork{Name: "db-dr"}},
+	}})
+	got, err := c.UpdateRecoveryPlan(ctx, want)
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	muts, _ := f.log()
+	var sent []string
+	for _, m := range muts[len(before):] {
+		kind := "plan"
+		switch {
+		case strings.Contains(m.Path, "/stages"):
+			kind = "stage"
+		case strings.Contains(m.Path, "/network-mappings"):
+			kind = "mapping"
+		}
+		if m.Method != "POST" && m.IfMatch == "" {
+			t.Errorf("%s %s without If-Match", m.Method, m.Path)
+		}
+		sent = append(sent, m.Method+" "+kind)
+	}
+	if !reflect.DeepEqual(sent, []string{"PUT stage", "DELETE stage", "POST mapping"}) {
+		t.Errorf("update sent %v, want the first stage changed, the second deleted, a mapping created", sent)
+	}
+	for i := range got.Stages {
+		got.Stages[i].UUID = ""
+	}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("read back:\n got %+v\nwant %+v", *got, want)
+	}
+
+	n := len(muts)
+	for name, bad := range map[string]func(*RecoveryPlan){
+		"a floating IP": func(p *RecoveryPlan) { p.FloatingIPs = []FloatingIPAssignment{{AvailabilityZoneUUID: "az-remote"}} },
+		"a stage of VMs and categories": func(p *RecoveryPlan) {
+			p.Stages[0].Entities = append(p.Stages[0].Entities, RecoveryEntity{Categories: map[string]string{"DR": "gold"}})
+		},
+		"a power state":       func(p *RecoveryPlan) { p.Stages[0].Entities[0].PowerState = "OFF" },
+		"a stretched network": func(p *RecoveryPlan) { p.NetworkMappings[0].Stretched = true },
+		"three zones": func(p *RecoveryPlan) {
+			p.AvailabilityZones = append(p.AvailabilityZones, RecoveryPlanAZ{AvailabilityZoneUUID: "az-x"})
+		},
+	} {
+		p := testPlan("plan", "x")
+		p.UUID = got.UUID
+		bad(&p)
+		if _, err := c.UpdateRecoveryPlan(ctx, p); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if muts, _ := f.log(); len(muts) != n {
+		t.Errorf("refused updates sent %+v", muts[n:])
 	}
 }
