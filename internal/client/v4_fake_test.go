@@ -38,10 +38,13 @@ type v4Fake struct {
 	stages   map[string]dpcfg.RecoveryStage
 	mappings map[string]dpcfg.NetworkMapping
 	owner    map[string]string // stage or mapping extId -> plan extId
-	version  map[string]int
-	tasks    map[string]prismcfg.Task
-	answered map[string]fakeAnswer // request id -> first answer
-	next     int
+	jobs     map[string]*fakeJob
+	// actionsRun are the actions run on plans, "<plan> <verb>".
+	actionsRun []string
+	version    map[string]int
+	tasks      map[string]prismcfg.Task
+	answered   map[string]fakeAnswer // request id -> first answer
+	next       int
 
 	localDM string
 	regs    []prismmgmt.Registration
@@ -80,10 +83,10 @@ const (
 
 func newV4Fake(t *testing.T) *v4Fake {
 	f := &v4Fake{
-		t: t, served: map[string]string{"prism": "v4.3", "datapolicies": "v4.2"}, probes: map[string]int{},
+		t: t, served: map[string]string{"prism": "v4.3", "datapolicies": "v4.2", "dataprotection": "v4.3"}, probes: map[string]int{},
 		cats: map[string]prismcfg.Category{}, policies: map[string]dpcfg.ProtectionPolicy{}, version: map[string]int{},
 		plans: map[string]dpcfg.RecoveryPlan{}, stages: map[string]dpcfg.RecoveryStage{}, mappings: map[string]dpcfg.NetworkMapping{},
-		owner: map[string]string{},
+		owner: map[string]string{}, jobs: map[string]*fakeJob{},
 		tasks: map[string]prismcfg.Task{}, answered: map[string]fakeAnswer{}, requests: map[string]int{},
 		localDM: "dm-local-0000",
 	}
@@ -127,7 +130,7 @@ func (f *v4Fake) client(apiVersion string) *Client {
 
 func (f *v4Fake) etag(id string) string { return fmt.Sprintf(`W/"%s-%d"`, id, f.version[id]) }
 
-var fakeIDPattern = regexp.MustCompile(`/(cat|pp|rp|st|nm|task|dm|reg)-[^/]*|/ZXJnb24=:[^/]*`)
+var fakeIDPattern = regexp.MustCompile(`/(cat|pp|rp|st|nm|job|task|dm|reg)-[^/]*|/ZXJnb24=:[^/]*`)
 
 func (f *v4Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
@@ -205,6 +208,10 @@ func (f *v4Fake) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeSDK(f.t, w, 200, resp)
 	case strings.HasPrefix(p, catBase):
 		f.categories(w, r, strings.TrimPrefix(strings.TrimPrefix(p, catBase), "/"), body)
+	case strings.HasPrefix(p, dprOps):
+		f.actions(w, r, strings.TrimPrefix(p, dprOps), body)
+	case strings.HasPrefix(p, dprJobs):
+		f.recoveryPlanJobs(w, r, strings.TrimPrefix(strings.TrimPrefix(p, dprJobs), "/"))
 	case strings.HasPrefix(p, rpBase):
 		f.recoveryPlans(w, r, strings.TrimPrefix(strings.TrimPrefix(p, rpBase), "/"), body)
 	case strings.HasPrefix(p, ppBase):
@@ -242,6 +249,25 @@ func filterTerms(r *http.Request) map[string]string {
 	for _, m := range odataEq.FindAllStringSubmatch(r.URL.Query().Get("$filter"), -1) {
 		out[m[1]] = strings.ReplaceAll(m[2], "''", "'")
 	}
+	return out
+}
+
+// sdkTaskNaming is a succeeded task whose affected entity is id of rel.
+func sdkTaskNaming(tid, id, rel string) prismcfg.Task {
+	t := sdkTask(tid, prismcfg.TASKSTATUS_SUCCEEDED, 100)
+	ref := prismcfg.NewEntityReference()
+	ref.ExtId, ref.Rel = &id, &rel
+	t.EntitiesAffected = []prismcfg.EntityReference{*ref}
+	return t
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }
 
@@ -361,10 +387,8 @@ func (f *v4Fake) task(w http.ResponseWriter, id, rel string) {
 func (f *v4Fake) taskEnding(w http.ResponseWriter, id, rel string, status prismcfg.TaskStatus) {
 	f.next++
 	tid := fmt.Sprintf("ZXJnb24=:task-%04d", f.next)
-	t := sdkTask(tid, status, 100)
-	ref := prismcfg.NewEntityReference()
-	ref.ExtId, ref.Rel = &id, &rel
-	t.EntitiesAffected = []prismcfg.EntityReference{*ref}
+	t := sdkTaskNaming(tid, id, rel)
+	t.Status = status.Ref()
 	f.tasks[tid] = t
 	writeSDK(f.t, w, http.StatusAccepted, taskAnswer(tid))
 }

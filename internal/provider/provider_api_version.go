@@ -27,7 +27,7 @@ func apiVersionAttribute() schema.StringAttribute {
 		MarkdownDescription: "Which Prism Central API the provider speaks, per kind of entity: `\"auto\"` (the default) uses " +
 			"the v4 API for a kind where both this provider and the Prism Central serve it over v4, and the v3 API elsewhere; " +
 			"`\"v3\"` uses the v3 API for every kind that has one; `\"v4\"` requires the v4 API for every kind. " +
-			"This provider version speaks v4 for category values, protection policies and recovery plans: under `\"auto\"` it asks the " +
+			"This provider version speaks v4 for category values, protection policies, recovery plans and their failovers (recovery plan actions and jobs): under `\"auto\"` it asks the " +
 			"Prism Central once per API namespace (`OPTIONS /api/<namespace>/unversioned/info`) whether it serves the v4 " +
 			"version the provider speaks, and uses v3 otherwise; every other kind with a v3 API is spoken over v3, so " +
 			"`\"v4\"` is refused with the list of kinds not yet served over v4. Category keys stay on the v3 API (v4 has no " +
