@@ -20,7 +20,7 @@ func TestV4Failovers(t *testing.T) {
 	if _, err := c.CreateCategoryValue(ctx, CategoryValue{Key: "DR", Value: "gold"}); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := c.CreateRecoveryPlan(ctx, testPlan("plan", "x"))
+	plan, err := c.CreateRecoveryPlan(ctx, testPlan("x"))
 	if err != nil {
 		t.Fatal(err)
 	}

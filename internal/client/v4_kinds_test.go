@@ -71,12 +71,12 @@ func testPolicy(name string) ProtectionPolicy {
 	}
 }
 
-// testPlan is a recovery plan from the fake's Local zone to its remote one: a stage of two
+// testPlan is the recovery plan "plan" from the fake's Local zone to its remote one: a stage of two
 // VMs, a stage of the VMs of category DR/gold, and one network mapping.
-func testPlan(name, description string) RecoveryPlan {
+func testPlan(description string) RecoveryPlan {
 	zero, delay := 0, int64(60)
 	return RecoveryPlan{
-		Name:                 name,
+		Name:                 "plan",
 		Description:          description,
 		PrimaryLocationIndex: &zero,
 		AvailabilityZones:    []RecoveryPlanAZ{{AvailabilityZoneUUID: "az-local", ClusterUUIDs: []string{"cl-a"}}, {AvailabilityZoneUUID: "az-remote", ClusterUUIDs: []string{"cl-b"}}},
@@ -173,7 +173,7 @@ var v4KindCases = []v4KindCase{
 			}
 		},
 		create: func(ctx context.Context, c *Client) (string, error) {
-			p, err := c.CreateRecoveryPlan(ctx, testPlan("plan", "to Paris"))
+			p, err := c.CreateRecoveryPlan(ctx, testPlan("to Paris"))
 			if p == nil {
 				return "", err
 			}
@@ -199,13 +199,13 @@ var v4KindCases = []v4KindCase{
 			return out, err
 		},
 		update: func(ctx context.Context, c *Client, id, description string) error {
-			p := testPlan("plan", description)
+			p := testPlan(description)
 			p.UUID = id
 			_, err := c.UpdateRecoveryPlan(ctx, p)
 			return err
 		},
 		updated: func(id, description string) any {
-			p := testPlan("plan", description)
+			p := testPlan(description)
 			p.UUID = id
 			return p
 		},
@@ -527,7 +527,7 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 	if _, err := c.CreateCategoryValue(ctx, CategoryValue{Key: "DR", Value: "gold"}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.CreateRecoveryPlan(ctx, testPlan("plan", "x"))
+	p, err := c.CreateRecoveryPlan(ctx, testPlan("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,7 +538,7 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 		t.Errorf("locations = %s -> %s, want the local and the remote domain managers", *sdk.PrimaryLocation.DomainManagerExtId, *sdk.RecoveryLocation.DomainManagerExtId)
 	}
 	before, _ := f.log()
-	want := testPlan("plan", "x")
+	want := testPlan("x")
 	want.UUID = p.UUID
 	longer := int64(120)
 	want.Stages = want.Stages[:1]
@@ -588,7 +588,7 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 			p.AvailabilityZones = append(p.AvailabilityZones, RecoveryPlanAZ{AvailabilityZoneUUID: "az-x"})
 		},
 	} {
-		p := testPlan("plan", "x")
+		p := testPlan("x")
 		p.UUID = got.UUID
 		bad(&p)
 		if _, err := c.UpdateRecoveryPlan(ctx, p); err == nil {
