@@ -169,14 +169,7 @@ func (c *Client) v4DeleteCategoryValue(ctx context.Context, op, key, value strin
 	if err != nil {
 		return err
 	}
-	path := v4CategoryPath(found.ExtID)
-	return conditionalV4(ctx, c, op, func() (json.RawMessage, string, error) {
-		etag, err := c.getV4Entity(ctx, op, path, nil)
-		return nil, etag, err
-	}, func(_ json.RawMessage, etag string) (string, bool, error) {
-		_, err := c.sendV4(ctx, v4Call{op: op, method: http.MethodDelete, path: path, requestID: NewRequestID(), etag: etag})
-		return "", true, err
-	})
+	return c.deleteV4(ctx, op, v4CategoryPath(found.ExtID))
 }
 
 // categoryExtIDs maps a category filter's names (key -> values) to v4 category extIds: one

@@ -252,6 +252,23 @@ func filterTerms(r *http.Request) map[string]string {
 	return out
 }
 
+// sdkSetter is an SDK <Operation>ApiResponse.
+type sdkSetter interface{ SetData(v interface{}) error }
+
+// sdkOne is resp with v as its data; sdkList with items, or without data when there are none
+// (as the SDKs marshal an empty list).
+func sdkOne(f *v4Fake, resp sdkSetter, v any) any {
+	f.must(resp.SetData(v))
+	return resp
+}
+
+func sdkList[T any](f *v4Fake, resp sdkSetter, items []T) any {
+	if len(items) > 0 {
+		f.must(resp.SetData(items))
+	}
+	return resp
+}
+
 // sdkTaskNaming is a succeeded task whose affected entity is id of rel.
 func sdkTaskNaming(tid, id, rel string) prismcfg.Task {
 	t := sdkTask(tid, prismcfg.TASKSTATUS_SUCCEEDED, 100)
@@ -328,11 +345,7 @@ func (f *v4Fake) categories(w http.ResponseWriter, r *http.Request, id string, b
 	default:
 		fakeEntity(f, w, r, body, f.cats, id, "PRI", "category",
 			func(c *prismcfg.Category, id string) { c.ExtId = &id },
-			func(c prismcfg.Category) any {
-				resp := prismcfg.NewGetCategoryApiResponse()
-				f.must(resp.SetData(c))
-				return resp
-			},
+			func(c prismcfg.Category) any { return sdkOne(f, prismcfg.NewGetCategoryApiResponse(), c) },
 			func(w http.ResponseWriter, deleted bool) {
 				if deleted {
 					w.WriteHeader(http.StatusNoContent)
@@ -399,17 +412,9 @@ func (f *v4Fake) protectionPolicies(w http.ResponseWriter, r *http.Request, id s
 		func(p dpcfg.ProtectionPolicy) bool { return terms["name"] == "" || *p.Name == terms["name"] },
 		func(p *dpcfg.ProtectionPolicy, id string) { p.ExtId = &id },
 		func(ps []dpcfg.ProtectionPolicy) any {
-			resp := dpcfg.NewListProtectionPoliciesApiResponse()
-			if len(ps) > 0 {
-				f.must(resp.SetData(ps))
-			}
-			return resp
+			return sdkList(f, dpcfg.NewListProtectionPoliciesApiResponse(), ps)
 		},
-		func(p dpcfg.ProtectionPolicy) any {
-			resp := dpcfg.NewGetProtectionPolicyApiResponse()
-			f.must(resp.SetData(p))
-			return resp
-		}, nil)
+		func(p dpcfg.ProtectionPolicy) any { return sdkOne(f, dpcfg.NewGetProtectionPolicyApiResponse(), p) }, nil)
 }
 
 // recoveryPlans serves the plans and, under each, its stages and network mappings.
@@ -420,18 +425,8 @@ func (f *v4Fake) recoveryPlans(w http.ResponseWriter, r *http.Request, rest stri
 		fakeTasked(f, w, r, body, f.plans, rest, "DPL", "recovery plan", "datapolicies:config:recovery-plan", "rp",
 			func(p dpcfg.RecoveryPlan) bool { return terms["name"] == "" || *p.Name == terms["name"] },
 			func(p *dpcfg.RecoveryPlan, id string) { p.ExtId = &id },
-			func(ps []dpcfg.RecoveryPlan) any {
-				resp := dpcfg.NewListRecoveryPlansApiResponse()
-				if len(ps) > 0 {
-					f.must(resp.SetData(ps))
-				}
-				return resp
-			},
-			func(p dpcfg.RecoveryPlan) any {
-				resp := dpcfg.NewGetRecoveryPlanApiResponse()
-				f.must(resp.SetData(p))
-				return resp
-			}, nil)
+			func(ps []dpcfg.RecoveryPlan) any { return sdkList(f, dpcfg.NewListRecoveryPlansApiResponse(), ps) },
+			func(p dpcfg.RecoveryPlan) any { return sdkOne(f, dpcfg.NewGetRecoveryPlanApiResponse(), p) }, nil)
 		return
 	}
 	plan := parts[0]
@@ -449,34 +444,14 @@ func (f *v4Fake) recoveryPlans(w http.ResponseWriter, r *http.Request, rest stri
 		fakeTasked(f, w, r, body, f.stages, id, "DPL", "recovery stage", "datapolicies:config:recovery-stage", "st",
 			func(s dpcfg.RecoveryStage) bool { return f.owner[*s.ExtId] == plan },
 			func(s *dpcfg.RecoveryStage, id string) { s.ExtId = &id },
-			func(ss []dpcfg.RecoveryStage) any {
-				resp := dpcfg.NewListRecoveryStagesApiResponse()
-				if len(ss) > 0 {
-					f.must(resp.SetData(ss))
-				}
-				return resp
-			},
-			func(s dpcfg.RecoveryStage) any {
-				resp := dpcfg.NewGetRecoveryStageApiResponse()
-				f.must(resp.SetData(s))
-				return resp
-			}, own)
+			func(ss []dpcfg.RecoveryStage) any { return sdkList(f, dpcfg.NewListRecoveryStagesApiResponse(), ss) },
+			func(s dpcfg.RecoveryStage) any { return sdkOne(f, dpcfg.NewGetRecoveryStageApiResponse(), s) }, own)
 	case "network-mappings":
 		fakeTasked(f, w, r, body, f.mappings, id, "DPL", "network mapping", "datapolicies:config:network-mapping", "nm",
 			func(m dpcfg.NetworkMapping) bool { return f.owner[*m.ExtId] == plan },
 			func(m *dpcfg.NetworkMapping, id string) { m.ExtId = &id },
-			func(ms []dpcfg.NetworkMapping) any {
-				resp := dpcfg.NewListNetworkMappingsApiResponse()
-				if len(ms) > 0 {
-					f.must(resp.SetData(ms))
-				}
-				return resp
-			},
-			func(m dpcfg.NetworkMapping) any {
-				resp := dpcfg.NewGetNetworkMappingApiResponse()
-				f.must(resp.SetData(m))
-				return resp
-			}, own)
+			func(ms []dpcfg.NetworkMapping) any { return sdkList(f, dpcfg.NewListNetworkMappingsApiResponse(), ms) },
+			func(m dpcfg.NetworkMapping) any { return sdkOne(f, dpcfg.NewGetNetworkMappingApiResponse(), m) }, own)
 	default:
 		f.t.Errorf("v4Fake: unexpected %s %s", r.Method, r.URL.Path)
 		http.NotFound(w, r)

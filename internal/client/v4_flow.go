@@ -205,10 +205,17 @@ func (k *v4Kind[T, W]) same(ctx context.Context, c *Client, a, b json.RawMessage
 }
 
 func (k *v4Kind[T, W]) remove(ctx context.Context, c *Client, op, id string) error {
+	return c.deleteV4(ctx, op, k.path(id))
+}
+
+// deleteV4 deletes the entity at path: one GET for its ETag, then the DELETE with If-Match
+// under a request id, and its task (if it answers one) waited for; on 412, once more.
+func (c *Client) deleteV4(ctx context.Context, op, path string) error {
 	return conditionalV4(ctx, c, op, func() (json.RawMessage, string, error) {
-		return k.read(ctx, c, op, id)
+		etag, err := c.getV4Entity(ctx, op, path, nil)
+		return nil, etag, err
 	}, func(_ json.RawMessage, etag string) (string, bool, error) {
-		task, err := c.mutateV4(ctx, v4Call{op: op, method: http.MethodDelete, path: k.path(id), requestID: NewRequestID(), etag: etag})
+		task, err := c.mutateV4(ctx, v4Call{op: op, method: http.MethodDelete, path: path, requestID: NewRequestID(), etag: etag})
 		return task, true, err
 	})
 }

@@ -481,15 +481,7 @@ func syncV4Parts(ctx context.Context, c *Client, op, base string, want []map[str
 		}
 	}
 	for i := len(want); i < len(have); i++ {
-		path := base + "/" + escape(extID(have[i]))
-		err := conditionalV4(ctx, c, op, func() (json.RawMessage, string, error) {
-			etag, err := c.getV4Entity(ctx, op, path, nil)
-			return nil, etag, err
-		}, func(_ json.RawMessage, etag string) (string, bool, error) {
-			task, err := c.mutateV4(ctx, v4Call{op: op, method: http.MethodDelete, path: path, requestID: NewRequestID(), etag: etag})
-			return task, true, err
-		})
-		if err != nil {
+		if err := c.deleteV4(ctx, op, base+"/"+escape(extID(have[i]))); err != nil {
 			return err
 		}
 	}
