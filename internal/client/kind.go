@@ -81,6 +81,9 @@ type entityKind[T, W any] struct {
 // has one and the client's protocol for it is v4, v3 otherwise.
 func (k *entityKind[T, W]) flow(ctx context.Context, c *Client) kindFlow[T, W] {
 	if k.v4 != nil && c.wire(ctx, k.wire) == WireV4 {
+		if c.auto(k.wire) {
+			return &v4OrV3[T, W]{v4: k.v4, v3: k.v3, kind: k.wire}
+		}
 		return k.v4
 	}
 	return k.v3

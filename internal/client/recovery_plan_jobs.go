@@ -980,7 +980,11 @@ func (c *Client) StartRecoveryPlanJob(ctx context.Context, in FailoverInput) (st
 		return "", err
 	}
 	if c.wire(ctx, KindFailovers) == WireV4 {
-		return c.v4StartJob(ctx, op, in)
+		id, err := c.v4StartJob(ctx, op, in)
+		if !errors.Is(err, errNoV4Form) || !c.auto(KindFailovers) {
+			return id, err
+		}
+		// Refused before anything was sent: v3 can say it.
 	}
 	id, task, err := c.createEntity(ctx, op, jobKind, in.spec(time.Now()), uuidMetadata(in.UUID))
 	if err != nil {

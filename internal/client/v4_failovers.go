@@ -226,7 +226,7 @@ func (c *Client) v4StartJob(ctx context.Context, op string, in FailoverInput) (s
 		return "", fmt.Errorf("%s: action type %s has no v4 action", op, in.ActionType)
 	}
 	if len(in.FailedClusterUUIDs) > 1 || len(in.RecoveryClusterUUIDs) > 1 {
-		return "", fmt.Errorf("%s: a v4 failover direction names one cluster on each side, not several", op)
+		return "", noV4Form("%s: a v4 failover direction names one cluster on each side, not several", op)
 	}
 	src, err := c.domainManagerOf(ctx, op, in.FailedAZUUID)
 	if err != nil {

@@ -39,6 +39,10 @@ type v4Fake struct {
 	mappings map[string]dpcfg.NetworkMapping
 	owner    map[string]string // stage or mapping extId -> plan extId
 	jobs     map[string]*fakeJob
+	// v3Seen are the v3 requests (but the zone list) the fake was sent.
+	v3Seen []string
+	// settings counts the recovery settings of each plan (none are served).
+	settings map[string]int
 	// actionsRun are the actions run on plans, "<plan> <verb>".
 	actionsRun []string
 	version    map[string]int
@@ -86,7 +90,7 @@ func newV4Fake(t *testing.T) *v4Fake {
 		t: t, served: map[string]string{"prism": "v4.3", "datapolicies": "v4.2", "dataprotection": "v4.3"}, probes: map[string]int{},
 		cats: map[string]prismcfg.Category{}, policies: map[string]dpcfg.ProtectionPolicy{}, version: map[string]int{},
 		plans: map[string]dpcfg.RecoveryPlan{}, stages: map[string]dpcfg.RecoveryStage{}, mappings: map[string]dpcfg.NetworkMapping{},
-		owner: map[string]string{}, jobs: map[string]*fakeJob{},
+		owner: map[string]string{}, jobs: map[string]*fakeJob{}, settings: map[string]int{},
 		tasks: map[string]prismcfg.Task{}, answered: map[string]fakeAnswer{}, requests: map[string]int{},
 		localDM: "dm-local-0000",
 	}
@@ -206,6 +210,10 @@ func (f *v4Fake) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		resp := prismmgmt.NewListRegistrationApiResponse()
 		f.must(resp.SetData(f.regs))
 		writeSDK(f.t, w, 200, resp)
+	case strings.HasPrefix(p, "/api/nutanix/v3/"):
+		// The v3 wire, where "auto" falls back to: recorded, not served.
+		f.v3Seen = append(f.v3Seen, r.Method+" "+p)
+		v3Error(w, http.StatusNotFound, ReasonEntityNotFound, "the v4 fake serves no v3 "+p)
 	case strings.HasPrefix(p, catBase):
 		f.categories(w, r, strings.TrimPrefix(strings.TrimPrefix(p, catBase), "/"), body)
 	case strings.HasPrefix(p, dprOps):
@@ -440,6 +448,15 @@ func (f *v4Fake) recoveryPlans(w http.ResponseWriter, r *http.Request, rest stri
 	}
 	own := func(newID string) { f.owner[newID] = plan }
 	switch parts[1] {
+	case "recovery-settings":
+		var out []dpcfg.RecoverySetting
+		for i := 0; i < f.settings[plan]; i++ {
+			id := fmt.Sprintf("rs-%d", i)
+			rs := dpcfg.NewRecoverySetting()
+			rs.ExtId = &id
+			out = append(out, *rs)
+		}
+		writeSDK(f.t, w, 200, sdkList(f, dpcfg.NewListRecoverySettingsApiResponse(), out))
 	case "stages":
 		fakeTasked(f, w, r, body, f.stages, id, "DPL", "recovery stage", "datapolicies:config:recovery-stage", "st",
 			func(s dpcfg.RecoveryStage) bool { return f.owner[*s.ExtId] == plan },

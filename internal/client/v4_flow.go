@@ -259,5 +259,21 @@ func odataFilter(fiql string) (string, error) {
 	if name, ok := strings.CutPrefix(fiql, "name=="); ok && !strings.ContainsAny(name, ";,") {
 		return V4FilterEq("name", name), nil
 	}
-	return "", fmt.Errorf("the filter %q has no v4 form in this client (only name==<name>)", fiql)
+	return "", noV4Form("the filter %q has no v4 form in this client (only name==<name>)", fiql)
 }
+
+// errNoV4Form is matched by the refusal of something the v4 flow of a kind cannot say (or,
+// on a read, cannot show) in this client: an LTSS location, a plan's floating IPs. Under
+// api_version = "auto" the kind then does that operation over v3 (entityKind.fallback), so a
+// configuration that works over v3 keeps working on a Prism Central that also serves v4.
+var errNoV4Form = errors.New("no v4 form")
+
+// noV4Form returns an error matching errNoV4Form.
+func noV4Form(format string, args ...any) error {
+	return &noV4FormError{msg: fmt.Sprintf(format, args...)}
+}
+
+type noV4FormError struct{ msg string }
+
+func (e *noV4FormError) Error() string        { return e.msg }
+func (e *noV4FormError) Is(target error) bool { return target == errNoV4Form }

@@ -365,11 +365,17 @@ func TestV4ProtectionPolicyMapsIDs(t *testing.T) {
 		t.Errorf("read back:\n got %+v\nwant %+v", *got, want)
 	}
 
-	// Refused before anything is sent: what v4 cannot say.
+	// What v4 cannot say is not sent over v4: under "auto" it goes to v3 (which the fake
+	// does not serve).
+	before, _ := f.log()
 	bad := testPolicy("bad")
 	bad.CategoryFilter = CategoryFilter{Type: CategoriesMatchAll, Params: map[string][]string{"DR": {"gold"}, "Env": {"prod"}}}
-	if _, err := c.CreateProtectionPolicy(ctx, bad); err == nil {
-		t.Error("MATCH_ALL over two values: no error")
+	_, err = c.CreateProtectionPolicy(ctx, bad)
+	f.mu.Lock()
+	seen := slices.Clone(f.v3Seen)
+	f.mu.Unlock()
+	if after, _ := f.log(); err == nil || len(after) != len(before) || !slices.Contains(seen, "POST /api/nutanix/v3/protection_rules") {
+		t.Errorf("MATCH_ALL over two values: %v, v3 requests %v; want it created over v3", err, seen)
 	}
 	bad = testPolicy("bad")
 	bad.CategoryFilter.Params = map[string][]string{"DR": {"platinum"}}
@@ -576,6 +582,8 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 		t.Errorf("read back:\n got %+v\nwant %+v", *got, want)
 	}
 
+	// What v4 cannot say is refused before anything is sent: under "auto" the operation is
+	// then done over v3 (the fake records the v3 requests and answers them 404).
 	n := len(muts)
 	for name, bad := range map[string]func(*RecoveryPlan){
 		"a floating IP": func(p *RecoveryPlan) { p.FloatingIPs = []FloatingIPAssignment{{AvailabilityZoneUUID: "az-remote"}} },
@@ -591,11 +599,47 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 		p := testPlan("x")
 		p.UUID = got.UUID
 		bad(&p)
-		if _, err := c.UpdateRecoveryPlan(ctx, p); err == nil {
-			t.Errorf("%s: no error", name)
+		f.mu.Lock()
+		f.v3Seen = nil
+		f.mu.Unlock()
+		_, err := c.UpdateRecoveryPlan(ctx, p)
+		f.mu.Lock()
+		seen := slices.Clone(f.v3Seen)
+		f.mu.Unlock()
+		if err == nil || errors.Is(err, errNoV4Form) || len(seen) == 0 || !strings.HasPrefix(seen[0], "GET /api/nutanix/v3/recovery_plans/") {
+			t.Errorf("%s: %v, v3 requests %v; want the update done over v3", name, err, seen)
 		}
 	}
 	if muts, _ := f.log(); len(muts) != n {
-		t.Errorf("refused updates sent %+v", muts[n:])
+		t.Errorf("updates v4 cannot say sent %+v over v4", muts[n:])
+	}
+
+	// A plan with recovery settings is read over v3.
+	f.mu.Lock()
+	f.settings[got.UUID], f.v3Seen = 1, nil
+	f.mu.Unlock()
+	_, err = c.GetRecoveryPlan(ctx, got.UUID)
+	f.mu.Lock()
+	seen := slices.Clone(f.v3Seen)
+	f.mu.Unlock()
+	if err == nil || len(seen) != 1 {
+		t.Errorf("a plan with recovery settings: %v, v3 requests %v; want a v3 read", err, seen)
+	}
+
+	// Under "v4" (not accepted yet by ResolveProtocols, set here by hand) the refusal is the
+	// error, naming what v4 cannot say.
+	c.protocols = slices.Clone(c.protocols)
+	for i := range c.protocols {
+		if c.protocols[i].Kind == KindRecoveryPlans {
+			c.protocols[i].Wire, c.protocols[i].probe = WireV4, v4Namespace{}
+		}
+	}
+	p2 := testPlan("x")
+	p2.UUID = got.UUID
+	p2.CutoverMode = "EARLY"
+	if _, err := c.UpdateRecoveryPlan(ctx, p2); !errors.Is(err, errNoV4Form) {
+		t.Errorf(`under "v4": %v, want the refusal`, err)
+	} else {
+		mustContain(t, err.Error(), "cut-over mode EARLY")
 	}
 }

@@ -178,7 +178,7 @@ func writeV4Policy(ctx context.Context, c *Client, body map[string]any, p *Prote
 	var locs []any
 	for i, l := range p.Locations {
 		if l.TargetType == TargetTypeLTSS {
-			return fmt.Errorf("location %d: target type LTSS has no v4 form", i)
+			return noV4Form("location %d: target type LTSS has no v4 form", i)
 		}
 		dm, err := c.domainManagerOf(ctx, op, l.AvailabilityZoneUUID)
 		if err != nil {
@@ -240,7 +240,7 @@ func writeV4Policy(ctx context.Context, c *Client, body map[string]any, p *Prote
 			n += len(vs)
 		}
 		if f.Type == CategoriesMatchAll && n > 1 {
-			return fmt.Errorf("category filter: CATEGORIES_MATCH_ALL over %d values has no v4 form (v4 protects what has any of the categories)", n)
+			return noV4Form("category filter: CATEGORIES_MATCH_ALL over %d values has no v4 form (v4 protects what has any of the categories)", n)
 		}
 		ids, err := c.categoryExtIDs(ctx, op, f.Params)
 		if err != nil {
@@ -281,7 +281,7 @@ func v4Retention(local, remote *RetentionPolicy) (map[string]any, error) {
 	rollup := (local != nil && local.Rollup != nil) || (remote != nil && remote.Rollup != nil)
 	linear := (local != nil && local.NumSnapshots != nil) || (remote != nil && remote.NumSnapshots != nil)
 	if rollup && linear {
-		return nil, fmt.Errorf("a linear and a roll-up retention together have no v4 form")
+		return nil, noV4Form("a linear and a roll-up retention together have no v4 form")
 	}
 	out := map[string]any{"$objectType": v4ObjLinear}
 	if rollup {

@@ -160,8 +160,17 @@ func (f *v4PlanFlow) remove(ctx context.Context, c *Client, op, id string) error
 	return f.head.remove(ctx, c, op, id)
 }
 
-// readParts reads the stages and network mappings of p.
+// readParts reads the stages and network mappings of p. A plan with recovery settings (the
+// static IPs, scripts, power states and floating IPs of its VMs) is not shown over v4 by this
+// client: errNoV4Form.
 func (f *v4PlanFlow) readParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) error {
+	settings, err := listV4[v4ExtRef](ctx, c, v4List{op: op, path: f.partsPath(p.UUID, "recovery-settings")})
+	if err != nil {
+		return err
+	}
+	if len(settings) > 0 {
+		return noV4Form("recovery plan %s has %d recovery settings (static IPs, scripts, power states or floating IPs), which this client reads over v3 only", p.UUID, len(settings))
+	}
 	stages, err := listV4[v4StageJSON](ctx, c, v4List{op: op, path: f.partsPath(p.UUID, "stages")})
 	if err != nil {
 		return err
@@ -230,6 +239,9 @@ func decodeV4PlanHead(ctx context.Context, c *Client, raw json.RawMessage) (Reco
 	}
 	op := "reading recovery plan " + j.ExtID
 	out := RecoveryPlan{UUID: j.ExtID, Name: j.Name, Description: j.Description}
+	if len(j.Witness) > 0 {
+		return out, noV4Form("recovery plan %s has a witness, which this client reads over v3 only", j.ExtID)
+	}
 	for _, l := range []*v4DRLocation{j.PrimaryLocation, j.RecoveryLocation} {
 		if l == nil {
 			continue
@@ -254,7 +266,7 @@ func decodeV4PlanHead(ctx context.Context, c *Client, raw json.RawMessage) (Reco
 // v4PlanZones returns the plan's zones as [primary, recovery].
 func v4PlanZones(p *RecoveryPlan) ([2]RecoveryPlanAZ, error) {
 	if len(p.AvailabilityZones) != 2 {
-		return [2]RecoveryPlanAZ{}, fmt.Errorf("a v4 recovery plan has two availability zones, a primary and a recovery one; this one has %d", len(p.AvailabilityZones))
+		return [2]RecoveryPlanAZ{}, noV4Form("a v4 recovery plan has two availability zones, a primary and a recovery one; this one has %d", len(p.AvailabilityZones))
 	}
 	primary := 0
 	if p.PrimaryLocationIndex != nil {
@@ -270,11 +282,11 @@ func writeV4PlanHead(ctx context.Context, c *Client, body map[string]any, p *Rec
 	op := "writing recovery plan " + p.Name
 	switch {
 	case len(p.FloatingIPs) > 0:
-		return fmt.Errorf("floating IP assignments have no v4 form in this provider version (v4 recovery settings)")
+		return noV4Form("floating IP assignments have no v4 form in this provider version (v4 recovery settings)")
 	case len(p.Witnesses) > 0:
-		return fmt.Errorf("a witness has no v4 form in this provider version")
+		return noV4Form("a witness has no v4 form in this provider version")
 	case p.CutoverMode != "":
-		return fmt.Errorf("cut-over mode %s has no v4 form", p.CutoverMode)
+		return noV4Form("cut-over mode %s has no v4 form", p.CutoverMode)
 	}
 	zones, err := v4PlanZones(p)
 	if err != nil {
@@ -314,7 +326,7 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 		for j, e := range s.Entities {
 			switch {
 			case len(e.Scripts) > 0 || e.PowerState != "":
-				return nil, nil, fmt.Errorf("stage %d, entity %d: in-guest scripts and power states have no v4 form in this provider version (v4 recovery settings)", i, j)
+				return nil, nil, noV4Form("stage %d, entity %d: in-guest scripts and power states have no v4 form in this provider version (v4 recovery settings)", i, j)
 			case e.VMUUID != "" && len(e.Categories) == 0:
 				vms = append(vms, map[string]any{"extId": e.VMUUID})
 			case e.VMUUID == "" && len(e.Categories) == 1:
@@ -326,12 +338,12 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 					cats = append(cats, ids[0])
 				}
 			default:
-				return nil, nil, fmt.Errorf("stage %d, entity %d: a v4 stage selects VMs, or categories one key at a time", i, j)
+				return nil, nil, noV4Form("stage %d, entity %d: a v4 stage selects VMs, or categories one key at a time", i, j)
 			}
 		}
 		switch {
 		case len(vms) > 0 && len(cats) > 0:
-			return nil, nil, fmt.Errorf("stage %d mixes VMs and categories, which a v4 stage cannot: split it in two", i)
+			return nil, nil, noV4Form("stage %d mixes VMs and categories, which a v4 stage cannot: split it in two", i)
 		case len(vms) > 0:
 			st["entities"] = vms
 		case len(cats) > 0:
@@ -346,7 +358,7 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 	}
 	for i, m := range p.NetworkMappings {
 		if m.Stretched {
-			return nil, nil, fmt.Errorf("network mapping %d: stretched networks have no v4 form in this provider version", i)
+			return nil, nil, noV4Form("network mapping %d: stretched networks have no v4 form in this provider version", i)
 		}
 		nm := map[string]any{"$objectType": "datapolicies.v4.config.NetworkMapping"}
 		for side, zone := range zones {
@@ -356,7 +368,7 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 			}
 			a := m.PerAZ[at]
 			if len(a.RecoveryIPs) > 0 || len(a.TestIPs) > 0 {
-				return nil, nil, fmt.Errorf("network mapping %d: static IP assignments have no v4 form in this provider version (v4 recovery settings)", i)
+				return nil, nil, noV4Form("network mapping %d: static IP assignments have no v4 form in this provider version (v4 recovery settings)", i)
 			}
 			names := [2]string{"primaryNetwork", "primaryTestNetwork"}
 			if side == 1 {
@@ -389,7 +401,7 @@ func v4Network(n *RecoveryNetwork) (map[string]any, error) {
 		out["ipConfig"] = map[string]any{"$objectType": "datapolicies.v4.config.IPConfig", "ipv4": map[string]any{
 			"$objectType": "datapolicies.v4.config.IPv4Config", "defaultGatewayIp": n.Subnets[0].GatewayIP, "prefixLength": n.Subnets[0].PrefixLength}}
 	default:
-		return nil, fmt.Errorf("network %s: a v4 network has one subnet, not %d", n.Name, len(n.Subnets))
+		return nil, noV4Form("network %s: a v4 network has one subnet, not %d", n.Name, len(n.Subnets))
 	}
 	return out, nil
 }

@@ -116,3 +116,68 @@ func v4FamilyRevision(v string) (family, revision int, ok bool) {
 	r, err2 := strconv.Atoi(parts[1])
 	return f, r, err1 == nil && err2 == nil
 }
+
+// auto reports whether the client chose kind's wire under api_version = "auto".
+func (c *Client) auto(kind DRKind) bool {
+	for _, p := range c.protocols {
+		if p.Kind == kind {
+			return p.probe.Name != ""
+		}
+	}
+	return false
+}
+
+// v4OrV3 is the flow of a kind under "auto" on a Prism Central that serves it over v4: v4,
+// and v3 for an operation whose entity v4 cannot say or show in this client (errNoV4Form),
+// which is refused before anything is sent. A configuration that works over v3 so keeps
+// working when the Prism Central is upgraded.
+type v4OrV3[T, W any] struct {
+	v4, v3 kindFlow[T, W]
+	kind   DRKind
+}
+
+// fellBack logs the fallback of an operation that v4 cannot do.
+func (f *v4OrV3[T, W]) fellBack(ctx context.Context, c *Client, op string, err error) bool {
+	if !errors.Is(err, errNoV4Form) {
+		return false
+	}
+	c.log.Debug(ctx, "speaking v3 for an operation the v4 API cannot express in this client", map[string]any{
+		"operation": op, "kind": string(f.kind), "reason": err.Error()})
+	return true
+}
+
+func (f *v4OrV3[T, W]) get(ctx context.Context, c *Client, op, id string) (*T, error) {
+	t, err := f.v4.get(ctx, c, op, id)
+	if f.fellBack(ctx, c, op, err) {
+		return f.v3.get(ctx, c, op, id)
+	}
+	return t, err
+}
+
+func (f *v4OrV3[T, W]) list(ctx context.Context, c *Client, op, filter string, worth func(pages int) bool) ([]T, error) {
+	t, err := f.v4.list(ctx, c, op, filter, worth)
+	if f.fellBack(ctx, c, op, err) {
+		return f.v3.list(ctx, c, op, filter, worth)
+	}
+	return t, err
+}
+
+func (f *v4OrV3[T, W]) create(ctx context.Context, c *Client, op string, v *W, id string, accepted func(id string) *T) (*T, error) {
+	t, err := f.v4.create(ctx, c, op, v, id, accepted)
+	if t == nil && f.fellBack(ctx, c, op, err) {
+		return f.v3.create(ctx, c, op, v, id, accepted)
+	}
+	return t, err
+}
+
+func (f *v4OrV3[T, W]) update(ctx context.Context, c *Client, op, id string, v *W) (*T, error) {
+	t, err := f.v4.update(ctx, c, op, id, v)
+	if f.fellBack(ctx, c, op, err) {
+		return f.v3.update(ctx, c, op, id, v)
+	}
+	return t, err
+}
+
+func (f *v4OrV3[T, W]) remove(ctx context.Context, c *Client, op, id string) error {
+	return f.v4.remove(ctx, c, op, id)
+}
