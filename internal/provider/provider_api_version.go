@@ -29,7 +29,8 @@ func apiVersionAttribute() schema.StringAttribute {
 			"`\"v3\"` uses the v3 API for every kind that has one; `\"v4\"` requires the v4 API for every kind. " +
 			"This provider version speaks v4 for category values, protection policies, recovery plans and their failovers (recovery plan actions and jobs): under `\"auto\"` it asks the " +
 			"Prism Central once per API namespace (`OPTIONS /api/<namespace>/unversioned/info`) whether it serves the v4 " +
-			"version the provider speaks, and uses v3 otherwise; every other kind with a v3 API is spoken over v3, so " +
+			"version the provider speaks, and uses v3 otherwise, and for what this provider cannot express over v4 (such as a " +
+			"recovery plan's floating IPs, scripts or static IPs); every other kind with a v3 API is spoken over v3, so " +
 			"`\"v4\"` is refused with the list of kinds not yet served over v4. Category keys stay on the v3 API (v4 has no " +
 			"entity for a key). MST recovery point stores have no v3 API and are always read over v4. The protocol chosen " +
 			"for each kind is logged when the provider is configured (`TF_LOG=INFO`), and the answer of each probe at debug " +
