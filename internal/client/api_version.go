@@ -9,8 +9,8 @@ import (
 // some versions on, over the v4 API (internal/apispec/v4/README.md has the table of which
 // Prism Central versions serve which v4 namespace). The provider's api_version chooses:
 // "auto" (v4 where both this client and the Prism Central serve the kind over v4, v3
-// elsewhere), "v3" or "v4". Until the client speaks v4 for a kind, that kind is v3 under
-// "auto", and "v4" is refused with the list of kinds that are not served over v4 yet.
+// elsewhere; v4_wire.go asks the Prism Central), "v3" or "v4". A kind the client does not
+// speak over v4 yet is v3 under "auto", and "v4" is refused with the list of those kinds.
 
 // Choices of api_version.
 const (
@@ -63,12 +63,13 @@ type kindWire struct {
 var kindWires = []kindWire{
 	{kind: KindDisasterRecovery, v3: true},
 	{kind: KindAvailabilityZones, v3: true, v4: v4Prism}, // domain managers $actions/register
-	{kind: KindCategories, v3: true, v4: v4Prism},
+	// Category values; a key has no v4 entity of its own (see v4_categories.go).
+	{kind: KindCategories, v3: true, v4: v4Prism, v4Client: true},
 	{kind: KindVMs, v3: true},
 	{kind: KindClusters, v3: true, v4: v4ClusterMgmt},
-	{kind: KindProtectionPolicies, v3: true, v4: v4DataPolicies},
-	{kind: KindRecoveryPlans, v3: true, v4: v4DataPolicies},
-	{kind: KindFailovers, v3: true, v4: v4DataProtection}, // recovery plan actions and jobs
+	{kind: KindProtectionPolicies, v3: true, v4: v4DataPolicies, v4Client: true},
+	{kind: KindRecoveryPlans, v3: true, v4: v4DataPolicies, v4Client: true},
+	{kind: KindFailovers, v3: true, v4: v4DataProtection, v4Client: true}, // recovery plan actions and jobs
 	{kind: KindRecoveryPoints, v3: true, v4: v4DataProtection},
 	{kind: KindSubnets, v3: true, v4: v4Networking},
 	{kind: KindVPCs, v3: true, v4: v4Networking},
@@ -82,6 +83,9 @@ type KindProtocol struct {
 	Kind   DRKind
 	Wire   string // WireV3 or WireV4
 	Reason string
+	// probe is the namespace to ask the Prism Central about before speaking v4 ("auto");
+	// Wire is WireV3 until it answers that it serves it.
+	probe v4Namespace
 }
 
 // String renders the choice for logs, e.g. "v3 (this provider version does not speak v4 for
@@ -109,10 +113,10 @@ func ResolveProtocols(apiVersion string) ([]KindProtocol, error) {
 			p.Wire, p.Reason = WireV4, "Prism Central has no v3 API for "+string(k.kind)
 		case apiVersion == APIVersionV3:
 			p.Wire, p.Reason = WireV3, "api_version = \"v3\""
+		case k.v4Client && apiVersion == APIVersionV4:
+			p.Wire, p.Reason = WireV4, "api_version = \"v4\""
 		case k.v4Client:
-			// Not reached yet: the kinds with a v3 API are not spoken over v4 by this client.
-			// When they are, "auto" checks that the Prism Central serves k.v4 first.
-			p.Wire, p.Reason = WireV4, "api_version = \""+apiVersion+"\""
+			p.Wire, p.Reason, p.probe = WireV3, "api_version = \"auto\": v4 ("+k.v4.String()+") once the Prism Central answers that it serves it", k.v4
 		case k.v4.Name == "":
 			p.Wire, p.Reason = WireV3, "this provider has no v4 plan for "+string(k.kind)
 		default:

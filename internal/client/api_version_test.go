@@ -20,6 +20,10 @@ func TestResolveProtocols(t *testing.T) {
 				if p.Kind == KindMSTStores {
 					want = WireV4 // no v3 API
 				}
+				probed := p.Kind == KindCategories || p.Kind == KindProtectionPolicies || p.Kind == KindRecoveryPlans || p.Kind == KindFailovers
+				if (p.probe.Name != "") != (probed && choice != APIVersionV3) {
+					t.Errorf("%s: probe %q under %q", p.Kind, p.probe, choice)
+				}
 				if p.Wire != want || p.Reason == "" {
 					t.Errorf("%s: %s, want %s with a reason", p.Kind, p, want)
 				}
@@ -31,10 +35,12 @@ func TestResolveProtocols(t *testing.T) {
 	if err == nil {
 		t.Fatal(`"v4": no error while no kind with a v3 API is served over v4`)
 	}
-	mustContain(t, err.Error(), `api_version = "v4"`, "protection policies", "recovery plans", "failovers", "subnets",
-		"route tables", "categories", `"auto"`, `"v3"`)
-	if strings.Contains(err.Error(), string(KindMSTStores)) {
-		t.Errorf("MST stores are served over v4 and must not be listed: %v", err)
+	mustContain(t, err.Error(), `api_version = "v4"`, "recovery points", "subnets",
+		"route tables", `"auto"`, `"v3"`)
+	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers} {
+		if strings.Contains(err.Error(), string(served)+",") || strings.HasSuffix(err.Error(), string(served)) {
+			t.Errorf("%s are served over v4 and must not be listed: %v", served, err)
+		}
 	}
 
 	_, err = ResolveProtocols("v5")

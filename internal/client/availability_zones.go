@@ -112,7 +112,7 @@ var kindAvailabilityZone = &entityKind[AvailabilityZone, AvailabilityZone]{noun:
 // filter ("" for all), every page, with CloudTrustUUID filled for remote
 // zones.
 func (c *Client) ListAvailabilityZones(ctx context.Context, filter string) ([]AvailabilityZone, error) {
-	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, "listing availability zones", filter, nil)
+	azs, err := kindAvailabilityZone.flow(ctx, c).list(ctx, c, "listing availability zones", filter, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (c *Client) ListAvailabilityZones(ctx context.Context, filter string) ([]Av
 // filled for a remote zone.
 func (c *Client) GetAvailabilityZone(ctx context.Context, uuid string) (*AvailabilityZone, error) {
 	op := "reading availability zone " + uuid
-	az, err := kindAvailabilityZone.flow(c).get(ctx, c, op, uuid)
+	az, err := kindAvailabilityZone.flow(ctx, c).get(ctx, c, op, uuid)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (c *Client) GetAvailabilityZone(ctx context.Context, uuid string) (*Availab
 // disaster recovery is not enabled.
 func (c *Client) LocalAvailabilityZone(ctx context.Context) (*AvailabilityZone, error) {
 	op := "looking up the Local availability zone of " + c.endpoint
-	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, op, "", nil)
+	azs, err := kindAvailabilityZone.flow(ctx, c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (c *Client) linkCloudTrusts(ctx context.Context, op string, azs []Availabil
 	if !remote {
 		return nil
 	}
-	trusts, err := kindCloudTrust.flow(c).list(ctx, c, op, "", nil)
+	trusts, err := kindCloudTrust.flow(ctx, c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}

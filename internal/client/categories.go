@@ -127,6 +127,9 @@ func (c *Client) ListCategoryKeys(ctx context.Context) ([]CategoryKey, error) {
 
 // GetCategoryValue reads one value of a category key.
 func (c *Client) GetCategoryValue(ctx context.Context, key, value string) (*CategoryValue, error) {
+	if c.wire(ctx, KindCategories) == WireV4 {
+		return c.v4GetCategoryValue(ctx, key, value)
+	}
 	var v categoryValueJSON
 	if err := c.do(ctx, "reading category value "+key+"/"+value, http.MethodGet, valuePath(key, value), nil, &v); err != nil {
 		return nil, err
@@ -144,6 +147,9 @@ func (c *Client) LookupCategoryValue(ctx context.Context, key, value string) (*C
 	list := listGroup(c, "listing values of category "+key, "category", keyPath(key)+"/list",
 		func(v *categoryValueJSON) CategoryValue { return v.toValue(key) },
 		func(v *CategoryValue) string { return v.Value })
+	if c.wire(ctx, KindCategories) == WireV4 {
+		list = c.v4CategoryValuesOf(key)
+	}
 	fetch := fetchOne(func(ctx context.Context) (*CategoryValue, error) { return c.GetCategoryValue(ctx, key, value) })
 	return lookupOne(ctx, &c.values, key, value, "category value "+key+"/"+value, list, fetch)
 }
@@ -151,6 +157,9 @@ func (c *Client) LookupCategoryValue(ctx context.Context, key, value string) (*C
 // CreateCategoryValue creates a category value the caller has just found absent (with
 // LookupCategoryValue or GetCategoryValue): one PUT, no read, since there is nothing to keep.
 func (c *Client) CreateCategoryValue(ctx context.Context, v CategoryValue) (*CategoryValue, error) {
+	if c.wire(ctx, KindCategories) == WireV4 {
+		return c.v4CreateCategoryValue(ctx, "creating category value "+v.Key+"/"+v.Value, v)
+	}
 	return c.putCategoryValue(ctx, "creating category value "+v.Key+"/"+v.Value, map[string]any{}, v)
 }
 
@@ -159,6 +168,9 @@ func (c *Client) CreateCategoryValue(ctx context.Context, v CategoryValue) (*Cat
 // unchanged: one GET, one PUT.
 func (c *Client) PutCategoryValue(ctx context.Context, v CategoryValue) (*CategoryValue, error) {
 	op := "creating or updating category value " + v.Key + "/" + v.Value
+	if c.wire(ctx, KindCategories) == WireV4 {
+		return c.v4PutCategoryValue(ctx, op, v)
+	}
 	body, err := c.readForPut(ctx, op, valuePath(v.Key, v.Value))
 	if err != nil {
 		return nil, err
@@ -187,7 +199,13 @@ func (c *Client) putCategoryValue(ctx context.Context, op string, body map[strin
 // DeleteCategoryValue deletes a category value. A value still assigned to
 // an entity or used by a policy is refused by Prism Central.
 func (c *Client) DeleteCategoryValue(ctx context.Context, key, value string) error {
-	err := c.deleteSync(ctx, "deleting category value "+key+"/"+value, valuePath(key, value))
+	op := "deleting category value " + key + "/" + value
+	var err error
+	if c.wire(ctx, KindCategories) == WireV4 {
+		err = c.v4DeleteCategoryValue(ctx, op, key, value)
+	} else {
+		err = c.deleteSync(ctx, op, valuePath(key, value))
+	}
 	switch {
 	case err == nil || errors.Is(err, ErrNotFound):
 		c.values.deleted(key, value)
@@ -199,6 +217,9 @@ func (c *Client) DeleteCategoryValue(ctx context.Context, key, value string) err
 
 // ListCategoryValues lists every value of a category key.
 func (c *Client) ListCategoryValues(ctx context.Context, key string) ([]CategoryValue, error) {
+	if c.wire(ctx, KindCategories) == WireV4 {
+		return c.v4ListCategoryValues(ctx, key)
+	}
 	return listTyped(ctx, c, "listing values of category "+key, "category", keyPath(key)+"/list", "",
 		func(v *categoryValueJSON) CategoryValue { return v.toValue(key) })
 }

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -130,6 +131,11 @@ type Client struct {
 	subnets runCache[Subnet]
 	// protocols is the wire of each DR kind (api_version.go).
 	protocols []KindProtocol
+	// categoryNames maps v4 category extIds to their key and value (v4CategoryJSON), as
+	// read in this run (v4_categories.go); an extId names one pair for its life.
+	categoryNames sync.Map
+	// zones maps availability zones to domain managers for the v4 kinds (v4_zones.go).
+	zones zoneMap
 }
 
 // New validates cfg, applies defaults and builds a client. It does not

@@ -189,7 +189,7 @@ func (c *Client) CreateCloudTrust(ctx context.Context, in CloudTrustInput) (*Clo
 		}
 		return accepted, redactSecret(err, in.Password)
 	}
-	ct, err := kindCloudTrust.flow(c).get(ctx, c, op, id)
+	ct, err := kindCloudTrust.flow(ctx, c).get(ctx, c, op, id)
 	if err != nil {
 		return accepted, err
 	}
@@ -229,7 +229,7 @@ func (in CloudTrustInput) validate(op, address string) error {
 // GetCloudTrust reads a cloud trust, with AvailabilityZoneUUID looked up.
 func (c *Client) GetCloudTrust(ctx context.Context, uuid string) (*CloudTrust, error) {
 	op := "reading cloud trust " + uuid
-	ct, err := kindCloudTrust.flow(c).get(ctx, c, op, uuid)
+	ct, err := kindCloudTrust.flow(ctx, c).get(ctx, c, op, uuid)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (c *Client) GetCloudTrust(ctx context.Context, uuid string) (*CloudTrust, e
 // up.
 func (c *Client) ListCloudTrusts(ctx context.Context) ([]CloudTrust, error) {
 	op := "listing cloud trusts"
-	trusts, err := kindCloudTrust.flow(c).list(ctx, c, op, "", nil)
+	trusts, err := kindCloudTrust.flow(ctx, c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +260,7 @@ func (c *Client) linkAvailabilityZones(ctx context.Context, op string, trusts []
 	if len(trusts) == 0 {
 		return nil
 	}
-	azs, err := kindAvailabilityZone.flow(c).list(ctx, c, op, "", nil)
+	azs, err := kindAvailabilityZone.flow(ctx, c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}
@@ -304,7 +304,7 @@ func matchZone(t *CloudTrust, azs []AvailabilityZone) *AvailabilityZone {
 // trust gives an error matching ErrNotFound; a 404 to a repeated attempt
 // whose first try may have landed counts as done.
 func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
-	ct, err := kindCloudTrust.flow(c).get(ctx, c, "unpairing cloud trust "+uuid, uuid)
+	ct, err := kindCloudTrust.flow(ctx, c).get(ctx, c, "unpairing cloud trust "+uuid, uuid)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
 	if ct.URL == "" {
 		op = "unpairing cloud trust " + uuid
 	}
-	return kindCloudTrust.flow(c).remove(ctx, c, op, uuid)
+	return kindCloudTrust.flow(ctx, c).remove(ctx, c, op, uuid)
 }
 
 // CloudTrustForAvailabilityZone returns the cloud trust of a remote
@@ -320,14 +320,14 @@ func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
 // is missing, Local, or has no trust gives an error matching ErrNotFound.
 func (c *Client) CloudTrustForAvailabilityZone(ctx context.Context, azUUID string) (*CloudTrust, error) {
 	op := "looking up the cloud trust of availability zone " + azUUID
-	az, err := kindAvailabilityZone.flow(c).get(ctx, c, op, azUUID)
+	az, err := kindAvailabilityZone.flow(ctx, c).get(ctx, c, op, azUUID)
 	if err != nil {
 		return nil, err
 	}
 	if az.Type == AvailabilityZoneLocal {
 		return nil, fmt.Errorf("%s: %s is the Local availability zone of this Prism Central, not a paired one: give the id of a remote availability zone: %w", op, az.Name, ErrNotFound)
 	}
-	trusts, err := kindCloudTrust.flow(c).list(ctx, c, op, "", nil)
+	trusts, err := kindCloudTrust.flow(ctx, c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return nil, err
 	}

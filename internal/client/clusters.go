@@ -72,7 +72,7 @@ func (c *Client) ListClusters(ctx context.Context, filter string) ([]Cluster, er
 // those of the list call.
 func (c *Client) CheckPrismCentral(ctx context.Context) error {
 	op := "checking that " + c.endpoint + " is a Prism Central"
-	all, err := kindCluster.flow(c).list(ctx, c, op, "", nil)
+	all, err := kindCluster.flow(ctx, c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}

@@ -119,6 +119,9 @@ func newClient(t testing.TB, srv *httptest.Server, mods ...func(*Config)) (*Clie
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 5 * time.Millisecond,
 		Logger:       log,
+		// The v3 wire, unless a test asks for another: "auto" would first ask the server
+		// which v4 namespaces it serves (v4_wire.go).
+		APIVersion: APIVersionV3,
 	}
 	for _, m := range mods {
 		m(&cfg)

@@ -22,13 +22,13 @@ import (
 //     entity back; an update is a read-modify-write PUT that carries the
 //     spec_version it read; a delete waits for its task; a list pages with
 //     length and offset.
-//   - v4 (to come): a kindFlow per kind it serves, with its own JSON and
+//   - v4 (v4_flow.go): a kindFlow per kind it serves, with its own JSON and
 //     writer (request ids on mutations, If-Match with the ETag it read, v4
 //     tasks, $page/$limit), set beside v3 in the kind's declaration;
 //     entityKind.flow then picks the one the client chose for the kind
-//     (api_version). The typed operations, and so the provider, stay as
-//     they are. List filters are v3 FIQL today: a v4 flow translates them
-//     to OData $filter.
+//     (api_version, v4_wire.go). The typed operations, and so the
+//     provider, stay as they are. List filters are v3 FIQL today: a v4
+//     flow translates them to OData $filter (odataFilter).
 
 // kindFlow is how one wire protocol reaches the entities of one kind: T is
 // an entity as read, W what a create or an update asks for (often T
@@ -59,6 +59,10 @@ type entityKind[T, W any] struct {
 	noun string
 	// v3 is the kind's flow over the v3 API.
 	v3 kindFlow[T, W]
+	// v4 is the kind's flow over the v4 API, nil while the client speaks
+	// only v3 for the kind; wire is the kind whose protocol chooses.
+	v4   kindFlow[T, W]
+	wire DRKind
 
 	// The fields below serve the kinds the client creates or updates.
 
@@ -73,9 +77,17 @@ type entityKind[T, W any] struct {
 	accepted func(v *W, id string) *T
 }
 
-// flow returns the flow the client speaks for the kind: v3, the only wire
-// the client speaks yet; with a second one, the choice is the client's.
-func (k *entityKind[T, W]) flow(*Client) kindFlow[T, W] { return k.v3 }
+// flow returns the flow the client speaks for the kind: v4 when the kind
+// has one and the client's protocol for it is v4, v3 otherwise.
+func (k *entityKind[T, W]) flow(ctx context.Context, c *Client) kindFlow[T, W] {
+	if k.v4 != nil && c.wire(ctx, k.wire) == WireV4 {
+		if c.auto(k.wire) {
+			return &v4OrV3[T, W]{v4: k.v4, v3: k.v3, kind: k.wire}
+		}
+		return k.v4
+	}
+	return k.v3
+}
 
 // operation names an operation on an entity of the kind in messages:
 // "creating protection rule gold (uuid)".
@@ -93,12 +105,12 @@ func (k *entityKind[T, W]) operation(verb, name, id string) string {
 
 // get reads entity id.
 func (k *entityKind[T, W]) get(ctx context.Context, c *Client, id string) (*T, error) {
-	return k.flow(c).get(ctx, c, k.operation("reading", "", id), id)
+	return k.flow(ctx, c).get(ctx, c, k.operation("reading", "", id), id)
 }
 
 // list lists the entities matching a filter ("" for all), every page.
 func (k *entityKind[T, W]) list(ctx context.Context, c *Client, filter string) ([]T, error) {
-	return k.flow(c).list(ctx, c, "listing "+k.noun+"s", filter, nil)
+	return k.flow(ctx, c).list(ctx, c, "listing "+k.noun+"s", filter, nil)
 }
 
 // create checks v and creates the entity it describes, under id when id is
@@ -112,7 +124,7 @@ func (k *entityKind[T, W]) create(ctx context.Context, c *Client, v *W, id strin
 	if err := k.check(v, op, true); err != nil {
 		return nil, err
 	}
-	return k.flow(c).create(ctx, c, op, v, id, func(id string) *T { return k.accepted(v, id) })
+	return k.flow(ctx, c).create(ctx, c, op, v, id, func(id string) *T { return k.accepted(v, id) })
 }
 
 // update checks v and makes entity id what v says, then returns it as it
@@ -125,19 +137,19 @@ func (k *entityKind[T, W]) update(ctx context.Context, c *Client, id string, v *
 	if err := k.check(v, op, false); err != nil {
 		return nil, err
 	}
-	return k.flow(c).update(ctx, c, op, id, v)
+	return k.flow(ctx, c).update(ctx, c, op, id, v)
 }
 
 // delete deletes entity id and sees the delete through.
 func (k *entityKind[T, W]) delete(ctx context.Context, c *Client, id string) error {
-	return k.flow(c).remove(ctx, c, k.operation("deleting", "", id), id)
+	return k.flow(ctx, c).remove(ctx, c, k.operation("deleting", "", id), id)
 }
 
 // lookupList is the list of a run's lookups (see runCache): every entity of
 // the kind, by key.
 func (k *entityKind[T, W]) lookupList(c *Client, key func(*T) string) func(context.Context, func(pages int) bool) (map[string]T, error) {
 	return func(ctx context.Context, worth func(pages int) bool) (map[string]T, error) {
-		all, err := k.flow(c).list(ctx, c, "listing "+k.noun+"s", "", worth)
+		all, err := k.flow(ctx, c).list(ctx, c, "listing "+k.noun+"s", "", worth)
 		if err != nil {
 			return nil, err
 		}

@@ -407,6 +407,8 @@ func validStartTime(s string) bool {
 var kindProtectionPolicy = &entityKind[ProtectionPolicy, ProtectionPolicy]{
 	noun:  "protection rule",
 	v3:    v3ProtectionRules,
+	v4:    v4ProtectionPolicies,
+	wire:  KindProtectionPolicies,
 	name:  func(p *ProtectionPolicy) string { return p.Name },
 	check: func(p *ProtectionPolicy, op string, _ bool) error { return p.validate(op) },
 	accepted: func(p *ProtectionPolicy, id string) *ProtectionPolicy {
@@ -508,7 +510,7 @@ func (c *Client) ProtectedVMUUIDs(ctx context.Context, uuid string) ([]string, e
 	}
 	// Either the rule is missing or the server has no query_entities:
 	// reading the rule tells.
-	r, rerr := kindProtectionPolicy.flow(c).get(ctx, c, op, uuid)
+	r, rerr := kindProtectionPolicy.flow(ctx, c).get(ctx, c, op, uuid)
 	if rerr != nil {
 		return nil, rerr
 	}

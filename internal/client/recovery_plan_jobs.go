@@ -76,7 +76,8 @@ const (
 // kindRecoveryPlanJob declares the recovery plan job: started by
 // StartRecoveryPlanJob (a create that is not a plain one), read with its
 // step trees by readJob, and listed and deleted through the flow.
-var kindRecoveryPlanJob = &entityKind[RecoveryPlanJob, RecoveryPlanJob]{noun: "recovery plan job", v3: v3RecoveryPlanJobs}
+var kindRecoveryPlanJob = &entityKind[RecoveryPlanJob, RecoveryPlanJob]{noun: "recovery plan job", v3: v3RecoveryPlanJobs,
+	v4: v4RecoveryPlanJobs, wire: KindFailovers}
 
 // v3RecoveryPlanJobs is the recovery plan job on the v3 wire: kind
 // recovery_plan_job.
@@ -978,6 +979,13 @@ func (c *Client) StartRecoveryPlanJob(ctx context.Context, in FailoverInput) (st
 	if err := in.validate(op); err != nil {
 		return "", err
 	}
+	if c.wire(ctx, KindFailovers) == WireV4 {
+		id, err := c.v4StartJob(ctx, op, in)
+		if !errors.Is(err, errNoV4Form) || !c.auto(KindFailovers) {
+			return id, err
+		}
+		// Refused before anything was sent: v3 can say it.
+	}
 	id, task, err := c.createEntity(ctx, op, jobKind, in.spec(time.Now()), uuidMetadata(in.UUID))
 	if err != nil {
 		// createEntity returns the chosen uuid with the error when the
@@ -1124,7 +1132,7 @@ func (c *Client) readJob(ctx context.Context, op, id string, sup *stepsSupport) 
 }
 
 func (c *Client) getJob(ctx context.Context, op, id string) (*RecoveryPlanJob, error) {
-	return kindRecoveryPlanJob.flow(c).get(ctx, c, op, id)
+	return kindRecoveryPlanJob.flow(ctx, c).get(ctx, c, op, id)
 }
 
 // stepsAnswer tells what a read of a step tree found.
@@ -1138,6 +1146,17 @@ const (
 
 // jobSteps reads GET /recovery_plan_jobs/{uuid}/{which}.
 func (c *Client) jobSteps(ctx context.Context, op, id, which string) ([]JobStep, stepsAnswer, error) {
+	if c.wire(ctx, KindFailovers) == WireV4 {
+		// v4 has the execution steps; a clean-up is an action on the plan, without steps.
+		if which != jobStepsURL {
+			return nil, stepsMissing, nil
+		}
+		steps, err := c.v4JobSteps(ctx, op, id)
+		if err != nil {
+			return nil, stepsMissing, err
+		}
+		return steps, stepsRead, nil
+	}
 	var s jobStepsJSON
 	err := c.do(ctx, op, http.MethodGet, jobEntityPath(id)+"/"+which, nil, &s)
 	if err != nil {
@@ -1284,6 +1303,9 @@ type jobRerunRequest struct {
 // job then reports a cleanup) counts as done.
 func (c *Client) CleanupRecoveryPlanJob(ctx context.Context, uuid string) error {
 	op := "cleaning up the test failover of recovery plan job " + uuid
+	if c.wire(ctx, KindFailovers) == WireV4 {
+		return c.v4CleanupJob(ctx, op, uuid)
+	}
 	var resp intentResponse
 	res, err := c.send(ctx, call{op: op, method: http.MethodPost, path: jobEntityPath(uuid) + "/cleanup", in: struct{}{}, out: &resp, idempotent: true})
 	if err != nil {
@@ -1350,6 +1372,9 @@ func (c *Client) waitCleanup(ctx context.Context, op, id string) error {
 // lost answer cannot start two reruns.
 func (c *Client) RerunRecoveryPlanJob(ctx context.Context, uuid string) (string, error) {
 	op := "rerunning recovery plan job " + uuid
+	if c.wire(ctx, KindFailovers) == WireV4 {
+		return "", fmt.Errorf("%s: the v4 API has no rerun of a job: start the action again (set api_version = \"v3\" to rerun)", op)
+	}
 	in := jobRerunRequest{RerunRecoveryPlanJobUUID: newJobUUID()}
 	var resp intentResponse
 	res, err := c.send(ctx, call{op: op, method: http.MethodPost, path: jobEntityPath(uuid) + "/rerun", in: in, out: &resp, idempotent: true})
@@ -1389,7 +1414,7 @@ func (c *Client) ListRecoveryPlanJobs(ctx context.Context, filter string) ([]Rec
 // first (by start time, then creation time). The plan is matched on the
 // client side: the list's FIQL filter has no attribute for it.
 func (c *Client) ListRecoveryPlanJobsOfPlan(ctx context.Context, planUUID string) ([]RecoveryPlanJob, error) {
-	all, err := kindRecoveryPlanJob.flow(c).list(ctx, c, "listing the jobs of recovery plan "+planUUID, "", nil)
+	all, err := kindRecoveryPlanJob.flow(ctx, c).list(ctx, c, "listing the jobs of recovery plan "+planUUID, "", nil)
 	if err != nil {
 		return nil, err
 	}

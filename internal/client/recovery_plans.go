@@ -698,6 +698,8 @@ func planIsIPv4(s string) bool {
 var kindRecoveryPlan = &entityKind[RecoveryPlan, RecoveryPlan]{
 	noun:  "recovery plan",
 	v3:    v3RecoveryPlans,
+	v4:    v4RecoveryPlans,
+	wire:  KindRecoveryPlans,
 	name:  func(p *RecoveryPlan) string { return p.Name },
 	check: func(p *RecoveryPlan, op string, _ bool) error { return p.validate(op) },
 	accepted: func(p *RecoveryPlan, id string) *RecoveryPlan {

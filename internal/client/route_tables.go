@@ -186,7 +186,7 @@ func (rt *RouteTable) check(op string) error {
 
 // GetRouteTable reads the route table of a VPC.
 func (c *Client) GetRouteTable(ctx context.Context, vpcUUID string) (*RouteTable, error) {
-	return kindRouteTable.flow(c).get(ctx, c, "reading the route table of VPC "+vpcUUID, vpcUUID)
+	return kindRouteTable.flow(ctx, c).get(ctx, c, "reading the route table of VPC "+vpcUUID, vpcUUID)
 }
 
 // PutRouteTable makes the route table of VPC rt.VPCUUID hold exactly the
@@ -201,7 +201,7 @@ func (c *Client) PutRouteTable(ctx context.Context, rt RouteTable) (*RouteTable,
 	if err := rt.check(op); err != nil {
 		return nil, err
 	}
-	return kindRouteTable.flow(c).update(ctx, c, op, rt.VPCUUID, &rt)
+	return kindRouteTable.flow(ctx, c).update(ctx, c, op, rt.VPCUUID, &rt)
 }
 
 // writeRouteTableSpec applies rt to the raw resources of a route table

@@ -27,10 +27,14 @@ func apiVersionAttribute() schema.StringAttribute {
 		MarkdownDescription: "Which Prism Central API the provider speaks, per kind of entity: `\"auto\"` (the default) uses " +
 			"the v4 API for a kind where both this provider and the Prism Central serve it over v4, and the v3 API elsewhere; " +
 			"`\"v3\"` uses the v3 API for every kind that has one; `\"v4\"` requires the v4 API for every kind. " +
-			"This provider version speaks v3 for every kind that has a v3 API, so `\"auto\"` resolves to v3 for them and " +
-			"`\"v4\"` is refused with the list of kinds not yet served over v4. MST recovery point stores have no v3 API and " +
-			"are always read over v4. The protocol chosen for each kind is logged when the provider is configured " +
-			"(`TF_LOG=INFO`).",
+			"This provider version speaks v4 for category values, protection policies, recovery plans and their failovers (recovery plan actions and jobs): under `\"auto\"` it asks the " +
+			"Prism Central once per API namespace (`OPTIONS /api/<namespace>/unversioned/info`) whether it serves the v4 " +
+			"version the provider speaks, and uses v3 otherwise, and for what this provider cannot express over v4 (such as a " +
+			"recovery plan's floating IPs, scripts or static IPs); every other kind with a v3 API is spoken over v3, so " +
+			"`\"v4\"` is refused with the list of kinds not yet served over v4. Category keys stay on the v3 API (v4 has no " +
+			"entity for a key). MST recovery point stores have no v3 API and are always read over v4. The protocol chosen " +
+			"for each kind is logged when the provider is configured (`TF_LOG=INFO`), and the answer of each probe at debug " +
+			"level.",
 		Optional:   true,
 		Validators: []validator.String{stringvalidator.OneOf(client.APIVersions...)},
 	}
