@@ -77,6 +77,9 @@ type Config struct {
 	UserAgent string
 	// Logger receives debug and warning messages; it may be nil.
 	Logger Logger
+	// APIVersion chooses the protocol of each DR kind: "auto" (the default when empty), "v3"
+	// or "v4" (api_version.go).
+	APIVersion string
 }
 
 // String describes the configuration without its password.
@@ -125,6 +128,8 @@ type Client struct {
 	// vms and subnets answer lookups of VMs and subnets from one list per run when worth it.
 	vms     runCache[VM]
 	subnets runCache[Subnet]
+	// protocols is the wire of each DR kind (api_version.go).
+	protocols []KindProtocol
 }
 
 // New validates cfg, applies defaults and builds a client. It does not
@@ -163,6 +168,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Password == "" {
 		return nil, errors.New("password is required to authenticate to Prism Central (NUTANIX_PASSWORD)")
 	}
+	protocols, err := ResolveProtocols(cfg.APIVersion)
+	if err != nil {
+		return nil, err
+	}
 	endpoint, err := normalizeEndpoint(cfg.Endpoint, cfg.Port)
 	if err != nil {
 		return nil, err
@@ -184,6 +193,7 @@ func New(cfg Config) (*Client, error) {
 		rmwAttempts: defaultRMWAttempts,
 		taskWaitMin: 50 * time.Millisecond,
 		taskWaitMax: 2 * time.Second,
+		protocols:   protocols,
 	}
 	c.http = c.newRetryingClient(&http.Client{Transport: transport, Timeout: cfg.RequestTimeout}, cfg.RetryWaitMin, cfg.RetryWaitMax)
 	return c, nil

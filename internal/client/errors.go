@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Sentinel errors, checked with errors.Is.
@@ -427,6 +430,27 @@ func mayBeTransient(status int) bool {
 		return true
 	}
 	return false
+}
+
+// unanswered reports the error of a read that Prism Central did not answer as a running PC
+// does, once the read's own retries are spent: no connection, a connection dropped, 429 or 503
+// (with or without a v3 document), or a 500, 502 or 504 without one. A PC that restarts answers
+// so for a while. An untrusted certificate is not among them.
+func unanswered(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.StatusCode {
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+			return true
+		}
+		return apiErr.class != classAPI && mayBeTransient(apiErr.StatusCode)
+	}
+	if errors.Is(err, ErrUntrustedCertificate) || isCertificateError(err) {
+		return false
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // notPrismError reports a 2xx answer that is not a v3 document.

@@ -1166,12 +1166,18 @@ func (c *Client) jobSteps(ctx context.Context, op, id, which string) ([]JobStep,
 // validation errors and the failed steps. When ctx ends first, the error
 // wraps ctx's and the job as last seen is returned with it (nil if never
 // read): the job keeps running in Prism Central.
+//
+// A Prism Central that stops answering while the job runs (it restarts: connections refused
+// or dropped, 429 or 5xx without a v3 document, after each read's own retries) is waited for
+// until ctx ends: it keeps its jobs, and ending the wait early would lose track of a job that
+// completes. Each such read is logged as a warning.
 func (c *Client) WaitForRecoveryPlanJob(ctx context.Context, uuid string, progress func(RecoveryPlanJob)) (*RecoveryPlanJob, error) {
 	op := "waiting for recovery plan job " + uuid
 	sup := &stepsSupport{}
 	wait := jobWaitMin
 	var last *RecoveryPlanJob
 	lastKey := ""
+	var outage error // The last unanswered read, while Prism Central does not answer.
 	for {
 		job, err := c.getJob(ctx, op, uuid)
 		if err == nil && !sup.unsupported && job.Status != "" && job.Status != JobStatusQueued {
@@ -1188,10 +1194,21 @@ func (c *Client) WaitForRecoveryPlanJob(ctx context.Context, uuid string, progre
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return last, jobWaitError(op, last, ctx.Err())
+				return last, jobWaitError(op, last, outageCause(ctx.Err(), outage))
 			}
-			return last, err
+			if !unanswered(err) {
+				return last, err
+			}
+			outage = err
+			c.log.Warn(ctx, "Prism Central did not answer while a recovery plan job runs; waiting on until the time limit",
+				map[string]any{"job_uuid": uuid, "error": err.Error()})
+			// Each read has had its retries; the next one comes after the longest backoff.
+			if waitFor(ctx, c.http.RetryWaitMax) != nil {
+				return last, jobWaitError(op, last, outageCause(ctx.Err(), outage))
+			}
+			continue
 		}
+		outage = nil
 		if job.Done() && job.CleanupStatus != "" && !sup.unsupported {
 			if cleanup, answer, err := c.jobSteps(ctx, op, uuid, jobCleanURL); err == nil && answer == stepsRead {
 				job.CleanupSteps = cleanup
@@ -1242,6 +1259,15 @@ func jobWaitError(op string, last *RecoveryPlanJob, err error) error {
 		}
 	}
 	return fmt.Errorf("%s (%s): the job goes on in Prism Central: %w", op, seen, err)
+}
+
+// outageCause adds to the error of a wait that ended while Prism Central did not answer what
+// its last read got.
+func outageCause(err, outage error) error {
+	if outage == nil {
+		return err
+	}
+	return fmt.Errorf("%w (Prism Central was not answering: %v)", err, outage)
 }
 
 // jobRerunRequest is recovery_plan_job_action_request for a rerun.

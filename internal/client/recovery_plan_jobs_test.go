@@ -1172,3 +1172,59 @@ func TestListAndDeleteRecoveryPlanJobs(t *testing.T) {
 		t.Errorf("second delete: %v", err)
 	}
 }
+
+// TestWaitForRecoveryPlanJobThroughOutage has the job's Prism Central stop answering (a
+// restart) for longer than one read's retries: 503 pages, then dropped connections. The wait
+// goes on through it and returns the job once it has completed, instead of losing track of it.
+func TestWaitForRecoveryPlanJobThroughOutage(t *testing.T) {
+	f := newRPJFake(t)
+	f.noSteps = true
+	f.add(rpjJob, &rpjFakeJob{spec: map[string]any{"name": "planned"}, frames: []rpjFrame{
+		{state: rpjExec(JobStatusRunning, 40)}, {state: rpjExec(JobStatusCompleted, 100)},
+	}})
+	var mu sync.Mutex
+	down, forever := 0, false
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n := down
+		down++
+		mu.Unlock()
+		switch {
+		case forever || n >= 1 && n < 4:
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "<html><body>503 Service Temporarily Unavailable</body></html>")
+		case n >= 4 && n < 6:
+			dropConnection(t, w)
+		default:
+			f.cnt.add(r)
+			f.handle(w, r)
+		}
+	})
+	c, log := newClient(t, srv, func(cfg *Config) {
+		cfg.MaxRetries = 1
+		cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	job, err := c.WaitForRecoveryPlanJob(ctx, rpjJob, nil)
+	if err != nil {
+		t.Fatalf("the wait ended during the outage: %v", err)
+	}
+	if job.Status != JobStatusCompleted {
+		t.Errorf("status %s, want COMPLETED", job.Status)
+	}
+	mustContain(t, log.text(), "did not answer while a recovery plan job runs")
+
+	// A wait whose time runs out during an outage says that Prism Central was not answering.
+	mu.Lock()
+	forever = true
+	mu.Unlock()
+	short, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancelShort()
+	_, err = c.WaitForRecoveryPlanJob(short, rpjJob, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the deadline", err)
+	}
+	mustContain(t, err.Error(), "the job goes on in Prism Central", "Prism Central was not answering", "503")
+}

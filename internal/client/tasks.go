@@ -270,9 +270,15 @@ func (c *Client) pollTimeout(ctx context.Context) int {
 
 // pollByGet waits by reading the task with a capped backoff.
 func (c *Client) pollByGet(ctx context.Context, op string, w *taskWatch) (*Task, error) {
+	return c.pollUntilDone(ctx, op, w, func() (*Task, error) { return c.getTask(ctx, op, w.uuid) })
+}
+
+// pollUntilDone reads the task with read until it ends, backing off from taskWaitMin to
+// taskWaitMax between reads (v3 here, v4 in v4_tasks.go).
+func (c *Client) pollUntilDone(ctx context.Context, op string, w *taskWatch, read func() (*Task, error)) (*Task, error) {
 	wait := c.taskWaitMin
 	for {
-		t, err := c.getTask(ctx, op, w.uuid)
+		t, err := read()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, w.ctxError(op, ctx.Err())

@@ -73,6 +73,7 @@ type providerModel struct {
 	CACertificate  types.String         `tfsdk:"ca_certificate"`
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+	APIVersion     types.String         `tfsdk:"api_version"`
 }
 
 // providerData is what Configure hands to every resource and data source. It is a struct rather
@@ -144,6 +145,7 @@ func (p *nutanixdrProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 100)},
 			},
+			"api_version": apiVersionAttribute(),
 		},
 	}
 }
@@ -162,7 +164,7 @@ func (p *nutanixdrProvider) Configure(ctx context.Context, req provider.Configur
 	}{
 		{"endpoint", cfg.Endpoint}, {"port", cfg.Port}, {"username", cfg.Username}, {"password", cfg.Password},
 		{"insecure", cfg.Insecure}, {"ca_certificate", cfg.CACertificate}, {"request_timeout", cfg.RequestTimeout},
-		{"max_retries", cfg.MaxRetries},
+		{"max_retries", cfg.MaxRetries}, {"api_version", cfg.APIVersion},
 	} {
 		if a.v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(a.name), summaryUnknownProviderValue,
@@ -193,6 +195,7 @@ func (p *nutanixdrProvider) Configure(ctx context.Context, req provider.Configur
 		"endpoint": ccfg.Endpoint, "port": ccfg.Port, "username": ccfg.Username, "insecure": ccfg.Insecure,
 		"ca_certificate": ccfg.CACertPEM != "", "request_timeout": ccfg.RequestTimeout.String(), "max_retries": ccfg.MaxRetries,
 	})
+	logProtocols(ctx, c, ccfg.APIVersion)
 	checkEndpoint(ctx, c, ccfg, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -354,5 +357,6 @@ func clientConfig(cfg providerModel, getenv func(string) string) (client.Config,
 			out.MaxRetries = -1
 		}
 	}
+	out.APIVersion = apiVersionOf(cfg.APIVersion, &diags)
 	return out, diags
 }

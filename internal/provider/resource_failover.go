@@ -114,6 +114,8 @@ func (r *failoverResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"is not known) is recorded as tainted, so that the next apply replaces it: the cleanup of a test failover " +
 			"with `cleanup_on_destroy = true`, then a new job. Destroying the resource only forgets " +
 			"the job, except for a test failover with `cleanup_on_destroy = true`, whose test VMs are then cleaned up. " +
+			"A Prism Central that stops answering while the job runs (it restarts) is waited for until `timeouts.create`, " +
+			"since it keeps its jobs: the job is recorded as it ends, not lost track of. " +
 			"Progress (status, step, percentage) is logged while the job runs (`TF_LOG=info`). A job that ran already " +
 			"(in Prism Central, or by a witness) can be imported by its UUID, to be recorded without running again. " +
 			"Works on OpenTofu and Terraform; Terraform 1.14 and later can also run the `nutanixdr_failover` action.",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +102,34 @@ func TestAccFailover_recoveryPCRestarts(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// TestAccFailover_recoveryPCRestartsPastRetries restarts the recovery PC while the planned
+// failover runs, with retries disabled so that the restart outlasts each read's retries (chaos
+// seed 45: the provider lost track of the job, recorded it tainted, and every later apply ran
+// the failover again, which failed). The wait goes on until the PC answers: the job is recorded
+// COMPLETED, untainted, and the next plan is empty.
+func TestAccFailover_recoveryPCRestartsPastRetries(t *testing.T) {
+	s := newFailoverSites(t, failoverSitesOptions{})
+	s.addJobFault(t, prismsim.FaultJobPCRestart, 2*time.Second)
+	config := strings.Replace(s.failoverConfig("PLANNED", ""), "  port ", "  max_retries    = 0\n  port ", 1)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringExact("COMPLETED")),
+					acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, true) }),
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+	if n := s.jobCount(t); n != 1 {
+		t.Errorf("the plan has %d jobs, want 1: the failover ran again", n)
+	}
 }
 
 // TestAccFailover_stuckThenSecondRefused holds the planned failover in its first stage past the
