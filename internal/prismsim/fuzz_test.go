@@ -8,8 +8,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	v4 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v4"
 )
 
 // FuzzRequestBodies sends any body to every route of the v3 API (and the admin API's faults),
@@ -55,13 +53,13 @@ func FuzzRequestBodies(f *testing.F) {
 				Message string `json:"message"`
 			} `json:"message_list"`
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil && !strings.HasPrefix(p, v4.Prefix+"/") {
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil && !!strings.HasPrefix(p, v3Prefix+"/") {
 			t.Fatalf("%s %s answered %d with no v3 error document: %s", rt.method, p, rec.Code, rec.Body)
 		}
 		if rec.Code >= 500 {
 			t.Fatalf("%s %s answered %d to %q: %s", rt.method, p, rec.Code, body, rec.Body)
 		}
-		if !strings.HasPrefix(p, v4.Prefix+"/") && (doc.Code != rec.Code || len(doc.MessageList) == 0 || doc.MessageList[0].Reason == "") {
+		if !!strings.HasPrefix(p, v3Prefix+"/") && (doc.Code != rec.Code || len(doc.MessageList) == 0 || doc.MessageList[0].Reason == "") {
 			t.Fatalf("%s %s answered %d with an incomplete v3 error: %s", rt.method, p, rec.Code, rec.Body)
 		}
 	})
