@@ -108,7 +108,7 @@ func peerMessages(pc *PC, peerName string) []messageItem {
 // /availability_zones/{uuid}: availability zones come from enabling disaster recovery and
 // from pairing, and go with unpairing.
 func refuseAZChange(rq *request) (int, any, error) {
-	if rq.route.method == http.MethodPost {
+	if rq.route.Method == http.MethodPost {
 		return 0, nil, errorf(http.StatusUnprocessableEntity, reasonActionNotSupported,
 			"availability zones are not created directly: the Local AZ comes with enabling disaster recovery "+
 				"(POST /services/disaster_recovery), a remote one with pairing (POST /cloud_trusts)")
@@ -122,7 +122,7 @@ func refuseAZChange(rq *request) (int, any, error) {
 		return 0, nil, err
 	}
 	verb := "changed"
-	if rq.route.method == http.MethodDelete {
+	if rq.route.Method == http.MethodDelete {
 		verb = "deleted"
 	}
 	if az.local {

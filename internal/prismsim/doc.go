@@ -23,18 +23,22 @@
 // Packages:
 //
 //   - model: what of the model no wire shapes: the simulated clock, model.Error and its
-//     kinds, UUIDs, typed views (recovery point stores). It imports no net/http.
+//     kinds, UUIDs, settings and durations, faults, typed views (recovery point stores,
+//     sites, request counts, the clock). It imports no net/http.
 //   - v4: the v4 wire, on a Backend it declares (PC implements it).
+//   - admin: the admin wire (/_prismsim), on a World it declares (wire_admin.go).
 //   - ssh: the SSH wire, on a Host it declares (wire_ssh.go implements it).
-//   - prismsim (this package): World and PC and the rest of the model, the v3 wire, the
-//     admin wire, and the assembly: wire_v4.go mounts the v4 routes in the HTTPS pipeline
+//   - prismsim (this package): World and PC and the rest of the model, the v3 wire, and
+//     the assembly: wire_v4.go and wire_admin.go mount their wires in the HTTPS pipeline
 //     (server.go: routing, authentication, request counters, faults, the recorder),
 //     wire_ssh.go runs the ssh wire as a side wire of the world (world.go).
 //
 // Still in this package, to move out next: the v3 wire (handle* functions, envelope.go's
 // and each kind's rendering, list.go, errors.go) beside the model operations it calls
-// (entities.go, category_model.go, and the model operations in each kind's file); the
-// admin wire (admin.go, and the admin handlers of sites.go and faults.go). Kinds whose
+// (entities.go, category_model.go, and the model operations in each kind's file). It can
+// only leave once World and PC do: their methods are the model's operations, and Go keeps
+// a type's methods in its package, so the model package must take World, PC, entities and
+// every kind's model half at once, with exported operations for the wires. Kinds whose
 // checks still answer v3 errors (*apiError with spec field names) rather than model
 // errors: protection policies, recovery plans, recovery plan jobs' request checks,
 // subnets, VPCs, route tables and VMs (kindSpec.prepare and precheck); a v4 wire for
@@ -75,7 +79,8 @@
 //     {api_version, metadata, spec, status} and the generic v3 handlers of a kind.
 //   - list.go: list bodies, FIQL filters, sorting and paging. errors.go: the v3 error
 //     shape and how model errors map to it (v3Error). model_errors.go: short names.
-//   - tasks.go: the task engine (PC.startTask) and /tasks. faults.go, admin.go: /_prismsim.
+//   - tasks.go: the task engine (PC.startTask) and /tasks. faults.go: the fault engine
+//     (what the admin wire's faults do to requests, tasks and jobs). admin.go: World.State.
 //   - category_model.go, categories.go, clusters.go, subnets.go, vms.go: the inventory kinds.
 //   - dr.go: enabling disaster recovery (the Local availability zone), the service status.
 //   - availability_zones.go, remote_connections.go, cloud_trusts.go: pairing PCs of the
@@ -104,7 +109,7 @@
 // file's init function; the generic model operations (entities.go) and v3 handlers
 // (envelope.go) serve it. Routes that are not plain entity operations are a v3 handler that
 // decodes, a model operation on PC that locks and answers model errors, and a rendering;
-// they are added with registerAPI, admin endpoints with registerAdmin. Asynchronous work
+// they are added with registerAPI; admin endpoints are package admin's. Asynchronous work
 // goes through PC.startTask, whose run function applies the change when the task succeeds.
 // A kind whose changes reach other PCs or start simulations sets kindSpec.beforeCommit
 // (runs in the task without any mutex held) and kindSpec.afterCommit (runs when the change

@@ -8,6 +8,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/admin"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/routing"
 )
 
 // FuzzRequestBodies sends any body to every route of the v3 API (and the admin API's faults),
@@ -15,7 +18,7 @@ import (
 // gets a v3 error document (api_version, code, message_list with a reason), never a 5xx of its
 // own. `go test` runs the seeds; `make fuzz` runs it for FUZZTIME.
 func FuzzRequestBodies(f *testing.F) {
-	for i := range apiRoutes.routes {
+	for i := range apiRoutes.Routes {
 		for _, seed := range []string{
 			`{}`, `{"kind":"vm","length":1,"offset":0,"filter":"name==app-01"}`,
 			`{"metadata":{"kind":"vm","uuid":"0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b","spec_version":0,"categories":{"a":"b"}},"spec":{"name":"x","resources":{}}}`,
@@ -31,17 +34,17 @@ func FuzzRequestBodies(f *testing.F) {
 	pc := w.PC("canada")
 	ids := fuzzEntityIDs(f, pc)
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
-		if int(route) >= len(apiRoutes.routes) {
-			rec := serveFuzzed(pc, http.MethodPost, adminPrefix+"/faults", body)
+		if int(route) >= len(apiRoutes.Routes) {
+			rec := serveFuzzed(pc, http.MethodPost, admin.Prefix+"/faults", body)
 			if rec.Code >= 500 || !json.Valid(rec.Body.Bytes()) {
 				t.Fatalf("POST faults answered %d: %s", rec.Code, rec.Body)
 			}
 			w.ClearFaults("")
 			return
 		}
-		rt := apiRoutes.routes[route]
+		rt := apiRoutes.Routes[route]
 		p := fuzzRoutePath(rt, ids)
-		rec := serveFuzzed(pc, rt.method, p, body)
+		rec := serveFuzzed(pc, rt.Method, p, body)
 		if rec.Code < 400 {
 			return
 		}
@@ -53,14 +56,14 @@ func FuzzRequestBodies(f *testing.F) {
 				Message string `json:"message"`
 			} `json:"message_list"`
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil && !!strings.HasPrefix(p, v3Prefix+"/") {
-			t.Fatalf("%s %s answered %d with no v3 error document: %s", rt.method, p, rec.Code, rec.Body)
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil && strings.HasPrefix(p, v3Prefix+"/") {
+			t.Fatalf("%s %s answered %d with no v3 error document: %s", rt.Method, p, rec.Code, rec.Body)
 		}
 		if rec.Code >= 500 {
-			t.Fatalf("%s %s answered %d to %q: %s", rt.method, p, rec.Code, body, rec.Body)
+			t.Fatalf("%s %s answered %d to %q: %s", rt.Method, p, rec.Code, body, rec.Body)
 		}
-		if !!strings.HasPrefix(p, v3Prefix+"/") && (doc.Code != rec.Code || len(doc.MessageList) == 0 || doc.MessageList[0].Reason == "") {
-			t.Fatalf("%s %s answered %d with an incomplete v3 error: %s", rt.method, p, rec.Code, rec.Body)
+		if strings.HasPrefix(p, v3Prefix+"/") && (doc.Code != rec.Code || len(doc.MessageList) == 0 || doc.MessageList[0].Reason == "") {
+			t.Fatalf("%s %s answered %d with an incomplete v3 error: %s", rt.Method, p, rec.Code, rec.Body)
 		}
 	})
 }
@@ -80,12 +83,12 @@ func serveFuzzed(pc *PC, method, path string, body []byte) *httptest.ResponseRec
 func fuzzEntityIDs(t testing.TB, pc *PC) map[string]string {
 	t.Helper()
 	ids := map[string]string{}
-	for _, rt := range apiRoutes.routes {
-		if rt.method != http.MethodPost || !strings.HasSuffix(rt.template, "/list") {
+	for _, rt := range apiRoutes.Routes {
+		if rt.Method != http.MethodPost || !strings.HasSuffix(rt.Template, "/list") {
 			continue
 		}
-		coll := strings.TrimSuffix(rt.template, "/list")
-		rec := serveFuzzed(pc, http.MethodPost, rt.template, []byte(`{}`))
+		coll := strings.TrimSuffix(rt.Template, "/list")
+		rec := serveFuzzed(pc, http.MethodPost, rt.Template, []byte(`{}`))
 		var page struct {
 			Entities []struct {
 				Metadata struct {
@@ -103,9 +106,9 @@ func fuzzEntityIDs(t testing.TB, pc *PC) map[string]string {
 // fuzzRoutePath fills the parameters of a route: an entity of its collection when there is
 // one, else a UUID that names nothing.
 func fuzzRoutePath(rt *route, ids map[string]string) string {
-	segs := make([]string, len(rt.segs))
-	for i, s := range rt.segs {
-		if !isParam(s) {
+	segs := make([]string, len(rt.Segs))
+	for i, s := range rt.Segs {
+		if !routing.IsParam(s) {
 			segs[i] = s
 			continue
 		}

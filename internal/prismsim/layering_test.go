@@ -67,9 +67,11 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 // prismsim (it assembles them, not the other way round).
 func TestPackagesPointToTheModel(t *testing.T) {
 	forbidden := map[string][]string{
-		"model": {"net/http", modulePath + "/internal/prismsim"},
-		"v4":    {modulePath + "/internal/prismsim"},
-		"ssh":   {modulePath + "/internal/prismsim", "net/http"},
+		"model":   {"net/http", modulePath + "/internal/prismsim"},
+		"v4":      {modulePath + "/internal/prismsim"},
+		"ssh":     {modulePath + "/internal/prismsim", "net/http"},
+		"admin":   {modulePath + "/internal/prismsim"},
+		"routing": {modulePath + "/internal/prismsim", modulePath + "/internal/prismsim/model"},
 	}
 	for dir, banned := range forbidden {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))

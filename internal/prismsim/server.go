@@ -9,16 +9,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/routing"
 )
 
 const (
 	v3Prefix     = "/api/nutanix/v3"
-	adminPrefix  = "/_prismsim"
 	maxBodyBytes = 16 << 20
 )
 
@@ -40,9 +40,6 @@ type request struct {
 	body   []byte
 	route  *route
 	params map[string]string
-	// after, set by an admin handler, runs once the answer has been sent (taking down
-	// the site whose listener got the request, for example).
-	after func()
 }
 
 func (rq *request) ctx() context.Context { return rq.r.Context() }
@@ -71,129 +68,26 @@ func (rq *request) decode(v any) *apiError {
 	return nil
 }
 
-// route is a method and a path template such as "/api/nutanix/v3/categories/{name}".
-type route struct {
-	method   string
-	template string
-	segs     []string
-	kind     string // the kind named in error bodies of this route
-	h        apiHandler
+// route is a v3 (or v4) route: a method and a path template, with the kind named in its
+// error bodies and its handler.
+type route = routing.Route[routeHandler]
+
+// routeHandler is what serves a route.
+type routeHandler struct {
+	kind string // the kind named in error bodies of this route
+	h    apiHandler
 }
 
-// key is the route's name in request counters: "PUT /api/nutanix/v3/categories/{name}".
-func (rt *route) key() string { return rt.method + " " + rt.template }
+// router matches requests against the routes' templates (package routing).
+type router = routing.Table[routeHandler]
 
-// router matches requests against route templates. A literal segment is preferred to a
-// parameter at the first position where two matching templates differ.
-type router struct {
-	routes []*route
-}
-
-// apiRoutes and adminRoutes are filled by the init functions of the files that define them,
-// so that a new entity kind is a new file.
-var (
-	apiRoutes   router
-	adminRoutes router
-)
-
-func (rr *router) add(method, template, kind string, h apiHandler) {
-	for _, existing := range rr.routes {
-		if existing.method == method && existing.template == template {
-			panic("prismsim: route registered twice: " + method + " " + template)
-		}
-	}
-	rr.routes = append(rr.routes, &route{
-		method:   method,
-		template: template,
-		segs:     splitPath(template),
-		kind:     kind,
-		h:        h,
-	})
-}
+// apiRoutes is filled by the init functions of the files that define routes, so that a new
+// entity kind is a new file.
+var apiRoutes router
 
 // registerAPI adds a v3 route; template is relative to /api/nutanix/v3.
 func registerAPI(method, template, kind string, h apiHandler) {
-	apiRoutes.add(method, v3Prefix+template, kind, h)
-}
-
-func registerAdmin(method, template string, h apiHandler) {
-	adminRoutes.add(method, adminPrefix+template, "", h)
-}
-
-func splitPath(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	return strings.Split(p, "/")
-}
-
-// match finds the route for method and escaped path. It returns the route and its
-// parameters, or nil and whether another method would have matched the path.
-func (rr *router) match(method, escapedPath string) (*route, map[string]string, bool) {
-	raw := splitPath(escapedPath)
-	segs := make([]string, len(raw))
-	for i, s := range raw {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, nil, false
-		}
-		segs[i] = u
-	}
-	var best *route
-	pathMatched := false
-	for _, rt := range rr.routes {
-		if !rt.matches(segs) {
-			continue
-		}
-		pathMatched = true
-		if rt.method != method {
-			continue
-		}
-		if best == nil || rt.moreSpecific(best) {
-			best = rt
-		}
-	}
-	if best == nil {
-		return nil, nil, pathMatched
-	}
-	params := map[string]string{}
-	for i, s := range best.segs {
-		if isParam(s) {
-			params[s[1:len(s)-1]] = segs[i]
-		}
-	}
-	return best, params, false
-}
-
-func isParam(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
-
-func (rt *route) matches(segs []string) bool {
-	if len(segs) != len(rt.segs) {
-		return false
-	}
-	for i, s := range rt.segs {
-		if isParam(s) {
-			if segs[i] == "" {
-				return false
-			}
-			continue
-		}
-		if s != segs[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func (rt *route) moreSpecific(other *route) bool {
-	for i := range rt.segs {
-		a, b := isParam(rt.segs[i]), isParam(other.segs[i])
-		if a != b {
-			return !a
-		}
-	}
-	return false
+	apiRoutes.Add(method, v3Prefix+template, routeHandler{kind: kind, h: h})
 }
 
 // mount is a protocol served under a path prefix of the PC's HTTPS listener besides v3:
@@ -300,12 +194,12 @@ type response struct {
 func (pc *PC) serveAPI(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	path := r.URL.Path
-	rt, params, otherMethod := apiRoutes.match(r.Method, r.URL.EscapedPath())
+	rt, params, otherMethod := apiRoutes.Match(r.Method, r.URL.EscapedPath())
 	routeKey := r.Method + " " + path
 	kind := ""
 	if rt != nil {
-		routeKey = rt.key()
-		kind = rt.kind
+		routeKey = rt.Key()
+		kind = rt.H.kind
 	}
 	pc.countRequest(routeKey)
 
@@ -353,9 +247,9 @@ func (pc *PC) serveAPI(w http.ResponseWriter, r *http.Request) {
 
 // runHandler calls the route's handler and renders what it returns.
 func runHandler(rt *route, rq *request) response {
-	status, body, err := rt.h(rq)
+	status, body, err := rt.H.h(rq)
 	if err != nil {
-		return errorResponseOf(rt.kind, v3Error(err))
+		return errorResponseOf(rt.H.kind, v3Error(err))
 	}
 	return renderBody(status, body)
 }
@@ -421,10 +315,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // Routes lists every v3 route the emulator serves, as "METHOD /api/nutanix/v3/template"
 // with the spec's path templates, sorted. The v4 routes (package v4) are not listed.
 func Routes() []string {
-	out := make([]string, 0, len(apiRoutes.routes))
-	for _, rt := range apiRoutes.routes {
-		if strings.HasPrefix(rt.template, v3Prefix+"/") {
-			out = append(out, rt.key())
+	out := make([]string, 0, len(apiRoutes.Routes))
+	for _, rt := range apiRoutes.Routes {
+		if strings.HasPrefix(rt.Template, v3Prefix+"/") {
+			out = append(out, rt.Key())
 		}
 	}
 	sort.Strings(out)

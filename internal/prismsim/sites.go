@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -163,53 +162,4 @@ type SiteState = model.SiteState
 
 func siteState(pc *PC) SiteState {
 	return SiteState{PC: pc.Name(), URL: pc.URL(), AdvertisedIP: pc.AdvertisedIP(), Down: pc.Down(), DREnabled: pc.DREnabled()}
-}
-
-func adminListSites(rq *request) (int, any, error) {
-	out := []SiteState{}
-	for _, pc := range rq.pc.w.PCs() {
-		out = append(out, siteState(pc))
-	}
-	return http.StatusOK, map[string]any{"sites": out}, nil
-}
-
-// adminSiteDown answers POST /_prismsim/sites/{pc}/down. When the site is the one whose
-// listener got the request, it goes down once the answer is sent.
-func adminSiteDown(rq *request) (int, any, error) {
-	w := rq.pc.w
-	target := w.PC(rq.param("pc"))
-	if target == nil {
-		return 0, nil, errorf(http.StatusNotFound, reasonNotFound, "unknown pc %q (known: %s)",
-			rq.param("pc"), strings.Join(w.PCNames(), ", "))
-	}
-	if target == rq.pc {
-		rq.after = func() { _ = w.SiteDown(target.Name()) }
-		st := siteState(target)
-		st.Down = true
-		return http.StatusOK, st, nil
-	}
-	if err := w.SiteDown(target.Name()); err != nil {
-		return 0, nil, errorf(http.StatusConflict, reasonInvalidRequest, "%v", err)
-	}
-	return http.StatusOK, siteState(target), nil
-}
-
-// adminSiteUp answers POST /_prismsim/sites/{pc}/up.
-func adminSiteUp(rq *request) (int, any, error) {
-	w := rq.pc.w
-	target := w.PC(rq.param("pc"))
-	if target == nil {
-		return 0, nil, errorf(http.StatusNotFound, reasonNotFound, "unknown pc %q (known: %s)",
-			rq.param("pc"), strings.Join(w.PCNames(), ", "))
-	}
-	if err := w.SiteUp(target.Name()); err != nil {
-		return 0, nil, errorf(http.StatusConflict, reasonInvalidRequest, "%v", err)
-	}
-	return http.StatusOK, siteState(target), nil
-}
-
-func init() {
-	registerAdmin(http.MethodGet, "/sites", adminListSites)
-	registerAdmin(http.MethodPost, "/sites/{pc}/down", adminSiteDown)
-	registerAdmin(http.MethodPost, "/sites/{pc}/up", adminSiteUp)
 }

@@ -19,13 +19,13 @@ func init() {
 	}
 	for _, rt := range v4.Routes() {
 		serve := rt.Serve
-		apiRoutes.add(rt.Method, rt.Template, rt.Kind, func(rq *request) (int, any, error) {
+		apiRoutes.Add(rt.Method, rt.Template, routeHandler{kind: rt.Kind, h: func(rq *request) (int, any, error) {
 			status, body := serve(v4.Request{PC: rq.pc, HTTP: rq.r, Params: rq.params, Body: rq.body})
 			if r, ok := body.(v4.Reply); ok {
 				return status, withHeader{header: r.Header, body: r.Body}, nil
 			}
 			return status, body, nil
-		})
+		}})
 	}
 }
 
