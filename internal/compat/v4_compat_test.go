@@ -8,6 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	dpapi "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/api"
+	dpclient "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/client"
+	dpcfg "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/datapolicies/v4/config"
+	dpcommon "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/dataprotection/v4/common"
+	dpprism "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/prism/v4/config"
 	prismapi "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/api"
 	prismclient "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/client"
 	prismcfg "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/models/prism/v4/config"
@@ -210,4 +215,184 @@ func TestV4CompatTasks(t *testing.T) {
 	}
 	_, err = api.GetTaskById(ptr("no-such-task"), nil)
 	wantStatus(t, "unknown task", err, 404, &prismcfg.GetTaskApiResponse{})
+}
+
+func dpClient(t *testing.T, pc *prismsim.PC) *dpclient.ApiClient {
+	tg := targetOf(t, pc)
+	ac := dpclient.NewApiClient()
+	ac.Host, ac.Port, ac.Username, ac.Password = tg.host, tg.port, tg.user, tg.pass
+	ac.VerifySSL = false
+	ac.MaxRetryAttempts = 0
+	return ac
+}
+
+// waitV4Task waits for a v4 task through our client (v4 task extIds are the model's task
+// uuids, which v3 serves too), then reads it through the prism SDK, which must decode it.
+func waitV4Task(t *testing.T, s site, data any) {
+	t.Helper()
+	ref, ok := data.(dpprism.TaskReference)
+	if !ok || ref.ExtId == nil {
+		t.Fatalf("answer data is %T %+v, want a TaskReference", data, data)
+	}
+	if got, err := s.our.WaitForTask(t.Context(), *ref.ExtId, "waiting for "+*ref.ExtId, nil); err != nil || got.Status != "SUCCEEDED" {
+		t.Fatalf("task %s: %+v %v", *ref.ExtId, got, err)
+	}
+	tk, err := prismapi.NewTasksApi(prismClient(t, s.pc)).GetTaskById(ref.ExtId, nil)
+	if err != nil {
+		t.Fatalf("task %s through the SDK: %v", *ref.ExtId, err)
+	}
+	if task, ok := tk.GetData().(prismcfg.Task); !ok || task.Status.GetName() != "SUCCEEDED" {
+		t.Fatalf("task %s through the SDK: %+v", *ref.ExtId, tk.GetData())
+	}
+}
+
+// sdkPolicy is a policy from canada's cluster to france's, protecting category ids.
+func (e *env) sdkPolicy(t *testing.T, name string, categoryIDs ...string) *dpcfg.ProtectionPolicy {
+	t.Helper()
+	loc := func(label string, pc *prismsim.PC, cluster string, primary bool) dpcfg.ReplicationLocation {
+		l := dpcfg.NewReplicationLocation()
+		l.Label, l.DomainManagerExtId, l.IsPrimary = ptr(label), ptr(pc.UUID()), ptr(primary)
+		nc := dpcfg.NewNutanixCluster()
+		nc.ClusterExtIds = []string{cluster}
+		if err := l.SetReplicationSubLocation(*nc); err != nil {
+			t.Fatal(err)
+		}
+		return *l
+	}
+	conf := func(src, dst string) dpcfg.ReplicationConfiguration {
+		s := dpcfg.NewSchedule()
+		s.RecoveryPointObjectiveTimeSeconds = ptr(3600)
+		s.RecoveryPointType = dpcommon.RECOVERYPOINTTYPE_CRASH_CONSISTENT.Ref()
+		r := dpcfg.NewLinearRetention()
+		r.Local, r.Remote = ptr(2), ptr(3)
+		if err := s.SetRetention(*r); err != nil {
+			t.Fatal(err)
+		}
+		c := dpcfg.NewReplicationConfiguration()
+		c.SourceLocationLabel, c.RemoteLocationLabel, c.Schedule = ptr(src), ptr(dst), s
+		return *c
+	}
+	p := dpcfg.NewProtectionPolicy()
+	p.Name, p.Description = ptr(name), ptr("through v4")
+	p.CategoryIds = categoryIDs
+	p.ReplicationLocations = []dpcfg.ReplicationLocation{loc("canada-site", e.ca.pc, e.ca01, true), loc("france-site", e.fr.pc, e.fr01, false)}
+	p.ReplicationConfigurations = []dpcfg.ReplicationConfiguration{conf("canada-site", "france-site"), conf("france-site", "canada-site")}
+	return p
+}
+
+// categoryExtID finds the v4 extId of key:value through the prism SDK.
+func categoryExtID(t *testing.T, pc *prismsim.PC, key, value string) string {
+	t.Helper()
+	list, err := prismapi.NewCategoriesApi(prismClient(t, pc)).ListCategories(nil, nil,
+		ptr("key eq '"+key+"' and value eq '"+value+"'"), nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := list.GetData().([]prismcfg.Category)
+	if len(items) != 1 {
+		t.Fatalf("category %s:%s: %+v", key, value, items)
+	}
+	return *items[0].ExtId
+}
+
+func TestV4CompatProtectionPolicies(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	ctx := t.Context()
+	ac := dpClient(t, e.ca.pc)
+	api := dpapi.NewProtectionPoliciesApi(ac)
+	catID := categoryExtID(t, e.ca.pc, "replicated-vm", "from-canada")
+
+	// Created through v4, seen through v3.
+	created, err := api.CreateProtectionPolicy(e.sdkPolicy(t, "v4-policy", catID))
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	waitV4Task(t, e.ca, created.GetData())
+	list, err := api.ListProtectionPolicies(nil, nil, ptr("name eq 'v4-policy'"), nil, nil)
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	items, ok := list.GetData().([]dpcfg.ProtectionPolicy)
+	if !ok || len(items) != 1 {
+		t.Fatalf("list: %T %+v", list.GetData(), list.GetData())
+	}
+	id := *items[0].ExtId
+	rule, err := e.ca.our.GetProtectionRule(ctx, id)
+	if err != nil {
+		t.Fatalf("v3 read of the v4 policy: %v", err)
+	}
+	if rule.Name != "v4-policy" || len(rule.Locations) != 2 || rule.Locations[1].AvailabilityZoneUUID != e.caFR ||
+		len(rule.Connectivity) != 2 || rule.CategoryFilter.Params["replicated-vm"][0] != "from-canada" {
+		t.Fatalf("v3 sees %+v", rule)
+	}
+
+	// Created through v3, read through v4: labels are the PCs' names.
+	v3id := e.createSDKRule(t, "v3-rule")
+	got, err := api.GetProtectionPolicyById(&v3id)
+	if err != nil {
+		t.Fatalf("v4 read of a v3 rule: %v", err)
+	}
+	v3p := got.GetData().(dpcfg.ProtectionPolicy)
+	if *v3p.Name != "v3-rule" || len(v3p.ReplicationLocations) != 2 || *v3p.ReplicationLocations[1].DomainManagerExtId != e.fr.pc.UUID() ||
+		len(v3p.CategoryIds) != 1 || v3p.CategoryIds[0] != catID || len(v3p.ReplicationConfigurations) != 2 {
+		t.Fatalf("v4 sees %+v", v3p)
+	}
+	if lr, ok := v3p.ReplicationConfigurations[0].Schedule.GetRetention().(dpcfg.LinearRetention); !ok || *lr.Local != 2 {
+		t.Fatalf("retention: %+v", v3p.ReplicationConfigurations[0].Schedule.GetRetention())
+	}
+	// Pages of one, by name.
+	for page, want := range []string{"v3-rule", "v4-policy"} {
+		list, err := api.ListProtectionPolicies(ptr(page), ptr(1), nil, ptr("name asc"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, _ := list.GetData().([]dpcfg.ProtectionPolicy)
+		if len(items) != 1 || *items[0].Name != want || *list.Metadata.TotalAvailableResults != 2 {
+			t.Fatalf("page %d: %+v", page, items)
+		}
+	}
+
+	// Update with the ETag read; the stale ETag is refused.
+	got, err = api.GetProtectionPolicyById(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got.GetData().(dpcfg.ProtectionPolicy)
+	stale := ac.GetEtag(p)
+	p.Description = ptr("changed through v4")
+	upd, err := api.UpdateProtectionPolicyById(&id, &p)
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	waitV4Task(t, e.ca, upd.GetData())
+	if rule, _ := e.ca.our.GetProtectionRule(ctx, id); rule.Description != "changed through v4" {
+		t.Fatalf("v3 sees description %q", rule.Description)
+	}
+	if stale == "" || ac.GetEtag(p) != stale {
+		t.Fatalf("ETag of the read %q, of the object sent again %q", stale, ac.GetEtag(p))
+	}
+	_, err = api.UpdateProtectionPolicyById(&id, &p) // p still carries the ETag read before the update
+	wantStatus(t, "stale update", err, 412, &dpcfg.UpdateProtectionPolicyApiResponse{})
+	// A bad body names the field.
+	bad := e.sdkPolicy(t, "bad", "0b6f2e1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b")
+	_, err = api.CreateProtectionPolicy(bad)
+	wantStatus(t, "unknown category", err, 400, &dpcfg.CreateProtectionPolicyApiResponse{})
+
+	// Delete with the ETag; v3 no longer sees it.
+	got, err = api.GetProtectionPolicyById(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := ac.GetEtag(got.GetData())
+	del, err := api.DeleteProtectionPolicyById(&id, map[string]any{"If-Match": &tag})
+	if err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	waitV4Task(t, e.ca, del.GetData())
+	if _, err := e.ca.our.GetProtectionRule(ctx, id); err == nil {
+		t.Fatal("v3 still sees the policy deleted through v4")
+	}
+	_, err = api.GetProtectionPolicyById(&id)
+	wantStatus(t, "get after delete", err, 404, &dpcfg.GetProtectionPolicyApiResponse{})
 }

@@ -1,6 +1,7 @@
 package v4
 
 import (
+	"context"
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
@@ -27,6 +28,8 @@ type Backend interface {
 	UpdateCategory(key, value, description string) (Category, error)
 	// DeleteCategory removes the value key:value.
 	DeleteCategory(key, value string) error
+
+	PolicyBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
@@ -62,4 +65,64 @@ type Category struct {
 	System      bool
 	// Usage counts the entities that have the value assigned, by v3 kind.
 	Usage map[string]int
+}
+
+// PolicyBackend is what the v4 wire needs of a PC for protection policies. Mutations
+// answer the id of the model's task that settles them.
+type PolicyBackend interface {
+	// ProtectionPolicies returns the PC's protection policies (v3 protection rules), as
+	// their latest accepted intent, in creation order.
+	ProtectionPolicies() []ProtectionPolicy
+	CreateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (extID, taskID string, err error)
+	UpdateProtectionPolicy(ctx context.Context, p ProtectionPolicy) (taskID string, err error)
+	DeleteProtectionPolicy(ctx context.Context, extID string) (taskID string, err error)
+}
+
+// ProtectionPolicy is datapolicies.v4.config.ProtectionPolicy in the model's terms.
+type ProtectionPolicy struct {
+	ExtID          string
+	Name           string
+	Description    string
+	CategoryIDs    []string // category extIds
+	Locations      []ReplicationLocation
+	Configurations []ReplicationConfiguration
+}
+
+// ReplicationLocation is a location of a policy: a PC (domain manager) and its clusters,
+// or an MST recovery point store.
+type ReplicationLocation struct {
+	Label              string
+	DomainManagerExtID string
+	IsPrimary          bool
+	ClusterExtIDs      []string
+	StoreExtID         string // MST: the recovery point repository
+}
+
+// ReplicationConfiguration is a schedule from one location to another.
+type ReplicationConfiguration struct {
+	Source, Remote      string // labels
+	RPOSecs             int64
+	RecoveryPointType   string
+	Linear              *LinearRetention
+	Rollup              *RollupRetention
+	StartTime           string
+	SyncAutoSuspendSecs *int64
+}
+
+// LinearRetention keeps a number of recovery points.
+type LinearRetention struct {
+	Local  int64
+	Remote *int64
+}
+
+// RollupRetention keeps recovery points rolled up by interval.
+type RollupRetention struct {
+	Local  RollupDetails
+	Remote *RollupDetails
+}
+
+// RollupDetails is a roll-up interval and how many of them.
+type RollupDetails struct {
+	IntervalType string
+	Frequency    int64
 }
