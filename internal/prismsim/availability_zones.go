@@ -62,12 +62,12 @@ func init() {
 }
 
 // prepareByName takes an entity's name from spec.name.
-func prepareByName(_ *PC, _ *entity, in *snapshot) *apiError {
+func prepareByName(_ *PC, _ *entity, in *snapshot) *modelError {
 	var spec struct {
 		Name string `json:"name"`
 	}
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
+		return malformed("spec: %v", err)
 	}
 	in.name = spec.Name
 	return nil

@@ -19,12 +19,12 @@ var clusterKind = &kindSpec{
 	name:   "cluster",
 	plural: "clusters",
 	opName: "Cluster",
-	prepare: func(_ *PC, _ *entity, in *snapshot) *apiError {
+	prepare: func(_ *PC, _ *entity, in *snapshot) *modelError {
 		var spec struct {
 			Name string `json:"name"`
 		}
 		if err := decodeStrictTypes(in.spec, &spec); err != nil {
-			return validationError("spec: %v", err)
+			return malformed("spec: %v", err)
 		}
 		in.name = spec.Name
 		return nil
@@ -139,19 +139,19 @@ func (pc *PC) clusterByNameLocked(name string) *entity {
 }
 
 // aosClusterLocked resolves a cluster reference that must name an AOS cluster of this PC.
-func (pc *PC) aosClusterLocked(field string, ref *refView) (*entity, *apiError) {
+func (pc *PC) aosClusterLocked(field string, ref *refView) (*entity, *modelError) {
 	if ref == nil || ref.UUID == "" {
-		return nil, validationError("%s.uuid is required", field)
+		return nil, malformed("%s.uuid is required", field)
 	}
 	if ref.Kind != "" && ref.Kind != "cluster" {
-		return nil, validationError("%s.kind must be \"cluster\", got %q", field, ref.Kind)
+		return nil, malformed("%s.kind must be \"cluster\", got %q", field, ref.Kind)
 	}
 	e := pc.entityLocked(clusterKind, normUUID(ref.UUID))
 	if e == nil {
-		return nil, invalidArgument("%s: cluster %s does not exist on this Prism Central", field, ref.UUID)
+		return nil, invalid("%s: cluster %s does not exist on this Prism Central", field, ref.UUID)
 	}
 	if clusterInfo(e).prismCentral {
-		return nil, invalidArgument("%s: %s is Prism Central itself, not an AOS cluster", field, ref.UUID)
+		return nil, invalid("%s: %s is Prism Central itself, not an AOS cluster", field, ref.UUID)
 	}
 	return e, nil
 }

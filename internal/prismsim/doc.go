@@ -38,11 +38,16 @@
 // (entities.go, category_model.go, and the model operations in each kind's file). It can
 // only leave once World and PC do: their methods are the model's operations, and Go keeps
 // a type's methods in its package, so the model package must take World, PC, entities and
-// every kind's model half at once, with exported operations for the wires. Kinds whose
-// checks still answer v3 errors (*apiError with spec field names) rather than model
-// errors: protection policies, recovery plans, recovery plan jobs' request checks,
-// subnets, VPCs, route tables and VMs (kindSpec.prepare and precheck); a v4 wire for
-// them needs those checks typed first.
+// every kind's model half at once, with exported operations for the wires.
+//
+// The kinds' checks (kindSpec.prepare, precheck, beforeDelete and the checks they call)
+// answer model errors: Malformed for a wrong shape (v3: 422 VALIDATION_ERROR), Invalid for
+// a rule broken (v3: 422 INVALID_ARGUMENT, or the condition they name), NotFound, Conflict,
+// InUse. Their messages still name v3 spec fields (spec.resources...), as the model still
+// stores v3-shaped intents: a v4 wire for a kind will map its body to that intent and may
+// need the field named in Error.Field rather than in the message. Only the v3 wire's own
+// decoding (decodeIntent, decodeListRequest, uuidParam, categoryPathParams, checkTrustSpec,
+// checkJobSpec, the route table path) builds v3 errors (*apiError) directly.
 //
 // # Names: provider, model, v3
 //

@@ -15,21 +15,11 @@ import (
 
 const (
 	serviceDR = "disaster_recovery"
-	// The reason requireDR gives to kinds other than pairing. Which
+	// The reason drRequired gives to kinds other than pairing. Which
 	// reason a real Prism Central gives is UNCONFIRMED; INVALID_REQUEST says the request
 	// cannot succeed as the PC is configured, and is not retried by clients.
 	reasonDRDisabled = reasonInvalidRequest
 )
-
-// requireDR is the v3 refusal (422, reasonDRDisabled) of an action that needs disaster
-// recovery while it is not enabled on the PC (drRequired). It may be called with or without
-// the PC's mutex held.
-func (pc *PC) requireDR(action string) *apiError {
-	if me := pc.drRequired("", action); me != nil {
-		return v3Error(me)
-	}
-	return nil
-}
 
 // drRequired is the model's refusal of an action that needs disaster recovery while it is
 // not enabled, with the condition code (reasonDRDisabled when empty); nil when it is.

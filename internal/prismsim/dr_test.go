@@ -124,11 +124,11 @@ func TestDREnabledConfig(t *testing.T) {
 	if !state.PCs["france"].DREnabled || state.PCs["canada"].DREnabled {
 		t.Fatalf("state dr_enabled: canada %v france %v", state.PCs["canada"].DREnabled, state.PCs["france"].DREnabled)
 	}
-	// requireDR is what later kinds call.
-	if err := w.PC("canada").requireDR("creating a protection rule"); err == nil || err.Status != 422 {
-		t.Fatalf("requireDR on canada: %v", err)
+	// drRequired is what later kinds call; v3 answers it with 422.
+	if err := w.PC("canada").drRequired("", "creating a protection rule"); err == nil || v3Error(err).Status != 422 {
+		t.Fatalf("drRequired on canada: %v", err)
 	}
-	if err := w.PC("france").requireDR("creating a protection rule"); err != nil {
-		t.Fatalf("requireDR on france: %v", err)
+	if err := w.PC("france").drRequired("", "creating a protection rule"); err != nil {
+		t.Fatalf("drRequired on france: %v", err)
 	}
 }

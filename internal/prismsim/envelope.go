@@ -22,7 +22,7 @@ type kindSpec struct {
 
 	// prepare checks an intent before it is accepted and may normalise its spec (for
 	// example give new NICs a UUID). It must set in.name. old is nil on create.
-	prepare func(pc *PC, old *entity, in *snapshot) *apiError
+	prepare func(pc *PC, old *entity, in *snapshot) *modelError
 	// status renders the status of e from its committed snapshot (its intent while
 	// a create is pending); the generic code sets status.state.
 	status func(pc *PC, e *entity) map[string]any
@@ -34,9 +34,9 @@ type kindSpec struct {
 	// held, so that it may check the intent against other PCs (references to their
 	// inventory); it may take one PC's mutex at a time. id is the entity's uuid; create
 	// tells a create from an update.
-	precheck func(pc *PC, id string, in *snapshot, create bool) *apiError
+	precheck func(pc *PC, id string, in *snapshot, create bool) *modelError
 	// beforeDelete may refuse a delete.
-	beforeDelete func(pc *PC, e *entity) *apiError
+	beforeDelete func(pc *PC, e *entity) *modelError
 	// usesCategory reports whether e's spec refers to a category value (as a policy's
 	// category filter does), for /category/query USED_IN and deletion checks.
 	usesCategory func(e *entity, key, value string) bool

@@ -78,6 +78,7 @@ func invalidArgument(format string, args ...any) *apiError {
 var (
 	v3Statuses = map[errKind]int{
 		errInvalid:      http.StatusUnprocessableEntity,
+		errMalformed:    http.StatusUnprocessableEntity,
 		errPrecondition: http.StatusUnprocessableEntity,
 		errNotFound:     http.StatusNotFound,
 		errExists:       http.StatusConflict,
@@ -89,6 +90,7 @@ var (
 	}
 	v3Reasons = map[errKind]string{
 		errInvalid:      reasonInvalidArgument,
+		errMalformed:    reasonValidation,
 		errPrecondition: reasonInvalidArgument,
 		errNotFound:     reasonNotFound,
 		errExists:       reasonAlreadyExists,
@@ -122,11 +124,11 @@ func v3Error(err error) *apiError {
 	if me.Code != "" {
 		out.Reason = me.Code
 	}
-	switch me.Kind {
-	case errNotFound:
+	switch {
+	case me.Kind == errNotFound && me.Entity != "":
 		out.Kind = me.Entity
 		out.Details = map[string]string{"kind": me.Entity, "id": me.ID}
-	case errExists:
+	case me.Kind == errExists && me.ID != "":
 		out.Details = map[string]string{"uuid": me.ID}
 	}
 	return out

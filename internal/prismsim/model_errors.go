@@ -11,6 +11,7 @@ type (
 
 const (
 	errInvalid      = model.Invalid
+	errMalformed    = model.Malformed
 	errPrecondition = model.Precondition
 	errNotFound     = model.NotFound
 	errExists       = model.Exists
@@ -24,6 +25,14 @@ const (
 	condCloudTrustExists   = model.CondCloudTrustExists
 	condRemoteNotConnected = model.CondRemoteNotConnected
 )
+
+// malformed and invalid are the model's refusals of arguments: the shape is wrong
+// (VALIDATION_ERROR on v3), or the content breaks a rule (INVALID_ARGUMENT on v3).
+func malformed(format string, args ...any) *modelError {
+	return failf(errMalformed, "", format, args...)
+}
+
+func invalid(format string, args ...any) *modelError { return failf(errInvalid, "", format, args...) }
 
 var (
 	failf         = model.Failf

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -512,10 +511,10 @@ func (w *World) rulesUsingStore(extID string) []string {
 // type MST whose availability zone is the PC named target: the store must be deployed
 // there and available. The caller holds a PC's mutex (the rule's); it takes only the
 // target's MST mutex.
-func (w *World) checkStoreLocationLocked(field, target, id string) *apiError {
+func (w *World) checkStoreLocationLocked(field, target, id string) *modelError {
 	owner := w.PC(target)
 	if owner == nil {
-		return invalidArgument("%s: the availability zone does not resolve to a Prism Central", field)
+		return invalid("%s: the availability zone does not resolve to a Prism Central", field)
 	}
 	id = normUUID(id)
 	owner.mst.mu.Lock()
@@ -525,12 +524,12 @@ func (w *World) checkStoreLocationLocked(field, target, id string) *apiError {
 			continue
 		}
 		if s.status != StoreAvailable {
-			return invalidArgument("%s.recovery_point_repository_uuid: recovery point store %s (bucket %s) is %s", field, id, s.bucket, strings.ToLower(s.status))
+			return invalid("%s.recovery_point_repository_uuid: recovery point store %s (bucket %s) is %s", field, id, s.bucket, strings.ToLower(s.status))
 		}
 		return nil
 	}
-	return &apiError{
-		Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+	return &modelError{
+		Kind: errInvalid, Code: reasonInvalidArgument,
 		Message: fmt.Sprintf("%s.recovery_point_repository_uuid: no recovery point store %s is deployed on the Prism Central of this availability zone (PC_%s): deploy MST there first (clustermgmt-cli mst deploy) and use the extId from GET %s",
 			field, id, owner.AdvertisedIP(), v4.StoresPath),
 		Details: map[string]string{"recovery_point_repository_uuid": id},

@@ -32,7 +32,7 @@ type PC struct {
 	upEvent chan struct{} // closed when a down site comes back
 	down    atomic.Bool   // the site is down: no listener, tasks paused
 
-	// drEnabled is written with mu held and read without it (requireDR, peers).
+	// drEnabled is written with mu held and read without it (drRequired, peers).
 	drEnabled atomic.Bool
 
 	mu         sync.Mutex

@@ -250,13 +250,13 @@ func init() {
 }
 
 // prepareProtectionRule checks a rule intent on the PC it is sent to.
-func prepareProtectionRule(pc *PC, old *entity, in *snapshot) *apiError {
-	if apiErr := pc.requireDR("creating protection policies"); apiErr != nil {
+func prepareProtectionRule(pc *PC, old *entity, in *snapshot) *modelError {
+	if apiErr := pc.drRequired("", "creating protection policies"); apiErr != nil {
 		return apiErr
 	}
 	var spec prSpecView
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
+		return malformed("spec: %v", err)
 	}
 	spec.normalize()
 	self := ""
@@ -289,43 +289,43 @@ func (pc *PC) azTargetLocked(id string) (string, *entity) {
 // checkProtectionRuleLocked checks a rule spec as Prism Central does before accepting
 // it, and returns the PC each location resolves to. self is the rule's uuid on update.
 // Clusters of remote locations are checked by the task (beforeRuleCommit).
-func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create bool) ([]string, *apiError) {
+func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create bool) ([]string, *modelError) {
 	if spec.Name == nil || *spec.Name == "" {
-		return nil, validationError("spec.name is required")
+		return nil, malformed("spec.name is required")
 	}
 	if len(*spec.Name) > maxRuleName {
-		return nil, validationError("spec.name is longer than %d characters", maxRuleName)
+		return nil, malformed("spec.name is longer than %d characters", maxRuleName)
 	}
 	if spec.Description != nil && len(*spec.Description) > maxRuleDescription {
-		return nil, validationError("spec.description is longer than %d characters", maxRuleDescription)
+		return nil, malformed("spec.description is longer than %d characters", maxRuleDescription)
 	}
 	r := spec.Resources
 	if r == nil {
-		return nil, validationError("spec.resources is required")
+		return nil, malformed("spec.resources is required")
 	}
 	if len(r.OrderedAZList) == 0 {
-		return nil, validationError("spec.resources.ordered_availability_zone_list is required and must not be empty")
+		return nil, malformed("spec.resources.ordered_availability_zone_list is required and must not be empty")
 	}
 	if r.ConnectivityList == nil {
-		return nil, validationError("spec.resources.availability_zone_connectivity_list is required")
+		return nil, malformed("spec.resources.availability_zone_connectivity_list is required")
 	}
 	if r.StartTime != nil && !startTimePattern.MatchString(*r.StartTime) {
-		return nil, validationError("spec.resources.start_time %q must be \"HHh:MMm\" between 00h:00m and 23h:59m", *r.StartTime)
+		return nil, malformed("spec.resources.start_time %q must be \"HHh:MMm\" between 00h:00m and 23h:59m", *r.StartTime)
 	}
 	n := len(r.OrderedAZList)
 	targets := make([]string, n)
 	for i, loc := range r.OrderedAZList {
 		field := fmt.Sprintf("spec.resources.ordered_availability_zone_list[%d]", i)
 		if loc.TargetType != "" && !contains(targetTypes, loc.TargetType) {
-			return nil, validationError("%s.target_type must be one of %s, got %q", field, strings.Join(targetTypes, ", "), loc.TargetType)
+			return nil, malformed("%s.target_type must be one of %s, got %q", field, strings.Join(targetTypes, ", "), loc.TargetType)
 		}
 		if loc.AvailabilityZoneURL == "" {
-			return nil, validationError("%s.availability_zone_url is required: the uuid of an availability zone", field)
+			return nil, malformed("%s.availability_zone_url is required: the uuid of an availability zone", field)
 		}
 		target, az := pc.azTargetLocked(loc.AvailabilityZoneURL)
 		if az == nil {
-			return nil, &apiError{
-				Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+			return nil, &modelError{
+				Kind: errInvalid, Code: reasonInvalidArgument,
 				Message: fmt.Sprintf("%s: availability zone %s is not known to this Prism Central (neither its Local AZ nor a paired one)",
 					field, loc.AvailabilityZoneURL),
 				Details: map[string]string{"availability_zone_url": loc.AvailabilityZoneURL},
@@ -334,8 +334,8 @@ func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create boo
 		targets[i] = target
 		if create && target != pc.Name() {
 			if peer := pc.w.PC(target); peer == nil || peer.Down() {
-				return nil, &apiError{
-					Status: http.StatusUnprocessableEntity, Reason: reasonRemoteNotConnected,
+				return nil, &modelError{
+					Kind: errInvalid, Code: reasonRemoteNotConnected,
 					Message: fmt.Sprintf("%s: availability zone %s is unreachable: its Prism Central does not answer; retry when it is up",
 						field, az.current().name),
 					Details: map[string]string{"availability_zone_url": loc.AvailabilityZoneURL},
@@ -344,28 +344,28 @@ func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create boo
 		}
 		for _, c := range append([]string{loc.ClusterUUID}, loc.ClusterUUIDList...) {
 			if c != "" && !isUUID(c) {
-				return nil, validationError("%s: cluster uuid %q is not a UUID", field, c)
+				return nil, malformed("%s: cluster uuid %q is not a UUID", field, c)
 			}
 		}
 		if loc.target() == "MST" {
 			if !isUUID(loc.RecoveryPointRepositoryUUID) {
-				return nil, validationError("%s.recovery_point_repository_uuid is required with target_type MST", field)
+				return nil, malformed("%s.recovery_point_repository_uuid is required with target_type MST", field)
 			}
 			if len(loc.clusters()) > 0 {
-				return nil, invalidArgument("%s: cluster_uuid and cluster_uuid_list must not be set with target_type MST", field)
+				return nil, invalid("%s: cluster_uuid and cluster_uuid_list must not be set with target_type MST", field)
 			}
 			if apiErr := pc.w.checkStoreLocationLocked(field, target, loc.RecoveryPointRepositoryUUID); apiErr != nil {
 				return nil, apiErr
 			}
 		} else if loc.RecoveryPointRepositoryUUID != "" {
-			return nil, invalidArgument("%s.recovery_point_repository_uuid may only be set with target_type MST", field)
+			return nil, invalid("%s.recovery_point_repository_uuid may only be set with target_type MST", field)
 		}
 		if target == pc.Name() {
 			for _, c := range loc.clusters() {
 				ce := pc.entityLocked(clusterKind, c)
 				if ce == nil || clusterInfo(ce).prismCentral {
-					return nil, &apiError{
-						Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+					return nil, &modelError{
+						Kind: errInvalid, Code: reasonInvalidArgument,
 						Message: fmt.Sprintf("%s: cluster %s is not a cluster of the Local availability zone", field, c),
 						Details: map[string]string{"cluster_uuid": c},
 					}
@@ -374,31 +374,31 @@ func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create boo
 		}
 	}
 	if n > 2 && len(r.PrimaryLocationList) == 0 {
-		return nil, validationError("spec.resources.primary_location_list is required with more than two availability zones (%d given)", n)
+		return nil, malformed("spec.resources.primary_location_list is required with more than two availability zones (%d given)", n)
 	}
 	for i, idx := range r.PrimaryLocationList {
 		if idx < 0 || idx >= int64(n) {
-			return nil, invalidArgument("spec.resources.primary_location_list[%d]: index %d is out of range (0-%d)", i, idx, n-1)
+			return nil, invalid("spec.resources.primary_location_list[%d]: index %d is out of range (0-%d)", i, idx, n-1)
 		}
 	}
 	hasSync := false
 	for i, conn := range r.ConnectivityList {
 		field := fmt.Sprintf("spec.resources.availability_zone_connectivity_list[%d]", i)
 		if conn.SourceIndex == nil || conn.DestinationIndex == nil {
-			return nil, validationError("%s: source_availability_zone_index and destination_availability_zone_index are required", field)
+			return nil, malformed("%s: source_availability_zone_index and destination_availability_zone_index are required", field)
 		}
 		src, dst := *conn.SourceIndex, *conn.DestinationIndex
 		for _, idx := range []int64{src, dst} {
 			if idx < 0 || idx >= int64(n) {
-				return nil, invalidArgument("%s: availability zone index %d is out of range (0-%d)", field, idx, n-1)
+				return nil, invalid("%s: availability zone index %d is out of range (0-%d)", field, idx, n-1)
 			}
 		}
 		if src == dst {
-			return nil, invalidArgument("%s: source and destination are the same location (%d)", field, src)
+			return nil, invalid("%s: source and destination are the same location (%d)", field, src)
 		}
 		srcLoc, dstLoc := r.OrderedAZList[src], r.OrderedAZList[dst]
 		if srcLoc.target() == "MST" {
-			return nil, invalidArgument("%s: location %d is an MST store, which can only be a replication target, not a source", field, src)
+			return nil, invalid("%s: location %d is an MST store, which can only be a replication target, not a source", field, src)
 		}
 		for j, s := range conn.Schedules {
 			sf := fmt.Sprintf("%s.snapshot_schedule_list[%d]", field, j)
@@ -411,25 +411,25 @@ func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create boo
 	}
 	f := r.CategoryFilter
 	if f == nil || len(f.Params) == 0 {
-		return nil, validationError("spec.resources.category_filter.params is required: the categories of the VMs to protect")
+		return nil, malformed("spec.resources.category_filter.params is required: the categories of the VMs to protect")
 	}
 	if f.Type != "" && f.Type != categoryMatchAll && f.Type != categoryMatchAny {
-		return nil, validationError("spec.resources.category_filter.type must be %s or %s, got %q", categoryMatchAll, categoryMatchAny, f.Type)
+		return nil, malformed("spec.resources.category_filter.type must be %s or %s, got %q", categoryMatchAll, categoryMatchAny, f.Type)
 	}
 	for _, k := range f.KindList {
 		if k != vmKind.name {
-			return nil, invalidArgument("spec.resources.category_filter.kind_list: only %q can be protected, got %q", vmKind.name, k)
+			return nil, invalid("spec.resources.category_filter.kind_list: only %q can be protected, got %q", vmKind.name, k)
 		}
 	}
 	for key, values := range f.Params {
 		if len(values) == 0 {
-			return nil, validationError("spec.resources.category_filter.params[%q] must list at least one value", key)
+			return nil, malformed("spec.resources.category_filter.params[%q] must list at least one value", key)
 		}
 	}
 	if me := pc.checkCategoriesLocked(f.Params); me != nil {
 		me.Field = "spec.resources.category_filter"
 		me.Message = "spec.resources.category_filter: " + me.Message
-		return nil, v3Error(me)
+		return nil, me
 	}
 	if hasSync {
 		if apiErr := pc.checkSyncOverlapLocked(self, f); apiErr != nil {
@@ -441,13 +441,13 @@ func (pc *PC) checkProtectionRuleLocked(self string, spec prSpecView, create boo
 
 // checkSchedule checks one snapshot schedule between two locations; it reports whether
 // the schedule is synchronous.
-func checkSchedule(field string, s prScheduleView, src, dst prLocationView) (bool, *apiError) {
+func checkSchedule(field string, s prScheduleView, src, dst prLocationView) (bool, *modelError) {
 	if s.RPOSecs == nil {
-		return false, validationError("%s.recovery_point_objective_secs is required", field)
+		return false, malformed("%s.recovery_point_objective_secs is required", field)
 	}
 	rpo := *s.RPOSecs
 	if s.SnapshotType != "" && !contains(snapshotTypes, s.SnapshotType) {
-		return false, validationError("%s.snapshot_type must be one of %s, got %q", field, strings.Join(snapshotTypes, ", "), s.SnapshotType)
+		return false, malformed("%s.snapshot_type must be one of %s, got %q", field, strings.Join(snapshotTypes, ", "), s.SnapshotType)
 	}
 	for name, r := range map[string]*retentionView{"local_snapshot_retention_policy": s.Local, "remote_snapshot_retention_policy": s.Remote} {
 		if apiErr := checkRetention(field+"."+name, r); apiErr != nil {
@@ -455,36 +455,36 @@ func checkSchedule(field string, s prScheduleView, src, dst prLocationView) (boo
 		}
 	}
 	if s.AutoSuspendTimeoutSecs != nil && *s.AutoSuspendTimeoutSecs < 0 {
-		return false, validationError("%s.auto_suspend_timeout_secs must not be negative", field)
+		return false, malformed("%s.auto_suspend_timeout_secs must not be negative", field)
 	}
 	switch {
 	case rpo < 0:
-		return false, validationError("%s.recovery_point_objective_secs must not be negative, got %d", field, rpo)
+		return false, malformed("%s.recovery_point_objective_secs must not be negative, got %d", field, rpo)
 	case rpo == 0:
 		if s.Local != nil || s.Remote != nil {
-			return false, invalidArgument("%s: a synchronous schedule (RPO 0) keeps no recovery points: remove the retention policies", field)
+			return false, invalid("%s: a synchronous schedule (RPO 0) keeps no recovery points: remove the retention policies", field)
 		}
 		if src.target() != "AOS_CLUSTER" || dst.target() != "AOS_CLUSTER" {
-			return false, invalidArgument("%s: synchronous replication (RPO 0) needs AOS clusters at both ends", field)
+			return false, invalid("%s: synchronous replication (RPO 0) needs AOS clusters at both ends", field)
 		}
 		return true, nil
 	}
 	// auto_suspend_timeout_secs on an asynchronous schedule is ignored: SDK-style clients
 	// send it (0) with every schedule.
 	if rpo < rpoMinimum || rpo%60 != 0 {
-		return false, invalidArgument("%s.recovery_point_objective_secs %d must be 0 (synchronous) or whole minutes from %d", field, rpo, rpoMinimum)
+		return false, invalid("%s.recovery_point_objective_secs %d must be 0 (synchronous) or whole minutes from %d", field, rpo, rpoMinimum)
 	}
 	for _, r := range []*retentionView{s.Local, s.Remote} {
 		if r != nil && r.Rollup != nil && !rollupRPOs[rpo] {
-			return false, invalidArgument("%s: RPO %ds cannot be used with a roll-up retention (allowed: 1-6, 10, 12, 15 minutes; 1, 2, 3, 4, 6, 8, 12 hours; 1 day; 1 or 2 weeks)", field, rpo)
+			return false, invalid("%s: RPO %ds cannot be used with a roll-up retention (allowed: 1-6, 10, 12, 15 minutes; 1, 2, 3, 4, 6, 8, 12 hours; 1 day; 1 or 2 weeks)", field, rpo)
 		}
 	}
 	if dst.target() == "MST" && s.Remote != nil {
 		if r := s.Remote; r.NumSnapshots != nil && *r.NumSnapshots > mstMaxLinear {
-			return false, invalidArgument("%s.remote_snapshot_retention_policy: an MST store keeps at most %d recovery points, got %d", field, mstMaxLinear, *r.NumSnapshots)
+			return false, invalid("%s.remote_snapshot_retention_policy: an MST store keeps at most %d recovery points, got %d", field, mstMaxLinear, *r.NumSnapshots)
 		}
 		if r := s.Remote; r.Rollup != nil && retentionHorizon(r) > mstMaxRollup {
-			return false, invalidArgument("%s.remote_snapshot_retention_policy: an MST store keeps roll-up recovery points for at most one month", field)
+			return false, invalid("%s.remote_snapshot_retention_policy: an MST store keeps roll-up recovery points for at most one month", field)
 		}
 	}
 	return false, nil
@@ -492,22 +492,22 @@ func checkSchedule(field string, s prScheduleView, src, dst prLocationView) (boo
 
 // checkRetention checks a snapshot_retention_policy: exactly one of num_snapshots and
 // rollup_retention_policy, with positive numbers.
-func checkRetention(field string, r *retentionView) *apiError {
+func checkRetention(field string, r *retentionView) *modelError {
 	if r == nil {
 		return nil
 	}
 	if (r.NumSnapshots == nil) == (r.Rollup == nil) {
-		return validationError("%s: give exactly one of num_snapshots and rollup_retention_policy", field)
+		return malformed("%s: give exactly one of num_snapshots and rollup_retention_policy", field)
 	}
 	if r.NumSnapshots != nil && *r.NumSnapshots < 1 {
-		return validationError("%s.num_snapshots must be at least 1, got %d", field, *r.NumSnapshots)
+		return malformed("%s.num_snapshots must be at least 1, got %d", field, *r.NumSnapshots)
 	}
 	if r.Rollup != nil {
 		if r.Rollup.Multiple == nil || *r.Rollup.Multiple < 1 {
-			return validationError("%s.rollup_retention_policy.multiple is required and must be at least 1", field)
+			return malformed("%s.rollup_retention_policy.multiple is required and must be at least 1", field)
 		}
 		if !contains(rollupIntervals, r.Rollup.IntervalType) {
-			return validationError("%s.rollup_retention_policy.snapshot_interval_type must be one of %s, got %q",
+			return malformed("%s.rollup_retention_policy.snapshot_interval_type must be one of %s, got %q",
 				field, strings.Join(rollupIntervals, ", "), r.Rollup.IntervalType)
 		}
 	}
@@ -536,7 +536,7 @@ func hasSyncSchedule(spec prSpecView) bool {
 
 // checkSyncOverlapLocked refuses a synchronous rule that would protect a VM of this PC
 // another synchronous rule protects already.
-func (pc *PC) checkSyncOverlapLocked(self string, f *categoryFilterView) *apiError {
+func (pc *PC) checkSyncOverlapLocked(self string, f *categoryFilterView) *modelError {
 	var others []*entity
 	for _, e := range pc.entitiesLocked(policyKind) {
 		if e.uuid != self && hasSyncSchedule(decodeRuleSpec(e.intent.spec)) {
@@ -553,8 +553,8 @@ func (pc *PC) checkSyncOverlapLocked(self string, f *categoryFilterView) *apiErr
 		}
 		for _, o := range others {
 			if decodeRuleSpec(o.intent.spec).Resources.CategoryFilter.matches(cats) {
-				return &apiError{
-					Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+				return &modelError{
+					Kind: errInvalid, Code: reasonInvalidArgument,
 					Message: fmt.Sprintf("vm %s (%s) is already protected by the synchronous protection rule %s (%s): a VM can be in one synchronous protection rule only",
 						vm.current().name, vm.uuid, o.intent.name, o.uuid),
 					Details: map[string]string{"vm_uuid": vm.uuid, "protection_rule_uuid": o.uuid},
@@ -636,14 +636,14 @@ func beforeRuleCommit(pc *PC, e *entity, snap *snapshot) error {
 }
 
 // checkClusters checks that the clusters exist on this PC (a remote location's).
-func (pc *PC) checkClusters(field string, ids []string) *apiError {
+func (pc *PC) checkClusters(field string, ids []string) *modelError {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	for _, c := range ids {
 		ce := pc.entityLocked(clusterKind, c)
 		if ce == nil || clusterInfo(ce).prismCentral {
-			return &apiError{
-				Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+			return &modelError{
+				Kind: errInvalid, Code: reasonInvalidArgument,
 				Message: fmt.Sprintf("%s: cluster %s is not a cluster of availability zone PC_%s", field, c, pc.AdvertisedIP()),
 				Details: map[string]string{"cluster_uuid": c},
 			}

@@ -280,8 +280,8 @@ func checkJobSpec(raw []byte) (jobRequest, *apiError) {
 		if !isUUID(l.list[0].AvailabilityZoneURL) {
 			return req, validationError("%s[0].availability_zone_url is required: the uuid of an availability zone", field)
 		}
-		if apiErr := checkClusterRefs(field+"[0].cluster_reference_list", l.list[0].ClusterReferenceList); apiErr != nil {
-			return req, apiErr
+		if me := checkClusterRefs(field+"[0].cluster_reference_list", l.list[0].ClusterReferenceList); me != nil {
+			return req, v3Error(me)
 		}
 		*l.url = normUUID(l.list[0].AvailabilityZoneURL)
 		*l.clusters = refUUIDs(l.list[0].ClusterReferenceList)

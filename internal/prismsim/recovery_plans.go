@@ -134,7 +134,7 @@ func init() {
 // preparePlan checks a plan intent's shape and its references to this PC's availability
 // zones and categories, and gives stages without a stage_uuid one. References to the
 // inventory of the locations are checked by precheckPlan and the task.
-func preparePlan(pc *PC, old *entity, in *snapshot) *apiError {
+func preparePlan(pc *PC, old *entity, in *snapshot) *modelError {
 	spec, apiErr := pc.checkPlanLocked(in)
 	if apiErr != nil {
 		return apiErr
@@ -183,28 +183,28 @@ func stageUUIDTaken(spec planSpecView, id string) bool {
 }
 
 // checkPlanLocked checks what can be checked on this PC alone. The caller holds its mutex.
-func (pc *PC) checkPlanLocked(in *snapshot) (planSpecView, *apiError) {
+func (pc *PC) checkPlanLocked(in *snapshot) (planSpecView, *modelError) {
 	var spec planSpecView
-	if apiErr := pc.requireDR("creating recovery plans"); apiErr != nil {
+	if apiErr := pc.drRequired("", "creating recovery plans"); apiErr != nil {
 		return spec, apiErr
 	}
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return spec, validationError("spec: %v", err)
+		return spec, malformed("spec: %v", err)
 	}
 	if spec.Name == nil || *spec.Name == "" {
-		return spec, validationError("spec.name is required")
+		return spec, malformed("spec.name is required")
 	}
 	if len(*spec.Name) > maxPlanName {
-		return spec, validationError("spec.name is longer than %d characters", maxPlanName)
+		return spec, malformed("spec.name is longer than %d characters", maxPlanName)
 	}
 	if spec.Description != nil && len(*spec.Description) > maxPlanDescription {
-		return spec, validationError("spec.description is longer than %d characters", maxPlanDescription)
+		return spec, malformed("spec.description is longer than %d characters", maxPlanDescription)
 	}
 	if spec.Resources == nil {
-		return spec, validationError("spec.resources is required")
+		return spec, malformed("spec.resources is required")
 	}
 	if spec.Resources.Parameters == nil {
-		return spec, validationError("spec.resources.parameters is required: availability_zone_list names the primary and the recovery locations")
+		return spec, malformed("spec.resources.parameters is required: availability_zone_list names the primary and the recovery locations")
 	}
 	p := pc.planOfLocked("", in)
 	if apiErr := checkPlanLocations(pc, spec, p); apiErr != nil {
@@ -224,16 +224,16 @@ func (pc *PC) checkPlanLocked(in *snapshot) (planSpecView, *apiError) {
 
 const planParams = "spec.resources.parameters"
 
-func checkPlanLocations(pc *PC, spec planSpecView, p *recoveryPlan) *apiError {
+func checkPlanLocations(pc *PC, spec planSpecView, p *recoveryPlan) *modelError {
 	params := spec.Resources.Parameters
 	if len(params.AvailabilityZoneList) != 2 {
-		return validationError("%s.availability_zone_list must name exactly two availability zones (the primary and the recovery location), got %d",
+		return malformed("%s.availability_zone_list must name exactly two availability zones (the primary and the recovery location), got %d",
 			planParams, len(params.AvailabilityZoneList))
 	}
 	for i, az := range params.AvailabilityZoneList {
 		field := fmt.Sprintf("%s.availability_zone_list[%d]", planParams, i)
 		if az.AvailabilityZoneURL == "" {
-			return validationError("%s.availability_zone_url is required: the uuid of an availability zone", field)
+			return malformed("%s.availability_zone_url is required: the uuid of an availability zone", field)
 		}
 		if p.azs[i].site == "" {
 			return unknownAZ(field, az.AvailabilityZoneURL)
@@ -243,45 +243,45 @@ func checkPlanLocations(pc *PC, spec planSpecView, p *recoveryPlan) *apiError {
 		}
 	}
 	if params.PrimaryLocationIndex != nil && (*params.PrimaryLocationIndex < 0 || *params.PrimaryLocationIndex > 1) {
-		return invalidArgument("%s.primary_location_index %d is out of range (0-1)", planParams, *params.PrimaryLocationIndex)
+		return invalid("%s.primary_location_index %d is out of range (0-1)", planParams, *params.PrimaryLocationIndex)
 	}
 	a, b := p.azs[0], p.azs[1]
 	if a.site == b.site {
 		if len(a.clusters) == 0 || len(b.clusters) == 0 {
-			return invalidArgument("%s.availability_zone_list: both locations are availability zone %s: "+
+			return invalid("%s.availability_zone_list: both locations are availability zone %s: "+
 				"recovery within one availability zone needs cluster_reference_list at both locations", planParams, pc.siteLabelLocked(a.site))
 		}
 		for _, c := range a.clusters {
 			if contains(b.clusters, c) {
-				return invalidArgument("%s.availability_zone_list: cluster %s is both the primary and the recovery location", planParams, c)
+				return invalid("%s.availability_zone_list: cluster %s is both the primary and the recovery location", planParams, c)
 			}
 		}
 	}
 	return nil
 }
 
-func unknownAZ(field, url string) *apiError {
-	return &apiError{
-		Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+func unknownAZ(field, url string) *modelError {
+	return &modelError{
+		Kind: errInvalid, Code: reasonInvalidArgument,
 		Message: fmt.Sprintf("%s: availability zone %s is not known to this Prism Central (neither its Local AZ nor a paired one)",
 			field, url),
 		Details: map[string]string{"availability_zone_url": url},
 	}
 }
 
-func checkClusterRefs(field string, refs []refView) *apiError {
+func checkClusterRefs(field string, refs []refView) *modelError {
 	for j, ref := range refs {
 		if ref.Kind != "" && ref.Kind != "cluster" {
-			return validationError("%s[%d].kind must be \"cluster\", got %q", field, j, ref.Kind)
+			return malformed("%s[%d].kind must be \"cluster\", got %q", field, j, ref.Kind)
 		}
 		if !isUUID(ref.UUID) {
-			return validationError("%s[%d].uuid %q is not a UUID", field, j, ref.UUID)
+			return malformed("%s[%d].uuid %q is not a UUID", field, j, ref.UUID)
 		}
 	}
 	return nil
 }
 
-func checkPlanStages(spec planSpecView) *apiError {
+func checkPlanStages(spec planSpecView) *modelError {
 	vms := map[string]string{}
 	cats := map[string]string{}
 	uuids := map[string]bool{}
@@ -289,55 +289,55 @@ func checkPlanStages(spec planSpecView) *apiError {
 		field := fmt.Sprintf("spec.resources.stage_list[%d]", i)
 		if st.StageUUID != "" {
 			if !isUUID(st.StageUUID) {
-				return validationError("%s.stage_uuid %q is not a UUID", field, st.StageUUID)
+				return malformed("%s.stage_uuid %q is not a UUID", field, st.StageUUID)
 			}
 			if uuids[normUUID(st.StageUUID)] {
-				return invalidArgument("%s.stage_uuid %s is used by another stage", field, st.StageUUID)
+				return invalid("%s.stage_uuid %s is used by another stage", field, st.StageUUID)
 			}
 			uuids[normUUID(st.StageUUID)] = true
 		}
 		if st.DelayTimeSecs != nil && *st.DelayTimeSecs < 0 {
-			return validationError("%s.delay_time_secs must not be negative, got %d", field, *st.DelayTimeSecs)
+			return malformed("%s.delay_time_secs must not be negative, got %d", field, *st.DelayTimeSecs)
 		}
 		// The spec requires stage_work.recover_entities.entity_info_list, but not that it
 		// lists anything: a stage with an empty list is stored, and the plan's status says
 		// it recovers nothing (recovery_plans_status.go).
 		if st.StageWork == nil || st.StageWork.RecoverEntities == nil || st.StageWork.RecoverEntities.EntityInfoList == nil {
-			return validationError("%s.stage_work.recover_entities.entity_info_list is required", field)
+			return malformed("%s.stage_work.recover_entities.entity_info_list is required", field)
 		}
 		for j, info := range st.StageWork.RecoverEntities.EntityInfoList {
 			ef := fmt.Sprintf("%s.stage_work.recover_entities.entity_info_list[%d]", field, j)
 			if (info.AnyEntityReference == nil) == (len(info.Categories) == 0) {
-				return validationError("%s: give exactly one of categories and any_entity_reference", ef)
+				return malformed("%s: give exactly one of categories and any_entity_reference", ef)
 			}
 			if ref := info.AnyEntityReference; ref != nil {
 				if ref.Kind != vmKind.name {
-					return invalidArgument("%s.any_entity_reference.kind must be %q (only VMs are recovered), got %q", ef, vmKind.name, ref.Kind)
+					return invalid("%s.any_entity_reference.kind must be %q (only VMs are recovered), got %q", ef, vmKind.name, ref.Kind)
 				}
 				if !isUUID(ref.UUID) {
-					return validationError("%s.any_entity_reference.uuid %q is not a UUID", ef, ref.UUID)
+					return malformed("%s.any_entity_reference.uuid %q is not a UUID", ef, ref.UUID)
 				}
 				if prev, dup := vms[normUUID(ref.UUID)]; dup {
-					return invalidArgument("%s: vm %s is already recovered by %s: a VM is recovered once", ef, ref.UUID, prev)
+					return invalid("%s: vm %s is already recovered by %s: a VM is recovered once", ef, ref.UUID, prev)
 				}
 				vms[normUUID(ref.UUID)] = ef
 			}
 			if len(info.Categories) > 0 {
 				key := categoriesKey(info.Categories)
 				if prev, dup := cats[key]; dup {
-					return invalidArgument("%s: categories %s are already selected by %s", ef, key, prev)
+					return invalid("%s: categories %s are already selected by %s", ef, key, prev)
 				}
 				cats[key] = ef
 			}
 			if info.VMPowerState != "" && !contains(vmPowerStates, info.VMPowerState) {
-				return validationError("%s.vm_power_state must be ON or OFF, got %q", ef, info.VMPowerState)
+				return malformed("%s.vm_power_state must be ON or OFF, got %q", ef, info.VMPowerState)
 			}
 			for k, s := range info.ScriptList {
 				if s.EnableScriptExec == nil {
-					return validationError("%s.script_list[%d].enable_script_exec is required", ef, k)
+					return malformed("%s.script_list[%d].enable_script_exec is required", ef, k)
 				}
 				if s.Timeout != nil && *s.Timeout < 0 {
-					return validationError("%s.script_list[%d].timeout must not be negative, got %d", ef, k, *s.Timeout)
+					return malformed("%s.script_list[%d].timeout must not be negative, got %d", ef, k, *s.Timeout)
 				}
 			}
 		}
@@ -358,15 +358,15 @@ func mappingField(i, j int) string {
 	return fmt.Sprintf("%s.network_mapping_list[%d].availability_zone_network_mapping_list[%d]", planParams, i, j)
 }
 
-func checkPlanNetworks(spec planSpecView, p *recoveryPlan) *apiError {
+func checkPlanNetworks(spec planSpecView, p *recoveryPlan) *modelError {
 	for i, m := range spec.Resources.Parameters.NetworkMappingList {
 		for j, e := range m.AZNetworkMappingList {
 			field := mappingField(i, j)
 			if e.AvailabilityZoneURL == "" {
-				return validationError("%s.availability_zone_url is required", field)
+				return malformed("%s.availability_zone_url is required", field)
 			}
 			if !p.hasAZ(e.AvailabilityZoneURL) {
-				return invalidArgument("%s.availability_zone_url %s is not one of the plan's availability zones (availability_zone_list)",
+				return invalid("%s.availability_zone_url %s is not one of the plan's availability zones (availability_zone_list)",
 					field, e.AvailabilityZoneURL)
 			}
 			if apiErr := checkClusterRefs(field+".cluster_reference_list", e.ClusterReferenceList); apiErr != nil {
@@ -390,7 +390,7 @@ func checkPlanNetworks(spec planSpecView, p *recoveryPlan) *apiError {
 				}
 				af := field + "." + n.name + "_ip_assignment_list"
 				if len(n.ips) > 0 && (n.net == nil || n.net.name == "") {
-					return invalidArgument("%s: static IPs need the %s_network they are in", af, n.name)
+					return invalid("%s: static IPs need the %s_network they are in", af, n.name)
 				}
 				if apiErr := checkStaticIPs(af, n.ips, n.net.network()); apiErr != nil {
 					return apiErr
@@ -401,26 +401,26 @@ func checkPlanNetworks(spec planSpecView, p *recoveryPlan) *apiError {
 	return nil
 }
 
-func checkNetworkView(field string, v *planNetworkView) *apiError {
+func checkNetworkView(field string, v *planNetworkView) *modelError {
 	if len(v.Name) > maxPlanNetworkName {
-		return validationError("%s.name is longer than %d characters", field, maxPlanNetworkName)
+		return malformed("%s.name is longer than %d characters", field, maxPlanNetworkName)
 	}
 	if v.UseVPCReference && (v.VPCReference == nil || !isUUID(v.VPCReference.UUID)) {
-		return validationError("%s.vpc_reference.uuid is required with use_vpc_reference", field)
+		return malformed("%s.vpc_reference.uuid is required with use_vpc_reference", field)
 	}
 	if v.VPCReference != nil && v.VPCReference.Kind != "" && v.VPCReference.Kind != vpcKind.name {
-		return validationError("%s.vpc_reference.kind must be \"vpc\", got %q", field, v.VPCReference.Kind)
+		return malformed("%s.vpc_reference.kind must be \"vpc\", got %q", field, v.VPCReference.Kind)
 	}
 	for k, s := range v.SubnetList {
 		sf := fmt.Sprintf("%s.subnet_list[%d]", field, k)
 		if net.ParseIP(s.GatewayIP).To4() == nil {
-			return validationError("%s.gateway_ip %q is not an IPv4 address", sf, s.GatewayIP)
+			return malformed("%s.gateway_ip %q is not an IPv4 address", sf, s.GatewayIP)
 		}
 		if s.PrefixLength == nil || *s.PrefixLength < 0 || *s.PrefixLength > 32 {
-			return validationError("%s.prefix_length is required and must be 0-32", sf)
+			return malformed("%s.prefix_length is required and must be 0-32", sf)
 		}
 		if s.ExternalConnectivityState != "" && !contains(connectivityStates, s.ExternalConnectivityState) {
-			return validationError("%s.external_connectivity_state must be ENABLED or DISABLED, got %q", sf, s.ExternalConnectivityState)
+			return malformed("%s.external_connectivity_state must be ENABLED or DISABLED, got %q", sf, s.ExternalConnectivityState)
 		}
 	}
 	return nil
@@ -428,31 +428,31 @@ func checkNetworkView(field string, v *planNetworkView) *apiError {
 
 // checkStaticIPs checks static IP assignments: IPv4 addresses, inside network when known,
 // not the gateway, each address and each VM once.
-func checkStaticIPs(field string, list []planVMIPView, network *net.IPNet) *apiError {
+func checkStaticIPs(field string, list []planVMIPView, network *net.IPNet) *modelError {
 	seen := map[string]bool{}
 	vms := map[string]bool{}
 	for k, a := range list {
 		af := fmt.Sprintf("%s[%d]", field, k)
 		if a.VMReference == nil || !isUUID(a.VMReference.UUID) {
-			return validationError("%s.vm_reference.uuid is required", af)
+			return malformed("%s.vm_reference.uuid is required", af)
 		}
 		if vms[normUUID(a.VMReference.UUID)] {
-			return invalidArgument("%s: vm %s has static IPs in this list already", af, a.VMReference.UUID)
+			return invalid("%s: vm %s has static IPs in this list already", af, a.VMReference.UUID)
 		}
 		vms[normUUID(a.VMReference.UUID)] = true
 		if len(a.IPConfigList) == 0 {
-			return validationError("%s.ip_config_list must list at least one address", af)
+			return malformed("%s.ip_config_list must list at least one address", af)
 		}
 		for l, c := range a.IPConfigList {
 			ip := net.ParseIP(c.IPAddress).To4()
 			if ip == nil {
-				return validationError("%s.ip_config_list[%d].ip_address %q is not an IPv4 address", af, l, c.IPAddress)
+				return malformed("%s.ip_config_list[%d].ip_address %q is not an IPv4 address", af, l, c.IPAddress)
 			}
 			if network != nil && !network.Contains(ip) {
-				return invalidArgument("%s.ip_config_list[%d]: %s is outside the network %s", af, l, c.IPAddress, network)
+				return invalid("%s.ip_config_list[%d]: %s is outside the network %s", af, l, c.IPAddress, network)
 			}
 			if seen[ip.String()] {
-				return invalidArgument("%s.ip_config_list[%d]: %s is assigned twice", af, l, c.IPAddress)
+				return invalid("%s.ip_config_list[%d]: %s is assigned twice", af, l, c.IPAddress)
 			}
 			seen[ip.String()] = true
 		}
@@ -460,48 +460,48 @@ func checkStaticIPs(field string, list []planVMIPView, network *net.IPNet) *apiE
 	return nil
 }
 
-func checkPlanExtras(pc *PC, spec planSpecView, p *recoveryPlan) *apiError {
+func checkPlanExtras(pc *PC, spec planSpecView, p *recoveryPlan) *modelError {
 	params := spec.Resources.Parameters
 	for i, f := range params.FloatingIPAssignmentList {
 		field := fmt.Sprintf("%s.floating_ip_assignment_list[%d]", planParams, i)
 		if f.AvailabilityZoneURL == "" {
-			return validationError("%s.availability_zone_url is required", field)
+			return malformed("%s.availability_zone_url is required", field)
 		}
 		if !p.hasAZ(f.AvailabilityZoneURL) {
-			return invalidArgument("%s.availability_zone_url %s is not one of the plan's availability zones", field, f.AvailabilityZoneURL)
+			return invalid("%s.availability_zone_url %s is not one of the plan's availability zones", field, f.AvailabilityZoneURL)
 		}
 		for j, a := range f.VMIPAssignmentList {
 			af := fmt.Sprintf("%s.vm_ip_assignment_list[%d]", field, j)
 			if a.VMReference == nil || !isUUID(a.VMReference.UUID) {
-				return validationError("%s.vm_reference.uuid is required", af)
+				return malformed("%s.vm_reference.uuid is required", af)
 			}
 			if a.VMNicInformation == nil || !isUUID(a.VMNicInformation.UUID) {
-				return validationError("%s.vm_nic_information.uuid is required", af)
+				return malformed("%s.vm_nic_information.uuid is required", af)
 			}
 			for name, c := range map[string]*planFloatingIPView{"recovery_floating_ip_config": a.RecoveryFloatingIPConfig, "test_floating_ip_config": a.TestFloatingIPConfig} {
 				if c == nil {
 					continue
 				}
 				if (c.IP == "") == (c.ShouldAllocateDynamically == nil) {
-					return validationError("%s.%s: give exactly one of ip and should_allocate_dynamically", af, name)
+					return malformed("%s.%s: give exactly one of ip and should_allocate_dynamically", af, name)
 				}
 				if c.IP != "" && net.ParseIP(c.IP).To4() == nil {
-					return validationError("%s.%s.ip %q is not an IPv4 address", af, name, c.IP)
+					return malformed("%s.%s.ip %q is not an IPv4 address", af, name, c.IP)
 				}
 			}
 		}
 	}
 	if l := params.WitnessConfigurationList; len(l) > 0 {
 		if len(l) > 1 {
-			return validationError("%s.witness_configuration_list has at most one item, got %d", planParams, len(l))
+			return malformed("%s.witness_configuration_list has at most one item, got %d", planParams, len(l))
 		}
 		w := l[0]
 		field := planParams + ".witness_configuration_list[0]"
 		if w.WitnessAddress == "" {
-			return validationError("%s.witness_address is required: the availability zone (or address) of the witness", field)
+			return malformed("%s.witness_address is required: the availability zone (or address) of the witness", field)
 		}
 		if w.WitnessFailoverTimeoutSecs != nil && *w.WitnessFailoverTimeoutSecs < 1 {
-			return validationError("%s.witness_failover_timeout_secs must be at least 1, got %d", field, *w.WitnessFailoverTimeoutSecs)
+			return malformed("%s.witness_failover_timeout_secs must be at least 1, got %d", field, *w.WitnessFailoverTimeoutSecs)
 		}
 		if isUUID(w.WitnessAddress) {
 			if site, _ := pc.azTargetLocked(w.WitnessAddress); site == "" {
@@ -510,7 +510,7 @@ func checkPlanExtras(pc *PC, spec planSpecView, p *recoveryPlan) *apiError {
 		}
 	}
 	if params.CutoverMode != "" && !contains(cutoverModes, params.CutoverMode) {
-		return validationError("%s.cutover_mode must be EARLY or LATE, got %q", planParams, params.CutoverMode)
+		return malformed("%s.cutover_mode must be EARLY or LATE, got %q", planParams, params.CutoverMode)
 	}
 	return nil
 }
@@ -544,7 +544,7 @@ func siteLabel(w *World, site string) string {
 // precheckPlan checks the references of a plan intent at its locations' PCs before the
 // request is accepted. The shape is checked first (as preparePlan will again), so that a
 // malformed intent gets the same answer whether or not it names other PCs.
-func precheckPlan(pc *PC, id string, in *snapshot, create bool) *apiError {
+func precheckPlan(pc *PC, id string, in *snapshot, create bool) *modelError {
 	probe := &snapshot{spec: in.spec, categories: in.categories}
 	pc.mu.Lock()
 	var old *entity
@@ -570,8 +570,8 @@ func precheckPlan(pc *PC, id string, in *snapshot, create bool) *apiError {
 	if create {
 		for _, name := range p.sites() {
 			if f := sites[name]; f != nil && f.down {
-				return &apiError{
-					Status: http.StatusUnprocessableEntity, Reason: reasonRemoteNotConnected,
+				return &modelError{
+					Kind: errInvalid, Code: reasonRemoteNotConnected,
 					Message: fmt.Sprintf("%s.availability_zone_list: availability zone %s is unreachable: its Prism Central does not answer; retry when it is up",
 						planParams, siteLabel(pc.w, name)),
 					Details: map[string]string{"availability_zone": siteLabel(pc.w, name)},
@@ -584,7 +584,7 @@ func precheckPlan(pc *PC, id string, in *snapshot, create bool) *apiError {
 
 // checkPlanSites checks a plan's references to the inventory of its locations' PCs.
 // sites holds the facts of every PC the plan names.
-func checkPlanSites(w *World, p *recoveryPlan, sites map[string]*siteFacts) *apiError {
+func checkPlanSites(w *World, p *recoveryPlan, sites map[string]*siteFacts) *modelError {
 	for i, az := range p.azs {
 		f := sites[az.site]
 		if f == nil {
@@ -608,8 +608,8 @@ func checkPlanSites(w *World, p *recoveryPlan, sites map[string]*siteFacts) *api
 	for i, st := range p.stages {
 		for j, pe := range st.entities {
 			if pe.vm != "" && !live(pe.vm) {
-				return &apiError{
-					Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+				return &modelError{
+					Kind: errInvalid, Code: reasonInvalidArgument,
 					Message: fmt.Sprintf("spec.resources.stage_list[%d].stage_work.recover_entities.entity_info_list[%d]: vm %s does not exist at the plan's availability zones",
 						i, j, pe.vm),
 					Details: map[string]string{"vm_uuid": pe.vm},
@@ -623,7 +623,7 @@ func checkPlanSites(w *World, p *recoveryPlan, sites map[string]*siteFacts) *api
 			for _, ips := range [][]planStaticIP{s.recoveryIPs, s.testIPs} {
 				for _, a := range ips {
 					if !live(a.vm) {
-						return invalidArgument("%s: vm %s of a static IP assignment does not exist at the plan's availability zones", field, a.vm)
+						return invalid("%s: vm %s of a static IP assignment does not exist at the plan's availability zones", field, a.vm)
 					}
 				}
 			}
@@ -658,7 +658,7 @@ func checkPlanSites(w *World, p *recoveryPlan, sites map[string]*siteFacts) *api
 		if fip.vm == "" || live(fip.vm) {
 			continue
 		}
-		return invalidArgument("%s.floating_ip_assignment_list: item %d names vm %s, which does not exist at the plan's availability zones",
+		return invalid("%s.floating_ip_assignment_list: item %d names vm %s, which does not exist at the plan's availability zones",
 			planParams, i, fip.vm)
 	}
 	if p.witness != nil {
@@ -669,9 +669,9 @@ func checkPlanSites(w *World, p *recoveryPlan, sites map[string]*siteFacts) *api
 	return nil
 }
 
-func clusterNotAt(field, cluster, az string) *apiError {
-	return &apiError{
-		Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+func clusterNotAt(field, cluster, az string) *modelError {
+	return &modelError{
+		Kind: errInvalid, Code: reasonInvalidArgument,
 		Message: fmt.Sprintf("%s: cluster %s is not a cluster of availability zone %s", field, cluster, az),
 		Details: map[string]string{"cluster_uuid": cluster},
 	}
@@ -690,13 +690,13 @@ func (p *recoveryPlan) azClusters(site string) []string {
 
 // checkNetworkAt checks that a mapped network exists at its site and that its
 // subnet_list and static IPs agree with the subnet.
-func checkNetworkAt(w *World, f *siteFacts, field string, n *planNetwork, clusters []string, ips []planStaticIP) *apiError {
+func checkNetworkAt(w *World, f *siteFacts, field string, n *planNetwork, clusters []string, ips []planStaticIP) *modelError {
 	where := "availability zone " + siteLabel(w, f.name)
 	if n.vpc != "" {
 		name, ok := f.vpcs[n.vpc]
 		if !ok {
-			return &apiError{
-				Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+			return &modelError{
+				Kind: errInvalid, Code: reasonInvalidArgument,
 				Message: fmt.Sprintf("%s.vpc_reference: vpc %s does not exist at %s", field, n.vpc, where),
 				Details: map[string]string{"vpc_uuid": n.vpc},
 			}
@@ -705,8 +705,8 @@ func checkNetworkAt(w *World, f *siteFacts, field string, n *planNetwork, cluste
 	}
 	found := f.subnetsNamed(n, clusters)
 	if len(found) == 0 {
-		return &apiError{
-			Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+		return &modelError{
+			Kind: errInvalid, Code: reasonInvalidArgument,
 			Message: fmt.Sprintf("%s.name: no subnet named %q in %s: create it or map an existing one", field, n.name, where),
 			Details: map[string]string{"subnet_name": n.name},
 		}
@@ -715,7 +715,7 @@ func checkNetworkAt(w *World, f *siteFacts, field string, n *planNetwork, cluste
 	if cfg := n.network(); cfg != nil && network != nil {
 		ones, _ := network.Mask.Size()
 		if n.subnets[0].prefix != ones || !network.Contains(net.ParseIP(n.subnets[0].gateway)) {
-			return invalidArgument("%s.subnet_list[0]: gateway %s/%d does not match subnet %s (%s, gateway %s)",
+			return invalid("%s.subnet_list[0]: gateway %s/%d does not match subnet %s (%s, gateway %s)",
 				field, n.subnets[0].gateway, n.subnets[0].prefix, n.name, network, orNone(found[0].gateway))
 		}
 	}
@@ -726,10 +726,10 @@ func checkNetworkAt(w *World, f *siteFacts, field string, n *planNetwork, cluste
 		for _, ip := range a.ips {
 			parsed := net.ParseIP(ip)
 			if network != nil && !network.Contains(parsed) {
-				return invalidArgument("%s: static IP %s of vm %s is outside subnet %s (%s)", field, ip, a.vm, n.name, network)
+				return invalid("%s: static IP %s of vm %s is outside subnet %s (%s)", field, ip, a.vm, n.name, network)
 			}
 			if gw := found[0].gateway; gw != "" && parsed.Equal(net.ParseIP(gw)) {
-				return invalidArgument("%s: static IP %s of vm %s is the gateway of subnet %s", field, ip, a.vm, n.name)
+				return invalid("%s: static IP %s of vm %s is the gateway of subnet %s", field, ip, a.vm, n.name)
 			}
 		}
 	}
@@ -738,7 +738,7 @@ func checkNetworkAt(w *World, f *siteFacts, field string, n *planNetwork, cluste
 
 // checkWitness refuses a witness unless every VM of the plan, at its primary location, is
 // replicated synchronously (RPO 0) to the recovery location.
-func checkWitness(w *World, p *recoveryPlan, sites map[string]*siteFacts) *apiError {
+func checkWitness(w *World, p *recoveryPlan, sites map[string]*siteFacts) *modelError {
 	primary, recovery := p.primaryAZ(), p.recoveryAZ()
 	f := sites[primary.site]
 	if f == nil {
@@ -747,7 +747,7 @@ func checkWitness(w *World, p *recoveryPlan, sites map[string]*siteFacts) *apiEr
 	field := planParams + ".witness_configuration_list"
 	vms := p.entities(f)
 	if len(vms) == 0 {
-		return invalidArgument("%s: a witness fails over automatically only VMs replicated synchronously (RPO 0); the plan selects no VM at its primary location %s",
+		return invalid("%s: a witness fails over automatically only VMs replicated synchronously (RPO 0); the plan selects no VM at its primary location %s",
 			field, siteLabel(w, primary.site))
 	}
 	var missing []string
@@ -761,8 +761,8 @@ func checkWitness(w *World, p *recoveryPlan, sites map[string]*siteFacts) *apiEr
 		if len(missing) == 1 {
 			verb = "is"
 		}
-		return &apiError{
-			Status: http.StatusUnprocessableEntity, Reason: reasonInvalidArgument,
+		return &modelError{
+			Kind: errInvalid, Code: reasonInvalidArgument,
 			Message: fmt.Sprintf("%s: a witness needs synchronous replication (RPO 0) of every VM of the plan to %s: vm %s %s not protected by a synchronous protection policy towards it",
 				field, siteLabel(w, recovery.site), strings.Join(missing, ", "), verb),
 			Details: map[string]string{"vm_names": strings.Join(missing, ",")},

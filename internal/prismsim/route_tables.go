@@ -133,39 +133,39 @@ func routeTableNextHopSubnets(s *snapshot) []string {
 
 // prepareRouteTable checks a route table intent (see the rules at the top of this file).
 // Without old it is the empty table a new VPC gets.
-func prepareRouteTable(pc *PC, old *entity, in *snapshot) *apiError {
+func prepareRouteTable(pc *PC, old *entity, in *snapshot) *modelError {
 	var spec routeTableSpecView
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
+		return malformed("spec: %v", err)
 	}
 	if spec.Resources == nil {
-		return validationError("spec.resources is required")
+		return malformed("spec.resources is required")
 	}
 	if spec.Name != nil && len(*spec.Name) > maxSubnetName {
-		return validationError("spec.name must be at most %d characters", maxSubnetName)
+		return malformed("spec.name must be at most %d characters", maxSubnetName)
 	}
 	if spec.Description != nil && len(*spec.Description) > maxDescription {
-		return validationError("spec.description must be at most %d characters", maxDescription)
+		return malformed("spec.description must be at most %d characters", maxDescription)
 	}
 	if old == nil {
 		return nil
 	}
 	vpc := pc.entityLocked(vpcKind, old.uuid)
 	if vpc == nil || vpc.deleting {
-		return errorf(http.StatusConflict, reasonConcurrent, "vpc %s is being deleted", old.uuid)
+		return failf(errConflict, "", "vpc %s is being deleted", old.uuid)
 	}
 	seen := map[string]int{}
 	for i, r := range spec.Resources.StaticRoutesList {
 		field := fmt.Sprintf("spec.resources.static_routes_list[%d]", i)
 		_, n, err := net.ParseCIDR(r.Destination)
 		if err != nil || n.IP.To4() == nil {
-			return validationError("%s.destination %q is not an IPv4 CIDR", field, r.Destination)
+			return malformed("%s.destination %q is not an IPv4 CIDR", field, r.Destination)
 		}
 		if n.String() != r.Destination {
-			return validationError("%s.destination %q has host bits set (the network is %s)", field, r.Destination, n)
+			return malformed("%s.destination %q has host bits set (the network is %s)", field, r.Destination, n)
 		}
 		if j, dup := seen[n.String()]; dup {
-			return invalidArgument("%s.destination %s is already routed by static_routes_list[%d]", field, n, j)
+			return invalid("%s.destination %s is already routed by static_routes_list[%d]", field, n, j)
 		}
 		seen[n.String()] = i
 		if apiErr := pc.checkNexthopLocked(vpc, field+".nexthop", r.Nexthop); apiErr != nil {
@@ -174,7 +174,7 @@ func prepareRouteTable(pc *PC, old *entity, in *snapshot) *apiError {
 	}
 	if nh := spec.Resources.DefaultRouteNexthop; nh != nil {
 		if j, dup := seen[defaultDestination]; dup {
-			return invalidArgument("spec.resources: static_routes_list[%d] routes %s and default_route_nexthop is set too: keep one",
+			return invalid("spec.resources: static_routes_list[%d] routes %s and default_route_nexthop is set too: keep one",
 				j, defaultDestination)
 		}
 		if apiErr := pc.checkNexthopLocked(vpc, "spec.resources.default_route_nexthop", nh); apiErr != nil {
@@ -186,9 +186,9 @@ func prepareRouteTable(pc *PC, old *entity, in *snapshot) *apiError {
 }
 
 // checkNexthopLocked checks a route's next hop against the VPC's intent.
-func (pc *PC) checkNexthopLocked(vpc *entity, field string, nh *nexthopView) *apiError {
+func (pc *PC) checkNexthopLocked(vpc *entity, field string, nh *nexthopView) *modelError {
 	if nh == nil {
-		return validationError("%s is required", field)
+		return malformed("%s is required", field)
 	}
 	set := 0
 	for _, ref := range []*refView{nh.ExternalSubnetReference, nh.LocalSubnetReference, nh.VPNConnectionReference,
@@ -198,15 +198,15 @@ func (pc *PC) checkNexthopLocked(vpc *entity, field string, nh *nexthopView) *ap
 		}
 	}
 	if set != 1 {
-		return validationError("%s must name exactly one of external_subnet_reference, local_subnet_reference, "+
+		return malformed("%s must name exactly one of external_subnet_reference, local_subnet_reference, "+
 			"vpn_connection_reference, direct_connect_virtual_interface_reference", field)
 	}
 	switch {
 	case nh.VPNConnectionReference != nil:
-		return errorf(http.StatusUnprocessableEntity, reasonNotSupported,
+		return failf(errInvalid, reasonNotSupported,
 			"%s.vpn_connection_reference: VPN connections are not modeled: route through an external or local subnet", field)
 	case nh.DirectConnectVirtualInterfaceReference != nil:
-		return errorf(http.StatusUnprocessableEntity, reasonNotSupported,
+		return failf(errInvalid, reasonNotSupported,
 			"%s.direct_connect_virtual_interface_reference: Direct Connect interfaces are not modeled: route through an external or local subnet", field)
 	case nh.ExternalSubnetReference != nil:
 		ref := nh.ExternalSubnetReference
@@ -215,7 +215,7 @@ func (pc *PC) checkNexthopLocked(vpc *entity, field string, nh *nexthopView) *ap
 			return apiErr
 		}
 		if !contains(vpcExternalSubnets(vpc.intent), sub.uuid) {
-			return invalidArgument("%s.external_subnet_reference: subnet %s is not an external subnet of vpc %s: "+
+			return invalid("%s.external_subnet_reference: subnet %s is not an external subnet of vpc %s: "+
 				"add it to the VPC's external_subnet_list first", field, sub.intent.name, vpc.intent.name)
 		}
 	default:
@@ -225,26 +225,26 @@ func (pc *PC) checkNexthopLocked(vpc *entity, field string, nh *nexthopView) *ap
 			return apiErr
 		}
 		if vref := decodeSubnetSpec(sub.intent.spec).Resources.VPCReference; vref == nil || normUUID(vref.UUID) != vpc.uuid {
-			return invalidArgument("%s.local_subnet_reference: subnet %s is not an overlay subnet of vpc %s",
+			return invalid("%s.local_subnet_reference: subnet %s is not an overlay subnet of vpc %s",
 				field, sub.intent.name, vpc.intent.name)
 		}
 	}
 	return nil
 }
 
-func (pc *PC) nexthopSubnetLocked(field string, ref *refView) (*entity, *apiError) {
+func (pc *PC) nexthopSubnetLocked(field string, ref *refView) (*entity, *modelError) {
 	if ref.UUID == "" {
-		return nil, validationError("%s.uuid is required", field)
+		return nil, malformed("%s.uuid is required", field)
 	}
 	if ref.Kind != "" && ref.Kind != "subnet" {
-		return nil, validationError("%s.kind must be \"subnet\", got %q", field, ref.Kind)
+		return nil, malformed("%s.kind must be \"subnet\", got %q", field, ref.Kind)
 	}
 	sub := pc.entityLocked(subnetKind, normUUID(ref.UUID))
 	if sub == nil {
-		return nil, invalidArgument("%s: subnet %s does not exist on this Prism Central", field, ref.UUID)
+		return nil, invalid("%s: subnet %s does not exist on this Prism Central", field, ref.UUID)
 	}
 	if sub.deleting {
-		return nil, invalidArgument("%s: subnet %s is being deleted", field, sub.intent.name)
+		return nil, invalid("%s: subnet %s is being deleted", field, sub.intent.name)
 	}
 	return sub, nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
-	"net/http"
 	"sort"
 	"strings"
 )
@@ -110,7 +109,7 @@ func describeRefs(refs []reference) string {
 }
 
 // beforeDeleteSubnet refuses to delete a subnet something still uses.
-func beforeDeleteSubnet(pc *PC, e *entity) *apiError {
+func beforeDeleteSubnet(pc *PC, e *entity) *modelError {
 	users := pc.subnetUsers(e.uuid)
 	if len(users) == 0 {
 		return nil
@@ -119,9 +118,8 @@ func beforeDeleteSubnet(pc *PC, e *entity) *apiError {
 	for i, u := range users {
 		uuids[i] = u.UUID
 	}
-	return &apiError{
-		Status: http.StatusConflict,
-		Reason: reasonDeletionFailed,
+	return &modelError{
+		Kind: errInUse, Code: reasonDeletionFailed,
 		Message: fmt.Sprintf("subnet %s is in use by %s: detach it from them (or delete them) first",
 			e.current().name, describeRefs(users)),
 		Details: map[string]string{"used_by": strings.Join(uuids, ",")},
@@ -129,20 +127,20 @@ func beforeDeleteSubnet(pc *PC, e *entity) *apiError {
 }
 
 // prepareSubnet checks a subnet intent (see the rules at the top of this file).
-func prepareSubnet(pc *PC, old *entity, in *snapshot) *apiError {
+func prepareSubnet(pc *PC, old *entity, in *snapshot) *modelError {
 	var spec subnetSpecView
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
+		return malformed("spec: %v", err)
 	}
 	if spec.Name == "" || len(spec.Name) > maxSubnetName {
-		return validationError("spec.name must be 1-%d characters", maxSubnetName)
+		return malformed("spec.name must be 1-%d characters", maxSubnetName)
 	}
 	if spec.Description != nil && len(*spec.Description) > maxDescription {
-		return validationError("spec.description must be at most %d characters", maxDescription)
+		return malformed("spec.description must be at most %d characters", maxDescription)
 	}
 	r := spec.Resources
 	if r == nil {
-		return validationError("spec.resources is required")
+		return malformed("spec.resources is required")
 	}
 	network, apiErr := checkIPConfig(r.IPConfig)
 	if apiErr != nil {
@@ -152,26 +150,26 @@ func prepareSubnet(pc *PC, old *entity, in *snapshot) *apiError {
 	switch r.SubnetType {
 	case "VLAN":
 		if r.VLANID == nil || *r.VLANID < 0 || *r.VLANID > maxVLANID {
-			return validationError("spec.resources.vlan_id must be 0-%d for a VLAN subnet", maxVLANID)
+			return malformed("spec.resources.vlan_id must be 0-%d for a VLAN subnet", maxVLANID)
 		}
 		if _, apiErr := pc.aosClusterLocked("spec.cluster_reference", spec.ClusterReference); apiErr != nil {
 			return apiErr
 		}
 		if r.VPCReference != nil {
-			return invalidArgument("spec.resources.vpc_reference is only valid on an OVERLAY subnet")
+			return invalid("spec.resources.vpc_reference is only valid on an OVERLAY subnet")
 		}
 		if r.EnableNAT != nil && !*r.EnableNAT && !r.IsExternal {
-			return invalidArgument("spec.resources.enable_nat false is only valid on an external subnet (is_external true)")
+			return invalid("spec.resources.enable_nat false is only valid on an external subnet (is_external true)")
 		}
 		if r.IsExternal && !hasGateway {
-			return invalidArgument("an external subnet needs spec.resources.ip_config with subnet_ip, prefix_length and default_gateway_ip")
+			return invalid("an external subnet needs spec.resources.ip_config with subnet_ip, prefix_length and default_gateway_ip")
 		}
 	case "OVERLAY":
 		if apiErr := pc.checkOverlaySubnetLocked(old, &spec, network, hasGateway); apiErr != nil {
 			return apiErr
 		}
 	default:
-		return validationError("spec.resources.subnet_type must be VLAN or OVERLAY, got %q", r.SubnetType)
+		return malformed("spec.resources.subnet_type must be VLAN or OVERLAY, got %q", r.SubnetType)
 	}
 	if old != nil {
 		if apiErr := pc.checkSubnetChangeLocked(old, &spec, network); apiErr != nil {
@@ -183,45 +181,45 @@ func prepareSubnet(pc *PC, old *entity, in *snapshot) *apiError {
 }
 
 // checkOverlaySubnetLocked applies the rules of an OVERLAY subnet.
-func (pc *PC) checkOverlaySubnetLocked(old *entity, spec *subnetSpecView, network *net.IPNet, hasGateway bool) *apiError {
+func (pc *PC) checkOverlaySubnetLocked(old *entity, spec *subnetSpecView, network *net.IPNet, hasGateway bool) *modelError {
 	r := spec.Resources
 	switch {
 	case r.VLANID != nil:
-		return invalidArgument("spec.resources.vlan_id is only valid on a VLAN subnet")
+		return invalid("spec.resources.vlan_id is only valid on a VLAN subnet")
 	case spec.ClusterReference != nil:
-		return invalidArgument("spec.cluster_reference is only valid on a VLAN subnet: an OVERLAY subnet belongs to its VPC")
+		return invalid("spec.cluster_reference is only valid on a VLAN subnet: an OVERLAY subnet belongs to its VPC")
 	case r.IsExternal:
-		return invalidArgument("an OVERLAY subnet cannot be external: external subnets are VLAN subnets")
+		return invalid("an OVERLAY subnet cannot be external: external subnets are VLAN subnets")
 	case r.EnableNAT != nil:
-		return invalidArgument("spec.resources.enable_nat is only valid on an external VLAN subnet")
+		return invalid("spec.resources.enable_nat is only valid on an external VLAN subnet")
 	case r.VPCReference == nil || r.VPCReference.UUID == "":
-		return validationError("spec.resources.vpc_reference is required for an OVERLAY subnet")
+		return malformed("spec.resources.vpc_reference is required for an OVERLAY subnet")
 	case r.VPCReference.Kind != "" && r.VPCReference.Kind != "vpc":
-		return validationError("spec.resources.vpc_reference.kind must be \"vpc\", got %q", r.VPCReference.Kind)
+		return malformed("spec.resources.vpc_reference.kind must be \"vpc\", got %q", r.VPCReference.Kind)
 	case !hasGateway:
-		return invalidArgument("an OVERLAY subnet needs spec.resources.ip_config with subnet_ip, prefix_length and default_gateway_ip")
+		return invalid("an OVERLAY subnet needs spec.resources.ip_config with subnet_ip, prefix_length and default_gateway_ip")
 	}
 	vpc := pc.entityLocked(vpcKind, normUUID(r.VPCReference.UUID))
 	if vpc == nil {
-		return invalidArgument("spec.resources.vpc_reference: vpc %s does not exist on this Prism Central: create the VPC first",
+		return invalid("spec.resources.vpc_reference: vpc %s does not exist on this Prism Central: create the VPC first",
 			r.VPCReference.UUID)
 	}
 	if vpc.deleting {
-		return invalidArgument("spec.resources.vpc_reference: vpc %s is being deleted", vpc.current().name)
+		return invalid("spec.resources.vpc_reference: vpc %s is being deleted", vpc.current().name)
 	}
 	for _, other := range pc.overlaySubnetsLocked(vpc.uuid) {
 		if old != nil && other.uuid == old.uuid {
 			continue
 		}
 		if n := subnetNetworkOf(other.intent); n != nil && netsOverlap(n, network) {
-			return invalidArgument("spec.resources.ip_config: %s overlaps subnet %s (%s) of vpc %s",
+			return invalid("spec.resources.ip_config: %s overlaps subnet %s (%s) of vpc %s",
 				network, other.intent.name, n, vpc.intent.name)
 		}
 	}
 	if pc.vpcHasNoNATLocked(vpc.intent) {
 		prefixes := vpcPrefixes(vpc.intent)
 		if !insideAny(network, prefixes) {
-			return invalidArgument("spec.resources.ip_config: %s is not inside an externally routable prefix of vpc %s (%s), "+
+			return invalid("spec.resources.ip_config: %s is not inside an externally routable prefix of vpc %s (%s), "+
 				"which uses an external subnet without NAT: add a prefix that holds it to the VPC first",
 				network, vpc.intent.name, joinNets(prefixes))
 		}
@@ -230,14 +228,14 @@ func (pc *PC) checkOverlaySubnetLocked(old *entity, spec *subnetSpecView, networ
 }
 
 // checkSubnetChangeLocked refuses changes a subnet update cannot make.
-func (pc *PC) checkSubnetChangeLocked(old *entity, spec *subnetSpecView, network *net.IPNet) *apiError {
+func (pc *PC) checkSubnetChangeLocked(old *entity, spec *subnetSpecView, network *net.IPNet) *modelError {
 	was := decodeSubnetSpec(old.intent.spec)
 	r := spec.Resources
-	immutable := func(field, from, to string) *apiError {
+	immutable := func(field, from, to string) *modelError {
 		if from == to {
 			return nil
 		}
-		return invalidArgument("%s cannot be changed (%s -> %s): create another subnet instead", field, orNone(from), orNone(to))
+		return invalid("%s cannot be changed (%s -> %s): create another subnet instead", field, orNone(from), orNone(to))
 	}
 	refUUID := func(ref *refView) string {
 		if ref == nil {
@@ -251,7 +249,7 @@ func (pc *PC) checkSubnetChangeLocked(old *entity, spec *subnetSpecView, network
 		}
 		return fmt.Sprint(v.EnableNAT == nil || *v.EnableNAT)
 	}
-	for _, check := range []*apiError{
+	for _, check := range []*modelError{
 		immutable("spec.resources.subnet_type", was.Resources.SubnetType, r.SubnetType),
 		immutable("spec.cluster_reference", refUUID(was.ClusterReference), refUUID(spec.ClusterReference)),
 		immutable("spec.resources.vpc_reference", refUUID(was.Resources.VPCReference), refUUID(r.VPCReference)),
@@ -264,11 +262,11 @@ func (pc *PC) checkSubnetChangeLocked(old *entity, spec *subnetSpecView, network
 	}
 	for _, use := range pc.subnetAddressesLocked(old.uuid) {
 		if network == nil {
-			return invalidArgument("spec.resources.ip_config cannot be removed: vm %s has address %s on this subnet: move the VM first",
+			return invalid("spec.resources.ip_config cannot be removed: vm %s has address %s on this subnet: move the VM first",
 				use.vm.intent.name, use.ip)
 		}
 		if !network.Contains(net.ParseIP(use.ip)) {
-			return invalidArgument("spec.resources.ip_config: vm %s has address %s on this subnet, outside the new network %s: "+
+			return invalid("spec.resources.ip_config: vm %s has address %s on this subnet, outside the new network %s: "+
 				"move the VM first", use.vm.intent.name, use.ip, network)
 		}
 	}
@@ -283,34 +281,34 @@ func orNone(s string) string {
 }
 
 // checkIPConfig checks an ip_config and returns its network (nil without an ip_config).
-func checkIPConfig(ipc *ipConfigView) (*net.IPNet, *apiError) {
+func checkIPConfig(ipc *ipConfigView) (*net.IPNet, *modelError) {
 	if ipc == nil {
 		return nil, nil
 	}
 	const field = "spec.resources.ip_config"
 	ip := net.ParseIP(ipc.SubnetIP).To4()
 	if ip == nil {
-		return nil, validationError("%s.subnet_ip %q is not an IPv4 address", field, ipc.SubnetIP)
+		return nil, malformed("%s.subnet_ip %q is not an IPv4 address", field, ipc.SubnetIP)
 	}
 	if ipc.PrefixLength == nil || *ipc.PrefixLength < 1 || *ipc.PrefixLength > 32 {
-		return nil, validationError("%s.prefix_length must be 1-32", field)
+		return nil, malformed("%s.prefix_length must be 1-32", field)
 	}
 	network := &net.IPNet{IP: ip, Mask: net.CIDRMask(int(*ipc.PrefixLength), 32)}
 	if !ip.Equal(ip.Mask(network.Mask)) {
-		return nil, validationError("%s.subnet_ip %s has host bits set for /%d (the network is %s)",
+		return nil, malformed("%s.subnet_ip %s has host bits set for /%d (the network is %s)",
 			field, ipc.SubnetIP, *ipc.PrefixLength, &net.IPNet{IP: ip.Mask(network.Mask), Mask: network.Mask})
 	}
 	var gw net.IP
 	if ipc.DefaultGatewayIP != "" {
 		gw = net.ParseIP(ipc.DefaultGatewayIP).To4()
 		if gw == nil {
-			return nil, validationError("%s.default_gateway_ip %q is not an IPv4 address", field, ipc.DefaultGatewayIP)
+			return nil, malformed("%s.default_gateway_ip %q is not an IPv4 address", field, ipc.DefaultGatewayIP)
 		}
 		if !network.Contains(gw) {
-			return nil, invalidArgument("%s.default_gateway_ip %s is not inside %s", field, gw, network)
+			return nil, invalid("%s.default_gateway_ip %s is not inside %s", field, gw, network)
 		}
 		if *ipc.PrefixLength <= 30 && (gw.Equal(network.IP) || gw.Equal(lastAddress(network))) {
-			return nil, invalidArgument("%s.default_gateway_ip %s is the network or broadcast address of %s", field, gw, network)
+			return nil, invalid("%s.default_gateway_ip %s is the network or broadcast address of %s", field, gw, network)
 		}
 	}
 	type span struct{ first, last uint32 }
@@ -319,30 +317,30 @@ func checkIPConfig(ipc *ipConfigView) (*net.IPNet, *apiError) {
 		where := fmt.Sprintf("%s.pool_list[%d].range", field, i)
 		first, last, err := parsePoolRange(p.Range)
 		if err != nil {
-			return nil, validationError("%s: %v", where, err)
+			return nil, malformed("%s: %v", where, err)
 		}
 		if !network.Contains(first) || !network.Contains(last) {
-			return nil, invalidArgument("%s %q is not inside %s", where, p.Range, network)
+			return nil, invalid("%s %q is not inside %s", where, p.Range, network)
 		}
 		s := span{ipToUint(first), ipToUint(last)}
 		if gw != nil && ipToUint(gw) >= s.first && ipToUint(gw) <= s.last {
-			return nil, invalidArgument("%s %q holds the gateway %s", where, p.Range, gw)
+			return nil, invalid("%s %q holds the gateway %s", where, p.Range, gw)
 		}
 		for j, o := range spans {
 			if s.first <= o.last && o.first <= s.last {
-				return nil, invalidArgument("%s %q overlaps pool_list[%d] %q", where, p.Range, j, ipc.PoolList[j].Range)
+				return nil, invalid("%s %q overlaps pool_list[%d] %q", where, p.Range, j, ipc.PoolList[j].Range)
 			}
 		}
 		spans = append(spans, s)
 	}
 	if d := ipc.DHCPOptions; d != nil {
 		if len(d.DomainNameServerList) > maxDHCPOptionEntries || len(d.DomainSearchList) > maxDHCPOptionEntries {
-			return nil, validationError("%s.dhcp_options: at most %d name servers and %d search domains", field,
+			return nil, malformed("%s.dhcp_options: at most %d name servers and %d search domains", field,
 				maxDHCPOptionEntries, maxDHCPOptionEntries)
 		}
 		for i, s := range d.DomainNameServerList {
 			if net.ParseIP(s).To4() == nil {
-				return nil, validationError("%s.dhcp_options.domain_name_server_list[%d] %q is not an IPv4 address", field, i, s)
+				return nil, malformed("%s.dhcp_options.domain_name_server_list[%d] %q is not an IPv4 address", field, i, s)
 			}
 		}
 	}
@@ -484,9 +482,9 @@ func (pc *PC) subnetAddressesLocked(subnetUUID string) []subnetAddress {
 // being deleted, and no address of the NIC is the subnet's gateway. An address kept inside
 // the subnet's network (checked by prepareVM) moves with the NIC, so a VM whose NIC changes
 // onto an overlay subnet of the same CIDR keeps its IP.
-func checkNICSubnetLocked(field string, subnet *entity, nic vmNicView) *apiError {
+func checkNICSubnetLocked(field string, subnet *entity, nic vmNicView) *modelError {
 	if subnet.deleting {
-		return invalidArgument("%s: subnet %s is being deleted", field, subnet.current().name)
+		return invalid("%s: subnet %s is being deleted", field, subnet.current().name)
 	}
 	ipc := decodeSubnetSpec(subnet.intent.spec).Resources.IPConfig
 	if ipc == nil || ipc.DefaultGatewayIP == "" {
@@ -494,7 +492,7 @@ func checkNICSubnetLocked(field string, subnet *entity, nic vmNicView) *apiError
 	}
 	for j, ep := range nic.IPEndpointList {
 		if ip := net.ParseIP(ep.IP); ip != nil && ip.Equal(net.ParseIP(ipc.DefaultGatewayIP)) {
-			return invalidArgument("%s.ip_endpoint_list[%d]: %s is the gateway of subnet %s", field, j, ep.IP, subnet.current().name)
+			return invalid("%s.ip_endpoint_list[%d]: %s is the gateway of subnet %s", field, j, ep.IP, subnet.current().name)
 		}
 	}
 	return nil

@@ -53,7 +53,7 @@ type taskWork struct {
 	// unlocked, optional, runs first, without any mutex held, so that it may work on
 	// another PC (pairing creates the remote side there); an error fails the task.
 	unlocked func() error
-	// run applies the change; an error fails the task (an *apiError gives its reason as
+	// run applies the change; an error fails the task (a *modelError gives its condition as
 	// error_code). run must leave the state unchanged when it fails.
 	run func() error
 	// abandon, optional, undoes what was reserved when the request was accepted; it runs

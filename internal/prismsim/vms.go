@@ -66,30 +66,30 @@ func decodeVMSpec(raw []byte) vmSpecView {
 // prepareVM checks a VM intent: its cluster must be an AOS cluster of this PC, its NICs must
 // be on subnets of that cluster with free addresses inside them. New NICs get a UUID and a
 // MAC address, as AHV assigns them.
-func prepareVM(pc *PC, old *entity, in *snapshot) *apiError {
+func prepareVM(pc *PC, old *entity, in *snapshot) *modelError {
 	var spec vmSpecView
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
+		return malformed("spec: %v", err)
 	}
 	if spec.Name == "" || len(spec.Name) > 256 {
-		return validationError("spec.name must be 1-256 characters")
+		return malformed("spec.name must be 1-256 characters")
 	}
 	r := spec.Resources
 	if r == nil {
-		return validationError("spec.resources is required")
+		return malformed("spec.resources is required")
 	}
 	for field, v := range map[string]*int64{
 		"num_sockets": r.NumSockets, "num_vcpus_per_socket": r.NumVcpusPerSocket,
 		"num_threads_per_core": r.NumThreadsPerCore, "memory_size_mib": r.MemorySizeMib,
 	} {
 		if v != nil && *v < 1 {
-			return validationError("spec.resources.%s must be at least 1, got %d", field, *v)
+			return malformed("spec.resources.%s must be at least 1, got %d", field, *v)
 		}
 	}
 	switch r.PowerState {
 	case "", "ON", "OFF":
 	default:
-		return validationError("spec.resources.power_state must be ON or OFF, got %q", r.PowerState)
+		return malformed("spec.resources.power_state must be ON or OFF, got %q", r.PowerState)
 	}
 	var clusterUUID string
 	switch {
@@ -101,11 +101,11 @@ func prepareVM(pc *PC, old *entity, in *snapshot) *apiError {
 		clusterUUID = c.uuid
 		if old != nil {
 			if was := decodeVMSpec(old.current().spec).ClusterReference; was != nil && normUUID(was.UUID) != clusterUUID {
-				return invalidArgument("spec.cluster_reference: a VM cannot be moved to another cluster by an update")
+				return invalid("spec.cluster_reference: a VM cannot be moved to another cluster by an update")
 			}
 		}
 	case old == nil:
-		return validationError("spec.cluster_reference is required")
+		return malformed("spec.cluster_reference is required")
 	default:
 		// An update without cluster_reference leaves the VM where it is, and says so.
 		if was := decodeVMSpec(old.current().spec).ClusterReference; was != nil {
@@ -122,29 +122,29 @@ func prepareVM(pc *PC, old *entity, in *snapshot) *apiError {
 	for i, nic := range r.NicList {
 		field := fmt.Sprintf("spec.resources.nic_list[%d]", i)
 		if nic.SubnetReference == nil || nic.SubnetReference.UUID == "" {
-			return validationError("%s.subnet_reference.uuid is required", field)
+			return malformed("%s.subnet_reference.uuid is required", field)
 		}
 		subnet := pc.entityLocked(subnetKind, normUUID(nic.SubnetReference.UUID))
 		if subnet == nil {
-			return invalidArgument("%s: subnet %s does not exist on this Prism Central", field, nic.SubnetReference.UUID)
+			return invalid("%s: subnet %s does not exist on this Prism Central", field, nic.SubnetReference.UUID)
 		}
 		if apiErr := checkNICSubnetLocked(field, subnet, nic); apiErr != nil {
 			return apiErr
 		}
 		if sc := subnetCluster(subnet); sc != "" && clusterUUID != "" && sc != clusterUUID {
-			return invalidArgument("%s: subnet %s belongs to another cluster than the VM", field, subnet.current().name)
+			return invalid("%s: subnet %s belongs to another cluster than the VM", field, subnet.current().name)
 		}
 		network := subnetNetwork(subnet)
 		for j, ep := range nic.IPEndpointList {
 			ip := net.ParseIP(ep.IP).To4()
 			if ip == nil {
-				return validationError("%s.ip_endpoint_list[%d].ip %q is not an IPv4 address", field, j, ep.IP)
+				return malformed("%s.ip_endpoint_list[%d].ip %q is not an IPv4 address", field, j, ep.IP)
 			}
 			if network != nil && !network.Contains(ip) {
-				return invalidArgument("%s: address %s is outside subnet %s (%s)", field, ep.IP, subnet.current().name, network)
+				return invalid("%s: address %s is outside subnet %s (%s)", field, ep.IP, subnet.current().name, network)
 			}
 			if other := pc.vmUsingIPLocked(subnet.uuid, ip.String(), self); other != nil {
-				return invalidArgument("%s: address %s on subnet %s is already used by vm %s",
+				return invalid("%s: address %s on subnet %s is already used by vm %s",
 					field, ep.IP, subnet.current().name, other.current().name)
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"strings"
 )
 
@@ -138,16 +137,16 @@ func (pc *PC) vpcHasNoNATLocked(s *snapshot) bool {
 }
 
 // prepareVPC checks a VPC intent (see the rules at the top of this file).
-func prepareVPC(pc *PC, old *entity, in *snapshot) *apiError {
+func prepareVPC(pc *PC, old *entity, in *snapshot) *modelError {
 	var spec vpcSpecView
 	if err := decodeStrictTypes(in.spec, &spec); err != nil {
-		return validationError("spec: %v", err)
+		return malformed("spec: %v", err)
 	}
 	if spec.Name == "" || len(spec.Name) > maxVPCName {
-		return validationError("spec.name must be 1-%d characters", maxVPCName)
+		return malformed("spec.name must be 1-%d characters", maxVPCName)
 	}
 	if spec.Description != nil && len(*spec.Description) > maxDescription {
-		return validationError("spec.description must be at most %d characters", maxDescription)
+		return malformed("spec.description must be at most %d characters", maxDescription)
 	}
 	r := spec.Resources
 	if r == nil {
@@ -156,7 +155,7 @@ func prepareVPC(pc *PC, old *entity, in *snapshot) *apiError {
 	switch r.VPCType {
 	case "", vpcTypeRegular, vpcTypeTransit:
 	default:
-		return validationError("spec.resources.vpc_type must be REGULAR or TRANSIT, got %q", r.VPCType)
+		return malformed("spec.resources.vpc_type must be REGULAR or TRANSIT, got %q", r.VPCType)
 	}
 	if apiErr := pc.checkVPCExternalSubnetsLocked(r); apiErr != nil {
 		return apiErr
@@ -171,13 +170,13 @@ func prepareVPC(pc *PC, old *entity, in *snapshot) *apiError {
 	}
 	for i, dns := range r.CommonDomainNameServerIPList {
 		if net.ParseIP(dns.IP).To4() == nil {
-			return validationError("spec.resources.common_domain_name_server_ip_list[%d].ip %q is not an IPv4 address", i, dns.IP)
+			return malformed("spec.resources.common_domain_name_server_ip_list[%d].ip %q is not an IPv4 address", i, dns.IP)
 		}
 	}
 	if old != nil && pc.vpcHasNoNATLocked(in) {
 		for _, sub := range pc.overlaySubnetsLocked(old.uuid) {
 			if n := subnetNetworkOf(sub.intent); n != nil && !insideAny(n, prefixes) {
-				return invalidArgument("spec.resources: overlay subnet %s (%s) of this VPC would not be inside an externally routable prefix (%s) "+
+				return invalid("spec.resources: overlay subnet %s (%s) of this VPC would not be inside an externally routable prefix (%s) "+
 					"while the VPC uses an external subnet without NAT: keep a prefix that holds it", sub.intent.name, n, joinNets(prefixes))
 			}
 		}
@@ -187,33 +186,33 @@ func prepareVPC(pc *PC, old *entity, in *snapshot) *apiError {
 }
 
 // checkVPCExternalSubnetsLocked checks external_subnet_list.
-func (pc *PC) checkVPCExternalSubnetsLocked(r *vpcResourcesView) *apiError {
+func (pc *PC) checkVPCExternalSubnetsLocked(r *vpcResourcesView) *modelError {
 	seen := map[string]bool{}
 	var nat, noNAT string
 	for i, es := range r.ExternalSubnetList {
 		field := fmt.Sprintf("spec.resources.external_subnet_list[%d].external_subnet_reference", i)
 		ref := es.ExternalSubnetReference
 		if ref == nil || ref.UUID == "" {
-			return validationError("%s.uuid is required", field)
+			return malformed("%s.uuid is required", field)
 		}
 		if ref.Kind != "" && ref.Kind != "subnet" {
-			return validationError("%s.kind must be \"subnet\", got %q", field, ref.Kind)
+			return malformed("%s.kind must be \"subnet\", got %q", field, ref.Kind)
 		}
 		id := normUUID(ref.UUID)
 		if seen[id] {
-			return invalidArgument("%s: subnet %s is listed twice", field, ref.UUID)
+			return invalid("%s: subnet %s is listed twice", field, ref.UUID)
 		}
 		seen[id] = true
 		sub := pc.entityLocked(subnetKind, id)
 		if sub == nil {
-			return invalidArgument("%s: subnet %s does not exist on this Prism Central", field, ref.UUID)
+			return invalid("%s: subnet %s does not exist on this Prism Central", field, ref.UUID)
 		}
 		if sub.deleting {
-			return invalidArgument("%s: subnet %s is being deleted", field, sub.intent.name)
+			return invalid("%s: subnet %s is being deleted", field, sub.intent.name)
 		}
 		res := decodeSubnetSpec(sub.intent.spec).Resources
 		if !res.IsExternal || res.SubnetType != "VLAN" {
-			return invalidArgument("%s: subnet %s is not an external subnet (a VLAN subnet with is_external true)", field, sub.intent.name)
+			return invalid("%s: subnet %s is not an external subnet (a VLAN subnet with is_external true)", field, sub.intent.name)
 		}
 		slot := &nat
 		if isNoNATExternal(sub.intent) {
@@ -224,7 +223,7 @@ func (pc *PC) checkVPCExternalSubnetsLocked(r *vpcResourcesView) *apiError {
 			if slot == &noNAT {
 				kind = "without NAT"
 			}
-			return invalidArgument("%s: a VPC has at most one external subnet %s, and %s is one already", field, kind, *slot)
+			return invalid("%s: a VPC has at most one external subnet %s, and %s is one already", field, kind, *slot)
 		}
 		*slot = sub.intent.name
 	}
@@ -233,28 +232,28 @@ func (pc *PC) checkVPCExternalSubnetsLocked(r *vpcResourcesView) *apiError {
 
 // checkRoutablePrefixesLocked checks externally_routable_prefix_list against itself and
 // against the other VPCs of the PC (their intent and committed state), and returns it.
-func (pc *PC) checkRoutablePrefixesLocked(r *vpcResourcesView, self string) ([]*net.IPNet, *apiError) {
+func (pc *PC) checkRoutablePrefixesLocked(r *vpcResourcesView, self string) ([]*net.IPNet, *modelError) {
 	var prefixes []*net.IPNet
 	for i, p := range r.ExternallyRoutablePrefixList {
 		field := fmt.Sprintf("spec.resources.externally_routable_prefix_list[%d]", i)
 		ip := net.ParseIP(p.IP).To4()
 		if ip == nil {
-			return nil, validationError("%s.ip %q is not an IPv4 address", field, p.IP)
+			return nil, malformed("%s.ip %q is not an IPv4 address", field, p.IP)
 		}
 		if p.PrefixLength == nil || *p.PrefixLength < 0 || *p.PrefixLength > 32 {
-			return nil, validationError("%s.prefix_length must be 0-32", field)
+			return nil, malformed("%s.prefix_length must be 0-32", field)
 		}
 		n := &net.IPNet{IP: ip, Mask: net.CIDRMask(int(*p.PrefixLength), 32)}
 		if !ip.Equal(ip.Mask(n.Mask)) {
-			return nil, validationError("%s: %s/%d has host bits set (the network is %s)", field, p.IP, *p.PrefixLength,
+			return nil, malformed("%s: %s/%d has host bits set (the network is %s)", field, p.IP, *p.PrefixLength,
 				&net.IPNet{IP: ip.Mask(n.Mask), Mask: n.Mask})
 		}
 		if *p.PrefixLength < minRoutablePfx || *p.PrefixLength > maxRoutablePfx {
-			return nil, invalidArgument("%s: %s must be between /%d and /%d", field, n, minRoutablePfx, maxRoutablePfx)
+			return nil, invalid("%s: %s must be between /%d and /%d", field, n, minRoutablePfx, maxRoutablePfx)
 		}
 		for j, o := range prefixes {
 			if netsOverlap(n, o) {
-				return nil, invalidArgument("%s: %s overlaps externally_routable_prefix_list[%d] %s", field, n, j, o)
+				return nil, invalid("%s: %s overlaps externally_routable_prefix_list[%d] %s", field, n, j, o)
 			}
 		}
 		for _, other := range pc.entitiesLocked(vpcKind) {
@@ -267,7 +266,7 @@ func (pc *PC) checkRoutablePrefixesLocked(r *vpcResourcesView, self string) ([]*
 				}
 				for _, o := range vpcPrefixes(s) {
 					if netsOverlap(n, o) {
-						return nil, invalidArgument("%s: %s overlaps the externally routable prefix %s of vpc %s: "+
+						return nil, invalid("%s: %s overlaps the externally routable prefix %s of vpc %s: "+
 							"externally routable prefixes cannot overlap across the VPCs of a Prism Central", field, n, o, other.intent.name)
 					}
 				}
@@ -291,7 +290,7 @@ func (pc *PC) vpcUsersLocked(vpcUUID string) []reference {
 	return out
 }
 
-func beforeDeleteVPC(pc *PC, e *entity) *apiError {
+func beforeDeleteVPC(pc *PC, e *entity) *modelError {
 	users := pc.vpcUsersLocked(e.uuid)
 	if len(users) == 0 {
 		return nil
@@ -300,9 +299,8 @@ func beforeDeleteVPC(pc *PC, e *entity) *apiError {
 	for i, u := range users {
 		uuids[i] = u.UUID
 	}
-	return &apiError{
-		Status:  http.StatusConflict,
-		Reason:  reasonDeletionFailed,
+	return &modelError{
+		Kind: errInUse, Code: reasonDeletionFailed,
 		Message: fmt.Sprintf("vpc %s still has %s: delete them first", e.current().name, describeRefs(users)),
 		Details: map[string]string{"used_by": strings.Join(uuids, ",")},
 	}

@@ -9,6 +9,9 @@ type ErrKind int
 const (
 	// Invalid: an argument breaks a rule; Error.Field names the argument.
 	Invalid ErrKind = iota + 1
+	// Malformed: an argument does not have the shape the operation takes (a required
+	// field missing, a wrong type, a value too long or outside its enum).
+	Malformed
 	// Precondition: the arguments are fine but the state of the PC refuses them (a
 	// service that is not enabled, a peer that refuses, a system-defined entity).
 	Precondition
