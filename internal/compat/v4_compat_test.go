@@ -7,12 +7,18 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	dpapi "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/api"
 	dpclient "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/client"
 	dpcfg "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/datapolicies/v4/config"
 	dpcommon "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/dataprotection/v4/common"
 	dpprism "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/prism/v4/config"
+	dprapi "github.com/nutanix/ntnx-api-golang-clients/dataprotection-go-client/v4/api"
+	dprclient "github.com/nutanix/ntnx-api-golang-clients/dataprotection-go-client/v4/client"
+	dprcfg "github.com/nutanix/ntnx-api-golang-clients/dataprotection-go-client/v4/models/dataprotection/v4/config"
+	dprops "github.com/nutanix/ntnx-api-golang-clients/dataprotection-go-client/v4/models/dataprotection/v4/operations"
+	dprprism "github.com/nutanix/ntnx-api-golang-clients/dataprotection-go-client/v4/models/prism/v4/config"
 	prismapi "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/api"
 	prismclient "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/client"
 	prismcfg "github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4/models/prism/v4/config"
@@ -395,4 +401,167 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 	}
 	_, err = api.GetProtectionPolicyById(&id)
 	wantStatus(t, "get after delete", err, 404, &dpcfg.GetProtectionPolicyApiResponse{})
+}
+
+func dprClient(t *testing.T, pc *prismsim.PC) *dprclient.ApiClient {
+	tg := targetOf(t, pc)
+	ac := dprclient.NewApiClient()
+	ac.Host, ac.Port, ac.Username, ac.Password = tg.host, tg.port, tg.user, tg.pass
+	ac.VerifySSL = false
+	ac.MaxRetryAttempts = 0
+	return ac
+}
+
+// runV4Action waits for the task of a recovery plan action, finds the job it started
+// (in the task's entitiesAffected) and waits for the job through our client.
+func runV4Action(t *testing.T, s site, data any) string {
+	t.Helper()
+	ref, ok := data.(dprprism.TaskReference)
+	if !ok || ref.ExtId == nil {
+		t.Fatalf("action answered %T %+v, want a TaskReference", data, data)
+	}
+	if _, err := s.our.WaitForTask(t.Context(), *ref.ExtId, "action", nil); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := prismapi.NewTasksApi(prismClient(t, s.pc)).GetTaskById(ref.ExtId, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := ""
+	for _, ent := range tk.GetData().(prismcfg.Task).EntitiesAffected {
+		if *ent.Rel == "dataprotection:config:recovery-plan-job" {
+			job = *ent.ExtId
+		}
+	}
+	if job == "" {
+		t.Fatalf("no job in the action's task: %+v", tk.GetData())
+	}
+	if _, err := s.our.WaitForRecoveryPlanJob(t.Context(), job, nil); err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
+
+func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	e.createSDKRule(t, "compat-rule")
+	e.w.Clock().Advance(2 * time.Hour) // recovery points reach france
+	plan := e.createSDKPlan(t, "compat-plan")
+	ctx := t.Context()
+
+	// The v3 plan, synced to france, read through v4 there.
+	plans := dpapi.NewRecoveryPlansApi(dpClient(t, e.fr.pc))
+	got, err := plans.GetRecoveryPlanById(&plan)
+	if err != nil {
+		t.Fatalf("get plan: %v", err)
+	}
+	rp := got.GetData().(dpcfg.RecoveryPlan)
+	if *rp.Name != "compat-plan" || *rp.PrimaryLocation.DomainManagerExtId != e.ca.pc.UUID() || *rp.RecoveryLocation.DomainManagerExtId != e.fr.pc.UUID() {
+		t.Fatalf("plan through v4: %+v", rp)
+	}
+	if list, err := plans.ListRecoveryPlans(nil, nil, ptr("name eq 'compat-plan'"), nil, nil); err != nil || len(list.GetData().([]dpcfg.RecoveryPlan)) != 1 {
+		t.Fatalf("list plans: %+v %v", list, err)
+	}
+	stages, err := plans.ListRecoveryStages(&plan, nil, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatalf("stages: %v", err)
+	}
+	st := stages.GetData().([]dpcfg.RecoveryStage)
+	if len(st) != 1 || len(st[0].CategoryExtIds) != 1 || st[0].CategoryExtIds[0] != categoryExtID(t, e.fr.pc, "replicated-vm", "from-canada") {
+		t.Fatalf("stages: %+v", st)
+	}
+	if _, err := plans.GetRecoveryStageById(&plan, st[0].ExtId); err != nil {
+		t.Fatalf("stage: %v", err)
+	}
+
+	actions := dprapi.NewRecoveryPlanActionsApi(dprClient(t, e.fr.pc))
+	jobs := dprapi.NewRecoveryPlanJobsApi(dprClient(t, e.fr.pc))
+	direction := func() []dprcfg.FailoverDirection {
+		d := dprcfg.NewFailoverDirection()
+		d.SourceDomainManagerExtId, d.TargetDomainManagerExtId = ptr(e.ca.pc.UUID()), ptr(e.fr.pc.UUID())
+		return []dprcfg.FailoverDirection{*d}
+	}
+
+	// Validate.
+	v := dprops.NewBaseRecoveryPlanActionSpec()
+	v.Name, v.FailoverDirections = ptr("v4-validate"), direction()
+	resp, err := actions.ValidateRecoveryPlan(&plan, v)
+	if err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	validate := runV4Action(t, e.fr, resp.GetData())
+
+	// Test failover, its job and steps through v4, then its clean-up.
+	tf := dprops.NewTestFailoverSpec()
+	tf.Name, tf.FailoverDirections = ptr("v4-test"), direction()
+	tresp, err := actions.TestFailoverRecoveryPlan(&plan, tf)
+	if err != nil {
+		t.Fatalf("test failover: %v", err)
+	}
+	test := runV4Action(t, e.fr, tresp.GetData())
+	job, err := jobs.GetRecoveryPlanJobById(&test)
+	if err != nil {
+		t.Fatalf("get job: %v", err)
+	}
+	j := job.GetData().(dprcfg.RecoveryPlanJob)
+	if j.ActionType.GetName() != "TEST_FAILOVER" || !strings.HasPrefix(j.Status.GetName(), "SUCCEEDED") || *j.RecoveryPlanExtId != plan {
+		t.Fatalf("job: %+v (status %s)", j, j.Status.GetName())
+	}
+	list, err := jobs.ListRecoveryPlanJobs(nil, nil, ptr("recoveryPlanExtId eq '"+plan+"' and actionType eq 'VALIDATE'"), nil, nil)
+	if err != nil {
+		t.Fatalf("list jobs: %v", err)
+	}
+	if items := list.GetData().([]dprcfg.RecoveryPlanJob); len(items) != 1 || *items[0].ExtId != validate {
+		t.Fatalf("validate jobs: %+v", items)
+	}
+	steps, err := jobs.ListExecutionStepsByRecoveryPlanJobId(&test, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatalf("steps: %v", err)
+	}
+	if items, _ := steps.GetData().([]dprcfg.RecoveryPlanJobExecutionStep); len(items) == 0 || items[0].Phase == nil {
+		t.Fatalf("steps: %+v", steps.GetData())
+	}
+	clean, err := actions.CleanupRecoveryPlanResources(&plan)
+	if err != nil {
+		t.Fatalf("clean-up: %v", err)
+	}
+	ref := clean.GetData().(dprprism.TaskReference)
+	if _, err := e.fr.our.WaitForTask(ctx, *ref.ExtId, "clean-up", nil); err != nil {
+		t.Fatal(err)
+	}
+	vms, err := e.fr.our.ListVMs(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vm := range vms {
+		if strings.HasSuffix(vm.Name, "-test") {
+			t.Fatalf("after the clean-up, france still runs %s", vm.Name)
+		}
+	}
+
+	// A planned failover moves the VMs to france, seen through v3.
+	pf := dprops.NewPlannedFailoverSpec()
+	pf.Name, pf.FailoverDirections = ptr("v4-migrate"), direction()
+	presp, err := actions.PlannedFailoverRecoveryPlan(&plan, pf)
+	if err != nil {
+		t.Fatalf("planned failover: %v", err)
+	}
+	runV4Action(t, e.fr, presp.GetData())
+	vms, err = e.fr.our.ListVMs(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, vm := range vms {
+		found = found || vm.Name == "app-01"
+	}
+	if !found {
+		t.Fatal("after the planned failover, app-01 is not on france")
+	}
+	// An action without a direction names the field.
+	bad := dprops.NewBaseRecoveryPlanActionSpec()
+	bad.Name = ptr("no-direction")
+	_, err = actions.ValidateRecoveryPlan(&plan, bad)
+	wantStatus(t, "no direction", err, 400, &dprops.ValidateRecoveryPlanApiResponse{})
 }

@@ -30,6 +30,7 @@ type Backend interface {
 	DeleteCategory(key, value string) error
 
 	PolicyBackend
+	PlanBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
@@ -125,4 +126,74 @@ type RollupRetention struct {
 type RollupDetails struct {
 	IntervalType string
 	Frequency    int64
+}
+
+// PlanBackend is what the v4 wire needs of a PC for recovery plans and their jobs.
+type PlanBackend interface {
+	// RecoveryPlans returns the PC's recovery plans as their latest accepted intent.
+	RecoveryPlans() []RecoveryPlan
+	// RecoveryPlanJobs returns the PC's recovery plan jobs, oldest first.
+	RecoveryPlanJobs() []RecoveryPlanJob
+	// RunRecoveryPlan starts a job of the plan; it answers the task that starts it.
+	RunRecoveryPlan(ctx context.Context, a PlanAction) (taskID string, err error)
+	// CleanUpRecoveryPlan removes what the plan's latest test failover created.
+	CleanUpRecoveryPlan(ctx context.Context, planExtID string) (taskID string, err error)
+}
+
+// RecoveryPlan is datapolicies.v4.config.RecoveryPlan with its stages.
+type RecoveryPlan struct {
+	ExtID, Name, Description string
+	Primary, Recovery        DRLocation
+	Stages                   []RecoveryStage
+}
+
+// DRLocation is a PC (domain manager) and clusters of it.
+type DRLocation struct {
+	DomainManagerExtID string
+	Clusters           []string
+}
+
+// RecoveryStage is a stage of a plan: the VMs it recovers, by category or by id.
+type RecoveryStage struct {
+	ExtID       string
+	Priority    int
+	CategoryIDs []string
+	EntityIDs   []string
+	DelaySecs   *int64
+}
+
+// PlanAction is a recovery plan action (dataprotection.v4.operations).
+type PlanAction struct {
+	PlanExtID string
+	Name      string
+	// Action is the model's (v3) action type: VALIDATE, MIGRATE, LIVE_MIGRATE, FAILOVER,
+	// TEST_FAILOVER.
+	Action                string
+	SourceDM, TargetDM    string
+	SourceCluster         string
+	TargetCluster         string
+	RecoveryReferenceTime *time.Time
+	ContinueOnValidation  bool
+}
+
+// RecoveryPlanJob is dataprotection.v4.config.RecoveryPlanJob in the model's terms.
+type RecoveryPlanJob struct {
+	ExtID, Name, PlanExtID, PlanName string
+	Action                           string // the model's (v3) action type
+	Status                           string // the model's (v3) status
+	Percent                          int
+	Created, Started, Ended          time.Time
+	SourceDM, TargetDM               string
+	RecoveryReferenceTime            *time.Time
+	Initiator                        string
+	Steps                            []JobStep
+}
+
+// JobStep is an execution step of a job.
+type JobStep struct {
+	ExtID, Phase, Operation, Status, Description string
+	Percent                                      int
+	Start, End                                   time.Time
+	ErrorCode, ErrorDetail                       string
+	Entities                                     []EntityRef
 }

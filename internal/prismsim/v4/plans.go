@@ -1,0 +1,380 @@
+package v4
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Recovery plans (datapolicies v4.2, SDK datapolicies-go-client api/recovery_plans_api.go),
+// read only here:
+//
+//	GET /api/datapolicies/v4.2/config/recovery-plans[?OData]
+//	GET /api/datapolicies/v4.2/config/recovery-plans/{extId}
+//	GET /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages[?OData]
+//	GET /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages/{extId}
+//
+// Recovery plan actions and jobs (dataprotection v4.3, SDK dataprotection-go-client
+// api/recovery_plan_actions_api.go, api/recovery_plan_jobs_api.go):
+//
+//	POST /api/dataprotection/v4.3/operations/recovery-plans/{recoveryPlanExtId}/$actions/{planned-failover,unplanned-failover,test-failover,validate,clean-up-resources}
+//	GET  /api/dataprotection/v4.3/config/recovery-plan-jobs[?OData]
+//	GET  /api/dataprotection/v4.3/config/recovery-plan-jobs/{extId}
+//	GET  /api/dataprotection/v4.3/config/recovery-plan-jobs/{recoveryPlanJobExtId}/execution-steps
+
+var (
+	plansPath   = DataPolicies.Prefix() + "/config/recovery-plans"
+	actionsPath = DataProtection.Prefix() + "/operations/recovery-plans/{recoveryPlanExtId}/$actions/"
+	jobsPath    = DataProtection.Prefix() + "/config/recovery-plan-jobs"
+)
+
+var (
+	planFields = []string{"extId", "name", "description"}
+	// jobFields are what the SDK's ListRecoveryPlanJobsRequest documents for $filter and
+	// $orderby, among the fields prismsim fills.
+	jobFields  = []string{"extId", "name", "recoveryPlanExtId", "actionType", "status", "startTime", "endTime"}
+	stepFields = []string{"extId", "phase", "operationType", "status", "startTime", "endTime"}
+)
+
+func planRoutes() []Route {
+	out := []Route{
+		{http.MethodGet, plansPath, "recovery_plan", handleListPlans},
+		{http.MethodGet, plansPath + "/{extId}", "recovery_plan", handleGetPlan},
+		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/stages", "recovery_plan", handleListStages},
+		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/stages/{extId}", "recovery_plan", handleGetStage},
+		{http.MethodGet, jobsPath, "recovery_plan_job", handleListJobs},
+		{http.MethodGet, jobsPath + "/{extId}", "recovery_plan_job", handleGetJob},
+		{http.MethodGet, jobsPath + "/{recoveryPlanJobExtId}/execution-steps", "recovery_plan_job", handleListSteps},
+	}
+	for _, verb := range []string{"planned-failover", "unplanned-failover", "test-failover", "validate", "clean-up-resources"} {
+		out = append(out, Route{http.MethodPost, actionsPath + verb, "recovery_plan_job", planAction(verb)})
+	}
+	return out
+}
+
+func drLocation(l DRLocation) map[string]any {
+	clusters := make([]any, 0, len(l.Clusters))
+	for _, c := range l.Clusters {
+		clusters = append(clusters, dp("datapolicies.v4.config.EntityReference", map[string]any{"extId": c}))
+	}
+	return dp("datapolicies.v4.config.DisasterRecoveryLocation", map[string]any{"domainManagerExtId": l.DomainManagerExtID, "clusters": clusters})
+}
+
+func renderPlan(b Backend, p RecoveryPlan) map[string]any {
+	out := map[string]any{
+		"extId": p.ExtID, "name": p.Name,
+		"primaryLocation": drLocation(p.Primary), "recoveryLocation": drLocation(p.Recovery),
+		"links": []any{v4Link(b.URL()+plansPath+"/"+p.ExtID, "self")},
+	}
+	if p.Description != "" {
+		out["description"] = p.Description
+	}
+	return dp("datapolicies.v4.config.RecoveryPlan", out)
+}
+
+func renderStage(b Backend, plan string, s RecoveryStage) map[string]any {
+	out := map[string]any{"extId": s.ExtID, "entityType": "VM", "priority": s.Priority,
+		"links": []any{v4Link(b.URL()+plansPath+"/"+plan+"/stages/"+s.ExtID, "self")}}
+	if len(s.CategoryIDs) > 0 {
+		out["categoryExtIds"] = s.CategoryIDs
+	}
+	if len(s.EntityIDs) > 0 {
+		var ents []any
+		for _, id := range s.EntityIDs {
+			ents = append(ents, dp("datapolicies.v4.config.EntityReference", map[string]any{"extId": id}))
+		}
+		out["entities"] = ents
+	}
+	if s.DelaySecs != nil && *s.DelaySecs > 0 {
+		out["postActions"] = []any{dp("datapolicies.v4.config.StageAction", map[string]any{
+			"$configItemDiscriminator": "datapolicies.v4.config.DelayAction",
+			"config":                   dp("datapolicies.v4.config.DelayAction", map[string]any{"delaySecs": *s.DelaySecs}),
+		})}
+	}
+	return dp("datapolicies.v4.config.RecoveryStage", out)
+}
+
+func findPlan(b Backend, id string) (RecoveryPlan, bool) {
+	for _, p := range b.RecoveryPlans() {
+		if strings.EqualFold(p.ExtID, id) {
+			return p, true
+		}
+	}
+	return RecoveryPlan{}, false
+}
+
+func planNotFound(n Namespace, id string) (int, any) {
+	return n.fail(http.StatusNotFound, 40400, "extId", "recovery plan %s was not found", id)
+}
+
+func handleListPlans(rq Request) (int, any) {
+	lq, st, body, ok := DataPolicies.parseList(rq, planFields)
+	if !ok {
+		return st, body
+	}
+	var items []map[string]any
+	for _, p := range rq.PC.RecoveryPlans() {
+		items = append(items, renderPlan(rq.PC, p))
+	}
+	return DataPolicies.list(rq, lq, "datapolicies.v4.config.ListRecoveryPlansApiResponse", "datapolicies.v4.config.RecoveryPlan", items)
+}
+
+func handleGetPlan(rq Request) (int, any) {
+	p, ok := findPlan(rq.PC, rq.Params["extId"])
+	if !ok {
+		return planNotFound(DataPolicies, rq.Params["extId"])
+	}
+	return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetRecoveryPlanApiResponse", renderPlan(rq.PC, p))
+}
+
+func handleListStages(rq Request) (int, any) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+	}
+	lq, st, body, ok := DataPolicies.parseList(rq, []string{"extId", "priority", "entityType"})
+	if !ok {
+		return st, body
+	}
+	var items []map[string]any
+	for _, s := range p.Stages {
+		items = append(items, renderStage(rq.PC, p.ExtID, s))
+	}
+	return DataPolicies.list(rq, lq, "datapolicies.v4.config.ListRecoveryStagesApiResponse", "datapolicies.v4.config.RecoveryStage", items)
+}
+
+func handleGetStage(rq Request) (int, any) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+	}
+	for _, s := range p.Stages {
+		if strings.EqualFold(s.ExtID, rq.Params["extId"]) {
+			return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetRecoveryStageApiResponse", renderStage(rq.PC, p.ExtID, s))
+		}
+	}
+	return DataPolicies.fail(http.StatusNotFound, 40400, "extId", "stage %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
+}
+
+// actionIn is the body of an action: BaseRecoveryPlanActionSpec and the fields of its
+// planned, unplanned and test failover variants.
+type actionIn struct {
+	Name               *string `json:"name"`
+	FailoverDirections []struct {
+		SourceDM      *string `json:"sourceDomainManagerExtId"`
+		TargetDM      *string `json:"targetDomainManagerExtId"`
+		SourceCluster *struct {
+			ExtID string `json:"extId"`
+		} `json:"sourceCluster"`
+		TargetCluster *struct {
+			ExtID string `json:"extId"`
+		} `json:"targetCluster"`
+	} `json:"failoverDirections"`
+	ShouldIgnoreWarnings  *bool   `json:"shouldIgnoreWarnings"`
+	ShouldLiveMigrateVMs  *bool   `json:"shouldLiveMigrateVMs"`
+	RecoveryReferenceTime *string `json:"recoveryReferenceTime"`
+	IsInstantRestore      *bool   `json:"isInstantRestore"`
+}
+
+// v3Actions maps the action verbs to the model's action types.
+var v3Actions = map[string]string{
+	"planned-failover": "MIGRATE", "unplanned-failover": "FAILOVER", "test-failover": "TEST_FAILOVER", "validate": "VALIDATE",
+}
+
+func planAction(verb string) func(Request) (int, any) {
+	respType := map[string]string{
+		"planned-failover":   "dataprotection.v4.operations.PlannedFailoverRecoveryPlanApiResponse",
+		"unplanned-failover": "dataprotection.v4.operations.UnplannedFailoverRecoveryPlanApiResponse",
+		"test-failover":      "dataprotection.v4.operations.TestFailoverRecoveryPlanApiResponse",
+		"validate":           "dataprotection.v4.operations.ValidateRecoveryPlanApiResponse",
+		"clean-up-resources": "dataprotection.v4.operations.CleanupRecoveryPlanResourcesApiResponse",
+	}[verb]
+	return func(rq Request) (int, any) {
+		n := DataProtection
+		return n.mutation(rq, func() (int, any) {
+			planID := rq.Params["recoveryPlanExtId"]
+			if _, ok := findPlan(rq.PC, planID); !ok {
+				return planNotFound(n, planID)
+			}
+			if verb == "clean-up-resources" {
+				task, err := rq.PC.CleanUpRecoveryPlan(rq.HTTP.Context(), planID)
+				if err != nil {
+					return n.failModel(err)
+				}
+				return n.taskAnswer(respType, task)
+			}
+			var in actionIn
+			if st, body, ok := n.decode(rq, &in); !ok {
+				return st, body
+			}
+			a, field, err := actionOf(in, verb)
+			if err != nil {
+				return n.fail(http.StatusBadRequest, 40004, field, "%v", err)
+			}
+			a.PlanExtID = planID
+			task, err := rq.PC.RunRecoveryPlan(rq.HTTP.Context(), a)
+			if err != nil {
+				return n.failModel(err)
+			}
+			return n.taskAnswer(respType, task)
+		})
+	}
+}
+
+func actionOf(in actionIn, verb string) (PlanAction, string, error) {
+	var a PlanAction
+	if in.Name == nil || *in.Name == "" {
+		return a, "name", fmt.Errorf("name is required")
+	}
+	if len(in.FailoverDirections) != 1 {
+		return a, "failoverDirections", fmt.Errorf("failoverDirections must hold exactly one direction (prismsim runs plans of two locations), got %d", len(in.FailoverDirections))
+	}
+	d := in.FailoverDirections[0]
+	if d.SourceDM == nil || *d.SourceDM == "" {
+		return a, "failoverDirections[0].sourceDomainManagerExtId", fmt.Errorf("failoverDirections[0].sourceDomainManagerExtId is required")
+	}
+	if d.TargetDM == nil || *d.TargetDM == "" {
+		return a, "failoverDirections[0].targetDomainManagerExtId", fmt.Errorf("failoverDirections[0].targetDomainManagerExtId is required")
+	}
+	a = PlanAction{Name: *in.Name, Action: v3Actions[verb], SourceDM: *d.SourceDM, TargetDM: *d.TargetDM,
+		ContinueOnValidation: in.ShouldIgnoreWarnings != nil && *in.ShouldIgnoreWarnings}
+	if d.SourceCluster != nil {
+		a.SourceCluster = d.SourceCluster.ExtID
+	}
+	if d.TargetCluster != nil {
+		a.TargetCluster = d.TargetCluster.ExtID
+	}
+	if verb == "planned-failover" && in.ShouldLiveMigrateVMs != nil && *in.ShouldLiveMigrateVMs {
+		a.Action = "LIVE_MIGRATE"
+	}
+	if in.RecoveryReferenceTime != nil && *in.RecoveryReferenceTime != "" {
+		t, err := time.Parse(time.RFC3339Nano, *in.RecoveryReferenceTime)
+		if err != nil {
+			return a, "recoveryReferenceTime", fmt.Errorf("recoveryReferenceTime must be a date-time like 2026-05-01T14:00:00Z, got %q", *in.RecoveryReferenceTime)
+		}
+		t = t.UTC()
+		a.RecoveryReferenceTime = &t
+	}
+	return a, "", nil
+}
+
+// jobStatuses maps the model's job statuses to v4's RecoveryPlanJobExecutionStatus.
+var jobStatuses = map[string]string{
+	"COMPLETED": "SUCCEEDED", "COMPLETED_WITH_WARNING": "SUCCEEDED_WITH_VALIDATION_WARNING", "FAILED_WITH_WARNING": "FAILED",
+}
+
+func v4JobStatus(s string) string {
+	if v, ok := jobStatuses[s]; ok {
+		return v
+	}
+	return s
+}
+
+var v4Actions = map[string]string{
+	"VALIDATE": "VALIDATE", "MIGRATE": "PLANNED_FAILOVER", "LIVE_MIGRATE": "PLANNED_FAILOVER",
+	"FAILOVER": "UNPLANNED_FAILOVER", "TEST_FAILOVER": "TEST_FAILOVER",
+}
+
+func renderJob(b Backend, j RecoveryPlanJob) map[string]any {
+	out := map[string]any{
+		"extId": j.ExtID, "name": j.Name, "recoveryPlanExtId": j.PlanExtID,
+		"actionType": v4Actions[j.Action], "status": v4JobStatus(j.Status), "percentageComplete": j.Percent,
+		"isLiveMigrateVMs": j.Action == "LIVE_MIGRATE", "isInitiatedByWitness": j.Initiator == "witness",
+		"failoverDirections": []any{DataProtection.object("dataprotection.v4.config.FailoverDirection", map[string]any{
+			"sourceDomainManagerExtId": j.SourceDM, "targetDomainManagerExtId": j.TargetDM,
+		})},
+		"links": []any{v4Link(b.URL()+jobsPath+"/"+j.ExtID, "self")},
+	}
+	if t := v4Time(j.Started); t != nil {
+		out["startTime"] = t
+	}
+	if t := v4Time(j.Ended); t != nil {
+		out["endTime"] = t
+	}
+	if j.RecoveryReferenceTime != nil {
+		out["recoveryReferenceTime"] = v4Time(*j.RecoveryReferenceTime)
+	}
+	return DataProtection.object("dataprotection.v4.config.RecoveryPlanJob", out)
+}
+
+// stepEntityTypes maps the model's kinds to ExecutionStepEntityType.
+var stepEntityTypes = map[string]string{
+	"vm": "VM", "subnet": "SUBNET", "availability_zone": "AVAILABILITY_ZONE", "recovery_plan": "RECOVERY_PLAN",
+	"vpc": "VPC", "category": "CATEGORY", "recovery_plan_job": "RECOVERY_PLAN_JOB",
+}
+
+func renderStep(s JobStep) map[string]any {
+	out := map[string]any{"extId": s.ExtID, "phase": s.Phase, "operationType": s.Operation,
+		"status": v4JobStatus(s.Status), "percentageComplete": s.Percent, "stepDescription": s.Description}
+	if t := v4Time(s.Start); t != nil {
+		out["startTime"] = t
+	}
+	if t := v4Time(s.End); t != nil {
+		out["endTime"] = t
+	}
+	var ents []any
+	for _, e := range s.Entities {
+		typ := stepEntityTypes[e.Kind]
+		if typ == "" {
+			typ = strings.ToUpper(e.Kind)
+		}
+		ents = append(ents, DataProtection.object("dataprotection.v4.config.ExecutionStepEntityReference",
+			map[string]any{"entityType": typ, "extId": e.ExtID, "name": e.Name}))
+	}
+	if len(ents) > 0 {
+		out["affectedEntities"] = ents
+	}
+	if s.ErrorCode != "" || s.ErrorDetail != "" {
+		out["errorMessage"] = DataProtection.object("dataprotection.v4.error.AppMessage",
+			map[string]any{"code": s.ErrorCode, "message": s.ErrorDetail, "severity": "ERROR", "locale": "en_US"})
+	}
+	return DataProtection.object("dataprotection.v4.config.RecoveryPlanJobExecutionStep", out)
+}
+
+func findJob(b Backend, id string) (RecoveryPlanJob, bool) {
+	for _, j := range b.RecoveryPlanJobs() {
+		if strings.EqualFold(j.ExtID, id) {
+			return j, true
+		}
+	}
+	return RecoveryPlanJob{}, false
+}
+
+func handleListJobs(rq Request) (int, any) {
+	lq, st, body, ok := DataProtection.parseList(rq, jobFields)
+	if !ok {
+		return st, body
+	}
+	var items []map[string]any
+	for _, j := range rq.PC.RecoveryPlanJobs() {
+		items = append(items, renderJob(rq.PC, j))
+	}
+	return DataProtection.list(rq, lq, "dataprotection.v4.config.ListRecoveryPlanJobsApiResponse", "dataprotection.v4.config.RecoveryPlanJob", items)
+}
+
+func handleGetJob(rq Request) (int, any) {
+	j, ok := findJob(rq.PC, rq.Params["extId"])
+	if !ok {
+		return DataProtection.fail(http.StatusNotFound, 40400, "extId", "recovery plan job %s was not found", rq.Params["extId"])
+	}
+	return DataProtection.entityAnswer(http.StatusOK, "dataprotection.v4.config.GetRecoveryPlanJobApiResponse", renderJob(rq.PC, j))
+}
+
+func handleListSteps(rq Request) (int, any) {
+	id := rq.Params["recoveryPlanJobExtId"]
+	j, ok := findJob(rq.PC, id)
+	if !ok {
+		return DataProtection.fail(http.StatusNotFound, 40400, "recoveryPlanJobExtId", "recovery plan job %s was not found", id)
+	}
+	lq, st, body, ok := DataProtection.parseList(rq, stepFields)
+	if !ok {
+		return st, body
+	}
+	var items []map[string]any
+	for _, s := range j.Steps {
+		items = append(items, renderStep(s))
+	}
+	return DataProtection.list(rq, lq, "dataprotection.v4.config.ListRecoveryPlanJobExecutionStepsApiResponse",
+		"dataprotection.v4.config.RecoveryPlanJobExecutionStep", items)
+}
