@@ -565,3 +565,118 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 	_, err = actions.ValidateRecoveryPlan(&plan, bad)
 	wantStatus(t, "no direction", err, 400, &dprops.ValidateRecoveryPlanApiResponse{})
 }
+
+func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	ctx := t.Context()
+	ac := dpClient(t, e.ca.pc)
+	plans := dpapi.NewRecoveryPlansApi(ac)
+	catID := categoryExtID(t, e.ca.pc, "replicated-vm", "from-canada")
+
+	// A plan created through v4 is a v3 plan with its two availability zones.
+	loc := func(pc *prismsim.PC) *dpcfg.DisasterRecoveryLocation {
+		l := dpcfg.NewDisasterRecoveryLocation()
+		l.DomainManagerExtId = ptr(pc.UUID())
+		return l
+	}
+	p := dpcfg.NewRecoveryPlan()
+	p.Name, p.Description = ptr("v4-plan"), ptr("through v4")
+	p.PrimaryLocation, p.RecoveryLocation = loc(e.ca.pc), loc(e.fr.pc)
+	created, err := plans.CreateRecoveryPlan(p)
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	waitV4Task(t, e.ca, created.GetData())
+	list, err := plans.ListRecoveryPlans(nil, nil, ptr("name eq 'v4-plan'"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := *list.GetData().([]dpcfg.RecoveryPlan)[0].ExtId
+	v3plan, err := e.ca.our.GetRecoveryPlan(ctx, id)
+	if err != nil || len(v3plan.AvailabilityZones) != 2 || v3plan.Description != "through v4" {
+		t.Fatalf("v3 sees %+v, %v", v3plan, err)
+	}
+
+	// A stage by category, then its delay changed, seen through v3.
+	st := dpcfg.NewRecoveryStage()
+	st.EntityType = dpcfg.RECOVERABLEENTITYTYPE_VM.Ref()
+	st.CategoryExtIds = []string{catID}
+	sresp, err := plans.CreateRecoveryStage(&id, st)
+	if err != nil {
+		t.Fatalf("create stage: %v", err)
+	}
+	waitV4Task(t, e.ca, sresp.GetData())
+	stages, err := plans.ListRecoveryStages(&id, nil, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid := *stages.GetData().([]dpcfg.RecoveryStage)[0].ExtId
+	sgot, err := plans.GetRecoveryStageById(&id, &sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := sgot.GetData().(dpcfg.RecoveryStage)
+	delay := dpcfg.NewDelayAction()
+	delay.DelaySecs = ptr(30)
+	action := dpcfg.NewStageAction()
+	if err := action.SetConfig(*delay); err != nil {
+		t.Fatal(err)
+	}
+	stage.PostActions = []dpcfg.StageAction{*action}
+	uresp, err := plans.UpdateRecoveryStageById(&id, &sid, &stage)
+	if err != nil {
+		t.Fatalf("update stage: %v", err)
+	}
+	waitV4Task(t, e.ca, uresp.GetData())
+	v3plan, err = e.ca.our.GetRecoveryPlan(ctx, id)
+	if err != nil || len(v3plan.Stages) != 1 || v3plan.Stages[0].UUID != sid || v3plan.Stages[0].DelaySecs == nil || *v3plan.Stages[0].DelaySecs != 30 ||
+		v3plan.Stages[0].Entities[0].Categories["replicated-vm"] != "from-canada" {
+		t.Fatalf("v3 sees stages %+v, %v", v3plan.Stages, err)
+	}
+	_, err = plans.UpdateRecoveryStageById(&id, &sid, &stage) // the ETag read before the update
+	wantStatus(t, "stale stage update", err, 412, &dpcfg.UpdateRecoveryStageApiResponse{})
+
+	// The plan's description, with its ETag; then the stale ETag is refused.
+	got, err := plans.GetRecoveryPlanById(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := got.GetData().(dpcfg.RecoveryPlan)
+	rp.Description = ptr("changed through v4")
+	presp, err := plans.UpdateRecoveryPlanById(&id, &rp)
+	if err != nil {
+		t.Fatalf("update plan: %v", err)
+	}
+	waitV4Task(t, e.ca, presp.GetData())
+	if v3plan, _ := e.ca.our.GetRecoveryPlan(ctx, id); v3plan.Description != "changed through v4" || len(v3plan.Stages) != 1 {
+		t.Fatalf("v3 sees %+v", v3plan)
+	}
+	_, err = plans.UpdateRecoveryPlanById(&id, &rp)
+	wantStatus(t, "stale plan update", err, 412, &dpcfg.UpdateRecoveryPlanApiResponse{})
+
+	// Delete the stage, then the plan.
+	sgot, err = plans.GetRecoveryStageById(&id, &sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stag := ac.GetEtag(sgot.GetData())
+	dresp, err := plans.DeleteRecoveryStageById(&id, &sid, map[string]any{"If-Match": &stag})
+	if err != nil {
+		t.Fatalf("delete stage: %v", err)
+	}
+	waitV4Task(t, e.ca, dresp.GetData())
+	got, err = plans.GetRecoveryPlanById(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptag := ac.GetEtag(got.GetData())
+	dresp2, err := plans.DeleteRecoveryPlanById(&id, map[string]any{"If-Match": &ptag})
+	if err != nil {
+		t.Fatalf("delete plan: %v", err)
+	}
+	waitV4Task(t, e.ca, dresp2.GetData())
+	if _, err := e.ca.our.GetRecoveryPlan(ctx, id); err == nil {
+		t.Fatal("v3 still sees the plan deleted through v4")
+	}
+}

@@ -155,3 +155,190 @@ func (pc *PC) CleanUpRecoveryPlan(ctx context.Context, planExtID string) (string
 	taskID, err := pc.cleanupJob(ctx, latest)
 	return taskID, v4Err(err)
 }
+
+// editPlan returns a new intent for the plan id, edited by edit on its v3 spec (a
+// decoded object), and the spec_version it is based on; id "" starts from an empty plan.
+func (pc *PC) editPlan(id string, edit func(pc *PC, spec map[string]any, byDM map[string]string) error) (*snapshot, int64, error) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	byDM, _ := pc.domainManagersLocked()
+	spec := map[string]any{"resources": map[string]any{"stage_list": []any{}, "parameters": map[string]any{}}}
+	snap := &snapshot{categories: map[string][]string{}, meta: map[string]json.RawMessage{}, updated: pc.w.clock.Now()}
+	var version int64
+	if id != "" {
+		e := pc.entityLocked(planKind, normUUID(id))
+		if e == nil {
+			return nil, 0, notFoundError("recovery plan", id)
+		}
+		spec, version = decodeObject(e.intent.spec), e.version
+		snap.categories, snap.meta = e.intent.categories, e.intent.meta
+	}
+	if err := edit(pc, spec, byDM); err != nil {
+		return nil, 0, err
+	}
+	data, err := json.Marshal(spec)
+	if err != nil {
+		return nil, 0, err
+	}
+	snap.spec = data
+	if name, ok := spec["name"].(string); ok {
+		snap.name = name
+	}
+	return snap, version, nil
+}
+
+func objectAt(m map[string]any, key string) map[string]any {
+	o, ok := m[key].(map[string]any)
+	if !ok {
+		o = map[string]any{}
+		m[key] = o
+	}
+	return o
+}
+
+// setPlanHeader writes the name, description and locations of p into a v3 plan spec.
+func setPlanHeader(p v4.RecoveryPlan) func(*PC, map[string]any, map[string]string) error {
+	return func(_ *PC, spec map[string]any, byDM map[string]string) error {
+		spec["name"] = p.Name
+		if p.Description != "" {
+			spec["description"] = p.Description
+		} else {
+			delete(spec, "description")
+		}
+		params := objectAt(objectAt(spec, "resources"), "parameters")
+		var azs []any
+		for i, l := range []v4.DRLocation{p.Primary, p.Recovery} {
+			field := []string{"primaryLocation", "recoveryLocation"}[i]
+			if byDM[normUUID(l.DomainManagerExtID)] == "" {
+				return &model.Error{Kind: model.Invalid, Field: field + ".domainManagerExtId",
+					Message: fmt.Sprintf("%s.domainManagerExtId %q is neither this Prism Central nor one paired with it", field, l.DomainManagerExtID)}
+			}
+		}
+		for _, l := range []v4.DRLocation{p.Primary, p.Recovery} {
+			az := map[string]any{"availability_zone_url": byDM[normUUID(l.DomainManagerExtID)]}
+			if len(l.Clusters) > 0 {
+				var refs []any
+				for _, c := range l.Clusters {
+					refs = append(refs, map[string]any{"kind": "cluster", "uuid": c})
+				}
+				az["cluster_reference_list"] = refs
+			}
+			azs = append(azs, az)
+		}
+		params["availability_zone_list"] = azs
+		params["primary_location_index"] = 0
+		return nil
+	}
+}
+
+// CreateRecoveryPlan implements v4.Backend.
+func (pc *PC) CreateRecoveryPlan(ctx context.Context, p v4.RecoveryPlan) (string, string, error) {
+	snap, _, err := pc.editPlan("", setPlanHeader(p))
+	if err != nil {
+		return "", "", err
+	}
+	id := newUUID()
+	var taskID string
+	if err := pc.createEntity(ctx, planKind, id, snap, func(_ *entity, t *task) { taskID = t.uuid }); err != nil {
+		return "", "", v4Err(err)
+	}
+	return id, taskID, nil
+}
+
+func (pc *PC) updatePlanWith(ctx context.Context, id string, edit func(*PC, map[string]any, map[string]string) error) (string, error) {
+	snap, version, err := pc.editPlan(id, edit)
+	if err != nil {
+		return "", err
+	}
+	var taskID string
+	if err := pc.updateEntity(ctx, planKind, normUUID(id), version, snap, func(_ *entity, t *task) { taskID = t.uuid }); err != nil {
+		return "", v4Err(err)
+	}
+	return taskID, nil
+}
+
+// UpdateRecoveryPlan implements v4.Backend.
+func (pc *PC) UpdateRecoveryPlan(ctx context.Context, p v4.RecoveryPlan) (string, error) {
+	return pc.updatePlanWith(ctx, p.ExtID, setPlanHeader(p))
+}
+
+// DeleteRecoveryPlan implements v4.Backend.
+func (pc *PC) DeleteRecoveryPlan(ctx context.Context, extID string) (string, error) {
+	var taskID string
+	if err := pc.deleteEntity(ctx, planKind, normUUID(extID), func(_ *entity, t *task) { taskID = t.uuid }); err != nil {
+		return "", v4Err(err)
+	}
+	return taskID, nil
+}
+
+// v3StageLocked renders a v4 stage as a v3 stage_list item.
+func (pc *PC) v3StageLocked(s v4.RecoveryStage) (map[string]any, error) {
+	byExtID := map[string][2]string{}
+	for name, k := range pc.categories {
+		for value := range k.values {
+			byExtID[pc.categoryExtID(name, value)] = [2]string{name, value}
+		}
+	}
+	var infos []any
+	for i, id := range s.CategoryIDs {
+		kv, ok := byExtID[normUUID(id)]
+		if !ok {
+			return nil, &model.Error{Kind: model.Invalid, Field: fmt.Sprintf("categoryExtIds[%d]", i),
+				Message: fmt.Sprintf("categoryExtIds[%d]: category %s does not exist on this Prism Central", i, id)}
+		}
+		infos = append(infos, map[string]any{"categories": map[string]string{kv[0]: kv[1]}})
+	}
+	for _, id := range s.EntityIDs {
+		infos = append(infos, map[string]any{"any_entity_reference": map[string]any{"kind": "vm", "uuid": id}})
+	}
+	st := map[string]any{"stage_uuid": s.ExtID, "stage_work": map[string]any{"recover_entities": map[string]any{"entity_info_list": infos}}}
+	if s.DelaySecs != nil {
+		st["delay_time_secs"] = *s.DelaySecs
+	}
+	return st, nil
+}
+
+// PutRecoveryStage implements v4.Backend.
+func (pc *PC) PutRecoveryStage(ctx context.Context, planExtID string, s v4.RecoveryStage, create bool) (string, error) {
+	if create && s.ExtID == "" {
+		s.ExtID = newUUID()
+	}
+	return pc.updatePlanWith(ctx, planExtID, func(pc *PC, spec map[string]any, _ map[string]string) error {
+		st, err := pc.v3StageLocked(s)
+		if err != nil {
+			return err
+		}
+		res := objectAt(spec, "resources")
+		stages, _ := res["stage_list"].([]any)
+		if create {
+			pos := len(stages)
+			if s.Priority > 0 && s.Priority-1 < pos {
+				pos = s.Priority - 1
+			}
+			res["stage_list"] = append(stages[:pos:pos], append([]any{st}, stages[pos:]...)...)
+			return nil
+		}
+		for i, old := range stages {
+			if o, ok := old.(map[string]any); ok && o["stage_uuid"] == s.ExtID {
+				stages[i] = st
+				return nil
+			}
+		}
+		return notFoundError("recovery stage", s.ExtID)
+	})
+}
+
+// DeleteRecoveryStage implements v4.Backend.
+func (pc *PC) DeleteRecoveryStage(ctx context.Context, planExtID, stageExtID string) (string, error) {
+	return pc.updatePlanWith(ctx, planExtID, func(_ *PC, spec map[string]any, _ map[string]string) error {
+		res := objectAt(spec, "resources")
+		stages, _ := res["stage_list"].([]any)
+		for i, old := range stages {
+			if o, ok := old.(map[string]any); ok && o["stage_uuid"] == stageExtID {
+				res["stage_list"] = append(stages[:i:i], stages[i+1:]...)
+				return nil
+			}
+		}
+		return notFoundError("recovery stage", stageExtID)
+	})
+}

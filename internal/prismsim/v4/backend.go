@@ -31,6 +31,7 @@ type Backend interface {
 
 	PolicyBackend
 	PlanBackend
+	PlanEditor
 }
 
 // Task is a task of the model as the v4 wire shows it.
@@ -196,4 +197,17 @@ type JobStep struct {
 	Start, End                                   time.Time
 	ErrorCode, ErrorDetail                       string
 	Entities                                     []EntityRef
+}
+
+// PlanEditor is what the v4 wire needs of a PC to change recovery plans. A v4 plan is the
+// model's one plan document: its stages are parts of it, and each change is an update of
+// the plan with its own task.
+type PlanEditor interface {
+	CreateRecoveryPlan(ctx context.Context, p RecoveryPlan) (extID, taskID string, err error)
+	// UpdateRecoveryPlan changes the name, description and locations; stages stay.
+	UpdateRecoveryPlan(ctx context.Context, p RecoveryPlan) (taskID string, err error)
+	DeleteRecoveryPlan(ctx context.Context, extID string) (taskID string, err error)
+	// PutRecoveryStage adds the stage (create) or replaces the stage with its ExtID.
+	PutRecoveryStage(ctx context.Context, planExtID string, s RecoveryStage, create bool) (taskID string, err error)
+	DeleteRecoveryStage(ctx context.Context, planExtID, stageExtID string) (taskID string, err error)
 }

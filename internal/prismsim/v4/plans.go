@@ -7,13 +7,17 @@ import (
 	"time"
 )
 
-// Recovery plans (datapolicies v4.2, SDK datapolicies-go-client api/recovery_plans_api.go),
-// read only here:
+// Recovery plans and their stages (datapolicies v4.2, SDK datapolicies-go-client
+// api/recovery_plans_api.go); mutations answer 202 with a TaskReference, PUT and DELETE
+// take If-Match:
 //
-//	GET /api/datapolicies/v4.2/config/recovery-plans[?OData]
-//	GET /api/datapolicies/v4.2/config/recovery-plans/{extId}
-//	GET /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages[?OData]
-//	GET /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages/{extId}
+//	POST, GET             /api/datapolicies/v4.2/config/recovery-plans[?OData]
+//	GET, PUT, DELETE      /api/datapolicies/v4.2/config/recovery-plans/{extId}
+//	POST, GET             /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages[?OData]
+//	GET, PUT, DELETE      /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages/{extId}
+//
+// A plan is the model's one recovery plan document (v3's): a stage change is an update of
+// it. Network mappings and recovery settings are not served yet.
 //
 // Recovery plan actions and jobs (dataprotection v4.3, SDK dataprotection-go-client
 // api/recovery_plan_actions_api.go, api/recovery_plan_jobs_api.go):
@@ -43,6 +47,12 @@ func planRoutes() []Route {
 		{http.MethodGet, plansPath + "/{extId}", "recovery_plan", handleGetPlan},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/stages", "recovery_plan", handleListStages},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/stages/{extId}", "recovery_plan", handleGetStage},
+		{http.MethodPost, plansPath, "recovery_plan", handleCreatePlan},
+		{http.MethodPut, plansPath + "/{extId}", "recovery_plan", handleUpdatePlan},
+		{http.MethodDelete, plansPath + "/{extId}", "recovery_plan", handleDeletePlan},
+		{http.MethodPost, plansPath + "/{recoveryPlanExtId}/stages", "recovery_plan", handleCreateStage},
+		{http.MethodPut, plansPath + "/{recoveryPlanExtId}/stages/{extId}", "recovery_plan", handleUpdateStage},
+		{http.MethodDelete, plansPath + "/{recoveryPlanExtId}/stages/{extId}", "recovery_plan", handleDeleteStage},
 		{http.MethodGet, jobsPath, "recovery_plan_job", handleListJobs},
 		{http.MethodGet, jobsPath + "/{extId}", "recovery_plan_job", handleGetJob},
 		{http.MethodGet, jobsPath + "/{recoveryPlanJobExtId}/execution-steps", "recovery_plan_job", handleListSteps},
@@ -377,4 +387,222 @@ func handleListSteps(rq Request) (int, any) {
 	}
 	return DataProtection.list(rq, lq, "dataprotection.v4.config.ListRecoveryPlanJobExecutionStepsApiResponse",
 		"dataprotection.v4.config.RecoveryPlanJobExecutionStep", items)
+}
+
+// planIn is the body of a RecoveryPlan create or update.
+type planIn struct {
+	Name             *string         `json:"name"`
+	Description      *string         `json:"description"`
+	PrimaryLocation  *planLocationIn `json:"primaryLocation"`
+	RecoveryLocation *planLocationIn `json:"recoveryLocation"`
+}
+
+type planLocationIn struct {
+	DomainManagerExtID *string `json:"domainManagerExtId"`
+	Clusters           []struct {
+		ExtID string `json:"extId"`
+	} `json:"clusters"`
+}
+
+func decodePlan(rq Request) (RecoveryPlan, int, any, bool) {
+	var in planIn
+	if st, body, ok := DataPolicies.decode(rq, &in); !ok {
+		return RecoveryPlan{}, st, body, false
+	}
+	fail := func(field, format string, args ...any) (RecoveryPlan, int, any, bool) {
+		st, body := DataPolicies.fail(http.StatusBadRequest, 40004, field, format, args...)
+		return RecoveryPlan{}, st, body, false
+	}
+	if in.Name == nil || *in.Name == "" {
+		return fail("name", "name is required")
+	}
+	p := RecoveryPlan{Name: *in.Name}
+	if in.Description != nil {
+		p.Description = *in.Description
+	}
+	for _, l := range []struct {
+		field string
+		in    *planLocationIn
+		out   *DRLocation
+	}{{"primaryLocation", in.PrimaryLocation, &p.Primary}, {"recoveryLocation", in.RecoveryLocation, &p.Recovery}} {
+		if l.in == nil || l.in.DomainManagerExtID == nil || *l.in.DomainManagerExtID == "" {
+			return fail(l.field+".domainManagerExtId", "%s.domainManagerExtId is required", l.field)
+		}
+		l.out.DomainManagerExtID = *l.in.DomainManagerExtID
+		for _, c := range l.in.Clusters {
+			l.out.Clusters = append(l.out.Clusters, c.ExtID)
+		}
+	}
+	return p, 0, nil, true
+}
+
+func handleCreatePlan(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, st, body, ok := decodePlan(rq)
+		if !ok {
+			return st, body
+		}
+		_, task, err := rq.PC.CreateRecoveryPlan(rq.HTTP.Context(), p)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.CreateRecoveryPlanApiResponse", task)
+	})
+}
+
+func handleUpdatePlan(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		cur, ok := findPlan(rq.PC, rq.Params["extId"])
+		if !ok {
+			return planNotFound(DataPolicies, rq.Params["extId"])
+		}
+		if st, body, ok := DataPolicies.checkIfMatch(rq, renderPlan(rq.PC, cur)); !ok {
+			return st, body
+		}
+		p, st, body, ok := decodePlan(rq)
+		if !ok {
+			return st, body
+		}
+		p.ExtID = cur.ExtID
+		task, err := rq.PC.UpdateRecoveryPlan(rq.HTTP.Context(), p)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.UpdateRecoveryPlanApiResponse", task)
+	})
+}
+
+func handleDeletePlan(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		cur, ok := findPlan(rq.PC, rq.Params["extId"])
+		if !ok {
+			return planNotFound(DataPolicies, rq.Params["extId"])
+		}
+		if st, body, ok := DataPolicies.checkIfMatch(rq, renderPlan(rq.PC, cur)); !ok {
+			return st, body
+		}
+		task, err := rq.PC.DeleteRecoveryPlan(rq.HTTP.Context(), cur.ExtID)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.DeleteRecoveryPlanApiResponse", task)
+	})
+}
+
+// stageIn is the body of a RecoveryStage create or update.
+type stageIn struct {
+	EntityType     *string  `json:"entityType"`
+	Priority       *int     `json:"priority"`
+	CategoryExtIDs []string `json:"categoryExtIds"`
+	Entities       []struct {
+		ExtID string `json:"extId"`
+	} `json:"entities"`
+	PostActions []struct {
+		Config *struct {
+			ObjectType string `json:"$objectType"`
+			DelaySecs  *int64 `json:"delaySecs"`
+		} `json:"config"`
+	} `json:"postActions"`
+}
+
+func decodeStage(rq Request) (RecoveryStage, int, any, bool) {
+	var in stageIn
+	if st, body, ok := DataPolicies.decode(rq, &in); !ok {
+		return RecoveryStage{}, st, body, false
+	}
+	fail := func(field, format string, args ...any) (RecoveryStage, int, any, bool) {
+		st, body := DataPolicies.fail(http.StatusBadRequest, 40004, field, format, args...)
+		return RecoveryStage{}, st, body, false
+	}
+	if in.EntityType == nil || *in.EntityType != "VM" {
+		return fail("entityType", "entityType is required and prismsim recovers VM only")
+	}
+	var s RecoveryStage
+	if in.Priority != nil {
+		s.Priority = *in.Priority
+	}
+	s.CategoryIDs = in.CategoryExtIDs
+	for _, e := range in.Entities {
+		s.EntityIDs = append(s.EntityIDs, e.ExtID)
+	}
+	if len(s.CategoryIDs) == 0 && len(s.EntityIDs) == 0 {
+		return fail("categoryExtIds", "a stage names the VMs it recovers: categoryExtIds or entities")
+	}
+	for i, a := range in.PostActions {
+		if a.Config == nil || a.Config.DelaySecs == nil {
+			return fail(fmt.Sprintf("postActions[%d].config", i), "postActions[%d].config must be a DelayAction with delaySecs", i)
+		}
+		d := *a.Config.DelaySecs
+		s.DelaySecs = &d
+	}
+	return s, 0, nil, true
+}
+
+func handleCreateStage(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+		if !ok {
+			return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+		}
+		s, st, body, ok := decodeStage(rq)
+		if !ok {
+			return st, body
+		}
+		task, err := rq.PC.PutRecoveryStage(rq.HTTP.Context(), p.ExtID, s, true)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.CreateRecoveryStageApiResponse", task)
+	})
+}
+
+func stageOf(rq Request) (RecoveryPlan, RecoveryStage, int, any, bool) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		st, body := planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+		return p, RecoveryStage{}, st, body, false
+	}
+	for _, s := range p.Stages {
+		if strings.EqualFold(s.ExtID, rq.Params["extId"]) {
+			if st, body, ok := DataPolicies.checkIfMatch(rq, renderStage(rq.PC, p.ExtID, s)); !ok {
+				return p, s, st, body, false
+			}
+			return p, s, 0, nil, true
+		}
+	}
+	st, body := DataPolicies.fail(http.StatusNotFound, 40400, "extId", "stage %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
+	return p, RecoveryStage{}, st, body, false
+}
+
+func handleUpdateStage(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, cur, st, body, ok := stageOf(rq)
+		if !ok {
+			return st, body
+		}
+		s, st, body, ok := decodeStage(rq)
+		if !ok {
+			return st, body
+		}
+		s.ExtID = cur.ExtID
+		task, err := rq.PC.PutRecoveryStage(rq.HTTP.Context(), p.ExtID, s, false)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.UpdateRecoveryStageApiResponse", task)
+	})
+}
+
+func handleDeleteStage(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, cur, st, body, ok := stageOf(rq)
+		if !ok {
+			return st, body
+		}
+		task, err := rq.PC.DeleteRecoveryStage(rq.HTTP.Context(), p.ExtID, cur.ExtID)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.DeleteRecoveryStageApiResponse", task)
+	})
 }
