@@ -416,6 +416,16 @@ func dprClient(t *testing.T, pc *prismsim.PC) *dprclient.ApiClient {
 // (in the task's entitiesAffected) and waits for the job through our client.
 func runV4Action(t *testing.T, s site, data any) string {
 	t.Helper()
+	job, err := startV4Action(t, s, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
+
+// startV4Action is runV4Action that answers the job's error instead of failing.
+func startV4Action(t *testing.T, s site, data any) (string, error) {
+	t.Helper()
 	ref, ok := data.(dprprism.TaskReference)
 	if !ok || ref.ExtId == nil {
 		t.Fatalf("action answered %T %+v, want a TaskReference", data, data)
@@ -436,10 +446,8 @@ func runV4Action(t *testing.T, s site, data any) string {
 	if job == "" {
 		t.Fatalf("no job in the action's task: %+v", tk.GetData())
 	}
-	if _, err := s.our.WaitForRecoveryPlanJob(t.Context(), job, nil); err != nil {
-		t.Fatal(err)
-	}
-	return job
+	_, err = s.our.WaitForRecoveryPlanJob(t.Context(), job, nil)
+	return job, err
 }
 
 func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
@@ -522,6 +530,27 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 	if items, _ := steps.GetData().([]dprcfg.RecoveryPlanJobExecutionStep); len(items) == 0 || items[0].Phase == nil {
 		t.Fatalf("steps: %+v", steps.GetData())
 	}
+	if _, err := jobs.ListValidationErrorsByRecoveryPlanJobId(&test, nil, nil, nil, nil); err != nil {
+		t.Fatalf("validation errors: %v", err)
+	}
+	// The validate job deleted with its ETag.
+	vjob, err := jobs.GetRecoveryPlanJobById(&validate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vtag := dprClient(t, e.fr.pc).GetEtag(vjob.GetData())
+	dresp, err := jobs.DeleteRecoveryPlanJobById(&validate, map[string]any{"If-Match": &vtag})
+	if err != nil {
+		t.Fatalf("delete job: %v", err)
+	}
+	if ref, ok := dresp.GetData().(dprprism.TaskReference); !ok {
+		t.Fatalf("delete job answered %T", dresp.GetData())
+	} else if _, err := e.fr.our.WaitForTask(ctx, *ref.ExtId, "delete job", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = jobs.GetRecoveryPlanJobById(&validate)
+	wantStatus(t, "deleted job", err, 404, &dprcfg.GetRecoveryPlanJobApiResponse{})
+
 	clean, err := actions.CleanupRecoveryPlanResources(&plan)
 	if err != nil {
 		t.Fatalf("clean-up: %v", err)
@@ -679,4 +708,34 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 	if _, err := e.ca.our.GetRecoveryPlan(ctx, id); err == nil {
 		t.Fatal("v3 still sees the plan deleted through v4")
 	}
+}
+
+// A failover that finds problems: the plan's VMs are protected by no policy, and the
+// job's validation errors decode in the SDK.
+func TestV4CompatValidationErrors(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	plan := e.createSDKPlan(t, "compat-plan")
+	actions := dprapi.NewRecoveryPlanActionsApi(dprClient(t, e.fr.pc))
+	d := dprcfg.NewFailoverDirection()
+	d.SourceDomainManagerExtId, d.TargetDomainManagerExtId = ptr(e.ca.pc.UUID()), ptr(e.fr.pc.UUID())
+	u := dprops.NewUnplannedFailoverSpec()
+	u.Name, u.FailoverDirections = ptr("v4-unplanned"), []dprcfg.FailoverDirection{*d}
+	resp, err := actions.UnplannedFailoverRecoveryPlan(&plan, u)
+	if err != nil {
+		t.Fatalf("unplanned failover: %v", err)
+	}
+	job, err := startV4Action(t, e.fr, resp.GetData())
+	if err == nil {
+		t.Fatal("an unplanned failover of VMs without recovery points succeeded")
+	}
+	list, err := dprapi.NewRecoveryPlanJobsApi(dprClient(t, e.fr.pc)).ListValidationErrorsByRecoveryPlanJobId(&job, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatalf("validation errors: %v", err)
+	}
+	items, _ := list.GetData().([]dprcfg.RecoveryPlanValidationError)
+	if len(items) == 0 || items[0].Message == nil || items[0].ErrorGroup == nil || items[0].Severity == nil {
+		t.Fatalf("validation errors: %+v", list.GetData())
+	}
+	t.Logf("first validation message: %s %s: %s", items[0].Severity.GetName(), items[0].ErrorGroup.GetName(), *items[0].Message)
 }

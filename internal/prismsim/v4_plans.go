@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
@@ -95,9 +96,26 @@ func (pc *PC) RecoveryPlanJobs() []v4.RecoveryPlanJob {
 				vj.Steps = append(vj.Steps, vs)
 			}
 		}
+		for sev, list := range map[string][]jobMessage{"ERROR": j.errors, "WARNING": j.warnings} {
+			for i, m := range list {
+				vm := v4.JobMessage{ExtID: model.NameUUID("job-message", e.uuid, sev, strconv.Itoa(i)), Severity: sev,
+					Group: m.typ, Message: m.message, Cause: m.cause, Impact: m.impact, Resolution: m.resolution}
+				for _, r := range m.refs {
+					vm.Entities = append(vm.Entities, v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name})
+				}
+				vj.Messages = append(vj.Messages, vm)
+			}
+		}
+		sort.SliceStable(vj.Messages, func(a, b int) bool { return vj.Messages[a].Severity < vj.Messages[b].Severity })
 		out = append(out, vj)
 	}
 	return out
+}
+
+// DeleteRecoveryPlanJob implements v4.Backend.
+func (pc *PC) DeleteRecoveryPlanJob(ctx context.Context, extID string) (string, error) {
+	taskID, err := pc.deleteJob(ctx, normUUID(extID))
+	return taskID, v4Err(err)
 }
 
 // RunRecoveryPlan implements v4.Backend: the action becomes a job request as v3 would

@@ -137,6 +137,8 @@ type PlanBackend interface {
 	RecoveryPlanJobs() []RecoveryPlanJob
 	// RunRecoveryPlan starts a job of the plan; it answers the task that starts it.
 	RunRecoveryPlan(ctx context.Context, a PlanAction) (taskID string, err error)
+	// DeleteRecoveryPlanJob removes a job that has ended.
+	DeleteRecoveryPlanJob(ctx context.Context, extID string) (taskID string, err error)
 	// CleanUpRecoveryPlan removes what the plan's latest test failover created.
 	CleanUpRecoveryPlan(ctx context.Context, planExtID string) (taskID string, err error)
 }
@@ -188,6 +190,14 @@ type RecoveryPlanJob struct {
 	RecoveryReferenceTime            *time.Time
 	Initiator                        string
 	Steps                            []JobStep
+	Messages                         []JobMessage
+}
+
+// JobMessage is a validation error or warning of a job.
+type JobMessage struct {
+	ExtID, Severity, Group, Message string
+	Cause, Impact, Resolution       string
+	Entities                        []EntityRef
 }
 
 // JobStep is an execution step of a job.

@@ -26,6 +26,8 @@ import (
 //	GET  /api/dataprotection/v4.3/config/recovery-plan-jobs[?OData]
 //	GET  /api/dataprotection/v4.3/config/recovery-plan-jobs/{extId}
 //	GET  /api/dataprotection/v4.3/config/recovery-plan-jobs/{recoveryPlanJobExtId}/execution-steps
+//	GET  /api/dataprotection/v4.3/config/recovery-plan-jobs/{recoveryPlanJobExtId}/validation-errors
+//	DELETE /api/dataprotection/v4.3/config/recovery-plan-jobs/{extId}  (If-Match)
 
 var (
 	plansPath   = DataPolicies.Prefix() + "/config/recovery-plans"
@@ -56,6 +58,8 @@ func planRoutes() []Route {
 		{http.MethodGet, jobsPath, "recovery_plan_job", handleListJobs},
 		{http.MethodGet, jobsPath + "/{extId}", "recovery_plan_job", handleGetJob},
 		{http.MethodGet, jobsPath + "/{recoveryPlanJobExtId}/execution-steps", "recovery_plan_job", handleListSteps},
+		{http.MethodGet, jobsPath + "/{recoveryPlanJobExtId}/validation-errors", "recovery_plan_job", handleListValidationErrors},
+		{http.MethodDelete, jobsPath + "/{extId}", "recovery_plan_job", handleDeleteJob},
 	}
 	for _, verb := range []string{"planned-failover", "unplanned-failover", "test-failover", "validate", "clean-up-resources"} {
 		out = append(out, Route{http.MethodPost, actionsPath + verb, "recovery_plan_job", planAction(verb)})
@@ -604,5 +608,72 @@ func handleDeleteStage(rq Request) (int, any) {
 			return DataPolicies.failModel(err)
 		}
 		return DataPolicies.taskAnswer("datapolicies.v4.config.DeleteRecoveryStageApiResponse", task)
+	})
+}
+
+// commonEntityTypes maps the model's kinds to common.v1.config.EntityType.
+var commonEntityTypes = map[string]string{
+	"vm": "VM", "subnet": "SUBNET", "cluster": "CLUSTER", "category": "CATEGORY", "vpc": "VPC",
+}
+
+func renderValidationError(m JobMessage) map[string]any {
+	var ents []any
+	for _, e := range m.Entities {
+		ref := map[string]any{"$objectType": "common.v1.config.EntityReference", "$reserved": map[string]any{"$fv": "v1.r0"},
+			"extId": e.ExtID, "name": e.Name}
+		if t := commonEntityTypes[e.Kind]; t != "" {
+			ref["entityType"] = t
+		}
+		ents = append(ents, ref)
+	}
+	out := map[string]any{"extId": m.ExtID, "severity": m.Severity, "errorGroup": m.Group, "message": m.Message}
+	if len(ents) > 0 {
+		out["affectedEntities"] = ents
+	}
+	if m.Cause != "" || m.Impact != "" || m.Resolution != "" {
+		rca := map[string]any{"cause": m.Cause}
+		if m.Impact != "" {
+			rca["impacts"] = []string{m.Impact}
+		}
+		if m.Resolution != "" {
+			rca["resolutions"] = []string{m.Resolution}
+		}
+		out["rootCauseAnalysis"] = DataProtection.object("dataprotection.v4.config.RootCauseAnalysis", rca)
+	}
+	return DataProtection.object("dataprotection.v4.config.RecoveryPlanValidationError", out)
+}
+
+func handleListValidationErrors(rq Request) (int, any) {
+	id := rq.Params["recoveryPlanJobExtId"]
+	j, ok := findJob(rq.PC, id)
+	if !ok {
+		return DataProtection.fail(http.StatusNotFound, 40400, "recoveryPlanJobExtId", "recovery plan job %s was not found", id)
+	}
+	lq, st, body, ok := DataProtection.parseList(rq, []string{"extId", "severity", "errorGroup"})
+	if !ok {
+		return st, body
+	}
+	var items []map[string]any
+	for _, m := range j.Messages {
+		items = append(items, renderValidationError(m))
+	}
+	return DataProtection.list(rq, lq, "dataprotection.v4.config.ListRecoveryPlanJobValidationErrorsApiResponse",
+		"dataprotection.v4.config.RecoveryPlanValidationError", items)
+}
+
+func handleDeleteJob(rq Request) (int, any) {
+	return DataProtection.mutation(rq, func() (int, any) {
+		j, ok := findJob(rq.PC, rq.Params["extId"])
+		if !ok {
+			return DataProtection.fail(http.StatusNotFound, 40400, "extId", "recovery plan job %s was not found", rq.Params["extId"])
+		}
+		if st, body, ok := DataProtection.checkIfMatch(rq, renderJob(rq.PC, j)); !ok {
+			return st, body
+		}
+		task, err := rq.PC.DeleteRecoveryPlanJob(rq.HTTP.Context(), j.ExtID)
+		if err != nil {
+			return DataProtection.failModel(err)
+		}
+		return DataProtection.taskAnswer("dataprotection.v4.config.DeleteRecoveryPlanJobApiResponse", task)
 	})
 }
