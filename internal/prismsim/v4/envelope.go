@@ -189,7 +189,7 @@ func (n Namespace) failModel(err error) (int, any) {
 		return n.fail(http.StatusInternalServerError, 50000, "", "%v", err)
 	}
 	status := map[model.ErrKind]int{
-		model.Invalid: http.StatusBadRequest, model.Precondition: http.StatusBadRequest,
+		model.Invalid: http.StatusBadRequest, model.Malformed: http.StatusBadRequest, model.Precondition: http.StatusBadRequest,
 		model.NotFound: http.StatusNotFound, model.Exists: http.StatusConflict,
 		model.Conflict: http.StatusConflict, model.InUse: http.StatusConflict,
 		model.Unauthorized: http.StatusUnauthorized, model.Unavailable: http.StatusServiceUnavailable,

@@ -148,7 +148,7 @@ func (p *filterParser) literal() (any, error) {
 	case t.kind == "string":
 		return t.text, nil
 	case t.kind == "number":
-		return t.text, nil
+		return numberLit(t.text), nil
 	case t.kind == "ident" && (t.text == "true" || t.text == "false"):
 		return t.text == "true", nil
 	case t.kind == "ident" && t.text == "null":
@@ -221,18 +221,21 @@ func (p *filterParser) unary() (predicate, error) {
 	return func(m map[string]any) bool { return equalValue(lookup(m, f), lit) == (op == "eq") }, nil
 }
 
+// numberLit is a number literal, compared with a value's decimal form.
+type numberLit string
+
 func equalValue(v, lit any) bool {
 	switch l := lit.(type) {
+	case numberLit:
+		return v != nil && fmt.Sprint(v) == string(l)
 	case nil:
 		return v == nil
 	case bool:
 		b, ok := v.(bool)
 		return ok && b == l
 	case string:
-		if s, ok := v.(string); ok {
-			return s == l
-		}
-		return v != nil && fmt.Sprint(v) == l
+		s, ok := v.(string)
+		return ok && s == l
 	}
 	return false
 }
