@@ -32,6 +32,16 @@ import (
 // checked through the v3 side (our client). The SDKs take no CA bundle, so they run with
 // VerifySSL false against the emulator's self-signed certificate (127.0.0.1 only).
 
+// dataAs returns an SDK answer's data as a T, or fails the test.
+func dataAs[T any](t *testing.T, data any) T {
+	t.Helper()
+	v, ok := data.(T)
+	if !ok {
+		t.Fatalf("answer data is %T, want %T", data, v)
+	}
+	return v
+}
+
 // sdkTarget is how an SDK ApiClient reaches a PC.
 type sdkTarget struct {
 	host       string
@@ -151,7 +161,7 @@ func TestV4CompatCategories(t *testing.T) {
 	if err != nil {
 		t.Fatalf("get: %v", err)
 	}
-	read := got.GetData().(prismcfg.Category)
+	read := dataAs[prismcfg.Category](t, got.GetData())
 	staleTag := ac.GetEtag(read)
 	if staleTag == "" {
 		t.Fatal("no ETag in the read")
@@ -339,7 +349,7 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatalf("v4 read of a v3 rule: %v", err)
 	}
-	v3p := got.GetData().(dpcfg.ProtectionPolicy)
+	v3p := dataAs[dpcfg.ProtectionPolicy](t, got.GetData())
 	if *v3p.Name != "v3-rule" || len(v3p.ReplicationLocations) != 2 || *v3p.ReplicationLocations[1].DomainManagerExtId != e.fr.pc.UUID() ||
 		len(v3p.CategoryIds) != 1 || v3p.CategoryIds[0] != catID || len(v3p.ReplicationConfigurations) != 2 {
 		t.Fatalf("v4 sees %+v", v3p)
@@ -364,7 +374,7 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := got.GetData().(dpcfg.ProtectionPolicy)
+	p := dataAs[dpcfg.ProtectionPolicy](t, got.GetData())
 	stale := ac.GetEtag(p)
 	p.Description = ptr("changed through v4")
 	upd, err := api.UpdateProtectionPolicyById(&id, &p)
@@ -438,7 +448,7 @@ func startV4Action(t *testing.T, s site, data any) (string, error) {
 		t.Fatal(err)
 	}
 	job := ""
-	for _, ent := range tk.GetData().(prismcfg.Task).EntitiesAffected {
+	for _, ent := range dataAs[prismcfg.Task](t, tk.GetData()).EntitiesAffected {
 		if *ent.Rel == "dataprotection:config:recovery-plan-job" {
 			job = *ent.ExtId
 		}
@@ -455,7 +465,7 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 	e.withCategory(t)
 	e.createSDKRule(t, "compat-rule")
 	e.w.Clock().Advance(2 * time.Hour) // recovery points reach france
-	plan := e.createSDKPlan(t, "compat-plan")
+	plan := e.createSDKPlan(t, "v4-actions-plan")
 	ctx := t.Context()
 
 	// The v3 plan, synced to france, read through v4 there.
@@ -464,18 +474,18 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("get plan: %v", err)
 	}
-	rp := got.GetData().(dpcfg.RecoveryPlan)
-	if *rp.Name != "compat-plan" || *rp.PrimaryLocation.DomainManagerExtId != e.ca.pc.UUID() || *rp.RecoveryLocation.DomainManagerExtId != e.fr.pc.UUID() {
+	rp := dataAs[dpcfg.RecoveryPlan](t, got.GetData())
+	if *rp.Name != "v4-actions-plan" || *rp.PrimaryLocation.DomainManagerExtId != e.ca.pc.UUID() || *rp.RecoveryLocation.DomainManagerExtId != e.fr.pc.UUID() {
 		t.Fatalf("plan through v4: %+v", rp)
 	}
-	if list, err := plans.ListRecoveryPlans(nil, nil, ptr("name eq 'compat-plan'"), nil, nil); err != nil || len(list.GetData().([]dpcfg.RecoveryPlan)) != 1 {
+	if list, err := plans.ListRecoveryPlans(nil, nil, ptr("name eq 'v4-actions-plan'"), nil, nil); err != nil || len(dataAs[[]dpcfg.RecoveryPlan](t, list.GetData())) != 1 {
 		t.Fatalf("list plans: %+v %v", list, err)
 	}
 	stages, err := plans.ListRecoveryStages(&plan, nil, nil, nil, nil, nil)
 	if err != nil {
 		t.Fatalf("stages: %v", err)
 	}
-	st := stages.GetData().([]dpcfg.RecoveryStage)
+	st := dataAs[[]dpcfg.RecoveryStage](t, stages.GetData())
 	if len(st) != 1 || len(st[0].CategoryExtIds) != 1 || st[0].CategoryExtIds[0] != categoryExtID(t, e.fr.pc, "replicated-vm", "from-canada") {
 		t.Fatalf("stages: %+v", st)
 	}
@@ -512,7 +522,7 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("get job: %v", err)
 	}
-	j := job.GetData().(dprcfg.RecoveryPlanJob)
+	j := dataAs[dprcfg.RecoveryPlanJob](t, job.GetData())
 	if j.ActionType.GetName() != "TEST_FAILOVER" || !strings.HasPrefix(j.Status.GetName(), "SUCCEEDED") || *j.RecoveryPlanExtId != plan {
 		t.Fatalf("job: %+v (status %s)", j, j.Status.GetName())
 	}
@@ -520,7 +530,7 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("list jobs: %v", err)
 	}
-	if items := list.GetData().([]dprcfg.RecoveryPlanJob); len(items) != 1 || *items[0].ExtId != validate {
+	if items := dataAs[[]dprcfg.RecoveryPlanJob](t, list.GetData()); len(items) != 1 || *items[0].ExtId != validate {
 		t.Fatalf("validate jobs: %+v", items)
 	}
 	steps, err := jobs.ListExecutionStepsByRecoveryPlanJobId(&test, nil, nil, nil, nil)
@@ -555,7 +565,7 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("clean-up: %v", err)
 	}
-	ref := clean.GetData().(dprprism.TaskReference)
+	ref := dataAs[dprprism.TaskReference](t, clean.GetData())
 	if _, err := e.fr.our.WaitForTask(ctx, *ref.ExtId, "clean-up", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -621,7 +631,7 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := *list.GetData().([]dpcfg.RecoveryPlan)[0].ExtId
+	id := *dataAs[[]dpcfg.RecoveryPlan](t, list.GetData())[0].ExtId
 	v3plan, err := e.ca.our.GetRecoveryPlan(ctx, id)
 	if err != nil || len(v3plan.AvailabilityZones) != 2 || v3plan.Description != "through v4" {
 		t.Fatalf("v3 sees %+v, %v", v3plan, err)
@@ -640,12 +650,12 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sid := *stages.GetData().([]dpcfg.RecoveryStage)[0].ExtId
+	sid := *dataAs[[]dpcfg.RecoveryStage](t, stages.GetData())[0].ExtId
 	sgot, err := plans.GetRecoveryStageById(&id, &sid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stage := sgot.GetData().(dpcfg.RecoveryStage)
+	stage := dataAs[dpcfg.RecoveryStage](t, sgot.GetData())
 	delay := dpcfg.NewDelayAction()
 	delay.DelaySecs = ptr(30)
 	action := dpcfg.NewStageAction()
@@ -671,7 +681,7 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := got.GetData().(dpcfg.RecoveryPlan)
+	rp := dataAs[dpcfg.RecoveryPlan](t, got.GetData())
 	rp.Description = ptr("changed through v4")
 	presp, err := plans.UpdateRecoveryPlanById(&id, &rp)
 	if err != nil {

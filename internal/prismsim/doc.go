@@ -10,8 +10,8 @@
 //
 // The emulator is a model of Prism Central (World, PCs, the clock, entities and the DR
 // engine: pairing, replication, recovery points, recovery plan jobs, the witness) that
-// wires speak for: v3 (the REST API clients use), v4 (categories, tasks, protection policies, recovery plans, their actions and jobs,
-// and the recovery-point-store reads),
+// wires speak for: v3 (the REST API clients use), v4 (categories, tasks, protection
+// policies, recovery plans, their actions and jobs, and the recovery-point-store reads),
 // admin (/_prismsim) and ssh (the PC VM's shell). A model operation takes typed
 // arguments, takes the PCs' mutexes itself and answers a typed error (model.Error: not
 // found, exists, conflict, in use, invalid with its field, precondition, unauthorized,

@@ -3,6 +3,7 @@ package prismsim
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -22,8 +23,8 @@ import (
 // v4Err turns a v3 check's *apiError into a model error the v4 wire maps to its own
 // status; model errors pass through.
 func v4Err(err error) error {
-	ae, ok := err.(*apiError)
-	if !ok {
+	var ae *apiError
+	if !errors.As(err, &ae) {
 		return err
 	}
 	kind := model.Invalid

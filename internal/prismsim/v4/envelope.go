@@ -88,7 +88,8 @@ func (n Namespace) entityAnswer(status int, respType string, entity map[string]a
 	entity["$reserved"] = res
 	h := http.Header{}
 	h.Set("ETag", etag)
-	return status, Reply{Header: h, Body: n.answer(respType, entity["$objectType"].(string), entity)}
+	objectType, _ := entity["$objectType"].(string)
+	return status, Reply{Header: h, Body: n.answer(respType, objectType, entity)}
 }
 
 // taskAnswer answers an accepted asynchronous mutation: 202 and a TaskReference.
@@ -227,7 +228,7 @@ func (n Namespace) mutation(rq Request, act func() (int, any)) (int, any) {
 	log := rq.PC.RequestLog()
 	switch state, prev := log.Begin(id, op); state {
 	case model.RequestAnswered:
-		var body any = prev.Body
+		body := prev.Body
 		if prev.Header != nil {
 			body = Reply{Header: prev.Header, Body: prev.Body}
 		}

@@ -64,14 +64,18 @@ func TestListPagesAndLimits(t *testing.T) {
 		t.Fatal("parseList refused a valid query")
 	}
 	status, body := Prism.list(rq("/x"), lq, "r", "prism.v4.config.Category", items())
-	out := body.(map[string]any)
+	out, _ := body.(map[string]any)
 	data, _ := out["data"].([]any)
-	if status != http.StatusOK || len(data) != 1 || data[0].(map[string]any)["key"] != "a" ||
-		out["metadata"].(map[string]any)["totalAvailableResults"] != 3 {
+	md, _ := out["metadata"].(map[string]any)
+	if status != http.StatusOK || len(data) != 1 || md["totalAvailableResults"] != 3 {
+		t.Fatalf("page 1 of 2: %d %v", status, out)
+	}
+	if first, _ := data[0].(map[string]any); first["key"] != "a" {
 		t.Fatalf("page 1 of 2 sorted desc: %d %v", status, out)
 	}
 	lq.page = 7
-	if _, body := Prism.list(rq("/x"), lq, "r", "prism.v4.config.Category", items()); body.(map[string]any)["data"] != nil {
+	_, body = Prism.list(rq("/x"), lq, "r", "prism.v4.config.Category", items())
+	if past, _ := body.(map[string]any); past["data"] != nil {
 		t.Fatalf("a page past the end has data: %v", body)
 	}
 	for _, q := range []string{"$limit=0", "$limit=101", "$page=-1", "$bogus=1", "$filter=key%20gt%201"} {
