@@ -79,12 +79,7 @@ func renderCategory(c Category) map[string]any {
 }
 
 func findCategory(b Backend, id string) (Category, bool) {
-	for _, c := range b.Categories() {
-		if strings.EqualFold(c.ExtID, id) {
-			return c, true
-		}
-	}
-	return Category{}, false
+	return findByID(b.Categories(), func(c Category) string { return c.ExtID }, id)
 }
 
 func categoryNotFound(id string) (int, any) {
@@ -127,15 +122,8 @@ func handleCreateCategory(rq Request) (int, any) {
 }
 
 func handleListCategories(rq Request) (int, any) {
-	lq, st, body, ok := Prism.parseList(rq, categoryFields)
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, c := range rq.PC.Categories() {
-		items = append(items, renderCategory(c))
-	}
-	return Prism.list(rq, lq, "prism.v4.config.ListCategoriesApiResponse", "prism.v4.config.Category", items)
+	return listOf(Prism, rq, categoryFields, "prism.v4.config.ListCategoriesApiResponse", "prism.v4.config.Category",
+		rq.PC.Categories(), renderCategory)
 }
 
 func handleGetCategory(rq Request) (int, any) {
@@ -149,11 +137,8 @@ func handleGetCategory(rq Request) (int, any) {
 func handleUpdateCategory(rq Request) (int, any) {
 	return Prism.mutation(rq, func() (int, any) {
 		id := rq.Params["extId"]
-		c, ok := findCategory(rq.PC, id)
-		if !ok {
-			return categoryNotFound(id)
-		}
-		if st, body, ok := Prism.checkIfMatch(rq, renderCategory(c)); !ok {
+		c, found := findCategory(rq.PC, id)
+		if st, body, ok := Prism.matchCurrent(rq, found, "category "+id, func() map[string]any { return renderCategory(c) }); !ok {
 			return st, body
 		}
 		var in categoryBody
@@ -185,11 +170,8 @@ func handleUpdateCategory(rq Request) (int, any) {
 func handleDeleteCategory(rq Request) (int, any) {
 	return Prism.mutation(rq, func() (int, any) {
 		id := rq.Params["extId"]
-		c, ok := findCategory(rq.PC, id)
-		if !ok {
-			return categoryNotFound(id)
-		}
-		if st, body, ok := Prism.checkIfMatch(rq, renderCategory(c)); !ok {
+		c, found := findCategory(rq.PC, id)
+		if st, body, ok := Prism.matchCurrent(rq, found, "category "+id, func() map[string]any { return renderCategory(c) }); !ok {
 			return st, body
 		}
 		if err := rq.PC.DeleteCategory(c.Key, c.Value); err != nil {

@@ -143,6 +143,16 @@ func (n Namespace) checkIfMatch(rq Request, current map[string]any) (int, any, b
 	return 0, nil, true
 }
 
+// matchCurrent checks a PUT or DELETE of an entity: 404 when it was not found (what names
+// it), else If-Match against its current rendering.
+func (n Namespace) matchCurrent(rq Request, found bool, what string, render func() map[string]any) (int, any, bool) {
+	if !found {
+		st, body := n.fail(http.StatusNotFound, 40400, "extId", "%s was not found", what)
+		return st, body, false
+	}
+	return n.checkIfMatch(rq, render())
+}
+
 // fail answers a v4 ErrorResponse with one AppMessage. field, when set, goes in the
 // message's argumentsMap as "field".
 func (n Namespace) fail(status, code int, field, format string, args ...any) (int, any) {
@@ -336,4 +346,28 @@ func (n Namespace) list(rq Request, lq listQuery, respType, objectType string, i
 	md["links"] = links
 	out["metadata"] = md
 	return http.StatusOK, out
+}
+
+// listOf answers a list request: the OData options of rq over the renderings of items.
+func listOf[T any](n Namespace, rq Request, fields []string, respType, objectType string, items []T, render func(T) map[string]any) (int, any) {
+	lq, st, body, ok := n.parseList(rq, fields)
+	if !ok {
+		return st, body
+	}
+	rendered := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		rendered = append(rendered, render(it))
+	}
+	return n.list(rq, lq, respType, objectType, rendered)
+}
+
+// findByID returns the item whose id (compared without case) is want.
+func findByID[T any](items []T, id func(T) string, want string) (T, bool) {
+	for _, it := range items {
+		if strings.EqualFold(id(it), want) {
+			return it, true
+		}
+	}
+	var zero T
+	return zero, false
 }

@@ -110,12 +110,7 @@ func renderStage(b Backend, plan string, s RecoveryStage) map[string]any {
 }
 
 func findPlan(b Backend, id string) (RecoveryPlan, bool) {
-	for _, p := range b.RecoveryPlans() {
-		if strings.EqualFold(p.ExtID, id) {
-			return p, true
-		}
-	}
-	return RecoveryPlan{}, false
+	return findByID(b.RecoveryPlans(), func(p RecoveryPlan) string { return p.ExtID }, id)
 }
 
 func planNotFound(n Namespace, id string) (int, any) {
@@ -123,15 +118,8 @@ func planNotFound(n Namespace, id string) (int, any) {
 }
 
 func handleListPlans(rq Request) (int, any) {
-	lq, st, body, ok := DataPolicies.parseList(rq, planFields)
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, p := range rq.PC.RecoveryPlans() {
-		items = append(items, renderPlan(rq.PC, p))
-	}
-	return DataPolicies.list(rq, lq, "datapolicies.v4.config.ListRecoveryPlansApiResponse", "datapolicies.v4.config.RecoveryPlan", items)
+	return listOf(DataPolicies, rq, planFields, "datapolicies.v4.config.ListRecoveryPlansApiResponse", "datapolicies.v4.config.RecoveryPlan",
+		rq.PC.RecoveryPlans(), func(p RecoveryPlan) map[string]any { return renderPlan(rq.PC, p) })
 }
 
 func handleGetPlan(rq Request) (int, any) {
@@ -147,15 +135,8 @@ func handleListStages(rq Request) (int, any) {
 	if !ok {
 		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
 	}
-	lq, st, body, ok := DataPolicies.parseList(rq, []string{"extId", "priority", "entityType"})
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, s := range p.Stages {
-		items = append(items, renderStage(rq.PC, p.ExtID, s))
-	}
-	return DataPolicies.list(rq, lq, "datapolicies.v4.config.ListRecoveryStagesApiResponse", "datapolicies.v4.config.RecoveryStage", items)
+	return listOf(DataPolicies, rq, []string{"extId", "priority", "entityType"}, "datapolicies.v4.config.ListRecoveryStagesApiResponse",
+		"datapolicies.v4.config.RecoveryStage", p.Stages, func(s RecoveryStage) map[string]any { return renderStage(rq.PC, p.ExtID, s) })
 }
 
 func handleGetStage(rq Request) (int, any) {
@@ -163,10 +144,8 @@ func handleGetStage(rq Request) (int, any) {
 	if !ok {
 		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
 	}
-	for _, s := range p.Stages {
-		if strings.EqualFold(s.ExtID, rq.Params["extId"]) {
-			return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetRecoveryStageApiResponse", renderStage(rq.PC, p.ExtID, s))
-		}
+	if s, ok := findByID(p.Stages, stageID, rq.Params["extId"]); ok {
+		return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetRecoveryStageApiResponse", renderStage(rq.PC, p.ExtID, s))
 	}
 	return DataPolicies.fail(http.StatusNotFound, 40400, "extId", "stage %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
 }
@@ -346,25 +325,15 @@ func renderStep(s JobStep) map[string]any {
 	return DataProtection.object("dataprotection.v4.config.RecoveryPlanJobExecutionStep", out)
 }
 
+func stageID(s RecoveryStage) string { return s.ExtID }
+
 func findJob(b Backend, id string) (RecoveryPlanJob, bool) {
-	for _, j := range b.RecoveryPlanJobs() {
-		if strings.EqualFold(j.ExtID, id) {
-			return j, true
-		}
-	}
-	return RecoveryPlanJob{}, false
+	return findByID(b.RecoveryPlanJobs(), func(j RecoveryPlanJob) string { return j.ExtID }, id)
 }
 
 func handleListJobs(rq Request) (int, any) {
-	lq, st, body, ok := DataProtection.parseList(rq, jobFields)
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, j := range rq.PC.RecoveryPlanJobs() {
-		items = append(items, renderJob(rq.PC, j))
-	}
-	return DataProtection.list(rq, lq, "dataprotection.v4.config.ListRecoveryPlanJobsApiResponse", "dataprotection.v4.config.RecoveryPlanJob", items)
+	return listOf(DataProtection, rq, jobFields, "dataprotection.v4.config.ListRecoveryPlanJobsApiResponse", "dataprotection.v4.config.RecoveryPlanJob",
+		rq.PC.RecoveryPlanJobs(), func(j RecoveryPlanJob) map[string]any { return renderJob(rq.PC, j) })
 }
 
 func handleGetJob(rq Request) (int, any) {
@@ -381,16 +350,8 @@ func handleListSteps(rq Request) (int, any) {
 	if !ok {
 		return DataProtection.fail(http.StatusNotFound, 40400, "recoveryPlanJobExtId", "recovery plan job %s was not found", id)
 	}
-	lq, st, body, ok := DataProtection.parseList(rq, stepFields)
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, s := range j.Steps {
-		items = append(items, renderStep(s))
-	}
-	return DataProtection.list(rq, lq, "dataprotection.v4.config.ListRecoveryPlanJobExecutionStepsApiResponse",
-		"dataprotection.v4.config.RecoveryPlanJobExecutionStep", items)
+	return listOf(DataProtection, rq, stepFields, "dataprotection.v4.config.ListRecoveryPlanJobExecutionStepsApiResponse",
+		"dataprotection.v4.config.RecoveryPlanJobExecutionStep", j.Steps, renderStep)
 }
 
 // planIn is the body of a RecoveryPlan create or update.
@@ -456,11 +417,9 @@ func handleCreatePlan(rq Request) (int, any) {
 
 func handleUpdatePlan(rq Request) (int, any) {
 	return DataPolicies.mutation(rq, func() (int, any) {
-		cur, ok := findPlan(rq.PC, rq.Params["extId"])
-		if !ok {
-			return planNotFound(DataPolicies, rq.Params["extId"])
-		}
-		if st, body, ok := DataPolicies.checkIfMatch(rq, renderPlan(rq.PC, cur)); !ok {
+		cur, found := findPlan(rq.PC, rq.Params["extId"])
+		if st, body, ok := DataPolicies.matchCurrent(rq, found, "recovery plan "+rq.Params["extId"],
+			func() map[string]any { return renderPlan(rq.PC, cur) }); !ok {
 			return st, body
 		}
 		p, st, body, ok := decodePlan(rq)
@@ -478,11 +437,9 @@ func handleUpdatePlan(rq Request) (int, any) {
 
 func handleDeletePlan(rq Request) (int, any) {
 	return DataPolicies.mutation(rq, func() (int, any) {
-		cur, ok := findPlan(rq.PC, rq.Params["extId"])
-		if !ok {
-			return planNotFound(DataPolicies, rq.Params["extId"])
-		}
-		if st, body, ok := DataPolicies.checkIfMatch(rq, renderPlan(rq.PC, cur)); !ok {
+		cur, found := findPlan(rq.PC, rq.Params["extId"])
+		if st, body, ok := DataPolicies.matchCurrent(rq, found, "recovery plan "+rq.Params["extId"],
+			func() map[string]any { return renderPlan(rq.PC, cur) }); !ok {
 			return st, body
 		}
 		task, err := rq.PC.DeleteRecoveryPlan(rq.HTTP.Context(), cur.ExtID)
@@ -566,13 +523,11 @@ func stageOf(rq Request) (RecoveryPlan, RecoveryStage, int, any, bool) {
 		st, body := planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
 		return p, RecoveryStage{}, st, body, false
 	}
-	for _, s := range p.Stages {
-		if strings.EqualFold(s.ExtID, rq.Params["extId"]) {
-			if st, body, ok := DataPolicies.checkIfMatch(rq, renderStage(rq.PC, p.ExtID, s)); !ok {
-				return p, s, st, body, false
-			}
-			return p, s, 0, nil, true
+	if s, ok := findByID(p.Stages, stageID, rq.Params["extId"]); ok {
+		if st, body, ok := DataPolicies.checkIfMatch(rq, renderStage(rq.PC, p.ExtID, s)); !ok {
+			return p, s, st, body, false
 		}
+		return p, s, 0, nil, true
 	}
 	st, body := DataPolicies.fail(http.StatusNotFound, 40400, "extId", "stage %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
 	return p, RecoveryStage{}, st, body, false
@@ -649,25 +604,15 @@ func handleListValidationErrors(rq Request) (int, any) {
 	if !ok {
 		return DataProtection.fail(http.StatusNotFound, 40400, "recoveryPlanJobExtId", "recovery plan job %s was not found", id)
 	}
-	lq, st, body, ok := DataProtection.parseList(rq, []string{"extId", "severity", "errorGroup"})
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, m := range j.Messages {
-		items = append(items, renderValidationError(m))
-	}
-	return DataProtection.list(rq, lq, "dataprotection.v4.config.ListRecoveryPlanJobValidationErrorsApiResponse",
-		"dataprotection.v4.config.RecoveryPlanValidationError", items)
+	return listOf(DataProtection, rq, []string{"extId", "severity", "errorGroup"}, "dataprotection.v4.config.ListRecoveryPlanJobValidationErrorsApiResponse",
+		"dataprotection.v4.config.RecoveryPlanValidationError", j.Messages, renderValidationError)
 }
 
 func handleDeleteJob(rq Request) (int, any) {
 	return DataProtection.mutation(rq, func() (int, any) {
-		j, ok := findJob(rq.PC, rq.Params["extId"])
-		if !ok {
-			return DataProtection.fail(http.StatusNotFound, 40400, "extId", "recovery plan job %s was not found", rq.Params["extId"])
-		}
-		if st, body, ok := DataProtection.checkIfMatch(rq, renderJob(rq.PC, j)); !ok {
+		j, found := findJob(rq.PC, rq.Params["extId"])
+		if st, body, ok := DataProtection.matchCurrent(rq, found, "recovery plan job "+rq.Params["extId"],
+			func() map[string]any { return renderJob(rq.PC, j) }); !ok {
 			return st, body
 		}
 		task, err := rq.PC.DeleteRecoveryPlanJob(rq.HTTP.Context(), j.ExtID)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // Protection policies (datapolicies v4.2, SDK datapolicies-go-client
@@ -249,12 +248,7 @@ func nonNil(s []string) []string {
 }
 
 func findPolicy(b Backend, id string) (ProtectionPolicy, bool) {
-	for _, p := range b.ProtectionPolicies() {
-		if strings.EqualFold(p.ExtID, id) {
-			return p, true
-		}
-	}
-	return ProtectionPolicy{}, false
+	return findByID(b.ProtectionPolicies(), func(p ProtectionPolicy) string { return p.ExtID }, id)
 }
 
 func policyNotFound(id string) (int, any) {
@@ -289,15 +283,8 @@ func handleCreatePolicy(rq Request) (int, any) {
 }
 
 func handleListPolicies(rq Request) (int, any) {
-	lq, st, body, ok := DataPolicies.parseList(rq, policyFields)
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, p := range rq.PC.ProtectionPolicies() {
-		items = append(items, renderPolicy(rq.PC, p))
-	}
-	return DataPolicies.list(rq, lq, "datapolicies.v4.config.ListProtectionPoliciesApiResponse", policyType, items)
+	return listOf(DataPolicies, rq, policyFields, "datapolicies.v4.config.ListProtectionPoliciesApiResponse", policyType,
+		rq.PC.ProtectionPolicies(), func(p ProtectionPolicy) map[string]any { return renderPolicy(rq.PC, p) })
 }
 
 func handleGetPolicy(rq Request) (int, any) {
@@ -311,11 +298,9 @@ func handleGetPolicy(rq Request) (int, any) {
 func handleUpdatePolicy(rq Request) (int, any) {
 	return DataPolicies.mutation(rq, func() (int, any) {
 		id := rq.Params["extId"]
-		cur, ok := findPolicy(rq.PC, id)
-		if !ok {
-			return policyNotFound(id)
-		}
-		if st, body, ok := DataPolicies.checkIfMatch(rq, renderPolicy(rq.PC, cur)); !ok {
+		cur, found := findPolicy(rq.PC, id)
+		if st, body, ok := DataPolicies.matchCurrent(rq, found, "protection policy "+id,
+			func() map[string]any { return renderPolicy(rq.PC, cur) }); !ok {
 			return st, body
 		}
 		p, st, body, ok := decodePolicy(rq)
@@ -334,11 +319,9 @@ func handleUpdatePolicy(rq Request) (int, any) {
 func handleDeletePolicy(rq Request) (int, any) {
 	return DataPolicies.mutation(rq, func() (int, any) {
 		id := rq.Params["extId"]
-		cur, ok := findPolicy(rq.PC, id)
-		if !ok {
-			return policyNotFound(id)
-		}
-		if st, body, ok := DataPolicies.checkIfMatch(rq, renderPolicy(rq.PC, cur)); !ok {
+		cur, found := findPolicy(rq.PC, id)
+		if st, body, ok := DataPolicies.matchCurrent(rq, found, "protection policy "+id,
+			func() map[string]any { return renderPolicy(rq.PC, cur) }); !ok {
 			return st, body
 		}
 		task, err := rq.PC.DeleteProtectionPolicy(rq.HTTP.Context(), cur.ExtID)

@@ -87,23 +87,13 @@ func renderTask(t Task) map[string]any {
 }
 
 func handleListTasks(rq Request) (int, any) {
-	lq, st, body, ok := Prism.parseList(rq, taskFields)
-	if !ok {
-		return st, body
-	}
-	var items []map[string]any
-	for _, t := range rq.PC.Tasks() {
-		items = append(items, renderTask(t))
-	}
-	return Prism.list(rq, lq, "prism.v4.config.ListTasksApiResponse", "prism.v4.config.Task", items)
+	return listOf(Prism, rq, taskFields, "prism.v4.config.ListTasksApiResponse", "prism.v4.config.Task", rq.PC.Tasks(), renderTask)
 }
 
 func handleGetTask(rq Request) (int, any) {
 	id := rq.Params["extId"]
-	for _, t := range rq.PC.Tasks() {
-		if t.ExtID == id {
-			return Prism.entityAnswer(http.StatusOK, "prism.v4.config.GetTaskApiResponse", renderTask(t))
-		}
+	if t, ok := findByID(rq.PC.Tasks(), func(t Task) string { return t.ExtID }, id); ok {
+		return Prism.entityAnswer(http.StatusOK, "prism.v4.config.GetTaskApiResponse", renderTask(t))
 	}
 	return Prism.fail(http.StatusNotFound, 40400, "extId", "task %s was not found", id)
 }
