@@ -493,6 +493,19 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 		t.Fatalf("stage: %v", err)
 	}
 
+	maps, err := plans.ListNetworkMappings(&plan, nil, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatalf("network mappings: %v", err)
+	}
+	nm := dataAs[[]dpcfg.NetworkMapping](t, maps.GetData())
+	if len(nm) != 1 || *nm[0].PrimaryNetwork.SubnetName != "vlan50-prod" || *nm[0].RecoveryTestNetwork.SubnetName != "vlan51-test" ||
+		*nm[0].PrimaryNetwork.IpConfig.Ipv4.DefaultGatewayIp != "192.168.50.1" || *nm[0].RecoveryTestNetwork.IpConfig.Ipv4.PrefixLength != 25 {
+		t.Fatalf("network mappings: %+v", nm)
+	}
+	if _, err := plans.GetNetworkMappingById(&plan, nm[0].ExtId); err != nil {
+		t.Fatalf("network mapping: %v", err)
+	}
+
 	actions := dprapi.NewRecoveryPlanActionsApi(dprClient(t, e.fr.pc))
 	jobs := dprapi.NewRecoveryPlanJobsApi(dprClient(t, e.fr.pc))
 	direction := func() []dprcfg.FailoverDirection {

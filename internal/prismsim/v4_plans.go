@@ -30,6 +30,7 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 		}
 		if r := spec.Resources; r != nil {
 			if par := r.Parameters; par != nil {
+				p.NetworkMappings = v4NetworkMappings(e.uuid, par)
 				primary := int64(0)
 				if par.PrimaryLocationIndex != nil {
 					primary = *par.PrimaryLocationIndex
@@ -359,4 +360,43 @@ func (pc *PC) DeleteRecoveryStage(ctx context.Context, planExtID, stageExtID str
 		}
 		return notFoundError("recovery stage", stageExtID)
 	})
+}
+
+// v4NetworkMappings maps each network_mapping_list item: its entry for the primary
+// availability zone is the primary side, the other the recovery side.
+func v4NetworkMappings(plan string, par *planParametersView) []v4.NetworkMapping {
+	primaryAZ := ""
+	primary := int64(0)
+	if par.PrimaryLocationIndex != nil {
+		primary = *par.PrimaryLocationIndex
+	}
+	if int(primary) < len(par.AvailabilityZoneList) {
+		primaryAZ = normUUID(par.AvailabilityZoneList[primary].AvailabilityZoneURL)
+	}
+	config := func(n *planNetworkView) *v4.NetworkConfig {
+		if n == nil || (n.Name == "" && len(n.SubnetList) == 0) {
+			return nil
+		}
+		c := &v4.NetworkConfig{SubnetName: n.Name}
+		if n.UseVPCReference && n.VPCReference != nil {
+			c.VPCExtID = n.VPCReference.UUID
+		}
+		if len(n.SubnetList) > 0 {
+			c.Gateway, c.PrefixLength = n.SubnetList[0].GatewayIP, n.SubnetList[0].PrefixLength
+		}
+		return c
+	}
+	var out []v4.NetworkMapping
+	for i, m := range par.NetworkMappingList {
+		nm := v4.NetworkMapping{ExtID: model.NameUUID("network-mapping", plan, strconv.Itoa(i))}
+		for _, side := range m.AZNetworkMappingList {
+			if normUUID(side.AvailabilityZoneURL) == primaryAZ {
+				nm.Primary, nm.PrimaryTest = config(side.RecoveryNetwork), config(side.TestNetwork)
+			} else {
+				nm.Recovery, nm.RecoveryTest = config(side.RecoveryNetwork), config(side.TestNetwork)
+			}
+		}
+		out = append(out, nm)
+	}
+	return out
 }

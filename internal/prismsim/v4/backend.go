@@ -148,6 +148,21 @@ type RecoveryPlan struct {
 	ExtID, Name, Description string
 	Primary, Recovery        DRLocation
 	Stages                   []RecoveryStage
+	NetworkMappings          []NetworkMapping
+}
+
+// NetworkMapping maps a network of the primary location to one of the recovery location,
+// for failovers and for test failovers.
+type NetworkMapping struct {
+	ExtID                                        string
+	Primary, Recovery, PrimaryTest, RecoveryTest *NetworkConfig
+}
+
+// NetworkConfig is a network of a mapping: a subnet by name (in a VPC or not) and its IPv4
+// gateway and prefix.
+type NetworkConfig struct {
+	SubnetName, VPCExtID, Gateway string
+	PrefixLength                  *int64
 }
 
 // DRLocation is a PC (domain manager) and clusters of it.

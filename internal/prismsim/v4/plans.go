@@ -17,7 +17,8 @@ import (
 //	GET, PUT, DELETE      /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages/{extId}
 //
 // A plan is the model's one recovery plan document (v3's): a stage change is an update of
-// it. Network mappings and recovery settings are not served yet.
+// it. Network mappings are read only here (GET .../network-mappings[/{extId}]); recovery
+// settings are not served yet.
 //
 // Recovery plan actions and jobs (dataprotection v4.3, SDK dataprotection-go-client
 // api/recovery_plan_actions_api.go, api/recovery_plan_jobs_api.go):
@@ -49,6 +50,8 @@ func planRoutes() []Route {
 		{http.MethodGet, plansPath + "/{extId}", "recovery_plan", handleGetPlan},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/stages", "recovery_plan", handleListStages},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/stages/{extId}", "recovery_plan", handleGetStage},
+		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/network-mappings", "recovery_plan", handleListNetworkMappings},
+		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/network-mappings/{extId}", "recovery_plan", handleGetNetworkMapping},
 		{http.MethodPost, plansPath, "recovery_plan", handleCreatePlan},
 		{http.MethodPut, plansPath + "/{extId}", "recovery_plan", handleUpdatePlan},
 		{http.MethodDelete, plansPath + "/{extId}", "recovery_plan", handleDeletePlan},
@@ -621,4 +624,53 @@ func handleDeleteJob(rq Request) (int, any) {
 		}
 		return DataProtection.taskAnswer("dataprotection.v4.config.DeleteRecoveryPlanJobApiResponse", task)
 	})
+}
+
+func renderNetworkConfig(c *NetworkConfig) map[string]any {
+	out := map[string]any{}
+	if c.SubnetName != "" {
+		out["subnetName"] = c.SubnetName
+	}
+	if c.VPCExtID != "" {
+		out["vpc"] = dp("datapolicies.v4.config.EntityReference", map[string]any{"extId": c.VPCExtID})
+	}
+	if c.Gateway != "" || c.PrefixLength != nil {
+		ipv4 := map[string]any{"defaultGatewayIp": c.Gateway}
+		if c.PrefixLength != nil {
+			ipv4["prefixLength"] = *c.PrefixLength
+		}
+		out["ipConfig"] = dp("datapolicies.v4.config.IPConfig", map[string]any{"ipv4": dp("datapolicies.v4.config.IPv4Config", ipv4)})
+	}
+	return dp("datapolicies.v4.config.NetworkConfig", out)
+}
+
+func renderNetworkMapping(b Backend, plan string, m NetworkMapping) map[string]any {
+	out := map[string]any{"extId": m.ExtID, "links": []any{v4Link(b.URL()+plansPath+"/"+plan+"/network-mappings/"+m.ExtID, "self")}}
+	for name, c := range map[string]*NetworkConfig{"primaryNetwork": m.Primary, "recoveryNetwork": m.Recovery,
+		"primaryTestNetwork": m.PrimaryTest, "recoveryTestNetwork": m.RecoveryTest} {
+		if c != nil {
+			out[name] = renderNetworkConfig(c)
+		}
+	}
+	return dp("datapolicies.v4.config.NetworkMapping", out)
+}
+
+func handleListNetworkMappings(rq Request) (int, any) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+	}
+	return listOf(DataPolicies, rq, []string{"extId"}, "datapolicies.v4.config.ListNetworkMappingsApiResponse",
+		"datapolicies.v4.config.NetworkMapping", p.NetworkMappings, func(m NetworkMapping) map[string]any { return renderNetworkMapping(rq.PC, p.ExtID, m) })
+}
+
+func handleGetNetworkMapping(rq Request) (int, any) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+	}
+	if m, ok := findByID(p.NetworkMappings, func(m NetworkMapping) string { return m.ExtID }, rq.Params["extId"]); ok {
+		return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetNetworkMappingApiResponse", renderNetworkMapping(rq.PC, p.ExtID, m))
+	}
+	return DataPolicies.fail(http.StatusNotFound, 40400, "extId", "network mapping %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
 }
