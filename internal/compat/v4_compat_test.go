@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	v3 "github.com/nutanix-cloud-native/prism-go-client/v3"
 	dpapi "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/api"
 	dpclient "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/client"
 	dpcfg "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/models/datapolicies/v4/config"
@@ -296,17 +297,18 @@ func (e *env) sdkPolicy(t *testing.T, name string, categoryIDs ...string) *dpcfg
 	return p
 }
 
-// categoryExtID finds the v4 extId of key:value through the prism SDK.
-func categoryExtID(t *testing.T, pc *prismsim.PC, key, value string) string {
+// replicatedCategoryID finds the v4 extId of replicated-vm:from-canada (withCategory) on pc
+// through the prism SDK.
+func replicatedCategoryID(t *testing.T, pc *prismsim.PC) string {
 	t.Helper()
 	list, err := prismapi.NewCategoriesApi(prismClient(t, pc)).ListCategories(nil, nil,
-		ptr("key eq '"+key+"' and value eq '"+value+"'"), nil, nil, nil)
+		ptr("key eq 'replicated-vm' and value eq 'from-canada'"), nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	items, _ := list.GetData().([]prismcfg.Category)
 	if len(items) != 1 {
-		t.Fatalf("category %s:%s: %+v", key, value, items)
+		t.Fatalf("category replicated-vm:from-canada: %+v", items)
 	}
 	return *items[0].ExtId
 }
@@ -317,7 +319,7 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 	ctx := t.Context()
 	ac := dpClient(t, e.ca.pc)
 	api := dpapi.NewProtectionPoliciesApi(ac)
-	catID := categoryExtID(t, e.ca.pc, "replicated-vm", "from-canada")
+	catID := replicatedCategoryID(t, e.ca.pc)
 
 	// Created through v4, seen through v3.
 	created, err := api.CreateProtectionPolicy(e.sdkPolicy(t, "v4-policy", catID))
@@ -486,7 +488,7 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 		t.Fatalf("stages: %v", err)
 	}
 	st := dataAs[[]dpcfg.RecoveryStage](t, stages.GetData())
-	if len(st) != 1 || len(st[0].CategoryExtIds) != 1 || st[0].CategoryExtIds[0] != categoryExtID(t, e.fr.pc, "replicated-vm", "from-canada") {
+	if len(st) != 1 || len(st[0].CategoryExtIds) != 1 || st[0].CategoryExtIds[0] != replicatedCategoryID(t, e.fr.pc) {
 		t.Fatalf("stages: %+v", st)
 	}
 	if _, err := plans.GetRecoveryStageById(&plan, st[0].ExtId); err != nil {
@@ -624,7 +626,7 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 	ctx := t.Context()
 	ac := dpClient(t, e.ca.pc)
 	plans := dpapi.NewRecoveryPlansApi(ac)
-	catID := categoryExtID(t, e.ca.pc, "replicated-vm", "from-canada")
+	catID := replicatedCategoryID(t, e.ca.pc)
 
 	// A plan created through v4 is a v3 plan with its two availability zones.
 	loc := func(pc *prismsim.PC) *dpcfg.DisasterRecoveryLocation {
@@ -761,4 +763,72 @@ func TestV4CompatValidationErrors(t *testing.T) {
 		t.Fatalf("validation errors: %+v", list.GetData())
 	}
 	t.Logf("first validation message: %s %s: %s", items[0].Severity.GetName(), items[0].ErrorGroup.GetName(), *items[0].Message)
+}
+
+// The SDK resends a create with the request id of the first (as its transport's retries
+// do): the second answers the first's task and does not create a second policy.
+func TestV4CompatRequestIDReplay(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	api := dpapi.NewProtectionPoliciesApi(dpClient(t, e.ca.pc))
+	catID := replicatedCategoryID(t, e.ca.pc)
+	id := "5b0d5a1e-8d1c-4c43-9a55-0f3b8d0e6a11"
+	args := map[string]any{"NTNX-Request-Id": &id}
+	e.ca.pc.ResetRequestCounts()
+	first, err := api.CreateProtectionPolicy(e.sdkPolicy(t, "replayed", catID), args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := api.CreateProtectionPolicy(e.sdkPolicy(t, "replayed", catID), args)
+	if err != nil {
+		t.Fatalf("the replay: %v", err)
+	}
+	a, b := dataAs[dpprism.TaskReference](t, first.GetData()), dataAs[dpprism.TaskReference](t, second.GetData())
+	if *a.ExtId != *b.ExtId {
+		t.Fatalf("the replay answered task %s, the first %s", *b.ExtId, *a.ExtId)
+	}
+	waitV4Task(t, e.ca, first.GetData())
+	if n := e.ca.pc.RequestCounts().ByRoute["POST /api/datapolicies/v4.2/config/protection-policies"]; n != 2 {
+		t.Fatalf("POST protection-policies counted %d times, want 2", n)
+	}
+	rules, err := e.ca.our.ListProtectionRules(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) != 1 {
+		t.Fatalf("%d protection rules after a create sent twice with one request id, want 1", len(rules))
+	}
+}
+
+// Recovery settings: a v3 plan whose stage runs in-guest scripts on the VMs of a category
+// shows a VmCategoryRecoverySetting through v4.
+func TestV4CompatRecoverySettings(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	in := e.sdkPlan("scripted-plan")
+	in.Spec.Resources.StageList[0].StageWork.RecoverEntities.EntityInfoList[0].ScriptList =
+		[]*v3.ScriptList{{EnableScriptExec: ptr(true), Timeout: ptr(int64(300))}}
+	resp, err := e.ca.sdk.V3.CreateRecoveryPlan(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait(t, e.ca, taskOf(t, resp.Status.ExecutionContext))
+	plan := *resp.Metadata.UUID
+	plans := dpapi.NewRecoveryPlansApi(dpClient(t, e.ca.pc))
+	list, err := plans.ListRecoverySettings(&plan, nil, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatalf("recovery settings: %v", err)
+	}
+	settings := dataAs[[]dpcfg.RecoverySetting](t, list.GetData())
+	if len(settings) != 1 || settings[0].Scope.GetName() != "VM_CATEGORY" {
+		t.Fatalf("recovery settings: %+v", settings)
+	}
+	cs, ok := settings[0].GetRecoverySetting().(dpcfg.VmCategoryRecoverySetting)
+	if !ok || *cs.VmCategoryExtId != replicatedCategoryID(t, e.ca.pc) ||
+		!*cs.InGuestScriptExecutionConfig.IsEnabled || *cs.InGuestScriptExecutionConfig.TimeoutSecs != 300 {
+		t.Fatalf("recovery setting: %T %+v", settings[0].GetRecoverySetting(), settings[0].GetRecoverySetting())
+	}
+	if _, err := plans.GetRecoverySettingById(&plan, settings[0].ExtId); err != nil {
+		t.Fatalf("recovery setting: %v", err)
+	}
 }

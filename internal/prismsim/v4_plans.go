@@ -53,7 +53,10 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 					s.ExtID = model.NameUUID("stage", e.uuid, strconv.Itoa(i))
 				}
 				if st.StageWork != nil && st.StageWork.RecoverEntities != nil {
-					for _, info := range st.StageWork.RecoverEntities.EntityInfoList {
+					for j, info := range st.StageWork.RecoverEntities.EntityInfoList {
+						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, i, j, info); ok {
+							p.RecoverySettings = append(p.RecoverySettings, rs)
+						}
 						if info.AnyEntityReference != nil && info.AnyEntityReference.UUID != "" {
 							s.EntityIDs = append(s.EntityIDs, normUUID(info.AnyEntityReference.UUID))
 						}
@@ -399,4 +402,27 @@ func v4NetworkMappings(plan string, par *planParametersView) []v4.NetworkMapping
 		out = append(out, nm)
 	}
 	return out
+}
+
+// v4RecoverySettingLocked is the recovery setting of an entity_info_list item that sets a
+// power state or in-guest scripts: for its VM, or for the VMs of its (first) category.
+func (pc *PC) v4RecoverySettingLocked(plan string, stage, item int, info planEntityInfoView) (v4.RecoverySetting, bool) {
+	rs := v4.RecoverySetting{ExtID: model.NameUUID("recovery-setting", plan, strconv.Itoa(stage), strconv.Itoa(item)),
+		PowerState: info.VMPowerState}
+	for _, s := range info.ScriptList {
+		rs.ScriptEnabled, rs.ScriptTimeout = s.EnableScriptExec, s.Timeout
+	}
+	if rs.PowerState == "" && rs.ScriptEnabled == nil {
+		return rs, false
+	}
+	switch {
+	case info.AnyEntityReference != nil && info.AnyEntityReference.UUID != "":
+		rs.Scope, rs.VMExtID = "VM", normUUID(info.AnyEntityReference.UUID)
+	case len(info.Categories) > 0:
+		key := sortedKeys(info.Categories)[0]
+		rs.Scope, rs.CategoryExtID = "VM_CATEGORY", pc.categoryExtID(key, info.Categories[key])
+	default:
+		return rs, false
+	}
+	return rs, true
 }

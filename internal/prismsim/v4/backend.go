@@ -149,6 +149,19 @@ type RecoveryPlan struct {
 	Primary, Recovery        DRLocation
 	Stages                   []RecoveryStage
 	NetworkMappings          []NetworkMapping
+	RecoverySettings         []RecoverySetting
+}
+
+// RecoverySetting is how a VM, or the VMs of a category, are recovered: power state and
+// in-guest scripts.
+type RecoverySetting struct {
+	ExtID         string
+	Scope         string // VM or VM_CATEGORY
+	VMExtID       string
+	CategoryExtID string
+	PowerState    string
+	ScriptEnabled *bool
+	ScriptTimeout *int64
 }
 
 // NetworkMapping maps a network of the primary location to one of the recovery location,

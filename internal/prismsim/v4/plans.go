@@ -17,8 +17,8 @@ import (
 //	GET, PUT, DELETE      /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages/{extId}
 //
 // A plan is the model's one recovery plan document (v3's): a stage change is an update of
-// it. Network mappings are read only here (GET .../network-mappings[/{extId}]); recovery
-// settings are not served yet.
+// it. Network mappings and recovery settings are read only here (GET
+// .../network-mappings[/{extId}], .../recovery-settings[/{extId}]).
 //
 // Recovery plan actions and jobs (dataprotection v4.3, SDK dataprotection-go-client
 // api/recovery_plan_actions_api.go, api/recovery_plan_jobs_api.go):
@@ -52,6 +52,8 @@ func planRoutes() []Route {
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/stages/{extId}", "recovery_plan", handleGetStage},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/network-mappings", "recovery_plan", handleListNetworkMappings},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/network-mappings/{extId}", "recovery_plan", handleGetNetworkMapping},
+		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/recovery-settings", "recovery_plan", handleListRecoverySettings},
+		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/recovery-settings/{extId}", "recovery_plan", handleGetRecoverySetting},
 		{http.MethodPost, plansPath, "recovery_plan", handleCreatePlan},
 		{http.MethodPut, plansPath + "/{extId}", "recovery_plan", handleUpdatePlan},
 		{http.MethodDelete, plansPath + "/{extId}", "recovery_plan", handleDeletePlan},
@@ -673,4 +675,51 @@ func handleGetNetworkMapping(rq Request) (int, any) {
 		return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetNetworkMappingApiResponse", renderNetworkMapping(rq.PC, p.ExtID, m))
 	}
 	return DataPolicies.fail(http.StatusNotFound, 40400, "extId", "network mapping %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
+}
+
+func renderRecoverySetting(b Backend, plan string, r RecoverySetting) map[string]any {
+	setting := map[string]any{}
+	if r.PowerState != "" {
+		setting["powerState"] = r.PowerState
+	}
+	if r.ScriptEnabled != nil {
+		cfg := map[string]any{"isEnabled": *r.ScriptEnabled}
+		if r.ScriptTimeout != nil {
+			cfg["timeoutSecs"] = *r.ScriptTimeout
+		}
+		setting["inGuestScriptExecutionConfig"] = dp("datapolicies.v4.config.InGuestScriptExecutionConfig", cfg)
+	}
+	objectType := "datapolicies.v4.config.VmRecoverySetting"
+	if r.Scope == "VM_CATEGORY" {
+		objectType = "datapolicies.v4.config.VmCategoryRecoverySetting"
+		setting["vmCategoryExtId"] = r.CategoryExtID
+	} else {
+		setting["vm"] = dp("datapolicies.v4.config.EntityReference", map[string]any{"extId": r.VMExtID})
+	}
+	return dp("datapolicies.v4.config.RecoverySetting", map[string]any{
+		"extId": r.ExtID, "scope": r.Scope,
+		"$recoverySettingItemDiscriminator": objectType,
+		"recoverySetting":                   dp(objectType, setting),
+		"links":                             []any{v4Link(b.URL()+plansPath+"/"+plan+"/recovery-settings/"+r.ExtID, "self")},
+	})
+}
+
+func handleListRecoverySettings(rq Request) (int, any) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+	}
+	return listOf(DataPolicies, rq, []string{"extId", "scope"}, "datapolicies.v4.config.ListRecoverySettingsApiResponse",
+		"datapolicies.v4.config.RecoverySetting", p.RecoverySettings, func(r RecoverySetting) map[string]any { return renderRecoverySetting(rq.PC, p.ExtID, r) })
+}
+
+func handleGetRecoverySetting(rq Request) (int, any) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+	}
+	if r, ok := findByID(p.RecoverySettings, func(r RecoverySetting) string { return r.ExtID }, rq.Params["extId"]); ok {
+		return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetRecoverySettingApiResponse", renderRecoverySetting(rq.PC, p.ExtID, r))
+	}
+	return DataPolicies.fail(http.StatusNotFound, 40400, "extId", "recovery setting %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
 }
