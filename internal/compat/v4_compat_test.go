@@ -263,6 +263,23 @@ func waitV4Task(t *testing.T, s site, data any) {
 	}
 }
 
+// deleteWithETag reads an entity through a datapolicies SDK, deletes it with the ETag read
+// as If-Match, and waits for the delete's task.
+func deleteWithETag[R, D interface{ GetData() interface{} }](t *testing.T, s site, ac interface{ GetEtag(any) string }, what string,
+	read func() (R, error), del func(args map[string]any) (D, error)) {
+	t.Helper()
+	got, err := read()
+	if err != nil {
+		t.Fatalf("reading %s: %v", what, err)
+	}
+	tag := ac.GetEtag(got.GetData())
+	resp, err := del(map[string]any{"If-Match": &tag})
+	if err != nil {
+		t.Fatalf("deleting %s: %v", what, err)
+	}
+	waitV4Task(t, s, resp.GetData())
+}
+
 // sdkPolicy is a policy from canada's cluster to france's, protecting category ids.
 func (e *env) sdkPolicy(t *testing.T, name string, categoryIDs ...string) *dpcfg.ProtectionPolicy {
 	t.Helper()
@@ -398,16 +415,10 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 	wantStatus(t, "unknown category", err, 400, &dpcfg.CreateProtectionPolicyApiResponse{})
 
 	// Delete with the ETag; v3 no longer sees it.
-	got, err = api.GetProtectionPolicyById(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tag := ac.GetEtag(got.GetData())
-	del, err := api.DeleteProtectionPolicyById(&id, map[string]any{"If-Match": &tag})
-	if err != nil {
-		t.Fatalf("delete: %v", err)
-	}
-	waitV4Task(t, e.ca, del.GetData())
+	deleteWithETag(t, e.ca, ac, "the policy", func() (*dpcfg.GetProtectionPolicyApiResponse, error) { return api.GetProtectionPolicyById(&id) },
+		func(args map[string]any) (*dpcfg.DeleteProtectionPolicyApiResponse, error) {
+			return api.DeleteProtectionPolicyById(&id, args)
+		})
 	if _, err := e.ca.our.GetProtectionRule(ctx, id); err == nil {
 		t.Fatal("v3 still sees the policy deleted through v4")
 	}
@@ -710,26 +721,14 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 	wantStatus(t, "stale plan update", err, 412, &dpcfg.UpdateRecoveryPlanApiResponse{})
 
 	// Delete the stage, then the plan.
-	sgot, err = plans.GetRecoveryStageById(&id, &sid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stag := ac.GetEtag(sgot.GetData())
-	dresp, err := plans.DeleteRecoveryStageById(&id, &sid, map[string]any{"If-Match": &stag})
-	if err != nil {
-		t.Fatalf("delete stage: %v", err)
-	}
-	waitV4Task(t, e.ca, dresp.GetData())
-	got, err = plans.GetRecoveryPlanById(&id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ptag := ac.GetEtag(got.GetData())
-	dresp2, err := plans.DeleteRecoveryPlanById(&id, map[string]any{"If-Match": &ptag})
-	if err != nil {
-		t.Fatalf("delete plan: %v", err)
-	}
-	waitV4Task(t, e.ca, dresp2.GetData())
+	deleteWithETag(t, e.ca, ac, "the stage", func() (*dpcfg.GetRecoveryStageApiResponse, error) { return plans.GetRecoveryStageById(&id, &sid) },
+		func(args map[string]any) (*dpcfg.DeleteRecoveryStageApiResponse, error) {
+			return plans.DeleteRecoveryStageById(&id, &sid, args)
+		})
+	deleteWithETag(t, e.ca, ac, "the plan", func() (*dpcfg.GetRecoveryPlanApiResponse, error) { return plans.GetRecoveryPlanById(&id) },
+		func(args map[string]any) (*dpcfg.DeleteRecoveryPlanApiResponse, error) {
+			return plans.DeleteRecoveryPlanById(&id, args)
+		})
 	if _, err := e.ca.our.GetRecoveryPlan(ctx, id); err == nil {
 		t.Fatal("v3 still sees the plan deleted through v4")
 	}
