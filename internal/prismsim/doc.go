@@ -10,7 +10,8 @@
 //
 // The emulator is a model of Prism Central (World, PCs, the clock, entities and the DR
 // engine: pairing, replication, recovery points, recovery plan jobs, the witness) that
-// wires speak for: v3 (the REST API clients use), v4 (the recovery-point-store reads),
+// wires speak for: v3 (the REST API clients use), v4 (categories, tasks, protection
+// policies, recovery plans, their actions and jobs, and the recovery-point-store reads),
 // admin (/_prismsim) and ssh (the PC VM's shell). A model operation takes typed
 // arguments, takes the PCs' mutexes itself and answers a typed error (model.Error: not
 // found, exists, conflict, in use, invalid with its field, precondition, unauthorized,
@@ -44,8 +45,8 @@
 // answer model errors: Malformed for a wrong shape (v3: 422 VALIDATION_ERROR), Invalid for
 // a rule broken (v3: 422 INVALID_ARGUMENT, or the condition they name), NotFound, Conflict,
 // InUse. Their messages still name v3 spec fields (spec.resources...), as the model still
-// stores v3-shaped intents: a v4 wire for a kind will map its body to that intent and may
-// need the field named in Error.Field rather than in the message. Only the v3 wire's own
+// stores v3-shaped intents: the v4 wire maps its bodies to that intent (v4_policies.go,
+// v4_plans.go) and passes these messages on as they are. Only the v3 wire's own
 // decoding (decodeIntent, decodeListRequest, uuidParam, categoryPathParams, checkTrustSpec,
 // checkJobSpec, the route table path) builds v3 errors (*apiError) directly.
 //

@@ -93,7 +93,10 @@ type snapshot struct {
 	spec       json.RawMessage
 	categories map[string][]string        // categories_mapping form
 	meta       map[string]json.RawMessage // metadata fields kept as sent (owner_reference...)
-	updated    time.Time
+	// v4Labels are the location labels a v4 client gave a protection policy (v3 has no
+	// field for them); nil when the intent came through v3.
+	v4Labels []string
+	updated  time.Time
 }
 
 // entity is an intentful entity. Its intent (what GET shows in spec and metadata) changes

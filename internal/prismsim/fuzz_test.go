@@ -11,7 +11,6 @@ import (
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/admin"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/routing"
-	v4 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v4"
 )
 
 // FuzzRequestBodies sends any body to every route of the v3 API (and the admin API's faults),
@@ -57,13 +56,13 @@ func FuzzRequestBodies(f *testing.F) {
 				Message string `json:"message"`
 			} `json:"message_list"`
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil && !strings.HasPrefix(p, v4.Prefix+"/") {
+		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil && strings.HasPrefix(p, v3Prefix+"/") {
 			t.Fatalf("%s %s answered %d with no v3 error document: %s", rt.Method, p, rec.Code, rec.Body)
 		}
 		if rec.Code >= 500 {
 			t.Fatalf("%s %s answered %d to %q: %s", rt.Method, p, rec.Code, body, rec.Body)
 		}
-		if !strings.HasPrefix(p, v4.Prefix+"/") && (doc.Code != rec.Code || len(doc.MessageList) == 0 || doc.MessageList[0].Reason == "") {
+		if strings.HasPrefix(p, v3Prefix+"/") && (doc.Code != rec.Code || len(doc.MessageList) == 0 || doc.MessageList[0].Reason == "") {
 			t.Fatalf("%s %s answered %d with an incomplete v3 error: %s", rt.Method, p, rec.Code, rec.Body)
 		}
 	})

@@ -110,6 +110,12 @@ func (r apiResponse) message(t *testing.T) string {
 // do sends a request; path is relative to the PC root ("/api/nutanix/v3/..." or "/_prismsim/...").
 func (c *apiClient) do(method, path string, body any) apiResponse {
 	c.t.Helper()
+	return c.doWith(method, path, body, nil)
+}
+
+// doWith is do with header fields (v4's Ntnx-Request-Id and If-Match).
+func (c *apiClient) doWith(method, path string, body any, header map[string]string) apiResponse {
+	c.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -131,6 +137,9 @@ func (c *apiClient) do(method, path string, body any) apiResponse {
 	req.SetBasicAuth(c.user, c.pass)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -56,6 +56,9 @@ type PC struct {
 	points     pointStore
 	vmClusters map[string]string
 
+	// v4Requests remembers the answers of v4 mutations by Ntnx-Request-Id (wire_v4.go).
+	v4Requests model.RequestLog
+
 	statsMu       sync.Mutex
 	requestsTotal int
 	requests      map[string]int

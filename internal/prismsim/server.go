@@ -258,6 +258,10 @@ func renderBody(status int, body any) response {
 	switch b := body.(type) {
 	case nil:
 		return response{status: status}
+	case withHeader:
+		resp := renderBody(status, b.body)
+		resp.header = b.header
+		return resp
 	case rawResponse:
 		return response{status: status, contentType: b.ContentType, body: b.Body}
 	default:

@@ -36,19 +36,12 @@ const (
 	v4MaxLimit        = 100
 )
 
-// Backend is what the v4 wire needs of a PC of the model.
-type Backend interface {
-	// URL is the PC's base URL, for links.
-	URL() string
-	// RecoveryPointStores returns the PC's deployed MST stores.
-	RecoveryPointStores() []model.RecoveryPointStore
-}
-
 // Request is a v4 request as the server that routed it hands it over.
 type Request struct {
 	PC     Backend
 	HTTP   *http.Request
 	Params map[string]string // the route template's path parameters
+	Body   []byte            // the request body
 }
 
 // Route is a v4 route: its method, its full path template, the kind it serves, and the
@@ -62,10 +55,10 @@ type Route struct {
 
 // Routes lists the routes of the v4 wire.
 func Routes() []Route {
-	return []Route{
+	return append([]Route{
 		{http.MethodGet, StoresPath, "recovery_point_store", handleListStores},
 		{http.MethodGet, StoresPath + "/{extId}", "recovery_point_store", handleGetStore},
-	}
+	}, allRoutes()...)
 }
 
 // v4Error answers in the v4 error shape.

@@ -12,7 +12,10 @@ import (
 )
 
 // fakePC is a Backend without a world: the v4 wire only needs what Backend gives.
-type fakePC struct{ stores []model.RecoveryPointStore }
+type fakePC struct {
+	Backend // nil: what the stores do not need panics
+	stores  []model.RecoveryPointStore
+}
 
 func (f fakePC) URL() string                                     { return "https://127.0.0.1:9440" }
 func (f fakePC) RecoveryPointStores() []model.RecoveryPointStore { return f.stores }

@@ -1,0 +1,428 @@
+package prismsim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	v4 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v4"
+)
+
+// Recovery plans, their actions and jobs for the v4 wire: the model's recovery plans
+// (recovery_plans.go) seen as datapolicies.v4.config.RecoveryPlan and RecoveryStage, and
+// recovery plan actions run as the model's jobs (recovery_plan_jobs.go, failover.go).
+
+// RecoveryPlans implements v4.Backend.
+func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	_, byAZ := pc.domainManagersLocked()
+	var out []v4.RecoveryPlan
+	for _, e := range pc.entitiesLocked(planKind) {
+		var spec planSpecView
+		_ = json.Unmarshal(e.intent.spec, &spec)
+		p := v4.RecoveryPlan{ExtID: e.uuid, Name: e.intent.name}
+		if spec.Description != nil {
+			p.Description = *spec.Description
+		}
+		if r := spec.Resources; r != nil {
+			if par := r.Parameters; par != nil {
+				p.NetworkMappings = v4NetworkMappings(e.uuid, par)
+				primary := int64(0)
+				if par.PrimaryLocationIndex != nil {
+					primary = *par.PrimaryLocationIndex
+				}
+				for i, az := range par.AvailabilityZoneList {
+					loc := v4.DRLocation{DomainManagerExtID: byAZ[normUUID(az.AvailabilityZoneURL)], Clusters: refUUIDs(az.ClusterReferenceList)}
+					if loc.DomainManagerExtID == "" {
+						loc.DomainManagerExtID = az.AvailabilityZoneURL
+					}
+					if int64(i) == primary {
+						p.Primary = loc
+					} else if p.Recovery.DomainManagerExtID == "" {
+						p.Recovery = loc
+					}
+				}
+			}
+			for i, st := range r.StageList {
+				s := v4.RecoveryStage{ExtID: st.StageUUID, Priority: i + 1, DelaySecs: st.DelayTimeSecs}
+				if s.ExtID == "" {
+					s.ExtID = model.NameUUID("stage", e.uuid, strconv.Itoa(i))
+				}
+				if st.StageWork != nil && st.StageWork.RecoverEntities != nil {
+					for j, info := range st.StageWork.RecoverEntities.EntityInfoList {
+						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, i, j, info); ok {
+							p.RecoverySettings = append(p.RecoverySettings, rs)
+						}
+						if info.AnyEntityReference != nil && info.AnyEntityReference.UUID != "" {
+							s.EntityIDs = append(s.EntityIDs, normUUID(info.AnyEntityReference.UUID))
+						}
+						for _, key := range sortedKeys(info.Categories) {
+							s.CategoryIDs = append(s.CategoryIDs, pc.categoryExtID(key, info.Categories[key]))
+						}
+					}
+				}
+				p.Stages = append(p.Stages, s)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// RecoveryPlanJobs implements v4.Backend.
+func (pc *PC) RecoveryPlanJobs() []v4.RecoveryPlanJob {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	var out []v4.RecoveryPlanJob
+	for _, e := range pc.entitiesLocked(jobKind) {
+		j := jobOf(e)
+		vj := v4.RecoveryPlanJob{ExtID: e.uuid, Name: j.name, PlanExtID: j.plan.UUID, PlanName: j.plan.Name,
+			Action: j.action, Status: j.status, Percent: j.percent, Created: j.created, Started: j.started, Ended: j.ended,
+			RecoveryReferenceTime: j.refTime, Initiator: j.initiator}
+		if p := pc.w.PC(j.failedSite); p != nil {
+			vj.SourceDM = p.UUID()
+		}
+		if p := pc.w.PC(j.recoverySite); p != nil {
+			vj.TargetDM = p.UUID()
+		}
+		for i, ph := range j.phases {
+			for _, s := range ph.steps {
+				vs := v4.JobStep{ExtID: s.uuid, Phase: []string{"PRE_PROCESSING", "ENTITY_RECOVERY", "POST_PROCESSING"}[i],
+					Operation: s.op, Status: s.status, Description: s.message, Percent: s.percent, Start: s.start, End: s.end,
+					ErrorCode: s.errCode, ErrorDetail: s.errDetail}
+				for _, r := range s.refs {
+					vs.Entities = append(vs.Entities, v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name})
+				}
+				vj.Steps = append(vj.Steps, vs)
+			}
+		}
+		for sev, list := range map[string][]jobMessage{"ERROR": j.errors, "WARNING": j.warnings} {
+			for i, m := range list {
+				vm := v4.JobMessage{ExtID: model.NameUUID("job-message", e.uuid, sev, strconv.Itoa(i)), Severity: sev,
+					Group: m.typ, Message: m.message, Cause: m.cause, Impact: m.impact, Resolution: m.resolution}
+				for _, r := range m.refs {
+					vm.Entities = append(vm.Entities, v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name})
+				}
+				vj.Messages = append(vj.Messages, vm)
+			}
+		}
+		sort.SliceStable(vj.Messages, func(a, b int) bool { return vj.Messages[a].Severity < vj.Messages[b].Severity })
+		out = append(out, vj)
+	}
+	return out
+}
+
+// DeleteRecoveryPlanJob implements v4.Backend.
+func (pc *PC) DeleteRecoveryPlanJob(ctx context.Context, extID string) (string, error) {
+	taskID, err := pc.deleteJob(ctx, normUUID(extID))
+	return taskID, v4Err(err)
+}
+
+// RunRecoveryPlan implements v4.Backend: the action becomes a job request as v3 would
+// send it, on the availability zones of the domain managers named.
+func (pc *PC) RunRecoveryPlan(ctx context.Context, a v4.PlanAction) (string, error) {
+	req, snap, err := pc.v4JobRequest(a)
+	if err != nil {
+		return "", err
+	}
+	taskID, err := pc.createJob(ctx, newUUID(), req, snap)
+	return taskID, v4Err(err)
+}
+
+func (pc *PC) v4JobRequest(a v4.PlanAction) (jobRequest, *snapshot, error) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	plan := pc.entityLocked(planKind, normUUID(a.PlanExtID))
+	if plan == nil {
+		return jobRequest{}, nil, notFoundError("recovery plan", a.PlanExtID)
+	}
+	byDM, _ := pc.domainManagersLocked()
+	failed, recovery := byDM[normUUID(a.SourceDM)], byDM[normUUID(a.TargetDM)]
+	for field, az := range map[string]string{"sourceDomainManagerExtId": failed, "targetDomainManagerExtId": recovery} {
+		if az == "" {
+			return jobRequest{}, nil, &model.Error{Kind: model.Invalid, Field: "failoverDirections[0]." + field,
+				Message: fmt.Sprintf("failoverDirections[0].%s is neither this Prism Central nor one paired with it", field)}
+		}
+	}
+	req := jobRequest{name: a.Name, planUUID: plan.uuid, action: a.Action, failedURL: failed, recoveryURL: recovery,
+		refTime: a.RecoveryReferenceTime, cont: a.ContinueOnValidation}
+	if a.SourceCluster != "" {
+		req.failedClusters = []string{normUUID(a.SourceCluster)}
+	}
+	if a.TargetCluster != "" {
+		req.recClusters = []string{normUUID(a.TargetCluster)}
+	}
+	snap := &snapshot{spec: jobSpecJSON(a.Name, plan.uuid, plan.current().name, a.Action, failed, recovery),
+		categories: map[string][]string{}, meta: map[string]json.RawMessage{}, updated: pc.w.clock.Now()}
+	return req, snap, nil
+}
+
+// CleanUpRecoveryPlan implements v4.Backend: it cleans up the plan's latest test failover.
+func (pc *PC) CleanUpRecoveryPlan(ctx context.Context, planExtID string) (string, error) {
+	var latest string
+	pc.mu.Lock()
+	for _, e := range pc.entitiesLocked(jobKind) {
+		if j := jobOf(e); j.plan.UUID == normUUID(planExtID) && j.action == actionTestFailover && !e.deleting {
+			latest = e.uuid
+		}
+	}
+	pc.mu.Unlock()
+	if latest == "" {
+		return "", &model.Error{Kind: model.Precondition, Message: fmt.Sprintf("recovery plan %s has no test failover to clean up", planExtID)}
+	}
+	taskID, err := pc.cleanupJob(ctx, latest)
+	return taskID, v4Err(err)
+}
+
+// editPlan returns a new intent for the plan id, edited by edit on its v3 spec (a
+// decoded object), and the spec_version it is based on; id "" starts from an empty plan.
+func (pc *PC) editPlan(id string, edit func(pc *PC, spec map[string]any, byDM map[string]string) error) (*snapshot, int64, error) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	byDM, _ := pc.domainManagersLocked()
+	spec := map[string]any{"resources": map[string]any{"stage_list": []any{}, "parameters": map[string]any{}}}
+	snap := &snapshot{categories: map[string][]string{}, meta: map[string]json.RawMessage{}, updated: pc.w.clock.Now()}
+	var version int64
+	if id != "" {
+		e := pc.entityLocked(planKind, normUUID(id))
+		if e == nil {
+			return nil, 0, notFoundError("recovery plan", id)
+		}
+		spec, version = decodeObject(e.intent.spec), e.version
+		snap.categories, snap.meta = e.intent.categories, e.intent.meta
+	}
+	if err := edit(pc, spec, byDM); err != nil {
+		return nil, 0, err
+	}
+	data, err := json.Marshal(spec)
+	if err != nil {
+		return nil, 0, err
+	}
+	snap.spec = data
+	if name, ok := spec["name"].(string); ok {
+		snap.name = name
+	}
+	return snap, version, nil
+}
+
+func objectAt(m map[string]any, key string) map[string]any {
+	o, ok := m[key].(map[string]any)
+	if !ok {
+		o = map[string]any{}
+		m[key] = o
+	}
+	return o
+}
+
+// setPlanHeader writes the name, description and locations of p into a v3 plan spec.
+func setPlanHeader(p v4.RecoveryPlan) func(*PC, map[string]any, map[string]string) error {
+	return func(_ *PC, spec map[string]any, byDM map[string]string) error {
+		spec["name"] = p.Name
+		if p.Description != "" {
+			spec["description"] = p.Description
+		} else {
+			delete(spec, "description")
+		}
+		params := objectAt(objectAt(spec, "resources"), "parameters")
+		var azs []any
+		for i, l := range []v4.DRLocation{p.Primary, p.Recovery} {
+			field := []string{"primaryLocation", "recoveryLocation"}[i]
+			if byDM[normUUID(l.DomainManagerExtID)] == "" {
+				return &model.Error{Kind: model.Invalid, Field: field + ".domainManagerExtId",
+					Message: fmt.Sprintf("%s.domainManagerExtId %q is neither this Prism Central nor one paired with it", field, l.DomainManagerExtID)}
+			}
+		}
+		for _, l := range []v4.DRLocation{p.Primary, p.Recovery} {
+			az := map[string]any{"availability_zone_url": byDM[normUUID(l.DomainManagerExtID)]}
+			if len(l.Clusters) > 0 {
+				var refs []any
+				for _, c := range l.Clusters {
+					refs = append(refs, map[string]any{"kind": "cluster", "uuid": c})
+				}
+				az["cluster_reference_list"] = refs
+			}
+			azs = append(azs, az)
+		}
+		params["availability_zone_list"] = azs
+		params["primary_location_index"] = 0
+		return nil
+	}
+}
+
+// CreateRecoveryPlan implements v4.Backend.
+func (pc *PC) CreateRecoveryPlan(ctx context.Context, p v4.RecoveryPlan) (string, string, error) {
+	snap, _, err := pc.editPlan("", setPlanHeader(p))
+	if err != nil {
+		return "", "", err
+	}
+	id := newUUID()
+	var taskID string
+	if err := pc.createEntity(ctx, planKind, id, snap, func(_ *entity, t *task) { taskID = t.uuid }); err != nil {
+		return "", "", v4Err(err)
+	}
+	return id, taskID, nil
+}
+
+func (pc *PC) updatePlanWith(ctx context.Context, id string, edit func(*PC, map[string]any, map[string]string) error) (string, error) {
+	snap, version, err := pc.editPlan(id, edit)
+	if err != nil {
+		return "", err
+	}
+	var taskID string
+	if err := pc.updateEntity(ctx, planKind, normUUID(id), version, snap, func(_ *entity, t *task) { taskID = t.uuid }); err != nil {
+		return "", v4Err(err)
+	}
+	return taskID, nil
+}
+
+// UpdateRecoveryPlan implements v4.Backend.
+func (pc *PC) UpdateRecoveryPlan(ctx context.Context, p v4.RecoveryPlan) (string, error) {
+	return pc.updatePlanWith(ctx, p.ExtID, setPlanHeader(p))
+}
+
+// DeleteRecoveryPlan implements v4.Backend.
+func (pc *PC) DeleteRecoveryPlan(ctx context.Context, extID string) (string, error) {
+	var taskID string
+	if err := pc.deleteEntity(ctx, planKind, normUUID(extID), func(_ *entity, t *task) { taskID = t.uuid }); err != nil {
+		return "", v4Err(err)
+	}
+	return taskID, nil
+}
+
+// v3StageLocked renders a v4 stage as a v3 stage_list item.
+func (pc *PC) v3StageLocked(s v4.RecoveryStage) (map[string]any, error) {
+	byExtID := map[string][2]string{}
+	for name, k := range pc.categories {
+		for value := range k.values {
+			byExtID[pc.categoryExtID(name, value)] = [2]string{name, value}
+		}
+	}
+	var infos []any
+	for i, id := range s.CategoryIDs {
+		kv, ok := byExtID[normUUID(id)]
+		if !ok {
+			return nil, &model.Error{Kind: model.Invalid, Field: fmt.Sprintf("categoryExtIds[%d]", i),
+				Message: fmt.Sprintf("categoryExtIds[%d]: category %s does not exist on this Prism Central", i, id)}
+		}
+		infos = append(infos, map[string]any{"categories": map[string]string{kv[0]: kv[1]}})
+	}
+	for _, id := range s.EntityIDs {
+		infos = append(infos, map[string]any{"any_entity_reference": map[string]any{"kind": "vm", "uuid": id}})
+	}
+	st := map[string]any{"stage_uuid": s.ExtID, "stage_work": map[string]any{"recover_entities": map[string]any{"entity_info_list": infos}}}
+	if s.DelaySecs != nil {
+		st["delay_time_secs"] = *s.DelaySecs
+	}
+	return st, nil
+}
+
+// PutRecoveryStage implements v4.Backend.
+func (pc *PC) PutRecoveryStage(ctx context.Context, planExtID string, s v4.RecoveryStage, create bool) (string, error) {
+	if create && s.ExtID == "" {
+		s.ExtID = newUUID()
+	}
+	return pc.updatePlanWith(ctx, planExtID, func(pc *PC, spec map[string]any, _ map[string]string) error {
+		st, err := pc.v3StageLocked(s)
+		if err != nil {
+			return err
+		}
+		res := objectAt(spec, "resources")
+		stages, _ := res["stage_list"].([]any)
+		if create {
+			pos := len(stages)
+			if s.Priority > 0 && s.Priority-1 < pos {
+				pos = s.Priority - 1
+			}
+			res["stage_list"] = append(stages[:pos:pos], append([]any{st}, stages[pos:]...)...)
+			return nil
+		}
+		for i, old := range stages {
+			if o, ok := old.(map[string]any); ok && o["stage_uuid"] == s.ExtID {
+				stages[i] = st
+				return nil
+			}
+		}
+		return notFoundError("recovery stage", s.ExtID)
+	})
+}
+
+// DeleteRecoveryStage implements v4.Backend.
+func (pc *PC) DeleteRecoveryStage(ctx context.Context, planExtID, stageExtID string) (string, error) {
+	return pc.updatePlanWith(ctx, planExtID, func(_ *PC, spec map[string]any, _ map[string]string) error {
+		res := objectAt(spec, "resources")
+		stages, _ := res["stage_list"].([]any)
+		for i, old := range stages {
+			if o, ok := old.(map[string]any); ok && o["stage_uuid"] == stageExtID {
+				res["stage_list"] = append(stages[:i:i], stages[i+1:]...)
+				return nil
+			}
+		}
+		return notFoundError("recovery stage", stageExtID)
+	})
+}
+
+// v4NetworkMappings maps each network_mapping_list item: its entry for the primary
+// availability zone is the primary side, the other the recovery side.
+func v4NetworkMappings(plan string, par *planParametersView) []v4.NetworkMapping {
+	primaryAZ := ""
+	primary := int64(0)
+	if par.PrimaryLocationIndex != nil {
+		primary = *par.PrimaryLocationIndex
+	}
+	if int(primary) < len(par.AvailabilityZoneList) {
+		primaryAZ = normUUID(par.AvailabilityZoneList[primary].AvailabilityZoneURL)
+	}
+	config := func(n *planNetworkView) *v4.NetworkConfig {
+		if n == nil || (n.Name == "" && len(n.SubnetList) == 0) {
+			return nil
+		}
+		c := &v4.NetworkConfig{SubnetName: n.Name}
+		if n.UseVPCReference && n.VPCReference != nil {
+			c.VPCExtID = n.VPCReference.UUID
+		}
+		if len(n.SubnetList) > 0 {
+			c.Gateway, c.PrefixLength = n.SubnetList[0].GatewayIP, n.SubnetList[0].PrefixLength
+		}
+		return c
+	}
+	var out []v4.NetworkMapping
+	for i, m := range par.NetworkMappingList {
+		nm := v4.NetworkMapping{ExtID: model.NameUUID("network-mapping", plan, strconv.Itoa(i))}
+		for _, side := range m.AZNetworkMappingList {
+			if normUUID(side.AvailabilityZoneURL) == primaryAZ {
+				nm.Primary, nm.PrimaryTest = config(side.RecoveryNetwork), config(side.TestNetwork)
+			} else {
+				nm.Recovery, nm.RecoveryTest = config(side.RecoveryNetwork), config(side.TestNetwork)
+			}
+		}
+		out = append(out, nm)
+	}
+	return out
+}
+
+// v4RecoverySettingLocked is the recovery setting of an entity_info_list item that sets a
+// power state or in-guest scripts: for its VM, or for the VMs of its (first) category.
+func (pc *PC) v4RecoverySettingLocked(plan string, stage, item int, info planEntityInfoView) (v4.RecoverySetting, bool) {
+	rs := v4.RecoverySetting{ExtID: model.NameUUID("recovery-setting", plan, strconv.Itoa(stage), strconv.Itoa(item)),
+		PowerState: info.VMPowerState}
+	for _, s := range info.ScriptList {
+		rs.ScriptEnabled, rs.ScriptTimeout = s.EnableScriptExec, s.Timeout
+	}
+	if rs.PowerState == "" && rs.ScriptEnabled == nil {
+		return rs, false
+	}
+	switch {
+	case info.AnyEntityReference != nil && info.AnyEntityReference.UUID != "":
+		rs.Scope, rs.VMExtID = "VM", normUUID(info.AnyEntityReference.UUID)
+	case len(info.Categories) > 0:
+		key := sortedKeys(info.Categories)[0]
+		rs.Scope, rs.CategoryExtID = "VM_CATEGORY", pc.categoryExtID(key, info.Categories[key])
+	default:
+		return rs, false
+	}
+	return rs, true
+}
