@@ -353,7 +353,7 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 		t.Fatalf("list: %T %+v", list.GetData(), list.GetData())
 	}
 	id := *items[0].ExtId
-	rule, err := e.ca.our.GetProtectionRule(ctx, id)
+	rule, err := e.ca.our.GetProtectionPolicy(ctx, id)
 	if err != nil {
 		t.Fatalf("v3 read of the v4 policy: %v", err)
 	}
@@ -401,7 +401,7 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 		t.Fatalf("update: %v", err)
 	}
 	waitV4Task(t, e.ca, upd.GetData())
-	if rule, _ := e.ca.our.GetProtectionRule(ctx, id); rule.Description != "changed through v4" {
+	if rule, _ := e.ca.our.GetProtectionPolicy(ctx, id); rule.Description != "changed through v4" {
 		t.Fatalf("v3 sees description %q", rule.Description)
 	}
 	if stale == "" || ac.GetEtag(p) != stale {
@@ -419,7 +419,7 @@ func TestV4CompatProtectionPolicies(t *testing.T) {
 		func(args map[string]any) (*dpcfg.DeleteProtectionPolicyApiResponse, error) {
 			return api.DeleteProtectionPolicyById(&id, args)
 		})
-	if _, err := e.ca.our.GetProtectionRule(ctx, id); err == nil {
+	if _, err := e.ca.our.GetProtectionPolicy(ctx, id); err == nil {
 		t.Fatal("v3 still sees the policy deleted through v4")
 	}
 	_, err = api.GetProtectionPolicyById(&id)
@@ -790,7 +790,7 @@ func TestV4CompatRequestIDReplay(t *testing.T) {
 	if n := e.ca.pc.RequestCounts().ByRoute["POST /api/datapolicies/v4.2/config/protection-policies"]; n != 2 {
 		t.Fatalf("POST protection-policies counted %d times, want 2", n)
 	}
-	rules, err := e.ca.our.ListProtectionRules(t.Context(), "")
+	rules, err := e.ca.our.ListProtectionPolicies(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
