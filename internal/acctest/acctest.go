@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -247,7 +248,7 @@ func providerBlock(w *prismsim.World, name, pcName, alias string) string {
 }
 
 // Client returns an API client for the named Prism Central of w, for out-of-band changes and
-// destroy checks.
+// destroy checks. It speaks v3 whatever the Prism Central serves.
 func Client(t *testing.T, w *prismsim.World, pcName string) *client.Client {
 	t.Helper()
 	p := pc(t, w, pcName)
@@ -258,6 +259,9 @@ func Client(t *testing.T, w *prismsim.World, pcName string) *client.Client {
 		Password:  p.Password(),
 		CACertPEM: string(p.CACertPEM()),
 		UserAgent: "nutanixdr-acctest",
+		// Checks read through v3, whatever the PC serves: what a test made through the
+		// provider (on v4 where the PC serves it) is checked through the other wire.
+		APIVersion: "v3",
 	})
 	if err != nil {
 		t.Fatalf("building a client for %s: %v", pcName, err)
@@ -430,6 +434,18 @@ func StateFilesHolding(marker string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// WithPCVersion has the named Prism Centrals (all when none is named) pose as release
+// version, such as "pc.7.5", which serves the v4 API (prismsim's pc_version.go).
+func WithPCVersion(version string, pcNames ...string) func(*prismsim.WorldConfig) {
+	return func(cfg *prismsim.WorldConfig) {
+		for i := range cfg.PCs {
+			if len(pcNames) == 0 || slices.Contains(pcNames, cfg.PCs[i].Name) {
+				cfg.PCs[i].PCVersion = version
+			}
+		}
+	}
 }
 
 // WithCategory returns an edit for NewWorldWith that adds the user-defined category key with

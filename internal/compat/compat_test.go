@@ -62,10 +62,10 @@ func newSite(t *testing.T, w *prismsim.World, name string) site {
 }
 
 // newEnv starts the leap-two-sites world with DR enabled on both PCs and canada paired
-// with france.
-func newEnv(t *testing.T) *env {
+// with france, edited by edits.
+func newEnv(t *testing.T, edits ...func(*prismsim.WorldConfig)) *env {
 	t.Helper()
-	w := acctest.NewWorldWith(t, acctest.WithDR("canada", "france"))
+	w := acctest.NewWorldWith(t, acctest.Edits(append([]func(*prismsim.WorldConfig){acctest.WithDR("canada", "france")}, edits...)...))
 	e := &env{w: w, ca: newSite(t, w, "canada"), fr: newSite(t, w, "france")}
 	e.caFR = acctest.Pair(t, w, "canada", "france")
 	e.caLocal = acctest.LocalAZ(t, w, "canada")

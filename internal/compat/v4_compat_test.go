@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
+
 	v3 "github.com/nutanix-cloud-native/prism-go-client/v3"
 	dpapi "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/api"
 	dpclient "github.com/nutanix/ntnx-api-golang-clients/datapolicies-go-client/v4/client"
@@ -109,7 +111,7 @@ func wantStatus(t *testing.T, what string, err error, status int, resp any) {
 }
 
 func TestV4CompatCategories(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	ctx := t.Context()
 	ac := prismClient(t, e.ca.pc)
 	api := prismapi.NewCategoriesApi(ac)
@@ -198,7 +200,7 @@ func TestV4CompatCategories(t *testing.T) {
 }
 
 func TestV4CompatTasks(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	e.withCategory(t)
 	id := e.createSDKRule(t, "v4-task-rule")
 	api := prismapi.NewTasksApi(prismClient(t, e.ca.pc))
@@ -331,7 +333,7 @@ func replicatedCategoryID(t *testing.T, pc *prismsim.PC) string {
 }
 
 func TestV4CompatProtectionPolicies(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	e.withCategory(t)
 	ctx := t.Context()
 	ac := dpClient(t, e.ca.pc)
@@ -474,7 +476,7 @@ func startV4Action(t *testing.T, s site, data any) (string, error) {
 }
 
 func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	e.withCategory(t)
 	e.createSDKRule(t, "compat-rule")
 	e.w.Clock().Advance(2 * time.Hour) // recovery points reach france
@@ -632,7 +634,7 @@ func TestV4CompatRecoveryPlansAndActions(t *testing.T) {
 }
 
 func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	e.withCategory(t)
 	ctx := t.Context()
 	ac := dpClient(t, e.ca.pc)
@@ -737,7 +739,7 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 // A failover that finds problems: the plan's VMs are protected by no policy, and the
 // job's validation errors decode in the SDK.
 func TestV4CompatValidationErrors(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	e.withCategory(t)
 	plan := e.createSDKPlan(t, "compat-plan")
 	actions := dprapi.NewRecoveryPlanActionsApi(dprClient(t, e.fr.pc))
@@ -767,7 +769,7 @@ func TestV4CompatValidationErrors(t *testing.T) {
 // The SDK resends a create with the request id of the first (as its transport's retries
 // do): the second answers the first's task and does not create a second policy.
 func TestV4CompatRequestIDReplay(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	e.withCategory(t)
 	api := dpapi.NewProtectionPoliciesApi(dpClient(t, e.ca.pc))
 	catID := replicatedCategoryID(t, e.ca.pc)
@@ -802,7 +804,7 @@ func TestV4CompatRequestIDReplay(t *testing.T) {
 // Recovery settings: a v3 plan whose stage runs in-guest scripts on the VMs of a category
 // shows a VmCategoryRecoverySetting through v4.
 func TestV4CompatRecoverySettings(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
 	e.withCategory(t)
 	in := e.sdkPlan("scripted-plan")
 	in.Spec.Resources.StageList[0].StageWork.RecoverEntities.EntityInfoList[0].ScriptList =
@@ -831,3 +833,7 @@ func TestV4CompatRecoverySettings(t *testing.T) {
 		t.Fatalf("recovery setting: %v", err)
 	}
 }
+
+// v4Release is a Prism Central release that serves the v4 revisions of the SDKs pinned in
+// go.mod (prismsim's pc_version.go); the presets' default, pc.2024.3, does not.
+const v4Release = "pc.7.5"

@@ -5,7 +5,6 @@ import "fmt"
 // Software versions the emulated clusters report.
 const (
 	aosVersion = "6.8.1"
-	pcVersion  = "pc.2024.3"
 	nccVersion = "5.0.1"
 )
 
@@ -57,12 +56,12 @@ func clusterInfo(e *entity) clusterData {
 
 // clusterStatus renders the spec's cluster_def_status. The PC itself reports the service
 // PRISM_CENTRAL, AOS clusters report AOS: clients tell Prism Central from Prism Element so.
-func clusterStatus(_ *PC, e *entity) map[string]any {
+func clusterStatus(pc *PC, e *entity) map[string]any {
 	d := clusterInfo(e)
 	name := e.current().name
 	service, version, software := "AOS", aosVersion, "NOS"
 	if d.prismCentral {
-		service, version, software = "PRISM_CENTRAL", pcVersion, "PRISM_CENTRAL"
+		service, version, software = "PRISM_CENTRAL", pc.version(), "PRISM_CENTRAL"
 	}
 	network := map[string]any{}
 	if d.externalIP != "" {

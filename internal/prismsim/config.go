@@ -49,6 +49,10 @@ type PCConfig struct {
 	Password string `json:"password,omitempty" yaml:"password,omitempty"`
 	// Port is the listener's port on 127.0.0.1; 0 picks a free one.
 	Port int `json:"port,omitempty" yaml:"port,omitempty"`
+	// PCVersion is the Prism Central release the PC poses as (pc_version.go), such as
+	// "pc.2024.3" (the default) or "pc.7.5": what its clusters list reports, and which v4
+	// namespaces it serves.
+	PCVersion string `json:"pc_version,omitempty" yaml:"pc_version,omitempty"`
 	// DREnabled starts the PC with disaster recovery already enabled.
 	DREnabled  bool             `json:"dr_enabled,omitempty" yaml:"dr_enabled,omitempty"`
 	Clusters   []ClusterConfig  `json:"clusters,omitempty" yaml:"clusters,omitempty"`
@@ -189,6 +193,11 @@ func (cfg WorldConfig) validate() error {
 				return fmt.Errorf("%s: port %d is already used by pc %q", where, pc.Port, other)
 			}
 			ports[pc.Port] = pc.Name
+		}
+		if pc.PCVersion != "" {
+			if _, err := parsePCVersion(pc.PCVersion); err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
 		}
 		if err := pc.SSH.validate(pc.Name, ports); err != nil {
 			return fmt.Errorf("%s: %w", where, err)

@@ -8,7 +8,7 @@ import (
 )
 
 func TestV4RequestIDIsRequiredAndIdempotent(t *testing.T) {
-	w := startWorld(t, nil)
+	w := startWorld(t, poseAs(v4Release))
 	c := newClient(t, w.PC("canada"))
 	path := "/api/prism/v4.3/config/categories"
 	body := map[string]any{"key": "Idem", "value": "one"}
@@ -39,5 +39,17 @@ func TestV4RequestIDIsRequiredAndIdempotent(t *testing.T) {
 	info := expect(t, c.doWith(http.MethodOptions, "/api/prism/unversioned/info", nil, nil), http.StatusOK)
 	if getString(info.json(t), "data") != "v4.3" {
 		t.Fatalf("info: %s", info.body)
+	}
+}
+
+// v4Release is a release that serves the v4 wire's revisions (pc_version.go).
+const v4Release = "pc.7.5"
+
+// poseAs has every PC of the world pose as release version.
+func poseAs(version string) func(*WorldConfig) {
+	return func(cfg *WorldConfig) {
+		for i := range cfg.PCs {
+			cfg.PCs[i].PCVersion = version
+		}
 	}
 }
