@@ -831,3 +831,46 @@ func TestV4CompatRecoverySettings(t *testing.T) {
 		t.Fatalf("recovery setting: %v", err)
 	}
 }
+
+// With the primary site down, the recovery PC serves the synced plan through v4 and an
+// unplanned failover through v4 recovers the VMs there.
+func TestV4CompatUnplannedFailoverWithSiteDown(t *testing.T) {
+	e := newEnv(t)
+	e.withCategory(t)
+	e.createSDKRule(t, "compat-rule")
+	e.w.Clock().Advance(2 * time.Hour) // recovery points reach france
+	plan := e.createSDKPlan(t, "v4-down-plan")
+	if err := e.w.SiteDown("canada"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dpapi.NewRecoveryPlansApi(dpClient(t, e.fr.pc)).GetRecoveryPlanById(&plan); err != nil {
+		t.Fatalf("the plan on france with canada down: %v", err)
+	}
+	d := dprcfg.NewFailoverDirection()
+	d.SourceDomainManagerExtId, d.TargetDomainManagerExtId = ptr(e.ca.pc.UUID()), ptr(e.fr.pc.UUID())
+	u := dprops.NewUnplannedFailoverSpec()
+	u.Name, u.FailoverDirections = ptr("v4-unplanned"), []dprcfg.FailoverDirection{*d}
+	resp, err := dprapi.NewRecoveryPlanActionsApi(dprClient(t, e.fr.pc)).UnplannedFailoverRecoveryPlan(&plan, u)
+	if err != nil {
+		t.Fatalf("unplanned failover: %v", err)
+	}
+	job := runV4Action(t, e.fr, resp.GetData())
+	got, err := dprapi.NewRecoveryPlanJobsApi(dprClient(t, e.fr.pc)).GetRecoveryPlanJobById(&job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := dataAs[dprcfg.RecoveryPlanJob](t, got.GetData()); j.ActionType.GetName() != "UNPLANNED_FAILOVER" || !strings.HasPrefix(j.Status.GetName(), "SUCCEEDED") {
+		t.Fatalf("job: %s %s", j.ActionType.GetName(), j.Status.GetName())
+	}
+	vms, err := e.fr.our.ListVMs(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, vm := range vms {
+		found = found || vm.Name == "app-01"
+	}
+	if !found {
+		t.Fatal("after the unplanned failover, app-01 is not on france")
+	}
+}
