@@ -704,6 +704,61 @@ func TestV4CompatRecoveryPlanLifeCycle(t *testing.T) {
 	_, err = plans.UpdateRecoveryStageById(&id, &sid, &stage) // the ETag read before the update
 	wantStatus(t, "stale stage update", err, 412, &dpcfg.UpdateRecoveryStageApiResponse{})
 
+	// A network mapping between the two sites' production and test networks, then changed
+	// with its ETag, seen through v3.
+	network := func(name, gateway string, prefix int) *dpcfg.NetworkConfig {
+		ipv4 := dpcfg.NewIPv4Config()
+		ipv4.DefaultGatewayIp, ipv4.PrefixLength = ptr(gateway), ptr(prefix)
+		ip := dpcfg.NewIPConfig()
+		ip.Ipv4 = ipv4
+		c := dpcfg.NewNetworkConfig()
+		c.SubnetName, c.IpConfig = ptr(name), ip
+		return c
+	}
+	nm := dpcfg.NewNetworkMapping()
+	nm.PrimaryNetwork, nm.RecoveryNetwork = network("vlan50-prod", "192.168.50.1", 24), network("vlan50-prod", "192.168.50.1", 24)
+	nm.PrimaryTestNetwork, nm.RecoveryTestNetwork = network("vlan51-test", "192.168.51.1", 25), network("vlan51-test", "192.168.51.1", 25)
+	mresp, err := plans.CreateNetworkMapping(&id, nm)
+	if err != nil {
+		t.Fatalf("create network mapping: %v", err)
+	}
+	waitV4Task(t, e.ca, mresp.GetData())
+	maps, err := plans.ListNetworkMappings(&id, nil, nil, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid := *dataAs[[]dpcfg.NetworkMapping](t, maps.GetData())[0].ExtId
+	mgot, err := plans.GetNetworkMappingById(&id, &mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := dataAs[dpcfg.NetworkMapping](t, mgot.GetData())
+	m.RecoveryTestNetwork = nil
+	m.PrimaryTestNetwork = nil
+	mupd, err := plans.UpdateNetworkMappingById(&id, &mid, &m)
+	if err != nil {
+		t.Fatalf("update network mapping: %v", err)
+	}
+	waitV4Task(t, e.ca, mupd.GetData())
+	v3plan, err = e.ca.our.GetRecoveryPlan(ctx, id)
+	if err != nil || len(v3plan.NetworkMappings) != 1 || len(v3plan.NetworkMappings[0].PerAZ) != 2 {
+		t.Fatalf("v3 sees network mappings %+v, %v", v3plan.NetworkMappings, err)
+	}
+	for _, side := range v3plan.NetworkMappings[0].PerAZ {
+		if side.Recovery == nil || side.Recovery.Name != "vlan50-prod" || side.Test != nil {
+			t.Fatalf("v3 sees a network mapping side %+v", side)
+		}
+	}
+	_, err = plans.UpdateNetworkMappingById(&id, &mid, &m)
+	wantStatus(t, "stale network mapping update", err, 412, &dpcfg.UpdateNetworkMappingApiResponse{})
+	deleteWithETag(t, e.ca, ac, "the network mapping", func() (*dpcfg.GetNetworkMappingApiResponse, error) { return plans.GetNetworkMappingById(&id, &mid) },
+		func(args map[string]any) (*dpcfg.DeleteNetworkMappingApiResponse, error) {
+			return plans.DeleteNetworkMappingById(&id, &mid, args)
+		})
+	if v3plan, _ := e.ca.our.GetRecoveryPlan(ctx, id); len(v3plan.NetworkMappings) != 0 {
+		t.Fatalf("v3 sees network mappings %+v after the delete", v3plan.NetworkMappings)
+	}
+
 	// The plan's description, with its ETag; then the stale ETag is refused.
 	got, err := plans.GetRecoveryPlanById(&id)
 	if err != nil {
@@ -837,3 +892,46 @@ func TestV4CompatRecoverySettings(t *testing.T) {
 // v4Release is a Prism Central release that serves the v4 revisions of the SDKs pinned in
 // go.mod (prismsim's pc_version.go); the presets' default, pc.2024.3, does not.
 const v4Release = "pc.7.5"
+
+// With the primary site down, the recovery PC serves the synced plan through v4 and an
+// unplanned failover through v4 recovers the VMs there.
+func TestV4CompatUnplannedFailoverWithSiteDown(t *testing.T) {
+	e := newEnv(t, acctest.WithPCVersion(v4Release))
+	e.withCategory(t)
+	e.createSDKRule(t, "compat-rule")
+	e.w.Clock().Advance(2 * time.Hour) // recovery points reach france
+	plan := e.createSDKPlan(t, "v4-down-plan")
+	if err := e.w.SiteDown("canada"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dpapi.NewRecoveryPlansApi(dpClient(t, e.fr.pc)).GetRecoveryPlanById(&plan); err != nil {
+		t.Fatalf("the plan on france with canada down: %v", err)
+	}
+	d := dprcfg.NewFailoverDirection()
+	d.SourceDomainManagerExtId, d.TargetDomainManagerExtId = ptr(e.ca.pc.UUID()), ptr(e.fr.pc.UUID())
+	u := dprops.NewUnplannedFailoverSpec()
+	u.Name, u.FailoverDirections = ptr("v4-unplanned"), []dprcfg.FailoverDirection{*d}
+	resp, err := dprapi.NewRecoveryPlanActionsApi(dprClient(t, e.fr.pc)).UnplannedFailoverRecoveryPlan(&plan, u)
+	if err != nil {
+		t.Fatalf("unplanned failover: %v", err)
+	}
+	job := runV4Action(t, e.fr, resp.GetData())
+	got, err := dprapi.NewRecoveryPlanJobsApi(dprClient(t, e.fr.pc)).GetRecoveryPlanJobById(&job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := dataAs[dprcfg.RecoveryPlanJob](t, got.GetData()); j.ActionType.GetName() != "UNPLANNED_FAILOVER" || !strings.HasPrefix(j.Status.GetName(), "SUCCEEDED") {
+		t.Fatalf("job: %s %s", j.ActionType.GetName(), j.Status.GetName())
+	}
+	vms, err := e.fr.our.ListVMs(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, vm := range vms {
+		found = found || vm.Name == "app-01"
+	}
+	if !found {
+		t.Fatal("after the unplanned failover, app-01 is not on france")
+	}
+}

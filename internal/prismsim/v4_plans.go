@@ -426,3 +426,90 @@ func (pc *PC) v4RecoverySettingLocked(plan string, stage, item int, info planEnt
 	}
 	return rs, true
 }
+
+// v3Network renders a v4 network config as a v3 recovery or test network.
+func v3Network(c *v4.NetworkConfig) map[string]any {
+	if c == nil {
+		return nil
+	}
+	n := map[string]any{"name": c.SubnetName, "use_vpc_reference": c.VPCExtID != ""}
+	if c.VPCExtID != "" {
+		n["vpc_reference"] = map[string]any{"kind": "vpc", "uuid": c.VPCExtID}
+	}
+	if c.Gateway != "" || c.PrefixLength != nil {
+		sn := map[string]any{"gateway_ip": c.Gateway}
+		if c.PrefixLength != nil {
+			sn["prefix_length"] = *c.PrefixLength
+		}
+		n["subnet_list"] = []any{sn}
+	}
+	return n
+}
+
+// v3NetworkMapping renders a v4 network mapping as a v3 network_mapping_list item on the
+// plan's primary and recovery availability zones.
+func v3NetworkMapping(params map[string]any, m v4.NetworkMapping) (map[string]any, error) {
+	azs, _ := params["availability_zone_list"].([]any)
+	if len(azs) != 2 {
+		return nil, &model.Error{Kind: model.Precondition, Message: "the recovery plan has no primary and recovery locations to map networks between"}
+	}
+	primary := 0
+	if n, ok := params["primary_location_index"].(json.Number); ok && n.String() == "1" {
+		primary = 1
+	}
+	url := func(i int) any {
+		az, _ := azs[i].(map[string]any)
+		return az["availability_zone_url"]
+	}
+	side := func(az any, prod, test *v4.NetworkConfig) map[string]any {
+		out := map[string]any{"availability_zone_url": az}
+		if n := v3Network(prod); n != nil {
+			out["recovery_network"] = n
+		}
+		if n := v3Network(test); n != nil {
+			out["test_network"] = n
+		}
+		return out
+	}
+	return map[string]any{"are_networks_stretched": false, "availability_zone_network_mapping_list": []any{
+		side(url(primary), m.Primary, m.PrimaryTest), side(url(1-primary), m.Recovery, m.RecoveryTest),
+	}}, nil
+}
+
+// PutNetworkMapping implements v4.Backend.
+func (pc *PC) PutNetworkMapping(ctx context.Context, planExtID string, m v4.NetworkMapping, create bool) (string, error) {
+	return pc.updatePlanWith(ctx, planExtID, func(_ *PC, spec map[string]any, _ map[string]string) error {
+		params := objectAt(objectAt(spec, "resources"), "parameters")
+		item, err := v3NetworkMapping(params, m)
+		if err != nil {
+			return err
+		}
+		list, _ := params["network_mapping_list"].([]any)
+		if create {
+			params["network_mapping_list"] = append(list, item)
+			return nil
+		}
+		for i := range list {
+			if model.NameUUID("network-mapping", normUUID(planExtID), strconv.Itoa(i)) == m.ExtID {
+				list[i] = item
+				return nil
+			}
+		}
+		return notFoundError("network mapping", m.ExtID)
+	})
+}
+
+// DeleteNetworkMapping implements v4.Backend.
+func (pc *PC) DeleteNetworkMapping(ctx context.Context, planExtID, mappingExtID string) (string, error) {
+	return pc.updatePlanWith(ctx, planExtID, func(_ *PC, spec map[string]any, _ map[string]string) error {
+		params := objectAt(objectAt(spec, "resources"), "parameters")
+		list, _ := params["network_mapping_list"].([]any)
+		for i := range list {
+			if model.NameUUID("network-mapping", normUUID(planExtID), strconv.Itoa(i)) == mappingExtID {
+				params["network_mapping_list"] = append(list[:i:i], list[i+1:]...)
+				return nil
+			}
+		}
+		return notFoundError("network mapping", mappingExtID)
+	})
+}

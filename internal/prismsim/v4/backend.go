@@ -248,4 +248,7 @@ type PlanEditor interface {
 	// PutRecoveryStage adds the stage (create) or replaces the stage with its ExtID.
 	PutRecoveryStage(ctx context.Context, planExtID string, s RecoveryStage, create bool) (taskID string, err error)
 	DeleteRecoveryStage(ctx context.Context, planExtID, stageExtID string) (taskID string, err error)
+	// PutNetworkMapping adds the mapping (create) or replaces the mapping with its ExtID.
+	PutNetworkMapping(ctx context.Context, planExtID string, m NetworkMapping, create bool) (taskID string, err error)
+	DeleteNetworkMapping(ctx context.Context, planExtID, mappingExtID string) (taskID string, err error)
 }

@@ -102,12 +102,13 @@ func (n Namespace) taskAnswer(respType, taskID string) (int, any) {
 	return http.StatusAccepted, n.answer(respType, "prism.v4.config.TaskReference", ref)
 }
 
-// ETag is the entity tag of an entity rendering: a digest of its fields but $reserved, so
-// that it changes whenever what a client reads changes.
+// ETag is the entity tag of an entity rendering: a digest of its fields but $reserved and
+// links (which name the PC's address, not the entity's state), so that it changes whenever
+// what a client reads of the entity changes.
 func ETag(entity map[string]any) string {
 	c := make(map[string]any, len(entity))
 	for k, v := range entity {
-		if k != "$reserved" {
+		if k != "$reserved" && k != "links" {
 			c[k] = v
 		}
 	}

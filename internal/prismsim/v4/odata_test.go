@@ -108,6 +108,10 @@ func TestIfMatch(t *testing.T) {
 	if ETag(entity) != etag {
 		t.Error("the ETag depends on $reserved")
 	}
+	entity["links"] = []any{v4Link("https://127.0.0.1:1/x", "self")}
+	if ETag(entity) != etag {
+		t.Error("the ETag depends on the links (the PC's address)")
+	}
 	entity["value"] = "w"
 	if ETag(entity) == etag {
 		t.Error("the ETag did not change with the entity")

@@ -17,8 +17,9 @@ import (
 //	GET, PUT, DELETE      /api/datapolicies/v4.2/config/recovery-plans/{recoveryPlanExtId}/stages/{extId}
 //
 // A plan is the model's one recovery plan document (v3's): a stage change is an update of
-// it. Network mappings and recovery settings are read only here (GET
-// .../network-mappings[/{extId}], .../recovery-settings[/{extId}]).
+// it; so is a network mapping change (POST, GET .../network-mappings, GET, PUT, DELETE
+// .../network-mappings/{extId}). Recovery settings are read only here (GET
+// .../recovery-settings[/{extId}]).
 //
 // Recovery plan actions and jobs (dataprotection v4.3, SDK dataprotection-go-client
 // api/recovery_plan_actions_api.go, api/recovery_plan_jobs_api.go):
@@ -54,6 +55,9 @@ func planRoutes() []Route {
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/network-mappings/{extId}", "recovery_plan", handleGetNetworkMapping},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/recovery-settings", "recovery_plan", handleListRecoverySettings},
 		{http.MethodGet, plansPath + "/{recoveryPlanExtId}/recovery-settings/{extId}", "recovery_plan", handleGetRecoverySetting},
+		{http.MethodPost, plansPath + "/{recoveryPlanExtId}/network-mappings", "recovery_plan", handleCreateNetworkMapping},
+		{http.MethodPut, plansPath + "/{recoveryPlanExtId}/network-mappings/{extId}", "recovery_plan", handleUpdateNetworkMapping},
+		{http.MethodDelete, plansPath + "/{recoveryPlanExtId}/network-mappings/{extId}", "recovery_plan", handleDeleteNetworkMapping},
 		{http.MethodPost, plansPath, "recovery_plan", handleCreatePlan},
 		{http.MethodPut, plansPath + "/{extId}", "recovery_plan", handleUpdatePlan},
 		{http.MethodDelete, plansPath + "/{extId}", "recovery_plan", handleDeletePlan},
@@ -722,4 +726,138 @@ func handleGetRecoverySetting(rq Request) (int, any) {
 		return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetRecoverySettingApiResponse", renderRecoverySetting(rq.PC, p.ExtID, r))
 	}
 	return DataPolicies.fail(http.StatusNotFound, 40400, "extId", "recovery setting %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
+}
+
+// networkIn is a NetworkConfig of a request body.
+type networkIn struct {
+	SubnetName  *string `json:"subnetName"`
+	SubnetExtID *string `json:"subnetExtId"`
+	Vpc         *struct {
+		ExtID string `json:"extId"`
+	} `json:"vpc"`
+	IPConfig *struct {
+		IPv4 *struct {
+			DefaultGatewayIP *string `json:"defaultGatewayIp"`
+			PrefixLength     *int64  `json:"prefixLength"`
+		} `json:"ipv4"`
+	} `json:"ipConfig"`
+}
+
+type networkMappingIn struct {
+	PrimaryNetwork      *networkIn `json:"primaryNetwork"`
+	RecoveryNetwork     *networkIn `json:"recoveryNetwork"`
+	PrimaryTestNetwork  *networkIn `json:"primaryTestNetwork"`
+	RecoveryTestNetwork *networkIn `json:"recoveryTestNetwork"`
+}
+
+func networkOf(field string, in *networkIn, required bool) (*NetworkConfig, string, error) {
+	if in == nil {
+		if required {
+			return nil, field, fmt.Errorf("%s is required", field)
+		}
+		return nil, "", nil
+	}
+	if in.SubnetName == nil || *in.SubnetName == "" {
+		return nil, field + ".subnetName", fmt.Errorf("%s.subnetName is required by prismsim: the model maps networks by subnet name (subnetExtId alone is not resolved)", field)
+	}
+	c := &NetworkConfig{SubnetName: *in.SubnetName}
+	if in.Vpc != nil {
+		c.VPCExtID = in.Vpc.ExtID
+	}
+	if in.IPConfig != nil && in.IPConfig.IPv4 != nil {
+		if in.IPConfig.IPv4.DefaultGatewayIP != nil {
+			c.Gateway = *in.IPConfig.IPv4.DefaultGatewayIP
+		}
+		c.PrefixLength = in.IPConfig.IPv4.PrefixLength
+	}
+	return c, "", nil
+}
+
+func decodeNetworkMapping(rq Request) (NetworkMapping, int, any, bool) {
+	var in networkMappingIn
+	if st, body, ok := DataPolicies.decode(rq, &in); !ok {
+		return NetworkMapping{}, st, body, false
+	}
+	var m NetworkMapping
+	for _, n := range []struct {
+		field    string
+		in       *networkIn
+		out      **NetworkConfig
+		required bool
+	}{
+		{"primaryNetwork", in.PrimaryNetwork, &m.Primary, true}, {"recoveryNetwork", in.RecoveryNetwork, &m.Recovery, true},
+		{"primaryTestNetwork", in.PrimaryTestNetwork, &m.PrimaryTest, false}, {"recoveryTestNetwork", in.RecoveryTestNetwork, &m.RecoveryTest, false},
+	} {
+		c, field, err := networkOf(n.field, n.in, n.required)
+		if err != nil {
+			st, body := DataPolicies.fail(http.StatusBadRequest, 40004, field, "%v", err)
+			return m, st, body, false
+		}
+		*n.out = c
+	}
+	return m, 0, nil, true
+}
+
+func handleCreateNetworkMapping(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+		if !ok {
+			return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+		}
+		m, st, body, ok := decodeNetworkMapping(rq)
+		if !ok {
+			return st, body
+		}
+		task, err := rq.PC.PutNetworkMapping(rq.HTTP.Context(), p.ExtID, m, true)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.CreateNetworkMappingApiResponse", task)
+	})
+}
+
+// mappingOf finds the network mapping of a PUT or DELETE and checks If-Match against it.
+func mappingOf(rq Request) (RecoveryPlan, NetworkMapping, int, any, bool) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		st, body := planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+		return p, NetworkMapping{}, st, body, false
+	}
+	m, found := findByID(p.NetworkMappings, func(m NetworkMapping) string { return m.ExtID }, rq.Params["extId"])
+	st, body, ok := DataPolicies.matchCurrent(rq, found, "network mapping "+rq.Params["extId"],
+		func() map[string]any { return renderNetworkMapping(rq.PC, p.ExtID, m) })
+	return p, m, st, body, ok
+}
+
+func handleUpdateNetworkMapping(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, cur, st, body, ok := mappingOf(rq)
+		if !ok {
+			return st, body
+		}
+		m, st, body, ok := decodeNetworkMapping(rq)
+		if !ok {
+			return st, body
+		}
+		m.ExtID = cur.ExtID
+		task, err := rq.PC.PutNetworkMapping(rq.HTTP.Context(), p.ExtID, m, false)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.UpdateNetworkMappingApiResponse", task)
+	})
+}
+
+func handleDeleteNetworkMapping(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, cur, st, body, ok := mappingOf(rq)
+		if !ok {
+			return st, body
+		}
+		task, err := rq.PC.DeleteNetworkMapping(rq.HTTP.Context(), p.ExtID, cur.ExtID)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.DeleteNetworkMappingApiResponse", task)
+	})
 }
