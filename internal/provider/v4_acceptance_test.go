@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
@@ -65,6 +66,16 @@ func withAPIVersion(config, v string) string {
 // speaks over v3 only). A failover of the given type runs on failoverPC when ftype is not
 // empty.
 func (s *v4Sites) config(ftype, failoverPC string) string {
+	return s.configRev(ftype, failoverPC, false)
+}
+
+// configRev is config, with the descriptions, the RPO and the plan's network gateway changed
+// when updated.
+func (s *v4Sites) configRev(ftype, failoverPC string, updated bool) string {
+	desc, rpo := "written over v4", "15m"
+	if updated {
+		desc, rpo = "updated over v4", "1h"
+	}
 	c := withAPIVersion(acctest.TwoSitesConfig(s.w, acctest.PCCanada, acctest.PCFrance), "auto") + fmt.Sprintf(`
 data "nutanixdr_cluster" "ca" {
   name = "CA01"
@@ -78,7 +89,7 @@ data "nutanixdr_cluster" "fr" {
 resource "nutanixdr_category_value" "tier" {
   category    = %[2]q
   value       = "v4-tier"
-  description = "written over v4"
+  description = %[8]q
 }
 
 resource "nutanixdr_protection_policy" "test" {
@@ -91,13 +102,13 @@ resource "nutanixdr_protection_policy" "test" {
     { label = "france", availability_zone_id = %[5]q, cluster_ids = [data.nutanixdr_cluster.fr.id] },
   ]
   replications = [
-    { from = "canada", to = "france", rpo = "15m", local_retention = { count = 4 }, remote_retention = { count = 4 } },
+    { from = "canada", to = "france", rpo = %[9]q, local_retention = { count = 4 }, remote_retention = { count = 4 } },
   ]
 }
 
 resource "nutanixdr_recovery_plan" "test" {
   name              = "v4-canada-to-france"
-  description       = "written over v4"
+  description       = %[8]q
   primary_location  = { availability_zone_id = %[4]q }
   recovery_location = { availability_zone_id = %[5]q }
   stages = [{
@@ -114,7 +125,7 @@ resource "nutanixdr_recovery_plan" "test" {
     }
   }]
 }
-`, acctest.SecondSite, foKey, foValue, s.caLocal, s.caOfFrance, foProdSubnet, foTestSubnet)
+`, acctest.SecondSite, foKey, foValue, s.caLocal, s.caOfFrance, foProdSubnet, foTestSubnet, desc, rpo)
 	if ftype == "" {
 		return c
 	}
@@ -144,6 +155,12 @@ const (
 	v4Planned        = "POST /api/dataprotection/v4.3/operations/recovery-plans/{recoveryPlanExtId}/$actions/planned-failover"
 	v4JobGet         = "GET /api/dataprotection/v4.3/config/recovery-plan-jobs/{extId}"
 	v4DomainManagers = "GET /api/prism/v4.3/config/domain-managers"
+	v4CategoryPut    = "PUT /api/prism/v4.3/config/categories/{extId}"
+	v4CategoryDelete = "DELETE /api/prism/v4.3/config/categories/{extId}"
+	v4PolicyPut      = "PUT /api/datapolicies/v4.2/config/protection-policies/{extId}"
+	v4PolicyDelete   = "DELETE /api/datapolicies/v4.2/config/protection-policies/{extId}"
+	v4PlanPut        = "PUT /api/datapolicies/v4.2/config/recovery-plans/{extId}"
+	v4PlanDelete     = "DELETE /api/datapolicies/v4.2/config/recovery-plans/{extId}"
 
 	v3CategoryPut  = "PUT /api/nutanix/v3/categories/{name}/{value}"
 	v3PolicyCreate = "POST /api/nutanix/v3/protection_rules"
@@ -151,29 +168,37 @@ const (
 	v3PlanCreate   = "POST /api/nutanix/v3/recovery_plans"
 	v3PlanGet      = "GET /api/nutanix/v3/recovery_plans/{uuid}"
 	v3JobCreate    = "POST /api/nutanix/v3/recovery_plan_jobs"
+	v3PolicyPut    = "PUT /api/nutanix/v3/protection_rules/{uuid}"
+	v3PolicyDelete = "DELETE /api/nutanix/v3/protection_rules/{uuid}"
+	v3PlanPut      = "PUT /api/nutanix/v3/recovery_plans/{uuid}"
+	v3PlanDelete   = "DELETE /api/nutanix/v3/recovery_plans/{uuid}"
+	v3CategoryDel  = "DELETE /api/nutanix/v3/categories/{name}/{value}"
 )
 
 // checkRoutes fails unless each route of used was sent to the PC at least once and no route
-// of unused was, since the world started.
-func (s *v4Sites) checkRoutes(t *testing.T, pcName string, used, unused []string) statecheck.StateCheck {
-	return acctest.CheckAPI(func(context.Context) error {
-		counts := s.w.PC(pcName).RequestCounts().ByRoute
-		var problems []string
-		for _, r := range used {
-			if counts[r] == 0 {
-				problems = append(problems, r+" was never sent")
-			}
+// of unused was, since the world started or the PC's counters were last reset.
+func (s *v4Sites) checkRoutes(pcName string, used, unused []string) statecheck.StateCheck {
+	return acctest.CheckAPI(func(context.Context) error { return s.routesUsed(pcName, used, unused) })
+}
+
+// routesUsed is the check of checkRoutes.
+func (s *v4Sites) routesUsed(pcName string, used, unused []string) error {
+	counts := s.w.PC(pcName).RequestCounts().ByRoute
+	var problems []string
+	for _, r := range used {
+		if counts[r] == 0 {
+			problems = append(problems, r+" was never sent")
 		}
-		for _, r := range unused {
-			if counts[r] > 0 {
-				problems = append(problems, fmt.Sprintf("%s was sent %d times", r, counts[r]))
-			}
+	}
+	for _, r := range unused {
+		if counts[r] > 0 {
+			problems = append(problems, fmt.Sprintf("%s was sent %d times", r, counts[r]))
 		}
-		if len(problems) > 0 {
-			return fmt.Errorf("%s: %s\nroutes: %s", pcName, strings.Join(problems, "; "), routeCounts(counts))
-		}
-		return nil
-	})
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %s\nroutes: %s", pcName, strings.Join(problems, "; "), routeCounts(counts))
+	}
+	return nil
 }
 
 // logRoutes logs the request counts of the PC, per route, for the record.
@@ -207,17 +232,86 @@ func TestAccV4_endToEnd(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		// Destroying deletes over v4 as well.
+		CheckDestroy: func(*terraform.State) error {
+			return s.routesUsed(acctest.PCCanada, []string{v4CategoryDelete, v4PolicyDelete, v4PlanDelete},
+				[]string{v3CategoryDel, v3PolicyDelete, v3PlanDelete})
+		},
 		Steps: []resource.TestStep{
 			{
 				Config:           s.config("", ""),
 				ConfigPlanChecks: emptyAfter,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("nutanixdr_recovery_plan.test", tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRegexp)),
-					s.checkRoutes(t, acctest.PCCanada,
+					s.checkRoutes(acctest.PCCanada,
 						[]string{v4DomainManagers, v4CategoryCreate, v4PolicyCreate, v4PolicyGet, v4PlanCreate, v4PlanGet, v4StageCreate},
 						[]string{v3CategoryPut, v3PolicyCreate, v3PolicyGet, v3PlanCreate, v3PlanGet}),
 					acctest.CheckAPI(func(ctx context.Context) error {
 						// The policy protects the VMs: their recovery points reach france.
+						s.waitReplicated(t, "app-01", "db-01")
+						return nil
+					}),
+					s.logRoutes(t, acctest.PCCanada, "creating the category value, the policy and the plan"),
+				},
+			},
+			{
+				// Updates go over v4 too, with If-Match.
+				PreConfig: func() { s.w.PC(acctest.PCCanada).ResetRequestCounts() },
+				Config:    s.configRev("", "", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("nutanixdr_category_value.tier", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("nutanixdr_protection_policy.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("nutanixdr_recovery_plan.test", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					s.checkRoutes(acctest.PCCanada, []string{v4CategoryPut, v4PolicyPut, v4PlanPut},
+						[]string{v3CategoryPut, v3PolicyPut, v3PlanPut}),
+					s.logRoutes(t, acctest.PCCanada, "updating the category value, the policy and the plan"),
+				},
+			},
+			{
+				PreConfig:        func() { s.w.PC(acctest.PCFrance).ResetRequestCounts() },
+				Config:           s.config("PLANNED", acctest.PCFrance),
+				ConfigPlanChecks: emptyAfter,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^COMPLETED`))),
+					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("recovered_vms"), knownvalue.ListSizeExact(2)),
+					acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, true) }),
+					s.checkRoutes(acctest.PCFrance, []string{v4DomainManagers, v4Planned, v4JobGet}, []string{v3JobCreate}),
+					s.logRoutes(t, acctest.PCFrance, "the planned failover"),
+				},
+			},
+			{
+				// After the failover the whole configuration still plans empty.
+				Config:   s.config("PLANNED", acctest.PCFrance),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// TestAccV4_mixedPair pairs a Prism Central that serves no v4 revision the provider speaks
+// (canada, pc.2024.3: v3 under "auto") with one that does (france, pc.7.5): the configuration
+// is written on canada over v3, and the planned failover runs on france over v4, on the plan
+// canada synced to it. Every step plans empty afterwards.
+func TestAccV4_mixedPair(t *testing.T) {
+	s := newV4Sites(t, map[string]string{acctest.PCCanada: prismsim.DefaultPCVersion, acctest.PCFrance: v4Release})
+	emptyAfter := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           s.config("", ""),
+				ConfigPlanChecks: emptyAfter,
+				ConfigStateChecks: []statecheck.StateCheck{
+					s.checkRoutes(acctest.PCCanada,
+						[]string{v3CategoryPut, v3PolicyCreate, v3PolicyGet, v3PlanCreate, v3PlanGet},
+						[]string{v4DomainManagers, v4CategoryCreate, v4PolicyCreate, v4PolicyGet, v4PlanCreate, v4PlanGet, v4StageCreate}),
+					acctest.CheckAPI(func(ctx context.Context) error {
 						s.waitReplicated(t, "app-01", "db-01")
 						return nil
 					}),
@@ -232,12 +326,11 @@ func TestAccV4_endToEnd(t *testing.T) {
 					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^COMPLETED`))),
 					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("recovered_vms"), knownvalue.ListSizeExact(2)),
 					acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, true) }),
-					s.checkRoutes(t, acctest.PCFrance, []string{v4DomainManagers, v4Planned, v4JobGet}, []string{v3JobCreate}),
+					s.checkRoutes(acctest.PCFrance, []string{v4DomainManagers, v4Planned, v4JobGet}, []string{v3JobCreate}),
 					s.logRoutes(t, acctest.PCFrance, "the planned failover"),
 				},
 			},
 			{
-				// After the failover the whole configuration still plans empty.
 				Config:   s.config("PLANNED", acctest.PCFrance),
 				PlanOnly: true,
 			},
