@@ -255,6 +255,25 @@ func TestAccV4_endToEnd(t *testing.T) {
 				},
 			},
 			{
+				// State written over v4 imports over v4.
+				ResourceName:      testAccPolicyAddr,
+				ImportState:       true,
+				ImportStateIdFunc: testAccPolicyImportID("canada,france"),
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:            testAccPlanAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: testAccPlanVolatile,
+			},
+			{
+				ResourceName:      "nutanixdr_category_value.tier",
+				ImportState:       true,
+				ImportStateId:     foKey + "/v4-tier",
+				ImportStateVerify: true,
+			},
+			{
 				// Updates go over v4 too, with If-Match.
 				PreConfig: func() { s.w.PC(acctest.PCCanada).ResetRequestCounts() },
 				Config:    s.configRev("", "", true),
