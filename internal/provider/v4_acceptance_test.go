@@ -222,93 +222,109 @@ func routeCounts(counts map[string]int) string {
 	return b.String()
 }
 
-// TestAccV4_endToEnd declares a category value, a protection policy and a recovery plan, then
-// fails the plan over to france (planned), all with api_version = "auto" on Prism Centrals
-// that serve v4: each kind goes over v4 (none of their v3 write routes is used), and every
-// step plans empty afterwards, the failover included.
+// emptyAfter checks that a step plans empty once applied.
+var emptyAfter = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+
+// createStep applies the configuration without failover and checks on canada which routes
+// were (used) and were not (unused) sent, then waits until the policy's recovery points of
+// the VMs reach france.
+func (s *v4Sites) createStep(t *testing.T, used, unused []string) resource.TestStep {
+	return resource.TestStep{
+		Config:           s.config("", ""),
+		ConfigPlanChecks: emptyAfter,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(testAccPlanAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRegexp)),
+			s.checkRoutes(acctest.PCCanada, used, unused),
+			acctest.CheckAPI(func(context.Context) error {
+				s.waitReplicated(t, "app-01", "db-01")
+				return nil
+			}),
+			s.logRoutes(t, acctest.PCCanada, "creating the category value, the policy and the plan"),
+		},
+	}
+}
+
+// failoverSteps fail the plan over to france with a planned failover run on france, over
+// v4, then plan the whole configuration again: it plans empty.
+func (s *v4Sites) failoverSteps(t *testing.T) []resource.TestStep {
+	return []resource.TestStep{
+		{
+			PreConfig:        func() { s.w.PC(acctest.PCFrance).ResetRequestCounts() },
+			Config:           s.config("PLANNED", acctest.PCFrance),
+			ConfigPlanChecks: emptyAfter,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^COMPLETED`))),
+				statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("recovered_vms"), knownvalue.ListSizeExact(2)),
+				acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, true) }),
+				s.checkRoutes(acctest.PCFrance, []string{v4DomainManagers, v4Planned, v4JobGet}, []string{v3JobCreate}),
+				s.logRoutes(t, acctest.PCFrance, "the planned failover"),
+			},
+		},
+		{
+			// After the failover the whole configuration still plans empty.
+			Config:   s.config("PLANNED", acctest.PCFrance),
+			PlanOnly: true,
+		},
+	}
+}
+
+// TestAccV4_endToEnd declares a category value, a protection policy and a recovery plan,
+// imports them, updates them, then fails the plan over to france (planned), all with
+// api_version = "auto" on Prism Centrals that serve v4: each kind goes over v4 (none of its v3
+// routes is used), every step plans empty afterwards, the failover included, and destroying
+// deletes over v4.
 func TestAccV4_endToEnd(t *testing.T) {
 	s := newV4Sites(t, map[string]string{acctest.PCCanada: v4Release, acctest.PCFrance: v4Release})
-	emptyAfter := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	steps := []resource.TestStep{
+		s.createStep(t,
+			[]string{v4DomainManagers, v4CategoryCreate, v4PolicyCreate, v4PolicyGet, v4PlanCreate, v4PlanGet, v4StageCreate},
+			[]string{v3CategoryPut, v3PolicyCreate, v3PolicyGet, v3PlanCreate, v3PlanGet}),
+		{
+			// State written over v4 imports over v4.
+			ResourceName:      testAccPolicyAddr,
+			ImportState:       true,
+			ImportStateIdFunc: testAccPolicyImportID("canada,france"),
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName:            testAccPlanAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: testAccPlanVolatile,
+		},
+		{
+			ResourceName:      "nutanixdr_category_value.tier",
+			ImportState:       true,
+			ImportStateId:     foKey + "/v4-tier",
+			ImportStateVerify: true,
+		},
+		{
+			// Updates go over v4 too, with If-Match.
+			PreConfig: func() { s.w.PC(acctest.PCCanada).ResetRequestCounts() },
+			Config:    s.configRev("", "", true),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("nutanixdr_category_value.tier", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(testAccPolicyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(testAccPlanAddr, plancheck.ResourceActionUpdate),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				s.checkRoutes(acctest.PCCanada, []string{v4CategoryPut, v4PolicyPut, v4PlanPut},
+					[]string{v3CategoryPut, v3PolicyPut, v3PlanPut}),
+				s.logRoutes(t, acctest.PCCanada, "updating the category value, the policy and the plan"),
+			},
+		},
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		// Destroying deletes over v4 as well.
 		CheckDestroy: func(*terraform.State) error {
 			return s.routesUsed(acctest.PCCanada, []string{v4CategoryDelete, v4PolicyDelete, v4PlanDelete},
 				[]string{v3CategoryDel, v3PolicyDelete, v3PlanDelete})
 		},
-		Steps: []resource.TestStep{
-			{
-				Config:           s.config("", ""),
-				ConfigPlanChecks: emptyAfter,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("nutanixdr_recovery_plan.test", tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRegexp)),
-					s.checkRoutes(acctest.PCCanada,
-						[]string{v4DomainManagers, v4CategoryCreate, v4PolicyCreate, v4PolicyGet, v4PlanCreate, v4PlanGet, v4StageCreate},
-						[]string{v3CategoryPut, v3PolicyCreate, v3PolicyGet, v3PlanCreate, v3PlanGet}),
-					acctest.CheckAPI(func(ctx context.Context) error {
-						// The policy protects the VMs: their recovery points reach france.
-						s.waitReplicated(t, "app-01", "db-01")
-						return nil
-					}),
-					s.logRoutes(t, acctest.PCCanada, "creating the category value, the policy and the plan"),
-				},
-			},
-			{
-				// State written over v4 imports over v4.
-				ResourceName:      testAccPolicyAddr,
-				ImportState:       true,
-				ImportStateIdFunc: testAccPolicyImportID("canada,france"),
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:            testAccPlanAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: testAccPlanVolatile,
-			},
-			{
-				ResourceName:      "nutanixdr_category_value.tier",
-				ImportState:       true,
-				ImportStateId:     foKey + "/v4-tier",
-				ImportStateVerify: true,
-			},
-			{
-				// Updates go over v4 too, with If-Match.
-				PreConfig: func() { s.w.PC(acctest.PCCanada).ResetRequestCounts() },
-				Config:    s.configRev("", "", true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("nutanixdr_category_value.tier", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("nutanixdr_protection_policy.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("nutanixdr_recovery_plan.test", plancheck.ResourceActionUpdate),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					s.checkRoutes(acctest.PCCanada, []string{v4CategoryPut, v4PolicyPut, v4PlanPut},
-						[]string{v3CategoryPut, v3PolicyPut, v3PlanPut}),
-					s.logRoutes(t, acctest.PCCanada, "updating the category value, the policy and the plan"),
-				},
-			},
-			{
-				PreConfig:        func() { s.w.PC(acctest.PCFrance).ResetRequestCounts() },
-				Config:           s.config("PLANNED", acctest.PCFrance),
-				ConfigPlanChecks: emptyAfter,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^COMPLETED`))),
-					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("recovered_vms"), knownvalue.ListSizeExact(2)),
-					acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, true) }),
-					s.checkRoutes(acctest.PCFrance, []string{v4DomainManagers, v4Planned, v4JobGet}, []string{v3JobCreate}),
-					s.logRoutes(t, acctest.PCFrance, "the planned failover"),
-				},
-			},
-			{
-				// After the failover the whole configuration still plans empty.
-				Config:   s.config("PLANNED", acctest.PCFrance),
-				PlanOnly: true,
-			},
-		},
+		Steps: append(steps, s.failoverSteps(t)...),
 	})
 }
 
@@ -318,41 +334,16 @@ func TestAccV4_endToEnd(t *testing.T) {
 // canada synced to it. Every step plans empty afterwards.
 func TestAccV4_mixedPair(t *testing.T) {
 	s := newV4Sites(t, map[string]string{acctest.PCCanada: prismsim.DefaultPCVersion, acctest.PCFrance: v4Release})
-	emptyAfter := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:           s.config("", ""),
-				ConfigPlanChecks: emptyAfter,
-				ConfigStateChecks: []statecheck.StateCheck{
-					s.checkRoutes(acctest.PCCanada,
-						[]string{v3CategoryPut, v3PolicyCreate, v3PolicyGet, v3PlanCreate, v3PlanGet},
-						[]string{v4DomainManagers, v4CategoryCreate, v4PolicyCreate, v4PolicyGet, v4PlanCreate, v4PlanGet, v4StageCreate}),
-					acctest.CheckAPI(func(ctx context.Context) error {
-						s.waitReplicated(t, "app-01", "db-01")
-						return nil
-					}),
-					s.logRoutes(t, acctest.PCCanada, "creating the category value, the policy and the plan"),
-				},
-			},
-			{
-				PreConfig:        func() { s.w.PC(acctest.PCFrance).ResetRequestCounts() },
-				Config:           s.config("PLANNED", acctest.PCFrance),
-				ConfigPlanChecks: emptyAfter,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^COMPLETED`))),
-					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("recovered_vms"), knownvalue.ListSizeExact(2)),
-					acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, true) }),
-					s.checkRoutes(acctest.PCFrance, []string{v4DomainManagers, v4Planned, v4JobGet}, []string{v3JobCreate}),
-					s.logRoutes(t, acctest.PCFrance, "the planned failover"),
-				},
-			},
-			{
-				Config:   s.config("PLANNED", acctest.PCFrance),
-				PlanOnly: true,
-			},
+		CheckDestroy: func(*terraform.State) error {
+			return s.routesUsed(acctest.PCCanada, []string{v3CategoryDel, v3PolicyDelete, v3PlanDelete},
+				[]string{v4CategoryDelete, v4PolicyDelete, v4PlanDelete})
 		},
+		Steps: append([]resource.TestStep{s.createStep(t,
+			[]string{v3CategoryPut, v3PolicyCreate, v3PolicyGet, v3PlanCreate, v3PlanGet},
+			[]string{v4DomainManagers, v4CategoryCreate, v4PolicyCreate, v4PolicyGet, v4PlanCreate, v4PlanGet, v4StageCreate}),
+		}, s.failoverSteps(t)...),
 	})
 }
