@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -145,8 +146,16 @@ func TestProtocol_listDataSourcesEconomy(t *testing.T) {
 			t.Errorf("%s: %d entries, want %d", typ, len(items), bulkCount+1)
 		}
 		got := pc.RequestCounts()
-		if got.Total != 2 || got.ByRoute[route] != 2 {
-			t.Errorf("%s: %d requests (%v), want 2 list calls (%d entries, pages of 100)", typ, got.Total, got.ByRoute, bulkCount+1)
+		// The first list of the process also asks once which v4 version the Prism Central
+		// serves (api_version = "auto"): that probe is not a list call.
+		total := got.Total
+		for r, n := range got.ByRoute {
+			if strings.HasPrefix(r, "OPTIONS ") && strings.HasSuffix(r, "/unversioned/info") {
+				total -= n
+			}
+		}
+		if total != 2 || got.ByRoute[route] != 2 {
+			t.Errorf("%s: %d requests (%v), want 2 list calls (%d entries, pages of 100)", typ, total, got.ByRoute, bulkCount+1)
 		}
 		copies := readListDataSource(t, fr, schemas, typ, nil)
 		if len(copies) != bulkCount+1 {
