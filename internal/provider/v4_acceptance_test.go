@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
 )
 
@@ -345,5 +346,74 @@ func TestAccV4_mixedPair(t *testing.T) {
 			[]string{v3CategoryPut, v3PolicyCreate, v3PolicyGet, v3PlanCreate, v3PlanGet},
 			[]string{v4DomainManagers, v4CategoryCreate, v4PolicyCreate, v4PolicyGet, v4PlanCreate, v4PlanGet, v4StageCreate}),
 		}, s.failoverSteps(t)...),
+	})
+}
+
+// Routes of the other recovery plan actions over v4.
+const (
+	v4Unplanned = "POST /api/dataprotection/v4.3/operations/recovery-plans/{recoveryPlanExtId}/$actions/unplanned-failover"
+	v4TestFO    = "POST /api/dataprotection/v4.3/operations/recovery-plans/{recoveryPlanExtId}/$actions/test-failover"
+	v4CleanUp   = "POST /api/dataprotection/v4.3/operations/recovery-plans/{recoveryPlanExtId}/$actions/clean-up-resources"
+)
+
+// TestAccV4_unplannedSiteDown fails over over v4 with canada down: france, posing as
+// pc.7.5, runs the unplanned failover of the plan canada synced to it, and the configuration
+// (on france) plans empty afterwards with canada still down.
+func TestAccV4_unplannedSiteDown(t *testing.T) {
+	fs := newFailoverSites(t, failoverSitesOptions{edit: acctest.WithPCVersion(v4Release)})
+	s := &v4Sites{failoverSites: fs}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					if err := s.w.SiteDown(acctest.PCCanada); err != nil {
+						t.Fatalf("taking canada down: %v", err)
+					}
+					s.w.PC(acctest.PCFrance).ResetRequestCounts()
+				},
+				Config:           withAPIVersion(s.failoverConfig("UNPLANNED", ""), "auto"),
+				ConfigPlanChecks: emptyAfter,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^COMPLETED`))),
+					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("recovered_vms"), knownvalue.ListSizeExact(2)),
+					acctest.CheckAPI(func(ctx context.Context) error { return s.checkFailedOver(ctx, false) }),
+					s.checkJob(client.JobActionFailover),
+					s.checkRoutes(acctest.PCFrance, []string{v4DomainManagers, v4Unplanned, v4JobGet}, []string{v3JobCreate}),
+					s.logRoutes(t, acctest.PCFrance, "the unplanned failover"),
+				},
+			},
+		},
+	})
+}
+
+// TestAccV4_testFailover runs a test failover over v4 with cleanup_on_destroy: the test VMs
+// appear on france, production stays on canada, and destroying cleans them up over v4.
+func TestAccV4_testFailover(t *testing.T) {
+	fs := newFailoverSites(t, failoverSitesOptions{edit: acctest.WithPCVersion(v4Release)})
+	s := &v4Sites{failoverSites: fs}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if err := s.checkNoTestClones(context.Background()); err != nil {
+				return err
+			}
+			return s.routesUsed(acctest.PCFrance, []string{v4CleanUp}, nil)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:           withAPIVersion(s.failoverConfig("TEST", "  cleanup_on_destroy = true\n"), "auto"),
+				ConfigPlanChecks: emptyAfter,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(failoverAddr, tfjsonpath.New("recovered_vms"), knownvalue.ListSizeExact(2)),
+					s.checkJob(client.JobActionTestFailover),
+					acctest.CheckAPI(func(ctx context.Context) error { return s.checkProductionOnCanada(ctx) }),
+					acctest.CheckAPI(func(ctx context.Context) error { return s.checkTestClones(ctx) }),
+					s.checkRoutes(acctest.PCFrance, []string{v4TestFO, v4JobGet}, []string{v3JobCreate}),
+				},
+			},
+		},
 	})
 }
