@@ -97,6 +97,12 @@ func (pc *PC) RecoveryPlanJobs() []v4.RecoveryPlanJob {
 				for _, r := range s.refs {
 					vs.Entities = append(vs.Entities, v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name})
 				}
+				for _, r := range s.recovered {
+					if r.uuid != "" { // v4 has no form for a VM that failed: the step's error says it.
+						vs.Recovered = append(vs.Recovered, v4.RecoveredEntity{
+							EntityRef: v4.EntityRef{Kind: r.source.Kind, ExtID: r.source.UUID, Name: r.name}, RecoveredExtID: r.uuid})
+					}
+				}
 				vj.Steps = append(vj.Steps, vs)
 			}
 		}

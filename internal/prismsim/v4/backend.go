@@ -32,6 +32,7 @@ type Backend interface {
 	PolicyBackend
 	PlanBackend
 	PlanEditor
+	DomainManagerBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
@@ -235,6 +236,15 @@ type JobStep struct {
 	Start, End                                   time.Time
 	ErrorCode, ErrorDetail                       string
 	Entities                                     []EntityRef
+	// Recovered are the entities the step recovered: Kind, ExtID and Name of the source
+	// entity, and RecoveredExtID of what the step made of it.
+	Recovered []RecoveredEntity
+}
+
+// RecoveredEntity is an entity a job step recovered (dataprotection.v4.config.EntityRecoveryResult).
+type RecoveredEntity struct {
+	EntityRef
+	RecoveredExtID string
 }
 
 // PlanEditor is what the v4 wire needs of a PC to change recovery plans. A v4 plan is the

@@ -327,6 +327,9 @@ func renderStep(s JobStep) map[string]any {
 	if len(ents) > 0 {
 		out["affectedEntities"] = ents
 	}
+	if results := renderStepResults(s.Recovered); len(results) > 0 {
+		out["executionStepResults"] = results
+	}
 	if s.ErrorCode != "" || s.ErrorDetail != "" {
 		out["errorMessage"] = DataProtection.object("dataprotection.v4.error.AppMessage",
 			map[string]any{"code": s.ErrorCode, "message": s.ErrorDetail, "severity": "ERROR", "locale": "en_US"})
