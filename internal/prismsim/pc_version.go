@@ -97,3 +97,15 @@ func (pc *PC) version() string {
 
 // PCVersion is the Prism Central release the PC poses as.
 func (pc *PC) PCVersion() string { return pc.version() }
+
+// ServesV4 reports whether the PC serves every v4 namespace of the wire at the revision the
+// wire speaks (a client that probes, as the provider under api_version = "auto" does, then
+// speaks v4 to it).
+func (pc *PC) ServesV4() bool {
+	for _, n := range v4.Namespaces() {
+		if !pc.servesV4(n) {
+			return false
+		}
+	}
+	return true
+}

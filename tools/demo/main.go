@@ -4,7 +4,11 @@
 //
 // Usage (from the repository root; make demo builds what it needs first):
 //
-//	go run ./tools/demo [-scenario leap-two-sites] [-tofu bin/tofu] [-provider-dir bin]
+//	go run ./tools/demo [-scenario leap-two-sites] [-api v3|v4] [-tofu bin/tofu] [-provider-dir bin]
+//
+// -api v4 has every emulated Prism Central pose as a release that serves the v4 API
+// (prismsim's pc_version): the provider, on api_version = "auto", then speaks v4 for the
+// kinds it serves over v4 (docs/guides/prism-central-api-versions.md).
 package main
 
 import (
@@ -17,6 +21,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/scenario"
 )
 
@@ -28,6 +33,7 @@ func main() {
 		examples    = flag.String("examples", "examples/scenarios", "directory holding the scenarios' configurations")
 		keep        = flag.Bool("keep", false, "keep the scenario's directory (state, configuration, env.json) afterwards")
 		list        = flag.Bool("list", false, "list the scenarios and exit")
+		api         = flag.String("api", "v3", `"v3": the Prism Centrals pose as pc.2024.3 (v3 for the DR kinds); "v4": as pc.7.5 (v4 where the provider speaks it)`)
 	)
 	flag.Parse()
 
@@ -36,6 +42,12 @@ func main() {
 			fmt.Printf("%-26s %s\n", s.Name, s.Summary)
 		}
 		return
+	}
+
+	release, ok := map[string]string{"v3": prismsim.DefaultPCVersion, "v4": "pc.7.5"}[*api]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "demo: -api %q: use v3 or v4\n", *api)
+		os.Exit(2)
 	}
 
 	s, err := scenario.Get(*name)
@@ -54,6 +66,11 @@ func main() {
 		Out:         os.Stdout,
 		Color:       isTerminal(os.Stdout),
 		Keep:        *keep,
+		World: func(cfg *prismsim.WorldConfig) {
+			for i := range cfg.PCs {
+				cfg.PCs[i].PCVersion = release
+			}
+		},
 	}, s)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -62,7 +79,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("\nScenario %s passed.\n", s.Name)
+	fmt.Printf("\nScenario %s passed (Prism Centrals posing as %s, API %s).\n", s.Name, release, *api)
 }
 
 // isTerminal tells whether f is a character device (a terminal), to decide on colors.
