@@ -165,6 +165,10 @@ func RequireAcc(t *testing.T) {
 	}
 }
 
+// PCVersionEnv names the environment variable that has the test worlds' Prism Centrals pose as
+// a release (prismsim's pc_version), for the protocol matrix.
+const PCVersionEnv = "NUTANIXDR_ACC_PC_VERSION"
+
 // NewWorld starts the leap-two-sites world in-process, with short task latency, and closes it
 // when the test ends.
 func NewWorld(t *testing.T) *prismsim.World {
@@ -181,6 +185,11 @@ func NewWorldWith(t *testing.T, edit func(*prismsim.WorldConfig)) *prismsim.Worl
 		t.Fatalf("loading preset %s: %v", preset, err)
 	}
 	cfg.Settings.TaskLatency = prismsim.Duration(taskLatency)
+	// The protocol matrix: NUTANIXDR_ACC_PC_VERSION has every PC pose as that release before
+	// the test's own edits (make test API=v4 sets pc.7.5, which serves the v4 API).
+	if v := os.Getenv(PCVersionEnv); v != "" {
+		WithPCVersion(v)(&cfg)
+	}
 	if edit != nil {
 		edit(&cfg)
 	}

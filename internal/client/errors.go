@@ -178,7 +178,7 @@ func (e *APIError) hint() string {
 		return "the entity is already being deleted by another request: wait for that task to finish (Prism Central, Activity > Tasks); the entity goes away by itself"
 	case e.isConflict():
 		return "the entity was changed by someone else at the same time: run the operation again"
-	case e.HasReason(ReasonEntityDeletionFailed):
+	case e.HasReason(ReasonEntityDeletionFailed) || e.inUse():
 		return "the entity is still in use: remove what uses it first"
 	case e.StatusCode == http.StatusNotFound:
 		return ""
@@ -220,7 +220,7 @@ func (e *APIError) HasReason(r string) bool { return slices.Contains(e.Reasons, 
 // isConflict reports a refused update because the entity changed meanwhile
 // (stale spec_version).
 func (e *APIError) isConflict() bool {
-	if e.alreadyDeleting() || e.jobRunning() {
+	if e.alreadyDeleting() || e.jobRunning() || e.inUse() {
 		return false
 	}
 	if e.HasReason(ReasonConcurrentRequests) || e.HasReason(ReasonSpecUpdateError) {
@@ -249,6 +249,10 @@ func (e *APIError) alreadyDeleting() bool {
 
 // busyWith reports a 409 of the v3 API whose messages contain one of
 // phrases (compared ignoring case).
+// inUse tells a 409 that refuses a change because something uses the entity (the v4 API says
+// "... is in use by ..." where v3 answers ENTITY_DELETION_FAILED): not a concurrent change.
+func (e *APIError) inUse() bool { return e.busyWith("is in use") }
+
 func (e *APIError) busyWith(phrases ...string) bool {
 	if e.StatusCode != http.StatusConflict || e.class != classAPI {
 		return false

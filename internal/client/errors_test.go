@@ -161,6 +161,7 @@ func TestAPIErrorBusyHints(t *testing.T) {
 		{"cloud trust x is still being created: wait for its task, then delete it", "still being created: wait for its create task"},
 		{"recovery_plan x is already being deleted", "already being deleted by another request"},
 		{"recovery plan p already has a running job: MIGRATE j (x) is RUNNING; wait for it to end", "another job of this recovery plan is running"},
+		{"category value k:v is in use by vm app-01: remove it from them first", "still in use: remove what uses it first"},
 	} {
 		e := APIError{StatusCode: 409, Reasons: []string{ReasonConcurrentRequests}, Messages: []string{tt.msg}}
 		got := e.Error()

@@ -142,6 +142,13 @@ func decodeV4Job(ctx context.Context, c *Client, raw json.RawMessage) (RecoveryP
 	if out.ActionType == JobActionMigrate && j.IsLiveMigrateVMs {
 		out.ActionType = JobActionLiveMigrate
 	}
+	// A v4 job has no data-loss window. A planned failover or a live migration loses nothing
+	// by what it is (it syncs before it recovers), so its window is 0 once it has completed;
+	// an unplanned failover's stays unknown.
+	if (out.ActionType == JobActionMigrate || out.ActionType == JobActionLiveMigrate) && strings.HasPrefix(out.Status, JobStatusCompleted) {
+		zero := time.Duration(0)
+		out.DataLossWindow = &zero
+	}
 	if j.IsInitiatedByWitness {
 		out.Initiator = JobInitiatorWitness
 	}

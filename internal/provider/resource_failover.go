@@ -264,7 +264,7 @@ func (r *failoverResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Unplanned failover: the time between the recovery point the VMs were recovered from " +
 					"and the failure (or `recovery_reference_time`), what was lost, as a Go duration string (`\"4m30s\"`). " +
 					"`\"0s\"` for planned failovers and live migrations, which lose nothing; null when Prism Central does " +
-					"not report it (tests, validations, and every job read over the v4 API, whose recovery plan job has no such field).",
+					"not report it (tests, validations, and unplanned failovers read over the v4 API, whose recovery plan job has no such field).",
 				CustomType:    timetypes.GoDurationType{},
 				Computed:      true,
 				PlanModifiers: keep,
