@@ -387,19 +387,13 @@ func checkLeapUnplanned(ctx context.Context, r *Run) error {
 	if err := json.Unmarshal(raw, &fo); err != nil {
 		return errors.Join(append(errs, fmt.Errorf("decoding the disaster configuration's failover output: %w", err))...)
 	}
-	window, err := time.ParseDuration(fo.DataLossWindow)
-	switch {
-	case !strings.HasPrefix(fo.Status, "COMPLETED"):
+	if !strings.HasPrefix(fo.Status, "COMPLETED") {
 		errs = append(errs, fmt.Errorf("the failover output says %s, want a completed failover", fo.Status))
-	case fo.DataLossWindow == "" && r.World.PC(leapRecovery).ServesV4():
-		// A v4 recovery plan job has no data-loss window (dataprotection v4.3
-		// RecoveryPlanJob): over v4 the provider leaves it null, as documented.
+	} else if window, reported, err := r.checkDataLossWindow(leapRecovery, fo.DataLossWindow, 15*time.Minute); err != nil {
+		errs = append(errs, fmt.Errorf("%w (the 15-minute RPO)", err))
+	} else if !reported {
 		r.logf("data-loss window: not reported over v4\n")
-	case err != nil:
-		errs = append(errs, fmt.Errorf("data_loss_window %q: %w", fo.DataLossWindow, err))
-	case window <= 0 || window > 15*time.Minute:
-		errs = append(errs, fmt.Errorf("data_loss_window is %s, want more than 0 and at most the 15-minute RPO", window))
-	default:
+	} else {
 		r.logf("data lost: the last %s before Canada went down\n", window)
 	}
 	return errors.Join(errs...)

@@ -491,12 +491,8 @@ func checkPilotRecovered(ctx context.Context, r *Run) error {
 	if len(f.RecoveredVMs) != len(want) {
 		errs = append(errs, fmt.Errorf("output failover lists %d recovered VMs, want %d", len(f.RecoveredVMs), len(want)))
 	}
-	loss, err := time.ParseDuration(f.DataLossWindow)
-	switch {
-	case err != nil:
-		errs = append(errs, fmt.Errorf("output failover: data_loss_window %q: %w", f.DataLossWindow, err))
-	case loss <= 0 || loss > pilotTier2RPO+r.World.Settings().ReplicationDelay.Std():
-		errs = append(errs, fmt.Errorf("output failover: data_loss_window %s, want more than 0 and at most the tier-2 RPO %s", loss, pilotTier2RPO))
+	if _, _, err := r.checkDataLossWindow(pilotRecovery, f.DataLossWindow, pilotTier2RPO+r.World.Settings().ReplicationDelay.Std()); err != nil {
+		errs = append(errs, fmt.Errorf("output failover: %w (the tier-2 RPO %s and the replication delay)", err, pilotTier2RPO))
 	}
 	var job struct {
 		Status struct {
