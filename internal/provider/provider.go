@@ -41,6 +41,8 @@ const (
 	envUsername = "NUTANIX_USERNAME"
 	envPassword = "NUTANIX_PASSWORD"
 	envInsecure = "NUTANIX_INSECURE"
+	// envAPIVersion is this provider's own (api_version has no counterpart elsewhere).
+	envAPIVersion = "NUTANIXDR_API_VERSION"
 )
 
 // Defaults of the provider block.
@@ -357,6 +359,6 @@ func clientConfig(cfg providerModel, getenv func(string) string) (client.Config,
 			out.MaxRetries = -1
 		}
 	}
-	out.APIVersion = apiVersionOf(cfg.APIVersion, &diags)
+	out.APIVersion = apiVersionOf(cfg.APIVersion, getenv(envAPIVersion), &diags)
 	return out, diags
 }

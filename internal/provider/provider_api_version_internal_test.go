@@ -23,7 +23,7 @@ func TestClientConfig_apiVersion(t *testing.T) {
 		return m
 	}
 	for in, want := range map[types.String]string{
-		types.StringNull():        client.APIVersionAuto,
+		types.StringNull():        client.APIVersionV3,
 		types.StringValue("auto"): client.APIVersionAuto,
 		types.StringValue("v3"):   client.APIVersionV3,
 	} {
@@ -31,6 +31,19 @@ func TestClientConfig_apiVersion(t *testing.T) {
 		if diags.HasError() || cfg.APIVersion != want {
 			t.Errorf("api_version %s: got %q, %v; want %q", in, cfg.APIVersion, diags, want)
 		}
+	}
+	// Unset, the environment chooses; the block wins over it.
+	for in, want := range map[types.String]string{
+		types.StringNull():      client.APIVersionAuto,
+		types.StringValue("v3"): client.APIVersionV3,
+	} {
+		cfg, diags := clientConfig(base(in), env(map[string]string{envAPIVersion: "auto"}))
+		if diags.HasError() || cfg.APIVersion != want {
+			t.Errorf("api_version %s with %s=auto: got %q, %v; want %q", in, envAPIVersion, cfg.APIVersion, diags, want)
+		}
+	}
+	if _, diags := clientConfig(base(types.StringNull()), env(map[string]string{envAPIVersion: "v5"})); !diags.HasError() {
+		t.Errorf("%s=v5 was accepted", envAPIVersion)
 	}
 
 	_, diags := clientConfig(base(types.StringValue("v4")), env(nil))

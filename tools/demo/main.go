@@ -7,7 +7,7 @@
 //	go run ./tools/demo [-scenario leap-two-sites] [-api v3|v4] [-tofu bin/tofu] [-provider-dir bin]
 //
 // -api v4 has every emulated Prism Central pose as a release that serves the v4 API
-// (prismsim's pc_version): the provider, on api_version = "auto", then speaks v4 for the
+// (prismsim's pc_version), and the provider run with NUTANIXDR_API_VERSION=auto speaks v4 for the
 // kinds it serves over v4 (docs/guides/prism-central-api-versions.md).
 package main
 
@@ -48,6 +48,14 @@ func main() {
 	if !ok {
 		fmt.Fprintf(os.Stderr, "demo: -api %q: use v3 or v4\n", *api)
 		os.Exit(2)
+	}
+	if *api == "v4" {
+		// The provider's api_version defaults to v3; auto speaks v4 where the PC serves it.
+		// OpenTofu passes the environment on to the provider.
+		if err := os.Setenv("NUTANIXDR_API_VERSION", "auto"); err != nil {
+			fmt.Fprintln(os.Stderr, "demo:", err)
+			os.Exit(1)
+		}
 	}
 
 	s, err := scenario.Get(*name)
