@@ -316,7 +316,43 @@ func (pc *PC) v4RuleSnapshot(p v4.ProtectionPolicy) (*snapshot, int64, error) {
 		version = e.version
 	}
 	snap, err := pc.v3RuleSpecLocked(p)
+	if err == nil && p.ExtID != "" {
+		snap.spec, err = keepV3Only(pc.entityLocked(policyKind, normUUID(p.ExtID)).current().spec, snap.spec)
+	}
 	return snap, version, err
+}
+
+// v4MappedRuleResources are the fields of a protection rule's resources that the v4
+// ProtectionPolicy carries (v3RuleSpecLocked writes them); the others have no v4 form.
+var v4MappedRuleResources = map[string]bool{
+	"ordered_availability_zone_list": true, "availability_zone_connectivity_list": true,
+	"category_filter": true, "primary_location_list": true, "start_time": true,
+}
+
+// keepV3Only carries the fields of the stored v3 spec that the v4 model does not carry (such
+// as is_approval_policy_needed) into the spec a v4 update wrote: a v4 update changes what v4
+// says and nothing else. ASSUMPTION (tools/prismsim/README.md, v4 section): a Prism Central
+// stores one entity for both APIs, so what one API cannot say survives the other's update.
+func keepV3Only(stored, updated json.RawMessage) (json.RawMessage, error) {
+	var old, upd map[string]any
+	if err := json.Unmarshal(stored, &old); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(updated, &upd); err != nil {
+		return nil, err
+	}
+	oldRes, _ := old["resources"].(map[string]any)
+	updRes, _ := upd["resources"].(map[string]any)
+	if updRes == nil {
+		updRes = map[string]any{}
+		upd["resources"] = updRes
+	}
+	for k, v := range oldRes {
+		if !v4MappedRuleResources[k] {
+			updRes[k] = v
+		}
+	}
+	return json.Marshal(upd)
 }
 
 // CreateProtectionPolicy implements v4.Backend.
