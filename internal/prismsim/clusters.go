@@ -61,7 +61,7 @@ func clusterStatus(pc *PC, e *entity) map[string]any {
 	name := e.current().name
 	service, version, software := "AOS", aosVersion, "NOS"
 	if d.prismCentral {
-		service, version, software = "PRISM_CENTRAL", pc.version(), "PRISM_CENTRAL"
+		service, version, software = "PRISM_CENTRAL", pc.PCVersion(), "PRISM_CENTRAL"
 	}
 	network := map[string]any{}
 	if d.externalIP != "" {

@@ -20,6 +20,7 @@ import (
 type PC struct {
 	w       *World
 	cfg     PCConfig
+	release pcRelease // what cfg.PCVersion names, parsed once (pc_version.go)
 	certPEM []byte
 	tlsCert tls.Certificate
 	port    atomic.Int64
@@ -72,9 +73,17 @@ func newPC(w *World, cfg PCConfig) (*PC, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.PCVersion == "" {
+		cfg.PCVersion = DefaultPCVersion
+	}
+	release, err := parsePCVersion(cfg.PCVersion)
+	if err != nil {
+		return nil, err
+	}
 	pc := &PC{
 		w:          w,
 		cfg:        cfg,
+		release:    release,
 		certPEM:    certPEM,
 		tlsCert:    tlsCert,
 		uuid:       newUUID(),

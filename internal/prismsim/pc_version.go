@@ -72,9 +72,8 @@ var (
 
 // v4Revision is the revision of namespace n the PC serves, "" for none.
 func (pc *PC) v4Revision(n v4.Namespace) string {
-	r, err := parsePCVersion(pc.version())
-	switch {
-	case err != nil || !r.atLeast(pc2024_3):
+	switch r := pc.release; {
+	case !r.atLeast(pc2024_3):
 		return ""
 	case r.atLeast(pc7_5):
 		return n.Version
@@ -87,16 +86,8 @@ func (pc *PC) servesV4(n v4.Namespace) bool {
 	return pc.v4Revision(n) == n.Version
 }
 
-// version is the release the PC poses as.
-func (pc *PC) version() string {
-	if pc.cfg.PCVersion != "" {
-		return pc.cfg.PCVersion
-	}
-	return DefaultPCVersion
-}
-
-// PCVersion is the Prism Central release the PC poses as.
-func (pc *PC) PCVersion() string { return pc.version() }
+// PCVersion is the Prism Central release the PC poses as (newPC defaults it).
+func (pc *PC) PCVersion() string { return pc.cfg.PCVersion }
 
 // ServesV4 reports whether the PC serves every v4 namespace of the wire at the revision the
 // wire speaks (a client that probes, as the provider under api_version = "auto" does, then

@@ -15,7 +15,7 @@ func (pc *PC) DomainManager() v4.DomainManager {
 }
 
 func (pc *PC) v4DomainManager() v4.DomainManager {
-	return v4.DomainManager{ExtID: pc.UUID(), Name: pc.Name(), Version: pc.version(), Address: pc.AdvertisedIP()}
+	return v4.DomainManager{ExtID: pc.UUID(), Name: pc.Name(), Version: pc.PCVersion(), Address: pc.AdvertisedIP()}
 }
 
 // Registrations implements v4.DomainManagerBackend: one per cloud trust, in creation order;

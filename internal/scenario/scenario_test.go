@@ -43,7 +43,7 @@ func TestScenarios(t *testing.T) {
 				ExamplesDir: examplesDir,
 				TempDir:     t.TempDir(),
 				Out:         out,
-				World:       poseAs(os.Getenv(acctest.PCVersionEnv)),
+				World:       acctest.WithPCVersion(os.Getenv(acctest.PCVersionEnv)),
 			}, s)
 			if err != nil {
 				t.Fatal(err)
@@ -515,17 +515,5 @@ func TestWorldSteps(t *testing.T) {
 	}
 	if err := checkLeapCleaned(ctx, r); err != nil {
 		t.Errorf("checkLeapCleaned on an untouched world: %v", err)
-	}
-}
-
-// poseAs has every Prism Central of a scenario's world pose as release version (the protocol
-// matrix, acctest.PCVersionEnv); empty leaves the preset's.
-func poseAs(version string) func(*prismsim.WorldConfig) {
-	return func(cfg *prismsim.WorldConfig) {
-		for i := range cfg.PCs {
-			if version != "" {
-				cfg.PCs[i].PCVersion = version
-			}
-		}
 	}
 }
