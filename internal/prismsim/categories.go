@@ -210,12 +210,12 @@ func handleListCategoryKeys(rq *request) (int, any, error) {
 	for _, k := range keys {
 		k := k
 		items = append(items, listItem{
-			seq:    k.seq,
-			attrs:  map[string][]string{"name": {k.name}, "system_defined": {fmt.Sprint(k.systemDefined)}},
-			render: func() any { return k.render() },
+			Seq:    k.seq,
+			Attrs:  map[string][]string{"name": {k.name}, "system_defined": {fmt.Sprint(k.systemDefined)}},
+			Render: func() any { return k.render() },
 		})
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].seq < items[j].seq })
+	sort.Slice(items, func(i, j int) bool { return items[i].Seq < items[j].Seq })
 	meta, page, apiErr := runList(lr, "category", categoryKeyAttrs, items)
 	if apiErr != nil {
 		return 0, nil, apiErr
@@ -240,12 +240,12 @@ func handleListCategoryValues(rq *request) (int, any, error) {
 	for _, v := range values {
 		v := v
 		items = append(items, listItem{
-			seq:    v.seq,
-			attrs:  map[string][]string{"value": {v.value}, "system_defined": {fmt.Sprint(v.systemDefined)}},
-			render: func() any { return v.render() },
+			Seq:    v.seq,
+			Attrs:  map[string][]string{"value": {v.value}, "system_defined": {fmt.Sprint(v.systemDefined)}},
+			Render: func() any { return v.render() },
 		})
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].seq < items[j].seq })
+	sort.Slice(items, func(i, j int) bool { return items[i].Seq < items[j].Seq })
 	meta, page, apiErr := runList(lr, "category", categoryValueAttrs, items)
 	if apiErr != nil {
 		return 0, nil, apiErr

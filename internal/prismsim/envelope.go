@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -302,7 +301,7 @@ func handleListEntities(k *kindSpec) apiHandler {
 				e := e
 				attrs := k.attrs(pc, e)
 				attrs["uuid"] = []string{e.uuid}
-				items = append(items, listItem{seq: e.seq, attrs: attrs, render: func() any { return pc.renderLocked(e) }})
+				items = append(items, listItem{Seq: e.seq, Attrs: attrs, Render: func() any { return pc.renderLocked(e) }})
 			}
 			meta, page, apiErr = runList(lr, k.name, append([]string{"uuid"}, k.known...), items)
 		})
@@ -468,18 +467,4 @@ func (pc *PC) missingCategoriesLocked(cats map[string][]string) []string {
 		}
 	}
 	return missing
-}
-
-// decodeStrictTypes decodes JSON into v, reporting type mismatches with the field's name.
-func decodeStrictTypes(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return fmt.Errorf("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
-		}
-		return err
-	}
-	return nil
 }

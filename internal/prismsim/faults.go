@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // The fault kinds, the Fault type and FaultKinds are the model's (model/faults.go).
@@ -280,14 +281,14 @@ func faultResponder(f Fault) func(kind string) response {
 				"to complete your request.</p></body></html>\n"
 			return response{status: http.StatusInternalServerError, contentType: "text/html; charset=utf-8", body: []byte(body)}
 		case FaultRetryAfter:
-			resp := errorResponseOf(kind, errorf(f.Status, reasonForStatus(f.Status),
+			resp := errorResponseOf(kind, errorf(f.Status, v3.ReasonForStatus(f.Status),
 				"too many requests: retry after %d seconds", f.RetryAfterSeconds))
 			resp.header = http.Header{"Retry-After": []string{strconv.Itoa(f.RetryAfterSeconds)}}
 			return resp
 		default:
 			reason := f.ErrorCode
 			if reason == "" {
-				reason = reasonForStatus(f.Status)
+				reason = v3.ReasonForStatus(f.Status)
 			}
 			return errorResponseOf(kind, errorf(f.Status, reason,
 				"%s: the service could not handle the request", http.StatusText(f.Status)))

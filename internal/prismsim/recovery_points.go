@@ -399,7 +399,7 @@ func handleListRecoveryPoints(rq *request) (int, any, error) {
 		items := make([]listItem, len(points))
 		for i, p := range points {
 			p := p
-			items[i] = listItem{seq: int64(i), attrs: v.attrs(p), render: func() any { return v.render(p) }}
+			items[i] = listItem{Seq: int64(i), Attrs: v.attrs(p), Render: func() any { return v.render(p) }}
 		}
 		meta, page, apiErr = runList(lr, "vm_recovery_point", pointAttrs, items)
 	})

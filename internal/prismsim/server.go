@@ -1,11 +1,9 @@
 package prismsim
 
 import (
-	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/routing"
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 const (
@@ -48,25 +47,7 @@ func (rq *request) ctx() context.Context { return rq.r.Context() }
 func (rq *request) param(name string) string { return rq.params[name] }
 
 // decode decodes the JSON body into v; an empty body decodes as {}.
-func (rq *request) decode(v any) *apiError {
-	body := bytes.TrimSpace(rq.body)
-	if len(body) == 0 {
-		body = []byte("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return validationError("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
-		}
-		return errorf(http.StatusBadRequest, reasonInvalidRequest, "request body is not valid JSON: %v", err)
-	}
-	if dec.More() {
-		return errorf(http.StatusBadRequest, reasonInvalidRequest, "request body has data after the JSON value")
-	}
-	return nil
-}
+func (rq *request) decode(v any) *apiError { return v3.DecodeBody(rq.body, v) }
 
 // route is a v3 (or v4) route: a method and a path template, with the kind named in its
 // error bodies and its handler.
@@ -142,7 +123,7 @@ func (pc *PC) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		pc.serveAPI(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, errorf(http.StatusNotFound, reasonNotSupported,
-			"%s is not a Prism Central v3 API path (expected %s/...)", path, v3Prefix).body(""))
+			"%s is not a Prism Central v3 API path (expected %s/...)", path, v3Prefix).Body(""))
 	}
 }
 
@@ -274,7 +255,7 @@ func renderBody(status int, body any) response {
 }
 
 func errorResponseOf(kind string, e *apiError) response {
-	data, _ := json.Marshal(e.body(kind))
+	data, _ := json.Marshal(e.Body(kind))
 	return response{status: e.Status, contentType: "application/json", body: data}
 }
 

@@ -392,7 +392,7 @@ func handleListTasks(rq *request) (int, any, error) {
 				attrs["entity_kind"] = append(attrs["entity_kind"], ref.Kind)
 			}
 			t := t
-			items = append(items, listItem{seq: int64(i), attrs: attrs, render: func() any { return pc.renderTaskLocked(t) }})
+			items = append(items, listItem{Seq: int64(i), Attrs: attrs, Render: func() any { return pc.renderTaskLocked(t) }})
 		}
 		meta, page, apiErr = runList(lr, "task", taskAttrs, items)
 	})

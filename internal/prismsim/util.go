@@ -5,11 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"net/http"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // The UUID helpers are the model's (model/uuid.go).
@@ -18,6 +19,12 @@ var (
 	normUUID = model.NormUUID
 	newUUID  = model.NewUUID
 )
+
+// contains reports whether list has s.
+var contains = slices.Contains[[]string, string]
+
+// decodeStrictTypes decodes JSON into v, reporting type mismatches with the field's name.
+var decodeStrictTypes = model.DecodeStrict
 
 // newMAC returns a random MAC address in the range AHV uses (50:6b:8d).
 func newMAC() string {
@@ -29,13 +36,7 @@ func newMAC() string {
 }
 
 // uuidParam returns the {uuid} path parameter, which must be a UUID, lower-cased.
-func uuidParam(rq *request) (string, *apiError) {
-	v := rq.param("uuid")
-	if !isUUID(v) {
-		return "", errorf(http.StatusBadRequest, reasonInvalidUUID, "%q is not a UUID", v)
-	}
-	return normUUID(v), nil
-}
+func uuidParam(rq *request) (string, *apiError) { return v3.CheckUUIDParam(rq.param("uuid")) }
 
 // formatTime formats a time as the API does (RFC 3339, UTC).
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -1,4 +1,4 @@
-package prismsim
+package v3
 
 import (
 	"fmt"
@@ -11,12 +11,12 @@ import (
 
 // List paging limits: Prism Central answers 20 entities by default and at most 500.
 const (
-	defaultListLength = 20
-	maxListLength     = 500
+	DefaultListLength = 20
+	MaxListLength     = 500
 )
 
-// listRequest is the body of POST /<kind>s/list (the spec's <kind>_list_metadata).
-type listRequest struct {
+// ListRequest is the body of POST /<kind>s/list (the spec's <kind>_list_metadata).
+type ListRequest struct {
 	Kind          string `json:"kind"`
 	Length        *int   `json:"length"`
 	Offset        *int   `json:"offset"`
@@ -25,10 +25,10 @@ type listRequest struct {
 	SortOrder     string `json:"sort_order"`
 }
 
-// listMetadata is the metadata of a list answer (the spec's <kind>_list_metadata_output).
+// ListMetadata is the metadata of a list answer (the spec's <kind>_list_metadata_output).
 // Length is the number of entities returned and is left out when there are none, since
 // some kinds' list metadata require length >= 1.
-type listMetadata struct {
+type ListMetadata struct {
 	Kind          string `json:"kind"`
 	TotalMatches  int    `json:"total_matches"`
 	Length        int    `json:"length,omitempty"`
@@ -38,66 +38,66 @@ type listMetadata struct {
 	SortOrder     string `json:"sort_order,omitempty"`
 }
 
-// listItem is one candidate entity of a list: the attributes filters and sorting see, and
+// ListItem is one candidate entity of a list: the attributes filters and sorting see, and
 // how to render it.
-type listItem struct {
-	seq    int64
-	attrs  map[string][]string
-	render func() any
+type ListItem struct {
+	Seq    int64
+	Attrs  map[string][]string
+	Render func() any
 }
 
-// decodeListRequest decodes and checks a list body for the given kind.
-func decodeListRequest(rq *request, kind string) (listRequest, *apiError) {
-	var lr listRequest
-	if err := rq.decode(&lr); err != nil {
+// DecodeList decodes and checks a list body for the given kind.
+func DecodeList(body []byte, kind string) (ListRequest, *Error) {
+	var lr ListRequest
+	if err := DecodeBody(body, &lr); err != nil {
 		return lr, err
 	}
 	if lr.Kind != "" && lr.Kind != kind {
-		return lr, validationError("kind must be %q on this list, got %q", kind, lr.Kind)
+		return lr, ValidationError("kind must be %q on this list, got %q", kind, lr.Kind)
 	}
 	if lr.Length != nil && *lr.Length < 1 {
-		return lr, validationError("length must be at least 1, got %d", *lr.Length)
+		return lr, ValidationError("length must be at least 1, got %d", *lr.Length)
 	}
 	if lr.Offset != nil && *lr.Offset < 0 {
-		return lr, validationError("offset must not be negative, got %d", *lr.Offset)
+		return lr, ValidationError("offset must not be negative, got %d", *lr.Offset)
 	}
 	switch lr.SortOrder {
 	case "", "ASCENDING", "DESCENDING":
 	default:
-		return lr, validationError("sort_order must be ASCENDING or DESCENDING, got %q", lr.SortOrder)
+		return lr, ValidationError("sort_order must be ASCENDING or DESCENDING, got %q", lr.SortOrder)
 	}
 	return lr, nil
 }
 
-// runList filters, sorts and pages items (given in their default order). The known list
+// RunList filters, sorts and pages items (given in their default order). The known list
 // names the attributes filters and sort_attribute may use.
-func runList(lr listRequest, kind string, known []string, items []listItem) (listMetadata, []any, *apiError) {
-	meta := listMetadata{Kind: kind, Filter: lr.Filter, SortAttribute: lr.SortAttribute, SortOrder: lr.SortOrder}
+func RunList(lr ListRequest, kind string, known []string, items []ListItem) (ListMetadata, []any, *Error) {
+	meta := ListMetadata{Kind: kind, Filter: lr.Filter, SortAttribute: lr.SortAttribute, SortOrder: lr.SortOrder}
 	var filter fiqlExpr
 	if strings.TrimSpace(lr.Filter) != "" {
 		f, err := parseFIQL(lr.Filter, known)
 		if err != nil {
-			return meta, nil, invalidArgument("filter %q: %v", lr.Filter, err)
+			return meta, nil, InvalidArgument("filter %q: %v", lr.Filter, err)
 		}
 		filter = f
 	}
-	matched := make([]listItem, 0, len(items))
+	matched := make([]ListItem, 0, len(items))
 	for _, it := range items {
-		if filter == nil || filter.match(it.attrs) {
+		if filter == nil || filter.match(it.Attrs) {
 			matched = append(matched, it)
 		}
 	}
 	desc := lr.SortOrder == "DESCENDING"
 	if lr.SortAttribute != "" {
 		if !contains(known, lr.SortAttribute) {
-			return meta, nil, invalidArgument("sort_attribute %q is not supported for kind %s (supported: %s)",
+			return meta, nil, InvalidArgument("sort_attribute %q is not supported for kind %s (supported: %s)",
 				lr.SortAttribute, kind, strings.Join(known, ", "))
 		}
 		attr := lr.SortAttribute
 		sort.SliceStable(matched, func(i, j int) bool {
-			c := compareValues(first(matched[i].attrs[attr]), first(matched[j].attrs[attr]))
+			c := compareValues(first(matched[i].Attrs[attr]), first(matched[j].Attrs[attr]))
 			if c == 0 {
-				return matched[i].seq < matched[j].seq
+				return matched[i].Seq < matched[j].Seq
 			}
 			if desc {
 				return c > 0
@@ -109,18 +109,18 @@ func runList(lr listRequest, kind string, known []string, items []listItem) (lis
 			matched[i], matched[j] = matched[j], matched[i]
 		}
 	}
-	offset, length := 0, defaultListLength
+	offset, length := 0, DefaultListLength
 	if lr.Offset != nil {
 		offset = *lr.Offset
 	}
 	if lr.Length != nil {
-		length = min(*lr.Length, maxListLength)
+		length = min(*lr.Length, MaxListLength)
 	}
 	meta.TotalMatches = len(matched)
 	meta.Offset = offset
 	page := []any{}
 	for i := offset; i < len(matched) && len(page) < length; i++ {
-		page = append(page, matched[i].render())
+		page = append(page, matched[i].Render())
 	}
 	meta.Length = len(page)
 	return meta, page, nil
