@@ -2,6 +2,7 @@ package prismsim
 
 import (
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // ClockState is what GET /_prismsim/clock answers (model.ClockState).
@@ -21,17 +22,17 @@ type WorldState struct {
 
 // PCState is one PC's inventory, entities rendered as the v3 API renders them.
 type PCState struct {
-	Name         string                `json:"name"`
-	URL          string                `json:"url"`
-	AdvertisedIP string                `json:"advertised_ip"`
-	Region       string                `json:"region,omitempty"`
-	UUID         string                `json:"uuid"`
-	Down         bool                  `json:"down"`
-	DREnabled    bool                  `json:"dr_enabled"`
-	Entities     map[string][]envelope `json:"entities"`
-	Categories   []categoryState       `json:"categories"`
-	Tasks        []taskJSON            `json:"tasks"`
-	Requests     RequestCounts         `json:"requests"`
+	Name         string                   `json:"name"`
+	URL          string                   `json:"url"`
+	AdvertisedIP string                   `json:"advertised_ip"`
+	Region       string                   `json:"region,omitempty"`
+	UUID         string                   `json:"uuid"`
+	Down         bool                     `json:"down"`
+	DREnabled    bool                     `json:"dr_enabled"`
+	Entities     map[string][]v3.Envelope `json:"entities"`
+	Categories   []categoryState          `json:"categories"`
+	Tasks        []taskJSON               `json:"tasks"`
+	Requests     RequestCounts            `json:"requests"`
 	// ProtectionRules summarizes the PC's protection rules (owned and synced copies).
 	ProtectionRules []ProtectionRuleState `json:"protection_rules"`
 	// RecoveryPoints counts the recovery points that live on the PC.
@@ -56,7 +57,7 @@ func (w *World) State() WorldState {
 
 func (pc *PC) state() PCState {
 	st := PCState{Name: pc.Name(), URL: pc.URL(), AdvertisedIP: pc.AdvertisedIP(), Region: pc.Region(),
-		UUID: pc.uuid, Down: pc.Down(), DREnabled: pc.DREnabled(), Entities: map[string][]envelope{},
+		UUID: pc.uuid, Down: pc.Down(), DREnabled: pc.DREnabled(), Entities: map[string][]v3.Envelope{},
 		Requests: pc.RequestCounts()}
 	live := pc.w.repl.liveReplicas(pc.Name(), pc.w.clock.Now())
 	pc.mu.Lock()
@@ -66,7 +67,7 @@ func (pc *PC) state() PCState {
 	st.RecoveryPointStores = pc.recoveryPointStoresLocked()
 	for _, name := range sortedKeys(kinds) {
 		k := kinds[name]
-		list := []envelope{}
+		list := []v3.Envelope{}
 		for _, e := range pc.entitiesLocked(k) {
 			list = append(list, pc.renderLocked(e))
 		}

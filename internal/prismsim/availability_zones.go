@@ -55,7 +55,7 @@ var azKind = &kindSpec{
 }
 
 func init() {
-	registerKind(azKind, opGet, opList)
+	registerKind(azKind)
 	registerAPI(http.MethodPost, "/availability_zones", azKind.name, refuseAZChange)
 	registerAPI(http.MethodPut, "/availability_zones/{uuid}", azKind.name, refuseAZChange)
 	registerAPI(http.MethodDelete, "/availability_zones/{uuid}", azKind.name, refuseAZChange)

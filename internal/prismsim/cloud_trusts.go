@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // Cloud trusts: pairing with another Prism Central of the same world.
@@ -91,7 +93,7 @@ var ctKind = &kindSpec{
 }
 
 func init() {
-	registerKind(ctKind, opGet, opList)
+	registerKind(ctKind)
 	registerAPI(http.MethodPost, "/cloud_trusts", ctKind.name, handleCreateCloudTrust)
 	registerAPI(http.MethodDelete, "/cloud_trusts/{uuid}", ctKind.name, handleDeleteCloudTrust)
 }
@@ -294,17 +296,13 @@ func handleCreateCloudTrust(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	in.id = newUUID()
-	if meta.UUID != "" {
-		if !isUUID(meta.UUID) {
-			return 0, nil, errorf(http.StatusUnprocessableEntity, reasonInvalidUUID, "metadata.uuid %q is not a UUID", meta.UUID)
-		}
-		in.id = normUUID(meta.UUID)
+	if in.id, apiErr = v3.NewEntityUUID(meta); apiErr != nil {
+		return 0, nil, apiErr
 	}
 	snap.spec = withoutPassword(snap.spec)
 	in.intent = snap
-	var out envelope
-	err := rq.pc.pair(rq.ctx(), in, func(e *entity, t *task) { out = rq.pc.renderAcceptedLocked(e, t) })
+	var out v3.Envelope
+	err := rq.pc.pair(rq.ctx(), in, func(e *entity, _ *task) { out = v3.RenderAccepted(rq.pc.v3EntityLocked(e)) })
 	if err != nil {
 		return 0, nil, err
 	}
@@ -394,6 +392,7 @@ func (pc *PC) pair(ctx context.Context, in trustInput, view acceptedView) error 
 			pc.removeEntityLocked(e)
 		},
 	})
+	e.task = t.uuid
 	view(e, t)
 	return nil
 }
@@ -510,8 +509,8 @@ func handleDeleteCloudTrust(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	var out deletedEnvelope
-	if err := rq.pc.unpair(rq.ctx(), id, func(e *entity, t *task) { out = rq.pc.renderDeleteAcceptedLocked(e, t) }); err != nil {
+	var out v3.DeletedEnvelope
+	if err := rq.pc.unpair(rq.ctx(), id, func(e *entity, _ *task) { out = v3.RenderDeleteAccepted(rq.pc.v3EntityLocked(e)) }); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusAccepted, out, nil
@@ -556,6 +555,7 @@ func (pc *PC) unpair(ctx context.Context, id string, view acceptedView) error {
 			e.deleting = false
 		},
 	})
+	e.task = t.uuid
 	view(e, t)
 	return nil
 }

@@ -46,7 +46,7 @@ var clusterKind = &kindSpec{
 }
 
 func init() {
-	registerKind(clusterKind, opGet, opList)
+	registerKind(clusterKind)
 }
 
 func clusterInfo(e *entity) clusterData {

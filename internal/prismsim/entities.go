@@ -16,7 +16,7 @@ import (
 // acceptedView is how a wire takes its view of a change the model accepted: the model calls
 // it with the entity and the task that will settle it, at the moment of acceptance (under
 // the PC's mutex, before the task can move), so that the answer shows the change as it was
-// accepted. It must only read the entity and the PC's inventory.
+// accepted. It must only read the entity and the PC's inventory; e.task is t's uuid.
 type acceptedView func(e *entity, t *task)
 
 // viewEntity calls view with the entity of kind k and uuid id.
@@ -78,6 +78,7 @@ func (pc *PC) createEntity(ctx context.Context, k *kindSpec, id string, snap *sn
 			pc.removeEntityLocked(e)
 		},
 	})
+	e.task = t.uuid
 	view(e, t)
 	return nil
 }
@@ -137,6 +138,7 @@ func (pc *PC) updateEntity(ctx context.Context, k *kindSpec, id string, specVers
 			}
 		},
 	})
+	e.task = t.uuid
 	view(e, t)
 	return nil
 }
@@ -175,6 +177,7 @@ func (pc *PC) deleteEntity(ctx context.Context, k *kindSpec, id string, view acc
 			e.deleting = false
 		},
 	})
+	e.task = t.uuid
 	view(e, t)
 	return nil
 }

@@ -245,7 +245,7 @@ func init() {
 	policyKind.status = prStatus
 	policyKind.beforeCommit = beforeRuleCommit
 	policyKind.afterCommit = afterRuleCommit
-	registerKind(policyKind, opGet, opList, opCreate, opUpdate, opDelete)
+	registerKind(policyKind)
 	registerAPI(http.MethodGet, "/protection_rules/{uuid}/query_entities", policyKind.name, handleRuleQueryEntities)
 }
 

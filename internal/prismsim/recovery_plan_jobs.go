@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // Recovery plan jobs: the runs of a recovery plan (validation, planned, unplanned, test and
@@ -191,9 +193,7 @@ var jobKind = &kindSpec{
 func init() {
 	registerKind(jobKind)
 	registerAPI(http.MethodPost, "/recovery_plan_jobs", jobKind.name, handleCreateJob)
-	registerAPI(http.MethodGet, "/recovery_plan_jobs/{uuid}", jobKind.name, handleGetEntity(jobKind))
 	registerAPI(http.MethodDelete, "/recovery_plan_jobs/{uuid}", jobKind.name, handleDeleteJob)
-	registerAPI(http.MethodPost, "/recovery_plan_jobs/list", jobKind.name, handleListEntities(jobKind))
 	registerAPI(http.MethodGet, "/recovery_plan_jobs/{uuid}/{status}", jobKind.name, handleJobSteps)
 	registerAPI(http.MethodPost, "/recovery_plan_jobs/{uuid}/{action}", jobKind.name, handleJobAction)
 }
@@ -426,12 +426,9 @@ func handleCreateJob(rq *request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	id := newUUID()
-	if meta.UUID != "" {
-		if !isUUID(meta.UUID) {
-			return 0, nil, errorf(http.StatusUnprocessableEntity, reasonInvalidUUID, "metadata.uuid %q is not a UUID", meta.UUID)
-		}
-		id = normUUID(meta.UUID)
+	id, apiErr := v3.NewEntityUUID(meta)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	taskUUID, err := rq.pc.createJob(rq.ctx(), id, req, snap)
 	if err != nil {

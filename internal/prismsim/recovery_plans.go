@@ -123,9 +123,8 @@ func init() {
 	planKind.precheck = precheckPlan
 	planKind.status = planStatus
 	planKind.beforeCommit = beforePlanCommit
-	registerKind(planKind, opCreate, opUpdate, opDelete)
-	registerAPI(http.MethodGet, "/recovery_plans/{uuid}", planKind.name, withPlanViews(handleGetEntity(planKind)))
-	registerAPI(http.MethodPost, "/recovery_plans/list", planKind.name, withPlanViews(handleListEntities(planKind)))
+	planKind.beforeView = (*PC).refreshPlanViews
+	registerKind(planKind)
 	registerAPI(http.MethodGet, "/recovery_plans/{uuid}/entities", planKind.name, handlePlanEntities)
 	registerSubnetUsers(planSubnetUsers)
 	registerVPCUsers(planVPCUsers)

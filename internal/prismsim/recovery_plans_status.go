@@ -8,7 +8,7 @@ import (
 )
 
 // What a recovery plan reports: its status (planStatus), computed when it is read from the
-// facts of the sites it names (withPlanViews, planFindings), and GET
+// facts of the sites it names (refreshPlanViews, planFindings), and GET
 // /recovery_plans/{uuid}/entities (handlePlanEntities).
 
 // planStatus renders recovery_plan_def_status from the plan's committed snapshot and its
@@ -31,15 +31,6 @@ func planStatus(pc *PC, e *entity) map[string]any {
 		}
 	}
 	return status
-}
-
-// withPlanViews wraps GET and list handlers: it validates the PC's plans against the
-// facts of their sites first, so that their status shows the findings of now.
-func withPlanViews(h apiHandler) apiHandler {
-	return func(rq *request) (int, any, error) {
-		rq.pc.refreshPlanViews()
-		return h(rq)
-	}
 }
 
 // refreshPlanViews computes the view of every plan of the PC. It takes one PC's mutex at

@@ -516,9 +516,7 @@ func (p *PC) ruleStatesLocked() []ProtectionRuleState {
 		}
 		st := ProtectionRuleState{UUID: e.uuid, Name: e.intent.name, Owner: owner, ProtectedVMs: []string{},
 			Suspended: p.w.repl.syncSuspended(e.uuid, now)}
-		if s, ok := p.renderLocked(e).Status["state"].(string); ok {
-			st.State = s
-		}
+		st.State = entityState(e)
 		for _, vm := range p.protectedVMsLocked(e) {
 			st.ProtectedVMs = append(st.ProtectedVMs, vm.current().name)
 		}

@@ -35,7 +35,7 @@ func rcInfo(e *entity) rcData {
 }
 
 func init() {
-	registerKind(rcKind, opGet, opList)
+	registerKind(rcKind)
 }
 
 // remoteConnectionSpec is the spec of this PC's remote connection to peer.

@@ -3,7 +3,6 @@ package prismsim
 import (
 	"fmt"
 	"net"
-	"net/http"
 )
 
 // Route tables: every VPC has one, GET and PUT /vpcs/{uuid}/route_tables, an intentful
@@ -63,41 +62,10 @@ var routeTableKind = &kindSpec{
 func init() {
 	routeTableKind.prepare = prepareRouteTable
 	registerKind(routeTableKind)
-	registerAPI(http.MethodGet, "/vpcs/{uuid}/route_tables", routeTableKindName, routeTableRoute(handleGetEntity(routeTableKind)))
-	registerAPI(http.MethodPut, "/vpcs/{uuid}/route_tables", routeTableKindName, routeTableRoute(handleUpdateEntity(routeTableKind)))
 }
 
 func emptyRouteTableSpec() map[string]any {
 	return map[string]any{"resources": map[string]any{"static_routes_list": []any{}}}
-}
-
-// routeTableRoute answers 404 naming the VPC when it does not exist, or has no route table
-// yet (its create task has not succeeded), before the generic handler h.
-func routeTableRoute(h apiHandler) apiHandler {
-	return func(rq *request) (int, any, error) {
-		id, apiErr := uuidParam(rq)
-		if apiErr != nil {
-			return 0, nil, apiErr
-		}
-		pc := rq.pc
-		pc.mu.Lock()
-		vpc := pc.entityLocked(vpcKind, id)
-		rt := pc.entityLocked(routeTableKind, id)
-		pc.mu.Unlock()
-		notFoundErr := func(format string) *apiError {
-			return &apiError{
-				Status: http.StatusNotFound, Kind: routeTableKindName, Reason: reasonNotFound,
-				Message: fmt.Sprintf(format, id), Details: map[string]string{"kind": "vpc", "id": id},
-			}
-		}
-		switch {
-		case vpc == nil:
-			return 0, nil, notFoundErr("vpc %s was not found")
-		case rt == nil:
-			return 0, nil, notFoundErr("vpc %s has no route table yet: wait for its create task to succeed")
-		}
-		return h(rq)
-	}
 }
 
 func decodeRouteTableSpec(raw []byte) routeTableSpecView {

@@ -72,7 +72,7 @@ func init() {
 	subnetKind.prepare = prepareSubnet
 	subnetKind.status = subnetStatus
 	subnetKind.beforeDelete = beforeDeleteSubnet
-	registerKind(subnetKind, opGet, opList, opCreate, opUpdate, opDelete)
+	registerKind(subnetKind)
 }
 
 // subnetStatus renders the spec's subnet_def_status: the spec's resources as they are now,

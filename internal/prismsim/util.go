@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
@@ -26,6 +25,13 @@ var contains = slices.Contains[[]string, string]
 // decodeStrictTypes decodes JSON into v, reporting type mismatches with the field's name.
 var decodeStrictTypes = model.DecodeStrict
 
+// dedupe returns values without repetitions.
+var dedupe = model.Dedupe
+
+// formatTime formats a time as the v3 API does (RFC 3339, UTC): the kinds' statuses show
+// times so.
+var formatTime = v3.FormatTime
+
 // newMAC returns a random MAC address in the range AHV uses (50:6b:8d).
 func newMAC() string {
 	var b [3]byte
@@ -38,25 +44,10 @@ func newMAC() string {
 // uuidParam returns the {uuid} path parameter, which must be a UUID, lower-cased.
 func uuidParam(rq *request) (string, *apiError) { return v3.CheckUUIDParam(rq.param("uuid")) }
 
-// formatTime formats a time as the API does (RFC 3339, UTC).
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
 func cloneMapping(m map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(m))
 	for k, v := range m {
 		out[k] = append([]string{}, v...)
-	}
-	return out
-}
-
-func dedupe(values []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, v := range values {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
 	}
 	return out
 }

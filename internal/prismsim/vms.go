@@ -51,7 +51,7 @@ var vmKind = &kindSpec{
 func init() {
 	// Set here rather than in the literal: prepareVM looks VMs up through vmKind.
 	vmKind.prepare = prepareVM
-	registerKind(vmKind, opGet, opList, opCreate, opUpdate, opDelete)
+	registerKind(vmKind)
 }
 
 func decodeVMSpec(raw []byte) vmSpecView {

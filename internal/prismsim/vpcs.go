@@ -83,7 +83,7 @@ func init() {
 	vpcKind.prepare = prepareVPC
 	vpcKind.beforeDelete = beforeDeleteVPC
 	vpcKind.afterCommit = afterCommitVPC
-	registerKind(vpcKind, opGet, opList, opCreate, opUpdate, opDelete)
+	registerKind(vpcKind)
 }
 
 func decodeVPCSpec(raw []byte) vpcSpecView {

@@ -21,3 +21,16 @@ func DecodeStrict(data []byte, v any) error {
 	}
 	return nil
 }
+
+// Dedupe returns values without repetitions, in their first order (never nil).
+func Dedupe(values []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, v := range values {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
