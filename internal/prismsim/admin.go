@@ -31,7 +31,7 @@ type PCState struct {
 	DREnabled    bool                     `json:"dr_enabled"`
 	Entities     map[string][]v3.Envelope `json:"entities"`
 	Categories   []categoryState          `json:"categories"`
-	Tasks        []taskJSON               `json:"tasks"`
+	Tasks        []v3.TaskJSON            `json:"tasks"`
 	Requests     RequestCounts            `json:"requests"`
 	// ProtectionRules summarizes the PC's protection rules (owned and synced copies).
 	ProtectionRules []ProtectionRuleState `json:"protection_rules"`
@@ -82,9 +82,9 @@ func (pc *PC) state() PCState {
 		}
 		st.Categories = append(st.Categories, cs)
 	}
-	st.Tasks = []taskJSON{}
+	st.Tasks = []v3.TaskJSON{}
 	for _, t := range pc.taskList {
-		st.Tasks = append(st.Tasks, pc.renderTaskLocked(t))
+		st.Tasks = append(st.Tasks, v3.RenderTask(pc.v3TaskLocked(t)))
 	}
 	return st
 }

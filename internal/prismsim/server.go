@@ -305,12 +305,3 @@ func Routes() []string {
 	sort.Strings(out)
 	return out
 }
-
-// versions answers GET /versions as the spec's versions definition describes.
-func handleVersions(*request) (int, any, error) {
-	return http.StatusOK, map[string]string{"major_version": "3", "minor_version": "1"}, nil
-}
-
-func init() {
-	registerAPI(http.MethodGet, "/versions", "versions", handleVersions)
-}

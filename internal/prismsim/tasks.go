@@ -2,13 +2,10 @@ package prismsim
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"net/http"
-	"sort"
-	"strconv"
 	"time"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // Task statuses.
@@ -18,9 +15,6 @@ const (
 	TaskSucceeded = "SUCCEEDED"
 	TaskFailed    = "FAILED"
 )
-
-// maxPollTimeout is the spec's maximum poll_timeout_seconds.
-const maxPollTimeout = 30
 
 // task is an asynchronous operation of a PC. Fields are guarded by the PC's mutex.
 type task struct {
@@ -188,74 +182,54 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// taskJSON is the spec's task definition.
-type taskJSON struct {
-	APIVersion           string      `json:"api_version"`
-	UUID                 string      `json:"uuid"`
-	Status               string      `json:"status"`
-	OperationType        string      `json:"operation_type"`
-	ProgressMessage      string      `json:"progress_message"`
-	PercentageComplete   int         `json:"percentage_complete"`
-	EntityReferenceList  []reference `json:"entity_reference_list"`
-	SubtaskReferenceList []reference `json:"subtask_reference_list"`
-	ClusterReference     reference   `json:"cluster_reference"`
-	CreationTime         string      `json:"creation_time"`
-	CreationTimeUsecs    int64       `json:"creation_time_usecs"`
-	StartTime            string      `json:"start_time,omitempty"`
-	StartTimeUsecs       int64       `json:"start_time_usecs,omitempty"`
-	CompletionTime       string      `json:"completion_time,omitempty"`
-	CompletionTimeUsecs  int64       `json:"completion_time_usecs,omitempty"`
-	LastUpdateTime       string      `json:"last_update_time"`
-	LogicalTimestamp     int64       `json:"logical_timestamp"`
-	ErrorCode            string      `json:"error_code,omitempty"`
-	ErrorDetail          string      `json:"error_detail,omitempty"`
-}
-
-func (pc *PC) renderTaskLocked(t *task) taskJSON {
-	refs := t.refs
-	if refs == nil {
-		refs = []reference{}
+// v3TaskLocked is t as the v3 wire shows it.
+func (pc *PC) v3TaskLocked(t *task) v3.Task {
+	out := v3.Task{
+		UUID: t.uuid, Status: t.status, Operation: t.opType, Progress: t.progress, Percent: t.percent,
+		Cluster: v3.Reference{Kind: "cluster", UUID: pc.uuid, Name: pc.Name()},
+		Created: t.created, Started: t.started, Completed: t.completed, Updated: t.updated,
+		Logical: t.logical, Seq: t.seq,
 	}
-	out := taskJSON{
-		APIVersion:           apiVersion,
-		UUID:                 t.uuid,
-		Status:               t.status,
-		OperationType:        t.opType,
-		ProgressMessage:      t.progress,
-		PercentageComplete:   t.percent,
-		EntityReferenceList:  refs,
-		SubtaskReferenceList: []reference{},
-		ClusterReference:     reference{Kind: "cluster", UUID: pc.uuid, Name: pc.Name()},
-		CreationTime:         formatTime(t.created),
-		CreationTimeUsecs:    t.created.UnixMicro(),
-		LastUpdateTime:       formatTime(t.updated),
-		LogicalTimestamp:     t.logical,
+	for _, r := range t.refs {
+		out.Entities = append(out.Entities, v3.Reference(r))
 	}
 	if t.err != nil {
 		out.ErrorCode, out.ErrorDetail = taskErrorOf(t.err)
 	}
-	if !t.started.IsZero() {
-		out.StartTime = formatTime(t.started)
-		out.StartTimeUsecs = t.started.UnixMicro()
-	}
-	if !t.completed.IsZero() {
-		out.CompletionTime = formatTime(t.completed)
-		out.CompletionTimeUsecs = t.completed.UnixMicro()
-	}
 	return out
 }
 
-func handleGetTask(rq *request) (int, any, error) {
-	pc := rq.pc
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	var out taskJSON
-	if err := pc.viewTask(id, func(t *task) { out = pc.renderTaskLocked(t) }); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, out, nil
+// GetTask implements v3.Backend.
+func (pc *PC) GetTask(id string) (v3.Task, error) {
+	var out v3.Task
+	err := pc.viewTask(id, func(t *task) { out = pc.v3TaskLocked(t) })
+	return out, err
+}
+
+// ListTasks implements v3.Backend.
+func (pc *PC) ListTasks() []v3.Task {
+	var out []v3.Task
+	pc.viewTasks(func(tasks []*task) {
+		out = make([]v3.Task, len(tasks))
+		for i, t := range tasks {
+			out[i] = pc.v3TaskLocked(t)
+		}
+	})
+	return out
+}
+
+// PollTasks implements v3.Backend.
+func (pc *PC) PollTasks(ctx context.Context, ids []string, timeout time.Duration) ([]v3.Task, bool, error) {
+	var out []v3.Task
+	var timedOut bool
+	err := pc.pollTasks(ctx, ids, timeout, func(tasks []*task, none bool) {
+		timedOut = none
+		out = make([]v3.Task, len(tasks))
+		for i, t := range tasks {
+			out[i] = pc.v3TaskLocked(t)
+		}
+	})
+	return out, timedOut, err
 }
 
 // viewTask calls view with the task id of the PC.
@@ -313,97 +287,4 @@ func (pc *PC) pollTasks(ctx context.Context, ids []string, timeout time.Duration
 			return failf(errUnavailable, "", "Prism Central is shutting down")
 		}
 	}
-}
-
-type taskPollInput struct {
-	TaskUUIDList       []string     `json:"task_uuid_list"`
-	PollTimeoutSeconds *json.Number `json:"poll_timeout_seconds"`
-}
-
-type taskPollResponse struct {
-	Entities        []taskJSON `json:"entities"`
-	HasPollTimedOut bool       `json:"has_poll_timed_out"`
-}
-
-// handlePollTasks answers POST /tasks/poll: it returns as soon as one of the listed tasks
-// has ended (at once when one already has), or when poll_timeout_seconds pass. The answer
-// holds every listed task in its current state.
-func handlePollTasks(rq *request) (int, any, error) {
-	pc := rq.pc
-	var in taskPollInput
-	if err := rq.decode(&in); err != nil {
-		return 0, nil, err
-	}
-	if len(in.TaskUUIDList) == 0 {
-		return 0, nil, validationError("task_uuid_list is required and must not be empty")
-	}
-	if in.PollTimeoutSeconds == nil {
-		return 0, nil, validationError("poll_timeout_seconds is required")
-	}
-	secs, err := strconv.Atoi(in.PollTimeoutSeconds.String())
-	if err != nil || secs < 0 || secs > maxPollTimeout {
-		return 0, nil, validationError("poll_timeout_seconds must be an integer from 0 to %d, got %s",
-			maxPollTimeout, in.PollTimeoutSeconds.String())
-	}
-	ids := make([]string, len(in.TaskUUIDList))
-	for i, id := range in.TaskUUIDList {
-		if !isUUID(id) {
-			return 0, nil, errorf(http.StatusBadRequest, reasonInvalidUUID, "task_uuid_list[%d]: %q is not a UUID", i, id)
-		}
-		ids[i] = normUUID(id)
-	}
-	var out taskPollResponse
-	err = pc.pollTasks(rq.ctx(), ids, time.Duration(secs)*time.Second, func(tasks []*task, timedOut bool) {
-		out = taskPollResponse{Entities: make([]taskJSON, len(tasks)), HasPollTimedOut: timedOut}
-		for i, t := range tasks {
-			out.Entities[i] = pc.renderTaskLocked(t)
-		}
-	})
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, out, nil
-}
-
-var taskAttrs = []string{"uuid", "status", "operation_type", "entity_uuid", "entity_kind", "creation_time"}
-
-func handleListTasks(rq *request) (int, any, error) {
-	pc := rq.pc
-	lr, apiErr := decodeListRequest(rq, "task")
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	var meta listMetadata
-	var page []any
-	pc.viewTasks(func(tasks []*task) {
-		items := make([]listItem, 0, len(tasks))
-		// Newest first, as Prism Central lists tasks.
-		ordered := append([]*task(nil), tasks...)
-		sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].seq > ordered[j].seq })
-		for i, t := range ordered {
-			attrs := map[string][]string{
-				"uuid":           {t.uuid},
-				"status":         {t.status},
-				"operation_type": {t.opType},
-				"creation_time":  {fmt.Sprint(t.created.UnixMicro())},
-			}
-			for _, ref := range t.refs {
-				attrs["entity_uuid"] = append(attrs["entity_uuid"], ref.UUID)
-				attrs["entity_kind"] = append(attrs["entity_kind"], ref.Kind)
-			}
-			t := t
-			items = append(items, listItem{Seq: int64(i), Attrs: attrs, Render: func() any { return pc.renderTaskLocked(t) }})
-		}
-		meta, page, apiErr = runList(lr, "task", taskAttrs, items)
-	})
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	return http.StatusOK, map[string]any{"api_version": apiVersion, "metadata": meta, "entities": page}, nil
-}
-
-func init() {
-	registerAPI(http.MethodGet, "/tasks/{uuid}", "task", handleGetTask)
-	registerAPI(http.MethodPost, "/tasks/poll", "task", handlePollTasks)
-	registerAPI(http.MethodPost, "/tasks/list", "task", handleListTasks)
 }
