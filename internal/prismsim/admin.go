@@ -42,8 +42,8 @@ type PCState struct {
 }
 
 type categoryState struct {
-	categoryKeyJSON
-	Values []categoryValueJSON `json:"values"`
+	v3.CategoryKeyJSON
+	Values []v3.CategoryValueJSON `json:"values"`
 }
 
 // State returns a snapshot of the whole world.
@@ -76,9 +76,9 @@ func (pc *PC) state() PCState {
 	st.Categories = []categoryState{}
 	for _, name := range sortedKeys(pc.categories) {
 		k := pc.categories[name]
-		cs := categoryState{categoryKeyJSON: k.info().render(), Values: []categoryValueJSON{}}
+		cs := categoryState{CategoryKeyJSON: v3.RenderCategoryKey(k.info().v3()), Values: []v3.CategoryValueJSON{}}
 		for _, v := range sortedKeys(k.values) {
-			cs.Values = append(cs.Values, k.values[v].info(name).render())
+			cs.Values = append(cs.Values, v3.RenderCategoryValue(k.values[v].info(name).v3()))
 		}
 		st.Categories = append(st.Categories, cs)
 	}

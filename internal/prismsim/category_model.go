@@ -3,7 +3,6 @@ package prismsim
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -11,14 +10,15 @@ import (
 )
 
 // The category model: keys, values and the rules their names follow, whatever the wire
-// (categories.go serves them on v3; config.go checks seeded ones with the same rules).
+// (package v3 serves them through v3_backend.go; config.go checks seeded ones with the same rules).
 
-// Category limits from the spec.
+// Category limits and name rules are the model's (model/categories.go).
 const (
-	maxCategoryName        = 64
-	maxCategoryDescription = 1000
-	defaultCardinality     = 64
+	maxCategoryDescription = model.MaxCategoryDescription
+	defaultCardinality     = model.DefaultCardinality
 )
+
+var checkCategoryName = model.CheckCategoryName
 
 // systemCategories are created on every PC with system_defined true; they cannot be changed
 // or deleted, but users may add values of their own to them, as on a real PC.
@@ -49,35 +49,6 @@ type categoryValue struct {
 	systemDefined  bool
 	assignmentRule json.RawMessage
 	seq            int64
-}
-
-// categoryNamePattern is the spec's pattern for the {name} and {value} path parameters of
-// PUT /categories/{name}[/{value}]: words of letters, digits, '_', '.' and '-', separated
-// by single spaces.
-var categoryNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+( [a-zA-Z0-9_.-]+)*$`)
-
-// checkCategoryName checks a key or value name as PUT takes it: 1-64 characters matching
-// categoryNamePattern.
-func checkCategoryName(field, s string) error {
-	if err := checkCategoryLength(field, s); err != nil {
-		return err
-	}
-	if !categoryNamePattern.MatchString(s) {
-		return fmt.Errorf("%s %q must be words of letters, digits, '_', '.' or '-' separated by single spaces (pattern %s)",
-			field, s, categoryNamePattern)
-	}
-	return nil
-}
-
-// checkCategoryLength checks the maxLength every {name} and {value} path parameter has.
-func checkCategoryLength(field, s string) error {
-	if s == "" {
-		return fmt.Errorf("%s must not be empty", field)
-	}
-	if len(s) > maxCategoryName {
-		return fmt.Errorf("%s %q is longer than %d characters", field, s, maxCategoryName)
-	}
-	return nil
 }
 
 func (pc *PC) seedCategoriesLocked(extra []CategoryConfig) {

@@ -34,8 +34,6 @@ const (
 	reasonRemoteNotConnected = v3.ReasonRemoteNotConnected
 	reasonPairingFailed      = v3.ReasonPairingFailed
 	reasonCloudTrustExists   = v3.ReasonCloudTrustExists
-
-	defaultListLength = v3.DefaultListLength
 )
 
 var (

@@ -2,6 +2,7 @@ package prismsim
 
 import (
 	"context"
+	"encoding/json"
 
 	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
@@ -128,4 +129,78 @@ func (pc *PC) DeleteEntity(ctx context.Context, kind, id string) (v3.Entity, err
 	var out v3.Entity
 	err = pc.deleteEntity(ctx, k, id, func(e *entity, _ *task) { out = pc.v3EntityLocked(e) })
 	return out, err
+}
+
+func (k categoryKeyInfo) v3() v3.CategoryKey {
+	return v3.CategoryKey{Name: k.name, Description: k.description, SystemDefined: k.systemDefined,
+		Cardinality: k.cardinality, Seq: k.seq}
+}
+
+func (v categoryValueInfo) v3() v3.CategoryValue {
+	return v3.CategoryValue{Key: v.key, Value: v.value, Description: v.description, SystemDefined: v.systemDefined,
+		AssignmentRule: v.assignmentRule, Seq: v.seq}
+}
+
+// PutCategoryKey implements v3.Backend.
+func (pc *PC) PutCategoryKey(name, description string, cardinality int64) (v3.CategoryKey, bool, error) {
+	k, created, err := pc.putCategoryKey(name, description, cardinality)
+	return k.v3(), created, err
+}
+
+// CategoryKey implements v3.Backend.
+func (pc *PC) CategoryKey(name string) (v3.CategoryKey, error) {
+	k, err := pc.categoryKey(name)
+	return k.v3(), err
+}
+
+// CategoryKeys implements v3.Backend.
+func (pc *PC) CategoryKeys() []v3.CategoryKey {
+	keys := pc.categoryKeys()
+	out := make([]v3.CategoryKey, len(keys))
+	for i, k := range keys {
+		out[i] = k.v3()
+	}
+	return out
+}
+
+// DeleteCategoryKey implements v3.Backend.
+func (pc *PC) DeleteCategoryKey(name string) error { return pc.deleteCategoryKey(name) }
+
+// PutCategoryValue implements v3.Backend.
+func (pc *PC) PutCategoryValue(key, value, description string, rule json.RawMessage) (v3.CategoryValue, bool, error) {
+	v, created, err := pc.putCategoryValue(key, value, description, rule)
+	return v.v3(), created, err
+}
+
+// CategoryValue implements v3.Backend.
+func (pc *PC) CategoryValue(key, value string) (v3.CategoryValue, error) {
+	v, err := pc.categoryValue(key, value)
+	return v.v3(), err
+}
+
+// CategoryValues implements v3.Backend.
+func (pc *PC) CategoryValues(key string) ([]v3.CategoryValue, error) {
+	values, err := pc.categoryValues(key)
+	out := make([]v3.CategoryValue, len(values))
+	for i, v := range values {
+		out[i] = v.v3()
+	}
+	return out, err
+}
+
+// DeleteCategoryValue implements v3.Backend.
+func (pc *PC) DeleteCategoryValue(key, value string) error { return pc.deleteCategoryValue(key, value) }
+
+// QueryCategories implements v3.Backend.
+func (pc *PC) QueryCategories(q v3.CategoryQuery) []v3.CategoryMatches {
+	groups := pc.queryCategories(categoryQuery{params: q.Params, kinds: q.Kinds, usedIn: q.UsedIn,
+		matchAll: q.MatchAll, offset: q.Offset, count: q.Count})
+	out := make([]v3.CategoryMatches, len(groups))
+	for i, g := range groups {
+		out[i] = v3.CategoryMatches{Kind: g.kind, Matched: g.matched}
+		for _, m := range g.page {
+			out[i].Page = append(out[i].Page, v3.CategoryMatch{Kind: m.kind, UUID: m.uuid, Name: m.name, Categories: m.categories})
+		}
+	}
+	return out
 }

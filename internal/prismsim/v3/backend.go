@@ -7,6 +7,7 @@ import "net/http"
 type Backend interface {
 	EntityBackend
 	TaskBackend
+	CategoryBackend
 }
 
 func init() {
