@@ -2,7 +2,8 @@ package prismsim
 
 import (
 	"fmt"
-	"net/http"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // Availability zones. Enabling disaster recovery creates the PC's Local AZ ("Local AZ",
@@ -56,9 +57,6 @@ var azKind = &kindSpec{
 
 func init() {
 	registerKind(azKind)
-	registerAPI(http.MethodPost, "/availability_zones", azKind.name, refuseAZChange)
-	registerAPI(http.MethodPut, "/availability_zones/{uuid}", azKind.name, refuseAZChange)
-	registerAPI(http.MethodDelete, "/availability_zones/{uuid}", azKind.name, refuseAZChange)
 }
 
 // prepareByName takes an entity's name from spec.name.
@@ -104,59 +102,18 @@ func peerMessages(pc *PC, peerName string) []messageItem {
 	}}
 }
 
-// refuseAZChange answers POST /availability_zones and PUT or DELETE
-// /availability_zones/{uuid}: availability zones come from enabling disaster recovery and
-// from pairing, and go with unpairing.
-func refuseAZChange(rq *request) (int, any, error) {
-	if rq.route.Method == http.MethodPost {
-		return 0, nil, errorf(http.StatusUnprocessableEntity, reasonActionNotSupported,
-			"availability zones are not created directly: the Local AZ comes with enabling disaster recovery "+
-				"(POST /services/disaster_recovery), a remote one with pairing (POST /cloud_trusts)")
-	}
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	az, err := rq.pc.availabilityZone(id)
-	if err != nil {
-		return 0, nil, err
-	}
-	verb := "changed"
-	if rq.route.Method == http.MethodDelete {
-		verb = "deleted"
-	}
-	if az.local {
-		return 0, nil, errorf(http.StatusUnprocessableEntity, reasonActionNotSupported,
-			"the Local availability zone is managed by Prism Central and cannot be %s", verb)
-	}
-	hint := ""
-	if az.trust != "" {
-		hint = fmt.Sprintf(": unpair with DELETE /cloud_trusts/%s", az.trust)
-	}
-	return 0, nil, errorf(http.StatusUnprocessableEntity, reasonActionNotSupported,
-		"availability zone %s comes from pairing and cannot be %s directly%s", az.name, verb, hint)
-}
-
-// azInfoOf is what the model says of an availability zone: its name, whether it is the
-// Local one, and the cloud trust it came with, if any.
-type azInfoOf struct {
-	name  string
-	local bool
-	trust string
-}
-
-// availabilityZone returns the availability zone id of the PC.
-func (pc *PC) availabilityZone(id string) (azInfoOf, error) {
+// AvailabilityZone implements v3.Backend.
+func (pc *PC) AvailabilityZone(id string) (v3.AvailabilityZone, error) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e := pc.entityLocked(azKind, id)
 	if e == nil {
-		return azInfoOf{}, notFoundError(azKind.name, id)
+		return v3.AvailabilityZone{}, notFoundError(azKind.name, id)
 	}
 	d := azInfo(e)
-	out := azInfoOf{name: e.current().name, local: d.local}
+	out := v3.AvailabilityZone{Name: e.current().name, Local: d.local}
 	if ct := pc.trustWithLocked(d.peer); ct != nil {
-		out.trust = ct.uuid
+		out.Trust = ct.uuid
 	}
 	return out, nil
 }

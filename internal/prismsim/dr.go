@@ -3,9 +3,9 @@ package prismsim
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strconv"
 	"time"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // Disaster recovery ("Leap"). POST /services/disaster_recovery {"state": "ENABLE"} answers
@@ -72,23 +72,6 @@ func (pc *PC) enableDRLocked() (*entity, error) {
 	return az, nil
 }
 
-// handleEnableDR answers POST /services/disaster_recovery.
-func handleEnableDR(rq *request) (int, any, error) {
-	var in struct {
-		State *string `json:"state"`
-	}
-	if err := rq.decode(&in); err != nil {
-		return 0, nil, err
-	}
-	if in.State == nil {
-		return 0, nil, validationError("state is required: send {\"state\": \"ENABLE\"}")
-	}
-	if *in.State != "ENABLE" {
-		return 0, nil, validationError("state must be ENABLE, got %q (disaster recovery cannot be disabled through the API)", *in.State)
-	}
-	return http.StatusAccepted, map[string]string{"task_uuid": rq.pc.enableDR(rq.ctx())}, nil
-}
-
 // enableDR starts the task that enables disaster recovery and returns its uuid.
 func (pc *PC) enableDR(ctx context.Context) string {
 	pc.mu.Lock()
@@ -128,70 +111,11 @@ func (pc *PC) drState() drStatus {
 	return st
 }
 
-// serviceStatusJSON is the spec's service_enablement_status.
-type serviceStatusJSON struct {
-	TaskUUID            string                       `json:"task_uuid,omitempty"`
-	EnablementStatus    string                       `json:"service_enablement_status"`
-	RunningStatus       string                       `json:"service_running_status,omitempty"`
-	EnablementTimestamp string                       `json:"service_enablement_timestamp,omitempty"`
-	Capabilities        map[string]serviceCapability `json:"service_capabilities,omitempty"`
-}
+// EnableDR implements v3.Backend.
+func (pc *PC) EnableDR(ctx context.Context) string { return pc.enableDR(ctx) }
 
-type serviceCapability struct {
-	State                 bool                `json:"state"`
-	ValidationMessageList []validationMessage `json:"validation_message_list,omitempty"`
-}
-
-type validationMessage struct {
-	ErrorDetail string `json:"error_detail"`
-}
-
-// handleServiceStatus answers GET /services/{service_name}/status for disaster_recovery;
-// other services are not emulated (404).
-func handleServiceStatus(rq *request) (int, any, error) {
-	name := rq.param("service_name")
-	if len(name) > 64 {
-		return 0, nil, validationError("path parameter service_name is longer than 64 characters")
-	}
-	if name != serviceDR {
-		return 0, nil, errorf(http.StatusNotFound, reasonNotFound,
-			"service %q is not known to this Prism Central (known: %s)", name, serviceDR)
-	}
-	withCaps := false
-	if v := rq.r.URL.Query().Get("include_capabilities"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return 0, nil, validationError("query parameter include_capabilities must be true or false, got %q", v)
-		}
-		withCaps = b
-	}
-	st := rq.pc.drState()
-	out := serviceStatusJSON{EnablementStatus: "DISABLED", TaskUUID: st.task}
-	switch {
-	case st.enabled:
-		out.EnablementStatus = "ENABLED"
-		out.RunningStatus = "HEALTHY"
-		out.EnablementTimestamp = formatTime(st.since)
-	case st.enabling:
-		out.EnablementStatus = "ENABLING"
-		out.RunningStatus = "STARTING"
-	}
-	if withCaps {
-		enabled := st.enabled
-		enable := serviceCapability{State: !enabled}
-		if enabled {
-			enable.ValidationMessageList = []validationMessage{{ErrorDetail: "disaster recovery is already enabled"}}
-		}
-		out.Capabilities = map[string]serviceCapability{
-			"can_enable": enable,
-			"can_disable": {State: false, ValidationMessageList: []validationMessage{
-				{ErrorDetail: "disaster recovery cannot be disabled through the API"}}},
-		}
-	}
-	return http.StatusOK, out, nil
-}
-
-func init() {
-	registerAPI(http.MethodPost, "/services/disaster_recovery", "disaster_recovery", handleEnableDR)
-	registerAPI(http.MethodGet, "/services/{service_name}/status", "service", handleServiceStatus)
+// DRService implements v3.Backend.
+func (pc *PC) DRService() v3.DRService {
+	st := pc.drState()
+	return v3.DRService{Enabled: st.enabled, Enabling: st.enabling, Task: st.task, Since: st.since}
 }

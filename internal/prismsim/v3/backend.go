@@ -8,6 +8,8 @@ type Backend interface {
 	EntityBackend
 	TaskBackend
 	CategoryBackend
+	DRBackend
+	AvailabilityZoneBackend
 }
 
 func init() {
