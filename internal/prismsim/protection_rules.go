@@ -3,10 +3,11 @@ package prismsim
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 	"time"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // Protection rules (protection policies). POST /protection_rules, GET/PUT/DELETE
@@ -246,7 +247,6 @@ func init() {
 	policyKind.beforeCommit = beforeRuleCommit
 	policyKind.afterCommit = afterRuleCommit
 	registerKind(policyKind)
-	registerAPI(http.MethodGet, "/protection_rules/{uuid}/query_entities", policyKind.name, handleRuleQueryEntities)
 }
 
 // prepareProtectionRule checks a rule intent on the PC it is sent to.
@@ -751,53 +751,21 @@ func afterRuleCommit(pc *PC, e *entity, gone bool) {
 	pc.w.repl.schedule(pc.planLocked(e))
 }
 
-// handleRuleQueryEntities answers GET /protection_rules/{uuid}/query_entities with the
-// spec's affected_entity_list: the VMs of this PC the rule's category filter selects,
-// each with the other rules that select it too.
-func handleRuleQueryEntities(rq *request) (int, any, error) {
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	protected, err := rq.pc.protectedVMs(id)
-	if err != nil {
-		return 0, nil, err
-	}
-	list := []any{}
-	for _, p := range protected {
-		item := map[string]any{"vm_reference": p.vm}
-		var conflicts []any
-		for _, other := range p.conflicts {
-			conflicts = append(conflicts, map[string]any{"protection_rule_reference": other})
-		}
-		if len(conflicts) > 0 {
-			item["conflicting_protection_rule_list"] = conflicts
-		}
-		list = append(list, item)
-	}
-	return http.StatusOK, map[string]any{"entity_list": list}, nil
-}
-
-// protectedVM is a VM a protection policy selects, and the other policies that select it too.
-type protectedVM struct {
-	vm        reference
-	conflicts []reference
-}
-
-// protectedVMs returns the VMs of this PC the protection policy id selects.
-func (pc *PC) protectedVMs(id string) ([]protectedVM, error) {
+// ProtectedVMs implements v3.Backend: the VMs of this PC the protection policy id
+// selects, each with the other policies that select it too.
+func (pc *PC) ProtectedVMs(id string) ([]v3.ProtectedVM, error) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	e := pc.entityLocked(policyKind, id)
 	if e == nil {
 		return nil, notFoundError(policyKind.name, id)
 	}
-	var out []protectedVM
+	var out []v3.ProtectedVM
 	for _, vm := range pc.protectedVMsLocked(e) {
-		p := protectedVM{vm: reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.current().name}}
+		p := v3.ProtectedVM{VM: v3.Reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.current().name}}
 		for _, other := range pc.entitiesLocked(policyKind) {
 			if other != e && decodeRuleSpec(other.current().spec).Resources.CategoryFilter.matches(vm.current().categories) {
-				p.conflicts = append(p.conflicts, other.ref())
+				p.Conflicts = append(p.Conflicts, v3.Reference(other.ref()))
 			}
 		}
 		out = append(out, p)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 )
@@ -61,7 +60,6 @@ var (
 	vmPowerStates       = []string{"ON", "OFF"}
 	cutoverModes        = []string{"EARLY", "LATE"}
 	connectivityStates  = []string{"ENABLED", "DISABLED"}
-	planEntityActions   = []string{"MIGRATE", "LIVE_MIGRATE", "FAILOVER", "TEST_FAILOVER"}
 	planSeverityError   = "ERROR"
 	planSeverityWarning = "WARNING"
 )
@@ -125,7 +123,6 @@ func init() {
 	planKind.beforeCommit = beforePlanCommit
 	planKind.beforeView = (*PC).refreshPlanViews
 	registerKind(planKind)
-	registerAPI(http.MethodGet, "/recovery_plans/{uuid}/entities", planKind.name, handlePlanEntities)
 	registerSubnetUsers(planSubnetUsers)
 	registerVPCUsers(planVPCUsers)
 }

@@ -2,9 +2,10 @@ package prismsim
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // What a recovery plan reports: its status (planStatus), computed when it is read from the
@@ -307,73 +308,53 @@ func (pc *PC) planFacts(id string) (*recoveryPlan, map[string]*siteFacts, error)
 	return p, pc.w.sitesFacts(append(p.sites(), pc.Name()), true), nil
 }
 
-func handlePlanEntities(rq *request) (int, any, error) {
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	q := rq.r.URL.Query()
-	if a := q.Get("action_type"); a != "" && !contains(planEntityActions, a) {
-		return 0, nil, validationError("query parameter action_type must be one of %s, got %q", strings.Join(planEntityActions, ", "), a)
-	}
-	var refTime time.Time
-	if s := q.Get("recovery_reference_time"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return 0, nil, validationError("query parameter recovery_reference_time must be a date-time like 2024-05-01T14:00:00Z, got %q", s)
-		}
-		refTime = t
-	}
-	pc := rq.pc
+// PlanEntities implements v3.Backend: the VMs a recovery plan's stages select at each of
+// its availability zones, live or as recovery points taken at or before refTime (zero:
+// any), with their protection, and the location orders of the policies that cover them.
+func (pc *PC) PlanEntities(id string, refTime time.Time) ([]v3.PlanZoneEntities, error) {
 	p, sites, err := pc.planFacts(id)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	asker := sites[pc.Name()]
-	list := []any{}
+	var out []v3.PlanZoneEntities
 	for _, az := range p.azs {
-		item := map[string]any{"availability_zone_url": az.url}
-		entities := []any{}
+		zone := v3.PlanZoneEntities{URL: az.url}
 		f := sites[az.site]
 		if f == nil {
-			item["entity_list"] = entities
-			list = append(list, item)
+			out = append(out, zone)
 			continue
 		}
+		zone.Known = true
 		other := p.recoveryAZ().site
 		if az.site == other {
 			other = p.primaryAZ().site
 		}
 		var rules []policyFact
-		type entry struct {
-			item  map[string]any
-			rules []policyFact
-		}
-		var entries []entry
+		var covered []string // the rule ordering each entity, if any
 		live := map[string]bool{}
 		for _, vm := range p.entities(f) {
 			live[vm.uuid] = true
-			it := map[string]any{
-				"any_entity_reference": reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.name},
-				"is_recovery_point":    false,
-				"protection_status":    "UNPROTECTED",
-			}
+			it := v3.PlanEntity{VM: v3.Reference{Kind: vmKind.name, UUID: vm.uuid, Name: vm.name}, Protection: "UNPROTECTED"}
 			covering, sync := f.covering(vm, other)
 			if len(covering) > 0 {
-				it["protection_status"] = "PROTECTED"
+				it.Protection = "PROTECTED"
 			} else if protected, _ := f.protectedAnywhere(vm); protected {
-				it["protection_status"] = "PROTECTED"
+				it.Protection = "PROTECTED"
 			}
 			if sync {
-				status, recoverable := "SYNCED", "RECOVERABLE"
+				it.Replication, it.Recoverability = "SYNCED", "RECOVERABLE"
 				if peer := sites[other]; peer != nil && peer.down {
-					status, recoverable = "OUT_OF_SYNC", "UNRECOVERABLE"
+					it.Replication, it.Recoverability = "OUT_OF_SYNC", "UNRECOVERABLE"
 				}
-				it["replication_status"] = status
-				it["recoverability"] = map[string]any{"status": recoverable}
 			}
 			rules = append(rules, covering...)
-			entries = append(entries, entry{item: it, rules: covering})
+			rule := ""
+			if len(covering) > 0 {
+				rule = covering[0].uuid
+			}
+			zone.Entities = append(zone.Entities, it)
+			covered = append(covered, rule)
 		}
 		points := map[string]bool{}
 		for _, pt := range f.points {
@@ -384,26 +365,21 @@ func handlePlanEntities(rq *request) (int, any, error) {
 				continue
 			}
 			points[pt.vm] = true
-			entries = append(entries, entry{item: map[string]any{
-				"any_entity_reference": reference{Kind: vmKind.name, UUID: pt.vm, Name: pt.vmName},
-				"is_recovery_point":    true,
-				"protection_status":    "PROTECTED",
-			}})
+			zone.Entities = append(zone.Entities, v3.PlanEntity{
+				VM: v3.Reference{Kind: vmKind.name, UUID: pt.vm, Name: pt.vmName}, IsRecoveryPoint: true, Protection: "PROTECTED"})
+			covered = append(covered, "")
 		}
 		orders, index := uniqueOrders(rules, asker)
-		for _, en := range entries {
-			if len(en.rules) > 0 {
-				en.item["recovery_availability_zone_order_index"] = index[en.rules[0].uuid]
+		for i, rule := range covered {
+			if rule != "" {
+				n := index[rule]
+				zone.Entities[i].OrderIndex = &n
 			}
-			entities = append(entities, en.item)
 		}
-		orderList := []any{}
 		for _, o := range orders {
-			orderList = append(orderList, map[string]any{"availability_zone_list": o})
+			zone.Orders = append(zone.Orders, o)
 		}
-		item["entity_list"] = entities
-		item["availability_zone_order_list"] = orderList
-		list = append(list, item)
+		out = append(out, zone)
 	}
-	return http.StatusOK, map[string]any{"entities_per_availability_zone_list": list}, nil
+	return out, nil
 }

@@ -10,6 +10,8 @@ type Backend interface {
 	CategoryBackend
 	DRBackend
 	AvailabilityZoneBackend
+	PlanBackend
+	PolicyBackend
 }
 
 func init() {
