@@ -2,10 +2,10 @@ package prismsim
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http"
 	"sort"
 	"time"
+
+	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 // VM recovery points. They are not intentful entities of the PC's inventory (a policy
@@ -290,123 +290,51 @@ func (pc *PC) pointViewLocked() pointView {
 	return pointView{pc: pc, local: pc.localAZLocked(), now: pc.w.clock.Now()}
 }
 
-var pointAttrs = []string{"name", "vm_uuid", "vm_name", "availability_zone_uuid", "availability_zone_name", "cluster_uuid",
-	"source_availability_zone_uuid", "protection_rule_uuid", "recovery_point_type", "creation_time", "expiration_time",
-	"location_agnostic_uuid", "uuid", "recovery_point_store_uuid"}
-
-func (v pointView) attrs(p *recoveryPoint) map[string][]string {
-	a := map[string][]string{
-		"uuid":                   {p.uuid},
-		"name":                   {p.name},
-		"vm_uuid":                {p.vmUUID},
-		"vm_name":                {p.vmName},
-		"protection_rule_uuid":   {p.rule},
-		"recovery_point_type":    {p.typ},
-		"creation_time":          {fmt.Sprint(p.created.UnixMicro())},
-		"location_agnostic_uuid": {p.agnostic},
+// v3PointLocked is p as the v3 wire shows it.
+func (v pointView) v3PointLocked(p *recoveryPoint) v3.RecoveryPoint {
+	out := v3.RecoveryPoint{
+		UUID: p.uuid, Name: p.name, Agnostic: p.agnostic, Type: p.typ,
+		VM:     v3.Reference{Kind: vmKind.name, UUID: p.vmUUID, Name: p.vmName},
+		VMSpec: p.vmSpec, VMCategories: p.vmCategories, Created: p.created, Expires: p.expires,
+		Rule:      v3.Reference{Kind: policyKind.name, UUID: p.rule, Name: p.ruleName},
+		StoreUUID: p.store, Store: v.pc.storeRefLocked(p.store),
 	}
 	if v.local != nil {
-		a["availability_zone_uuid"] = []string{v.local.uuid}
-		a["availability_zone_name"] = []string{v.local.current().name}
+		ref := v3.Reference(v.local.ref())
+		out.AZ = &ref
 	}
 	if p.clusterUUID != "" {
-		a["cluster_uuid"] = []string{p.clusterUUID}
-	}
-	if p.store != "" {
-		a["recovery_point_store_uuid"] = []string{p.store}
-	}
-	if !p.expires.IsZero() {
-		a["expiration_time"] = []string{fmt.Sprint(p.expires.UnixMicro())}
+		out.Cluster = &v3.Reference{Kind: clusterKind.name, UUID: p.clusterUUID, Name: p.clusterName}
 	}
 	if p.sourcePC != "" {
 		if az := v.pc.azOfLocked(p.sourcePC); az != nil {
-			a["source_availability_zone_uuid"] = []string{az.uuid}
-		}
-	}
-	return a
-}
-
-// render renders a point as the spec's vm_recovery_point_intent_resource.
-func (v pointView) render(p *recoveryPoint) map[string]any {
-	created := p.created
-	resources := map[string]any{
-		"parent_vm_reference":                      reference{Kind: vmKind.name, UUID: p.vmUUID, Name: p.vmName},
-		"recovery_point_type":                      p.typ,
-		"creation_time":                            formatTime(created),
-		"vm_recovery_point_location_agnostic_uuid": p.agnostic,
-	}
-	if !p.expires.IsZero() {
-		resources["expiration_time"] = formatTime(p.expires)
-	}
-	if p.sourcePC != "" {
-		if az := v.pc.azOfLocked(p.sourcePC); az != nil {
-			resources["source_availability_zone_reference"] = az.ref()
+			ref := v3.Reference(az.ref())
+			out.SourceAZ = &ref
 		}
 		if p.sourceCluster != "" {
-			resources["source_cluster_reference"] = reference{Kind: clusterKind.name, UUID: p.sourceCluster, Name: p.sourceClusterName}
+			out.SourceCluster = &v3.Reference{Kind: clusterKind.name, UUID: p.sourceCluster, Name: p.sourceClusterName}
 		}
 	}
-	spec := map[string]any{"name": p.name, "resources": resources}
-	status := map[string]any{"name": p.name, "state": "COMPLETE"}
-	if v.local != nil {
-		spec["availability_zone_reference"] = v.local.ref()
-		status["availability_zone_reference"] = v.local.ref()
-	}
-	if p.clusterUUID != "" {
-		ref := reference{Kind: clusterKind.name, UUID: p.clusterUUID, Name: p.clusterName}
-		spec["cluster_reference"] = ref
-		status["cluster_reference"] = ref
-	}
-	statusRes := make(map[string]any, len(resources)+3)
-	for k, val := range resources {
-		statusRes[k] = val
-	}
-	statusRes["vm_spec"] = p.vmSpec
-	single := map[string]string{}
-	for k, vals := range p.vmCategories {
-		if len(vals) > 0 {
-			single[k] = vals[0]
-		}
-	}
-	statusRes["vm_metadata"] = map[string]any{"kind": vmKind.name, "uuid": p.vmUUID, "categories": single}
-	// Not in the spec: the rule that made the recovery point.
-	statusRes["protection_rule_reference"] = reference{Kind: policyKind.name, UUID: p.rule, Name: p.ruleName}
-	// Not in the spec either: the MST store a replica is kept in.
-	if ref := v.pc.storeRefLocked(p.store); ref != nil {
-		statusRes["recovery_point_store_reference"] = ref
-	}
-	status["resources"] = statusRes
-	return map[string]any{
-		"api_version": apiVersion,
-		"metadata": map[string]any{
-			"kind": "vm_recovery_point", "uuid": p.uuid, "spec_version": 0,
-			"creation_time": formatTime(created), "last_update_time": formatTime(created),
-			"categories": map[string]string{}, "categories_mapping": map[string][]string{},
-		},
-		"spec":   spec,
-		"status": status,
-	}
+	return out
 }
 
-func handleListRecoveryPoints(rq *request) (int, any, error) {
-	lr, apiErr := decodeListRequest(rq, "vm_recovery_point")
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	var meta listMetadata
-	var page []any
-	rq.pc.viewRecoveryPoints(func(v pointView, points []*recoveryPoint) {
-		items := make([]listItem, len(points))
+// RecoveryPoints implements v3.Backend.
+func (pc *PC) RecoveryPoints() []v3.RecoveryPoint {
+	var out []v3.RecoveryPoint
+	pc.viewRecoveryPoints(func(v pointView, points []*recoveryPoint) {
+		out = make([]v3.RecoveryPoint, len(points))
 		for i, p := range points {
-			p := p
-			items[i] = listItem{Seq: int64(i), Attrs: v.attrs(p), Render: func() any { return v.render(p) }}
+			out[i] = v.v3PointLocked(p)
 		}
-		meta, page, apiErr = runList(lr, "vm_recovery_point", pointAttrs, items)
 	})
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	return http.StatusOK, map[string]any{"api_version": apiVersion, "metadata": meta, "entities": page}, nil
+	return out
+}
+
+// RecoveryPoint implements v3.Backend.
+func (pc *PC) RecoveryPoint(id string) (v3.RecoveryPoint, error) {
+	var out v3.RecoveryPoint
+	err := pc.viewRecoveryPoint(id, func(v pointView, p *recoveryPoint) { out = v.v3PointLocked(p) })
+	return out, err
 }
 
 // viewRecoveryPoints calls view with the recovery points that live on the PC now (live
@@ -436,23 +364,6 @@ func (pc *PC) viewRecoveryPoint(id string, view func(v pointView, p *recoveryPoi
 		}
 	}
 	return notFoundError("vm_recovery_point", id)
-}
-
-func handleGetRecoveryPoint(rq *request) (int, any, error) {
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	var out map[string]any
-	if err := rq.pc.viewRecoveryPoint(id, func(v pointView, p *recoveryPoint) { out = v.render(p) }); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, out, nil
-}
-
-func init() {
-	registerAPI(http.MethodPost, "/vm_recovery_points/list", "vm_recovery_point", handleListRecoveryPoints)
-	registerAPI(http.MethodGet, "/vm_recovery_points/{uuid}", "vm_recovery_point", handleGetRecoveryPoint)
 }
 
 // RecoveryPointStats counts the recovery points that live on a PC.

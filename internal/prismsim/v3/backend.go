@@ -12,6 +12,7 @@ type Backend interface {
 	AvailabilityZoneBackend
 	PlanBackend
 	PolicyBackend
+	RecoveryPointBackend
 }
 
 func init() {
