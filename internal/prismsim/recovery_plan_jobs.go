@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
@@ -192,30 +191,6 @@ var jobKind = &kindSpec{
 
 func init() {
 	registerKind(jobKind)
-	registerAPI(http.MethodPost, "/recovery_plan_jobs", jobKind.name, handleCreateJob)
-	registerAPI(http.MethodDelete, "/recovery_plan_jobs/{uuid}", jobKind.name, handleDeleteJob)
-	registerAPI(http.MethodGet, "/recovery_plan_jobs/{uuid}/{status}", jobKind.name, handleJobSteps)
-	registerAPI(http.MethodPost, "/recovery_plan_jobs/{uuid}/{action}", jobKind.name, handleJobAction)
-}
-
-// The part of a job spec the emulator interprets.
-type jobSpecView struct {
-	Name      *string `json:"name"`
-	Resources *struct {
-		RecoveryPlanReference *refView `json:"recovery_plan_reference"`
-		ExecutionParameters   *struct {
-			FailedAZList          []jobAZView `json:"failed_availability_zone_list"`
-			RecoveryAZList        []jobAZView `json:"recovery_availability_zone_list"`
-			ActionType            string      `json:"action_type"`
-			RecoveryReferenceTime *string     `json:"recovery_reference_time"`
-			ShouldContinue        *bool       `json:"should_continue_on_validation_failure"`
-		} `json:"execution_parameters"`
-	} `json:"resources"`
-}
-
-type jobAZView struct {
-	AvailabilityZoneURL  string    `json:"availability_zone_url"`
-	ClusterReferenceList []refView `json:"cluster_reference_list"`
 }
 
 // jobRequest is a checked job spec.
@@ -229,77 +204,8 @@ type jobRequest struct {
 	cont                        bool
 }
 
+// jobParams is the v3 path of a job's execution parameters, which the model's messages name.
 const jobParams = "spec.resources.execution_parameters"
-
-// checkJobSpec checks a job spec's shape.
-func checkJobSpec(raw []byte) (jobRequest, *apiError) {
-	var spec jobSpecView
-	var req jobRequest
-	if err := decodeStrictTypes(raw, &spec); err != nil {
-		return req, validationError("spec: %v", err)
-	}
-	if spec.Name == nil || *spec.Name == "" {
-		return req, validationError("spec.name is required")
-	}
-	if len(*spec.Name) > maxJobName {
-		return req, validationError("spec.name is longer than %d characters", maxJobName)
-	}
-	req.name = *spec.Name
-	r := spec.Resources
-	if r == nil {
-		return req, validationError("spec.resources is required")
-	}
-	if r.RecoveryPlanReference == nil || !isUUID(r.RecoveryPlanReference.UUID) {
-		return req, validationError("spec.resources.recovery_plan_reference.uuid is required: the uuid of the recovery plan to run")
-	}
-	if k := r.RecoveryPlanReference.Kind; k != "" && k != planKind.name {
-		return req, validationError("spec.resources.recovery_plan_reference.kind must be %q, got %q", planKind.name, k)
-	}
-	req.planUUID = normUUID(r.RecoveryPlanReference.UUID)
-	p := r.ExecutionParameters
-	if p == nil {
-		return req, validationError("%s is required", jobParams)
-	}
-	if !contains(jobActions, p.ActionType) {
-		return req, validationError("%s.action_type must be one of %s, got %q", jobParams, strings.Join(jobActions, ", "), p.ActionType)
-	}
-	req.action = p.ActionType
-	for _, l := range []struct {
-		field    string
-		list     []jobAZView
-		url      *string
-		clusters *[]string
-	}{
-		{"failed_availability_zone_list", p.FailedAZList, &req.failedURL, &req.failedClusters},
-		{"recovery_availability_zone_list", p.RecoveryAZList, &req.recoveryURL, &req.recClusters},
-	} {
-		field := jobParams + "." + l.field
-		if len(l.list) != 1 {
-			return req, validationError("%s must name exactly one availability zone, got %d", field, len(l.list))
-		}
-		if !isUUID(l.list[0].AvailabilityZoneURL) {
-			return req, validationError("%s[0].availability_zone_url is required: the uuid of an availability zone", field)
-		}
-		if me := checkClusterRefs(field+"[0].cluster_reference_list", l.list[0].ClusterReferenceList); me != nil {
-			return req, v3Error(me)
-		}
-		*l.url = normUUID(l.list[0].AvailabilityZoneURL)
-		*l.clusters = refUUIDs(l.list[0].ClusterReferenceList)
-	}
-	if s := p.RecoveryReferenceTime; s != nil && *s != "" {
-		t, err := time.Parse(time.RFC3339, *s)
-		if err != nil {
-			return req, validationError("%s.recovery_reference_time must be a date-time like 2024-05-01T14:00:00Z, got %q", jobParams, *s)
-		}
-		if req.action != actionFailover && req.action != actionTestFailover {
-			return req, invalidArgument("%s.recovery_reference_time applies to FAILOVER and TEST_FAILOVER only, not %s", jobParams, req.action)
-		}
-		t = t.UTC()
-		req.refTime = &t
-	}
-	req.cont = p.ShouldContinue != nil && *p.ShouldContinue
-	return req, nil
-}
 
 // newJobLocked checks a job request against this PC (the plan, its availability zones,
 // no other job of the plan running) and adds the job, QUEUED, with a task that starts it.
@@ -417,26 +323,6 @@ func (pc *PC) runningJobLocked(planUUID string) *entity {
 	return nil
 }
 
-func handleCreateJob(rq *request) (int, any, error) {
-	meta, snap, apiErr := decodeIntent(rq, jobKind)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	req, apiErr := checkJobSpec(snap.spec)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	id, apiErr := v3.NewEntityUUID(meta)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	taskUUID, err := rq.pc.createJob(rq.ctx(), id, req, snap)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusAccepted, map[string]string{"task_uuid": taskUUID}, nil
-}
-
 // createJob accepts a recovery plan job asked for by a user: it checks the job's categories
 // and its request against this PC, and returns the uuid of the task that starts it.
 func (pc *PC) createJob(ctx context.Context, id string, req jobRequest, snap *snapshot) (string, error) {
@@ -450,18 +336,6 @@ func (pc *PC) createJob(ctx context.Context, id string, req jobRequest, snap *sn
 		return "", err
 	}
 	return t.uuid, nil
-}
-
-func handleDeleteJob(rq *request) (int, any, error) {
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	taskUUID, err := rq.pc.deleteJob(rq.ctx(), id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, map[string]string{"task_uuid": taskUUID}, nil
 }
 
 // deleteJob removes a job that has ended, and returns the uuid of the task that does.
@@ -487,43 +361,6 @@ func (pc *PC) deleteJob(ctx context.Context, id string) (string, error) {
 		abandon: func() { e.deleting = false },
 	})
 	return t.uuid, nil
-}
-
-// handleJobAction answers POST /recovery_plan_jobs/{uuid}/cleanup and /rerun.
-func handleJobAction(rq *request) (int, any, error) {
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	var in struct {
-		RerunUUID    string `json:"rerun_recovery_plan_job_uuid"`
-		RerunOnError *bool  `json:"should_continue_rerun_on_validation_failure"`
-	}
-	if apiErr := rq.decode(&in); apiErr != nil {
-		return 0, nil, apiErr
-	}
-	action := rq.param("action")
-	if action != "cleanup" && action != "rerun" {
-		return 0, nil, validationError("action must be cleanup or rerun, got %q", action)
-	}
-	if in.RerunUUID != "" && !isUUID(in.RerunUUID) {
-		return 0, nil, validationError("rerun_recovery_plan_job_uuid %q is not a UUID", in.RerunUUID)
-	}
-	var taskUUID string
-	var err error
-	if action == "cleanup" {
-		taskUUID, err = rq.pc.cleanupJob(rq.ctx(), id)
-	} else {
-		newID := newUUID()
-		if in.RerunUUID != "" {
-			newID = normUUID(in.RerunUUID)
-		}
-		taskUUID, err = rq.pc.rerunJob(rq.ctx(), id, newID, in.RerunOnError != nil && *in.RerunOnError)
-	}
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusAccepted, map[string]string{"task_uuid": taskUUID}, nil
 }
 
 // liveJobLocked returns the job id unless it does not exist or is being deleted.
@@ -580,101 +417,8 @@ func (pc *PC) rerunJob(ctx context.Context, id, newID string, continueOnValidati
 	return t.uuid, nil
 }
 
-// handleJobSteps answers GET /recovery_plan_jobs/{uuid}/execution_status and
-// /cleanup_status with the phases' step trees.
-func handleJobSteps(rq *request) (int, any, error) {
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	which := rq.param("status")
-	if which != "execution_status" && which != "cleanup_status" {
-		return 0, nil, validationError("status must be execution_status or cleanup_status, got %q", which)
-	}
-	var out map[string]any
-	if err := rq.pc.viewEntity(jobKind, id, func(e *entity) { out = renderJobSteps(jobOf(e), which) }); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, out, nil
-}
-
-// renderJobSteps renders the step trees of a job's phases (which: execution_status) or of
-// its cleanup's (cleanup_status).
-func renderJobSteps(j *jobState, which string) map[string]any {
-	phases := j.phases
-	if which == "cleanup_status" {
-		if j.cleanup == nil {
-			// No cleanup yet: no phases. prism-go-client reads this path for any job.
-			return map[string]any{}
-		}
-		phases = j.cleanup.phases
-	}
-	out := map[string]any{}
-	for i, name := range []string{"preprocessing_status", "operation_status", "postprocessing_status"} {
-		ph := phases[i]
-		steps := []any{}
-		for _, s := range ph.steps {
-			steps = append(steps, s.render())
-		}
-		out[name] = map[string]any{"status": stepStatus(ph.status), "percentage_complete": ph.percent, "step_execution_status_list": steps}
-	}
-	return out
-}
-
 // stepStatus maps a job status to the narrower enum of phases and steps.
-func stepStatus(s string) string {
-	if s == jobFailedWithWarning {
-		return jobFailed
-	}
-	return s
-}
-
-func (s *jobStep) render() map[string]any {
-	out := map[string]any{
-		"step_uuid": s.uuid, "step_sequence_number": s.seq, "operation_type": s.op, "status": stepStatus(s.status),
-		"percentage_complete": s.percent, "message": s.message,
-	}
-	if s.parent != "" {
-		out["parent_step_uuid"] = s.parent
-	}
-	if !s.start.IsZero() {
-		out["start_time"] = formatTime(s.start)
-	}
-	if !s.end.IsZero() {
-		out["end_time"] = formatTime(s.end)
-	}
-	refs := s.refs
-	if refs == nil {
-		refs = []reference{}
-	}
-	out["any_entity_reference_list"] = refs
-	if len(s.recovered) > 0 {
-		list := []any{}
-		for _, r := range s.recovered {
-			item := map[string]any{"source_entity_reference": r.source}
-			if r.uuid != "" {
-				ips := r.ips
-				if ips == nil {
-					ips = []string{}
-				}
-				// ip_address_list is not in the spec: the addresses the entity got.
-				item["recovered_entity_info"] = map[string]any{"entity_uuid": r.uuid, "entity_name": r.name, "ip_address_list": ips}
-			}
-			if r.err != "" {
-				item["error_detail"] = r.err
-			}
-			list = append(list, item)
-		}
-		out["recovered_entity_info_list"] = list
-	}
-	if s.errCode != "" {
-		out["error_code"] = s.errCode
-	}
-	if s.errDetail != "" {
-		out["error_detail"] = s.errDetail
-	}
-	return out
-}
+var stepStatus = v3.StepStatus
 
 func phasesStatus(status string, percent int, phases [3]*jobPhase) map[string]any {
 	out := map[string]any{"status": status, "percentage_complete": percent}
@@ -822,4 +566,62 @@ func jobSpecJSON(name, planUUID, planName, action, failedURL, recoveryURL string
 	}
 	data, _ := json.Marshal(spec)
 	return data
+}
+
+// CreateJob implements v3.Backend: it accepts a recovery plan job asked for by a user.
+func (pc *PC) CreateJob(ctx context.Context, id string, r v3.JobRequest, in v3.Intent) (string, error) {
+	req := jobRequest{name: r.Name, planUUID: r.PlanUUID, action: r.Action, failedURL: r.FailedURL,
+		recoveryURL: r.RecoveryURL, failedClusters: r.FailedClusters, recClusters: r.RecoveryClusters,
+		refTime: r.RefTime, cont: r.Continue}
+	return pc.createJob(ctx, id, req, pc.snapshotOf(in))
+}
+
+// DeleteJob implements v3.Backend.
+func (pc *PC) DeleteJob(ctx context.Context, id string) (string, error) { return pc.deleteJob(ctx, id) }
+
+// CleanupJob implements v3.Backend.
+func (pc *PC) CleanupJob(ctx context.Context, id string) (string, error) {
+	return pc.cleanupJob(ctx, id)
+}
+
+// RerunJob implements v3.Backend.
+func (pc *PC) RerunJob(ctx context.Context, id, newID string, continueOnValidationFailure bool) (string, error) {
+	return pc.rerunJob(ctx, id, newID, continueOnValidationFailure)
+}
+
+// JobPhases implements v3.Backend: the phases of a job, or of its cleanup (none before
+// it has one).
+func (pc *PC) JobPhases(id string, cleanup bool) ([]v3.JobPhase, error) {
+	var out []v3.JobPhase
+	err := pc.viewEntity(jobKind, id, func(e *entity) {
+		j := jobOf(e)
+		phases := j.phases
+		if cleanup {
+			if j.cleanup == nil {
+				return
+			}
+			phases = j.cleanup.phases
+		}
+		for _, ph := range phases {
+			vp := v3.JobPhase{Status: ph.status, Percent: ph.percent, Steps: []v3.JobStep{}}
+			for _, s := range ph.steps {
+				vp.Steps = append(vp.Steps, s.v3())
+			}
+			out = append(out, vp)
+		}
+	})
+	return out, err
+}
+
+func (s *jobStep) v3() v3.JobStep {
+	out := v3.JobStep{UUID: s.uuid, Parent: s.parent, Seq: s.seq, Operation: s.op, Message: s.message,
+		Status: s.status, Percent: s.percent, Start: s.start, End: s.end, ErrorCode: s.errCode, ErrorDetail: s.errDetail}
+	for _, r := range s.refs {
+		out.Entities = append(out.Entities, v3.Reference(r))
+	}
+	for _, r := range s.recovered {
+		out.Recovered = append(out.Recovered, v3.RecoveredEntity{Source: v3.Reference(r.source), UUID: r.uuid,
+			Name: r.name, IPs: r.ips, Error: r.err})
+	}
+	return out
 }

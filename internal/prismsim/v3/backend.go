@@ -13,6 +13,7 @@ type Backend interface {
 	PlanBackend
 	PolicyBackend
 	RecoveryPointBackend
+	JobBackend
 }
 
 func init() {
