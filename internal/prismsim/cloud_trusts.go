@@ -3,13 +3,9 @@ package prismsim
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"strconv"
-	"strings"
 
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
@@ -48,17 +44,9 @@ import (
 // the remote connection on both sides. When the remote PC is down, its side is removed
 // when its site comes back up.
 
+// cloudTypeOnPrem is the cloud_type of a pairing with another Prism Central, the only one
+// the model pairs.
 const cloudTypeOnPrem = "ONPREM_CLOUD"
-
-// cloudTypes is the spec's cloud_type enum.
-var cloudTypes = []string{cloudTypeOnPrem, "NUTANIX_HOSTED_CLOUD", "AWS", "AZURE"}
-
-// Limits from the spec's cloud_trust definitions.
-const (
-	maxTrustName        = 64
-	maxTrustDescription = 1000
-	maxTrustURL         = 2083
-)
 
 // ctData is what a cloud trust is, beyond its spec: the peer and the entities of this side
 // that came with the pairing.
@@ -94,8 +82,6 @@ var ctKind = &kindSpec{
 
 func init() {
 	registerKind(ctKind)
-	registerAPI(http.MethodPost, "/cloud_trusts", ctKind.name, handleCreateCloudTrust)
-	registerAPI(http.MethodDelete, "/cloud_trusts/{uuid}", ctKind.name, handleDeleteCloudTrust)
 }
 
 // ctStatus renders the spec's cloud_trust_def_status (resources is a cloud_trust_response).
@@ -120,6 +106,9 @@ func ctStatus(pc *PC, e *entity) map[string]any {
 	return status
 }
 
+// parseRemoteAddress splits a remote PC's address into a host and a port (model.ParseRemoteAddress).
+var parseRemoteAddress = model.ParseRemoteAddress
+
 // trustInput is a checked pairing request: the typed arguments of PC.pair.
 type trustInput struct {
 	id        string    // the trust's uuid
@@ -131,105 +120,6 @@ type trustInput struct {
 	cloudType string
 	host      string
 	port      int // 0 when url has none
-}
-
-type ctSpecInput struct {
-	Name        *string `json:"name"`
-	Description *string `json:"description"`
-	Resources   *struct {
-		URL       *string `json:"url"`
-		Username  *string `json:"username"`
-		Password  *string `json:"password"`
-		CloudType *string `json:"cloud_type"`
-	} `json:"resources"`
-}
-
-// checkTrustSpec checks the spec of a pairing request. Messages never show the password.
-func checkTrustSpec(spec ctSpecInput) (trustInput, *apiError) {
-	var in trustInput
-	r := spec.Resources
-	if r == nil {
-		return in, validationError("spec.resources is required: {url, username, password, cloud_type}")
-	}
-	if spec.Name != nil {
-		if len(*spec.Name) > maxTrustName {
-			return in, validationError("spec.name is longer than %d characters", maxTrustName)
-		}
-		in.name = *spec.Name
-	}
-	if spec.Description != nil && len(*spec.Description) > maxTrustDescription {
-		return in, validationError("spec.description is longer than %d characters", maxTrustDescription)
-	}
-	if r.URL == nil || strings.TrimSpace(*r.URL) == "" {
-		return in, validationError("spec.resources.url is required: the address of the remote Prism Central")
-	}
-	if len(*r.URL) > maxTrustURL {
-		return in, validationError("spec.resources.url is longer than %d characters", maxTrustURL)
-	}
-	in.url = strings.TrimSpace(*r.URL)
-	if r.Username == nil || *r.Username == "" {
-		return in, validationError("spec.resources.username is required: a user of the remote Prism Central")
-	}
-	in.username = *r.Username
-	if r.Password == nil || *r.Password == "" {
-		return in, validationError("spec.resources.password is required: the password of %s on the remote Prism Central", in.username)
-	}
-	in.password = *r.Password
-	in.cloudType = cloudTypeOnPrem
-	if r.CloudType != nil {
-		in.cloudType = *r.CloudType
-	}
-	if !contains(cloudTypes, in.cloudType) {
-		return in, validationError("spec.resources.cloud_type must be one of %s, got %q", strings.Join(cloudTypes, ", "), in.cloudType)
-	}
-	if in.cloudType != cloudTypeOnPrem {
-		return in, invalidArgument("spec.resources.cloud_type %s is not supported here: only %s (pairing with another Prism Central) is",
-			in.cloudType, cloudTypeOnPrem)
-	}
-	host, port, err := parseRemoteAddress(in.url)
-	if err != nil {
-		return in, validationError("spec.resources.url %q: %v (use an IP or host name, optionally with https:// and :port)", in.url, err)
-	}
-	in.host, in.port = host, port
-	return in, nil
-}
-
-// parseRemoteAddress splits "[https://]host[:port][/...]" into a lower-cased host and a port
-// (0 when there is none).
-func parseRemoteAddress(raw string) (string, int, error) {
-	s := strings.TrimSpace(raw)
-	lower := strings.ToLower(s)
-	for _, scheme := range []string{"https://", "http://"} {
-		if strings.HasPrefix(lower, scheme) {
-			s = s[len(scheme):]
-			break
-		}
-	}
-	if strings.Contains(s, "://") {
-		return "", 0, errors.New("unsupported scheme")
-	}
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	host, port := s, 0
-	if strings.HasPrefix(s, "[") || strings.Count(s, ":") == 1 {
-		h, p, err := net.SplitHostPort(s)
-		if err != nil {
-			return "", 0, fmt.Errorf("invalid host:port: %w", err)
-		}
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return "", 0, fmt.Errorf("port %q is not a number from 1 to 65535", p)
-		}
-		host, port = h, n
-	}
-	if host == "" {
-		return "", 0, errors.New("no host")
-	}
-	if strings.ContainsAny(host, " @\t") {
-		return "", 0, errors.New("invalid host")
-	}
-	return strings.ToLower(host), port, nil
 }
 
 // pcAt returns the PC of the world that answers at host:port (port 0 means 9440): a PC's
@@ -279,34 +169,6 @@ func withoutPassword(spec json.RawMessage) json.RawMessage {
 func unreachable(url string) *modelError {
 	return failf(errUnavailable, condRemoteNotConnected,
 		"remote Prism Central %s is unreachable: nothing answers at that address; check the address and that the remote Prism Central is up", url)
-}
-
-// handleCreateCloudTrust is the v3 wire of pairing: it decodes and checks the request,
-// asks the model to pair (PC.pair) and renders the accepted trust.
-func handleCreateCloudTrust(rq *request) (int, any, error) {
-	meta, snap, apiErr := decodeIntent(rq, ctKind)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	var spec ctSpecInput
-	if err := decodeStrictTypes(snap.spec, &spec); err != nil {
-		return 0, nil, validationError("spec: %v", err)
-	}
-	in, apiErr := checkTrustSpec(spec)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	if in.id, apiErr = v3.NewEntityUUID(meta); apiErr != nil {
-		return 0, nil, apiErr
-	}
-	snap.spec = withoutPassword(snap.spec)
-	in.intent = snap
-	var out v3.Envelope
-	err := rq.pc.pair(rq.ctx(), in, func(e *entity, _ *task) { out = v3.RenderAccepted(rq.pc.v3EntityLocked(e)) })
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusAccepted, out, nil
 }
 
 // pair is the model of a pairing request: it refuses at once what cannot be accepted (an
@@ -503,19 +365,6 @@ func (pc *PC) dropPairing(peer string) {
 	pc.removePairingLocked(peer)
 }
 
-// handleDeleteCloudTrust is the v3 wire of unpairing: PC.unpair, then the accepted answer.
-func handleDeleteCloudTrust(rq *request) (int, any, error) {
-	id, apiErr := uuidParam(rq)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	var out v3.DeletedEnvelope
-	if err := rq.pc.unpair(rq.ctx(), id, func(e *entity, _ *task) { out = v3.RenderDeleteAccepted(rq.pc.v3EntityLocked(e)) }); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusAccepted, out, nil
-}
-
 // unpair is the model of removing a cloud trust: it starts the task that removes the trust,
 // the availability zone and the remote connection on both sides (the peer's side when it
 // comes back, if it is down). It takes the PC's mutex.
@@ -558,4 +407,23 @@ func (pc *PC) unpair(ctx context.Context, id string, view acceptedView) error {
 	e.task = t.uuid
 	view(e, t)
 	return nil
+}
+
+// Pair implements v3.Backend: the pairing request r, with the trust's uuid id and its
+// intent as sent (the model stores it without the password).
+func (pc *PC) Pair(ctx context.Context, id string, r v3.TrustRequest, in v3.Intent) (v3.Entity, error) {
+	snap := pc.snapshotOf(in)
+	snap.spec = withoutPassword(snap.spec)
+	ti := trustInput{id: id, intent: snap, name: r.Name, url: r.URL, username: r.Username, password: r.Password,
+		cloudType: r.CloudType, host: r.Host, port: r.Port}
+	var out v3.Entity
+	err := pc.pair(ctx, ti, func(e *entity, _ *task) { out = pc.v3EntityLocked(e) })
+	return out, err
+}
+
+// Unpair implements v3.Backend.
+func (pc *PC) Unpair(ctx context.Context, id string) (v3.Entity, error) {
+	var out v3.Entity
+	err := pc.unpair(ctx, id, func(e *entity, _ *task) { out = pc.v3EntityLocked(e) })
+	return out, err
 }

@@ -14,6 +14,7 @@ type Backend interface {
 	PolicyBackend
 	RecoveryPointBackend
 	JobBackend
+	CloudTrustBackend
 }
 
 func init() {
