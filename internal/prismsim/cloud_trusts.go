@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/model"
 	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
@@ -105,9 +104,6 @@ func ctStatus(pc *PC, e *entity) map[string]any {
 	}
 	return status
 }
-
-// parseRemoteAddress splits a remote PC's address into a host and a port (model.ParseRemoteAddress).
-var parseRemoteAddress = model.ParseRemoteAddress
 
 // trustInput is a checked pairing request: the typed arguments of PC.pair.
 type trustInput struct {

@@ -7,10 +7,8 @@ import (
 // The v3 error shape, its reasons and lists are package v3's; these short names serve the
 // v3 code still in this package (doc.go: what is still to move).
 type (
-	apiError     = v3.Error
-	messageItem  = v3.MessageItem
-	listItem     = v3.ListItem
-	listMetadata = v3.ListMetadata
+	apiError    = v3.Error
+	messageItem = v3.MessageItem
 )
 
 const (
@@ -42,10 +40,4 @@ var (
 	validationError = v3.ValidationError
 	invalidArgument = v3.InvalidArgument
 	v3Error         = v3.ErrorOf
-	runList         = v3.RunList
 )
-
-// decodeListRequest decodes and checks a list body for the given kind.
-func decodeListRequest(rq *request, kind string) (v3.ListRequest, *apiError) {
-	return v3.DecodeList(rq.body, kind)
-}

@@ -241,7 +241,7 @@ func injectedTaskFailure(w *World, ctx context.Context, opType string) error {
 	if code == "" {
 		code = reasonInternal
 	}
-	return errorf(http.StatusInternalServerError, code, "%s failed: injected task failure (fault %d)", opType, f.ID)
+	return failf(errInternal, code, "%s failed: injected task failure (fault %d)", opType, f.ID)
 }
 
 // takeTaskFailure consumes one matching task_failure fault, if any.

@@ -4,10 +4,7 @@ import "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/mode
 
 // The model's typed errors live in package model; these names keep the package's code
 // short.
-type (
-	modelError = model.Error
-	errKind    = model.ErrKind
-)
+type modelError = model.Error
 
 const (
 	errInvalid      = model.Invalid

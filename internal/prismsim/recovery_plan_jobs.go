@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"time"
 
 	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
@@ -48,8 +47,6 @@ const (
 	actionTestFailover = "TEST_FAILOVER"
 	actionLiveMigrate  = "LIVE_MIGRATE"
 )
-
-var jobActions = []string{actionValidate, actionMigrate, actionFailover, actionTestFailover, actionLiveMigrate}
 
 // Who started a job (status.initiator, an extension).
 const (
@@ -232,12 +229,12 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 	case recovery == "":
 		return nil, unknownAZ(jobParams+".recovery_availability_zone_list[0]", req.recoveryURL)
 	case failed == recovery:
-		return nil, invalidArgument("%s: the failed and the recovery availability zone are the same (%s)", jobParams, pc.siteLabelLocked(failed))
+		return nil, invalid("%s: the failed and the recovery availability zone are the same (%s)", jobParams, pc.siteLabelLocked(failed))
 	case !contains(p.sites(), failed) || !contains(p.sites(), recovery):
-		return nil, invalidArgument("%s: availability zones %s and %s are not the locations of recovery plan %s",
+		return nil, invalid("%s: availability zones %s and %s are not the locations of recovery plan %s",
 			jobParams, pc.siteLabelLocked(failed), pc.siteLabelLocked(recovery), plan.current().name)
 	case recovery != pc.Name():
-		return nil, invalidArgument("%s.recovery_availability_zone_list: run the job on the Prism Central of the recovery availability zone (%s), not on %s",
+		return nil, invalid("%s.recovery_availability_zone_list: run the job on the Prism Central of the recovery availability zone (%s), not on %s",
 			jobParams, pc.siteLabelLocked(recovery), pc.Name())
 	}
 	for i, c := range req.recClusters {
@@ -292,7 +289,7 @@ func (pc *PC) newJobLocked(ctx context.Context, id string, req jobRequest, snap 
 				return nil
 			}
 			if !pc.w.goBackground(func(wctx context.Context) { pc.runJob(wctx, e) }) {
-				return errorf(http.StatusServiceUnavailable, reasonServiceUnavailable, "Prism Central is shutting down")
+				return failf(errUnavailable, "", "Prism Central is shutting down")
 			}
 			return nil
 		},

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/routing"
-	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
 const (
@@ -21,9 +20,10 @@ const (
 	maxBodyBytes = 16 << 20
 )
 
-// apiHandler serves one route. It returns the status and a body encoded as JSON (a
-// rawResponse is sent as is, nil sends no body), or an error: an *apiError is answered in the
-// v3 error shape, anything else as a 500 INTERNAL_ERROR.
+// apiHandler serves one route of a wire (v3: wire_v3.go, v4: wire_v4.go). It returns the
+// status and a body encoded as JSON (a rawResponse is sent as is, a withHeader with its
+// header fields, nil sends no body), or an error, answered in the v3 error shape
+// (v3.ErrorOf): the PC's gateway answers so whatever the path.
 type apiHandler func(rq *request) (int, any, error)
 
 // rawResponse is a body sent verbatim.
@@ -37,17 +37,8 @@ type request struct {
 	pc     *PC
 	r      *http.Request
 	body   []byte
-	route  *route
 	params map[string]string
 }
-
-func (rq *request) ctx() context.Context { return rq.r.Context() }
-
-// param returns a path parameter of the route template.
-func (rq *request) param(name string) string { return rq.params[name] }
-
-// decode decodes the JSON body into v; an empty body decodes as {}.
-func (rq *request) decode(v any) *apiError { return v3.DecodeBody(rq.body, v) }
 
 // route is a v3 (or v4) route: a method and a path template, with the kind named in its
 // error bodies and its handler.
@@ -62,18 +53,13 @@ type routeHandler struct {
 // router matches requests against the routes' templates (package routing).
 type router = routing.Table[routeHandler]
 
-// apiRoutes is filled by the init functions of the files that define routes, so that a new
-// entity kind is a new file.
+// apiRoutes holds the routes of the wires, added by wire_v3.go and wire_v4.go from their
+// packages' route lists.
 var apiRoutes router
 
-// registerAPI adds a v3 route; template is relative to /api/nutanix/v3.
-func registerAPI(method, template, kind string, h apiHandler) {
-	apiRoutes.Add(method, v3Prefix+template, routeHandler{kind: kind, h: h})
-}
-
 // mount is a protocol served under a path prefix of the PC's HTTPS listener besides v3:
-// the admin API (admin.go) and the v4 wire (wire_v4.go, package v4) mount themselves in their init
-// functions, so that this file names none of them.
+// the admin API (wire_admin.go) and the v4 wire (wire_v4.go, package v4) mount themselves
+// in their init functions, so that this file names none of them.
 type mount struct {
 	prefix string
 	// api marks a Prism Central API: its requests that fail authentication are recorded.
@@ -211,7 +197,7 @@ func (pc *PC) serveAPI(w http.ResponseWriter, r *http.Request) {
 			"%s %s is not supported by this Prism Central", r.Method, path))
 	default:
 		ctx := context.WithValue(r.Context(), reqInfoKey{}, reqInfo{pc: pc.Name(), method: r.Method, path: path})
-		rq := &request{pc: pc, r: r.WithContext(ctx), body: body, route: rt, params: params}
+		rq := &request{pc: pc, r: r.WithContext(ctx), body: body, params: params}
 		resp = runHandler(rt, rq)
 	}
 

@@ -41,9 +41,6 @@ func newMAC() string {
 	return fmt.Sprintf("50:6b:8d:%02x:%02x:%02x", b[0], b[1], b[2])
 }
 
-// uuidParam returns the {uuid} path parameter, which must be a UUID, lower-cased.
-func uuidParam(rq *request) (string, *apiError) { return v3.CheckUUIDParam(rq.param("uuid")) }
-
 func cloneMapping(m map[string][]string) map[string][]string {
 	out := make(map[string][]string, len(m))
 	for k, v := range m {

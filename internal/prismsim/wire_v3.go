@@ -22,13 +22,3 @@ func init() {
 func (rq *request) v3() v3.Request {
 	return v3.Request{PC: rq.pc, HTTP: rq.r, Params: rq.params, Body: rq.body}
 }
-
-// decodeIntent decodes and checks the body of a create or update of kind k, for the v3
-// handlers still in this package.
-func decodeIntent(rq *request, k *kindSpec) (v3.MetadataInput, *snapshot, *apiError) {
-	meta, in, apiErr := v3.DecodeIntent(rq.v3(), k.name)
-	if apiErr != nil {
-		return meta, nil, apiErr
-	}
-	return meta, rq.pc.snapshotOf(in), nil
-}

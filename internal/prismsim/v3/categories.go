@@ -386,8 +386,7 @@ func handleCategoryQuery(rq Request) (int, any, error) {
 		res := queryResult{Kind: g.Kind, KindReferenceList: []queryReference{},
 			FilteredEntityCount: int64(g.Matched), TotalEntityCount: int64(g.Matched)}
 		for _, m := range g.Page {
-			res.KindReferenceList = append(res.KindReferenceList, queryReference{
-				Kind: m.Kind, UUID: m.UUID, Name: m.Name, Categories: m.Categories})
+			res.KindReferenceList = append(res.KindReferenceList, queryReference(m))
 		}
 		total += g.Matched
 		results = append(results, res)
