@@ -1,5 +1,6 @@
-// Package prismsim emulates Prism Central's v3 REST API with state, so that the provider,
-// its tests and users' CI can run disaster-recovery topologies without a Prism Central.
+// Package prismsim emulates Prism Central's v3 REST API (and part of v4) with state, so
+// that the provider, its tests and users' CI can run disaster-recovery topologies without
+// a Prism Central.
 //
 // A World holds several PCs. Each PC has its own HTTPS listener on 127.0.0.1, its own
 // self-signed certificate (SANs 127.0.0.1 and localhost) and credentials, and its own
@@ -25,98 +26,137 @@
 //
 //   - model: what of the model no wire shapes: the simulated clock, model.Error and its
 //     kinds, UUIDs, settings and durations, faults, typed views (recovery point stores,
-//     sites, request counts, the clock). It imports no net/http.
+//     sites, request counts, the clock), the category name rules, remote address parsing
+//     and strict JSON decoding. It imports no net/http.
+//   - v3: the v3 wire (/api/nutanix/v3): request and list decoding (FIQL filters, sorting,
+//     paging), the v3 error shape and how model errors map to it, the intentful envelope
+//     and the generic handlers of every intentful kind, and the routes particular to a
+//     kind (categories, tasks, disaster recovery, pairing, jobs, recovery points...), on a
+//     Backend it declares (v3/backend.go; PC implements it).
 //   - v4: the v4 wire, on a Backend it declares (PC implements it).
 //   - admin: the admin wire (/_prismsim), on a World it declares (wire_admin.go).
 //   - ssh: the SSH wire, on a Host it declares (wire_ssh.go implements it).
-//   - prismsim (this package): World and PC and the rest of the model, the v3 wire, and
-//     the assembly: wire_v4.go and wire_admin.go mount their wires in the HTTPS pipeline
-//     (server.go: routing, authentication, request counters, faults, the recorder),
-//     wire_ssh.go runs the ssh wire as a side wire of the world (world.go).
+//   - prismsim (this package): World and PC and the rest of the model (entities, kinds,
+//     tasks, categories, the DR engine), the model operations the wires call (v3_backend.go
+//     and the files of the model they name, v4_*.go), and the assembly: wire_v3.go and
+//     wire_v4.go add their wires' routes to the HTTPS pipeline (server.go: routing,
+//     authentication, request counters, faults, the recorder), wire_admin.go mounts the
+//     admin wire, wire_ssh.go runs the ssh wire as a side wire of the world (world.go).
 //
-// Still in this package, to move out next: the v3 wire (handle* functions, envelope.go's
-// and each kind's rendering, list.go, errors.go) beside the model operations it calls
-// (entities.go, category_model.go, and the model operations in each kind's file). It can
-// only leave once World and PC do: their methods are the model's operations, and Go keeps
-// a type's methods in its package, so the model package must take World, PC, entities and
-// every kind's model half at once, with exported operations for the wires.
+// Why the model stays here, behind the wires' interfaces, rather than moving to package
+// model with World and PC: the model's operations are methods of World and PC and reach
+// into every kind's facts, so moving them is one move of some 14,000 lines with every
+// kind at once; declaring what each wire needs as an interface in the wire's package
+// (v3.Backend, v4.Backend) and implementing it here got the v3 wire out kind by kind,
+// each step checked by the contract tests, the prism-go-client suite and the refusal
+// table, without touching the model's code paths. The interfaces take and answer typed
+// values (v3.Entity, v3.Intent, v3.Task, v3.JobRequest...), so the model can still move
+// behind them later.
 //
-// The kinds' checks (kindSpec.prepare, precheck, beforeDelete and the checks they call)
-// answer model errors: Malformed for a wrong shape (v3: 422 VALIDATION_ERROR), Invalid for
-// a rule broken (v3: 422 INVALID_ARGUMENT, or the condition they name), NotFound, Conflict,
-// InUse. Their messages still name v3 spec fields (spec.resources...), as the model still
-// stores v3-shaped intents: the v4 wire maps its bodies to that intent (v4_policies.go,
-// v4_plans.go) and passes these messages on as they are. Only the v3 wire's own
-// decoding (decodeIntent, decodeListRequest, uuidParam, categoryPathParams, checkTrustSpec,
-// checkJobSpec, the route table path) builds v3 errors (*apiError) directly.
+// What of v3's shapes the model still holds, and why:
+//
+//   - Intents are stored as v3 sent them (snapshot.spec is v3 JSON) and the kinds' checks
+//     read them so; the v4 wire maps its bodies to that intent (v4_policies.go,
+//     v4_plans.go). Each kind's status (kindSpec.status) is computed from that intent and
+//     the model's facts in v3's shape, and handed to the wire in v3.Entity.Status; so are
+//     the findings of a plan and a job (messageItem, v3's reasons) and the location
+//     orders of a plan's entities.
+//   - errors.go gives the model short names of package v3's reasons and error
+//     constructors for those statuses and for the assembly (server.go answers unknown
+//     paths, oversized bodies and injected faults in the v3 error shape, as the PC's
+//     gateway does); v4_policies.go turns the few v3 errors a check may still return into
+//     model errors.
+//   - The admin wire's state dump (admin.go) renders entities, tasks and categories with
+//     package v3's rendering functions.
 //
 // # Names: provider, model, v3
 //
 // The provider's resources, the model's names and the v3 wire's, for a newcomer who
-// knows one of them:
+// knows one of them (v3/ files are package v3's; the others are this package's model):
 //
-//	provider resource / data source    model (types, operations)            v3 path                                 file
-//	nutanixdr_availability_zone        ctKind, PC.pair, PC.unpair            /cloud_trusts, /availability_zones      cloud_trusts.go, availability_zones.go, remote_connections.go
-//	nutanixdr_category(_value)         categoryKey(Info), categoryValue(Info), PC.putCategoryKey...  /categories/{name}[/{value}], /category/query  category_model.go (model), categories.go (v3)
-//	nutanixdr_disaster_recovery        PC.enableDR, PC.drState, PC.drRequired /services/disaster_recovery             dr.go
-//	nutanixdr_protection_policy        policyKind, policyData, policyFact    /protection_rules                       protection_rules.go (v3 names: prSpecView...), replication.go
-//	nutanixdr_recovery_plan            planKind, planData, recoveryPlan      /recovery_plans                         recovery_plans.go, recovery_plans_model.go, recovery_plans_status.go
-//	nutanixdr_failover                 jobKind, jobState, PC.createJob, gatherFailoverFacts, planFailover  /recovery_plan_jobs  recovery_plan_jobs.go, failover.go, witness.go
+//	provider resource / data source    model (types, operations)            v3 path                                 model file; v3 file
+//	nutanixdr_availability_zone        ctKind, PC.pair (Pair), PC.unpair (Unpair), PC.AvailabilityZone  /cloud_trusts, /availability_zones  cloud_trusts.go, availability_zones.go, remote_connections.go; v3/cloud_trusts.go, v3/availability_zones.go
+//	nutanixdr_category(_value)         categoryKey(Info), categoryValue(Info), PC.putCategoryKey (PutCategoryKey)...  /categories/{name}[/{value}], /category/query  category_model.go, model/categories.go; v3/categories.go
+//	nutanixdr_disaster_recovery        PC.enableDR (EnableDR), PC.drState (DRService), PC.drRequired  /services/disaster_recovery  dr.go; v3/dr.go
+//	nutanixdr_protection_policy        policyKind, policyData, policyFact, PC.ProtectedVMs  /protection_rules  protection_rules.go (v3 names: prSpecView...), replication.go; v3/protection_rules.go
+//	nutanixdr_recovery_plan            planKind, planData, recoveryPlan, PC.PlanEntities  /recovery_plans     recovery_plans.go, recovery_plans_model.go, recovery_plans_status.go; v3/recovery_plans.go
+//	nutanixdr_failover                 jobKind, jobState, PC.createJob (CreateJob), gatherFailoverFacts, planFailover  /recovery_plan_jobs  recovery_plan_jobs.go, failover.go, witness.go; v3/recovery_plan_jobs.go
 //	nutanixdr_mst_target               mstState, model.RecoveryPointStore    (none: clustermgmt-cli over ssh; v4 reads)  mst.go, mst_cli.go, wire_ssh.go, v4/stores.go
 //	nutanixdr_subnet(s)                subnetKind                            /subnets                                subnets.go, subnets_write.go
 //	nutanixdr_vpc(s)                   vpcKind                               /vpcs                                   vpcs.go
-//	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go
+//	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go; v3/route_tables.go
 //	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go
 //	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go
-//	(recovery points, read by failover) recoveryPoint, pointStore, pointView  /vm_recovery_points                     recovery_points.go
-//	(every intentful kind)             entity, snapshot, kindSpec, PC.createEntity...  POST/GET/PUT/DELETE /{kind}s  entities.go (model), envelope.go (v3)
-//	(every task)                       task, PC.startTask, PC.pollTasks       /tasks                                  tasks.go
+//	(recovery points, read by failover) recoveryPoint, pointStore, pointView, PC.RecoveryPoints  /vm_recovery_points  recovery_points.go; v3/recovery_points.go
+//	(every intentful kind)             entity, snapshot, kindSpec, PC.createEntity (CreateEntity)...  POST/GET/PUT/DELETE /{kind}s  kinds.go, entities.go, v3_backend.go; v3/envelope.go, v3/routes.go
+//	(every task)                       task, PC.startTask, PC.pollTasks (PollTasks)  /tasks                      tasks.go; v3/tasks.go
 //
+// A model operation in parentheses is the exported method of v3.Backend that calls it.
 // In names, plan means a recovery plan, point a recovery point, policy a protection
 // policy (the v3 protection_rule); pr* names are the v3 protection_rule's spec views.
 //
 // # Layout
 //
+// This package (the model and the assembly):
+//
 //   - config.go, presets*.go: WorldConfig, LoadConfig (JSON or YAML), named presets.
 //   - world.go, pc.go, certs.go: life cycle, listeners, side wires, certificates, site state.
 //   - server.go: routing (path templates), basic authentication, mounts, the recorder
 //     (OnExchange), request counters and fault interception, around every v3 and v4 handler.
-//   - entities.go: the model's entity operations. envelope.go: the v3 intentful envelope
-//     {api_version, metadata, spec, status} and the generic v3 handlers of a kind.
-//   - list.go: list bodies, FIQL filters, sorting and paging. errors.go: the v3 error
-//     shape and how model errors map to it (v3Error). model_errors.go: short names.
-//   - tasks.go: the task engine (PC.startTask) and /tasks. faults.go: the fault engine
+//     wire_v3.go, wire_v4.go, wire_admin.go, wire_ssh.go: the wires assembled.
+//   - kinds.go: kindSpec, the registry of kinds, entity and snapshot. entities.go: the
+//     model's entity operations. v3_backend.go: the entity, task-view and category
+//     operations of v3.Backend (the other kinds' are in their files, named in the table).
+//   - errors.go, model_errors.go: short names of package v3's and package model's.
+//   - tasks.go: the task engine (PC.startTask, pollTasks). faults.go: the fault engine
 //     (what the admin wire's faults do to requests, tasks and jobs). admin.go: World.State.
-//   - category_model.go, categories.go, clusters.go, subnets.go, vms.go: the inventory kinds.
-//   - dr.go: enabling disaster recovery (the Local availability zone), the service status.
+//   - category_model.go, clusters.go, subnets.go, vms.go: the inventory kinds.
+//   - dr.go: enabling disaster recovery (the Local availability zone), the service state.
 //   - availability_zones.go, remote_connections.go, cloud_trusts.go: pairing PCs of the
 //     world and unpairing them, both sides at once.
 //   - sites.go: World.SiteDown and World.SiteUp, and their admin routes.
 //   - protection_rules.go: protection policies, their checks and their copies on paired PCs.
 //   - replication.go: schedules on the simulated clock, transfers, suspension while a site
-//     is down, synchronous replicas. recovery_points.go: each PC's recovery points, their
-//     retention and /vm_recovery_points.
+//     is down, synchronous replicas. recovery_points.go: each PC's recovery points and
+//     their retention.
 //   - mst.go: MST deployments, the recovery point stores they create, their checks in
 //     protection policies and their stats. mst_cli.go: clustermgmt-cli mst deploy, list and
 //     remove, as the PC VM runs them (over the ssh wire).
 //   - recovery_plans.go: recovery plans, their checks against every site they name and
-//     their copies on paired PCs. recovery_plans_status.go: their computed status and
-//     /recovery_plans/{uuid}/entities. recovery_plans_model.go: a plan resolved to PCs of
-//     the world and the facts of each site it is checked against.
+//     their copies on paired PCs. recovery_plans_status.go: their computed status and the
+//     entities they select (PlanEntities). recovery_plans_model.go: a plan resolved to PCs
+//     of the world and the facts of each site it is checked against.
 //   - recovery_plan_jobs.go: jobs (failover, migrate, test failover, validate, cleanup,
 //     rerun). failover.go: what a job does; gatherFailoverFacts copies both sites' facts
 //     under their mutexes, planFailover plans from them without any. witness.go: automatic
 //     failover.
+//   - v4_*.go: the model operations of v4.Backend.
+//
+// Package v3 (the v3 wire):
+//
+//   - backend.go: Backend, the interfaces it gathers, and /versions. routes.go: the
+//     generic routes of each intentful kind and Routes.
+//   - request.go: Request, body and uuid decoding. errors.go: the v3 error shape, its
+//     reasons and ErrorOf (model errors to v3 answers). list.go: list bodies, FIQL
+//     filters, sorting and paging.
+//   - envelope.go: Entity and Intent, the intentful envelope and the generic handlers.
+//   - one file for each kind with routes of its own: availability_zones.go,
+//     categories.go, cloud_trusts.go, dr.go, protection_rules.go, recovery_plans.go,
+//     recovery_plan_jobs.go, recovery_points.go, route_tables.go, tasks.go.
 //
 // # Adding a kind
 //
 // A new intentful kind is a new file: a kindSpec (how to check an intent, render its status,
-// expose list attributes) passed to registerKind with the operations it supports, in the
-// file's init function; the generic model operations (entities.go) and v3 handlers
-// (envelope.go) serve it. Routes that are not plain entity operations are a v3 handler that
-// decodes, a model operation on PC that locks and answers model errors, and a rendering;
-// they are added with registerAPI; admin endpoints are package admin's. Asynchronous work
-// goes through PC.startTask, whose run function applies the change when the task succeeds.
+// expose list attributes) passed to registerKind in the file's init function, and a line
+// of v3/routes.go's entityKinds naming the generic routes it serves; the generic model
+// operations (entities.go, v3_backend.go) and v3 handlers (v3/envelope.go) serve it. A
+// kindSpec.beforeView refreshes what its status shows before it is read. Routes that are
+// not plain entity operations are a handler in package v3 that decodes and renders (added
+// with addRoutes in the v3 file's init function), a method of the interface the handler
+// needs (declared beside it, gathered in v3.Backend), and that method on PC: a model
+// operation that locks and answers model errors and typed values; admin endpoints are
+// package admin's. Asynchronous work goes through PC.startTask, whose run function
+// applies the change when the task succeeds.
 // A kind whose changes reach other PCs or start simulations sets kindSpec.beforeCommit
 // (runs in the task without any mutex held) and kindSpec.afterCommit (runs when the change
 // is committed). A kind whose intent refers to other PCs' inventory sets
