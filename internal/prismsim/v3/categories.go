@@ -262,6 +262,12 @@ var (
 	categoryValueAttrs = []string{"value", "system_defined"}
 )
 
+// listCategories answers a list of category keys or values, in creation order by default.
+func listCategories(lr ListRequest, known []string, items []ListItem) (int, any, error) {
+	sort.Slice(items, func(i, j int) bool { return items[i].Seq < items[j].Seq })
+	return listAnswer(lr, "category", known, items)
+}
+
 func handleListCategoryKeys(rq Request) (int, any, error) {
 	lr, apiErr := DecodeList(rq.Body, "category")
 	if apiErr != nil {
@@ -277,12 +283,7 @@ func handleListCategoryKeys(rq Request) (int, any, error) {
 			Render: func() any { return RenderCategoryKey(k) },
 		})
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].Seq < items[j].Seq })
-	meta, page, apiErr := RunList(lr, "category", categoryKeyAttrs, items)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	return http.StatusOK, map[string]any{"api_version": APIVersion, "metadata": meta, "entities": page}, nil
+	return listCategories(lr, categoryKeyAttrs, items)
 }
 
 func handleListCategoryValues(rq Request) (int, any, error) {
@@ -307,12 +308,7 @@ func handleListCategoryValues(rq Request) (int, any, error) {
 			Render: func() any { return RenderCategoryValue(v) },
 		})
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].Seq < items[j].Seq })
-	meta, page, apiErr := RunList(lr, "category", categoryValueAttrs, items)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	return http.StatusOK, map[string]any{"api_version": APIVersion, "metadata": meta, "entities": page}, nil
+	return listCategories(lr, categoryValueAttrs, items)
 }
 
 type categoryQueryInput struct {

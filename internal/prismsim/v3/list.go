@@ -2,6 +2,7 @@ package v3
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
@@ -124,6 +125,15 @@ func RunList(lr ListRequest, kind string, known []string, items []ListItem) (Lis
 	}
 	meta.Length = len(page)
 	return meta, page, nil
+}
+
+// listAnswer runs a list (RunList) and answers its body {api_version, metadata, entities}.
+func listAnswer(lr ListRequest, kind string, known []string, items []ListItem) (int, any, error) {
+	meta, page, apiErr := RunList(lr, kind, known, items)
+	if apiErr != nil {
+		return 0, nil, apiErr
+	}
+	return http.StatusOK, map[string]any{"api_version": APIVersion, "metadata": meta, "entities": page}, nil
 }
 
 func first(vs []string) string {

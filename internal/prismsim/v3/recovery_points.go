@@ -148,11 +148,7 @@ func handleListRecoveryPoints(rq Request) (int, any, error) {
 		p := p
 		items[i] = ListItem{Seq: int64(i), Attrs: pointAttrsOf(p), Render: func() any { return renderPoint(p) }}
 	}
-	meta, page, apiErr := RunList(lr, "vm_recovery_point", pointAttrs, items)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	return http.StatusOK, map[string]any{"api_version": APIVersion, "metadata": meta, "entities": page}, nil
+	return listAnswer(lr, "vm_recovery_point", pointAttrs, items)
 }
 
 func handleGetRecoveryPoint(rq Request) (int, any, error) {

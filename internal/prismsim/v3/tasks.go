@@ -197,9 +197,5 @@ func handleListTasks(rq Request) (int, any, error) {
 		t := t
 		items = append(items, ListItem{Seq: int64(i), Attrs: attrs, Render: func() any { return RenderTask(t) }})
 	}
-	meta, page, apiErr := RunList(lr, "task", taskAttrs, items)
-	if apiErr != nil {
-		return 0, nil, apiErr
-	}
-	return http.StatusOK, map[string]any{"api_version": APIVersion, "metadata": meta, "entities": page}, nil
+	return listAnswer(lr, "task", taskAttrs, items)
 }
