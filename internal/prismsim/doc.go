@@ -87,7 +87,7 @@
 //	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go; v3/route_tables.go
 //	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go
 //	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go
-//	(recovery points, read by failover) recoveryPoint, pointStore, pointView, PC.RecoveryPoints  /vm_recovery_points  recovery_points.go; v3/recovery_points.go
+//	(recovery points, read by failover) recoveryPoint, pointStore, pointView, PC.VMRecoveryPoints  /vm_recovery_points  recovery_points.go; v3/recovery_points.go
 //	(every intentful kind)             entity, snapshot, kindSpec, PC.createEntity (CreateEntity)...  POST/GET/PUT/DELETE /{kind}s  kinds.go, entities.go, v3_backend.go; v3/envelope.go, v3/routes.go
 //	(every task)                       task, PC.startTask, PC.pollTasks (PollTasks)  /tasks                      tasks.go; v3/tasks.go
 //

@@ -318,8 +318,8 @@ func (v pointView) v3PointLocked(p *recoveryPoint) v3.RecoveryPoint {
 	return out
 }
 
-// RecoveryPoints implements v3.Backend.
-func (pc *PC) RecoveryPoints() []v3.RecoveryPoint {
+// VMRecoveryPoints implements v3.Backend.
+func (pc *PC) VMRecoveryPoints() []v3.RecoveryPoint {
 	var out []v3.RecoveryPoint
 	pc.viewRecoveryPoints(func(v pointView, points []*recoveryPoint) {
 		out = make([]v3.RecoveryPoint, len(points))
@@ -330,8 +330,8 @@ func (pc *PC) RecoveryPoints() []v3.RecoveryPoint {
 	return out
 }
 
-// RecoveryPoint implements v3.Backend.
-func (pc *PC) RecoveryPoint(id string) (v3.RecoveryPoint, error) {
+// VMRecoveryPoint implements v3.Backend.
+func (pc *PC) VMRecoveryPoint(id string) (v3.RecoveryPoint, error) {
 	var out v3.RecoveryPoint
 	err := pc.viewRecoveryPoint(id, func(v pointView, p *recoveryPoint) { out = v.v3PointLocked(p) })
 	return out, err

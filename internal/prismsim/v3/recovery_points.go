@@ -32,10 +32,10 @@ type RecoveryPoint struct {
 
 // RecoveryPointBackend is what the v3 wire needs of a PC for recovery points.
 type RecoveryPointBackend interface {
-	// RecoveryPoints returns the recovery points that live on the PC now (live
+	// VMRecoveryPoints returns the recovery points that live on the PC now (live
 	// synchronous replicas included), in their default list order.
-	RecoveryPoints() []RecoveryPoint
-	RecoveryPoint(id string) (RecoveryPoint, error)
+	VMRecoveryPoints() []RecoveryPoint
+	VMRecoveryPoint(id string) (RecoveryPoint, error)
 }
 
 func init() {
@@ -142,7 +142,7 @@ func handleListRecoveryPoints(rq Request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	points := rq.PC.RecoveryPoints()
+	points := rq.PC.VMRecoveryPoints()
 	items := make([]ListItem, len(points))
 	for i, p := range points {
 		p := p
@@ -156,7 +156,7 @@ func handleGetRecoveryPoint(rq Request) (int, any, error) {
 	if apiErr != nil {
 		return 0, nil, apiErr
 	}
-	p, err := rq.PC.RecoveryPoint(id)
+	p, err := rq.PC.VMRecoveryPoint(id)
 	if err != nil {
 		return 0, nil, err
 	}
