@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // DecodeStrict decodes JSON into v keeping numbers exact, reporting a type mismatch with
@@ -15,11 +16,28 @@ func DecodeStrict(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return fmt.Errorf("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
+			return fmt.Errorf("field %s: expected %s, got JSON %s", typeErr.Field, JSONTypeName(typeErr.Type), typeErr.Value)
 		}
 		return err
 	}
 	return nil
+}
+
+// JSONTypeName names the JSON a Go type decodes: object for a struct or a map, array for
+// a slice or an array, else the Go name (string, int64, bool...). Messages name a type so,
+// never by the Go package that declares it.
+func JSONTypeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	default:
+		return t.String()
+	}
 }
 
 // Dedupe returns values without repetitions, in their first order (never nil).

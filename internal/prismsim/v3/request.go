@@ -55,7 +55,7 @@ func DecodeBody(body []byte, v any) *Error {
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return ValidationError("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value)
+			return ValidationError("field %s: expected %s, got JSON %s", typeErr.Field, model.JSONTypeName(typeErr.Type), typeErr.Value)
 		}
 		return Errorf(http.StatusBadRequest, ReasonInvalidRequest, "request body is not valid JSON: %v", err)
 	}

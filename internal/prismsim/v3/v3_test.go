@@ -139,3 +139,17 @@ func TestRoutesAreUniqueAndUnderThePrefix(t *testing.T) {
 		t.Errorf("only %d routes", len(seen))
 	}
 }
+
+// A body of the wrong JSON type is named by its JSON type, not by the Go type the wire
+// decodes it into.
+func TestTypeMismatchesNameJSONTypes(t *testing.T) {
+	for body, want := range map[string]string{
+		`[]`:                     "field : expected object, got JSON array",
+		`{"length": "x"}`:        "field length: expected int, got JSON string",
+		`{"filter": ["a", "b"]}`: "field filter: expected string, got JSON array",
+	} {
+		if _, err := DecodeList([]byte(body), "vm"); err == nil || err.Message != want {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
+	}
+}
