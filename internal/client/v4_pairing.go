@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Pairing over v4 (prism v4.3, internal/apispec/v4/README.md "PC pairing"): a pairing is a
@@ -112,6 +113,18 @@ func (k v4CloudTrusts) remove(ctx context.Context, c *Client, op, id string) err
 	if err != nil {
 		return err
 	}
+	// A registration still PENDING (the cleanup of an interrupted pairing) cannot be
+	// unregistered yet: wait until its pairing ends; if it failed, nothing is left.
+	for wait := c.taskWaitMin; ct.State == v4RegistrationPending; wait = min(wait*2, c.taskWaitMax) {
+		if err := waitFor(ctx, wait); err != nil {
+			return fmt.Errorf("%s: waiting for the pairing of registration %s to end: %w", op, id, err)
+		}
+		if ct, err = k.get(ctx, c, op, id); errors.Is(err, ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
 	local, err := c.localDomainManager(ctx, op)
 	if err != nil {
 		return err
@@ -180,6 +193,12 @@ func v4Address(address string) (map[string]any, error) {
 	return map[string]any{"$objectType": "common.v1.config.IPAddressOrFQDN", "fqdn": value}, nil
 }
 
+// registrationLookupTimeout bounds the lookup of the registration an interrupted pairing made.
+const registrationLookupTimeout = 30 * time.Second
+
+// v4RegistrationPending is the connectivityStatus of a registration whose pairing is under way.
+const v4RegistrationPending = "PENDING"
+
 // v4CloudTypes are the cloud types the register action takes (DomainManagerCloudType).
 var v4CloudTypes = []string{CloudTypeOnPrem, CloudTypeNutanixHosted}
 
@@ -233,8 +252,12 @@ func (c *Client) pairV4(ctx context.Context, op, address, username, password, cl
 			if errors.As(err, &te) {
 				return nil, err
 			}
-			// Not seen through: the caller unpairs what it finds.
-			return c.registrationAt(ctx, op, address), err
+			// Not seen through (the wait timed out, a read failed): the caller unpairs the
+			// registration the action made, looked up with a time limit of its own since
+			// ctx may be spent.
+			lookup, cancel := context.WithTimeout(context.WithoutCancel(ctx), registrationLookupTimeout)
+			defer cancel()
+			return c.registrationAt(lookup, op, address), err
 		}
 	}
 	ct := c.registrationAt(ctx, op, address)
