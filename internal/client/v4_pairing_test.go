@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -270,5 +271,49 @@ func TestV4Clusters(t *testing.T) {
 	}
 	if err := v4c.CheckPrismCentral(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The requests a pairing and an unpairing cost on each wire, task reads aside (their number
+// depends on the task's latency), logged for the record. v3: POST /cloud_trusts and a read of
+// the trust (the zone comes in the task); GET and DELETE. v4, in a fresh process: the
+// namespace probe and the local domain manager (once per process), the register action, a
+// list of registrations and one of the zones (v3); two reads of the registration and the
+// unregister action.
+func TestPairingRequestCounts(t *testing.T) {
+	for _, wire := range []string{APIVersionV3, APIVersionAuto} {
+		ca, fr := startV4Pair(t)
+		c, _ := ca.client(t, func(cfg *Config) { cfg.APIVersion = wire })
+		count := func() (int, int) {
+			var counts struct {
+				ByRoute map[string]int `json:"by_route"`
+			}
+			ca.call(t, http.MethodGet, "/_prismsim/requests", nil, &counts)
+			n, tasks := 0, 0
+			for route, k := range counts.ByRoute {
+				if strings.Contains(route, "/tasks") {
+					tasks += k
+				} else {
+					n += k
+				}
+			}
+			return n, tasks
+		}
+		ca.resetRequests(t)
+		ct, err := c.CreateCloudTrust(t.Context(), fr.pairingInput())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pair, pairTasks := count()
+		ca.resetRequests(t)
+		if err := c.DeleteCloudTrust(t.Context(), ct.UUID); err != nil {
+			t.Fatal(err)
+		}
+		unpair, unpairTasks := count()
+		t.Logf("%s: pairing %d requests (+%d task reads), unpairing %d (+%d task reads)", wire, pair, pairTasks, unpair, unpairTasks)
+		want := map[string][2]int{APIVersionV3: {2, 2}, APIVersionAuto: {5, 3}}[wire]
+		if pair != want[0] || unpair != want[1] {
+			t.Errorf("%s: pairing %d, unpairing %d requests; want %d and %d", wire, pair, unpair, want[0], want[1])
+		}
 	}
 }
