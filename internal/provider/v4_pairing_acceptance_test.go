@@ -119,7 +119,7 @@ data "nutanixdr_cluster" "ca" {
 					s.logRoutes(t, acctest.PCCanada, "pairing over v4 and reading a cluster"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					testAccCheckPaired(t, ca, addr, "PC_"+france.AdvertisedIP(), france.AdvertisedIP()),
+					testAccCheckPairedWith(t, ca, "PC_"+france.AdvertisedIP(), france.AdvertisedIP()),
 					testAccCheckPairedWith(t, fr, "PC_"+canada.AdvertisedIP(), canada.AdvertisedIP()),
 				),
 			},
