@@ -1,15 +1,12 @@
 package client
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
 )
@@ -28,41 +25,14 @@ const (
 // both, not paired; it returns canada and france.
 func startV4Pair(t *testing.T) (*simPC, *simPC) {
 	t.Helper()
-	cfg, err := prismsim.Preset("leap-two-sites")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Settings.TaskLatency = prismsim.Duration(20 * time.Millisecond)
-	for i := range cfg.PCs {
-		cfg.PCs[i].PCVersion, cfg.PCs[i].DREnabled = "pc.7.5", true
-	}
-	w, err := prismsim.NewWorld(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := w.Close(); err != nil {
-			t.Errorf("closing the world: %v", err)
+	w := startPresetWorld(t, "leap-two-sites", func(cfg *prismsim.WorldConfig) {
+		for i := range cfg.PCs {
+			cfg.PCs[i].PCVersion, cfg.PCs[i].DREnabled = "pc.7.5", true
 		}
 	})
 	ca := &simPC{world: w, pc: w.PC("canada"), admin: adminClient(t, w.PC("canada"))}
 	fr := &simPC{world: w, pc: w.PC("france"), admin: adminClient(t, w.PC("france"))}
 	return ca, fr
-}
-
-// adminClient is an HTTP client that trusts pc, for its admin API.
-func adminClient(t *testing.T, pc *prismsim.PC) *http.Client {
-	t.Helper()
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pc.CACertPEM()) {
-		t.Fatal("the emulator's certificate PEM does not parse")
-	}
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
-	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
 func (s *simPC) pairingInput() CloudTrustInput {

@@ -54,12 +54,23 @@ func importIgnoredOverV4(w *prismsim.World) []string {
 	return nil
 }
 
-func TestAccV4Pairing(t *testing.T) {
+// newUnpairedV4Sites is canada and france posing as a release that serves v4, with disaster
+// recovery enabled, not paired; ca and fr are their v3 clients.
+func newUnpairedV4Sites(t *testing.T) *v4Sites {
+	t.Helper()
 	w := acctest.NewWorldWith(t, acctest.Edits(acctest.WithDR(acctest.PCCanada, acctest.PCFrance), acctest.WithPCVersion(v4Release)))
-	ca := acctest.Client(t, w, acctest.PCCanada)
-	fr := acctest.Client(t, w, acctest.PCFrance)
+	return &v4Sites{failoverSites: &failoverSites{w: w, ca: acctest.Client(t, w, acctest.PCCanada), fr: acctest.Client(t, w, acctest.PCFrance)}}
+}
+
+// notPairedCheck is the destroy check of a pairing test: neither side is paired.
+func (s *v4Sites) notPairedCheck(t *testing.T) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(testAccCheckNotPaired(t, s.ca), testAccCheckNotPaired(t, s.fr))
+}
+
+func TestAccV4Pairing(t *testing.T) {
+	s := newUnpairedV4Sites(t)
+	w, ca, fr := s.w, s.ca, s.fr
 	canada, france := w.PC(acctest.PCCanada), w.PC(acctest.PCFrance)
-	s := &v4Sites{failoverSites: &failoverSites{w: w}}
 	const addr = "nutanixdr_availability_zone.test"
 	provider := withAPIVersion(acctest.ProviderConfig(w, acctest.PCCanada, ""), "auto")
 	pairing := provider + testAccPairingConfig(france.AdvertisedIP(), france.Username(), france.Password(), "") + `
@@ -77,9 +88,7 @@ data "nutanixdr_cluster" "ca" {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			testAccCheckNotPaired(t, ca), testAccCheckNotPaired(t, fr),
-		),
+		CheckDestroy:             s.notPairedCheck(t),
 		Steps: []resource.TestStep{
 			{
 				// With france down, the pairing fails over v4 with the model's reason, and
@@ -157,19 +166,15 @@ data "nutanixdr_cluster" "ca" {
 // A pairing made over v3 is read and unpaired by the provider over v4: the state's ids mean
 // the same on both wires.
 func TestAccV4PairingFromV3State(t *testing.T) {
-	w := acctest.NewWorldWith(t, acctest.Edits(acctest.WithDR(acctest.PCCanada, acctest.PCFrance), acctest.WithPCVersion(v4Release)))
-	ca := acctest.Client(t, w, acctest.PCCanada)
-	fr := acctest.Client(t, w, acctest.PCFrance)
+	s := newUnpairedV4Sites(t)
+	w := s.w
 	canada, france := w.PC(acctest.PCCanada), w.PC(acctest.PCFrance)
-	s := &v4Sites{failoverSites: &failoverSites{w: w}}
 	base := acctest.ProviderConfig(w, acctest.PCCanada, "")
 	pairing := testAccPairingConfig(france.AdvertisedIP(), france.Username(), france.Password(), "")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			testAccCheckNotPaired(t, ca), testAccCheckNotPaired(t, fr),
-		),
+		CheckDestroy:             s.notPairedCheck(t),
 		Steps: []resource.TestStep{
 			{
 				Config: withAPIVersion(base, "v3") + pairing,

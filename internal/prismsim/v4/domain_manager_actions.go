@@ -138,36 +138,26 @@ func registerOf(in registerIn) (r RegisterRequest, field, msg string) {
 	return r, "", ""
 }
 
-// localDomainManager checks that {extId} is this PC.
-func localDomainManager(rq Request) (int, any, bool) {
+// checkAction checks what both actions require: {extId} is this PC, and no $dryrun=true
+// (a validation prismsim does not model); then it decodes the body into in.
+func checkAction(rq Request, in any) (int, any, bool) {
 	dm := rq.PC.DomainManager()
 	if !strings.EqualFold(rq.Params["extId"], dm.ExtID) {
 		st, body := Prism.fail(http.StatusNotFound, 40401, "extId",
 			"domain manager %s was not found: this Prism Central is domain manager %s", rq.Params["extId"], dm.ExtID)
 		return st, body, false
 	}
-	return 0, nil, true
-}
-
-// noDryRun refuses $dryrun=true, which asks for a validation prismsim does not model.
-func noDryRun(rq Request) (int, any, bool) {
 	if v := rq.HTTP.URL.Query().Get("$dryrun"); v != "" && v != "false" {
 		st, body := Prism.fail(http.StatusBadRequest, 40005, "$dryrun", "$dryrun is not supported by prismsim: send the action itself")
 		return st, body, false
 	}
-	return 0, nil, true
+	return Prism.decode(rq, in)
 }
 
 func handleRegister(rq Request) (int, any) {
 	return Prism.mutation(rq, func() (int, any) {
-		if st, body, ok := localDomainManager(rq); !ok {
-			return st, body
-		}
-		if st, body, ok := noDryRun(rq); !ok {
-			return st, body
-		}
 		var in registerIn
-		if st, body, ok := Prism.decode(rq, &in); !ok {
+		if st, body, ok := checkAction(rq, &in); !ok {
 			return st, body
 		}
 		r, field, msg := registerOf(in)
@@ -184,16 +174,10 @@ func handleRegister(rq Request) (int, any) {
 
 func handleUnregister(rq Request) (int, any) {
 	return Prism.mutation(rq, func() (int, any) {
-		if st, body, ok := localDomainManager(rq); !ok {
-			return st, body
-		}
-		if st, body, ok := noDryRun(rq); !ok {
-			return st, body
-		}
 		var in struct {
 			ExtID *string `json:"extId"`
 		}
-		if st, body, ok := Prism.decode(rq, &in); !ok {
+		if st, body, ok := checkAction(rq, &in); !ok {
 			return st, body
 		}
 		if in.ExtID == nil || *in.ExtID == "" {
