@@ -60,7 +60,7 @@ func remoteZoneCount(t *testing.T, s *simPC) int {
 // v4: register, registrations, unregister; what they return is what v3 would.
 func TestV4Pairing(t *testing.T) {
 	ca, fr := startV4Pair(t)
-	c, _ := ca.client(t, func(cfg *Config) { cfg.APIVersion = APIVersionAuto })
+	c, log := ca.client(t, func(cfg *Config) { cfg.APIVersion = APIVersionAuto })
 	ctx := t.Context()
 	ca.resetRequests(t)
 	ct, err := c.CreateCloudTrust(ctx, fr.pairingInput())
@@ -105,6 +105,9 @@ func TestV4Pairing(t *testing.T) {
 	if _, err := c.GetCloudTrust(ctx, ct.UUID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("GetCloudTrust after unpairing: %v", err)
 	}
+	if strings.Contains(log.text(), fr.pc.Password()) {
+		t.Fatal("the remote password is in the client's log")
+	}
 }
 
 // A register whose answer is lost is sent again under the same request id: one pairing.
@@ -140,6 +143,27 @@ func TestV4PairingPeerDown(t *testing.T) {
 	mustContain(t, err.Error(), fr.pc.AdvertisedIP())
 	if remoteZoneCount(t, ca) != 0 {
 		t.Fatal("a failed pairing left a zone")
+	}
+
+	// Unpairing with the remote down: this side at once, the remote's when it is back.
+	if err := ca.world.SiteUp("france"); err != nil {
+		t.Fatal(err)
+	}
+	ct, err = c.CreateCloudTrust(t.Context(), fr.pairingInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ca.world.SiteDown("france"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteCloudTrust(t.Context(), ct.UUID); err != nil {
+		t.Fatalf("unpairing with france down: %v", err)
+	}
+	if err := ca.world.SiteUp("france"); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := remoteZoneCount(t, ca), remoteZoneCount(t, fr); a != 0 || b != 0 {
+		t.Fatalf("remote zones after unpairing with france down: canada %d, france %d", a, b)
 	}
 }
 

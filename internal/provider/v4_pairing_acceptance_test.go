@@ -139,13 +139,19 @@ data "nutanixdr_cluster" "ca" {
 				ImportStateVerifyIgnore: []string{"username"},
 			},
 			{
-				// Unpairing (the resource removed) reads the registration, then is the
-				// unregister action, on both sides.
-				PreConfig:        func() { canada.ResetRequestCounts() },
+				// Unpairing (the resource removed) with france down reads the registration,
+				// then is the unregister action; france's side goes when it comes back up.
+				PreConfig: func() {
+					canada.ResetRequestCounts()
+					if err := w.SiteDown(acctest.PCFrance); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config:           clusterOnly,
 				ConfigPlanChecks: emptyAfter,
 				ConfigStateChecks: []statecheck.StateCheck{
 					s.checkRoutes(acctest.PCCanada, []string{v4Registration, v4Unregister}, []string{v3TrustGet, v3TrustDelete}),
+					acctest.CheckAPI(func(context.Context) error { return w.SiteUp(acctest.PCFrance) }),
 					acctest.CheckAPI(func(context.Context) error {
 						for name, c := range map[string]func() error{
 							acctest.PCCanada: func() error { return testAccCheckNotPaired(t, ca)(nil) },
