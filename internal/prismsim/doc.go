@@ -67,7 +67,7 @@
 //	nutanixdr_vpc(s)                   vpcKind                               /vpcs                                   vpcs.go
 //	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go
 //	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go
-//	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go, v4_pairing.go (PC.Clusters), v4/clusters.go (v4)
+//	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go, v4_clusters.go, v4/clusters.go (v4)
 //	(recovery points, read by failover) recoveryPoint, pointStore, pointView  /vm_recovery_points                     recovery_points.go
 //	(every intentful kind)             entity, snapshot, kindSpec, PC.createEntity...  POST/GET/PUT/DELETE /{kind}s  entities.go (model), envelope.go (v3)
 //	(every task)                       task, PC.startTask, PC.pollTasks       /tasks                                  tasks.go

@@ -62,19 +62,3 @@ func (pc *PC) Unregister(ctx context.Context, remoteExtID string) (string, error
 	err := pc.unpair(ctx, id, func(_ *entity, t *task) { taskID = t.uuid })
 	return taskID, err
 }
-
-// Clusters implements v4.ClusterBackend: the entities v3's /clusters/list shows.
-func (pc *PC) Clusters() []v4.Cluster {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	var out []v4.Cluster
-	for _, e := range pc.entitiesLocked(clusterKind) {
-		d := clusterInfo(e)
-		c := v4.Cluster{ExtID: e.uuid, Name: e.current().name, PrismCentral: d.prismCentral, ExternalIP: d.externalIP, Version: aosVersion}
-		if d.prismCentral {
-			c.Version = pc.PCVersion()
-		}
-		out = append(out, c)
-	}
-	return out
-}
