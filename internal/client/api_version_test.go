@@ -21,6 +21,7 @@ func TestResolveProtocols(t *testing.T) {
 					want = WireV4 // no v3 API
 				}
 				probed := p.Kind == KindCategories || p.Kind == KindProtectionPolicies || p.Kind == KindRecoveryPlans || p.Kind == KindFailovers
+				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters
 				if (p.probe.Name != "") != (probed && choice != APIVersionV3) {
 					t.Errorf("%s: probe %q under %q", p.Kind, p.probe, choice)
 				}
@@ -37,7 +38,8 @@ func TestResolveProtocols(t *testing.T) {
 	}
 	mustContain(t, err.Error(), `api_version = "v4"`, "recovery points", "subnets",
 		"route tables", `"auto"`, `"v3"`)
-	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers} {
+	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers,
+		KindAvailabilityZones, KindClusters} {
 		if strings.Contains(err.Error(), string(served)+",") || strings.HasSuffix(err.Error(), string(served)) {
 			t.Errorf("%s are served over v4 and must not be listed: %v", served, err)
 		}

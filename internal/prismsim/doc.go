@@ -56,7 +56,7 @@
 // knows one of them:
 //
 //	provider resource / data source    model (types, operations)            v3 path                                 file
-//	nutanixdr_availability_zone        ctKind, PC.pair, PC.unpair            /cloud_trusts, /availability_zones      cloud_trusts.go, availability_zones.go, remote_connections.go
+//	nutanixdr_availability_zone        ctKind, PC.pair, PC.unpair            /cloud_trusts, /availability_zones      cloud_trusts.go, availability_zones.go, remote_connections.go, v4_pairing.go, v4/domain_manager_actions.go (v4)
 //	nutanixdr_category(_value)         categoryKey(Info), categoryValue(Info), PC.putCategoryKey...  /categories/{name}[/{value}], /category/query  category_model.go (model), categories.go (v3)
 //	nutanixdr_disaster_recovery        PC.enableDR, PC.drState, PC.drRequired /services/disaster_recovery             dr.go
 //	nutanixdr_protection_policy        policyKind, policyData, policyFact    /protection_rules                       protection_rules.go (v3 names: prSpecView...), replication.go
@@ -67,7 +67,7 @@
 //	nutanixdr_vpc(s)                   vpcKind                               /vpcs                                   vpcs.go
 //	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go
 //	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go
-//	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go
+//	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go, v4_clusters.go, v4/clusters.go (v4)
 //	(recovery points, read by failover) recoveryPoint, pointStore, pointView  /vm_recovery_points                     recovery_points.go
 //	(every intentful kind)             entity, snapshot, kindSpec, PC.createEntity...  POST/GET/PUT/DELETE /{kind}s  entities.go (model), envelope.go (v3)
 //	(every task)                       task, PC.startTask, PC.pollTasks       /tasks                                  tasks.go

@@ -33,6 +33,8 @@ type Backend interface {
 	PlanBackend
 	PlanEditor
 	DomainManagerBackend
+	PairingBackend
+	ClusterBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
