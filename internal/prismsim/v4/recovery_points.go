@@ -18,8 +18,8 @@ import (
 // the local ones it took and the copies it received, with one VM recovery point inside
 // (tools/prismsim/README.md, "v4", says how the fields map). The header X-Cluster-Id, which
 // the SDK documents as the cluster type to fetch from (AOS or MST), picks the points kept on
-// clusters (absent or AOS) or in MST stores (MST); a cluster or store extId picks the points
-// kept there. Creating, replicating, restoring and deleting recovery points are not served:
+// clusters (AOS) or in MST stores (MST), and a cluster or store extId the points kept there;
+// without it every point is listed (lenient: what a PC lists then is UNCONFIRMED). Creating, replicating, restoring and deleting recovery points are not served:
 // protection policies make them.
 
 var recoveryPointsPath = DataProtection.Prefix() + "/config/recovery-points"
@@ -141,7 +141,8 @@ func pointsOfClusterType(rq Request) ([]RecoveryPoint, bool) {
 	var out []RecoveryPoint
 	for _, p := range rq.PC.RecoveryPoints() {
 		switch {
-		case want == "" || strings.EqualFold(want, "AOS"):
+		case want == "":
+		case strings.EqualFold(want, "AOS"):
 			if p.StoreExtID != "" {
 				continue
 			}
