@@ -15,7 +15,8 @@ import (
 // before the job started when none was given. The window is the time between that point and
 // the reference time, the longest over the recovered VMs. The points are those the recovery
 // site's Prism Central holds (the client of the job), read through ListVMRecoveryPoints on
-// whichever wire the client speaks for recovery points: one list per 20 VMs.
+// whichever wire the client speaks for recovery points: one list per 20 VMs (over v4, two
+// requests: v4_recovery_points.go).
 //
 // It is an upper bound of what was lost when the failed site went down before the job
 // started (nothing was written after that), and it is worked out when the job is read once

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"sort"
 	"strings"
 )
 
@@ -19,6 +21,10 @@ import (
 // What v4 does not say is left empty: the VM's name, the zone the point lives in (the Prism
 // Central that lists it) and the protection policy that made it. The zone the point was taken
 // in is its sourceLocation's domain manager, mapped to its availability zone (v4_zones.go).
+// A list is two: without X-Cluster-Id, then with X-Cluster-Id: MST (the SDK's "cluster type
+// from which recovery points must be fetched", AOS or MST), so that the points kept in MST
+// stores are listed whether or not the Prism Central lists them by default; a point listed
+// twice is kept once, and a 4xx answer to the second is taken as "none".
 // The filters of ListVMRecoveryPoints that have a v4 form are vm_uuid==<uuid> and name==<name>,
 // joined by "," (or); the others fall back to v3 under api_version = "auto".
 
@@ -115,18 +121,40 @@ func (v4RecoveryPointFlow) list(ctx context.Context, c *Client, op, filter strin
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	raws, err := listV4[json.RawMessage](ctx, c, v4List{op: op, path: v4RecoveryPointsPath(""), filter: odata, orderby: "creationTime"})
+	l := v4List{op: op, path: v4RecoveryPointsPath(""), filter: odata, orderby: "creationTime"}
+	raws, err := listV4[json.RawMessage](ctx, c, l)
 	if err != nil {
 		return nil, err
 	}
-	var out []RecoveryPoint
+	// The points kept in MST stores, which a Prism Central may list only when asked
+	// (X-Cluster-Id: MST); those the first list had already are left out.
+	l.header = http.Header{"X-Cluster-Id": []string{"MST"}}
+	mst, err := listV4[json.RawMessage](ctx, c, l)
+	var apiErr *APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500:
+		c.log.Debug(ctx, "Prism Central refused the list of recovery points in MST stores; listing the others only",
+			map[string]any{"operation": op, "error": err.Error()})
+	case err != nil:
+		return nil, err
+	default:
+		raws = append(raws, mst...)
+	}
+	out := make([]RecoveryPoint, 0, len(raws))
+	seen := map[string]bool{}
 	for _, raw := range raws {
 		points, err := decodeV4RecoveryPoints(ctx, c, op, raw)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
-		out = append(out, points...)
+		for _, p := range points {
+			if key := p.UUID + "/" + p.VMRecoveryPointUUID; !seen[key] {
+				seen[key] = true
+				out = append(out, p)
+			}
+		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreationTime.Before(out[j].CreationTime) })
 	return out, nil
 }
 

@@ -13,11 +13,16 @@ import (
 // records its $filter) and the get; every other request is recorded and answered 404 (or an
 // empty v3 list).
 type fakeRecoveryPoints struct {
-	mu      sync.Mutex
-	points  []map[string]any
-	filters []string
-	other   []string
-	failing bool
+	mu     sync.Mutex
+	points []map[string]any
+	// mst are the points kept in MST stores, listed only with X-Cluster-Id: MST (refused
+	// with 400 when refuseMST is set).
+	mst        []map[string]any
+	refuseMST  bool
+	filters    []string
+	mstFilters []string
+	other      []string
+	failing    bool
 }
 
 const (
@@ -38,9 +43,18 @@ func (f *fakeRecoveryPoints) handle(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && r.URL.Path == coll && f.failing:
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write([]byte(`{"data":{"error":[{"code":"DTP-40003","message":"no"}]}}`))
+	case r.Method == http.MethodGet && r.URL.Path == coll && r.Header.Get("X-Cluster-Id") == "MST" && f.refuseMST:
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"data":{"error":[{"code":"DTP-40005","message":"no MST"}]}}`))
 	case r.Method == http.MethodGet && r.URL.Path == coll:
-		f.filters = append(f.filters, r.URL.Query().Get("$filter"))
-		body, _ := json.Marshal(map[string]any{"data": f.points, "metadata": map[string]any{"totalAvailableResults": len(f.points)}})
+		points := f.points
+		if r.Header.Get("X-Cluster-Id") == "MST" {
+			points = f.mst
+			f.mstFilters = append(f.mstFilters, r.URL.Query().Get("$filter"))
+		} else {
+			f.filters = append(f.filters, r.URL.Query().Get("$filter"))
+		}
+		body, _ := json.Marshal(map[string]any{"data": points, "metadata": map[string]any{"totalAvailableResults": len(points)}})
 		_, _ = w.Write(body)
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, coll+"/"):
 		id := strings.TrimPrefix(r.URL.Path, coll+"/")
@@ -216,5 +230,27 @@ func TestDataLossWindowFromRecoveryPoints(t *testing.T) {
 	c.fillDataLossWindow(ctx, "test", j)
 	if j.DataLossWindow != nil || !strings.Contains(log.text(), "data-loss window") {
 		t.Errorf("window = %v after a failed list; log:\n%s", j.DataLossWindow, log.text())
+	}
+}
+
+// Points kept in MST stores are listed with X-Cluster-Id: MST too, once each even when the
+// Prism Central lists them by default as well, oldest first; a Prism Central that refuses that
+// list (4xx) gives the others.
+func TestListVMRecoveryPointsInMSTStores(t *testing.T) {
+	local := v4Point("8a000000-0000-4000-8000-0000000000a8", rpDMCanada, "2025-01-02T03:04:05Z", vmApp, "8b000000-0000-4000-8000-0000000000b8")
+	inStore := v4Point("8e000000-0000-4000-8000-0000000000e8", rpDMCanada, "2025-01-02T01:00:00Z", vmApp, "8f000000-0000-4000-8000-0000000000f8")
+	f := &fakeRecoveryPoints{points: []map[string]any{local}, mst: []map[string]any{local, inStore}}
+	c, _ := f.clientOf(t)
+	points, err := c.ListVMRecoveryPoints(t.Context(), "vm_uuid=="+vmApp)
+	if err != nil || len(points) != 2 || points[0].UUID != inStore["extId"] || points[1].UUID != local["extId"] {
+		t.Fatalf("ListVMRecoveryPoints = %+v, %v; want the store's point, then the local one", points, err)
+	}
+	if len(f.mstFilters) != 1 || f.mstFilters[0] != f.filters[0] {
+		t.Errorf("the MST list had filters %q, the other %q", f.mstFilters, f.filters)
+	}
+	f.refuseMST = true
+	points, err = c.ListVMRecoveryPoints(t.Context(), "vm_uuid=="+vmApp)
+	if err != nil || len(points) != 1 || points[0].UUID != local["extId"] {
+		t.Errorf("with the MST list refused: %+v, %v", points, err)
 	}
 }
