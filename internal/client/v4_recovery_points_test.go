@@ -100,6 +100,16 @@ func (f *fakeRecoveryPoints) clientOf(t *testing.T) (*Client, *recLogger) {
 	c, log := newClient(t, srv, func(cfg *Config) { cfg.APIVersion = APIVersionAuto })
 	c.zones.toAZ = map[string]string{rpDMCanada: rpAZCanada, rpDMOther: rpAZOther}
 	c.zones.toDM = map[string]string{rpAZCanada: rpDMCanada, rpAZOther: rpDMOther}
+	// The probe's answer is kept per endpoint for the process: forget it, lest a later test's
+	// server on the same port inherit it.
+	t.Cleanup(func() {
+		v4Probes.Range(func(k, _ any) bool {
+			if key, ok := k.(string); ok && strings.HasPrefix(key, c.endpoint+" ") {
+				v4Probes.Delete(k)
+			}
+			return true
+		})
+	})
 	return c, log
 }
 
