@@ -184,4 +184,10 @@ func TestV4CompatRecoveryPoints(t *testing.T) {
 	wantStatus(t, "filter on a field prismsim does not fill", err, 400, &dprcfg.ListRecoveryPointsApiResponse{})
 	_, err = api.ListRecoveryPoints(nil, nil, nil, ptr("vmRecoveryPoints/any(a:a/diskRecoveryPoints eq 'x')"), nil, nil)
 	wantStatus(t, "a lambda on a field prismsim does not fill", err, 400, &dprcfg.ListRecoveryPointsApiResponse{})
+	// Points are made by protection policies, not by clients: no delete, no create.
+	one := listSDKPoints(t, api, "", "", 1)[0]
+	_, err = api.DeleteRecoveryPointById(one.ExtId, map[string]any{"If-Match": ptr("*")})
+	if st, _ := sdkStatus(err); st != 405 {
+		t.Errorf("deleting a recovery point: %v, want 405", err)
+	}
 }
