@@ -82,7 +82,7 @@ var kindWires = []kindWire{
 	{kind: KindProtectionPolicies, v3: true, v4: v4DataPolicies, v4Client: true},
 	{kind: KindRecoveryPlans, v3: true, v4: v4DataPolicies, v4Client: true},
 	{kind: KindFailovers, v3: true, v4: v4DataProtection, v4Client: true}, // recovery plan actions and jobs
-	{kind: KindRecoveryPoints, v3: true, v4: v4DataProtection},
+	{kind: KindRecoveryPoints, v3: true, v4: v4DataProtection, v4Client: true},
 	{kind: KindSubnets, v3: true, v4: v4Networking},
 	{kind: KindVPCs, v3: true, v4: v4Networking},
 	{kind: KindRouteTables, v3: true, v4: v4Networking},

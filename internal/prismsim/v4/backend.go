@@ -35,6 +35,7 @@ type Backend interface {
 	DomainManagerBackend
 	PairingBackend
 	ClusterBackend
+	RecoveryPointBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
