@@ -134,8 +134,6 @@ type Client struct {
 	// categoryNames maps v4 category extIds to their key and value (v4CategoryJSON), as
 	// read in this run (v4_categories.go); an extId names one pair for its life.
 	categoryNames sync.Map
-	// zones maps availability zones to domain managers for the v4 kinds (v4_zones.go).
-	zones zoneMap
 }
 
 // New validates cfg, applies defaults and builds a client. It does not

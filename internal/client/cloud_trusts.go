@@ -68,6 +68,9 @@ type CloudTrust struct {
 	// AvailabilityZoneUUID is this side's availability zone of the
 	// remote, from the pairing task or a lookup; "" when none matches.
 	AvailabilityZoneUUID string
+	// remoteDomainManager is the remote Prism Central's domain manager extId, when the
+	// trust was read over v4 (a registration): what unregister names.
+	remoteDomainManager string
 }
 
 type cloudTrustResourcesJSON struct {
@@ -113,7 +116,8 @@ func (t *cloudTrustJSON) toCloudTrust(id string) CloudTrust {
 // kindCloudTrust declares the cloud trust: a pairing with a remote Prism
 // Central, created by CreateCloudTrust (which is not a plain create) and
 // read and deleted through the flow.
-var kindCloudTrust = &entityKind[CloudTrust, CloudTrust]{noun: "cloud trust", v3: v3CloudTrusts}
+var kindCloudTrust = &entityKind[CloudTrust, CloudTrust]{noun: "cloud trust", v3: v3CloudTrusts,
+	v4: v4CloudTrusts{}, wire: KindAvailabilityZones}
 
 // v3CloudTrusts is the cloud trust on the v3 wire: kind cloud_trust.
 var v3CloudTrusts = &v3Kind[CloudTrust, CloudTrust, cloudTrustJSON]{kind: "cloud_trust", decode: (*cloudTrustJSON).toCloudTrust}
@@ -145,6 +149,15 @@ func (c *Client) CreateCloudTrust(ctx context.Context, in CloudTrustInput) (*Clo
 	if cloudType == "" {
 		cloudType = CloudTypeOnPrem
 	}
+	if c.wire(ctx, KindAvailabilityZones) == WireV4 {
+		ct, err := c.pairV4(ctx, op, address, in.Username, in.Password, cloudType)
+		if !errors.Is(err, errNoV4Form) || !c.auto(KindAvailabilityZones) {
+			return ct, redactSecret(err, in.Password)
+		}
+		c.log.Debug(ctx, "pairing over v3: the v4 API cannot express it in this client", map[string]any{"operation": op, "reason": err.Error()})
+	}
+	// The pairing changes the zones of both Prism Centrals.
+	invalidateZoneMaps()
 	spec := map[string]any{
 		"resources": map[string]any{
 			"url":        address,
@@ -312,7 +325,13 @@ func (c *Client) DeleteCloudTrust(ctx context.Context, uuid string) error {
 	if ct.URL == "" {
 		op = "unpairing cloud trust " + uuid
 	}
-	return kindCloudTrust.flow(ctx, c).remove(ctx, c, op, uuid)
+	invalidateZoneMaps()
+	err = kindCloudTrust.flow(ctx, c).remove(ctx, c, op, uuid)
+	if errors.Is(err, errNoV4Form) && c.auto(KindAvailabilityZones) {
+		// A cloud trust that is no registration (its id came from v3): unpair over v3.
+		return v3CloudTrusts.remove(ctx, c, op, uuid)
+	}
+	return err
 }
 
 // CloudTrustForAvailabilityZone returns the cloud trust of a remote

@@ -48,10 +48,10 @@ func (c *clusterJSON) toCluster(id string) Cluster {
 }
 
 // kindCluster declares the cluster, which the client only reads.
-var kindCluster = &entityKind[Cluster, Cluster]{noun: "cluster", v3: &v3Kind[Cluster, Cluster, clusterJSON]{
-	kind:   clusterKind,
-	decode: (*clusterJSON).toCluster,
-}}
+var kindCluster = &entityKind[Cluster, Cluster]{noun: "cluster", v3: v3Clusters, v4: v4Clusters, wire: KindClusters}
+
+// v3Clusters is the cluster on the v3 wire.
+var v3Clusters = &v3Kind[Cluster, Cluster, clusterJSON]{kind: clusterKind, decode: (*clusterJSON).toCluster}
 
 // GetCluster reads a cluster.
 func (c *Client) GetCluster(ctx context.Context, uuid string) (*Cluster, error) {
@@ -72,7 +72,9 @@ func (c *Client) ListClusters(ctx context.Context, filter string) ([]Cluster, er
 // those of the list call.
 func (c *Client) CheckPrismCentral(ctx context.Context) error {
 	op := "checking that " + c.endpoint + " is a Prism Central"
-	all, err := kindCluster.flow(ctx, c).list(ctx, c, op, "", nil)
+	// Over v3 whatever the wire of clusters: the check tells Prism Element, whose v3 API
+	// answers, from Prism Central before anything asks which v4 namespaces it serves.
+	all, err := v3Clusters.list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}

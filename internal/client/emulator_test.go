@@ -34,11 +34,26 @@ func startWorld(t *testing.T) *simPC {
 // returns its PC pcName, with an admin HTTP client that trusts it.
 func startPresetPC(t *testing.T, preset, pcName string) *simPC {
 	t.Helper()
+	w := startPresetWorld(t, preset, nil)
+	pc := w.PC(pcName)
+	if pc == nil {
+		t.Fatalf("no PC %s in preset %s", pcName, preset)
+	}
+	return &simPC{world: w, pc: pc, admin: adminClient(t, pc)}
+}
+
+// startPresetWorld starts the world of preset with a short task latency, its configuration
+// changed by edit (which may be nil), and closes it when the test ends.
+func startPresetWorld(t *testing.T, preset string, edit func(*prismsim.WorldConfig)) *prismsim.World {
+	t.Helper()
 	cfg, err := prismsim.Preset(preset)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Settings.TaskLatency = prismsim.Duration(20 * time.Millisecond)
+	if edit != nil {
+		edit(&cfg)
+	}
 	w, err := prismsim.NewWorld(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -51,17 +66,19 @@ func startPresetPC(t *testing.T, preset, pcName string) *simPC {
 			t.Errorf("closing the world: %v", err)
 		}
 	})
-	pc := w.PC(pcName)
-	if pc == nil {
-		t.Fatalf("no PC %s in preset %s", pcName, preset)
-	}
+	return w
+}
+
+// adminClient is an HTTP client that trusts pc, for its admin API.
+func adminClient(t *testing.T, pc *prismsim.PC) *http.Client {
+	t.Helper()
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pc.CACertPEM()) {
 		t.Fatal("the emulator's certificate PEM does not parse")
 	}
 	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
 	t.Cleanup(transport.CloseIdleConnections)
-	return &simPC{world: w, pc: pc, admin: &http.Client{Transport: transport, Timeout: 30 * time.Second}}
+	return &http.Client{Transport: transport, Timeout: 30 * time.Second}
 }
 
 // client returns a client for the PC that verifies its certificate.

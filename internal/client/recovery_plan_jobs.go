@@ -1118,6 +1118,7 @@ func (c *Client) readJob(ctx context.Context, op, id string, sup *stepsSupport) 
 		return job, nil
 	case stepsRead:
 		job.setSteps(steps)
+		c.fillDataLossWindow(ctx, op, job)
 	}
 	if job.CleanupStatus != "" {
 		cleanup, answer, err := c.jobSteps(ctx, op, id, jobCleanURL)
@@ -1240,6 +1241,7 @@ func (c *Client) WaitForRecoveryPlanJob(ctx context.Context, uuid string, progre
 		}
 		last, lastKey = job, key
 		if job.Done() {
+			c.fillDataLossWindow(ctx, op, job)
 			if job.Failed() {
 				return job, jobError(jobOperation(job), job)
 			}

@@ -27,6 +27,13 @@ type RecoveryPoint struct {
 	VMName string
 	// AvailabilityZoneUUID is the zone the point lives in, when reported.
 	AvailabilityZoneUUID string
+	// SourceAvailabilityZoneUUID is the zone the point was taken in: the
+	// source of a replicated copy, the zone it lives in for a local point
+	// (when reported).
+	SourceAvailabilityZoneUUID string
+	// VMRecoveryPointUUID is the id of the VM recovery point inside a v4
+	// recovery point (UUID is the v4 recovery point's); over v3, UUID.
+	VMRecoveryPointUUID string
 	// ClusterUUID is the cluster the point lives on, when reported.
 	ClusterUUID string
 	// ProtectionPolicyUUID is the protection rule that made the point, when
@@ -49,6 +56,7 @@ type recoveryPointResourcesJSON struct {
 	ExpirationTime                      string         `json:"expiration_time"`
 	VMRecoveryPointLocationAgnosticUUID string         `json:"vm_recovery_point_location_agnostic_uuid"`
 	ProtectionRuleReference             *referenceJSON `json:"protection_rule_reference"`
+	SourceAvailabilityZoneReference     *referenceJSON `json:"source_availability_zone_reference"`
 }
 
 type recoveryPointSideJSON struct {
@@ -90,6 +98,11 @@ func (p *recoveryPointJSON) toRecoveryPoint(id string) RecoveryPoint {
 	out.AvailabilityZoneUUID, _ = refUUID(st.AvailabilityZoneReference, sp.AvailabilityZoneReference)
 	out.ClusterUUID, _ = refUUID(st.ClusterReference, sp.ClusterReference)
 	out.ProtectionPolicyUUID, _ = refUUID(st.Resources.ProtectionRuleReference, sp.Resources.ProtectionRuleReference)
+	out.SourceAvailabilityZoneUUID, _ = refUUID(st.Resources.SourceAvailabilityZoneReference, sp.Resources.SourceAvailabilityZoneReference)
+	if out.SourceAvailabilityZoneUUID == "" {
+		out.SourceAvailabilityZoneUUID = out.AvailabilityZoneUUID
+	}
+	out.VMRecoveryPointUUID = out.UUID
 	return out
 }
 
@@ -98,7 +111,8 @@ func (p *recoveryPointJSON) toRecoveryPoint(id string) RecoveryPoint {
 // points it took and the copies replicated to it. Filters name the
 // attributes vm_uuid, vm_name, availability_zone_uuid,
 // protection_rule_uuid or recovery_point_type, e.g.
-// "vm_uuid==<uuid>".
+// "vm_uuid==<uuid>". Over v4 (v4_recovery_points.go) only vm_uuid and
+// name filter; the others are read over v3 under api_version = "auto".
 func (c *Client) ListVMRecoveryPoints(ctx context.Context, filter string) ([]RecoveryPoint, error) {
 	return kindVMRecoveryPoint.list(ctx, c, filter)
 }
@@ -113,4 +127,4 @@ func (c *Client) GetVMRecoveryPoint(ctx context.Context, uuid string) (*Recovery
 var kindVMRecoveryPoint = &entityKind[RecoveryPoint, RecoveryPoint]{noun: "VM recovery point", v3: &v3Kind[RecoveryPoint, RecoveryPoint, recoveryPointJSON]{
 	kind:   "vm_recovery_point",
 	decode: (*recoveryPointJSON).toRecoveryPoint,
-}}
+}, v4: v4RecoveryPoints, wire: KindRecoveryPoints}

@@ -48,6 +48,8 @@ func TestListVMRecoveryPoints(t *testing.T) {
 	want := RecoveryPoint{
 		UUID: "8a000000-0000-4000-8000-0000000000a8", Name: "app-01-point", VMUUID: vmApp, VMName: "app-01",
 		AvailabilityZoneUUID: frAZ, ClusterUUID: frCluster, ProtectionPolicyUUID: fixtureUUID,
+		// A local point: taken in the zone it lives in.
+		SourceAvailabilityZoneUUID: frAZ, VMRecoveryPointUUID: "8a000000-0000-4000-8000-0000000000a8",
 		LocationAgnosticUUID: "9a000000-0000-4000-8000-0000000000a9", Type: RecoveryPointApplicationConsistent,
 		CreationTime:   time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
 		ExpirationTime: time.Date(2025, 1, 2, 4, 4, 5, 0, time.UTC),

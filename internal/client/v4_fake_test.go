@@ -214,6 +214,10 @@ func (f *v4Fake) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		// The v3 wire, where "auto" falls back to: recorded, not served.
 		f.v3Seen = append(f.v3Seen, r.Method+" "+p)
 		v3Error(w, http.StatusNotFound, ReasonEntityNotFound, "the v4 fake serves no v3 "+p)
+	case r.Method == http.MethodGet && p == "/api/dataprotection/v4.3/config/recovery-points":
+		// The recovery points an unplanned failover's data-loss window is worked out from:
+		// none here (the window stays unknown).
+		writeJSON(w, 200, map[string]any{"metadata": map[string]any{"totalAvailableResults": 0}})
 	case strings.HasPrefix(p, catBase):
 		f.categories(w, r, strings.TrimPrefix(strings.TrimPrefix(p, catBase), "/"), body)
 	case strings.HasPrefix(p, dprOps):

@@ -31,6 +31,8 @@ type v4List struct {
 	orderby string
 	// limit is the page size; 0 means v4MaxLimit.
 	limit int
+	// header holds more header fields to send with each page.
+	header http.Header
 }
 
 // listV4 lists every page of l, decoding each page's data as a []T.
@@ -51,7 +53,7 @@ func listV4[T any](ctx context.Context, c *Client, l v4List) ([]T, error) {
 			q.Set("$orderby", l.orderby)
 		}
 		var items []T
-		ans, err := c.sendV4(ctx, v4Call{op: l.op, method: http.MethodGet, path: l.path, query: q, out: &items})
+		ans, err := c.sendV4(ctx, v4Call{op: l.op, method: http.MethodGet, path: l.path, query: q, out: &items, header: l.header})
 		if err != nil {
 			if page > 0 {
 				return nil, fmt.Errorf("%w (page %d, after %d entities)", err, page, len(all))

@@ -78,6 +78,8 @@ type v4Call struct {
 	requestID RequestID
 	// etag is sent as If-Match. PUT and DELETE need one.
 	etag string
+	// header holds more header fields to send (e.g. X-Cluster-Id of a recovery point list).
+	header http.Header
 }
 
 // V4Metadata is the metadata of a v4 answer that the client uses.
@@ -165,6 +167,11 @@ func (c *Client) sendV4(ctx context.Context, cl v4Call) (v4Answer, error) {
 	}
 	if cl.etag != "" {
 		req.Header.Set(headerIfMatch, cl.etag)
+	}
+	for k, vs := range cl.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 
 	start := time.Now()

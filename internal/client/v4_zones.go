@@ -21,15 +21,50 @@ import (
 //     whose remoteClusterExtId is that uuid, or whose remote cluster's external address is
 //     that address.
 //
-// The map is built from one list of each (three requests) the first time a v4 kind needs it
-// in the run, and built again once when a zone or a domain manager is not in it (a pairing
-// made since).
+// The map is built from one list of each (three requests) the first time a v4 kind needs it in
+// the process, and kept for the life of the process, per Prism Central (zoneMaps), as the
+// namespace probes are (v4_wire.go): a provider process configures a client per run and per
+// provider block, and the map outlives them. It is built again when a zone or a domain
+// manager is not in it (a pairing made since, outside this process), and forgotten on every
+// Prism Central of the process when this process pairs or unpairs (a pairing changes the
+// zones of both sides).
 
-// zoneMap is the map of the run.
+// zoneMaps holds the map of each Prism Central, by endpoint, for the life of the process.
+var zoneMaps sync.Map // endpoint -> *zoneMap
+
+// zoneMap is the map of one Prism Central. Its lock is held while it is built, so that the
+// concurrent lookups of a run wait for one build instead of each sending their own.
 type zoneMap struct {
-	mu   sync.Mutex
-	toDM map[string]string // zone uuid -> domain manager extId
-	toAZ map[string]string // domain manager extId -> zone uuid
+	mu    sync.Mutex
+	built bool
+	// local is this Prism Central's domain manager extId, which never changes; it survives
+	// invalidate.
+	local string
+	toDM  map[string]string // zone uuid -> domain manager extId
+	toAZ  map[string]string // domain manager extId -> zone uuid
+}
+
+// zoneCache returns the map of the client's Prism Central.
+func (c *Client) zoneCache() *zoneMap {
+	v, _ := zoneMaps.LoadOrStore(c.endpoint, &zoneMap{})
+	z, ok := v.(*zoneMap)
+	if !ok {
+		return &zoneMap{}
+	}
+	return z
+}
+
+// invalidateZoneMaps forgets the zones of every Prism Central of the process: a pairing or
+// an unpairing changed them, on both sides.
+func invalidateZoneMaps() {
+	zoneMaps.Range(func(_, v any) bool {
+		if z, ok := v.(*zoneMap); ok {
+			z.mu.Lock()
+			z.built, z.toDM, z.toAZ = false, nil, nil
+			z.mu.Unlock()
+		}
+		return true
+	})
 }
 
 // v4DomainManagerJSON is prism.v4.config.DomainManager as far as the client reads it.
@@ -41,10 +76,20 @@ type v4DomainManagerJSON struct {
 type v4RegistrationJSON struct {
 	ExtID                string `json:"extId"`
 	RemoteClusterExtID   string `json:"remoteClusterExtId"`
+	ConnectivityStatus   string `json:"connectivityStatus"`
 	RemoteClusterDetails *struct {
 		ExtID           string         `json:"extId"`
+		Name            string         `json:"name"`
 		ExternalAddress *v4AddressJSON `json:"externalAddress"`
 	} `json:"remoteClusterDetails"`
+}
+
+// remoteID is the remote Prism Central's domain manager extId.
+func (r *v4RegistrationJSON) remoteID() string {
+	if r.RemoteClusterExtID == "" && r.RemoteClusterDetails != nil {
+		return r.RemoteClusterDetails.ExtID
+	}
+	return r.RemoteClusterExtID
 }
 
 // v4AddressJSON is common.v1.config.IPAddressOrFQDN.
@@ -76,7 +121,7 @@ func (a *v4AddressJSON) matches(addr string) bool {
 
 // domainManagerOf returns the domain manager extId of availability zone az.
 func (c *Client) domainManagerOf(ctx context.Context, op, az string) (string, error) {
-	dm, ok, err := c.zoneLookup(ctx, op, func() map[string]string { return c.zones.toDM }, az)
+	dm, ok, err := c.zoneLookup(ctx, op, func(z *zoneMap) map[string]string { return z.toDM }, az)
 	if err != nil || ok {
 		return dm, err
 	}
@@ -87,7 +132,7 @@ func (c *Client) domainManagerOf(ctx context.Context, op, az string) (string, er
 // zoneOf returns the availability zone uuid of domain manager dm. A domain manager without a
 // zone (which v3 would not show either) is returned as it is, with a warning.
 func (c *Client) zoneOf(ctx context.Context, op, dm string) (string, error) {
-	az, ok, err := c.zoneLookup(ctx, op, func() map[string]string { return c.zones.toAZ }, dm)
+	az, ok, err := c.zoneLookup(ctx, op, func(z *zoneMap) map[string]string { return z.toAZ }, dm)
 	if err != nil || ok {
 		return az, err
 	}
@@ -96,38 +141,65 @@ func (c *Client) zoneOf(ctx context.Context, op, dm string) (string, error) {
 	return dm, nil
 }
 
-// zoneLookup finds key in one direction of the map (side, read under the lock), building the
-// map when it has not been built or does not have key: a pairing may have been made since.
-func (c *Client) zoneLookup(ctx context.Context, op string, side func() map[string]string, key string) (string, bool, error) {
-	for attempt := 0; attempt < 2; attempt++ {
-		c.zones.mu.Lock()
-		v, ok := side()[key]
-		c.zones.mu.Unlock()
-		if ok || attempt > 0 {
-			return v, ok, nil
-		}
-		if err := c.buildZoneMap(ctx, op); err != nil {
-			return "", false, err
+// zoneLookup finds key in one direction of the map (side), building the map when it has not
+// been built or does not have key: a pairing may have been made since.
+func (c *Client) zoneLookup(ctx context.Context, op string, side func(*zoneMap) map[string]string, key string) (string, bool, error) {
+	z := c.zoneCache()
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.built {
+		if v, ok := side(z)[key]; ok {
+			return v, true, nil
 		}
 	}
-	return "", false, nil
+	if err := c.buildZoneMapLocked(ctx, op, z); err != nil {
+		return "", false, err
+	}
+	v, ok := side(z)[key]
+	return v, ok, nil
 }
 
-// buildZoneMap lists the zones (v3), the local domain manager and its registrations (v4).
-func (c *Client) buildZoneMap(ctx context.Context, op string) error {
+// localDomainManager returns this Prism Central's domain manager extId: one list of the
+// domain managers, once per process.
+func (c *Client) localDomainManager(ctx context.Context, op string) (string, error) {
+	z := c.zoneCache()
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return c.localDomainManagerLocked(ctx, op, z)
+}
+
+func (c *Client) localDomainManagerLocked(ctx context.Context, op string, z *zoneMap) (string, error) {
+	if z.local != "" {
+		return z.local, nil
+	}
+	dms, err := listV4[v4DomainManagerJSON](ctx, c, v4List{op: op, path: v4Prism.Path("/config/domain-managers")})
+	if err != nil {
+		return "", err
+	}
+	if len(dms) == 0 || dms[0].ExtID == "" {
+		return "", fmt.Errorf("%s: GET %s listed no domain manager: this Prism Central does not name itself over v4", op, v4Prism.Path("/config/domain-managers"))
+	}
+	z.local = dms[0].ExtID
+	return z.local, nil
+}
+
+// registrationsPath is the collection of the registrations of domain manager dm.
+func registrationsPath(dm string) string {
+	return v4Prism.Path("/management/domain-managers/" + escape(dm) + "/registrations")
+}
+
+// buildZoneMapLocked lists the zones (v3), the local domain manager (once per process) and
+// its registrations (v4); z.mu is held.
+func (c *Client) buildZoneMapLocked(ctx context.Context, op string, z *zoneMap) error {
 	azs, err := kindAvailabilityZone.flow(ctx, c).list(ctx, c, op, "", nil)
 	if err != nil {
 		return err
 	}
-	dms, err := listV4[v4DomainManagerJSON](ctx, c, v4List{op: op, path: v4Prism.Path("/config/domain-managers")})
+	local, err := c.localDomainManagerLocked(ctx, op, z)
 	if err != nil {
 		return err
 	}
-	if len(dms) == 0 || dms[0].ExtID == "" {
-		return fmt.Errorf("%s: GET %s listed no domain manager: this Prism Central does not name itself over v4", op, v4Prism.Path("/config/domain-managers"))
-	}
-	local := dms[0].ExtID
-	regs, err := listV4[v4RegistrationJSON](ctx, c, v4List{op: op, path: v4Prism.Path("/management/domain-managers/" + escape(local) + "/registrations")})
+	regs, err := listV4[v4RegistrationJSON](ctx, c, v4List{op: op, path: registrationsPath(local)})
 	if err != nil {
 		return err
 	}
@@ -139,10 +211,7 @@ func (c *Client) buildZoneMap(ctx context.Context, op string) error {
 			dm = local
 		default:
 			for _, r := range regs {
-				id := r.RemoteClusterExtID
-				if id == "" && r.RemoteClusterDetails != nil {
-					id = r.RemoteClusterDetails.ExtID
-				}
+				id := r.remoteID()
 				if _, err := uuid.Parse(az.ManagementURL); err == nil && strings.EqualFold(id, az.ManagementURL) {
 					dm = id
 				} else if r.RemoteClusterDetails != nil && r.RemoteClusterDetails.ExternalAddress.matches(az.ManagementURL) {
@@ -157,8 +226,6 @@ func (c *Client) buildZoneMap(ctx context.Context, op string) error {
 			toDM[az.UUID], toAZ[dm] = dm, az.UUID
 		}
 	}
-	c.zones.mu.Lock()
-	c.zones.toDM, c.zones.toAZ = toDM, toAZ
-	c.zones.mu.Unlock()
+	z.toDM, z.toAZ, z.built = toDM, toAZ, true
 	return nil
 }

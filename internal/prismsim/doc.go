@@ -74,8 +74,8 @@
 // The provider's resources, the model's names and the v3 wire's, for a newcomer who
 // knows one of them (v3/ files are package v3's; the others are this package's model):
 //
-//	provider resource / data source    model (types, operations)            v3 path                                 model file; v3 file
-//	nutanixdr_availability_zone        ctKind, PC.pair (Pair), PC.unpair (Unpair), PC.AvailabilityZone  /cloud_trusts, /availability_zones  cloud_trusts.go, availability_zones.go, remote_connections.go; v3/cloud_trusts.go, v3/availability_zones.go
+//	provider resource / data source    model (types, operations)            v3 path                                 model files; wire files (v3/, v4/)
+//	nutanixdr_availability_zone        ctKind, PC.pair (Pair), PC.unpair (Unpair), PC.AvailabilityZone  /cloud_trusts, /availability_zones  cloud_trusts.go, availability_zones.go, remote_connections.go, v4_pairing.go; v3/cloud_trusts.go, v3/availability_zones.go, v4/domain_manager_actions.go
 //	nutanixdr_category(_value)         categoryKey(Info), categoryValue(Info), PC.putCategoryKey (PutCategoryKey)...  /categories/{name}[/{value}], /category/query  category_model.go, model/categories.go; v3/categories.go
 //	nutanixdr_disaster_recovery        PC.enableDR (EnableDR), PC.drState (DRService), PC.drRequired  /services/disaster_recovery  dr.go; v3/dr.go
 //	nutanixdr_protection_policy        policyKind, policyData, policyFact, PC.ProtectedVMs  /protection_rules  protection_rules.go (v3 names: prSpecView...), replication.go; v3/protection_rules.go
@@ -86,8 +86,8 @@
 //	nutanixdr_vpc(s)                   vpcKind                               /vpcs                                   vpcs.go
 //	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go; v3/route_tables.go
 //	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go
-//	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go
-//	(recovery points, read by failover) recoveryPoint, pointStore, pointView, PC.VMRecoveryPoints  /vm_recovery_points  recovery_points.go; v3/recovery_points.go
+//	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go, v4_clusters.go; v4/clusters.go
+//	(recovery points, read by failover) recoveryPoint, pointStore, pointView, PC.VMRecoveryPoints  /vm_recovery_points  recovery_points.go, v4_recovery_points.go; v3/recovery_points.go, v4/recovery_points.go
 //	(every intentful kind)             entity, snapshot, kindSpec, PC.createEntity (CreateEntity)...  POST/GET/PUT/DELETE /{kind}s  kinds.go, entities.go, v3_backend.go; v3/envelope.go, v3/routes.go
 //	(every task)                       task, PC.startTask, PC.pollTasks (PollTasks)  /tasks                      tasks.go; v3/tasks.go
 //

@@ -29,7 +29,7 @@ func apiVersionAttribute() schema.StringAttribute {
 			"provider and the Prism Central serve it over v4, and the v3 API elsewhere; `\"v4\"` requires the v4 API for " +
 			"every kind. Defaults to the environment variable `NUTANIXDR_API_VERSION`, else `\"v3\"`. " +
 			"This provider version speaks v4 for category values, protection policies, recovery plans and their failovers " +
-			"(recovery plan actions and jobs): under `\"auto\"` it asks the Prism Central once per API namespace " +
+			"(recovery plan actions and jobs), pairing (availability zones) and clusters: under `\"auto\"` it asks the Prism Central once per API namespace " +
 			"(`OPTIONS /api/<namespace>/unversioned/info`) whether it serves the v4 version the provider speaks, and uses v3 " +
 			"otherwise, and for what this provider cannot express over v4 (such as a recovery plan's floating IPs, scripts " +
 			"or static IPs); every other kind with a v3 API is spoken over v3, so `\"v4\"` is refused with the list of kinds " +

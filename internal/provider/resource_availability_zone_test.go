@@ -94,11 +94,12 @@ func TestAccAvailabilityZone_basic(t *testing.T) {
 				),
 			},
 			{
-				// The remote user name comes back from the cloud trust; the write-only
-				// password is null on both sides.
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateVerify: true,
+				// The remote user name comes back from the cloud trust (not over v4); the
+				// write-only password is null on both sides.
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: importIgnoredOverV4(w),
 			},
 			{
 				ResourceName:  addr,
@@ -308,7 +309,9 @@ func TestAccAvailabilityZone_twoSites(t *testing.T) {
 	var mu sync.Mutex
 	var deletes []string
 	w.OnExchange(func(x prismsim.Exchange) {
-		if x.Method == "DELETE" && x.Status < 300 && !strings.HasPrefix(x.Path, "/_prismsim") {
+		// Unpairing is a DELETE of the cloud trust over v3, the unregister action over v4.
+		unregister := x.Method == "POST" && strings.HasSuffix(x.Path, "/$actions/unregister")
+		if (x.Method == "DELETE" || unregister) && x.Status < 300 && !strings.HasPrefix(x.Path, "/_prismsim") {
 			mu.Lock()
 			deletes = append(deletes, x.PC+" "+x.Path)
 			mu.Unlock()
@@ -361,7 +364,8 @@ resource "nutanixdr_category" "user" {
 				defer mu.Unlock()
 				user := slices.Index(deletes, acctest.PCCanada+" /api/nutanix/v3/categories/acc-az-user")
 				pairing := slices.IndexFunc(deletes, func(s string) bool {
-					return strings.HasPrefix(s, acctest.PCCanada+" /api/nutanix/v3/cloud_trusts/")
+					return strings.HasPrefix(s, acctest.PCCanada+" /api/nutanix/v3/cloud_trusts/") ||
+						(strings.HasPrefix(s, acctest.PCCanada+" ") && strings.HasSuffix(s, "/$actions/unregister"))
 				})
 				if user < 0 || pairing < 0 || user > pairing {
 					return fmt.Errorf("the user of the pairing must be deleted before the pairing; deletes were %v", deletes)

@@ -263,8 +263,11 @@ func (r *failoverResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"data_loss_window": schema.StringAttribute{
 				MarkdownDescription: "Unplanned failover: the time between the recovery point the VMs were recovered from " +
 					"and the failure (or `recovery_reference_time`), what was lost, as a Go duration string (`\"4m30s\"`). " +
-					"`\"0s\"` for planned failovers and live migrations, which lose nothing; null when Prism Central does " +
-					"not report it (tests, validations, and unplanned failovers read over the v4 API, whose recovery plan job has no such field).",
+					"`\"0s\"` for planned failovers and live migrations, which lose nothing; null for tests and validations. " +
+					"When the job does not report it (a job read over the v4 API has no such field), it is worked out from the " +
+					"recovery points the recovery site holds: each VM's latest point taken at the failed site on or before " +
+					"`recovery_reference_time` (or the start of the job), the longest gap; an upper bound when the site went " +
+					"down before the job started.",
 				CustomType:    timetypes.GoDurationType{},
 				Computed:      true,
 				PlanModifiers: keep,

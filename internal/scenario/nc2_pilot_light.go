@@ -491,7 +491,7 @@ func checkPilotRecovered(ctx context.Context, r *Run) error {
 	if len(f.RecoveredVMs) != len(want) {
 		errs = append(errs, fmt.Errorf("output failover lists %d recovered VMs, want %d", len(f.RecoveredVMs), len(want)))
 	}
-	if _, _, err := r.checkDataLossWindow(pilotRecovery, f.DataLossWindow, pilotTier2RPO+r.World.Settings().ReplicationDelay.Std()); err != nil {
+	if _, err := checkDataLossWindow(f.DataLossWindow, pilotTier2RPO+r.World.Settings().ReplicationDelay.Std()); err != nil {
 		errs = append(errs, fmt.Errorf("output failover: %w (the tier-2 RPO %s and the replication delay)", err, pilotTier2RPO))
 	}
 	var job struct {

@@ -388,19 +388,15 @@ func (s ShowRecoveryPoints) Do(ctx context.Context, r *Run) error {
 }
 
 // checkDataLossWindow checks the data_loss_window output of an unplanned failover run on the
-// Prism Central pc: more than 0 and at most limit. A job read over v4 reports none (the v4
-// recovery plan job has no such field), so where pc serves v4 the provider leaves it empty,
-// as documented: reported is then false.
-func (r *Run) checkDataLossWindow(pc, raw string, limit time.Duration) (window time.Duration, reported bool, err error) {
-	if raw == "" && r.World.PC(pc).ServesV4() {
-		return 0, false, nil
-	}
-	window, err = time.ParseDuration(raw)
+// recovery site: more than 0 and at most limit, whichever wire the provider spoke (over v4
+// the provider works it out from the recovery points the recovery site holds).
+func checkDataLossWindow(raw string, limit time.Duration) (time.Duration, error) {
+	window, err := time.ParseDuration(raw)
 	switch {
 	case err != nil:
-		return 0, false, fmt.Errorf("data_loss_window %q: %w", raw, err)
+		return 0, fmt.Errorf("data_loss_window %q: %w", raw, err)
 	case window <= 0 || window > limit:
-		return window, true, fmt.Errorf("data_loss_window is %s, want more than 0 and at most %s", window, limit)
+		return window, fmt.Errorf("data_loss_window is %s, want more than 0 and at most %s", window, limit)
 	}
-	return window, true, nil
+	return window, nil
 }

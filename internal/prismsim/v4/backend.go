@@ -33,6 +33,9 @@ type Backend interface {
 	PlanBackend
 	PlanEditor
 	DomainManagerBackend
+	PairingBackend
+	ClusterBackend
+	RecoveryPointBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.

@@ -15,7 +15,7 @@ import (
 //	GET /api/prism/v4.3/management/domain-managers/{domainManagerExtId}/registrations/{extId}  -> Registration, ETag
 //
 // A PC is one domain manager; its registrations are the Prism Centrals it is paired with
-// (v3's cloud trusts). Pairing itself ($actions/register) is not served on this wire yet.
+// (v3's cloud trusts). Pairing and unpairing are actions: domain_manager_actions.go.
 
 var (
 	domainManagersPath = Prism.Prefix() + "/config/domain-managers"

@@ -28,7 +28,7 @@ func tokenize(s string) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t':
 			i++
-		case c == '(' || c == ')' || c == ',':
+		case c == '(' || c == ')' || c == ',' || c == ':':
 			out = append(out, token{"punct", string(c)})
 			i++
 		case c == '\'':
@@ -178,6 +178,9 @@ func (p *filterParser) unary() (predicate, error) {
 			err = p.expect(")")
 		}
 		return inner, err
+	}
+	if pred, ok, err := p.lambda(); ok {
+		return pred, err
 	}
 	if t := p.peek(); t.kind == "ident" {
 		if fn, ok := stringFuncs[strings.ToLower(t.text)]; ok && p.pos+1 < len(p.toks) && p.toks[p.pos+1].text == "(" {
