@@ -61,11 +61,12 @@
 //     the model's facts in v3's shape, and handed to the wire in v3.Entity.Status; so are
 //     the findings of a plan and a job (messageItem, v3's reasons) and the location
 //     orders of a plan's entities.
-//   - errors.go gives the model short names of package v3's reasons and error
-//     constructors for those statuses and for the assembly (server.go answers unknown
-//     paths, oversized bodies and injected faults in the v3 error shape, as the PC's
-//     gateway does); v4_policies.go turns the few v3 errors a check may still return into
-//     model errors.
+//   - errors.go gives short names of package v3's reasons (those findings use them) and
+//     error constructors (the assembly's: server.go and faults.go answer unknown paths,
+//     oversized bodies and injected faults in the v3 error shape, as the PC's gateway
+//     does). No model operation or check builds a v3 error any more: they answer
+//     model.Error; tasks.go shows a failed task's error as v3 does (v3.ErrorOf's reason
+//     and message).
 //   - The admin wire's state dump (admin.go) renders entities, tasks and categories with
 //     package v3's rendering functions.
 //

@@ -4,8 +4,9 @@ import (
 	v3 "github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim/v3"
 )
 
-// The v3 error shape, its reasons and lists are package v3's; these short names serve the
-// v3 code still in this package (doc.go: what is still to move).
+// The v3 error shape and its reasons are package v3's; these short names serve what of
+// v3's shapes the model still computes (kinds' statuses, findings), the assembly's answers
+// (server.go, faults.go) and the tests (doc.go says why).
 type (
 	apiError    = v3.Error
 	messageItem = v3.MessageItem
