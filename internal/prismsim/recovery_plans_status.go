@@ -9,11 +9,11 @@ import (
 )
 
 // What a recovery plan reports: its status (planStatus), computed when it is read from the
-// facts of the sites it names (refreshPlanViews, planFindings), and GET
-// /recovery_plans/{uuid}/entities (handlePlanEntities).
+// facts of the sites it names (refreshPlanViews, planFindings), and the entities it
+// selects (PlanEntities, which v3 serves at GET /recovery_plans/{uuid}/entities).
 
 // planStatus renders recovery_plan_def_status from the plan's committed snapshot and its
-// latest view (computed by withPlanViews when the plan is read).
+// latest view (computed by refreshPlanViews, planKind.beforeView, when the plan is read).
 func planStatus(pc *PC, e *entity) map[string]any {
 	cur := e.current()
 	spec := decodeObject(cur.spec)
@@ -290,10 +290,10 @@ func networkFindings(w *World, p *recoveryPlan, sites map[string]*siteFacts) []m
 	return msgs
 }
 
-// handlePlanEntities answers GET /recovery_plans/{uuid}/entities with the spec's
-// recovery_plan_entities: for each availability zone of the plan, the live VMs there that
-// the plan selects, then the VMs it selects that have only recovery points there
-// (is_recovery_point true; with recovery_reference_time, points taken at or before it).
+// For each availability zone of a plan, PlanEntities answers the live VMs there that the
+// plan selects, then the VMs it selects that have only recovery points there (as of the
+// reference time, when given).
+//
 // planFacts resolves the recovery plan id of this PC and returns it with the facts of every
 // site it names and of this PC, with their recovery points.
 func (pc *PC) planFacts(id string) (*recoveryPlan, map[string]*siteFacts, error) {
