@@ -33,6 +33,7 @@ type Backend interface {
 	PlanBackend
 	PlanEditor
 	DomainManagerBackend
+	NetworkingBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
