@@ -32,13 +32,16 @@ func startWorld(t *testing.T) *simPC {
 
 // startPresetPC starts the world of preset with a short task latency and
 // returns its PC pcName, with an admin HTTP client that trusts it.
-func startPresetPC(t *testing.T, preset, pcName string) *simPC {
+func startPresetPC(t *testing.T, preset, pcName string, edits ...func(*prismsim.WorldConfig)) *simPC {
 	t.Helper()
 	cfg, err := prismsim.Preset(preset)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Settings.TaskLatency = prismsim.Duration(20 * time.Millisecond)
+	for _, edit := range edits {
+		edit(&cfg)
+	}
 	w, err := prismsim.NewWorld(cfg)
 	if err != nil {
 		t.Fatal(err)
