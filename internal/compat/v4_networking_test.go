@@ -337,11 +337,15 @@ func TestV4CompatNetworking(t *testing.T) {
 		del  func(args map[string]any) (*netcfg.TaskReferenceApiResponse, error)
 	}{
 		{"the overlay subnet", func() (interface{ GetData() interface{} }, error) { return subnets.GetSubnetById(&ovID) },
-			func(a map[string]any) (*netcfg.TaskReferenceApiResponse, error) { return subnets.DeleteSubnetById(&ovID, a) }},
+			func(a map[string]any) (*netcfg.TaskReferenceApiResponse, error) {
+				return subnets.DeleteSubnetById(&ovID, a)
+			}},
 		{"the VPC", func() (interface{ GetData() interface{} }, error) { return vpcs.GetVpcById(&vpcID) },
 			func(a map[string]any) (*netcfg.TaskReferenceApiResponse, error) { return vpcs.DeleteVpcById(&vpcID, a) }},
 		{"the external subnet", func() (interface{ GetData() interface{} }, error) { return subnets.GetSubnetById(&extID) },
-			func(a map[string]any) (*netcfg.TaskReferenceApiResponse, error) { return subnets.DeleteSubnetById(&extID, a) }},
+			func(a map[string]any) (*netcfg.TaskReferenceApiResponse, error) {
+				return subnets.DeleteSubnetById(&extID, a)
+			}},
 	} {
 		got, err := step.get()
 		if err != nil {
