@@ -212,11 +212,7 @@ func v3SubnetSpec(s v4.Subnet) map[string]any {
 
 // CreateSubnet implements v4.Backend.
 func (pc *PC) CreateSubnet(ctx context.Context, s v4.Subnet) (string, string, error) {
-	snap, err := pc.v4Snapshot(v3SubnetSpec(s), s.Name, nil)
-	if err != nil {
-		return "", "", err
-	}
-	return pc.v4Create(ctx, subnetKind, snap)
+	return pc.v4Create(ctx, subnetKind, s.Name, v3SubnetSpec(s))
 }
 
 // UpdateSubnet implements v4.Backend.
@@ -229,8 +225,13 @@ func (pc *PC) DeleteSubnet(ctx context.Context, extID string) (string, error) {
 	return pc.v4Delete(ctx, subnetKind, extID)
 }
 
-// v4Create creates an entity of kind k under a new uuid; it answers the uuid and the task.
-func (pc *PC) v4Create(ctx context.Context, k *kindSpec, snap *snapshot) (string, string, error) {
+// v4Create creates an entity of kind k with a v3 spec under a new uuid; it answers the uuid
+// and the task.
+func (pc *PC) v4Create(ctx context.Context, k *kindSpec, name string, spec map[string]any) (string, string, error) {
+	snap, err := pc.v4Snapshot(spec, name, nil)
+	if err != nil {
+		return "", "", err
+	}
 	id := newUUID()
 	var taskID string
 	if err := pc.createEntity(ctx, k, id, snap, func(_ *entity, t *task) { taskID = t.uuid }); err != nil {
@@ -375,11 +376,7 @@ func keepExternalSubnetItems(stored, spec map[string]any) {
 
 // CreateVPC implements v4.Backend.
 func (pc *PC) CreateVPC(ctx context.Context, v v4.VPC) (string, string, error) {
-	snap, err := pc.v4Snapshot(v3VPCSpec(v), v.Name, nil)
-	if err != nil {
-		return "", "", err
-	}
-	return pc.v4Create(ctx, vpcKind, snap)
+	return pc.v4Create(ctx, vpcKind, v.Name, v3VPCSpec(v))
 }
 
 // UpdateVPC implements v4.Backend.

@@ -149,17 +149,8 @@ type VPCRoute struct {
 }
 
 func networkingRoutes() []Route {
-	return []Route{
-		{http.MethodPost, subnetsPath, "subnet", handleCreateSubnet},
-		{http.MethodGet, subnetsPath, "subnet", handleListSubnets},
-		{http.MethodGet, subnetsPath + "/{extId}", "subnet", handleGetSubnet},
-		{http.MethodPut, subnetsPath + "/{extId}", "subnet", handleUpdateSubnet},
-		{http.MethodDelete, subnetsPath + "/{extId}", "subnet", handleDeleteSubnet},
-		{http.MethodPost, vpcsPath, "vpc", handleCreateVPC},
-		{http.MethodGet, vpcsPath, "vpc", handleListVPCs},
-		{http.MethodGet, vpcsPath + "/{extId}", "vpc", handleGetVPC},
-		{http.MethodPut, vpcsPath + "/{extId}", "vpc", handleUpdateVPC},
-		{http.MethodDelete, vpcsPath + "/{extId}", "vpc", handleDeleteVPC},
+	out := append(netSubnets.routes(subnetsPath, "subnet"), netVPCs.routes(vpcsPath, "vpc")...)
+	return append(out, []Route{
 		{http.MethodGet, routeTablesPath, "route_table", handleListRouteTables},
 		{http.MethodGet, routeTablesPath + "/{extId}", "route_table", handleGetRouteTable},
 		{http.MethodPost, routesPath, "route", handleCreateRoute},
@@ -167,7 +158,7 @@ func networkingRoutes() []Route {
 		{http.MethodGet, routesPath + "/{extId}", "route", handleGetRoute},
 		{http.MethodPut, routesPath + "/{extId}", "route", handleUpdateRoute},
 		{http.MethodDelete, routesPath + "/{extId}", "route", handleDeleteRoute},
-	}
+	}...)
 }
 
 // ---- rendering
@@ -627,13 +618,24 @@ func decodeNet[I, T any](rq Request, conv func(I) (T, *badField)) (T, int, any, 
 
 // ---- handlers
 
-func findSubnet(b Backend, id string) (Subnet, bool) {
-	return findByID(b.Subnets(), func(s Subnet) string { return s.ExtID }, id)
+// netEntity serves the five operations of a networking kind that is one entity at
+// <path>/{extId} (subnets, VPCs): I is its request body, T its model form.
+type netEntity[T, I any] struct {
+	what              string // in messages
+	fields            []string
+	listResp, getResp string
+	objectType        string
+	all               func(b Backend) []T
+	id                func(T) string
+	withID            func(T, string) T
+	render            func(b Backend, t T) map[string]any
+	conv              func(I) (T, *badField)
+	create            func(rq Request, t T) (extID, taskID string, err error)
+	update            func(rq Request, t T) (taskID string, err error)
+	remove            func(rq Request, extID string) (taskID string, err error)
 }
 
-func findVPC(b Backend, id string) (VPC, bool) {
-	return findByID(b.VPCs(), func(v VPC) string { return v.ExtID }, id)
-}
+func (k *netEntity[T, I]) find(b Backend, id string) (T, bool) { return findByID(k.all(b), k.id, id) }
 
 func netNotFound(what, id string) (int, any) {
 	return Networking.fail(http.StatusNotFound, 40400, "extId", "%s %s was not found", what, id)
@@ -646,110 +648,97 @@ func netAnswer(taskID string, err error) (int, any) {
 	return Networking.taskAnswer(netTaskResp, taskID)
 }
 
-func handleCreateSubnet(rq Request) (int, any) {
+func (k *netEntity[T, I]) handleCreate(rq Request) (int, any) {
 	return Networking.mutation(rq, func() (int, any) {
-		s, st, body, ok := decodeNet(rq, subnetOf)
+		t, st, body, ok := decodeNet(rq, k.conv)
 		if !ok {
 			return st, body
 		}
-		_, task, err := rq.PC.CreateSubnet(rq.HTTP.Context(), s)
+		_, task, err := k.create(rq, t)
 		return netAnswer(task, err)
 	})
 }
 
-func handleListSubnets(rq Request) (int, any) {
-	return listOf(Networking, rq, subnetFields, "networking.v4.config.ListSubnetsApiResponse", subnetType,
-		rq.PC.Subnets(), func(s Subnet) map[string]any { return renderSubnet(rq.PC, s) })
+func (k *netEntity[T, I]) handleList(rq Request) (int, any) {
+	return listOf(Networking, rq, k.fields, k.listResp, k.objectType, k.all(rq.PC), func(t T) map[string]any { return k.render(rq.PC, t) })
 }
 
-func handleGetSubnet(rq Request) (int, any) {
-	s, ok := findSubnet(rq.PC, rq.Params["extId"])
+func (k *netEntity[T, I]) handleGet(rq Request) (int, any) {
+	t, ok := k.find(rq.PC, rq.Params["extId"])
 	if !ok {
-		return netNotFound("subnet", rq.Params["extId"])
+		return netNotFound(k.what, rq.Params["extId"])
 	}
-	return Networking.entityAnswer(http.StatusOK, "networking.v4.config.GetSubnetApiResponse", renderSubnet(rq.PC, s))
+	return Networking.entityAnswer(http.StatusOK, k.getResp, k.render(rq.PC, t))
 }
 
-func handleUpdateSubnet(rq Request) (int, any) {
+// current checks a PUT or DELETE: the entity exists and If-Match is its ETag.
+func (k *netEntity[T, I]) current(rq Request) (T, int, any, bool) {
+	id := rq.Params["extId"]
+	cur, found := k.find(rq.PC, id)
+	st, body, ok := Networking.matchCurrent(rq, found, k.what+" "+id, func() map[string]any { return k.render(rq.PC, cur) })
+	return cur, st, body, ok
+}
+
+func (k *netEntity[T, I]) handleUpdate(rq Request) (int, any) {
 	return Networking.mutation(rq, func() (int, any) {
-		id := rq.Params["extId"]
-		cur, found := findSubnet(rq.PC, id)
-		if st, body, ok := Networking.matchCurrent(rq, found, "subnet "+id, func() map[string]any { return renderSubnet(rq.PC, cur) }); !ok {
-			return st, body
-		}
-		s, st, body, ok := decodeNet(rq, subnetOf)
+		cur, st, body, ok := k.current(rq)
 		if !ok {
 			return st, body
 		}
-		s.ExtID = cur.ExtID
-		task, err := rq.PC.UpdateSubnet(rq.HTTP.Context(), s)
-		return netAnswer(task, err)
-	})
-}
-
-func handleDeleteSubnet(rq Request) (int, any) {
-	return Networking.mutation(rq, func() (int, any) {
-		id := rq.Params["extId"]
-		cur, found := findSubnet(rq.PC, id)
-		if st, body, ok := Networking.matchCurrent(rq, found, "subnet "+id, func() map[string]any { return renderSubnet(rq.PC, cur) }); !ok {
-			return st, body
-		}
-		task, err := rq.PC.DeleteSubnet(rq.HTTP.Context(), cur.ExtID)
-		return netAnswer(task, err)
-	})
-}
-
-func handleCreateVPC(rq Request) (int, any) {
-	return Networking.mutation(rq, func() (int, any) {
-		v, st, body, ok := decodeNet(rq, vpcOf)
+		t, st, body, ok := decodeNet(rq, k.conv)
 		if !ok {
 			return st, body
 		}
-		_, task, err := rq.PC.CreateVPC(rq.HTTP.Context(), v)
+		task, err := k.update(rq, k.withID(t, k.id(cur)))
 		return netAnswer(task, err)
 	})
 }
 
-func handleListVPCs(rq Request) (int, any) {
-	return listOf(Networking, rq, vpcFields, "networking.v4.config.ListVpcsApiResponse", vpcType,
-		rq.PC.VPCs(), func(v VPC) map[string]any { return renderVPC(rq.PC, v) })
+func (k *netEntity[T, I]) handleDelete(rq Request) (int, any) {
+	return Networking.mutation(rq, func() (int, any) {
+		cur, st, body, ok := k.current(rq)
+		if !ok {
+			return st, body
+		}
+		task, err := k.remove(rq, k.id(cur))
+		return netAnswer(task, err)
+	})
 }
 
-func handleGetVPC(rq Request) (int, any) {
-	v, ok := findVPC(rq.PC, rq.Params["extId"])
-	if !ok {
-		return netNotFound("VPC", rq.Params["extId"])
+func (k *netEntity[T, I]) routes(path, kind string) []Route {
+	return []Route{
+		{http.MethodPost, path, kind, k.handleCreate},
+		{http.MethodGet, path, kind, k.handleList},
+		{http.MethodGet, path + "/{extId}", kind, k.handleGet},
+		{http.MethodPut, path + "/{extId}", kind, k.handleUpdate},
+		{http.MethodDelete, path + "/{extId}", kind, k.handleDelete},
 	}
-	return Networking.entityAnswer(http.StatusOK, "networking.v4.config.GetVpcApiResponse", renderVPC(rq.PC, v))
 }
 
-func handleUpdateVPC(rq Request) (int, any) {
-	return Networking.mutation(rq, func() (int, any) {
-		id := rq.Params["extId"]
-		cur, found := findVPC(rq.PC, id)
-		if st, body, ok := Networking.matchCurrent(rq, found, "VPC "+id, func() map[string]any { return renderVPC(rq.PC, cur) }); !ok {
-			return st, body
-		}
-		v, st, body, ok := decodeNet(rq, vpcOf)
-		if !ok {
-			return st, body
-		}
-		v.ExtID = cur.ExtID
-		task, err := rq.PC.UpdateVPC(rq.HTTP.Context(), v)
-		return netAnswer(task, err)
-	})
+var netSubnets = &netEntity[Subnet, subnetIn]{
+	what: "subnet", fields: subnetFields, objectType: subnetType,
+	listResp: "networking.v4.config.ListSubnetsApiResponse", getResp: "networking.v4.config.GetSubnetApiResponse",
+	all:    func(b Backend) []Subnet { return b.Subnets() },
+	id:     func(s Subnet) string { return s.ExtID },
+	withID: func(s Subnet, id string) Subnet { s.ExtID = id; return s },
+	render: renderSubnet,
+	conv:   subnetOf,
+	create: func(rq Request, s Subnet) (string, string, error) { return rq.PC.CreateSubnet(rq.HTTP.Context(), s) },
+	update: func(rq Request, s Subnet) (string, error) { return rq.PC.UpdateSubnet(rq.HTTP.Context(), s) },
+	remove: func(rq Request, id string) (string, error) { return rq.PC.DeleteSubnet(rq.HTTP.Context(), id) },
 }
 
-func handleDeleteVPC(rq Request) (int, any) {
-	return Networking.mutation(rq, func() (int, any) {
-		id := rq.Params["extId"]
-		cur, found := findVPC(rq.PC, id)
-		if st, body, ok := Networking.matchCurrent(rq, found, "VPC "+id, func() map[string]any { return renderVPC(rq.PC, cur) }); !ok {
-			return st, body
-		}
-		task, err := rq.PC.DeleteVPC(rq.HTTP.Context(), cur.ExtID)
-		return netAnswer(task, err)
-	})
+var netVPCs = &netEntity[VPC, vpcIn]{
+	what: "VPC", fields: vpcFields, objectType: vpcType,
+	listResp: "networking.v4.config.ListVpcsApiResponse", getResp: "networking.v4.config.GetVpcApiResponse",
+	all:    func(b Backend) []VPC { return b.VPCs() },
+	id:     func(v VPC) string { return v.ExtID },
+	withID: func(v VPC, id string) VPC { v.ExtID = id; return v },
+	render: renderVPC,
+	conv:   vpcOf,
+	create: func(rq Request, v VPC) (string, string, error) { return rq.PC.CreateVPC(rq.HTTP.Context(), v) },
+	update: func(rq Request, v VPC) (string, error) { return rq.PC.UpdateVPC(rq.HTTP.Context(), v) },
+	remove: func(rq Request, id string) (string, error) { return rq.PC.DeleteVPC(rq.HTTP.Context(), id) },
 }
 
 func handleListRouteTables(rq Request) (int, any) {
