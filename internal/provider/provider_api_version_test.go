@@ -37,7 +37,7 @@ data "nutanixdr_cluster" "x" {
 			{
 				Config: config(`"v4"`),
 				ExpectError: acctest.ErrorRegexp(`Invalid provider configuration`, `api_version = "v4" is not available in this provider version`,
-					`clusters, recovery points, subnets`, `Set api_version = "auto"`),
+					`clusters, recovery points`, `Set api_version = "auto"`),
 			},
 			{
 				Config:            config(`"v3"`),
