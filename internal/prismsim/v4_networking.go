@@ -242,9 +242,9 @@ func (pc *PC) v4Create(ctx context.Context, k *kindSpec, name string, spec map[s
 
 // v4Update makes entity id of kind k what spec says, keeping the stored fields mapped does
 // not name; edit, when set, adjusts the spec with the entity's stored one (under the PC's
-// mutex) first.
+// mutex) first, and its error refuses the update.
 func (pc *PC) v4Update(ctx context.Context, k *kindSpec, id, name string, spec map[string]any, mapped map[string]any,
-	edit func(stored, spec map[string]any),
+	edit func(stored, spec map[string]any) error,
 ) (string, error) {
 	id = normUUID(id)
 	pc.mu.Lock()
@@ -256,7 +256,10 @@ func (pc *PC) v4Update(ctx context.Context, k *kindSpec, id, name string, spec m
 	version, prev := e.version, e.intent
 	stored := decodeObject(prev.spec)
 	if edit != nil {
-		edit(stored, spec)
+		if err := edit(stored, spec); err != nil {
+			pc.mu.Unlock()
+			return "", err
+		}
 	}
 	pc.mu.Unlock()
 	keepUnmapped(stored, spec, mapped)
@@ -353,11 +356,11 @@ func v3VPCSpec(v v4.VPC) map[string]any {
 
 // keepExternalSubnetItems keeps, on each external subnet that stays, the fields of its
 // stored item that v4 does not carry.
-func keepExternalSubnetItems(stored, spec map[string]any) {
+func keepExternalSubnetItems(stored, spec map[string]any) error {
 	oldRes, _ := stored["resources"].(map[string]any)
 	newRes, _ := spec["resources"].(map[string]any)
 	if oldRes == nil || newRes == nil {
-		return
+		return nil
 	}
 	old := objectItems(oldRes["external_subnet_list"])
 	for _, it := range objectItems(newRes["external_subnet_list"]) {
@@ -372,6 +375,7 @@ func keepExternalSubnetItems(stored, spec map[string]any) {
 			}
 		}
 	}
+	return nil
 }
 
 // CreateVPC implements v4.Backend.
@@ -516,8 +520,7 @@ func (pc *PC) PutRoute(ctx context.Context, r v4.VPCRoute, create bool) (string,
 		extID = normUUID(r.ExtID)
 	}
 	pc.mu.Unlock()
-	var conflict error
-	edit := func(stored, spec map[string]any) {
+	edit := func(stored, spec map[string]any) error {
 		res := objectField(stored, "resources")
 		static := objectItems(res["static_routes_list"])
 		_, hasDefault := res["default_route_nexthop"]
@@ -537,9 +540,8 @@ func (pc *PC) PutRoute(ctx context.Context, r v4.VPCRoute, create bool) (string,
 			}
 		}
 		if taken {
-			conflict = &model.Error{Kind: model.Exists, Field: "destination",
+			return &model.Error{Kind: model.Exists, Field: "destination",
 				Message: fmt.Sprintf("route table %s already has a route to %s", r.TableExtID, dest)}
-			return
 		}
 		if wasDefault {
 			delete(res, "default_route_nexthop")
@@ -569,12 +571,10 @@ func (pc *PC) PutRoute(ctx context.Context, r v4.VPCRoute, create bool) (string,
 		for k, v := range stored {
 			spec[k] = v
 		}
+		return nil
 	}
 	spec := map[string]any{}
 	task, err := pc.v4Update(ctx, routeTableKind, vpc, "", spec, map[string]any{}, edit)
-	if conflict != nil {
-		return "", "", conflict
-	}
 	if err != nil {
 		return "", "", err
 	}
@@ -613,7 +613,7 @@ func (pc *PC) DeleteRoute(ctx context.Context, tableExtID, routeExtID string) (s
 	if rt == nil {
 		return "", &model.Error{Kind: model.NotFound, Field: "routeTableExtId", Message: "route table " + tableExtID + " was not found"}
 	}
-	task, err := pc.v4Update(ctx, routeTableKind, rt.uuid, "", map[string]any{}, map[string]any{}, func(stored, spec map[string]any) {
+	task, err := pc.v4Update(ctx, routeTableKind, rt.uuid, "", map[string]any{}, map[string]any{}, func(stored, spec map[string]any) error {
 		res := objectField(stored, "resources")
 		if dest == defaultDestination {
 			delete(res, "default_route_nexthop")
@@ -628,6 +628,7 @@ func (pc *PC) DeleteRoute(ctx context.Context, tableExtID, routeExtID string) (s
 		for k, v := range stored {
 			spec[k] = v
 		}
+		return nil
 	})
 	if err != nil {
 		return "", err
