@@ -83,9 +83,9 @@ var kindWires = []kindWire{
 	{kind: KindRecoveryPlans, v3: true, v4: v4DataPolicies, v4Client: true},
 	{kind: KindFailovers, v3: true, v4: v4DataProtection, v4Client: true}, // recovery plan actions and jobs
 	{kind: KindRecoveryPoints, v3: true, v4: v4DataProtection, v4Client: true},
-	{kind: KindSubnets, v3: true, v4: v4Networking},
-	{kind: KindVPCs, v3: true, v4: v4Networking},
-	{kind: KindRouteTables, v3: true, v4: v4Networking},
+	{kind: KindSubnets, v3: true, v4: v4Networking, v4Client: true},
+	{kind: KindVPCs, v3: true, v4: v4Networking, v4Client: true},
+	{kind: KindRouteTables, v3: true, v4: v4Networking, v4Client: true},
 	// MST stores have no v3 API: they are read over v4 whatever api_version says.
 	{kind: KindMSTStores, v4: v4Namespace{Name: "dataprotection", Version: "v4.4"}, v4Client: true},
 }

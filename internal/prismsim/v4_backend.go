@@ -25,7 +25,11 @@ func (pc *PC) Tasks() []v4.Task {
 				ClusterID: pc.uuid,
 			}
 			for _, r := range t.refs {
-				vt.Entities = append(vt.Entities, v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name})
+				ref := v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name}
+				if r.Kind == routeTableKind.name {
+					ref.ExtID = pc.routeTableExtID(r.UUID) // v4 names the table by its own extId
+				}
+				vt.Entities = append(vt.Entities, ref)
 			}
 			if t.err != nil {
 				vt.ErrorCode, vt.ErrorDetail = taskErrorOf(t.err)
