@@ -19,8 +19,11 @@ type Backend interface {
 	// Tasks returns the PC's tasks, oldest first.
 	Tasks() []Task
 
-	// Categories returns every category value of the PC, in creation order.
+	// Categories returns every category value of the PC, in creation order, without their
+	// usage (Category.Usage is nil: CategoryUsage counts it, for $expand=associations).
 	Categories() []Category
+	// CategoryUsage counts the entities that have key:value assigned or use it, by v3 kind.
+	CategoryUsage(key, value string) map[string]int
 	// CreateCategory creates the value c.Value of the key c.Key (the key too if it has no
 	// value yet).
 	CreateCategory(c Category) (Category, error)
@@ -70,7 +73,8 @@ type Category struct {
 	Value       string
 	Description string
 	System      bool
-	// Usage counts the entities that have the value assigned, by v3 kind.
+	// Usage counts the entities that have the value assigned, by v3 kind: filled only when
+	// a request asks for the associations (withUsage).
 	Usage map[string]int
 }
 
