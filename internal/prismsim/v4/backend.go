@@ -36,6 +36,7 @@ type Backend interface {
 	PairingBackend
 	ClusterBackend
 	RecoveryPointBackend
+	ProductBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
