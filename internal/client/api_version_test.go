@@ -21,7 +21,7 @@ func TestResolveProtocols(t *testing.T) {
 					want = WireV4 // no v3 API
 				}
 				probed := p.Kind == KindCategories || p.Kind == KindProtectionPolicies || p.Kind == KindRecoveryPlans || p.Kind == KindFailovers
-				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters || p.Kind == KindRecoveryPoints
+				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters || p.Kind == KindRecoveryPoints || p.Kind == KindDisasterRecovery
 				if (p.probe.Name != "") != (probed && choice != APIVersionV3) {
 					t.Errorf("%s: probe %q under %q", p.Kind, p.probe, choice)
 				}
@@ -39,7 +39,7 @@ func TestResolveProtocols(t *testing.T) {
 	mustContain(t, err.Error(), `api_version = "v4"`, "subnets",
 		"route tables", `"auto"`, `"v3"`)
 	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers,
-		KindAvailabilityZones, KindClusters, KindRecoveryPoints} {
+		KindAvailabilityZones, KindClusters, KindRecoveryPoints, KindDisasterRecovery} {
 		if strings.Contains(err.Error(), string(served)+",") || strings.HasSuffix(err.Error(), string(served)) {
 			t.Errorf("%s are served over v4 and must not be listed: %v", served, err)
 		}
