@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -23,30 +24,47 @@ const (
 	v3EnableDR   = "POST /api/nutanix/v3/services/disaster_recovery"
 )
 
-func TestAccV4DisasterRecovery(t *testing.T) {
+// drEnablementCase is a test case on canada, posing as a release that serves v4 with disaster
+// recovery disabled, under api_version = apiVersion; steps gets its provider block and the
+// sites (canada's client in s.ca).
+func drEnablementCase(t *testing.T, apiVersion string, steps func(provider string, s *v4Sites) []resource.TestStep) resource.TestCase {
 	w := acctest.NewWorldWith(t, acctest.Edits(acctest.WithPCVersion(v4Release)))
-	s := &v4Sites{failoverSites: &failoverSites{w: w}}
 	c := acctest.Client(t, w, acctest.PCCanada)
-	canada := w.PC(acctest.PCCanada)
-	const addr = "nutanixdr_disaster_recovery.test"
-	base := acctest.ProviderConfig(w, acctest.PCCanada, "")
-	provider := withAPIVersion(base, "auto")
-	resource.ParallelTest(t, resource.TestCase{
+	s := &v4Sites{failoverSites: &failoverSites{w: w, ca: c}}
+	return resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckLocalAZ(t, c, nil),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:        func() { canada.ResetRequestCounts() },
-				Config:           provider + testAccDisasterRecoveryConfig(""),
-				ConfigPlanChecks: emptyAfter,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("local_availability_zone_id"), knownvalue.StringRegexp(uuidRegexp)),
-					s.checkRoutes(acctest.PCCanada, []string{v4Products, v4ProductPut}, []string{v3EnableDR}),
-					s.logRoutes(t, acctest.PCCanada, "enabling disaster recovery over v4"),
-				},
-				Check: testAccCheckLocalAZ(t, c, nil),
-			},
+		Steps:                    steps(withAPIVersion(acctest.ProviderConfig(w, acctest.PCCanada, ""), apiVersion), s),
+	}
+}
+
+// enableStep enables disaster recovery on canada, and checks which routes it took (its
+// request counts are logged, for the comparison of the wires) and that v3 sees it enabled.
+func enableStep(t *testing.T, provider string, s *v4Sites, used, unused []string, how string) resource.TestStep {
+	const addr = "nutanixdr_disaster_recovery.test"
+	return resource.TestStep{
+		PreConfig:        func() { s.w.PC(acctest.PCCanada).ResetRequestCounts() },
+		Config:           provider + testAccDisasterRecoveryConfig(""),
+		ConfigPlanChecks: emptyAfter,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("local_availability_zone_id"), knownvalue.StringRegexp(uuidRegexp)),
+			s.checkRoutes(acctest.PCCanada, used, unused),
+			s.logRoutes(t, acctest.PCCanada, "enabling disaster recovery "+how),
+			acctest.CheckAPI(func(ctx context.Context) error {
+				_, err := s.ca.LocalAvailabilityZone(ctx)
+				return err
+			}),
+		},
+	}
+}
+
+func TestAccV4DisasterRecovery(t *testing.T) {
+	const addr = "nutanixdr_disaster_recovery.test"
+	resource.ParallelTest(t, drEnablementCase(t, "auto", func(provider string, s *v4Sites) []resource.TestStep {
+		canada := s.w.PC(acctest.PCCanada)
+		return []resource.TestStep{
+			enableStep(t, provider, s, []string{v4Products, v4ProductPut}, []string{v3EnableDR}, "over v4"),
 			{
 				ResourceName:      addr,
 				ImportState:       true,
@@ -66,32 +84,16 @@ func TestAccV4DisasterRecovery(t *testing.T) {
 					s.checkRoutes(acctest.PCCanada, []string{v4Products}, []string{v4ProductPut, v3EnableDR}),
 				},
 			},
-		},
-	})
+		}
+	}))
 }
 
 // Under api_version = "v3" the same Prism Central is enabled over v3: the counts of both
 // tests are the comparison of the two wires.
 func TestAccV4DisasterRecoveryUnderV3(t *testing.T) {
-	w := acctest.NewWorldWith(t, acctest.Edits(acctest.WithPCVersion(v4Release)))
-	s := &v4Sites{failoverSites: &failoverSites{w: w}}
-	c := acctest.Client(t, w, acctest.PCCanada)
-	canada := w.PC(acctest.PCCanada)
-	provider := withAPIVersion(acctest.ProviderConfig(w, acctest.PCCanada, ""), "v3")
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckLocalAZ(t, c, nil),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:        func() { canada.ResetRequestCounts() },
-				Config:           provider + testAccDisasterRecoveryConfig(""),
-				ConfigPlanChecks: emptyAfter,
-				ConfigStateChecks: []statecheck.StateCheck{
-					s.checkRoutes(acctest.PCCanada, []string{v3EnableDR}, []string{v4Products, v4ProductPut}),
-					s.logRoutes(t, acctest.PCCanada, "enabling disaster recovery over v3"),
-				},
-			},
-		},
-	})
+	resource.ParallelTest(t, drEnablementCase(t, "v3", func(provider string, s *v4Sites) []resource.TestStep {
+		return []resource.TestStep{
+			enableStep(t, provider, s, []string{v3EnableDR}, []string{v4Products, v4ProductPut}, "over v3"),
+		}
+	}))
 }

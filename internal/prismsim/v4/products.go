@@ -3,7 +3,6 @@ package v4
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -76,10 +75,7 @@ func renderProduct(p Product) map[string]any {
 
 // localProducts answers the products of the domain manager of the path, which must be this PC.
 func localProducts(rq Request) ([]Product, int, any, bool) {
-	dm := rq.PC.DomainManager()
-	if !strings.EqualFold(rq.Params["domainManagerExtId"], dm.ExtID) {
-		st, body := Prism.fail(http.StatusNotFound, 40401, "domainManagerExtId",
-			"domain manager %s was not found: this Prism Central is domain manager %s", rq.Params["domainManagerExtId"], dm.ExtID)
+	if st, body, ok := checkLocalDomainManager(rq); !ok {
 		return nil, st, body, false
 	}
 	return rq.PC.Products(), 0, nil, true
