@@ -22,7 +22,8 @@ func TestResolveProtocols(t *testing.T) {
 				}
 				probed := p.Kind == KindCategories || p.Kind == KindProtectionPolicies || p.Kind == KindRecoveryPlans || p.Kind == KindFailovers
 				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters || p.Kind == KindRecoveryPoints ||
-					p.Kind == KindSubnets || p.Kind == KindVPCs || p.Kind == KindRouteTables
+					p.Kind == KindSubnets || p.Kind == KindVPCs || p.Kind == KindRouteTables ||
+					p.Kind == KindDisasterRecovery
 				if (p.probe.Name != "") != (probed && choice != APIVersionV3) {
 					t.Errorf("%s: probe %q under %q", p.Kind, p.probe, choice)
 				}
@@ -39,7 +40,7 @@ func TestResolveProtocols(t *testing.T) {
 	}
 	mustContain(t, err.Error(), `api_version = "v4"`, "VMs", `"auto"`, `"v3"`)
 	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers,
-		KindAvailabilityZones, KindClusters, KindRecoveryPoints, KindSubnets, KindVPCs, KindRouteTables} {
+		KindAvailabilityZones, KindClusters, KindRecoveryPoints, KindSubnets, KindVPCs, KindRouteTables, KindDisasterRecovery} {
 		if strings.Contains(err.Error(), string(served)+",") || strings.HasSuffix(err.Error(), string(served)) {
 			t.Errorf("%s are served over v4 and must not be listed: %v", served, err)
 		}
