@@ -114,7 +114,7 @@ func (pc *PC) v4PolicyLocked(e *entity, byAZ map[string]string) v4.ProtectionPol
 			if r.StartTime != nil {
 				rc.StartTime = *r.StartTime
 			}
-			rc.Linear, rc.Rollup = v4Retention(s.Local, s.Remote)
+			rc.Linear, rc.Rollup = v4Retention(s.Local, s.Remote, rc.RPOSecs)
 			p.Configurations = append(p.Configurations, rc)
 		}
 	}
@@ -128,43 +128,58 @@ func (pc *PC) v4PolicyLocked(e *entity, byAZ map[string]string) v4.ProtectionPol
 	return p
 }
 
-// v4Retention maps v3's two retention policies to v4's one: linear when the local one
-// (or, without it, the remote one) counts recovery points, roll-up otherwise.
-func v4Retention(local, remote *retentionView) (*v4.LinearRetention, *v4.RollupRetention) {
-	first := local
-	if first == nil {
-		first = remote
+// v4Retention maps v3's two retention policies to v4's one. Both linear: a LinearRetention;
+// both roll-up: an AutoRollupRetention; a side without a retention is absent. v3 lets the two
+// sides be of different kinds, v4 does not: a linear side then shows as the roll-up that keeps
+// the same recovery points (N points taken every hour, day or week are a roll-up of N such
+// intervals) when the RPO is one of those intervals, and the schedule shows the local side's
+// kind otherwise, the other side absent (tools/prismsim/README.md, v4 section: assumption).
+func v4Retention(local, remote *retentionView, rpoSecs int64) (*v4.LinearRetention, *v4.RollupRetention) {
+	linear := func(r *retentionView) bool { return r != nil && r.NumSnapshots != nil }
+	rollup := func(r *retentionView) bool { return r != nil && r.Rollup != nil }
+	count := func(r *retentionView) *int64 {
+		if !linear(r) {
+			return nil
+		}
+		n := *r.NumSnapshots
+		return &n
 	}
-	switch {
-	case first == nil:
-		return nil, nil
-	case first.NumSnapshots != nil:
-		lr := &v4.LinearRetention{}
-		if local != nil && local.NumSnapshots != nil {
-			lr.Local = *local.NumSnapshots
-		}
-		if remote != nil && remote.NumSnapshots != nil {
-			n := *remote.NumSnapshots
-			lr.Remote = &n
-		}
-		return lr, nil
-	default:
-		details := func(r *retentionView) *v4.RollupDetails {
-			if r == nil || r.Rollup == nil {
-				return nil
-			}
+	details := func(r *retentionView) *v4.RollupDetails {
+		switch {
+		case rollup(r):
 			d := &v4.RollupDetails{IntervalType: r.Rollup.IntervalType}
 			if r.Rollup.Multiple != nil {
 				d.Frequency = *r.Rollup.Multiple
 			}
 			return d
+		case linear(r) && rollupIntervalOf(rpoSecs) != "":
+			return &v4.RollupDetails{IntervalType: rollupIntervalOf(rpoSecs), Frequency: *r.NumSnapshots}
 		}
-		rr := &v4.RollupRetention{Remote: details(remote)}
-		if d := details(local); d != nil {
-			rr.Local = *d
-		}
-		return nil, rr
+		return nil
 	}
+	switch {
+	case !linear(local) && !rollup(local) && !linear(remote) && !rollup(remote):
+		return nil, nil
+	case (rollup(local) || rollup(remote)) && (!linear(local) && !linear(remote) || rollupIntervalOf(rpoSecs) != ""):
+		return nil, &v4.RollupRetention{Local: details(local), Remote: details(remote)}
+	case rollup(local):
+		return nil, &v4.RollupRetention{Local: details(local)}
+	default:
+		return &v4.LinearRetention{Local: count(local), Remote: count(remote)}, nil
+	}
+}
+
+// rollupIntervalOf is the roll-up interval an RPO is exactly, or "".
+func rollupIntervalOf(rpoSecs int64) string {
+	switch rpoSecs {
+	case 3600:
+		return "HOURLY"
+	case 86400:
+		return "DAILY"
+	case 7 * 86400:
+		return "WEEKLY"
+	}
+	return ""
 }
 
 // v3RuleSpecLocked converts a v4 policy to the v3 rule spec the model keeps.
@@ -237,7 +252,9 @@ func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy) (*snapshot, error) {
 		}
 		switch {
 		case c.Linear != nil:
-			s["local_snapshot_retention_policy"] = map[string]any{"num_snapshots": c.Linear.Local}
+			if c.Linear.Local != nil {
+				s["local_snapshot_retention_policy"] = map[string]any{"num_snapshots": *c.Linear.Local}
+			}
 			if c.Linear.Remote != nil {
 				s["remote_snapshot_retention_policy"] = map[string]any{"num_snapshots": *c.Linear.Remote}
 			}
@@ -245,7 +262,9 @@ func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy) (*snapshot, error) {
 			rollup := func(d v4.RollupDetails) map[string]any {
 				return map[string]any{"rollup_retention_policy": map[string]any{"multiple": d.Frequency, "snapshot_interval_type": d.IntervalType}}
 			}
-			s["local_snapshot_retention_policy"] = rollup(c.Rollup.Local)
+			if c.Rollup.Local != nil {
+				s["local_snapshot_retention_policy"] = rollup(*c.Rollup.Local)
+			}
 			if c.Rollup.Remote != nil {
 				s["remote_snapshot_retention_policy"] = rollup(*c.Rollup.Remote)
 			}

@@ -114,13 +114,13 @@ type ReplicationConfiguration struct {
 
 // LinearRetention keeps a number of recovery points.
 type LinearRetention struct {
-	Local  int64
+	Local  *int64 // nil: no local retention (v3's default)
 	Remote *int64
 }
 
 // RollupRetention keeps recovery points rolled up by interval.
 type RollupRetention struct {
-	Local  RollupDetails
+	Local  *RollupDetails // nil: no local retention (v3's default)
 	Remote *RollupDetails
 }
 
