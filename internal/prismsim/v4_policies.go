@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -182,8 +183,40 @@ func rollupIntervalOf(rpoSecs int64) string {
 	return ""
 }
 
-// v3RuleSpecLocked converts a v4 policy to the v3 rule spec the model keeps.
-func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy) (*snapshot, error) {
+// storedRetention is a schedule of a stored rule: its v3 retentions and how v4 shows them.
+type storedRetention struct {
+	local, remote *retentionView
+	linear        *v4.LinearRetention
+	rollup        *v4.RollupRetention
+}
+
+// storedRetentionsLocked lists the schedules of a stored rule by source label, remote label
+// and RPO, in order.
+func (pc *PC) storedRetentionsLocked(e *entity) map[string][]storedRetention {
+	_, byAZ := pc.domainManagersLocked()
+	shown := pc.v4PolicyLocked(e, byAZ)
+	r := decodeRuleSpec(e.current().spec).Resources
+	out := map[string][]storedRetention{}
+	i := 0
+	for _, c := range r.ConnectivityList {
+		if c.SourceIndex == nil || c.DestinationIndex == nil {
+			continue
+		}
+		for _, s := range c.Schedules {
+			rc := shown.Configurations[i]
+			i++
+			k := rc.Source + "\x00" + rc.Remote + "\x00" + strconv.FormatInt(rc.RPOSecs, 10)
+			out[k] = append(out[k], storedRetention{local: s.Local, remote: s.Remote, linear: rc.Linear, rollup: rc.Rollup})
+		}
+	}
+	return out
+}
+
+// v3RuleSpecLocked converts a v4 policy to the v3 rule spec the model keeps. A schedule of
+// stored (an update) whose retention v4 shows as the one written keeps its v3 retentions:
+// v4 cannot say retentions of two kinds and shows them as an equivalent roll-up
+// (v4Retention), which written back changes nothing.
+func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy, stored map[string][]storedRetention) (*snapshot, error) {
 	byDM, _ := pc.domainManagersLocked()
 	index := map[string]int{}
 	var azs []map[string]any
@@ -250,7 +283,23 @@ func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy) (*snapshot, error) {
 		if c.SyncAutoSuspendSecs != nil {
 			s["auto_suspend_timeout_secs"] = *c.SyncAutoSuspendSecs
 		}
+		sk := c.Source + "\x00" + c.Remote + "\x00" + strconv.FormatInt(c.RPOSecs, 10)
+		var kept *storedRetention
+		if len(stored[sk]) > 0 {
+			kept = &stored[sk][0]
+			stored[sk] = stored[sk][1:]
+			if !reflect.DeepEqual(kept.linear, c.Linear) || !reflect.DeepEqual(kept.rollup, c.Rollup) {
+				kept = nil
+			}
+		}
 		switch {
+		case kept != nil:
+			if kept.local != nil {
+				s["local_snapshot_retention_policy"] = kept.local
+			}
+			if kept.remote != nil {
+				s["remote_snapshot_retention_policy"] = kept.remote
+			}
 		case c.Linear != nil:
 			if c.Linear.Local != nil {
 				s["local_snapshot_retention_policy"] = map[string]any{"num_snapshots": *c.Linear.Local}
@@ -334,7 +383,11 @@ func (pc *PC) v4RuleSnapshot(p v4.ProtectionPolicy) (*snapshot, int64, error) {
 		}
 		version = e.version
 	}
-	snap, err := pc.v3RuleSpecLocked(p)
+	var stored map[string][]storedRetention
+	if p.ExtID != "" {
+		stored = pc.storedRetentionsLocked(pc.entityLocked(policyKind, normUUID(p.ExtID)))
+	}
+	snap, err := pc.v3RuleSpecLocked(p, stored)
 	if err == nil && p.ExtID != "" {
 		snap.spec, err = keepV3Only(pc.entityLocked(policyKind, normUUID(p.ExtID)).current().spec, snap.spec)
 	}
