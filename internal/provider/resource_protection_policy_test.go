@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -666,21 +667,27 @@ func TestAccProtectionPolicy_apiErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: provider + strings.Replace(config[len(provider):], `["from-canada"]`, `["from-nowhere"]`, 1),
+				// v3: Prism Central refuses the rule; v4: the client finds no extId for the value.
 				ExpectError: acctest.ErrorRegexp(`Error creating protection policy`, `"replicated-vm"`,
-					`from-nowhere does not exist on this Prism Central`),
+					`from-nowhere does not exist`),
 			},
 			{
 				Config: provider + testAccPolicyConfig("", []string{locs[0], testAccPolicyLoc("france", unknownAZ, "", false, "")}, reps),
-				ExpectError: acctest.ErrorRegexp(`Error creating protection policy`,
-					`availability zone `+unknownAZ+` is not known to this Prism Central`),
+				// v3: Prism Central refuses the zone; v4: the client finds no domain manager for it.
+				ExpectError: regexp.MustCompile(`(?s)Error creating protection policy.*availability\s+zone\s+` + unknownAZ +
+					`\s+(is\s+not\s+known\s+to\s+this\s+Prism\s+Central|has\s+no\s+Prism\s+Central)`),
 			},
 			{
 				PreConfig: func() {
 					if err := testAccCheckPoliciesGone(t, ca, fr)(nil); err != nil {
 						t.Fatalf("a refused create left a rule: %v", err)
 					}
+					prefix := "/api/nutanix/v3/protection_rules"
+					if accV4(t, w, acctest.PCCanada, client.KindProtectionPolicies) {
+						prefix = "/api/datapolicies/v4.2/config/protection-policies"
+					}
 					if _, err := w.AddFault(prismsim.Fault{
-						PC: acctest.PCCanada, PathPrefix: "/api/nutanix/v3/protection_rules", Method: "POST",
+						PC: acctest.PCCanada, PathPrefix: prefix, Method: "POST",
 						Kind: prismsim.FaultTaskFailure, Count: 1,
 					}); err != nil {
 						t.Fatalf("adding a fault: %v", err)
