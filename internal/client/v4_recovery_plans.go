@@ -39,7 +39,10 @@ type v4PlanJSON struct {
 	Description      string         `json:"description"`
 	PrimaryLocation  *v4DRLocation  `json:"primaryLocation"`
 	RecoveryLocation *v4DRLocation  `json:"recoveryLocation"`
-	Witness          map[string]any `json:"witness"`
+	Witness          *struct {
+		ExtID       string `json:"extId"`
+		TimeoutSecs *int64 `json:"timeoutSecs"`
+	} `json:"witness"`
 }
 
 type v4DRLocation struct {
@@ -132,12 +135,21 @@ func (f *v4PlanFlow) create(ctx context.Context, c *Client, op string, v *Recove
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	p, err := f.head.create(ctx, c, op, v, id, accepted)
+	// A witness watches the VMs the stages select: a plan without stages cannot have one
+	// (Prism Central refuses it), so the witness comes with an update once the stages exist.
+	head := *v
+	head.Witnesses = nil
+	p, err := f.head.create(ctx, c, op, &head, id, accepted)
 	if err != nil {
 		return p, err
 	}
 	if err := f.syncParts(ctx, c, op, p.UUID, stages, mappings); err != nil {
 		return accepted(p.UUID), err
+	}
+	if len(v.Witnesses) > 0 {
+		if _, err := f.head.update(ctx, c, op, p.UUID, v); err != nil {
+			return accepted(p.UUID), err
+		}
 	}
 	return f.get(ctx, c, op, p.UUID)
 }
@@ -239,8 +251,18 @@ func decodeV4PlanHead(ctx context.Context, c *Client, raw json.RawMessage) (Reco
 	}
 	op := "reading recovery plan " + j.ExtID
 	out := RecoveryPlan{UUID: j.ExtID, Name: j.Name, Description: j.Description}
-	if len(j.Witness) > 0 {
-		return out, noV4Form("recovery plan %s has a witness, which this client reads over v3 only", j.ExtID)
+	if w := j.Witness; w != nil && w.ExtID != "" {
+		// The witness's extId is the domain manager whose witness service watches the plan:
+		// the zone of that Prism Central (v4_zones.go).
+		az, err := c.zoneOf(ctx, op, w.ExtID)
+		if err != nil {
+			return out, err
+		}
+		wit := Witness{Address: az}
+		if w.TimeoutSecs != nil {
+			wit.FailoverTimeoutSecs = *w.TimeoutSecs
+		}
+		out.Witnesses = []Witness{wit}
 	}
 	for _, l := range []*v4DRLocation{j.PrimaryLocation, j.RecoveryLocation} {
 		if l == nil {
@@ -283,8 +305,8 @@ func writeV4PlanHead(ctx context.Context, c *Client, body map[string]any, p *Rec
 	switch {
 	case len(p.FloatingIPs) > 0:
 		return noV4Form("floating IP assignments have no v4 form in this provider version (v4 recovery settings)")
-	case len(p.Witnesses) > 0:
-		return noV4Form("a witness has no v4 form in this provider version")
+	case len(p.Witnesses) > 1:
+		return noV4Form("a v4 recovery plan has one witness, not %d", len(p.Witnesses))
 	case p.CutoverMode != "":
 		return noV4Form("cut-over mode %s has no v4 form", p.CutoverMode)
 	}
@@ -310,6 +332,19 @@ func writeV4PlanHead(ctx context.Context, c *Client, body map[string]any, p *Rec
 			loc["clusters"] = cls
 		}
 		body[key] = loc
+	}
+	delete(body, "witness")
+	if len(p.Witnesses) == 1 {
+		w := p.Witnesses[0]
+		dm, err := c.domainManagerOf(ctx, op, w.Address)
+		if err != nil {
+			return err
+		}
+		wc := map[string]any{"$objectType": "datapolicies.v4.config.WitnessConfiguration", "extId": dm}
+		if w.FailoverTimeoutSecs > 0 {
+			wc["timeoutSecs"] = w.FailoverTimeoutSecs
+		}
+		body["witness"] = wc
 	}
 	return nil
 }

@@ -31,6 +31,15 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 		if r := spec.Resources; r != nil {
 			if par := r.Parameters; par != nil {
 				p.NetworkMappings = v4NetworkMappings(e.uuid, par)
+				if l := par.WitnessConfigurationList; len(l) > 0 {
+					// The witness runs in an availability zone: its extId is that zone's
+					// domain manager (assumption, tools/prismsim/README.md).
+					w := &v4.Witness{ExtID: byAZ[normUUID(l[0].WitnessAddress)], TimeoutSecs: l[0].WitnessFailoverTimeoutSecs}
+					if w.ExtID == "" {
+						w.ExtID = l[0].WitnessAddress
+					}
+					p.Witness = w
+				}
 				primary := int64(0)
 				if par.PrimaryLocationIndex != nil {
 					primary = *par.PrimaryLocationIndex
@@ -255,6 +264,20 @@ func setPlanHeader(p v4.RecoveryPlan) func(*PC, map[string]any, map[string]strin
 		}
 		params["availability_zone_list"] = azs
 		params["primary_location_index"] = 0
+		if w := p.Witness; w != nil {
+			az := byDM[normUUID(w.ExtID)]
+			if az == "" {
+				return &model.Error{Kind: model.Invalid, Field: "witness.extId",
+					Message: fmt.Sprintf("witness.extId %q is neither this Prism Central nor one paired with it", w.ExtID)}
+			}
+			wc := map[string]any{"witness_address": az}
+			if w.TimeoutSecs != nil {
+				wc["witness_failover_timeout_secs"] = *w.TimeoutSecs
+			}
+			params["witness_configuration_list"] = []any{wc}
+		} else {
+			delete(params, "witness_configuration_list")
+		}
 		return nil
 	}
 }

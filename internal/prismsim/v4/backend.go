@@ -151,6 +151,14 @@ type RecoveryPlan struct {
 	Stages                   []RecoveryStage
 	NetworkMappings          []NetworkMapping
 	RecoverySettings         []RecoverySetting
+	Witness                  *Witness // nil: none
+}
+
+// Witness is a plan's witness: the domain manager whose witness service watches the plan's
+// locations (extId), and how long it waits before it acts.
+type Witness struct {
+	ExtID       string
+	TimeoutSecs *int64
 }
 
 // RecoverySetting is how a VM, or the VMs of a category, are recovered: power state and

@@ -93,6 +93,13 @@ func renderPlan(b Backend, p RecoveryPlan) map[string]any {
 	if p.Description != "" {
 		out["description"] = p.Description
 	}
+	if w := p.Witness; w != nil {
+		wc := map[string]any{"extId": w.ExtID}
+		if w.TimeoutSecs != nil {
+			wc["timeoutSecs"] = *w.TimeoutSecs
+		}
+		out["witness"] = dp("datapolicies.v4.config.WitnessConfiguration", wc)
+	}
 	return dp("datapolicies.v4.config.RecoveryPlan", out)
 }
 
@@ -372,6 +379,10 @@ type planIn struct {
 	Description      *string         `json:"description"`
 	PrimaryLocation  *planLocationIn `json:"primaryLocation"`
 	RecoveryLocation *planLocationIn `json:"recoveryLocation"`
+	Witness          *struct {
+		ExtID       *string `json:"extId"`
+		TimeoutSecs *int64  `json:"timeoutSecs"`
+	} `json:"witness"`
 }
 
 type planLocationIn struct {
@@ -409,6 +420,12 @@ func decodePlan(rq Request) (RecoveryPlan, int, any, bool) {
 		for _, c := range l.in.Clusters {
 			l.out.Clusters = append(l.out.Clusters, c.ExtID)
 		}
+	}
+	if w := in.Witness; w != nil {
+		if w.ExtID == nil || *w.ExtID == "" {
+			return fail("witness.extId", "witness.extId is required")
+		}
+		p.Witness = &Witness{ExtID: *w.ExtID, TimeoutSecs: w.TimeoutSecs}
 	}
 	return p, 0, nil, true
 }
