@@ -222,6 +222,9 @@ func (f *v4PlanFlow) readParts(ctx context.Context, c *Client, op string, p *Rec
 			az := AZNetworkMapping{Recovery: pair[0].toNetwork(), Test: pair[1].toNetwork()}
 			if i < len(p.AvailabilityZones) {
 				az.AvailabilityZoneUUID = p.AvailabilityZones[i].AvailabilityZoneUUID
+				if len(p.AvailabilityZones) == 2 && p.AvailabilityZones[0].AvailabilityZoneUUID == p.AvailabilityZones[1].AvailabilityZoneUUID {
+					az.ClusterUUIDs = slices.Clone(p.AvailabilityZones[i].ClusterUUIDs) // two clusters of one zone
+				}
 			}
 			nm.PerAZ = append(nm.PerAZ, az)
 		}
@@ -397,7 +400,7 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 		}
 		nm := map[string]any{"$objectType": "datapolicies.v4.config.NetworkMapping"}
 		for side, zone := range zones {
-			at := slices.IndexFunc(m.PerAZ, func(a AZNetworkMapping) bool { return a.AvailabilityZoneUUID == zone.AvailabilityZoneUUID })
+			at := v4MappingSide(m.PerAZ, zones, side)
 			if at < 0 {
 				return nil, nil, fmt.Errorf("network mapping %d has no networks for availability zone %s", i, zone.AvailabilityZoneUUID)
 			}
@@ -423,6 +426,24 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 		mappings = append(mappings, nm)
 	}
 	return stages, mappings, nil
+}
+
+// v4MappingSide finds the entry of per for the plan's zone side (0 primary, 1 recovery): the
+// entry of that zone; when both locations are in one zone (two of its clusters), the entry
+// naming that location's clusters, else the entry at that position.
+func v4MappingSide(per []AZNetworkMapping, zones [2]RecoveryPlanAZ, side int) int {
+	zone := zones[side]
+	if zones[0].AvailabilityZoneUUID != zones[1].AvailabilityZoneUUID {
+		return slices.IndexFunc(per, func(a AZNetworkMapping) bool { return a.AvailabilityZoneUUID == zone.AvailabilityZoneUUID })
+	}
+	at := slices.IndexFunc(per, func(a AZNetworkMapping) bool {
+		return a.AvailabilityZoneUUID == zone.AvailabilityZoneUUID && len(a.ClusterUUIDs) > 0 &&
+			len(zone.ClusterUUIDs) > 0 && slices.Contains(zone.ClusterUUIDs, a.ClusterUUIDs[0])
+	})
+	if at < 0 && side < len(per) && per[side].AvailabilityZoneUUID == zone.AvailabilityZoneUUID {
+		at = side
+	}
+	return at
 }
 
 func v4Network(n *RecoveryNetwork) (map[string]any, error) {

@@ -171,6 +171,14 @@ type RecoverySetting struct {
 	PowerState    string
 	ScriptEnabled *bool
 	ScriptTimeout *int64
+	IPMappings    []IPMapping // VM scope only
+}
+
+// IPMapping is a VM's static addresses on the two sides of one network mapping, for
+// failovers and for test failovers ("" where none).
+type IPMapping struct {
+	NetworkMappingExtID                                  string
+	PrimaryIP, RecoveryIP, PrimaryTestIP, RecoveryTestIP string
 }
 
 // NetworkMapping maps a network of the primary location to one of the recovery location,
@@ -269,4 +277,8 @@ type PlanEditor interface {
 	// PutNetworkMapping adds the mapping (create) or replaces the mapping with its ExtID.
 	PutNetworkMapping(ctx context.Context, planExtID string, m NetworkMapping, create bool) (taskID string, err error)
 	DeleteNetworkMapping(ctx context.Context, planExtID, mappingExtID string) (taskID string, err error)
+	// PutRecoverySetting sets how a VM, or the VMs of a category, are recovered (a create of
+	// a scope that has a setting replaces it); DeleteRecoverySetting removes it.
+	PutRecoverySetting(ctx context.Context, planExtID string, r RecoverySetting) (taskID string, err error)
+	DeleteRecoverySetting(ctx context.Context, planExtID string, r RecoverySetting) (taskID string, err error)
 }
