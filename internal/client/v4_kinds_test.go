@@ -468,8 +468,9 @@ func TestV4RequestsPerOperation(t *testing.T) {
 			t.Errorf("%s: %d requests, want %d", name, after-before, want)
 		}
 	}
-	// The first operation of each namespace asks the Prism Central which version it serves.
-	count("category value create (with the probe)", 2, func() error {
+	// The first operation of each namespace asks the Prism Central which version it serves;
+	// a value of a key not seen yet asks v3 whether the key exists.
+	count("category value create (with the probe)", 3, func() error {
 		_, err := c.CreateCategoryValue(ctx, CategoryValue{Key: "DR", Value: "gold"})
 		return err
 	})
@@ -590,7 +591,9 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 		"a stage of VMs and categories": func(p *RecoveryPlan) {
 			p.Stages[0].Entities = append(p.Stages[0].Entities, RecoveryEntity{Categories: map[string]string{"DR": "gold"}})
 		},
-		"a power state":       func(p *RecoveryPlan) { p.Stages[0].Entities[0].PowerState = "OFF" },
+		"two scripts": func(p *RecoveryPlan) {
+			p.Stages[0].Entities[0].Scripts = []RecoveryScript{{Enabled: true}, {Enabled: false}}
+		},
 		"a stretched network": func(p *RecoveryPlan) { p.NetworkMappings[0].Stretched = true },
 		"three zones": func(p *RecoveryPlan) {
 			p.AvailabilityZones = append(p.AvailabilityZones, RecoveryPlanAZ{AvailabilityZoneUUID: "az-x"})
@@ -614,7 +617,7 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 		t.Errorf("updates v4 cannot say sent %+v over v4", muts[n:])
 	}
 
-	// A plan with recovery settings is read over v3.
+	// A plan with a recovery setting the client cannot place is read over v3.
 	f.mu.Lock()
 	f.settings[got.UUID], f.v3Seen = 1, nil
 	f.mu.Unlock()
