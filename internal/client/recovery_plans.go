@@ -61,6 +61,9 @@ type RecoveryPlan struct {
 	// mode (CutoverMode is then ""): the caller keeps what it knows of it. A plan written
 	// with one is written over v3 under "auto".
 	CutoverModeUnshown bool
+	// ValidationUnshown is set on a plan read over v4, which has no validation status
+	// (Validation is then nil): RecoveryPlanValidation asks Prism Central.
+	ValidationUnshown bool
 	// State is status.state as read (e.g. COMPLETE); not sent.
 	State string
 	// SpecVersion is metadata.spec_version as read. Updates use the

@@ -251,7 +251,7 @@ func decodeV4PlanHead(ctx context.Context, c *Client, raw json.RawMessage) (Reco
 		return RecoveryPlan{}, &DecodeError{What: "a v4 recovery plan", Err: err}
 	}
 	op := "reading recovery plan " + j.ExtID
-	out := RecoveryPlan{UUID: j.ExtID, Name: j.Name, Description: j.Description, CutoverModeUnshown: true}
+	out := RecoveryPlan{UUID: j.ExtID, Name: j.Name, Description: j.Description, CutoverModeUnshown: true, ValidationUnshown: true}
 	if w := j.Witness; w != nil && w.ExtID != "" {
 		// The witness's extId is the domain manager whose witness service watches the plan:
 		// the zone of that Prism Central (v4_zones.go).
