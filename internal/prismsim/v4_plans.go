@@ -65,8 +65,8 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 					s.ExtID = model.NameUUID("stage", e.uuid, strconv.Itoa(i))
 				}
 				if st.StageWork != nil && st.StageWork.RecoverEntities != nil {
-					for j, info := range st.StageWork.RecoverEntities.EntityInfoList {
-						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, i, j, info); ok {
+					for _, info := range st.StageWork.RecoverEntities.EntityInfoList {
+						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, info); ok {
 							at[rs.Scope+rs.VMExtID+rs.CategoryExtID] = len(settings)
 							settings = append(settings, rs)
 						}
@@ -436,7 +436,7 @@ func v4NetworkMappings(plan string, par *planParametersView) []v4.NetworkMapping
 
 // v4RecoverySettingLocked is the recovery setting of an entity_info_list item that sets a
 // power state or in-guest scripts: for its VM, or for the VMs of its (first) category.
-func (pc *PC) v4RecoverySettingLocked(plan string, stage, item int, info planEntityInfoView) (v4.RecoverySetting, bool) {
+func (pc *PC) v4RecoverySettingLocked(plan string, info planEntityInfoView) (v4.RecoverySetting, bool) {
 	rs := v4.RecoverySetting{PowerState: info.VMPowerState}
 	for _, s := range info.ScriptList {
 		rs.ScriptEnabled, rs.ScriptTimeout = s.EnableScriptExec, s.Timeout
