@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -184,10 +185,15 @@ var v4KindCases = []v4KindCase{
 			if err != nil {
 				return nil, err
 			}
-			// The stages' ids are the server's: the comparison is of the rest.
+			// The stages' ids are the server's: the comparison is of the rest. A v4 read
+			// shows no cut-over mode and no validation, and says so.
 			for i := range p.Stages {
 				p.Stages[i].UUID = ""
 			}
+			if !p.CutoverModeUnshown || !p.ValidationUnshown {
+				return nil, fmt.Errorf("a plan read over v4 does not mark its cut-over mode and validation as not shown: %+v", p)
+			}
+			p.CutoverModeUnshown, p.ValidationUnshown = false, false
 			return *p, nil
 		},
 		list: func(ctx context.Context, c *Client) ([]string, error) {
@@ -579,6 +585,7 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 	for i := range got.Stages {
 		got.Stages[i].UUID = ""
 	}
+	got.CutoverModeUnshown, got.ValidationUnshown = false, false
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("read back:\n got %+v\nwant %+v", *got, want)
 	}
