@@ -149,13 +149,6 @@ func (c *Client) applyV4Settings(ctx context.Context, op string, p *RecoveryPlan
 			}
 		}
 	}
-	for _, m := range p.NetworkMappings {
-		for i := range m.PerAZ {
-			for _, l := range []([]VMIPAssignment){m.PerAZ[i].RecoveryIPs, m.PerAZ[i].TestIPs} {
-				sort.SliceStable(l, func(a, b int) bool { return l[a].VMUUID < l[b].VMUUID })
-			}
-		}
-	}
 	return nil
 }
 
@@ -179,6 +172,32 @@ func v4PlanSettings(ctx context.Context, c *Client, op string, p *RecoveryPlan, 
 		byKey[key] = w
 		out = append(out, w)
 		return w
+	}
+	// The VMs with static addresses first, in the order of the assignment lists (Prism
+	// Central lists the settings so, and a read rebuilds the lists from that order), then the
+	// stage entities' settings.
+	for i, m := range p.NetworkMappings {
+		for side := range zones {
+			at := v4MappingSide(m.PerAZ, zones, side)
+			if at < 0 {
+				continue
+			}
+			a := m.PerAZ[at]
+			for test, list := range [][]VMIPAssignment{a.RecoveryIPs, a.TestIPs} {
+				for _, ip := range list {
+					if len(ip.IPs) != 1 {
+						return nil, noV4Form("network mapping %d: VM %s has %d addresses on one side; a v4 IP mapping has one", i, ip.VMUUID, len(ip.IPs))
+					}
+					w := get("vm:"+ip.VMUUID, map[string]any{"$objectType": v4ObjVMSetting, "vm": map[string]any{"extId": ip.VMUUID}})
+					slot := w.ips[i]
+					if slot == nil {
+						slot = &[4]string{}
+						w.ips[i] = slot
+					}
+					slot[side+2*test] = ip.IPs[0]
+				}
+			}
+		}
 	}
 	for i, s := range p.Stages {
 		for j, e := range s.Entities {
@@ -216,29 +235,6 @@ func v4PlanSettings(ctx context.Context, c *Client, op string, p *RecoveryPlan, 
 					return nil, noV4Form("stage %d, entity %d: %s is given two different recovery settings, which v4 cannot say", i, j, w.key)
 				}
 				w.body[k] = v
-			}
-		}
-	}
-	for i, m := range p.NetworkMappings {
-		for side := range zones {
-			at := v4MappingSide(m.PerAZ, zones, side)
-			if at < 0 {
-				continue
-			}
-			a := m.PerAZ[at]
-			for test, list := range [][]VMIPAssignment{a.RecoveryIPs, a.TestIPs} {
-				for _, ip := range list {
-					if len(ip.IPs) != 1 {
-						return nil, noV4Form("network mapping %d: VM %s has %d addresses on one side; a v4 IP mapping has one", i, ip.VMUUID, len(ip.IPs))
-					}
-					w := get("vm:"+ip.VMUUID, map[string]any{"$objectType": v4ObjVMSetting, "vm": map[string]any{"extId": ip.VMUUID}})
-					slot := w.ips[i]
-					if slot == nil {
-						slot = &[4]string{}
-						w.ips[i] = slot
-					}
-					slot[side+2*test] = ip.IPs[0]
-				}
 			}
 		}
 	}

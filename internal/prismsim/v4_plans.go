@@ -57,8 +57,14 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 					}
 				}
 			}
+			// Settings in the order of their VMs' first static address in the mappings'
+			// assignment lists (so that a client listing them finds the lists' order), then
+			// the settings of stage entities without addresses, in stage order.
 			var settings []v4.RecoverySetting
 			at := map[string]int{} // scope key -> index in settings
+			if par := r.Parameters; par != nil {
+				settings = v4IPSettings(e.uuid, par, settings, at)
+			}
 			for i, st := range r.StageList {
 				s := v4.RecoveryStage{ExtID: st.StageUUID, Priority: i + 1, DelaySecs: st.DelayTimeSecs}
 				if s.ExtID == "" {
@@ -67,6 +73,10 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 				if st.StageWork != nil && st.StageWork.RecoverEntities != nil {
 					for _, info := range st.StageWork.RecoverEntities.EntityInfoList {
 						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, info); ok {
+							if k, seen := at[rs.Scope+rs.VMExtID+rs.CategoryExtID]; seen {
+								settings[k].PowerState, settings[k].ScriptEnabled, settings[k].ScriptTimeout = rs.PowerState, rs.ScriptEnabled, rs.ScriptTimeout
+								continue
+							}
 							at[rs.Scope+rs.VMExtID+rs.CategoryExtID] = len(settings)
 							settings = append(settings, rs)
 						}
@@ -79,9 +89,6 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 					}
 				}
 				p.Stages = append(p.Stages, s)
-			}
-			if par := r.Parameters; par != nil {
-				settings = v4IPSettings(e.uuid, par, settings, at)
 			}
 			p.RecoverySettings = settings
 		}
@@ -733,31 +740,38 @@ func (pc *PC) editRecoverySettingLocked(spec map[string]any, planExtID string, r
 	}
 	isPrimary := v4PrimarySide(&par)
 	mappings, _ := params["network_mapping_list"].([]any)
-	// The VM's addresses go first, then come back as the setting says.
-	for _, m := range mappings {
-		mm, _ := m.(map[string]any)
-		sides, _ := mm["availability_zone_network_mapping_list"].([]any)
-		for _, sd := range sides {
-			side, _ := sd.(map[string]any)
-			for _, key := range []string{"recovery_ip_assignment_list", "test_ip_assignment_list"} {
-				list, _ := side[key].([]any)
-				kept := []any{}
-				for _, a := range list {
-					am, _ := a.(map[string]any)
-					ref, _ := am["vm_reference"].(map[string]any)
-					if ref != nil && normUUID(fmt.Sprint(ref["uuid"])) == normUUID(r.VMExtID) {
-						continue
-					}
-					kept = append(kept, a)
-				}
-				if len(kept) == 0 {
-					delete(side, key)
-				} else {
-					side[key] = kept
+	// The VM's addresses leave a hole where they were, filled by the setting's address (so
+	// that a changed address keeps its place in the list) or removed at the end.
+	eachList := func(visit func(side map[string]any, key string, list []any)) {
+		for _, m := range mappings {
+			mm, _ := m.(map[string]any)
+			sides, _ := mm["availability_zone_network_mapping_list"].([]any)
+			for _, sd := range sides {
+				side, _ := sd.(map[string]any)
+				for _, key := range []string{"recovery_ip_assignment_list", "test_ip_assignment_list"} {
+					list, _ := side[key].([]any)
+					visit(side, key, list)
 				}
 			}
 		}
 	}
+	eachList(func(side map[string]any, key string, list []any) {
+		for i, a := range list {
+			am, _ := a.(map[string]any)
+			ref, _ := am["vm_reference"].(map[string]any)
+			if ref != nil && normUUID(fmt.Sprint(ref["uuid"])) == normUUID(r.VMExtID) {
+				list[i] = nil
+			}
+		}
+	})
+	defer eachList(func(side map[string]any, key string, list []any) {
+		kept := slices.DeleteFunc(list, func(a any) bool { return a == nil })
+		if len(kept) == 0 {
+			delete(side, key)
+		} else if side != nil {
+			side[key] = kept
+		}
+	})
 	for i, ipm := range r.IPMappings {
 		at := -1
 		for j := range mappings {
@@ -785,8 +799,13 @@ func (pc *PC) editRecoverySettingLocked(spec map[string]any, planExtID string, r
 					continue
 				}
 				list, _ := side[key].([]any)
-				side[key] = append(list, map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": normUUID(r.VMExtID)},
-					"ip_config_list": []any{map[string]any{"ip_address": ip}}})
+				item := map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": normUUID(r.VMExtID)},
+					"ip_config_list": []any{map[string]any{"ip_address": ip}}}
+				if hole := slices.Index(list, any(nil)); hole >= 0 {
+					list[hole] = item
+				} else {
+					side[key] = append(list, item)
+				}
 			}
 		}
 	}
