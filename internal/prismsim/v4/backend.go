@@ -123,13 +123,13 @@ type ReplicationConfiguration struct {
 
 // LinearRetention keeps a number of recovery points.
 type LinearRetention struct {
-	Local  int64
+	Local  *int64 // nil: no local retention (v3's default)
 	Remote *int64
 }
 
 // RollupRetention keeps recovery points rolled up by interval.
 type RollupRetention struct {
-	Local  RollupDetails
+	Local  *RollupDetails // nil: no local retention (v3's default)
 	Remote *RollupDetails
 }
 
@@ -160,6 +160,14 @@ type RecoveryPlan struct {
 	Stages                   []RecoveryStage
 	NetworkMappings          []NetworkMapping
 	RecoverySettings         []RecoverySetting
+	Witness                  *Witness // nil: none
+}
+
+// Witness is a plan's witness: the domain manager whose witness service watches the plan's
+// locations (extId), and how long it waits before it acts.
+type Witness struct {
+	ExtID       string
+	TimeoutSecs *int64
 }
 
 // RecoverySetting is how a VM, or the VMs of a category, are recovered: power state and
@@ -172,6 +180,14 @@ type RecoverySetting struct {
 	PowerState    string
 	ScriptEnabled *bool
 	ScriptTimeout *int64
+	IPMappings    []IPMapping // VM scope only
+}
+
+// IPMapping is a VM's static addresses on the two sides of one network mapping, for
+// failovers and for test failovers ("" where none).
+type IPMapping struct {
+	NetworkMappingExtID                                  string
+	PrimaryIP, RecoveryIP, PrimaryTestIP, RecoveryTestIP string
 }
 
 // NetworkMapping maps a network of the primary location to one of the recovery location,
@@ -270,4 +286,8 @@ type PlanEditor interface {
 	// PutNetworkMapping adds the mapping (create) or replaces the mapping with its ExtID.
 	PutNetworkMapping(ctx context.Context, planExtID string, m NetworkMapping, create bool) (taskID string, err error)
 	DeleteNetworkMapping(ctx context.Context, planExtID, mappingExtID string) (taskID string, err error)
+	// PutRecoverySetting sets how a VM, or the VMs of a category, are recovered (a create of
+	// a scope that has a setting replaces it); DeleteRecoverySetting removes it.
+	PutRecoverySetting(ctx context.Context, planExtID string, r RecoverySetting) (taskID string, err error)
+	DeleteRecoverySetting(ctx context.Context, planExtID string, r RecoverySetting) (taskID string, err error)
 }
