@@ -577,6 +577,9 @@ func NewWorldPreset(t *testing.T, name string, edit func(*prismsim.WorldConfig))
 		t.Fatalf("loading preset %s: %v", name, err)
 	}
 	cfg.Settings.TaskLatency = prismsim.Duration(taskLatency)
+	if v := os.Getenv(PCVersionEnv); v != "" {
+		WithPCVersion(v)(&cfg) // the protocol matrix, as in NewWorldWith
+	}
 	if edit != nil {
 		edit(&cfg)
 	}

@@ -64,11 +64,10 @@ type kindWire struct {
 
 // kindWires is the per-kind table, in the order logs and messages list the kinds.
 var kindWires = []kindWire{
-	// prism v4.3 (the pinned SDK) enables products per domain manager: PUT
+	// prism v4.3 enables products per domain manager: PUT
 	// /management/domain-managers/{extId}/products/{extId} with name NUTANIX_DISASTER_RECOVERY
-	// and enablementState ENABLED. The client does not speak it yet.
-	{kind: KindDisasterRecovery, v3: true, v4: v4Prism,
-		why: "this provider version does not enable disaster recovery over v4 yet (prism v4.3 products, NUTANIX_DISASTER_RECOVERY)"},
+	// and enablementState ENABLED (v4_disaster_recovery.go).
+	{kind: KindDisasterRecovery, v3: true, v4: v4Prism, v4Client: true},
 	// Pairing: domain managers $actions/register and unregister, and registrations
 	// (v4_pairing.go); the zones themselves have no v4 entity and are read over v3.
 	{kind: KindAvailabilityZones, v3: true, v4: v4Prism, v4Client: true},
@@ -83,9 +82,9 @@ var kindWires = []kindWire{
 	{kind: KindRecoveryPlans, v3: true, v4: v4DataPolicies, v4Client: true},
 	{kind: KindFailovers, v3: true, v4: v4DataProtection, v4Client: true}, // recovery plan actions and jobs
 	{kind: KindRecoveryPoints, v3: true, v4: v4DataProtection, v4Client: true},
-	{kind: KindSubnets, v3: true, v4: v4Networking},
-	{kind: KindVPCs, v3: true, v4: v4Networking},
-	{kind: KindRouteTables, v3: true, v4: v4Networking},
+	{kind: KindSubnets, v3: true, v4: v4Networking, v4Client: true},
+	{kind: KindVPCs, v3: true, v4: v4Networking, v4Client: true},
+	{kind: KindRouteTables, v3: true, v4: v4Networking, v4Client: true},
 	// MST stores have no v3 API: they are read over v4 whatever api_version says.
 	{kind: KindMSTStores, v4: v4Namespace{Name: "dataprotection", Version: "v4.4"}, v4Client: true},
 }

@@ -21,7 +21,9 @@ func TestResolveProtocols(t *testing.T) {
 					want = WireV4 // no v3 API
 				}
 				probed := p.Kind == KindCategories || p.Kind == KindProtectionPolicies || p.Kind == KindRecoveryPlans || p.Kind == KindFailovers
-				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters || p.Kind == KindRecoveryPoints
+				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters || p.Kind == KindRecoveryPoints ||
+					p.Kind == KindSubnets || p.Kind == KindVPCs || p.Kind == KindRouteTables ||
+					p.Kind == KindDisasterRecovery
 				if (p.probe.Name != "") != (probed && choice != APIVersionV3) {
 					t.Errorf("%s: probe %q under %q", p.Kind, p.probe, choice)
 				}
@@ -36,10 +38,9 @@ func TestResolveProtocols(t *testing.T) {
 	if err == nil {
 		t.Fatal(`"v4": no error while no kind with a v3 API is served over v4`)
 	}
-	mustContain(t, err.Error(), `api_version = "v4"`, "subnets",
-		"route tables", `"auto"`, `"v3"`)
+	mustContain(t, err.Error(), `api_version = "v4"`, "VMs", `"auto"`, `"v3"`)
 	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers,
-		KindAvailabilityZones, KindClusters, KindRecoveryPoints} {
+		KindAvailabilityZones, KindClusters, KindRecoveryPoints, KindSubnets, KindVPCs, KindRouteTables, KindDisasterRecovery} {
 		if strings.Contains(err.Error(), string(served)+",") || strings.HasSuffix(err.Error(), string(served)) {
 			t.Errorf("%s are served over v4 and must not be listed: %v", served, err)
 		}

@@ -53,9 +53,13 @@ func (s *serviceStatusJSON) looksLikeV3() bool { return s.ServiceEnablementStatu
 // Central and waits until it is enabled; Prism Central then has a Local
 // availability zone. Enabling it again is harmless: the API has no disable
 // and a second enablement succeeds without change, so the request is
-// repeated after a lost answer.
+// repeated after a lost answer. Over v4 it is the domain manager's product
+// NUTANIX_DISASTER_RECOVERY (v4_disaster_recovery.go).
 func (c *Client) EnableDisasterRecovery(ctx context.Context) error {
 	op := "enabling disaster recovery on " + c.endpoint
+	if c.wire(ctx, KindDisasterRecovery) == WireV4 {
+		return c.enableDisasterRecoveryV4(ctx, op)
+	}
 	var resp serviceResponseJSON
 	_, err := c.send(ctx, call{
 		op: op, method: http.MethodPost, path: disasterRecoveryPath,
@@ -80,10 +84,15 @@ func (c *Client) EnableDisasterRecovery(ctx context.Context) error {
 }
 
 // DisasterRecoveryStatus reads the enablement status of the disaster
-// recovery service (GET /services/disaster_recovery/status).
+// recovery service (GET /services/disaster_recovery/status; over v4, the
+// product's enablementState, ENABLED or DISABLED: v4_disaster_recovery.go).
 func (c *Client) DisasterRecoveryStatus(ctx context.Context) (*ServiceStatus, error) {
+	op := "reading the disaster recovery status of " + c.endpoint
+	if c.wire(ctx, KindDisasterRecovery) == WireV4 {
+		return c.disasterRecoveryStatusV4(ctx, op)
+	}
 	var st serviceStatusJSON
-	if err := c.do(ctx, "reading the disaster recovery status of "+c.endpoint, http.MethodGet, disasterRecoveryPath+"/status", nil, &st); err != nil {
+	if err := c.do(ctx, op, http.MethodGet, disasterRecoveryPath+"/status", nil, &st); err != nil {
 		return nil, err
 	}
 	return &ServiceStatus{Enablement: st.ServiceEnablementStatus, Running: st.ServiceRunningStatus, TaskUUID: st.TaskUUID}, nil

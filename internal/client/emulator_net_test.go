@@ -20,13 +20,13 @@ type netSite struct {
 // startNetSite starts the nc2-cross-region world (leap-two-sites when the
 // preset is missing) and returns its first PC with a client and the uuid
 // of its AOS cluster.
-func startNetSite(t *testing.T) *netSite {
+func startNetSite(t *testing.T, edits ...func(*prismsim.WorldConfig)) *netSite {
 	t.Helper()
 	preset, pcName, clusterName := "nc2-cross-region", "tokyo", "NC2-TYO"
 	if !slices.Contains(prismsim.PresetNames(), preset) {
 		preset, pcName, clusterName = "leap-two-sites", "canada", "CA01"
 	}
-	s := &netSite{simPC: startPresetPC(t, preset, pcName)}
+	s := &netSite{simPC: startPresetPC(t, preset, pcName, edits...)}
 	s.c, _ = s.client(t)
 	clusters, err := s.c.ListClusters(context.Background(), "")
 	if err != nil {

@@ -32,9 +32,9 @@ func startWorld(t *testing.T) *simPC {
 
 // startPresetPC starts the world of preset with a short task latency and
 // returns its PC pcName, with an admin HTTP client that trusts it.
-func startPresetPC(t *testing.T, preset, pcName string) *simPC {
+func startPresetPC(t *testing.T, preset, pcName string, edits ...func(*prismsim.WorldConfig)) *simPC {
 	t.Helper()
-	w := startPresetWorld(t, preset, nil)
+	w := startPresetWorld(t, preset, edits...)
 	pc := w.PC(pcName)
 	if pc == nil {
 		t.Fatalf("no PC %s in preset %s", pcName, preset)
@@ -43,15 +43,15 @@ func startPresetPC(t *testing.T, preset, pcName string) *simPC {
 }
 
 // startPresetWorld starts the world of preset with a short task latency, its configuration
-// changed by edit (which may be nil), and closes it when the test ends.
-func startPresetWorld(t *testing.T, preset string, edit func(*prismsim.WorldConfig)) *prismsim.World {
+// changed by edits, and closes it when the test ends.
+func startPresetWorld(t *testing.T, preset string, edits ...func(*prismsim.WorldConfig)) *prismsim.World {
 	t.Helper()
 	cfg, err := prismsim.Preset(preset)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Settings.TaskLatency = prismsim.Duration(20 * time.Millisecond)
-	if edit != nil {
+	for _, edit := range edits {
 		edit(&cfg)
 	}
 	w, err := prismsim.NewWorld(cfg)

@@ -253,6 +253,10 @@ func (e *APIError) alreadyDeleting() bool {
 // "... is in use by ..." where v3 answers ENTITY_DELETION_FAILED): not a concurrent change.
 func (e *APIError) inUse() bool { return e.busyWith("is in use") }
 
+// InUse reports whether Prism Central refused to delete the entity because something still
+// uses it: v3's ENTITY_DELETION_FAILED, or a message saying it is in use (v4's 409).
+func (e *APIError) InUse() bool { return e.HasReason(ReasonEntityDeletionFailed) || e.inUse() }
+
 func (e *APIError) busyWith(phrases ...string) bool {
 	if e.StatusCode != http.StatusConflict || e.class != classAPI {
 		return false

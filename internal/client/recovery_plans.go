@@ -57,6 +57,13 @@ type RecoveryPlan struct {
 	Witnesses []Witness
 	// CutoverMode is EARLY or LATE; "" when absent.
 	CutoverMode string
+	// CutoverModeUnshown is set on a plan read over v4, which does not show the cut-over
+	// mode (CutoverMode is then ""): the caller keeps what it knows of it. A plan written
+	// with one is written over v3 under "auto".
+	CutoverModeUnshown bool
+	// ValidationUnshown is set on a plan read over v4, which has no validation status
+	// (Validation is then nil): RecoveryPlanValidation asks Prism Central.
+	ValidationUnshown bool
 	// State is status.state as read (e.g. COMPLETE); not sent.
 	State string
 	// SpecVersion is metadata.spec_version as read. Updates use the

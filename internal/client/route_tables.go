@@ -161,7 +161,7 @@ var kindRouteTable = &entityKind[RouteTable, RouteTable]{noun: "route table", v3
 		writeRouteTableSpec(rawObject(spec, "resources"), rt)
 		return nil
 	},
-}}
+}, v4: v4RouteTableFlow, wire: KindRouteTables}
 
 // check verifies what the wire format needs before anything is sent.
 func (rt *RouteTable) check(op string) error {

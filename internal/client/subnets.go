@@ -118,6 +118,8 @@ var kindSubnet = &entityKind[Subnet, SubnetSpec]{
 		decode: (*subnetJSON).toSubnet,
 		write:  writeSubnetSpec,
 	},
+	v4:    v4Subnets,
+	wire:  KindSubnets,
 	name:  func(s *SubnetSpec) string { return s.Name },
 	check: (*SubnetSpec).check,
 	accepted: func(s *SubnetSpec, id string) *Subnet {

@@ -102,6 +102,9 @@ func (c *Client) v4ListCategoryValues(ctx context.Context, key string) ([]Catego
 // v4CreateCategoryValue POSTs the category under one request id: the answer is the category
 // (synchronous, no task).
 func (c *Client) v4CreateCategoryValue(ctx context.Context, op string, v CategoryValue) (*CategoryValue, error) {
+	if err := c.v4CategoryKeyExists(ctx, op, v.Key); err != nil {
+		return nil, err
+	}
 	var got v4CategoryJSON
 	_, err := c.sendV4(ctx, v4Call{op: op, method: http.MethodPost, path: v4CategoriesPath(), requestID: NewRequestID(),
 		in: v4CategoryJSON{Key: v.Key, Value: v.Value, Description: v.Description}, out: &got})
@@ -118,6 +121,29 @@ func (c *Client) v4CreateCategoryValue(ctx context.Context, op string, v Categor
 	res := got.toValue()
 	c.values.wrote(v.Key, v.Value, res)
 	return &res, nil
+}
+
+// v4CategoryKeyExists refuses a value of a key that does not exist, as v3 does (ErrNotFound).
+// A v4 category is one key:value pair, and a v4 POST of a new key creates it (the SDK's
+// Category has no key entity; nutanix.dev's v4 examples create a category by key and value
+// alone); keys are this provider's nutanixdr_category, managed over v3. So that a
+// configuration behaves the same on both wires, the key is asked over v3 unless a value of it
+// was read over v4 in this client already.
+func (c *Client) v4CategoryKeyExists(ctx context.Context, op, key string) error {
+	known := false
+	c.categoryNames.Range(func(_, v any) bool {
+		if j, ok := v.(v4CategoryJSON); ok && j.Key == key {
+			known = true
+		}
+		return !known
+	})
+	if known {
+		return nil
+	}
+	if _, err := c.GetCategoryKey(ctx, key); err != nil {
+		return fmt.Errorf("%s: category key %s: %w", op, key, err)
+	}
+	return nil
 }
 
 // v4PutCategoryValue creates the value, or updates its description: one list to find it, then

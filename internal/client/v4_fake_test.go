@@ -41,7 +41,7 @@ type v4Fake struct {
 	jobs     map[string]*fakeJob
 	// v3Seen are the v3 requests (but the zone list) the fake was sent.
 	v3Seen []string
-	// settings counts the recovery settings of each plan (none are served).
+	// settings counts the recovery settings of each plan (read only: none are written).
 	settings map[string]int
 	// actionsRun are the actions run on plans, "<plan> <verb>".
 	actionsRun []string
@@ -210,6 +210,11 @@ func (f *v4Fake) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		resp := prismmgmt.NewListRegistrationApiResponse()
 		f.must(resp.SetData(f.regs))
 		writeSDK(f.t, w, 200, resp)
+	case r.Method == http.MethodGet && strings.HasPrefix(p, "/api/nutanix/v3/categories/") &&
+		!strings.Contains(strings.TrimPrefix(p, "/api/nutanix/v3/categories/"), "/"):
+		// Category keys stay on v3 (a v4 category is a key:value pair): every key exists here.
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"name": %q, "description": ""}`, strings.TrimPrefix(p, "/api/nutanix/v3/categories/"))
 	case strings.HasPrefix(p, "/api/nutanix/v3/"):
 		// The v3 wire, where "auto" falls back to: recorded, not served.
 		f.v3Seen = append(f.v3Seen, r.Method+" "+p)
@@ -458,6 +463,12 @@ func (f *v4Fake) recoveryPlans(w http.ResponseWriter, r *http.Request, rest stri
 			id := fmt.Sprintf("rs-%d", i)
 			rs := dpcfg.NewRecoverySetting()
 			rs.ExtId = &id
+			// A setting the client cannot place: the power state of a VM no stage selects.
+			vs := dpcfg.NewVmRecoverySetting()
+			vs.Vm = dpcfg.NewEntityReference()
+			vm, off := "vm-elsewhere", dpcfg.POWERSTATE_OFF
+			vs.Vm.ExtId, vs.PowerState = &vm, &off
+			f.must(rs.SetRecoverySetting(*vs))
 			out = append(out, *rs)
 		}
 		writeSDK(f.t, w, 200, sdkList(f, dpcfg.NewListRecoverySettingsApiResponse(), out))

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -184,10 +185,15 @@ var v4KindCases = []v4KindCase{
 			if err != nil {
 				return nil, err
 			}
-			// The stages' ids are the server's: the comparison is of the rest.
+			// The stages' ids are the server's: the comparison is of the rest. A v4 read
+			// shows no cut-over mode and no validation, and says so.
 			for i := range p.Stages {
 				p.Stages[i].UUID = ""
 			}
+			if !p.CutoverModeUnshown || !p.ValidationUnshown {
+				return nil, fmt.Errorf("a plan read over v4 does not mark its cut-over mode and validation as not shown: %+v", p)
+			}
+			p.CutoverModeUnshown, p.ValidationUnshown = false, false
 			return *p, nil
 		},
 		list: func(ctx context.Context, c *Client) ([]string, error) {
@@ -468,8 +474,9 @@ func TestV4RequestsPerOperation(t *testing.T) {
 			t.Errorf("%s: %d requests, want %d", name, after-before, want)
 		}
 	}
-	// The first operation of each namespace asks the Prism Central which version it serves.
-	count("category value create (with the probe)", 2, func() error {
+	// The first operation of each namespace asks the Prism Central which version it serves;
+	// a value of a key not seen yet asks v3 whether the key exists.
+	count("category value create (with the probe)", 3, func() error {
 		_, err := c.CreateCategoryValue(ctx, CategoryValue{Key: "DR", Value: "gold"})
 		return err
 	})
@@ -578,6 +585,7 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 	for i := range got.Stages {
 		got.Stages[i].UUID = ""
 	}
+	got.CutoverModeUnshown, got.ValidationUnshown = false, false
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("read back:\n got %+v\nwant %+v", *got, want)
 	}
@@ -590,7 +598,9 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 		"a stage of VMs and categories": func(p *RecoveryPlan) {
 			p.Stages[0].Entities = append(p.Stages[0].Entities, RecoveryEntity{Categories: map[string]string{"DR": "gold"}})
 		},
-		"a power state":       func(p *RecoveryPlan) { p.Stages[0].Entities[0].PowerState = "OFF" },
+		"two scripts": func(p *RecoveryPlan) {
+			p.Stages[0].Entities[0].Scripts = []RecoveryScript{{Enabled: true}, {Enabled: false}}
+		},
 		"a stretched network": func(p *RecoveryPlan) { p.NetworkMappings[0].Stretched = true },
 		"three zones": func(p *RecoveryPlan) {
 			p.AvailabilityZones = append(p.AvailabilityZones, RecoveryPlanAZ{AvailabilityZoneUUID: "az-x"})
@@ -614,7 +624,7 @@ func TestV4RecoveryPlanPartsFollowTheUpdate(t *testing.T) {
 		t.Errorf("updates v4 cannot say sent %+v over v4", muts[n:])
 	}
 
-	// A plan with recovery settings is read over v3.
+	// A plan with a recovery setting the client cannot place is read over v3.
 	f.mu.Lock()
 	f.settings[got.UUID], f.v3Seen = 1, nil
 	f.mu.Unlock()

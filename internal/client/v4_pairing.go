@@ -162,9 +162,9 @@ func (e *notRegisteredError) Is(target error) bool {
 	return target == errNoV4Form
 }
 
-// v4Address returns the IPAddressOrFQDN of a remote address, or an errNoV4Form refusal when
+// v4RemoteAddress returns the IPAddressOrFQDN of a remote address, or an errNoV4Form refusal when
 // it carries what v4 cannot say (a port, a path).
-func v4Address(address string) (map[string]any, error) {
+func v4RemoteAddress(address string) (map[string]any, error) {
 	host := strings.TrimSpace(address)
 	if i := strings.Index(host, "://"); i >= 0 {
 		host = host[i+3:]
@@ -211,7 +211,7 @@ func (c *Client) pairV4(ctx context.Context, op, address, username, password, cl
 	if !slices.Contains(v4CloudTypes, cloudType) {
 		return nil, noV4Form("cloud type %s has no v4 form (the register action takes %s)", cloudType, strings.Join(v4CloudTypes, ", "))
 	}
-	addr, err := v4Address(address)
+	addr, err := v4RemoteAddress(address)
 	if err != nil {
 		return nil, err
 	}

@@ -186,10 +186,10 @@ func TestV4PairingFallsBackToV3(t *testing.T) {
 	if err := c.DeleteCloudTrust(t.Context(), ct.UUID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v4Address("pc.example.com:9441"); !errors.Is(err, errNoV4Form) {
+	if _, err := v4RemoteAddress("pc.example.com:9441"); !errors.Is(err, errNoV4Form) {
 		t.Errorf("an address with a port: %v", err)
 	}
-	if a, err := v4Address("https://pc.example.com:9440/"); err != nil || a["fqdn"] == nil {
+	if a, err := v4RemoteAddress("https://pc.example.com:9440/"); err != nil || a["fqdn"] == nil {
 		t.Errorf("a name on the default port: %v %v", a, err)
 	}
 }

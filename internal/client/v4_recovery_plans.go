@@ -34,12 +34,15 @@ const v4PlanRel = "recovery-plan"
 
 // v4PlanJSON is datapolicies.v4.config.RecoveryPlan as the client reads it.
 type v4PlanJSON struct {
-	ExtID            string         `json:"extId"`
-	Name             string         `json:"name"`
-	Description      string         `json:"description"`
-	PrimaryLocation  *v4DRLocation  `json:"primaryLocation"`
-	RecoveryLocation *v4DRLocation  `json:"recoveryLocation"`
-	Witness          map[string]any `json:"witness"`
+	ExtID            string        `json:"extId"`
+	Name             string        `json:"name"`
+	Description      string        `json:"description"`
+	PrimaryLocation  *v4DRLocation `json:"primaryLocation"`
+	RecoveryLocation *v4DRLocation `json:"recoveryLocation"`
+	Witness          *struct {
+		ExtID       string `json:"extId"`
+		TimeoutSecs *int64 `json:"timeoutSecs"`
+	} `json:"witness"`
 }
 
 type v4DRLocation struct {
@@ -128,29 +131,38 @@ func (f *v4PlanFlow) list(ctx context.Context, c *Client, op, filter string, wor
 
 func (f *v4PlanFlow) create(ctx context.Context, c *Client, op string, v *RecoveryPlan, id string, accepted func(id string) *RecoveryPlan) (*RecoveryPlan, error) {
 	// The parts are built (and refused) before the plan is created.
-	stages, mappings, err := v4PlanParts(ctx, c, op, v)
+	stages, mappings, settings, err := v4PlanParts(ctx, c, op, v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	p, err := f.head.create(ctx, c, op, v, id, accepted)
+	// A witness watches the VMs the stages select: a plan without stages cannot have one
+	// (Prism Central refuses it), so the witness comes with an update once the stages exist.
+	head := *v
+	head.Witnesses = nil
+	p, err := f.head.create(ctx, c, op, &head, id, accepted)
 	if err != nil {
 		return p, err
 	}
-	if err := f.syncParts(ctx, c, op, p.UUID, stages, mappings); err != nil {
+	if err := f.syncParts(ctx, c, op, p.UUID, stages, mappings, settings); err != nil {
 		return accepted(p.UUID), err
+	}
+	if len(v.Witnesses) > 0 {
+		if _, err := f.head.update(ctx, c, op, p.UUID, v); err != nil {
+			return accepted(p.UUID), err
+		}
 	}
 	return f.get(ctx, c, op, p.UUID)
 }
 
 func (f *v4PlanFlow) update(ctx context.Context, c *Client, op, id string, v *RecoveryPlan) (*RecoveryPlan, error) {
-	stages, mappings, err := v4PlanParts(ctx, c, op, v)
+	stages, mappings, settings, err := v4PlanParts(ctx, c, op, v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	if _, err := f.head.update(ctx, c, op, id, v); err != nil {
 		return nil, err
 	}
-	if err := f.syncParts(ctx, c, op, id, stages, mappings); err != nil {
+	if err := f.syncParts(ctx, c, op, id, stages, mappings, settings); err != nil {
 		return nil, err
 	}
 	return f.get(ctx, c, op, id)
@@ -160,17 +172,9 @@ func (f *v4PlanFlow) remove(ctx context.Context, c *Client, op, id string) error
 	return f.head.remove(ctx, c, op, id)
 }
 
-// readParts reads the stages and network mappings of p. A plan with recovery settings (the
-// static IPs, scripts, power states and floating IPs of its VMs) is not shown over v4 by this
-// client: errNoV4Form.
+// readParts reads the stages, network mappings and recovery settings of p (the power
+// states, scripts and static IPs of its VMs, v4_recovery_settings.go).
 func (f *v4PlanFlow) readParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) error {
-	settings, err := listV4[v4ExtRef](ctx, c, v4List{op: op, path: f.partsPath(p.UUID, "recovery-settings")})
-	if err != nil {
-		return err
-	}
-	if len(settings) > 0 {
-		return noV4Form("recovery plan %s has %d recovery settings (static IPs, scripts, power states or floating IPs), which this client reads over v3 only", p.UUID, len(settings))
-	}
 	stages, err := listV4[v4StageJSON](ctx, c, v4List{op: op, path: f.partsPath(p.UUID, "stages")})
 	if err != nil {
 		return err
@@ -204,18 +208,27 @@ func (f *v4PlanFlow) readParts(ctx context.Context, c *Client, op string, p *Rec
 	if err != nil {
 		return err
 	}
+	mappingIDs := make([]string, 0, len(mappings))
 	for _, m := range mappings {
+		mappingIDs = append(mappingIDs, m.ExtID)
 		nm := NetworkMapping{}
 		for i, pair := range [][2]*v4NetJSON{{m.PrimaryNetwork, m.PrimaryTestNetwork}, {m.RecoveryNetwork, m.RecoveryTestNetwork}} {
 			az := AZNetworkMapping{Recovery: pair[0].toNetwork(), Test: pair[1].toNetwork()}
 			if i < len(p.AvailabilityZones) {
 				az.AvailabilityZoneUUID = p.AvailabilityZones[i].AvailabilityZoneUUID
+				if len(p.AvailabilityZones) == 2 && p.AvailabilityZones[0].AvailabilityZoneUUID == p.AvailabilityZones[1].AvailabilityZoneUUID {
+					az.ClusterUUIDs = slices.Clone(p.AvailabilityZones[i].ClusterUUIDs) // two clusters of one zone
+				}
 			}
 			nm.PerAZ = append(nm.PerAZ, az)
 		}
 		p.NetworkMappings = append(p.NetworkMappings, nm)
 	}
-	return nil
+	settings, err := listV4[v4SettingJSON](ctx, c, v4List{op: op, path: f.partsPath(p.UUID, "recovery-settings")})
+	if err != nil {
+		return err
+	}
+	return c.applyV4Settings(ctx, op, p, mappingIDs, settings)
 }
 
 func (n *v4NetJSON) toNetwork() *RecoveryNetwork {
@@ -238,9 +251,19 @@ func decodeV4PlanHead(ctx context.Context, c *Client, raw json.RawMessage) (Reco
 		return RecoveryPlan{}, &DecodeError{What: "a v4 recovery plan", Err: err}
 	}
 	op := "reading recovery plan " + j.ExtID
-	out := RecoveryPlan{UUID: j.ExtID, Name: j.Name, Description: j.Description}
-	if len(j.Witness) > 0 {
-		return out, noV4Form("recovery plan %s has a witness, which this client reads over v3 only", j.ExtID)
+	out := RecoveryPlan{UUID: j.ExtID, Name: j.Name, Description: j.Description, CutoverModeUnshown: true, ValidationUnshown: true}
+	if w := j.Witness; w != nil && w.ExtID != "" {
+		// The witness's extId is the domain manager whose witness service watches the plan:
+		// the zone of that Prism Central (v4_zones.go).
+		az, err := c.zoneOf(ctx, op, w.ExtID)
+		if err != nil {
+			return out, err
+		}
+		wit := Witness{Address: az}
+		if w.TimeoutSecs != nil {
+			wit.FailoverTimeoutSecs = *w.TimeoutSecs
+		}
+		out.Witnesses = []Witness{wit}
 	}
 	for _, l := range []*v4DRLocation{j.PrimaryLocation, j.RecoveryLocation} {
 		if l == nil {
@@ -283,8 +306,8 @@ func writeV4PlanHead(ctx context.Context, c *Client, body map[string]any, p *Rec
 	switch {
 	case len(p.FloatingIPs) > 0:
 		return noV4Form("floating IP assignments have no v4 form in this provider version (v4 recovery settings)")
-	case len(p.Witnesses) > 0:
-		return noV4Form("a witness has no v4 form in this provider version")
+	case len(p.Witnesses) > 1:
+		return noV4Form("a v4 recovery plan has one witness, not %d", len(p.Witnesses))
 	case p.CutoverMode != "":
 		return noV4Form("cut-over mode %s has no v4 form", p.CutoverMode)
 	}
@@ -311,39 +334,54 @@ func writeV4PlanHead(ctx context.Context, c *Client, body map[string]any, p *Rec
 		}
 		body[key] = loc
 	}
+	delete(body, "witness")
+	if len(p.Witnesses) == 1 {
+		w := p.Witnesses[0]
+		dm, err := c.domainManagerOf(ctx, op, w.Address)
+		if err != nil {
+			return err
+		}
+		wc := map[string]any{"$objectType": "datapolicies.v4.config.WitnessConfiguration", "extId": dm}
+		if w.FailoverTimeoutSecs > 0 {
+			wc["timeoutSecs"] = w.FailoverTimeoutSecs
+		}
+		body["witness"] = wc
+	}
 	return nil
 }
 
-// v4PlanParts builds the stage and network mapping bodies of p, refusing what v4 cannot say.
-func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (stages, mappings []map[string]any, err error) {
+// v4PlanParts builds the stage, network mapping and recovery setting bodies of p, refusing
+// what v4 cannot say.
+func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (stages, mappings []map[string]any, settings []*v4SettingWant, err error) {
 	zones, err := v4PlanZones(p)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if settings, err = v4PlanSettings(ctx, c, op, p, zones); err != nil {
+		return nil, nil, nil, err
 	}
 	for i, s := range p.Stages {
 		st := map[string]any{"$objectType": "datapolicies.v4.config.RecoveryStage", "entityType": "VM", "priority": i + 1}
 		var vms, cats []any
 		for j, e := range s.Entities {
 			switch {
-			case len(e.Scripts) > 0 || e.PowerState != "":
-				return nil, nil, noV4Form("stage %d, entity %d: in-guest scripts and power states have no v4 form in this provider version (v4 recovery settings)", i, j)
 			case e.VMUUID != "" && len(e.Categories) == 0:
 				vms = append(vms, map[string]any{"extId": e.VMUUID})
 			case e.VMUUID == "" && len(e.Categories) == 1:
 				for k, v := range e.Categories {
 					ids, err := c.categoryExtIDs(ctx, op, map[string][]string{k: {v}})
 					if err != nil {
-						return nil, nil, err
+						return nil, nil, nil, err
 					}
 					cats = append(cats, ids[0])
 				}
 			default:
-				return nil, nil, noV4Form("stage %d, entity %d: a v4 stage selects VMs, or categories one key at a time", i, j)
+				return nil, nil, nil, noV4Form("stage %d, entity %d: a v4 stage selects VMs, or categories one key at a time", i, j)
 			}
 		}
 		switch {
 		case len(vms) > 0 && len(cats) > 0:
-			return nil, nil, noV4Form("stage %d mixes VMs and categories, which a v4 stage cannot: split it in two", i)
+			return nil, nil, nil, noV4Form("stage %d mixes VMs and categories, which a v4 stage cannot: split it in two", i)
 		case len(vms) > 0:
 			st["entities"] = vms
 		case len(cats) > 0:
@@ -358,18 +396,15 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 	}
 	for i, m := range p.NetworkMappings {
 		if m.Stretched {
-			return nil, nil, noV4Form("network mapping %d: stretched networks have no v4 form in this provider version", i)
+			return nil, nil, nil, noV4Form("network mapping %d: stretched networks have no v4 form in this provider version", i)
 		}
 		nm := map[string]any{"$objectType": "datapolicies.v4.config.NetworkMapping"}
 		for side, zone := range zones {
-			at := slices.IndexFunc(m.PerAZ, func(a AZNetworkMapping) bool { return a.AvailabilityZoneUUID == zone.AvailabilityZoneUUID })
+			at := v4MappingSide(m.PerAZ, zones, side)
 			if at < 0 {
-				return nil, nil, fmt.Errorf("network mapping %d has no networks for availability zone %s", i, zone.AvailabilityZoneUUID)
+				return nil, nil, nil, fmt.Errorf("network mapping %d has no networks for availability zone %s", i, zone.AvailabilityZoneUUID)
 			}
 			a := m.PerAZ[at]
-			if len(a.RecoveryIPs) > 0 || len(a.TestIPs) > 0 {
-				return nil, nil, noV4Form("network mapping %d: static IP assignments have no v4 form in this provider version (v4 recovery settings)", i)
-			}
 			names := [2]string{"primaryNetwork", "primaryTestNetwork"}
 			if side == 1 {
 				names = [2]string{"recoveryNetwork", "recoveryTestNetwork"}
@@ -380,14 +415,32 @@ func v4PlanParts(ctx context.Context, c *Client, op string, p *RecoveryPlan) (st
 				}
 				nc, err := v4Network(n)
 				if err != nil {
-					return nil, nil, fmt.Errorf("network mapping %d: %w", i, err)
+					return nil, nil, nil, fmt.Errorf("network mapping %d: %w", i, err)
 				}
 				nm[names[k]] = nc
 			}
 		}
 		mappings = append(mappings, nm)
 	}
-	return stages, mappings, nil
+	return stages, mappings, settings, nil
+}
+
+// v4MappingSide finds the entry of per for the plan's zone side (0 primary, 1 recovery): the
+// entry of that zone; when both locations are in one zone (two of its clusters), the entry
+// naming that location's clusters, else the entry at that position.
+func v4MappingSide(per []AZNetworkMapping, zones [2]RecoveryPlanAZ, side int) int {
+	zone := zones[side]
+	if zones[0].AvailabilityZoneUUID != zones[1].AvailabilityZoneUUID {
+		return slices.IndexFunc(per, func(a AZNetworkMapping) bool { return a.AvailabilityZoneUUID == zone.AvailabilityZoneUUID })
+	}
+	at := slices.IndexFunc(per, func(a AZNetworkMapping) bool {
+		return a.AvailabilityZoneUUID == zone.AvailabilityZoneUUID && len(a.ClusterUUIDs) > 0 &&
+			len(zone.ClusterUUIDs) > 0 && slices.Contains(zone.ClusterUUIDs, a.ClusterUUIDs[0])
+	})
+	if at < 0 && side < len(per) && per[side].AvailabilityZoneUUID == zone.AvailabilityZoneUUID {
+		at = side
+	}
+	return at
 }
 
 func v4Network(n *RecoveryNetwork) (map[string]any, error) {
@@ -406,8 +459,9 @@ func v4Network(n *RecoveryNetwork) (map[string]any, error) {
 	return out, nil
 }
 
-// syncParts makes the plan's stages and network mappings those asked.
-func (f *v4PlanFlow) syncParts(ctx context.Context, c *Client, op, id string, stages, mappings []map[string]any) error {
+// syncParts makes the plan's stages, network mappings and recovery settings those asked
+// (the settings last: their IP mappings name the mappings' extIds).
+func (f *v4PlanFlow) syncParts(ctx context.Context, c *Client, op, id string, stages, mappings []map[string]any, settings []*v4SettingWant) error {
 	byPriority := func(raw json.RawMessage) int {
 		var s v4StageJSON
 		_ = json.Unmarshal(raw, &s)
@@ -416,7 +470,10 @@ func (f *v4PlanFlow) syncParts(ctx context.Context, c *Client, op, id string, st
 	if err := syncV4Parts(ctx, c, op, f.partsPath(id, "stages"), stages, byPriority, canonStage); err != nil {
 		return err
 	}
-	return syncV4Parts(ctx, c, op, f.partsPath(id, "network-mappings"), mappings, func(json.RawMessage) int { return 0 }, canonMapping)
+	if err := syncV4Parts(ctx, c, op, f.partsPath(id, "network-mappings"), mappings, func(json.RawMessage) int { return 0 }, canonMapping); err != nil {
+		return err
+	}
+	return f.syncSettings(ctx, c, op, id, settings)
 }
 
 // canonStage and canonMapping render what the client models of a part, to compare a part as

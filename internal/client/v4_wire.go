@@ -50,6 +50,11 @@ func (c *Client) wire(ctx context.Context, kind DRKind) string {
 	return WireV3
 }
 
+// Wire returns the wire kind speaks on this client's Prism Central (WireV3 or WireV4), asking
+// the Prism Central under "auto" as the client's own operations do. Tests use it to follow
+// the wire in use (which routes a test expects, where a fault lands).
+func (c *Client) Wire(ctx context.Context, kind DRKind) string { return c.wire(ctx, kind) }
+
 // v4Served reports whether the Prism Central serves namespace ns at the version this client
 // speaks, asking it once per process.
 func (c *Client) v4Served(ctx context.Context, ns v4Namespace) bool {

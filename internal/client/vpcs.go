@@ -97,6 +97,8 @@ const vpcKind = "vpc"
 var kindVPC = &entityKind[VPC, VPC]{
 	noun:     "VPC",
 	v3:       v3VPCs,
+	v4:       v4VPCs,
+	wire:     KindVPCs,
 	name:     func(v *VPC) string { return v.Name },
 	check:    func(v *VPC, op string, _ bool) error { return v.check(op) },
 	accepted: func(v *VPC, id string) *VPC { return &VPC{UUID: id, Name: v.Name} },

@@ -935,3 +935,36 @@ func TestV4CompatUnplannedFailoverWithSiteDown(t *testing.T) {
 		t.Fatal("after the unplanned failover, app-01 is not on france")
 	}
 }
+
+// TestV4CompatCategoryAssociations: a category's associations (how many entities of each
+// kind have it) are shown only when asked with $expand=associations, as the SDK's Category
+// documents; asked, they count the VMs that carry the value.
+func TestV4CompatCategoryAssociations(t *testing.T) {
+	e := newEnv(t, acctest.WithPCVersion(v4Release), acctest.WithCategory("Tier", "gold"),
+		acctest.WithVMCategory("canada", "Tier", "gold", "app-01", "db-01"))
+	api := prismapi.NewCategoriesApi(prismClient(t, e.ca.pc))
+	filter := ptr("key eq 'Tier' and value eq 'gold'")
+	for _, expand := range []*string{nil, ptr("associations")} {
+		list, err := api.ListCategories(nil, nil, filter, nil, expand, nil)
+		if err != nil {
+			t.Fatalf("list (expand %v): %v", expand, err)
+		}
+		items, _ := list.GetData().([]prismcfg.Category)
+		if len(items) != 1 {
+			t.Fatalf("list (expand %v): %+v", expand, items)
+		}
+		got, err := api.GetCategoryById(items[0].ExtId, expand)
+		if err != nil {
+			t.Fatalf("get (expand %v): %v", expand, err)
+		}
+		one := dataAs[prismcfg.Category](t, got.GetData())
+		for what, assoc := range map[string][]prismcfg.AssociationSummary{"list": items[0].Associations, "get": one.Associations} {
+			switch {
+			case expand == nil && len(assoc) != 0:
+				t.Errorf("%s without $expand shows associations: %+v", what, assoc)
+			case expand != nil && (len(assoc) != 1 || assoc[0].Count == nil || *assoc[0].Count != 2):
+				t.Errorf("%s with $expand=associations: %+v, want the 2 VMs", what, assoc)
+			}
+		}
+	}
+}

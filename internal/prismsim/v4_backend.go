@@ -25,7 +25,11 @@ func (pc *PC) Tasks() []v4.Task {
 				ClusterID: pc.uuid,
 			}
 			for _, r := range t.refs {
-				vt.Entities = append(vt.Entities, v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name})
+				ref := v4.EntityRef{Kind: r.Kind, ExtID: r.UUID, Name: r.Name}
+				if r.Kind == routeTableKind.name {
+					ref.ExtID = pc.routeTableExtID(r.UUID) // v4 names the table by its own extId
+				}
+				vt.Entities = append(vt.Entities, ref)
 			}
 			if t.err != nil {
 				vt.ErrorCode, vt.ErrorDetail = taskErrorOf(t.err)
@@ -41,16 +45,26 @@ func (pc *PC) categoryExtID(key, value string) string {
 	return model.NameUUID("category", pc.uuid, key, value)
 }
 
+// v4CategoryLocked is key:value as the v4 wire shows it, without its usage: counting it
+// scans every entity, and a v4 category shows its associations only when asked
+// ($expand=associations, see CategoryUsage).
 func (pc *PC) v4CategoryLocked(key string, v *categoryValue) v4.Category {
-	c := v4.Category{ExtID: pc.categoryExtID(key, v.value), Key: key, Value: v.value,
+	return v4.Category{ExtID: pc.categoryExtID(key, v.value), Key: key, Value: v.value,
 		Description: v.description, System: v.systemDefined}
-	for _, u := range pc.categoryUsersLocked(key, v.value) {
-		if c.Usage == nil {
-			c.Usage = map[string]int{}
+}
+
+// CategoryUsage implements v4.Backend.
+func (pc *PC) CategoryUsage(key, value string) map[string]int {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	var usage map[string]int
+	for _, u := range pc.categoryUsersLocked(key, value) {
+		if usage == nil {
+			usage = map[string]int{}
 		}
-		c.Usage[u.Kind]++
+		usage[u.Kind]++
 	}
-	return c
+	return usage
 }
 
 // Categories implements v4.Backend.

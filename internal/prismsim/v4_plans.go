@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -31,6 +32,15 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 		if r := spec.Resources; r != nil {
 			if par := r.Parameters; par != nil {
 				p.NetworkMappings = v4NetworkMappings(e.uuid, par)
+				if l := par.WitnessConfigurationList; len(l) > 0 {
+					// The witness runs in an availability zone: its extId is that zone's
+					// domain manager (assumption, tools/prismsim/README.md).
+					w := &v4.Witness{ExtID: byAZ[normUUID(l[0].WitnessAddress)], TimeoutSecs: l[0].WitnessFailoverTimeoutSecs}
+					if w.ExtID == "" {
+						w.ExtID = l[0].WitnessAddress
+					}
+					p.Witness = w
+				}
 				primary := int64(0)
 				if par.PrimaryLocationIndex != nil {
 					primary = *par.PrimaryLocationIndex
@@ -47,15 +57,28 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 					}
 				}
 			}
+			// Settings in the order of their VMs' first static address in the mappings'
+			// assignment lists (so that a client listing them finds the lists' order), then
+			// the settings of stage entities without addresses, in stage order.
+			var settings []v4.RecoverySetting
+			at := map[string]int{} // scope key -> index in settings
+			if par := r.Parameters; par != nil {
+				settings = v4IPSettings(e.uuid, par, settings, at)
+			}
 			for i, st := range r.StageList {
 				s := v4.RecoveryStage{ExtID: st.StageUUID, Priority: i + 1, DelaySecs: st.DelayTimeSecs}
 				if s.ExtID == "" {
 					s.ExtID = model.NameUUID("stage", e.uuid, strconv.Itoa(i))
 				}
 				if st.StageWork != nil && st.StageWork.RecoverEntities != nil {
-					for j, info := range st.StageWork.RecoverEntities.EntityInfoList {
-						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, i, j, info); ok {
-							p.RecoverySettings = append(p.RecoverySettings, rs)
+					for _, info := range st.StageWork.RecoverEntities.EntityInfoList {
+						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, info); ok {
+							if k, seen := at[rs.Scope+rs.VMExtID+rs.CategoryExtID]; seen {
+								settings[k].PowerState, settings[k].ScriptEnabled, settings[k].ScriptTimeout = rs.PowerState, rs.ScriptEnabled, rs.ScriptTimeout
+								continue
+							}
+							at[rs.Scope+rs.VMExtID+rs.CategoryExtID] = len(settings)
+							settings = append(settings, rs)
 						}
 						if info.AnyEntityReference != nil && info.AnyEntityReference.UUID != "" {
 							s.EntityIDs = append(s.EntityIDs, normUUID(info.AnyEntityReference.UUID))
@@ -67,6 +90,7 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 				}
 				p.Stages = append(p.Stages, s)
 			}
+			p.RecoverySettings = settings
 		}
 		out = append(out, p)
 	}
@@ -255,6 +279,20 @@ func setPlanHeader(p v4.RecoveryPlan) func(*PC, map[string]any, map[string]strin
 		}
 		params["availability_zone_list"] = azs
 		params["primary_location_index"] = 0
+		if w := p.Witness; w != nil {
+			az := byDM[normUUID(w.ExtID)]
+			if az == "" {
+				return &model.Error{Kind: model.Invalid, Field: "witness.extId",
+					Message: fmt.Sprintf("witness.extId %q is neither this Prism Central nor one paired with it", w.ExtID)}
+			}
+			wc := map[string]any{"witness_address": az}
+			if w.TimeoutSecs != nil {
+				wc["witness_failover_timeout_secs"] = *w.TimeoutSecs
+			}
+			params["witness_configuration_list"] = []any{wc}
+		} else {
+			delete(params, "witness_configuration_list")
+		}
 		return nil
 	}
 }
@@ -374,14 +412,6 @@ func (pc *PC) DeleteRecoveryStage(ctx context.Context, planExtID, stageExtID str
 // v4NetworkMappings maps each network_mapping_list item: its entry for the primary
 // availability zone is the primary side, the other the recovery side.
 func v4NetworkMappings(plan string, par *planParametersView) []v4.NetworkMapping {
-	primaryAZ := ""
-	primary := int64(0)
-	if par.PrimaryLocationIndex != nil {
-		primary = *par.PrimaryLocationIndex
-	}
-	if int(primary) < len(par.AvailabilityZoneList) {
-		primaryAZ = normUUID(par.AvailabilityZoneList[primary].AvailabilityZoneURL)
-	}
 	config := func(n *planNetworkView) *v4.NetworkConfig {
 		if n == nil || (n.Name == "" && len(n.SubnetList) == 0) {
 			return nil
@@ -395,11 +425,12 @@ func v4NetworkMappings(plan string, par *planParametersView) []v4.NetworkMapping
 		}
 		return c
 	}
+	isPrimary := v4PrimarySide(par)
 	var out []v4.NetworkMapping
 	for i, m := range par.NetworkMappingList {
 		nm := v4.NetworkMapping{ExtID: model.NameUUID("network-mapping", plan, strconv.Itoa(i))}
-		for _, side := range m.AZNetworkMappingList {
-			if normUUID(side.AvailabilityZoneURL) == primaryAZ {
+		for k, side := range m.AZNetworkMappingList {
+			if isPrimary(k, side) {
 				nm.Primary, nm.PrimaryTest = config(side.RecoveryNetwork), config(side.TestNetwork)
 			} else {
 				nm.Recovery, nm.RecoveryTest = config(side.RecoveryNetwork), config(side.TestNetwork)
@@ -412,9 +443,8 @@ func v4NetworkMappings(plan string, par *planParametersView) []v4.NetworkMapping
 
 // v4RecoverySettingLocked is the recovery setting of an entity_info_list item that sets a
 // power state or in-guest scripts: for its VM, or for the VMs of its (first) category.
-func (pc *PC) v4RecoverySettingLocked(plan string, stage, item int, info planEntityInfoView) (v4.RecoverySetting, bool) {
-	rs := v4.RecoverySetting{ExtID: model.NameUUID("recovery-setting", plan, strconv.Itoa(stage), strconv.Itoa(item)),
-		PowerState: info.VMPowerState}
+func (pc *PC) v4RecoverySettingLocked(plan string, info planEntityInfoView) (v4.RecoverySetting, bool) {
+	rs := v4.RecoverySetting{PowerState: info.VMPowerState}
 	for _, s := range info.ScriptList {
 		rs.ScriptEnabled, rs.ScriptTimeout = s.EnableScriptExec, s.Timeout
 	}
@@ -430,7 +460,95 @@ func (pc *PC) v4RecoverySettingLocked(plan string, stage, item int, info planEnt
 	default:
 		return rs, false
 	}
+	rs.ExtID = v4SettingID(plan, rs)
 	return rs, true
+}
+
+// v4SettingID is a recovery setting's extId: derived from the plan and the setting's VM or
+// category, so that it stays while stages and mappings change around it (assumption).
+func v4SettingID(plan string, rs v4.RecoverySetting) string {
+	if rs.Scope == "VM" {
+		return model.NameUUID("recovery-setting", plan, "vm", rs.VMExtID)
+	}
+	return model.NameUUID("recovery-setting", plan, "category", rs.CategoryExtID)
+}
+
+// v4IPSettings adds the static addresses of the plan's network mappings (v3's
+// recovery_ip_assignment_list and test_ip_assignment_list of each side) to the settings of
+// their VMs, making a setting for a VM that has none: one IpMapping per VM and mapping, the
+// first address of each side.
+func v4IPSettings(plan string, par *planParametersView, settings []v4.RecoverySetting, at map[string]int) []v4.RecoverySetting {
+	isPrimary := v4PrimarySide(par)
+	for i, m := range par.NetworkMappingList {
+		mapping := model.NameUUID("network-mapping", plan, strconv.Itoa(i))
+		for k, side := range m.AZNetworkMappingList {
+			primary := isPrimary(k, side)
+			for test, list := range [][]planVMIPView{side.RecoveryIPAssignmentList, side.TestIPAssignmentList} {
+				for _, a := range list {
+					if a.VMReference == nil || a.VMReference.UUID == "" || len(a.IPConfigList) == 0 {
+						continue
+					}
+					vm := normUUID(a.VMReference.UUID)
+					j, ok := at["VM"+vm]
+					if !ok {
+						rs := v4.RecoverySetting{Scope: "VM", VMExtID: vm}
+						rs.ExtID = v4SettingID(plan, rs)
+						j = len(settings)
+						at["VM"+vm] = j
+						settings = append(settings, rs)
+					}
+					rs := &settings[j]
+					ipm := slices.IndexFunc(rs.IPMappings, func(x v4.IPMapping) bool { return x.NetworkMappingExtID == mapping })
+					if ipm < 0 {
+						rs.IPMappings = append(rs.IPMappings, v4.IPMapping{NetworkMappingExtID: mapping})
+						ipm = len(rs.IPMappings) - 1
+					}
+					ip := a.IPConfigList[0].IPAddress
+					switch x := &rs.IPMappings[ipm]; {
+					case primary && test == 0:
+						x.PrimaryIP = ip
+					case primary:
+						x.PrimaryTestIP = ip
+					case test == 0:
+						x.RecoveryIP = ip
+					default:
+						x.RecoveryTestIP = ip
+					}
+				}
+			}
+		}
+	}
+	return settings
+}
+
+// v4PrimarySide tells whether the k-th side of a network mapping is the plan's primary one:
+// by availability zone, or when both locations are in one zone by the clusters it names (by
+// position when it names none).
+func v4PrimarySide(par *planParametersView) func(k int, side planAZNetworkView) bool {
+	primaryAZ := ""
+	primary := int64(0)
+	if par.PrimaryLocationIndex != nil {
+		primary = *par.PrimaryLocationIndex
+	}
+	if int(primary) < len(par.AvailabilityZoneList) {
+		primaryAZ = normUUID(par.AvailabilityZoneList[primary].AvailabilityZoneURL)
+	}
+	sameAZ := len(par.AvailabilityZoneList) == 2 &&
+		normUUID(par.AvailabilityZoneList[0].AvailabilityZoneURL) == normUUID(par.AvailabilityZoneList[1].AvailabilityZoneURL)
+	return func(k int, side planAZNetworkView) bool {
+		if !sameAZ {
+			return normUUID(side.AvailabilityZoneURL) == primaryAZ
+		}
+		if len(side.ClusterReferenceList) > 0 {
+			for _, c := range par.AvailabilityZoneList[primary].ClusterReferenceList {
+				if normUUID(c.UUID) == normUUID(side.ClusterReferenceList[0].UUID) {
+					return true
+				}
+			}
+			return false
+		}
+		return int64(k) == primary
+	}
 }
 
 // v3Network renders a v4 network config as a v3 recovery or test network.
@@ -467,8 +585,19 @@ func v3NetworkMapping(params map[string]any, m v4.NetworkMapping) (map[string]an
 		az, _ := azs[i].(map[string]any)
 		return az["availability_zone_url"]
 	}
-	side := func(az any, prod, test *v4.NetworkConfig) map[string]any {
-		out := map[string]any{"availability_zone_url": az}
+	// Both locations in one availability zone: each side names its location's clusters.
+	clusters := func(i int) any {
+		if fmt.Sprint(url(0)) != fmt.Sprint(url(1)) {
+			return nil
+		}
+		az, _ := azs[i].(map[string]any)
+		return az["cluster_reference_list"]
+	}
+	side := func(i int, prod, test *v4.NetworkConfig) map[string]any {
+		out := map[string]any{"availability_zone_url": url(i)}
+		if cl := clusters(i); cl != nil {
+			out["cluster_reference_list"] = cl
+		}
 		if n := v3Network(prod); n != nil {
 			out["recovery_network"] = n
 		}
@@ -478,7 +607,7 @@ func v3NetworkMapping(params map[string]any, m v4.NetworkMapping) (map[string]an
 		return out
 	}
 	return map[string]any{"are_networks_stretched": false, "availability_zone_network_mapping_list": []any{
-		side(url(primary), m.Primary, m.PrimaryTest), side(url(1-primary), m.Recovery, m.RecoveryTest),
+		side(primary, m.Primary, m.PrimaryTest), side(1-primary, m.Recovery, m.RecoveryTest),
 	}}, nil
 }
 
@@ -518,4 +647,167 @@ func (pc *PC) DeleteNetworkMapping(ctx context.Context, planExtID, mappingExtID 
 		}
 		return notFoundError("network mapping", mappingExtID)
 	})
+}
+
+// PutRecoverySetting implements v4.Backend: the setting's power state and scripts go to the
+// stage entities that select its VM by itself (or its category), its addresses to the
+// assignment lists of the network mappings' sides. The model keeps a power state and scripts
+// per stage entity: a VM that no stage selects by itself cannot have them (400).
+func (pc *PC) PutRecoverySetting(ctx context.Context, planExtID string, r v4.RecoverySetting) (string, error) {
+	return pc.updatePlanWith(ctx, planExtID, func(pc *PC, spec map[string]any, _ map[string]string) error {
+		return pc.editRecoverySettingLocked(spec, planExtID, r)
+	})
+}
+
+// DeleteRecoverySetting implements v4.Backend: the VM or category is recovered as by default.
+func (pc *PC) DeleteRecoverySetting(ctx context.Context, planExtID string, r v4.RecoverySetting) (string, error) {
+	clear := v4.RecoverySetting{Scope: r.Scope, VMExtID: r.VMExtID, CategoryExtID: r.CategoryExtID}
+	return pc.updatePlanWith(ctx, planExtID, func(pc *PC, spec map[string]any, _ map[string]string) error {
+		return pc.editRecoverySettingLocked(spec, planExtID, clear)
+	})
+}
+
+func (pc *PC) editRecoverySettingLocked(spec map[string]any, planExtID string, r v4.RecoverySetting) error {
+	res := objectAt(spec, "resources")
+	stages, _ := res["stage_list"].([]any)
+	var category [2]string
+	if r.Scope == "VM_CATEGORY" {
+		for name, k := range pc.categories {
+			for value := range k.values {
+				if pc.categoryExtID(name, value) == normUUID(r.CategoryExtID) {
+					category = [2]string{name, value}
+				}
+			}
+		}
+		if category[0] == "" {
+			return &model.Error{Kind: model.Invalid, Field: "recoverySetting.vmCategoryExtId",
+				Message: fmt.Sprintf("recoverySetting.vmCategoryExtId: category %s does not exist on this Prism Central", r.CategoryExtID)}
+		}
+	}
+	matched := false
+	for _, st := range stages {
+		stage, _ := st.(map[string]any)
+		work, _ := stage["stage_work"].(map[string]any)
+		rec, _ := work["recover_entities"].(map[string]any)
+		infos, _ := rec["entity_info_list"].([]any)
+		for _, it := range infos {
+			info, _ := it.(map[string]any)
+			if info == nil {
+				continue
+			}
+			switch r.Scope {
+			case "VM":
+				ref, _ := info["any_entity_reference"].(map[string]any)
+				if ref == nil || normUUID(fmt.Sprint(ref["uuid"])) != normUUID(r.VMExtID) {
+					continue
+				}
+			default:
+				cats, _ := info["categories"].(map[string]any)
+				if len(cats) != 1 || fmt.Sprint(cats[category[0]]) != category[1] {
+					continue
+				}
+			}
+			matched = true
+			delete(info, "vm_power_state")
+			delete(info, "script_list")
+			if r.PowerState != "" {
+				info["vm_power_state"] = r.PowerState
+			}
+			if r.ScriptEnabled != nil {
+				script := map[string]any{"enable_script_exec": *r.ScriptEnabled}
+				if r.ScriptTimeout != nil {
+					script["timeout"] = *r.ScriptTimeout
+				}
+				info["script_list"] = []any{script}
+			}
+		}
+	}
+	if !matched && (r.PowerState != "" || r.ScriptEnabled != nil) {
+		what := "VM " + r.VMExtID + " by itself"
+		if r.Scope != "VM" {
+			what = "category " + category[0] + ":" + category[1] + " alone"
+		}
+		return &model.Error{Kind: model.Invalid, Field: "recoverySetting",
+			Message: fmt.Sprintf("recoverySetting: no stage of the plan selects %s: prismsim keeps a power state and scripts per stage entity", what)}
+	}
+	if r.Scope != "VM" {
+		return nil
+	}
+	params := objectAt(res, "parameters")
+	var par planParametersView
+	if raw, err := json.Marshal(params); err == nil {
+		_ = json.Unmarshal(raw, &par)
+	}
+	isPrimary := v4PrimarySide(&par)
+	mappings, _ := params["network_mapping_list"].([]any)
+	// The VM's addresses leave a hole where they were, filled by the setting's address (so
+	// that a changed address keeps its place in the list) or removed at the end.
+	eachList := func(visit func(side map[string]any, key string, list []any)) {
+		for _, m := range mappings {
+			mm, _ := m.(map[string]any)
+			sides, _ := mm["availability_zone_network_mapping_list"].([]any)
+			for _, sd := range sides {
+				side, _ := sd.(map[string]any)
+				for _, key := range []string{"recovery_ip_assignment_list", "test_ip_assignment_list"} {
+					list, _ := side[key].([]any)
+					visit(side, key, list)
+				}
+			}
+		}
+	}
+	eachList(func(side map[string]any, key string, list []any) {
+		for i, a := range list {
+			am, _ := a.(map[string]any)
+			ref, _ := am["vm_reference"].(map[string]any)
+			if ref != nil && normUUID(fmt.Sprint(ref["uuid"])) == normUUID(r.VMExtID) {
+				list[i] = nil
+			}
+		}
+	})
+	defer eachList(func(side map[string]any, key string, list []any) {
+		kept := slices.DeleteFunc(list, func(a any) bool { return a == nil })
+		if len(kept) == 0 {
+			delete(side, key)
+		} else if side != nil {
+			side[key] = kept
+		}
+	})
+	for i, ipm := range r.IPMappings {
+		at := -1
+		for j := range mappings {
+			if model.NameUUID("network-mapping", normUUID(planExtID), strconv.Itoa(j)) == normUUID(ipm.NetworkMappingExtID) {
+				at = j
+			}
+		}
+		if at < 0 {
+			return &model.Error{Kind: model.Invalid, Field: fmt.Sprintf("recoverySetting.ipMappings[%d].networkMappingExtId", i),
+				Message: fmt.Sprintf("recoverySetting.ipMappings[%d].networkMappingExtId %s is not a network mapping of the plan", i, ipm.NetworkMappingExtID)}
+		}
+		mm, _ := mappings[at].(map[string]any)
+		sides, _ := mm["availability_zone_network_mapping_list"].([]any)
+		for k, sd := range sides {
+			side, _ := sd.(map[string]any)
+			if k >= len(par.NetworkMappingList[at].AZNetworkMappingList) {
+				continue
+			}
+			prod, test := ipm.RecoveryIP, ipm.RecoveryTestIP
+			if isPrimary(k, par.NetworkMappingList[at].AZNetworkMappingList[k]) {
+				prod, test = ipm.PrimaryIP, ipm.PrimaryTestIP
+			}
+			for key, ip := range map[string]string{"recovery_ip_assignment_list": prod, "test_ip_assignment_list": test} {
+				if ip == "" {
+					continue
+				}
+				list, _ := side[key].([]any)
+				item := map[string]any{"vm_reference": map[string]any{"kind": "vm", "uuid": normUUID(r.VMExtID)},
+					"ip_config_list": []any{map[string]any{"ip_address": ip}}}
+				if hole := slices.Index(list, any(nil)); hole >= 0 {
+					list[hole] = item
+				} else {
+					side[key] = append(list, item)
+				}
+			}
+		}
+	}
+	return nil
 }

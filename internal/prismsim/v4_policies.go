@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -114,7 +115,7 @@ func (pc *PC) v4PolicyLocked(e *entity, byAZ map[string]string) v4.ProtectionPol
 			if r.StartTime != nil {
 				rc.StartTime = *r.StartTime
 			}
-			rc.Linear, rc.Rollup = v4Retention(s.Local, s.Remote)
+			rc.Linear, rc.Rollup = v4Retention(s.Local, s.Remote, rc.RPOSecs)
 			p.Configurations = append(p.Configurations, rc)
 		}
 	}
@@ -128,47 +129,94 @@ func (pc *PC) v4PolicyLocked(e *entity, byAZ map[string]string) v4.ProtectionPol
 	return p
 }
 
-// v4Retention maps v3's two retention policies to v4's one: linear when the local one
-// (or, without it, the remote one) counts recovery points, roll-up otherwise.
-func v4Retention(local, remote *retentionView) (*v4.LinearRetention, *v4.RollupRetention) {
-	first := local
-	if first == nil {
-		first = remote
+// v4Retention maps v3's two retention policies to v4's one. Both linear: a LinearRetention;
+// both roll-up: an AutoRollupRetention; a side without a retention is absent. v3 lets the two
+// sides be of different kinds, v4 does not: a linear side then shows as the roll-up that keeps
+// the same recovery points (N points taken every hour, day or week are a roll-up of N such
+// intervals) when the RPO is one of those intervals, and the schedule shows the local side's
+// kind otherwise, the other side absent (tools/prismsim/README.md, v4 section: assumption).
+func v4Retention(local, remote *retentionView, rpoSecs int64) (*v4.LinearRetention, *v4.RollupRetention) {
+	linear := func(r *retentionView) bool { return r != nil && r.NumSnapshots != nil }
+	rollup := func(r *retentionView) bool { return r != nil && r.Rollup != nil }
+	count := func(r *retentionView) *int64 {
+		if !linear(r) {
+			return nil
+		}
+		n := *r.NumSnapshots
+		return &n
 	}
-	switch {
-	case first == nil:
-		return nil, nil
-	case first.NumSnapshots != nil:
-		lr := &v4.LinearRetention{}
-		if local != nil && local.NumSnapshots != nil {
-			lr.Local = *local.NumSnapshots
-		}
-		if remote != nil && remote.NumSnapshots != nil {
-			n := *remote.NumSnapshots
-			lr.Remote = &n
-		}
-		return lr, nil
-	default:
-		details := func(r *retentionView) *v4.RollupDetails {
-			if r == nil || r.Rollup == nil {
-				return nil
-			}
+	details := func(r *retentionView) *v4.RollupDetails {
+		switch {
+		case rollup(r):
 			d := &v4.RollupDetails{IntervalType: r.Rollup.IntervalType}
 			if r.Rollup.Multiple != nil {
 				d.Frequency = *r.Rollup.Multiple
 			}
 			return d
+		case linear(r) && rollupIntervalOf(rpoSecs) != "":
+			return &v4.RollupDetails{IntervalType: rollupIntervalOf(rpoSecs), Frequency: *r.NumSnapshots}
 		}
-		rr := &v4.RollupRetention{Remote: details(remote)}
-		if d := details(local); d != nil {
-			rr.Local = *d
-		}
-		return nil, rr
+		return nil
+	}
+	switch {
+	case !linear(local) && !rollup(local) && !linear(remote) && !rollup(remote):
+		return nil, nil
+	case (rollup(local) || rollup(remote)) && (!linear(local) && !linear(remote) || rollupIntervalOf(rpoSecs) != ""):
+		return nil, &v4.RollupRetention{Local: details(local), Remote: details(remote)}
+	case rollup(local):
+		return nil, &v4.RollupRetention{Local: details(local)}
+	default:
+		return &v4.LinearRetention{Local: count(local), Remote: count(remote)}, nil
 	}
 }
 
-// v3RuleSpecLocked converts a v4 policy to the v3 rule spec the model keeps.
-func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy) (*snapshot, error) {
+// rollupIntervalOf is the roll-up interval an RPO is exactly, or "".
+func rollupIntervalOf(rpoSecs int64) string {
+	switch rpoSecs {
+	case 3600:
+		return "HOURLY"
+	case 86400:
+		return "DAILY"
+	case 7 * 86400:
+		return "WEEKLY"
+	}
+	return ""
+}
+
+// storedRetention is a schedule of a stored rule: its v3 retentions and how v4 shows them.
+type storedRetention struct {
+	local, remote *retentionView
+	linear        *v4.LinearRetention
+	rollup        *v4.RollupRetention
+}
+
+// storedRetentionsLocked lists the schedules of a stored rule by source label, remote label
+// and RPO, in order.
+func (pc *PC) storedRetentionsLocked(e *entity) map[string][]storedRetention {
+	_, byAZ := pc.domainManagersLocked()
+	shown := pc.v4PolicyLocked(e, byAZ)
+	r := decodeRuleSpec(e.current().spec).Resources
+	out := map[string][]storedRetention{}
+	i := 0
+	for _, c := range r.ConnectivityList {
+		if c.SourceIndex == nil || c.DestinationIndex == nil {
+			continue
+		}
+		for _, s := range c.Schedules {
+			rc := shown.Configurations[i]
+			i++
+			k := rc.Source + "\x00" + rc.Remote + "\x00" + strconv.FormatInt(rc.RPOSecs, 10)
+			out[k] = append(out[k], storedRetention{local: s.Local, remote: s.Remote, linear: rc.Linear, rollup: rc.Rollup})
+		}
+	}
+	return out
+}
+
+// v3RuleSpecLocked converts a v4 policy to the v3 rule spec the model keeps. A schedule of
+// stored (an update) whose retention v4 shows as the one written keeps its v3 retentions:
+// v4 cannot say retentions of two kinds and shows them as an equivalent roll-up
+// (v4Retention), which written back changes nothing.
+func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy, stored map[string][]storedRetention) (*snapshot, error) {
 	byDM, _ := pc.domainManagersLocked()
 	index := map[string]int{}
 	var azs []map[string]any
@@ -235,9 +283,27 @@ func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy) (*snapshot, error) {
 		if c.SyncAutoSuspendSecs != nil {
 			s["auto_suspend_timeout_secs"] = *c.SyncAutoSuspendSecs
 		}
+		sk := c.Source + "\x00" + c.Remote + "\x00" + strconv.FormatInt(c.RPOSecs, 10)
+		var kept *storedRetention
+		if len(stored[sk]) > 0 {
+			kept = &stored[sk][0]
+			stored[sk] = stored[sk][1:]
+			if !reflect.DeepEqual(kept.linear, c.Linear) || !reflect.DeepEqual(kept.rollup, c.Rollup) {
+				kept = nil
+			}
+		}
 		switch {
+		case kept != nil:
+			if kept.local != nil {
+				s["local_snapshot_retention_policy"] = kept.local
+			}
+			if kept.remote != nil {
+				s["remote_snapshot_retention_policy"] = kept.remote
+			}
 		case c.Linear != nil:
-			s["local_snapshot_retention_policy"] = map[string]any{"num_snapshots": c.Linear.Local}
+			if c.Linear.Local != nil {
+				s["local_snapshot_retention_policy"] = map[string]any{"num_snapshots": *c.Linear.Local}
+			}
 			if c.Linear.Remote != nil {
 				s["remote_snapshot_retention_policy"] = map[string]any{"num_snapshots": *c.Linear.Remote}
 			}
@@ -245,7 +311,9 @@ func (pc *PC) v3RuleSpecLocked(p v4.ProtectionPolicy) (*snapshot, error) {
 			rollup := func(d v4.RollupDetails) map[string]any {
 				return map[string]any{"rollup_retention_policy": map[string]any{"multiple": d.Frequency, "snapshot_interval_type": d.IntervalType}}
 			}
-			s["local_snapshot_retention_policy"] = rollup(c.Rollup.Local)
+			if c.Rollup.Local != nil {
+				s["local_snapshot_retention_policy"] = rollup(*c.Rollup.Local)
+			}
 			if c.Rollup.Remote != nil {
 				s["remote_snapshot_retention_policy"] = rollup(*c.Rollup.Remote)
 			}
@@ -315,7 +383,11 @@ func (pc *PC) v4RuleSnapshot(p v4.ProtectionPolicy) (*snapshot, int64, error) {
 		}
 		version = e.version
 	}
-	snap, err := pc.v3RuleSpecLocked(p)
+	var stored map[string][]storedRetention
+	if p.ExtID != "" {
+		stored = pc.storedRetentionsLocked(pc.entityLocked(policyKind, normUUID(p.ExtID)))
+	}
+	snap, err := pc.v3RuleSpecLocked(p, stored)
 	if err == nil && p.ExtID != "" {
 		snap.spec, err = keepV3Only(pc.entityLocked(policyKind, normUUID(p.ExtID)).current().spec, snap.spec)
 	}

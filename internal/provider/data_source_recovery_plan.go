@@ -134,6 +134,13 @@ func (d *recoveryPlanDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !ok {
 		return
 	}
+	// The validation as read, or asked of Prism Central where the read cannot show it (v4).
+	validation, err := d.data.client.RecoveryPlanValidation(ctx, &recoveryPlan)
+	if err != nil {
+		addClientError(&resp.Diagnostics, opRead, kindRecoveryPlan, recoveryPlan.UUID, err)
+		return
+	}
+	recoveryPlan.Validation = validation
 	full, diags := flattenRecoveryPlan(ctx, &recoveryPlan, nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

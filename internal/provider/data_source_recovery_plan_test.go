@@ -78,6 +78,13 @@ func TestAccRecoveryPlanDataSource(t *testing.T) {
 		"message":  knownvalue.StringRegexp(regexp.MustCompile(`vm app-01 has no recovery point at .* yet`)),
 	})
 
+	// v3: the plan's status says no recovery point has reached France yet. v4 has no status:
+	// the validation is what the validate action finds, which validates a planned failover
+	// of the live VMs (no recovery point needed), so it finds nothing to say here.
+	var firstValidation knownvalue.Check = knownvalue.ListPartial(map[int]knownvalue.Check{0: noPoint})
+	if accV4(t, env.w, acctest.PCFrance, client.KindRecoveryPlans) {
+		firstValidation = knownvalue.ListExact(nil)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -90,7 +97,7 @@ func TestAccRecoveryPlanDataSource(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("primary_location").AtMapKey("availability_zone_id"), knownvalue.StringExact(frOfCanada)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("recovery_location").AtMapKey("availability_zone_id"), knownvalue.StringExact(frLocal)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("entity_count"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("validation"), knownvalue.ListPartial(map[int]knownvalue.Check{0: noPoint})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("validation"), firstValidation),
 				},
 			},
 			{

@@ -505,19 +505,25 @@ func flattenReplication(a apiReplication, prior *replicationModel) (replicationM
 		out.AutoSuspendTimeout = durationValue(*s.AutoSuspendTimeoutSecs, priorSuspend)
 	}
 	var d diag.Diagnostics
-	out.LocalRetention, d = flattenRetention(s.LocalRetention, priorLocal)
+	out.LocalRetention, d = flattenRetention(s.LocalRetention, priorLocal, s.RPOSecs)
 	diags.Append(d...)
-	out.RemoteRetention, d = flattenRetention(s.RemoteRetention, priorRemote)
+	out.RemoteRetention, d = flattenRetention(s.RemoteRetention, priorRemote, s.RPOSecs)
 	diags.Append(d...)
 	return out, diags
 }
 
 // flattenRetention builds a retention: {count} for a linear policy, {rollup} for a roll-up one,
-// null for none, and null where the prior value is null.
-func flattenRetention(r *client.RetentionPolicy, prior *types.Object) (types.Object, diag.Diagnostics) {
+// null for none, and null where the prior value is null. The prior value stays where it keeps
+// the same recovery points as r at this RPO: N points taken every hour (day, week) are a
+// roll-up of N hours (days, weeks). The v4 API cannot say a schedule whose local and remote
+// retentions are of different kinds and shows the linear side as that roll-up.
+func flattenRetention(r *client.RetentionPolicy, prior *types.Object, rpoSecs int64) (types.Object, diag.Diagnostics) {
 	null := types.ObjectNull(retentionAttrTypes)
 	if r == nil || (r.NumSnapshots == nil && r.Rollup == nil) || (prior != nil && prior.IsNull()) {
 		return null, nil
+	}
+	if prior != nil && !prior.IsUnknown() && sameRetention(r, *prior, rpoSecs) {
+		return *prior, nil
 	}
 	count := types.Int64Null()
 	if r.NumSnapshots != nil {
@@ -536,6 +542,36 @@ func flattenRetention(r *client.RetentionPolicy, prior *types.Object) (types.Obj
 	out, d := types.ObjectValue(retentionAttrTypes, map[string]attr.Value{"count": count, "rollup": rollup})
 	diags.Append(d...)
 	return out, diags
+}
+
+// sameRetention reports whether the retention prior (a state value) keeps the same recovery
+// points as r on a schedule of rpoSecs: a count of N and a roll-up of N intervals of exactly
+// the RPO.
+func sameRetention(r *client.RetentionPolicy, prior types.Object, rpoSecs int64) bool {
+	attrs := prior.Attributes()
+	count, _ := attrs["count"].(types.Int64)
+	rollup, _ := attrs["rollup"].(types.Object)
+	interval := map[int64]string{3600: client.RollupHourly, 86400: client.RollupDaily, 7 * 86400: client.RollupWeekly}[rpoSecs]
+	if interval == "" {
+		return false
+	}
+	priorRollup := func() (int64, string, bool) {
+		if rollup.IsNull() || rollup.IsUnknown() {
+			return 0, "", false
+		}
+		ra := rollup.Attributes()
+		m, _ := ra["multiple"].(types.Int64)
+		i, _ := ra["interval"].(types.String)
+		return m.ValueInt64(), i.ValueString(), true
+	}
+	switch {
+	case r.Rollup != nil && !count.IsNull() && !count.IsUnknown():
+		return r.Rollup.IntervalType == interval && r.Rollup.Multiple == count.ValueInt64()
+	case r.NumSnapshots != nil:
+		m, i, ok := priorRollup()
+		return ok && i == interval && m == *r.NumSnapshots
+	}
+	return false
 }
 
 // durationValue returns secs seconds as a duration string: the prior spelling when it is the

@@ -54,13 +54,13 @@ func TestClientConfig_apiVersion(t *testing.T) {
 	if d.Summary() != summaryInvalidProviderValue {
 		t.Errorf("summary = %q", d.Summary())
 	}
-	for _, want := range []string{`api_version = "v4"`, "subnets", `"auto"`, `"v3"`} {
+	for _, want := range []string{`api_version = "v4"`, "VMs", `"auto"`, `"v3"`} {
 		if !strings.Contains(d.Detail(), want) {
 			t.Errorf("detail lacks %q: %s", want, d.Detail())
 		}
 	}
 	// The kinds the client speaks over v4 are not listed.
-	for _, served := range []string{"protection policies", "categories,", "recovery plans", "failovers", "recovery points,"} {
+	for _, served := range []string{"protection policies", "categories,", "recovery plans", "failovers", "recovery points,", "subnets", "VPCs", "route tables"} {
 		if strings.Contains(d.Detail(), served) {
 			t.Errorf("detail lists %q, which is served over v4: %s", served, d.Detail())
 		}
@@ -129,7 +129,7 @@ func TestLogProtocols(t *testing.T) {
 	for _, want := range []string{
 		`Prism Central API protocol per kind (api_version = \"auto\")`,
 		`"recovery_plans":"v3 (api_version = \"auto\": v4 (datapolicies v4.2) once the Prism Central answers that it serves it)"`,
-		`"subnets":"v3 (this provider version does not speak v4 (networking v4.3) for subnets yet)"`,
+		`"subnets":"v3 (api_version = \"auto\": v4 (networking v4.3) once the Prism Central answers that it serves it)"`,
 		`"mst_recovery_point_stores":"v4 (Prism Central has no v3 API for MST recovery point stores)"`,
 		`"endpoint":"https://10.0.0.5:9440"`,
 		`"@level":"info"`,

@@ -278,6 +278,18 @@ func expandRecoveryNetwork(ctx context.Context, o types.Object) (*client.Recover
 	return out, diags
 }
 
+// cutoverModeValue is the plan's cut-over mode; a plan read over v4, which does not show it,
+// keeps the prior value (null on import: the v4 API cannot say it).
+func cutoverModeValue(p *client.RecoveryPlan, prior *types.String) types.String {
+	if p.CutoverModeUnshown && p.CutoverMode == "" {
+		if prior != nil && !prior.IsUnknown() {
+			return *prior
+		}
+		return types.StringNull()
+	}
+	return optionalString(p.CutoverMode, prior)
+}
+
 // expandFloatingIPConfig builds a floating IP configuration; a null one gives nil.
 func expandFloatingIPConfig(ctx context.Context, o types.Object) (*client.FloatingIPConfig, diag.Diagnostics) {
 	c, ok, diags := objectAs[recoveryPlanFloatingIPConfigModel](ctx, o)
@@ -361,7 +373,7 @@ func flattenRecoveryPlan(ctx context.Context, recoveryPlan *client.RecoveryPlan,
 		ID:          types.StringValue(recoveryPlan.UUID),
 		Name:        types.StringValue(recoveryPlan.Name),
 		Description: optionalString(recoveryPlan.Description, &p.Description),
-		CutoverMode: optionalString(recoveryPlan.CutoverMode, &p.CutoverMode),
+		CutoverMode: cutoverModeValue(recoveryPlan, &p.CutoverMode),
 		EntityCount: types.Int64Null(),
 	}
 

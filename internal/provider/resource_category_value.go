@@ -178,7 +178,9 @@ func (r *categoryValueResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	detail := clientErrorDetail(opDelete, kindCategoryValue, categoryValueID(key, value), err)
 	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && apiErr.HasReason("ENTITY_DELETION_FAILED") {
+	// Which entities carry the value is asked with v3's category query on either wire (v4 has
+	// no query that names them).
+	if errors.As(err, &apiErr) && apiErr.InUse() {
 		if users, qerr := r.data.client.QueryCategoryUsage(ctx, key, []string{value}, nil); qerr == nil && len(users) > 0 {
 			detail += "\n\nStill assigned to: " + describeUsage(users) + "."
 		}

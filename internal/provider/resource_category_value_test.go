@@ -443,14 +443,23 @@ func TestAccCategoryValue_sharedListOutOfBand(t *testing.T) {
 	for i := range n {
 		want = append(want, fmt.Sprintf("v%02d", i))
 	}
-	const (
-		getValue = "GET /api/nutanix/v3/categories/{name}/{value}"
-		putValue = "PUT /api/nutanix/v3/categories/{name}/{value}"
-	)
-	requests := func(route string, want int) statecheck.StateCheck {
+	// The reads of one value and the writes (creates and updates) of values, on the wire the
+	// provider speaks for categories: v3 PUTs a value to create or update it, v4 POSTs a new
+	// one and PUTs a changed one.
+	getValue := []string{"GET /api/nutanix/v3/categories/{name}/{value}"}
+	putValue := []string{"PUT /api/nutanix/v3/categories/{name}/{value}"}
+	if accV4(t, w, acctest.PCCanada, client.KindCategories) {
+		getValue = []string{"GET /api/prism/v4.3/config/categories/{extId}"}
+		putValue = []string{"POST /api/prism/v4.3/config/categories", "PUT /api/prism/v4.3/config/categories/{extId}"}
+	}
+	requests := func(routes []string, want int) statecheck.StateCheck {
 		return acctest.CheckAPI(func(context.Context) error {
-			if got := pc.RequestCounts().ByRoute[route]; got != want {
-				return fmt.Errorf("%s was sent %d times in this step, want %d", route, got, want)
+			got := 0
+			for _, route := range routes {
+				got += pc.RequestCounts().ByRoute[route]
+			}
+			if got != want {
+				return fmt.Errorf("%s was sent %d times in this step, want %d", strings.Join(routes, " + "), got, want)
 			}
 			return nil
 		})

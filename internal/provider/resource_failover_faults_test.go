@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
+	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/client"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
 )
 
@@ -24,7 +25,13 @@ import (
 // addJobFault installs a fault of kind on the jobs france starts.
 func (s *failoverSites) addJobFault(t *testing.T, kind string, latency time.Duration) {
 	t.Helper()
-	if _, err := s.w.AddFault(prismsim.Fault{PC: acctest.PCFrance, PathPrefix: "/api/nutanix/v3/recovery_plan_jobs",
+	// The job starts on the wire the provider speaks for failovers: v3 POST /recovery_plan_jobs,
+	// or a v4 recovery plan action.
+	prefix := "/api/nutanix/v3/recovery_plan_jobs"
+	if accV4(t, s.w, acctest.PCFrance, client.KindFailovers) {
+		prefix = "/api/dataprotection/v4.3/operations/recovery-plans/"
+	}
+	if _, err := s.w.AddFault(prismsim.Fault{PC: acctest.PCFrance, PathPrefix: prefix,
 		Method: "POST", Kind: kind, Latency: prismsim.Duration(latency)}); err != nil {
 		t.Fatal(err)
 	}

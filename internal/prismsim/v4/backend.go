@@ -19,8 +19,11 @@ type Backend interface {
 	// Tasks returns the PC's tasks, oldest first.
 	Tasks() []Task
 
-	// Categories returns every category value of the PC, in creation order.
+	// Categories returns every category value of the PC, in creation order, without their
+	// usage (Category.Usage is nil: CategoryUsage counts it, for $expand=associations).
 	Categories() []Category
+	// CategoryUsage counts the entities that have key:value assigned or use it, by v3 kind.
+	CategoryUsage(key, value string) map[string]int
 	// CreateCategory creates the value c.Value of the key c.Key (the key too if it has no
 	// value yet).
 	CreateCategory(c Category) (Category, error)
@@ -36,6 +39,8 @@ type Backend interface {
 	PairingBackend
 	ClusterBackend
 	RecoveryPointBackend
+	NetworkingBackend
+	ProductBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
@@ -69,7 +74,8 @@ type Category struct {
 	Value       string
 	Description string
 	System      bool
-	// Usage counts the entities that have the value assigned, by v3 kind.
+	// Usage counts the entities that have the value assigned, by v3 kind: filled only when
+	// a request asks for the associations (withUsage).
 	Usage map[string]int
 }
 
@@ -117,13 +123,13 @@ type ReplicationConfiguration struct {
 
 // LinearRetention keeps a number of recovery points.
 type LinearRetention struct {
-	Local  int64
+	Local  *int64 // nil: no local retention (v3's default)
 	Remote *int64
 }
 
 // RollupRetention keeps recovery points rolled up by interval.
 type RollupRetention struct {
-	Local  RollupDetails
+	Local  *RollupDetails // nil: no local retention (v3's default)
 	Remote *RollupDetails
 }
 
@@ -154,6 +160,14 @@ type RecoveryPlan struct {
 	Stages                   []RecoveryStage
 	NetworkMappings          []NetworkMapping
 	RecoverySettings         []RecoverySetting
+	Witness                  *Witness // nil: none
+}
+
+// Witness is a plan's witness: the domain manager whose witness service watches the plan's
+// locations (extId), and how long it waits before it acts.
+type Witness struct {
+	ExtID       string
+	TimeoutSecs *int64
 }
 
 // RecoverySetting is how a VM, or the VMs of a category, are recovered: power state and
@@ -166,6 +180,14 @@ type RecoverySetting struct {
 	PowerState    string
 	ScriptEnabled *bool
 	ScriptTimeout *int64
+	IPMappings    []IPMapping // VM scope only
+}
+
+// IPMapping is a VM's static addresses on the two sides of one network mapping, for
+// failovers and for test failovers ("" where none).
+type IPMapping struct {
+	NetworkMappingExtID                                  string
+	PrimaryIP, RecoveryIP, PrimaryTestIP, RecoveryTestIP string
 }
 
 // NetworkMapping maps a network of the primary location to one of the recovery location,
@@ -264,4 +286,8 @@ type PlanEditor interface {
 	// PutNetworkMapping adds the mapping (create) or replaces the mapping with its ExtID.
 	PutNetworkMapping(ctx context.Context, planExtID string, m NetworkMapping, create bool) (taskID string, err error)
 	DeleteNetworkMapping(ctx context.Context, planExtID, mappingExtID string) (taskID string, err error)
+	// PutRecoverySetting sets how a VM, or the VMs of a category, are recovered (a create of
+	// a scope that has a setting replaces it); DeleteRecoverySetting removes it.
+	PutRecoverySetting(ctx context.Context, planExtID string, r RecoverySetting) (taskID string, err error)
+	DeleteRecoverySetting(ctx context.Context, planExtID string, r RecoverySetting) (taskID string, err error)
 }

@@ -123,7 +123,7 @@ func handleCreateCategory(rq Request) (int, any) {
 
 func handleListCategories(rq Request) (int, any) {
 	return listOf(Prism, rq, categoryFields, "prism.v4.config.ListCategoriesApiResponse", "prism.v4.config.Category",
-		rq.PC.Categories(), renderCategory)
+		withUsage(rq, rq.PC.Categories()...), renderCategory)
 }
 
 func handleGetCategory(rq Request) (int, any) {
@@ -131,7 +131,31 @@ func handleGetCategory(rq Request) (int, any) {
 	if !ok {
 		return categoryNotFound(rq.Params["extId"])
 	}
-	return Prism.entityAnswer(http.StatusOK, "prism.v4.config.GetCategoryApiResponse", renderCategory(c))
+	return Prism.entityAnswer(http.StatusOK, "prism.v4.config.GetCategoryApiResponse", renderCategory(withUsage(rq, c)[0]))
+}
+
+// withUsage fills the usage of cs when the request asks for their associations
+// ($expand=associations): the SDK's Category says the field "will not be present by default
+// in listCategories API, unless the parameter $expand=associations is present"; a get is
+// taken to behave the same (it takes $expand too).
+func withUsage(rq Request, cs ...Category) []Category {
+	if !expands(rq, "associations") {
+		return cs
+	}
+	for i := range cs {
+		cs[i].Usage = rq.PC.CategoryUsage(cs[i].Key, cs[i].Value)
+	}
+	return cs
+}
+
+// expands reports whether the request's $expand names field.
+func expands(rq Request, field string) bool {
+	for _, f := range strings.Split(rq.HTTP.URL.Query().Get("$expand"), ",") {
+		if strings.TrimSpace(f) == field {
+			return true
+		}
+	}
+	return false
 }
 
 func handleUpdateCategory(rq Request) (int, any) {

@@ -3,6 +3,7 @@ package v4
 import (
 	"net"
 	"net/http"
+	"strings"
 )
 
 // Domain managers and their registrations (prism v4.3, SDK prism-go-client
@@ -136,13 +137,21 @@ func handleGetDomainManager(rq Request) (int, any) {
 // localRegistrations answers the registrations of the domain manager of the path, which
 // must be this PC.
 func localRegistrations(rq Request) ([]Registration, int, any, bool) {
-	dm := rq.PC.DomainManager()
-	if _, ok := findByID([]DomainManager{dm}, func(d DomainManager) string { return d.ExtID }, rq.Params["domainManagerExtId"]); !ok {
-		st, body := Prism.fail(http.StatusNotFound, 40401, "domainManagerExtId",
-			"domain manager %s was not found: this Prism Central is domain manager %s", rq.Params["domainManagerExtId"], dm.ExtID)
+	if st, body, ok := checkLocalDomainManager(rq); !ok {
 		return nil, st, body, false
 	}
 	return rq.PC.Registrations(), 0, nil, true
+}
+
+// checkLocalDomainManager answers 404 unless the path's domainManagerExtId is this PC.
+func checkLocalDomainManager(rq Request) (int, any, bool) {
+	dm := rq.PC.DomainManager()
+	if !strings.EqualFold(rq.Params["domainManagerExtId"], dm.ExtID) {
+		st, body := Prism.fail(http.StatusNotFound, 40401, "domainManagerExtId",
+			"domain manager %s was not found: this Prism Central is domain manager %s", rq.Params["domainManagerExtId"], dm.ExtID)
+		return st, body, false
+	}
+	return 0, nil, true
 }
 
 func handleListRegistrations(rq Request) (int, any) {

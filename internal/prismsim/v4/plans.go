@@ -1,6 +1,7 @@
 package v4
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -58,6 +59,9 @@ func planRoutes() []Route {
 		{http.MethodPost, plansPath + "/{recoveryPlanExtId}/network-mappings", "recovery_plan", handleCreateNetworkMapping},
 		{http.MethodPut, plansPath + "/{recoveryPlanExtId}/network-mappings/{extId}", "recovery_plan", handleUpdateNetworkMapping},
 		{http.MethodDelete, plansPath + "/{recoveryPlanExtId}/network-mappings/{extId}", "recovery_plan", handleDeleteNetworkMapping},
+		{http.MethodPost, plansPath + "/{recoveryPlanExtId}/recovery-settings", "recovery_plan", handleCreateRecoverySetting},
+		{http.MethodPut, plansPath + "/{recoveryPlanExtId}/recovery-settings/{extId}", "recovery_plan", handleUpdateRecoverySetting},
+		{http.MethodDelete, plansPath + "/{recoveryPlanExtId}/recovery-settings/{extId}", "recovery_plan", handleDeleteRecoverySetting},
 		{http.MethodPost, plansPath, "recovery_plan", handleCreatePlan},
 		{http.MethodPut, plansPath + "/{extId}", "recovery_plan", handleUpdatePlan},
 		{http.MethodDelete, plansPath + "/{extId}", "recovery_plan", handleDeletePlan},
@@ -92,6 +96,13 @@ func renderPlan(b Backend, p RecoveryPlan) map[string]any {
 	}
 	if p.Description != "" {
 		out["description"] = p.Description
+	}
+	if w := p.Witness; w != nil {
+		wc := map[string]any{"extId": w.ExtID}
+		if w.TimeoutSecs != nil {
+			wc["timeoutSecs"] = *w.TimeoutSecs
+		}
+		out["witness"] = dp("datapolicies.v4.config.WitnessConfiguration", wc)
 	}
 	return dp("datapolicies.v4.config.RecoveryPlan", out)
 }
@@ -372,6 +383,10 @@ type planIn struct {
 	Description      *string         `json:"description"`
 	PrimaryLocation  *planLocationIn `json:"primaryLocation"`
 	RecoveryLocation *planLocationIn `json:"recoveryLocation"`
+	Witness          *struct {
+		ExtID       *string `json:"extId"`
+		TimeoutSecs *int64  `json:"timeoutSecs"`
+	} `json:"witness"`
 }
 
 type planLocationIn struct {
@@ -409,6 +424,12 @@ func decodePlan(rq Request) (RecoveryPlan, int, any, bool) {
 		for _, c := range l.in.Clusters {
 			l.out.Clusters = append(l.out.Clusters, c.ExtID)
 		}
+	}
+	if w := in.Witness; w != nil {
+		if w.ExtID == nil || *w.ExtID == "" {
+			return fail("witness.extId", "witness.extId is required")
+		}
+		p.Witness = &Witness{ExtID: *w.ExtID, TimeoutSecs: w.TimeoutSecs}
 	}
 	return p, 0, nil, true
 }
@@ -696,6 +717,22 @@ func renderRecoverySetting(b Backend, plan string, r RecoverySetting) map[string
 		}
 		setting["inGuestScriptExecutionConfig"] = dp("datapolicies.v4.config.InGuestScriptExecutionConfig", cfg)
 	}
+	if len(r.IPMappings) > 0 {
+		var ips []any
+		ip := func(s string) any {
+			return dp("common.v1.config.IPAddress", map[string]any{"ipv4": dp("common.v1.config.IPv4Address", map[string]any{"value": s})})
+		}
+		for _, m := range r.IPMappings {
+			o := map[string]any{"networkMappingExtId": m.NetworkMappingExtID}
+			for k, v := range map[string]string{"primaryIp": m.PrimaryIP, "recoveryIp": m.RecoveryIP, "primaryTestIp": m.PrimaryTestIP, "recoveryTestIp": m.RecoveryTestIP} {
+				if v != "" {
+					o[k] = ip(v)
+				}
+			}
+			ips = append(ips, dp("datapolicies.v4.config.IpMapping", o))
+		}
+		setting["ipMappings"] = ips
+	}
 	objectType := "datapolicies.v4.config.VmRecoverySetting"
 	if r.Scope == "VM_CATEGORY" {
 		objectType = "datapolicies.v4.config.VmCategoryRecoverySetting"
@@ -729,6 +766,172 @@ func handleGetRecoverySetting(rq Request) (int, any) {
 		return DataPolicies.entityAnswer(http.StatusOK, "datapolicies.v4.config.GetRecoverySettingApiResponse", renderRecoverySetting(rq.PC, p.ExtID, r))
 	}
 	return DataPolicies.fail(http.StatusNotFound, 40400, "extId", "recovery setting %s of recovery plan %s was not found", rq.Params["extId"], p.ExtID)
+}
+
+// recoverySettingIn is the body of a RecoverySetting create or update.
+type recoverySettingIn struct {
+	Setting *struct {
+		ObjectType string `json:"$objectType"`
+		Vm         *struct {
+			ExtID string `json:"extId"`
+		} `json:"vm"`
+		VMCategoryExtID *string `json:"vmCategoryExtId"`
+		PowerState      *string `json:"powerState"`
+		Script          *struct {
+			IsEnabled   *bool  `json:"isEnabled"`
+			TimeoutSecs *int64 `json:"timeoutSecs"`
+		} `json:"inGuestScriptExecutionConfig"`
+		IPMappings []struct {
+			NetworkMappingExtID *string `json:"networkMappingExtId"`
+			PrimaryIP           *ipIn   `json:"primaryIp"`
+			RecoveryIP          *ipIn   `json:"recoveryIp"`
+			PrimaryTestIP       *ipIn   `json:"primaryTestIp"`
+			RecoveryTestIP      *ipIn   `json:"recoveryTestIp"`
+		} `json:"ipMappings"`
+		FloatingIPs      []json.RawMessage `json:"floatingIpAssociations"`
+		VGAttachments    []json.RawMessage `json:"volumeGroupAttachments"`
+		VolumeGroupExtID *string           `json:"volumeGroupExtId"`
+	} `json:"recoverySetting"`
+}
+
+type ipIn struct {
+	IPv4 *struct {
+		Value string `json:"value"`
+	} `json:"ipv4"`
+}
+
+func (i *ipIn) value() string {
+	if i == nil || i.IPv4 == nil {
+		return ""
+	}
+	return i.IPv4.Value
+}
+
+// decodeRecoverySetting reads a VmRecoverySetting or a VmCategoryRecoverySetting.
+// Floating IPs and volume groups are not served (400): the model has no form for them here.
+func decodeRecoverySetting(rq Request) (RecoverySetting, int, any, bool) {
+	var in recoverySettingIn
+	if st, body, ok := DataPolicies.decode(rq, &in); !ok {
+		return RecoverySetting{}, st, body, false
+	}
+	fail := func(field, format string, args ...any) (RecoverySetting, int, any, bool) {
+		st, body := DataPolicies.fail(http.StatusBadRequest, 40004, field, format, args...)
+		return RecoverySetting{}, st, body, false
+	}
+	s := in.Setting
+	if s == nil {
+		return fail("recoverySetting", "recoverySetting is required")
+	}
+	var r RecoverySetting
+	switch {
+	case s.ObjectType == "datapolicies.v4.config.VmRecoverySetting" || (s.ObjectType == "" && s.Vm != nil):
+		if s.Vm == nil || s.Vm.ExtID == "" {
+			return fail("recoverySetting.vm.extId", "recoverySetting.vm.extId is required")
+		}
+		r.Scope, r.VMExtID = "VM", s.Vm.ExtID
+	case s.ObjectType == "datapolicies.v4.config.VmCategoryRecoverySetting" || (s.ObjectType == "" && s.VMCategoryExtID != nil):
+		if s.VMCategoryExtID == nil || *s.VMCategoryExtID == "" {
+			return fail("recoverySetting.vmCategoryExtId", "recoverySetting.vmCategoryExtId is required")
+		}
+		r.Scope, r.CategoryExtID = "VM_CATEGORY", *s.VMCategoryExtID
+	default:
+		return fail("recoverySetting", "recoverySetting: $objectType %q is not served by prismsim (VmRecoverySetting and VmCategoryRecoverySetting are)", s.ObjectType)
+	}
+	if len(s.FloatingIPs) > 0 || len(s.VGAttachments) > 0 {
+		return fail("recoverySetting.floatingIpAssociations", "recoverySetting: floating IP associations and volume group attachments are not served by prismsim over v4")
+	}
+	if s.PowerState != nil {
+		if *s.PowerState != "ON" && *s.PowerState != "OFF" {
+			return fail("recoverySetting.powerState", "recoverySetting.powerState must be ON or OFF, got %q", *s.PowerState)
+		}
+		r.PowerState = *s.PowerState
+	}
+	if s.Script != nil {
+		if s.Script.IsEnabled == nil {
+			return fail("recoverySetting.inGuestScriptExecutionConfig.isEnabled", "recoverySetting.inGuestScriptExecutionConfig.isEnabled is required")
+		}
+		r.ScriptEnabled, r.ScriptTimeout = s.Script.IsEnabled, s.Script.TimeoutSecs
+	}
+	if len(s.IPMappings) > 0 && r.Scope != "VM" {
+		return fail("recoverySetting.ipMappings", "recoverySetting.ipMappings are a VM's: a category setting has none")
+	}
+	for i, m := range s.IPMappings {
+		if m.NetworkMappingExtID == nil || *m.NetworkMappingExtID == "" {
+			return fail(fmt.Sprintf("recoverySetting.ipMappings[%d].networkMappingExtId", i), "recoverySetting.ipMappings[%d].networkMappingExtId is required", i)
+		}
+		// primaryIp and recoveryIp are required by the SDK; prismsim takes either alone
+		// (v3 lets a VM have a static address at one site only: leniency).
+		r.IPMappings = append(r.IPMappings, IPMapping{NetworkMappingExtID: *m.NetworkMappingExtID, PrimaryIP: m.PrimaryIP.value(),
+			RecoveryIP: m.RecoveryIP.value(), PrimaryTestIP: m.PrimaryTestIP.value(), RecoveryTestIP: m.RecoveryTestIP.value()})
+	}
+	return r, 0, nil, true
+}
+
+func handleCreateRecoverySetting(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+		if !ok {
+			return planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+		}
+		r, st, body, ok := decodeRecoverySetting(rq)
+		if !ok {
+			return st, body
+		}
+		task, err := rq.PC.PutRecoverySetting(rq.HTTP.Context(), p.ExtID, r)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.CreateRecoverySettingApiResponse", task)
+	})
+}
+
+// settingOf finds the recovery setting of a PUT or DELETE and checks If-Match against it.
+func settingOf(rq Request) (RecoveryPlan, RecoverySetting, int, any, bool) {
+	p, ok := findPlan(rq.PC, rq.Params["recoveryPlanExtId"])
+	if !ok {
+		st, body := planNotFound(DataPolicies, rq.Params["recoveryPlanExtId"])
+		return p, RecoverySetting{}, st, body, false
+	}
+	r, found := findByID(p.RecoverySettings, func(r RecoverySetting) string { return r.ExtID }, rq.Params["extId"])
+	st, body, ok := DataPolicies.matchCurrent(rq, found, "recovery setting "+rq.Params["extId"],
+		func() map[string]any { return renderRecoverySetting(rq.PC, p.ExtID, r) })
+	return p, r, st, body, ok
+}
+
+func handleUpdateRecoverySetting(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, cur, st, body, ok := settingOf(rq)
+		if !ok {
+			return st, body
+		}
+		r, st, body, ok := decodeRecoverySetting(rq)
+		if !ok {
+			return st, body
+		}
+		if r.Scope != cur.Scope || r.VMExtID != cur.VMExtID || r.CategoryExtID != cur.CategoryExtID {
+			st, body := DataPolicies.fail(http.StatusBadRequest, 40004, "recoverySetting", "a recovery setting's VM or category cannot change: delete it and create another")
+			return st, body
+		}
+		task, err := rq.PC.PutRecoverySetting(rq.HTTP.Context(), p.ExtID, r)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.UpdateRecoverySettingApiResponse", task)
+	})
+}
+
+func handleDeleteRecoverySetting(rq Request) (int, any) {
+	return DataPolicies.mutation(rq, func() (int, any) {
+		p, cur, st, body, ok := settingOf(rq)
+		if !ok {
+			return st, body
+		}
+		task, err := rq.PC.DeleteRecoverySetting(rq.HTTP.Context(), p.ExtID, cur)
+		if err != nil {
+			return DataPolicies.failModel(err)
+		}
+		return DataPolicies.taskAnswer("datapolicies.v4.config.DeleteRecoverySettingApiResponse", task)
+	})
 }
 
 // networkIn is a NetworkConfig of a request body.

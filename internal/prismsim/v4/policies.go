@@ -137,30 +137,38 @@ func policyOf(in policyIn) (p ProtectionPolicy, field string, err error) {
 		if r := c.Schedule.Retention; r != nil {
 			switch r.ObjectType {
 			case "datapolicies.v4.config.LinearRetention":
-				var local int64
-				var remote *int64
-				if json.Unmarshal(r.Local, &local) != nil {
-					return p, f + ".schedule.retention.local", fmt.Errorf("%s.schedule.retention.local must be a number of recovery points", f)
-				}
-				if len(r.Remote) > 0 && string(r.Remote) != "null" {
-					remote = new(int64)
-					if json.Unmarshal(r.Remote, remote) != nil {
-						return p, f + ".schedule.retention.remote", fmt.Errorf("%s.schedule.retention.remote must be a number of recovery points", f)
+				// local is required by the SDK; prismsim takes a retention without it as v3's
+				// absent local retention (leniency, tools/prismsim/README.md).
+				lr := &LinearRetention{}
+				for _, side := range []struct {
+					raw  json.RawMessage
+					name string
+					to   **int64
+				}{{r.Local, "local", &lr.Local}, {r.Remote, "remote", &lr.Remote}} {
+					if len(side.raw) == 0 || string(side.raw) == "null" {
+						continue
+					}
+					*side.to = new(int64)
+					if json.Unmarshal(side.raw, *side.to) != nil {
+						return p, f + ".schedule.retention." + side.name, fmt.Errorf("%s.schedule.retention.%s must be a number of recovery points", f, side.name)
 					}
 				}
-				rc.Linear = &LinearRetention{Local: local, Remote: remote}
+				rc.Linear = lr
 			case "datapolicies.v4.config.AutoRollupRetention":
-				var local rollupIn
-				if json.Unmarshal(r.Local, &local) != nil || local.IntervalType == nil || local.Frequency == nil {
-					return p, f + ".schedule.retention.local", fmt.Errorf("%s.schedule.retention.local needs snapshotIntervalType and frequency", f)
-				}
-				rr := &RollupRetention{Local: RollupDetails{IntervalType: *local.IntervalType, Frequency: *local.Frequency}}
-				if len(r.Remote) > 0 && string(r.Remote) != "null" {
-					var remote rollupIn
-					if json.Unmarshal(r.Remote, &remote) != nil || remote.IntervalType == nil || remote.Frequency == nil {
-						return p, f + ".schedule.retention.remote", fmt.Errorf("%s.schedule.retention.remote needs snapshotIntervalType and frequency", f)
+				rr := &RollupRetention{}
+				for _, side := range []struct {
+					raw  json.RawMessage
+					name string
+					to   **RollupDetails
+				}{{r.Local, "local", &rr.Local}, {r.Remote, "remote", &rr.Remote}} {
+					if len(side.raw) == 0 || string(side.raw) == "null" {
+						continue
 					}
-					rr.Remote = &RollupDetails{IntervalType: *remote.IntervalType, Frequency: *remote.Frequency}
+					var d rollupIn
+					if json.Unmarshal(side.raw, &d) != nil || d.IntervalType == nil || d.Frequency == nil {
+						return p, f + ".schedule.retention." + side.name, fmt.Errorf("%s.schedule.retention.%s needs snapshotIntervalType and frequency", f, side.name)
+					}
+					*side.to = &RollupDetails{IntervalType: *d.IntervalType, Frequency: *d.Frequency}
 				}
 				rc.Rollup = rr
 			default:
@@ -203,7 +211,10 @@ func renderPolicy(pc Backend, p ProtectionPolicy) map[string]any {
 		}
 		switch {
 		case c.Linear != nil:
-			r := map[string]any{"local": c.Linear.Local}
+			r := map[string]any{}
+			if c.Linear.Local != nil {
+				r["local"] = *c.Linear.Local
+			}
 			if c.Linear.Remote != nil {
 				r["remote"] = *c.Linear.Remote
 			}
@@ -213,7 +224,10 @@ func renderPolicy(pc Backend, p ProtectionPolicy) map[string]any {
 			details := func(d RollupDetails) map[string]any {
 				return dp("datapolicies.v4.config.AutoRollupRetentionDetails", map[string]any{"snapshotIntervalType": d.IntervalType, "frequency": d.Frequency})
 			}
-			r := map[string]any{"local": details(c.Rollup.Local)}
+			r := map[string]any{}
+			if c.Rollup.Local != nil {
+				r["local"] = details(*c.Rollup.Local)
+			}
 			if c.Rollup.Remote != nil {
 				r["remote"] = details(*c.Rollup.Remote)
 			}

@@ -36,6 +36,7 @@ var relOf = map[string]string{
 	"recovery_plan_job": "dataprotection:config:recovery-plan-job",
 	"subnet":            "networking:config:subnet",
 	"vpc":               "networking:config:vpc",
+	"vpc_route_table":   "networking:config:route-table",
 	"cluster":           "clustermgmt:config:cluster",
 }
 
