@@ -78,14 +78,14 @@
 //	provider resource / data source    model (types, operations)            v3 path                                 model files; wire files (v3/, v4/)
 //	nutanixdr_availability_zone        ctKind, PC.pair (Pair), PC.unpair (Unpair), PC.AvailabilityZone  /cloud_trusts, /availability_zones  cloud_trusts.go, availability_zones.go, remote_connections.go, v4_pairing.go; v3/cloud_trusts.go, v3/availability_zones.go, v4/domain_manager_actions.go
 //	nutanixdr_category(_value)         categoryKey(Info), categoryValue(Info), PC.putCategoryKey (PutCategoryKey)...  /categories/{name}[/{value}], /category/query  category_model.go, model/categories.go; v3/categories.go
-//	nutanixdr_disaster_recovery        PC.enableDR (EnableDR), PC.drState (DRService), PC.drRequired  /services/disaster_recovery  dr.go; v3/dr.go
-//	nutanixdr_protection_policy        policyKind, policyData, policyFact, PC.ProtectedVMs  /protection_rules  protection_rules.go (v3 names: prSpecView...), replication.go; v3/protection_rules.go
-//	nutanixdr_recovery_plan            planKind, planData, recoveryPlan, PC.PlanEntities  /recovery_plans     recovery_plans.go, recovery_plans_model.go, recovery_plans_status.go; v3/recovery_plans.go
+//	nutanixdr_disaster_recovery        PC.enableDR (EnableDR), PC.drState (DRService), PC.drRequired  /services/disaster_recovery  dr.go, v4_products.go; v3/dr.go, v4/products.go
+//	nutanixdr_protection_policy        policyKind, policyData, policyFact, PC.ProtectedVMs  /protection_rules  protection_rules.go (v3 names: prSpecView...), replication.go, v4_policies.go; v3/protection_rules.go, v4/policies.go
+//	nutanixdr_recovery_plan            planKind, planData, recoveryPlan, PC.PlanEntities  /recovery_plans     recovery_plans.go, recovery_plans_model.go, recovery_plans_status.go, v4_plans.go; v3/recovery_plans.go, v4/plans.go
 //	nutanixdr_failover                 jobKind, jobState, PC.createJob (CreateJob), gatherFailoverFacts, planFailover  /recovery_plan_jobs  recovery_plan_jobs.go, failover.go, witness.go; v3/recovery_plan_jobs.go
 //	nutanixdr_mst_target               mstState, model.RecoveryPointStore    (none: clustermgmt-cli over ssh; v4 reads)  mst.go, mst_cli.go, wire_ssh.go, v4/stores.go
-//	nutanixdr_subnet(s)                subnetKind                            /subnets                                subnets.go, subnets_write.go
-//	nutanixdr_vpc(s)                   vpcKind                               /vpcs                                   vpcs.go
-//	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go; v3/route_tables.go
+//	nutanixdr_subnet(s)                subnetKind                            /subnets                                subnets.go, subnets_write.go, v4_networking.go; v4/networking.go
+//	nutanixdr_vpc(s)                   vpcKind                               /vpcs                                   vpcs.go, v4_networking.go; v4/networking.go
+//	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go, v4_networking.go; v3/route_tables.go, v4/networking.go
 //	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go
 //	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go, v4_clusters.go; v4/clusters.go
 //	(recovery points, read by failover) recoveryPoint, pointStore, pointView, PC.VMRecoveryPoints  /vm_recovery_points  recovery_points.go, v4_recovery_points.go; v3/recovery_points.go, v4/recovery_points.go
