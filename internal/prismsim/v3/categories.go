@@ -141,15 +141,9 @@ func handlePutCategoryKey(rq Request) (int, any, error) {
 	if *in.Name != name {
 		return 0, nil, InvalidArgument("name %q in the body does not match %q in the path", *in.Name, name)
 	}
-	if err := model.CheckCategoryName("name", name); err != nil {
-		return 0, nil, ValidationError("%v", err)
-	}
-	description := ""
-	if in.Description != nil {
-		description = *in.Description
-	}
-	if len(description) > model.MaxCategoryDescription {
-		return 0, nil, ValidationError("description is longer than %d characters", model.MaxCategoryDescription)
+	description, apiErr := checkCategoryPut("name", name, in.Description)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	cardinality := int64(model.DefaultCardinality)
 	if in.Capabilities != nil && in.Capabilities.Cardinality != nil {
@@ -163,6 +157,21 @@ func handlePutCategoryKey(rq Request) (int, any, error) {
 		return 0, nil, err
 	}
 	return createdOrOK(created), RenderCategoryKey(k), nil
+}
+
+// checkCategoryPut checks the name of a key or value a PUT creates or replaces and its
+// description, and returns the description ("" when none is given).
+func checkCategoryPut(field, name string, description *string) (string, *Error) {
+	if err := model.CheckCategoryName(field, name); err != nil {
+		return "", ValidationError("%v", err)
+	}
+	if description == nil {
+		return "", nil
+	}
+	if len(*description) > model.MaxCategoryDescription {
+		return "", ValidationError("description is longer than %d characters", model.MaxCategoryDescription)
+	}
+	return *description, nil
 }
 
 // createdOrOK is the status of a PUT that created (201) or replaced (200) what it names.
@@ -214,15 +223,9 @@ func handlePutCategoryValue(rq Request) (int, any, error) {
 	if in.Value != nil && *in.Value != value {
 		return 0, nil, InvalidArgument("value %q in the body does not match %q in the path", *in.Value, value)
 	}
-	if err := model.CheckCategoryName("value", value); err != nil {
-		return 0, nil, ValidationError("%v", err)
-	}
-	description := ""
-	if in.Description != nil {
-		description = *in.Description
-	}
-	if len(description) > model.MaxCategoryDescription {
-		return 0, nil, ValidationError("description is longer than %d characters", model.MaxCategoryDescription)
+	description, apiErr := checkCategoryPut("value", value, in.Description)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	if string(in.AssignmentRule) == "null" {
 		in.AssignmentRule = nil
