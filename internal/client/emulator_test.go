@@ -102,6 +102,7 @@ func (s *simPC) client(t *testing.T, mods ...func(*Config)) (*Client, *recLogger
 	if err != nil {
 		t.Fatal(err)
 	}
+	forgetEndpointWhenDone(t, c.endpoint)
 	return c, log
 }
 

@@ -132,7 +132,23 @@ func newClient(t testing.TB, srv *httptest.Server, mods ...func(*Config)) (*Clie
 	}
 	c.taskWaitMin = time.Millisecond
 	c.taskWaitMax = 10 * time.Millisecond
+	forgetEndpointWhenDone(t, c.endpoint)
 	return c, log
+}
+
+// forgetEndpointWhenDone forgets, when the test ends, what the process keeps per endpoint
+// (the v4 probes' answers, the zone map): a later test's server may get the same port, and
+// must not inherit them.
+func forgetEndpointWhenDone(t testing.TB, endpoint string) {
+	t.Cleanup(func() {
+		zoneMaps.Delete(endpoint)
+		v4Probes.Range(func(k, _ any) bool {
+			if key, ok := k.(string); ok && strings.HasPrefix(key, endpoint+" ") {
+				v4Probes.Delete(k)
+			}
+			return true
+		})
+	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -102,17 +102,6 @@ func (f *fakeRecoveryPoints) clientOf(t *testing.T) (*Client, *recLogger) {
 	z.built = true
 	z.toAZ = map[string]string{rpDMCanada: rpAZCanada, rpDMOther: rpAZOther}
 	z.toDM = map[string]string{rpAZCanada: rpDMCanada, rpAZOther: rpDMOther}
-	t.Cleanup(func() { zoneMaps.Delete(c.endpoint) })
-	// The probe's answer is kept per endpoint for the process: forget it, lest a later test's
-	// server on the same port inherit it.
-	t.Cleanup(func() {
-		v4Probes.Range(func(k, _ any) bool {
-			if key, ok := k.(string); ok && strings.HasPrefix(key, c.endpoint+" ") {
-				v4Probes.Delete(k)
-			}
-			return true
-		})
-	})
 	return c, log
 }
 
