@@ -40,6 +40,7 @@ type Backend interface {
 	ClusterBackend
 	RecoveryPointBackend
 	NetworkingBackend
+	VMBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.
