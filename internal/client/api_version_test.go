@@ -22,7 +22,7 @@ func TestResolveProtocols(t *testing.T) {
 				}
 				probed := p.Kind == KindCategories || p.Kind == KindProtectionPolicies || p.Kind == KindRecoveryPlans || p.Kind == KindFailovers
 				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters || p.Kind == KindRecoveryPoints ||
-					p.Kind == KindSubnets || p.Kind == KindVPCs || p.Kind == KindRouteTables
+					p.Kind == KindSubnets || p.Kind == KindVPCs || p.Kind == KindRouteTables || p.Kind == KindVMs
 				if (p.probe.Name != "") != (probed && choice != APIVersionV3) {
 					t.Errorf("%s: probe %q under %q", p.Kind, p.probe, choice)
 				}
@@ -37,9 +37,9 @@ func TestResolveProtocols(t *testing.T) {
 	if err == nil {
 		t.Fatal(`"v4": no error while no kind with a v3 API is served over v4`)
 	}
-	mustContain(t, err.Error(), `api_version = "v4"`, "VMs", `"auto"`, `"v3"`)
+	mustContain(t, err.Error(), `api_version = "v4"`, `"auto"`, `"v3"`)
 	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers,
-		KindAvailabilityZones, KindClusters, KindRecoveryPoints, KindSubnets, KindVPCs, KindRouteTables} {
+		KindAvailabilityZones, KindClusters, KindRecoveryPoints, KindSubnets, KindVPCs, KindRouteTables, KindVMs} {
 		if strings.Contains(err.Error(), string(served)+",") || strings.HasSuffix(err.Error(), string(served)) {
 			t.Errorf("%s are served over v4 and must not be listed: %v", served, err)
 		}

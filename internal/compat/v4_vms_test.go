@@ -6,8 +6,8 @@ import (
 
 	vmmapi "github.com/nutanix/ntnx-api-golang-clients/vmm-go-client/v4/api"
 	vmmclient "github.com/nutanix/ntnx-api-golang-clients/vmm-go-client/v4/client"
-	vmmcfg "github.com/nutanix/ntnx-api-golang-clients/vmm-go-client/v4/models/vmm/v4/ahv/config"
 	vmmprism "github.com/nutanix/ntnx-api-golang-clients/vmm-go-client/v4/models/prism/v4/config"
+	vmmcfg "github.com/nutanix/ntnx-api-golang-clients/vmm-go-client/v4/models/vmm/v4/ahv/config"
 
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/acctest"
 	"github.com/nutanixdr/terraform-provider-nutanixdr/internal/prismsim"
