@@ -54,13 +54,13 @@ func TestClientConfig_apiVersion(t *testing.T) {
 	if d.Summary() != summaryInvalidProviderValue {
 		t.Errorf("summary = %q", d.Summary())
 	}
-	for _, want := range []string{`api_version = "v4"`, "VMs", `"auto"`, `"v3"`} {
+	for _, want := range []string{`api_version = "v4"`, `"auto"`, `"v3"`} {
 		if !strings.Contains(d.Detail(), want) {
 			t.Errorf("detail lacks %q: %s", want, d.Detail())
 		}
 	}
 	// The kinds the client speaks over v4 are not listed.
-	for _, served := range []string{"protection policies", "categories,", "recovery plans", "failovers", "recovery points,", "subnets", "VPCs", "route tables"} {
+	for _, served := range []string{"protection policies", "categories,", "recovery plans", "failovers", "recovery points,", "subnets", "VPCs", "route tables", "VMs"} {
 		if strings.Contains(d.Detail(), served) {
 			t.Errorf("detail lists %q, which is served over v4: %s", served, d.Detail())
 		}

@@ -37,7 +37,7 @@ data "nutanixdr_cluster" "x" {
 			{
 				Config: config(`"v4"`),
 				ExpectError: acctest.ErrorRegexp(`Invalid provider configuration`, `api_version = "v4" is not available in this provider version`,
-					`disaster recovery enablement, VMs`, `Set api_version = "auto"`),
+					`disaster recovery enablement`, `Set api_version = "auto"`),
 			},
 			{
 				Config:            config(`"v3"`),
