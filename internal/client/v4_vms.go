@@ -79,11 +79,56 @@ var v4VMs = &v4VMFlow{v4Kind: &v4Kind[VM, VM]{
 // (vm_name==) translated too.
 type v4VMFlow struct{ *v4Kind[VM, VM] }
 
-func (f *v4VMFlow) list(ctx context.Context, c *Client, op, filter string, worth func(pages int) bool) ([]VM, error) {
+func (f *v4VMFlow) list(ctx context.Context, c *Client, op, filter string, _ func(pages int) bool) ([]VM, error) {
 	if name, ok := strings.CutPrefix(filter, "vm_name=="); ok {
 		filter = "name==" + name
 	}
-	return f.v4Kind.list(ctx, c, op, filter, worth)
+	odata, err := odataFilter(filter)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	raws, err := listV4[json.RawMessage](ctx, c, v4List{op: op, path: f.ns.Path(f.collection), filter: odata})
+	if err != nil {
+		return nil, err
+	}
+	// The names of the VMs' categories: one list of every category rather than a GET per
+	// category the run has not seen.
+	var ids []string
+	for _, raw := range raws {
+		var j v4VMJSON
+		if json.Unmarshal(raw, &j) == nil {
+			ids = append(ids, j.categoryIDs()...)
+		}
+	}
+	if err := c.learnCategoryNames(ctx, op, ids); err != nil {
+		return nil, err
+	}
+	out := make([]VM, 0, len(raws))
+	for _, raw := range raws {
+		vm, err := decodeV4VM(ctx, c, raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		out = append(out, vm)
+	}
+	return out, nil
+}
+
+// learnCategoryNames makes sure the run knows the names of the category extIds: when more
+// than one is unknown, with one list of every category (its pages), so that categoryParams
+// then sends nothing; one unknown id is left to categoryParams' GET.
+func (c *Client) learnCategoryNames(ctx context.Context, op string, ids []string) error {
+	unknown := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := c.categoryNames.Load(id); !ok {
+			unknown[id] = true
+		}
+	}
+	if len(unknown) <= 1 {
+		return nil
+	}
+	_, err := c.v4CategoryList(ctx, op, "")
+	return err
 }
 
 func decodeV4VM(ctx context.Context, c *Client, raw json.RawMessage) (VM, error) {
@@ -127,7 +172,11 @@ func decodeV4VMCategories(ctx context.Context, c *Client, raw json.RawMessage) (
 			}
 		}
 	}
-	params, err := c.categoryParams(ctx, "reading the categories of VM "+j.ExtID, j.categoryIDs())
+	op := "reading the categories of VM " + j.ExtID
+	if err := c.learnCategoryNames(ctx, op, j.categoryIDs()); err != nil {
+		return VM{}, nil, err
+	}
+	params, err := c.categoryParams(ctx, op, j.categoryIDs())
 	if err != nil {
 		return VM{}, nil, err
 	}
