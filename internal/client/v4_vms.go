@@ -64,7 +64,7 @@ func (j *v4VMJSON) categoryIDs() []string {
 
 // v4VMs is the VM on the v4 wire. It reads and lists; a VM's categories change through
 // UpdateVMCategories (v4UpdateVMCategories), never through the generic update.
-var v4VMs = &v4VMFlow{v4Kind: &v4Kind[VM, VM]{
+var v4VMs = &v4Kind[VM, VM]{
 	ns:         v4VMM,
 	collection: "/ahv/config/vms",
 	rel:        "vm",
@@ -73,45 +73,25 @@ var v4VMs = &v4VMFlow{v4Kind: &v4Kind[VM, VM]{
 		return fmt.Errorf("internal error: VMs are not created or updated as a whole over v4")
 	},
 	name: func(v *VM) string { return v.Name },
-}}
-
-// v4VMFlow is the v4 flow of VMs: the generic one, with the VM's name filter of v3
-// (vm_name==) translated too.
-type v4VMFlow struct{ *v4Kind[VM, VM] }
-
-func (f *v4VMFlow) list(ctx context.Context, c *Client, op, filter string, _ func(pages int) bool) ([]VM, error) {
-	if name, ok := strings.CutPrefix(filter, "vm_name=="); ok {
-		filter = "name==" + name
-	}
-	odata, err := odataFilter(filter)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	raws, err := listV4[json.RawMessage](ctx, c, v4List{op: op, path: f.ns.Path(f.collection), filter: odata})
-	if err != nil {
-		return nil, err
-	}
+	// The name lookups' vm_name==x is the v4 name.
+	fiql: func(filter string) string {
+		if name, ok := strings.CutPrefix(filter, "vm_name=="); ok {
+			return "name==" + name
+		}
+		return filter
+	},
 	// The names of the VMs' categories: one list of every category rather than a GET per
 	// category the run has not seen.
-	var ids []string
-	for _, raw := range raws {
-		var j v4VMJSON
-		if json.Unmarshal(raw, &j) == nil {
-			ids = append(ids, j.categoryIDs()...)
+	prepare: func(ctx context.Context, c *Client, op string, raws []json.RawMessage) error {
+		var ids []string
+		for _, raw := range raws {
+			var j v4VMJSON
+			if json.Unmarshal(raw, &j) == nil {
+				ids = append(ids, j.categoryIDs()...)
+			}
 		}
-	}
-	if err := c.learnCategoryNames(ctx, op, ids); err != nil {
-		return nil, err
-	}
-	out := make([]VM, 0, len(raws))
-	for _, raw := range raws {
-		vm, err := decodeV4VM(ctx, c, raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out = append(out, vm)
-	}
-	return out, nil
+		return c.learnCategoryNames(ctx, op, ids)
+	},
 }
 
 // learnCategoryNames makes sure the run knows the names of the category extIds: when more
