@@ -144,3 +144,46 @@ func TestV4VMsOverEmulator(t *testing.T) {
 	}
 	mustContain(t, err.Error(), "replicated-vm/missing", "does not exist")
 }
+
+// A change made by someone else between the client's read and its action: the action is
+// refused with 412, and the client reads the VM again and sends the difference again, keeping
+// the other change.
+func TestV4VMCategoriesChangedMeanwhile(t *testing.T) {
+	s, c, v3 := startV4VMSite(t)
+	ctx := context.Background()
+	for _, kv := range [][2]string{{"acc-dr", "gold"}, {"oob", "x"}} {
+		if _, err := v3.PutCategoryKey(ctx, CategoryKey{Name: kv[0]}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v3.PutCategoryValue(ctx, CategoryValue{Key: kv[0], Value: kv[1]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app := vmByName(t, v3, "app-01")
+	s.resetRequests(t)
+	calls := 0
+	vm, err := c.UpdateVMCategories(ctx, app.UUID, func(m map[string]string) {
+		calls++
+		if calls == 1 {
+			// After the client's read: someone else adds oob:x over v3.
+			if _, err := v3.UpdateVMCategories(ctx, app.UUID, func(m map[string]string) { m["oob"] = "x" }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m["acc-dr"] = "gold"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Errorf("mutate called %d times, want 2 (the 412 reads again)", calls)
+	}
+	if got := []int{s.requests(t, vmmV4Get), s.requests(t, vmmV4Associate)}; !slices.Equal(got, []int{2, 2}) {
+		t.Errorf("GET, associate: %v, want [2 2] (one refused with 412)", got)
+	}
+	want := map[string]string{"acc-dr": "gold", "oob": "x"}
+	after, err := v3.GetVM(ctx, app.UUID)
+	if err != nil || !maps.Equal(after.Categories, want) || !maps.Equal(vm.Categories, want) {
+		t.Errorf("v3 sees %v (%v), the update returned %v; want %v", after.Categories, err, vm.Categories, want)
+	}
+}
