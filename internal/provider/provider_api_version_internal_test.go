@@ -23,7 +23,7 @@ func TestClientConfig_apiVersion(t *testing.T) {
 		return m
 	}
 	for in, want := range map[types.String]string{
-		types.StringNull():        client.APIVersionV3,
+		types.StringNull():        client.APIVersionAuto, // the default
 		types.StringValue("auto"): client.APIVersionAuto,
 		types.StringValue("v3"):   client.APIVersionV3,
 	} {
@@ -34,12 +34,12 @@ func TestClientConfig_apiVersion(t *testing.T) {
 	}
 	// Unset, the environment chooses; the block wins over it.
 	for in, want := range map[types.String]string{
-		types.StringNull():      client.APIVersionAuto,
-		types.StringValue("v3"): client.APIVersionV3,
+		types.StringNull():      client.APIVersionV3,
+		types.StringValue("v4"): client.APIVersionV4,
 	} {
-		cfg, diags := clientConfig(base(in), env(map[string]string{envAPIVersion: "auto"}))
+		cfg, diags := clientConfig(base(in), env(map[string]string{envAPIVersion: "v3"}))
 		if diags.HasError() || cfg.APIVersion != want {
-			t.Errorf("api_version %s with %s=auto: got %q, %v; want %q", in, envAPIVersion, cfg.APIVersion, diags, want)
+			t.Errorf("api_version %s with %s=v3: got %q, %v; want %q", in, envAPIVersion, cfg.APIVersion, diags, want)
 		}
 	}
 	if _, diags := clientConfig(base(types.StringNull()), env(map[string]string{envAPIVersion: "v5"})); !diags.HasError() {
