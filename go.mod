@@ -21,6 +21,7 @@ require (
 	github.com/nutanix/ntnx-api-golang-clients/dataprotection-go-client/v4 v4.3.1
 	github.com/nutanix/ntnx-api-golang-clients/networking-go-client/v4 v4.3.1
 	github.com/nutanix/ntnx-api-golang-clients/prism-go-client/v4 v4.3.1
+	github.com/nutanix/ntnx-api-golang-clients/vmm-go-client/v4 v4.2.2
 	github.com/zclconf/go-cty v1.18.1
 	golang.org/x/crypto v0.50.0
 	gopkg.in/yaml.v3 v3.0.1

@@ -73,10 +73,9 @@ var kindWires = []kindWire{
 	{kind: KindAvailabilityZones, v3: true, v4: v4Prism, v4Client: true},
 	// Category values; a key has no v4 entity of its own (see v4_categories.go).
 	{kind: KindCategories, v3: true, v4: v4Prism, v4Client: true},
-	// A VM's categories are assigned through the vmm namespace, which this provider does not
-	// pin: VMs stay on v3 by design.
-	{kind: KindVMs, v3: true,
-		why: "by design: VMs (category assignment) are served over v4 by the vmm namespace, which this provider does not use; v3 serves them"},
+	// VMs are read, and their categories assigned (associate/disassociate actions), through
+	// vmm v4.2 (v4_vms.go).
+	{kind: KindVMs, v3: true, v4: v4VMM, v4Client: true},
 	{kind: KindClusters, v3: true, v4: v4ClusterMgmt, v4Client: true},
 	{kind: KindProtectionPolicies, v3: true, v4: v4DataPolicies, v4Client: true},
 	{kind: KindRecoveryPlans, v3: true, v4: v4DataPolicies, v4Client: true},

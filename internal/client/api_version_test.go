@@ -23,7 +23,7 @@ func TestResolveProtocols(t *testing.T) {
 				probed := p.Kind == KindCategories || p.Kind == KindProtectionPolicies || p.Kind == KindRecoveryPlans || p.Kind == KindFailovers
 				probed = probed || p.Kind == KindAvailabilityZones || p.Kind == KindClusters || p.Kind == KindRecoveryPoints ||
 					p.Kind == KindSubnets || p.Kind == KindVPCs || p.Kind == KindRouteTables ||
-					p.Kind == KindDisasterRecovery
+					p.Kind == KindDisasterRecovery || p.Kind == KindVMs
 				if (p.probe.Name != "") != (probed && choice != APIVersionV3) {
 					t.Errorf("%s: probe %q under %q", p.Kind, p.probe, choice)
 				}
@@ -34,15 +34,14 @@ func TestResolveProtocols(t *testing.T) {
 		})
 	}
 
-	_, err := ResolveProtocols(APIVersionV4)
-	if err == nil {
-		t.Fatal(`"v4": no error while no kind with a v3 API is served over v4`)
+	// "v4": every kind over v4, none probed (the client speaks every kind over v4).
+	ps, err := ResolveProtocols(APIVersionV4)
+	if err != nil {
+		t.Fatalf(`"v4": %v`, err)
 	}
-	mustContain(t, err.Error(), `api_version = "v4"`, "VMs", `"auto"`, `"v3"`)
-	for _, served := range []DRKind{KindMSTStores, KindCategories, KindProtectionPolicies, KindRecoveryPlans, KindFailovers,
-		KindAvailabilityZones, KindClusters, KindRecoveryPoints, KindSubnets, KindVPCs, KindRouteTables, KindDisasterRecovery} {
-		if strings.Contains(err.Error(), string(served)+",") || strings.HasSuffix(err.Error(), string(served)) {
-			t.Errorf("%s are served over v4 and must not be listed: %v", served, err)
+	for _, p := range ps {
+		if p.Wire != WireV4 || p.probe.Name != "" || p.Reason == "" {
+			t.Errorf(`"v4": %s: %s (probe %q), want v4 with a reason and no probe`, p.Kind, p, p.probe)
 		}
 	}
 
@@ -60,7 +59,8 @@ func TestClientCarriesItsProtocols(t *testing.T) {
 	if c.Protocol(KindRecoveryPlans) != WireV3 || c.Protocol(KindMSTStores) != WireV4 || c.Protocol("unknown") != WireV3 {
 		t.Errorf("protocols = %v", c.Protocols())
 	}
-	if _, err := New(Config{Endpoint: "127.0.0.1", Username: "u", Password: "p", APIVersion: APIVersionV4}); err == nil {
-		t.Error(`New with api_version "v4": no error`)
+	c4, err := New(Config{Endpoint: "127.0.0.1", Username: "u", Password: "p", APIVersion: APIVersionV4})
+	if err != nil || c4.Protocol(KindRecoveryPlans) != WireV4 || c4.Protocol(KindVMs) != WireV4 {
+		t.Errorf(`New with api_version "v4": %v, protocols %v`, err, c4.Protocols())
 	}
 }

@@ -72,9 +72,16 @@ func (c *Client) ListClusters(ctx context.Context, filter string) ([]Cluster, er
 // those of the list call.
 func (c *Client) CheckPrismCentral(ctx context.Context) error {
 	op := "checking that " + c.endpoint + " is a Prism Central"
-	// Over v3 whatever the wire of clusters: the check tells Prism Element, whose v3 API
-	// answers, from Prism Central before anything asks which v4 namespaces it serves.
-	all, err := v3Clusters.list(ctx, c, op, "", nil)
+	// Over v3 unless api_version = "v4": the check tells Prism Element, whose v3 API
+	// answers, from Prism Central before anything asks which v4 namespaces it serves. Under
+	// "v4" nothing is asked over v3, and the v4 clusters say the same (clusterFunction).
+	var all []Cluster
+	var err error
+	if c.Protocol(KindClusters) == WireV4 {
+		all, err = kindCluster.list(ctx, c, "")
+	} else {
+		all, err = v3Clusters.list(ctx, c, op, "", nil)
+	}
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,12 @@ type v4Kind[T, W any] struct {
 	write func(ctx context.Context, c *Client, body map[string]any, v *W) error
 	// name is v's name, to find a created entity by when its task names none.
 	name func(v *W) string
+	// fiql, when set, rewrites a list's FIQL filter before it becomes OData (a kind whose v3
+	// attribute for the name is not "name").
+	fiql func(filter string) string
+	// prepare, when set, sees the entities of a list before they are decoded (to learn what
+	// they refer to with one request rather than one per entity).
+	prepare func(ctx context.Context, c *Client, op string, raws []json.RawMessage) error
 }
 
 func (k *v4Kind[T, W]) path(id string) string { return k.ns.Path(k.collection + "/" + escape(id)) }
@@ -61,6 +67,9 @@ func (k *v4Kind[T, W]) get(ctx context.Context, c *Client, op, id string) (*T, e
 }
 
 func (k *v4Kind[T, W]) list(ctx context.Context, c *Client, op, filter string, _ func(pages int) bool) ([]T, error) {
+	if k.fiql != nil {
+		filter = k.fiql(filter)
+	}
 	odata, err := odataFilter(filter)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -68,6 +77,11 @@ func (k *v4Kind[T, W]) list(ctx context.Context, c *Client, op, filter string, _
 	raws, err := listV4[json.RawMessage](ctx, c, v4List{op: op, path: k.ns.Path(k.collection), filter: odata})
 	if err != nil {
 		return nil, err
+	}
+	if k.prepare != nil {
+		if err := k.prepare(ctx, c, op, raws); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]T, 0, len(raws))
 	for _, raw := range raws {

@@ -44,6 +44,7 @@ var (
 	v4DataProtection = v4Namespace{Name: "dataprotection", Version: "v4.3"}
 	v4Networking     = v4Namespace{Name: "networking", Version: "v4.3"}
 	v4ClusterMgmt    = v4Namespace{Name: "clustermgmt", Version: "v4.2"}
+	v4VMM            = v4Namespace{Name: "vmm", Version: "v4.2"}
 )
 
 // Path returns the full path of rest (which starts with "/", e.g. "/config/tasks/x") in the

@@ -94,7 +94,7 @@ func vmCategories(m entityMetadata) map[string]string {
 
 // kindVM declares the VM, which the client reads and whose categories it
 // changes (UpdateVMCategories); it never creates or deletes one.
-var kindVM = &entityKind[VM, VM]{noun: "VM", v3: v3VMs}
+var kindVM = &entityKind[VM, VM]{noun: "VM", v3: v3VMs, v4: v4VMs, wire: KindVMs}
 
 // v3VMs is the VM on the v3 wire: kind vm.
 var v3VMs = &v3Kind[VM, VM, vmJSON]{kind: KindVM, decode: (*vmJSON).toVM}
@@ -121,7 +121,8 @@ func (c *Client) LookupVM(ctx context.Context, uuid string) (*VM, error) {
 	return lookupOne(ctx, &c.vms, "", uuid, "VM "+uuid, list, fetch)
 }
 
-// UpdateVMCategories changes the categories of a VM. It reads the VM,
+// UpdateVMCategories changes the categories of a VM. Over v4 it sends the difference as
+// category actions (v4UpdateVMCategories). Over v3 it reads the VM,
 // applies mutate to a copy of its categories, and when they changed PUTs
 // the whole VM back with every field it does not model preserved and
 // categories_mapping kept consistent, then waits for the task and returns
@@ -131,6 +132,9 @@ func (c *Client) LookupVM(ctx context.Context, uuid string) (*VM, error) {
 // once and must only depend on the map it is given.
 func (c *Client) UpdateVMCategories(ctx context.Context, uuid string, mutate func(map[string]string)) (*VM, error) {
 	op := "updating the categories of VM " + uuid
+	if c.wire(ctx, KindVMs) == WireV4 {
+		return c.v4UpdateVMCategories(ctx, op, uuid, mutate)
+	}
 	var want map[string]string
 	doc, sent, err := c.updateAndSettle(ctx, op, vmPath(uuid), func(d *document) error {
 		current := vmCategories(d.Metadata)

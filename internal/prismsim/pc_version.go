@@ -16,7 +16,7 @@ import (
 //   - pc.2024.3 up to pc.7.5: the v4.0 revision of prism, datapolicies (protection
 //     policies), dataprotection and networking;
 //   - pc.7.5 and later: the revisions of the SDKs this project pins (prism v4.3,
-//     datapolicies v4.2 with recovery plans, dataprotection v4.3, networking v4.3).
+//     datapolicies v4.2 with recovery plans, dataprotection v4.3, networking v4.3, clustermgmt v4.2, vmm v4.2).
 //
 // The boundary at pc.7.5 is an ASSUMPTION: the docs found do not say which release first
 // serves those revisions (the README marks it UNCONFIRMED). A namespace is answered at the

@@ -73,12 +73,15 @@ func (pc *PC) RecoveryPlans() []v4.RecoveryPlan {
 				if st.StageWork != nil && st.StageWork.RecoverEntities != nil {
 					for _, info := range st.StageWork.RecoverEntities.EntityInfoList {
 						if rs, ok := pc.v4RecoverySettingLocked(e.uuid, info); ok {
+							// A VM with static addresses has its setting already: the stage
+							// entity's power state and scripts join it (and the entity stays
+							// in the stage, below).
 							if k, seen := at[rs.Scope+rs.VMExtID+rs.CategoryExtID]; seen {
 								settings[k].PowerState, settings[k].ScriptEnabled, settings[k].ScriptTimeout = rs.PowerState, rs.ScriptEnabled, rs.ScriptTimeout
-								continue
+							} else {
+								at[rs.Scope+rs.VMExtID+rs.CategoryExtID] = len(settings)
+								settings = append(settings, rs)
 							}
-							at[rs.Scope+rs.VMExtID+rs.CategoryExtID] = len(settings)
-							settings = append(settings, rs)
 						}
 						if info.AnyEntityReference != nil && info.AnyEntityReference.UUID != "" {
 							s.EntityIDs = append(s.EntityIDs, normUUID(info.AnyEntityReference.UUID))

@@ -69,7 +69,9 @@ func (d *recoveryPlanDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"as that Prism Central knows them: a configuration that runs a failover from the recovery site alone (the " +
 			"primary site down) finds the plan there by name and passes its `id` to `nutanixdr_failover`. `validation` " +
 			"tells beforehand what would make a failover fail, such as VMs that have no recovery point at the recovery " +
-			"site yet.",
+			"site yet. Over the v4 API, where a plan has no validation status, reading the data source runs the plan's " +
+			"`validate` action (a recovery plan job, which validates a planned failover) and deletes the job once its " +
+			"validation errors are read.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Exact name of the recovery plan.",

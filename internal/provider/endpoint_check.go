@@ -44,7 +44,7 @@ func notPrismCentralDetail(endpointURL string, cfg client.Config, err error) str
 	if u, perr := url.Parse(endpointURL); perr == nil && u.Port() != "" {
 		port = u.Port()
 	}
-	return fmt.Sprintf("The provider reached %s, but what answers there is not the Prism Central v3 API:\n\n%s\n\n"+
+	return fmt.Sprintf("The provider reached %s, but what answers there is not the Prism Central API the provider speaks:\n\n%s\n\n"+
 		"Here endpoint is %q and port is %s (from the provider block, or the %s and %s environment variables).",
 		endpointURL, err.Error(), cfg.Endpoint, port, envEndpoint, envPort)
 }

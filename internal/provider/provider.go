@@ -102,7 +102,7 @@ func (p *nutanixdrProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Address of Prism Central: a host name or IP address, or a full `https://` URL. " +
-					"Falls back to the `" + envEndpoint + "` environment variable. Must point at Prism Central, not Prism Element: when the provider is configured it asks the endpoint one question, once, and an answer that is not the Prism Central v3 API (an HTML page, plain text, other JSON) is an error on this attribute.",
+					"Falls back to the `" + envEndpoint + "` environment variable. Must point at Prism Central, not Prism Element: when the provider is configured it asks the endpoint one question, once, and an answer that is not the Prism Central API (an HTML page, plain text, other JSON; under `api_version = \"v4\"`, an endpoint that does not serve the v4 API) is an error on this attribute.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},

@@ -24,20 +24,17 @@ var _ provider.ProviderWithValidateConfig = (*nutanixdrProvider)(nil)
 // apiVersionAttribute is the api_version attribute of the provider block.
 func apiVersionAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: "Which Prism Central API the provider speaks, per kind of entity: `\"v3\"` (the default) " +
-			"uses the v3 API for every kind that has one; `\"auto\"` (a preview) uses the v4 API for a kind where both this " +
-			"provider and the Prism Central serve it over v4, and the v3 API elsewhere; `\"v4\"` requires the v4 API for " +
-			"every kind. Defaults to the environment variable `NUTANIXDR_API_VERSION`, else `\"v3\"`. " +
-			"This provider version speaks v4 for category values, protection policies, recovery plans and their failovers " +
-			"(recovery plan actions and jobs), pairing (availability zones) and clusters: under `\"auto\"` it asks the Prism Central once per API namespace " +
-			"(`OPTIONS /api/<namespace>/unversioned/info`) whether it serves the v4 version the provider speaks, and uses v3 " +
-			"otherwise, and for what this provider cannot express over v4 (such as a recovery plan's floating IPs, scripts " +
-			"or static IPs); every other kind with a v3 API is spoken over v3, so `\"v4\"` is refused with the list of kinds " +
-			"not yet served over v4. `\"auto\"` is a preview and not the default because an update of a protection policy " +
-			"over v4 can still drop fields this provider does not model (see the guide on Prism Central API versions). " +
-			"Category keys stay on the v3 API (v4 has no entity for a key). MST recovery point stores have no v3 API and are " +
-			"always read over v4. The protocol chosen for each kind is logged when the provider is configured " +
-			"(`TF_LOG=INFO`), and the answer of each probe at debug level.",
+		MarkdownDescription: "Which Prism Central API the provider speaks, per kind of entity. `\"auto\"` (the default) " +
+			"uses the v4 API for each kind the Prism Central serves over the v4 revision this provider speaks, and the v3 API " +
+			"otherwise: it asks the Prism Central once per API namespace and provider process (`OPTIONS " +
+			"/api/<namespace>/unversioned/info`), and an operation the v4 API cannot express (such as a recovery plan's " +
+			"floating IPs or a protection policy's LTSS location) goes over v3. `\"v3\"` uses the v3 API for every kind " +
+			"that has one. `\"v4\"` uses the v4 API for every kind, asks nothing, never falls back to v3 (an operation v4 " +
+			"cannot express is an error naming what), and refuses, when the provider is configured, a Prism Central that does " +
+			"not serve it. Defaults to the environment variable `NUTANIXDR_API_VERSION`, else `\"auto\"`. Under every choice, " +
+			"availability zones (which v4 does not have) and category keys (v4 has no entity for a key) are read over v3, and MST " +
+			"recovery point stores (which have no v3 API) over v4. The protocol chosen for each kind is logged when the provider is " +
+			"configured (`TF_LOG=INFO`), and the answer of each probe at debug level. See the guide on Prism Central API versions.",
 		Optional:   true,
 		Validators: []validator.String{stringvalidator.OneOf(client.APIVersions...)},
 	}
@@ -54,12 +51,12 @@ func (p *nutanixdrProvider) ValidateConfig(ctx context.Context, req provider.Val
 }
 
 // apiVersionOf returns the api_version of the block (when unset, env, the value of
-// NUTANIXDR_API_VERSION, else "v3") and reports one this provider version cannot serve as an
+// NUTANIXDR_API_VERSION, else "auto") and reports one this provider version cannot serve as an
 // error on the attribute.
 func apiVersionOf(v types.String, env string, diags *diag.Diagnostics) string {
 	if v.IsNull() || v.IsUnknown() {
 		if env == "" {
-			return client.APIVersionV3
+			return client.APIVersionAuto
 		}
 		if !isAPIVersion(env) {
 			diags.AddAttributeError(path.Root("api_version"), summaryInvalidProviderValue,

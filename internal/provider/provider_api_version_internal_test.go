@@ -23,7 +23,7 @@ func TestClientConfig_apiVersion(t *testing.T) {
 		return m
 	}
 	for in, want := range map[types.String]string{
-		types.StringNull():        client.APIVersionV3,
+		types.StringNull():        client.APIVersionAuto, // the default
 		types.StringValue("auto"): client.APIVersionAuto,
 		types.StringValue("v3"):   client.APIVersionV3,
 	} {
@@ -34,36 +34,20 @@ func TestClientConfig_apiVersion(t *testing.T) {
 	}
 	// Unset, the environment chooses; the block wins over it.
 	for in, want := range map[types.String]string{
-		types.StringNull():      client.APIVersionAuto,
-		types.StringValue("v3"): client.APIVersionV3,
+		types.StringNull():      client.APIVersionV3,
+		types.StringValue("v4"): client.APIVersionV4,
 	} {
-		cfg, diags := clientConfig(base(in), env(map[string]string{envAPIVersion: "auto"}))
+		cfg, diags := clientConfig(base(in), env(map[string]string{envAPIVersion: "v3"}))
 		if diags.HasError() || cfg.APIVersion != want {
-			t.Errorf("api_version %s with %s=auto: got %q, %v; want %q", in, envAPIVersion, cfg.APIVersion, diags, want)
+			t.Errorf("api_version %s with %s=v3: got %q, %v; want %q", in, envAPIVersion, cfg.APIVersion, diags, want)
 		}
 	}
 	if _, diags := clientConfig(base(types.StringNull()), env(map[string]string{envAPIVersion: "v5"})); !diags.HasError() {
 		t.Errorf("%s=v5 was accepted", envAPIVersion)
 	}
 
-	_, diags := clientConfig(base(types.StringValue("v4")), env(nil))
-	if len(diags.Errors()) != 1 {
-		t.Fatalf("api_version v4: %d errors, want 1: %v", len(diags.Errors()), diags)
-	}
-	d := diags.Errors()[0]
-	if d.Summary() != summaryInvalidProviderValue {
-		t.Errorf("summary = %q", d.Summary())
-	}
-	for _, want := range []string{`api_version = "v4"`, "VMs", `"auto"`, `"v3"`} {
-		if !strings.Contains(d.Detail(), want) {
-			t.Errorf("detail lacks %q: %s", want, d.Detail())
-		}
-	}
-	// The kinds the client speaks over v4 are not listed.
-	for _, served := range []string{"protection policies", "categories,", "recovery plans", "failovers", "recovery points,", "subnets", "VPCs", "route tables"} {
-		if strings.Contains(d.Detail(), served) {
-			t.Errorf("detail lists %q, which is served over v4: %s", served, d.Detail())
-		}
+	if cfg, diags := clientConfig(base(types.StringValue("v4")), env(nil)); diags.HasError() || cfg.APIVersion != client.APIVersionV4 {
+		t.Errorf("api_version v4: %q, %v", cfg.APIVersion, diags)
 	}
 }
 
@@ -97,7 +81,7 @@ func TestValidateConfig_apiVersion(t *testing.T) {
 		"unknown": {v: tftypes.NewValue(tftypes.String, tftypes.UnknownValue)},
 		"auto":    {v: tftypes.NewValue(tftypes.String, "auto")},
 		"v3":      {v: tftypes.NewValue(tftypes.String, "v3")},
-		"v4":      {v: tftypes.NewValue(tftypes.String, "v4"), wantErr: true},
+		"v4":      {v: tftypes.NewValue(tftypes.String, "v4")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, cfg := providerConfig(t, tt.v)

@@ -460,7 +460,8 @@ func (r *recoveryPlanResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"validation": schema.ListNestedAttribute{
 				MarkdownDescription: "Errors and warnings Prism Central reports about the plan, such as a VM that no " +
 					"protection policy covers toward the recovery location, or a network mapped at one site only. " +
-					"Read again at every refresh.",
+					"Read again at every refresh. Over the v4 API a plan has no validation status, and a refresh starts no " +
+					"job, so it is empty there: the `nutanixdr_recovery_plan` data source validates the plan on demand.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{

@@ -41,6 +41,7 @@ type Backend interface {
 	RecoveryPointBackend
 	NetworkingBackend
 	ProductBackend
+	VMBackend
 }
 
 // Task is a task of the model as the v4 wire shows it.

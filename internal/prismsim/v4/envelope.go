@@ -38,7 +38,9 @@ var (
 )
 
 // Namespaces lists the namespaces of the wire, for the server's mounts.
-func Namespaces() []Namespace { return []Namespace{Prism, DataPolicies, DataProtection, ClusterMgmt, Networking} }
+func Namespaces() []Namespace {
+	return []Namespace{Prism, DataPolicies, DataProtection, ClusterMgmt, Networking, VMM}
+}
 
 // Reply is an answer body with header fields (the ETag of a read).
 type Reply struct {

@@ -19,7 +19,7 @@ func infoRoutes() []Route {
 
 func allRoutes() []Route {
 	var out []Route
-	for _, f := range []func() []Route{infoRoutes, taskRoutes, categoryRoutes, policyRoutes, planRoutes, domainManagerRoutes, pairingRoutes, clusterRoutes, recoveryPointRoutes, networkingRoutes, productRoutes} {
+	for _, f := range []func() []Route{infoRoutes, taskRoutes, categoryRoutes, policyRoutes, planRoutes, domainManagerRoutes, pairingRoutes, clusterRoutes, recoveryPointRoutes, networkingRoutes, productRoutes, vmRoutes} {
 		out = append(out, f()...)
 	}
 	return out
