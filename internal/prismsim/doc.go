@@ -86,7 +86,7 @@
 //	nutanixdr_subnet(s)                subnetKind                            /subnets                                subnets.go, subnets_write.go, v4_networking.go; v4/networking.go
 //	nutanixdr_vpc(s)                   vpcKind                               /vpcs                                   vpcs.go, v4_networking.go; v4/networking.go
 //	nutanixdr_vpc_route_table          routeTableKind                        /vpcs/{uuid}/route_tables               route_tables.go, v4_networking.go; v3/route_tables.go, v4/networking.go
-//	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go
+//	nutanixdr_vm(s), nutanixdr_vm_categories  vmKind                         /vms                                    vms.go, v4_vms.go; v4/vms.go
 //	nutanixdr_cluster                  clusterKind                           /clusters                               clusters.go, v4_clusters.go; v4/clusters.go
 //	(recovery points, read by failover) recoveryPoint, pointStore, pointView, PC.VMRecoveryPoints  /vm_recovery_points  recovery_points.go, v4_recovery_points.go; v3/recovery_points.go, v4/recovery_points.go
 //	(every intentful kind)             entity, snapshot, kindSpec, PC.createEntity (CreateEntity)...  POST/GET/PUT/DELETE /{kind}s  kinds.go, entities.go, v3_backend.go; v3/envelope.go, v3/routes.go
