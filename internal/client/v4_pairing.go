@@ -132,7 +132,7 @@ func (k v4CloudTrusts) remove(ctx context.Context, c *Client, op, id string) err
 	if ct.remoteDomainManager == "" {
 		return fmt.Errorf("%s: registration %s names no remote Prism Central (remoteClusterExtId) to unregister", op, id)
 	}
-	invalidateZoneMaps()
+	// The zone maps are forgotten by DeleteCloudTrust, the one caller, for either wire.
 	task, err := c.mutateV4(ctx, v4Call{
 		op: op, method: http.MethodPost,
 		path:      v4Prism.Path("/management/domain-managers/" + escape(local) + "/$actions/unregister"),
